@@ -1,0 +1,184 @@
+import type { InputProblem } from '../loader/read-inputs.js';
+import type { Path } from '../loader/parse.js';
+import type { ResourceGraph } from '../model/graph.js';
+import { isBuiltin, locateField, type Resource } from '../model/resource.js';
+import { asObject, asString, getIn } from '../model/values.js';
+import type { LintMessage, LintResult, RelatedMessage } from './results.js';
+import type { ReportDescriptor, RuleContext, RuleListener, RuleModule, Severity } from './rule.js';
+
+export type RuleSeverities = Readonly<Record<string, Severity>>;
+
+export interface LintInput {
+  graph: ResourceGraph;
+  inputProblems: readonly InputProblem[];
+  rules: readonly RuleModule[];
+  /** Severity per rule id; rules not named use their default. */
+  severities?: RuleSeverities;
+  /** Files read, so that clean files appear in the results too (as ESLint lists them). */
+  filePaths: readonly string[];
+}
+
+/**
+ * Annotation that silences rules on one resource, for the cases a rule cannot know about:
+ * `kubewire.io/ignore: "service-target-port, probe-port"`.
+ */
+export const IGNORE_ANNOTATION = 'kubewire.io/ignore';
+
+type Dispatch = Map<string, { ruleId: string; fn: (arg: never) => void }[]>;
+
+/** Runs every enabled rule over the graph in one traversal and returns ESLint-shaped results per file. */
+export function lint(input: LintInput): LintResult[] {
+  const { graph } = input;
+  const messagesByFile = new Map<string, LintMessage[]>();
+  for (const path of input.filePaths) messagesByFile.set(path, []);
+  const dispatch: Dispatch = new Map();
+
+  for (const rule of input.rules) {
+    const configured = input.severities?.[rule.name] ?? rule.meta.defaultSeverity;
+    if (configured === 'off') continue;
+    const context: RuleContext<string, readonly unknown[]> = {
+      id: rule.name,
+      graph,
+      options: rule.defaultOptions,
+      report: (descriptor) => {
+        const message = toMessage(rule, configured, descriptor);
+        if (!message) return;
+        let list = messagesByFile.get(message.filePath);
+        if (!list) messagesByFile.set(message.filePath, (list = []));
+        list.push(message.message);
+      },
+    };
+    let listeners: RuleListener;
+    try {
+      listeners = rule.create(context, rule.defaultOptions);
+    } catch (error) {
+      throw new Error(`rule ${rule.name} failed to start: ${(error as Error).message}`);
+    }
+    for (const [key, fn] of Object.entries(listeners)) {
+      if (typeof fn !== 'function') continue;
+      let list = dispatch.get(key);
+      if (!list) dispatch.set(key, (list = []));
+      list.push({ ruleId: rule.name, fn: fn as (arg: never) => void });
+    }
+  }
+
+  const emit = (key: string, arg: unknown, where: () => { file: string; line: number }) => {
+    for (const { ruleId, fn } of dispatch.get(key) ?? []) {
+      try {
+        (fn as (a: unknown) => void)(arg);
+      } catch (error) {
+        // A rule bug must not hide the other findings, nor print a stack trace: report it where it happened.
+        const { file, line } = where();
+        let list = messagesByFile.get(file);
+        if (!list) messagesByFile.set(file, (list = []));
+        list.push({
+          ruleId,
+          messageId: 'internalError',
+          severity: 2,
+          message: `kubewire internal error in rule ${ruleId} (please report it): ${(error as Error)?.message ?? String(error)}`,
+          line,
+          column: 1,
+          endLine: line,
+          endColumn: 1,
+        });
+      }
+    }
+  };
+
+  for (const problem of input.inputProblems) emit('InputProblem', problem, () => ({ file: problem.path, line: problem.line ?? 1 }));
+  for (const document of graph.documents) {
+    emit('Document', document, () => ({ file: document.file.path, line: document.locate([]).range.line }));
+  }
+  for (const object of graph.malformed) {
+    emit('MalformedObject', object, () => ({ file: object.document.file.path, line: object.document.locate(object.path).range.line }));
+  }
+  for (const resource of graph.resources) {
+    const where = () => ({ file: resource.document.file.path, line: locateField(resource, []).range.line });
+    if (isBuiltin(resource)) emit(resource.kind, resource, where);
+    emit('*', resource, where);
+    for (const template of graph.podTemplatesOf(resource)) emit('PodTemplate', template, where);
+  }
+  emit('graph:exit', undefined, () => ({ file: input.filePaths[0] ?? '<input>', line: 1 }));
+
+  const results: LintResult[] = [];
+  for (const [filePath, messages] of messagesByFile) {
+    messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
+    const unique = dedupe(messages);
+    results.push({
+      filePath,
+      messages: unique,
+      errorCount: unique.filter((m) => m.severity === 2).length,
+      warningCount: unique.filter((m) => m.severity === 1).length,
+    });
+  }
+  results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
+  return results;
+}
+
+function dedupe(messages: LintMessage[]): LintMessage[] {
+  const seen = new Set<string>();
+  return messages.filter((m) => {
+    const key = `${m.ruleId}\u0000${m.line}\u0000${m.column}\u0000${m.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function toMessage(
+  rule: RuleModule,
+  configured: Exclude<Severity, 'off'>,
+  descriptor: ReportDescriptor<string>,
+): { filePath: string; message: LintMessage } | undefined {
+  const template = rule.meta.messages[descriptor.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.name} reported unknown messageId "${descriptor.messageId}"`);
+  const text = interpolate(template, descriptor.data);
+  const severity: 1 | 2 = descriptor.severity === 'warn' || configured === 'warn' ? 1 : 2;
+  const base = { ruleId: rule.name, messageId: descriptor.messageId, severity, message: text };
+
+  if ('resource' in descriptor) {
+    const { resource, path } = descriptor;
+    if (isIgnored(resource, rule.name)) return undefined;
+    const located = locateField(resource, path);
+    const message: LintMessage = {
+      ...base,
+      ...located.range,
+      resource: { apiVersion: resource.apiVersion, kind: resource.kind, namespace: resource.namespace, name: resource.name },
+      path: formatPath(path),
+    };
+    const related = (descriptor.related ?? []).map((r): RelatedMessage => {
+      const where = locateField(r.resource, r.path);
+      return { filePath: where.file, ...where.range, message: r.message };
+    });
+    if (related.length > 0) message.related = related;
+    return { filePath: located.file, message };
+  }
+  if ('document' in descriptor) {
+    return { filePath: descriptor.document.file.path, message: { ...base, ...descriptor.range } };
+  }
+  const line = descriptor.line ?? 1;
+  const column = descriptor.column ?? 1;
+  return { filePath: descriptor.file, message: { ...base, line, column, endLine: line, endColumn: column } };
+}
+
+function isIgnored(resource: Resource, ruleId: string): boolean {
+  const annotations = asObject(getIn(resource.object, ['metadata', 'annotations']));
+  const value = asString(annotations?.[IGNORE_ANNOTATION]);
+  if (!value) return false;
+  return value.split(',').some((id) => id.trim() === ruleId);
+}
+
+function interpolate(template: string, data: Readonly<Record<string, string | number>> | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (data && key in data ? String(data[key]) : whole));
+}
+
+/** `spec.ports[1].targetPort`; keys that are not identifiers are quoted: `metadata.labels["app.kubernetes.io/name"]`. */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+import { parseManifestFile, type ManifestDocument } from '../loader/parse.js';
+import { readInputs, type InputProblem } from '../loader/read-inputs.js';
+import type { SourceFile } from '../loader/source.js';
+import { ResourceGraph } from '../model/graph.js';
+
+export interface LoadOptions {
+  cwd: string;
+  /** Files, directories, globs, or `-` for standard input. */
+  operands: readonly string[];
+  ignorePatterns?: readonly string[];
+  /** Namespace of namespaced objects that name none (default `default`, as kubectl). */
+  namespace?: string;
+  readStdin?: () => Promise<Buffer>;
+}
+
+/** Everything read from the inputs: files, their documents, the graph, and what could not be read. */
+export interface Project {
+  files: SourceFile[];
+  documents: ManifestDocument[];
+  graph: ResourceGraph;
+  inputProblems: InputProblem[];
+}
+
+export async function loadProject(options: LoadOptions): Promise<Project> {
+  const inputs = await readInputs(options.operands, {
+    cwd: options.cwd,
+    ignorePatterns: options.ignorePatterns ?? [],
+    readStdin: options.readStdin ?? (() => Promise.resolve(Buffer.alloc(0))),
+  });
+  return projectFromFiles(inputs.files, options.namespace, inputs.problems);
+}
+
+/** Builds a project from files already in memory (tests, the docs examples, editor integrations). */
+export function projectFromFiles(files: SourceFile[], namespace = 'default', inputProblems: InputProblem[] = []): Project {
+  const documents: ManifestDocument[] = [];
+  const problems = [...inputProblems];
+  for (const file of files) {
+    try {
+      documents.push(...parseManifestFile(file));
+    } catch (error) {
+      // The parser itself gave up (e.g. nesting too deep for the stack): the file is reported, the rest goes on.
+      problems.push({ path: file.path, message: `cannot parse the file: ${(error as Error).message}` });
+    }
+  }
+  return { files, documents, graph: new ResourceGraph(documents, { defaultNamespace: namespace }), inputProblems: problems };
+}

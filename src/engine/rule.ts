@@ -1,0 +1,103 @@
+import type { TSESLint } from '@typescript-eslint/utils';
+import type { InputProblem } from '../loader/read-inputs.js';
+import type { ManifestDocument, Path } from '../loader/parse.js';
+import type { SourceRange } from '../loader/source.js';
+import type { ResourceGraph } from '../model/graph.js';
+import type { PodTemplate } from '../model/pod-template.js';
+import type { MalformedObject, Resource } from '../model/resource.js';
+
+export type Severity = 'off' | 'warn' | 'error';
+export type ReportSeverity = Exclude<Severity, 'off'>;
+
+/** Where every rule's page lives; a rule's `docs.url` is this plus `<id>.md`. */
+export const RULE_DOCS_BASE_URL = 'https://github.com/kubewire/kubewire/blob/main/rules-docs/';
+
+export interface KubewireRuleDocs {
+  /** "Require …" / "Disallow …", one sentence; the docs page repeats it verbatim. */
+  description: string;
+}
+
+/**
+ * A rule's metadata: ESLint's RuleMetaData (type, docs, messages, schema, defaultOptions) plus the severity a
+ * rule has when nobody configures it.
+ */
+export type RuleMeta<MessageIds extends string, Options extends readonly unknown[]> = Omit<
+  TSESLint.RuleMetaData<MessageIds, KubewireRuleDocs, Options>,
+  'docs' | 'defaultOptions'
+> & {
+  docs: KubewireRuleDocs & { url: string };
+  defaultSeverity: ReportSeverity;
+  defaultOptions: Options;
+};
+
+/** Built-in kinds a rule can listen to; custom resources arrive through `*` and `PodTemplate`. */
+export type KnownKind =
+  | 'Pod' | 'Deployment' | 'ReplicaSet' | 'ReplicationController' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob'
+  | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Ingress' | 'NetworkPolicy' | 'HorizontalPodAutoscaler'
+  | 'PodDisruptionBudget' | 'ConfigMap' | 'Secret' | 'Namespace' | 'ServiceAccount';
+
+export type RuleListener = {
+  /** Every file that could not be read. */
+  InputProblem?: (problem: InputProblem) => void;
+  /** Every YAML document, parsed or not. */
+  Document?: (document: ManifestDocument) => void;
+  /** Every document that tries to be a Kubernetes object and is not well-formed. */
+  MalformedObject?: (object: MalformedObject) => void;
+  /** Every resource, built-in or custom. */
+  '*'?: (resource: Resource) => void;
+  /** Every pod template, whichever kind holds it. */
+  PodTemplate?: (template: PodTemplate) => void;
+  /** After every resource has been visited. */
+  'graph:exit'?: () => void;
+} & { [K in KnownKind]?: (resource: Resource) => void };
+
+/** Where a finding is: a field of a resource (preferred), a range of a document, or a file. */
+export type ReportLocation =
+  | { resource: Resource; path: Path }
+  | { document: ManifestDocument; range: SourceRange }
+  | { file: string; line?: number; column?: number };
+
+export interface RelatedLocation {
+  resource: Resource;
+  path: Path;
+  message: string;
+}
+
+export type ReportDescriptor<MessageIds extends string> = ReportLocation & {
+  messageId: MessageIds;
+  data?: Readonly<Record<string, string | number>>;
+  related?: readonly RelatedLocation[];
+  /** A rule may lower a finding to a warning (never raise it) when it is less sure. */
+  severity?: 'warn';
+};
+
+export interface RuleContext<MessageIds extends string, Options extends readonly unknown[]> {
+  readonly id: string;
+  readonly graph: ResourceGraph;
+  readonly options: Options;
+  report(descriptor: ReportDescriptor<MessageIds>): void;
+}
+
+export interface RuleModule<MessageIds extends string = string, Options extends readonly unknown[] = readonly unknown[]> {
+  readonly name: string;
+  readonly meta: RuleMeta<MessageIds, Options>;
+  readonly defaultOptions: Options;
+  create(context: RuleContext<MessageIds, Options>, options: Options): RuleListener;
+}
+
+export interface RuleDefinition<MessageIds extends string, Options extends readonly unknown[]> {
+  name: string;
+  meta: Omit<RuleMeta<MessageIds, Options>, 'docs'> & { docs: KubewireRuleDocs };
+  create(context: RuleContext<MessageIds, Options>, options: Options): RuleListener;
+}
+
+/** Like typescript-eslint's RuleCreator: fills in the docs URL from the rule name. */
+export function createRule<Options extends readonly unknown[], MessageIds extends string>(
+  definition: RuleDefinition<MessageIds, Options>,
+): RuleModule<MessageIds, Options> {
+  const meta: RuleMeta<MessageIds, Options> = {
+    ...definition.meta,
+    docs: { ...definition.meta.docs, url: `${RULE_DOCS_BASE_URL}${definition.name}.md` },
+  };
+  return { name: definition.name, meta, defaultOptions: definition.meta.defaultOptions, create: definition.create };
+}

@@ -1,0 +1,12 @@
+export { createRule } from './engine/rule.js';
+export type { RuleModule, RuleContext, RuleListener, Severity } from './engine/rule.js';
+export { lint, formatPath } from './engine/linter.js';
+export type { LintResult, LintMessage } from './engine/results.js';
+export { loadProject, projectFromFiles } from './engine/project.js';
+export type { Project, LoadOptions } from './engine/project.js';
+export { SourceFile } from './loader/source.js';
+export { ResourceGraph } from './model/graph.js';
+export { endpointsReport } from './model/endpoints-report.js';
+export type { EndpointsReport } from './model/endpoints-report.js';
+export { allRules } from './rules/index.js';
+export { formatResults } from './reporters/index.js';

@@ -1,0 +1,55 @@
+import type { ScalarTag, Tags } from 'yaml';
+
+/**
+ * The YAML dialect kubectl speaks.
+ *
+ * kubectl turns YAML into JSON with sigs.k8s.io/yaml, which decodes with go-yaml v2 (YAML 1.1 resolution)
+ * into interface{} values. We start from the `yaml` package's 1.1 schema and adjust it to what go-yaml v2's
+ * resolve() (gopkg.in/yaml.v2 resolve.go) actually does:
+ * - y/Y/yes/on/n/no/off... are booleans (kept from the 1.1 schema);
+ * - integers are parsed with strconv.ParseInt(s, 0, 64) after removing `_`, so 0777 is octal, and 0o17, 0x1F
+ *   and 0b101 are accepted as well;
+ * - sexagesimal numbers (`22:22`) and timestamps are NOT resolved when decoding into interface{}: they stay
+ *   strings (go-yaml v2 keeps timestamp-looking scalars as strings for backwards compatibility).
+ */
+const SEXAGESIMAL_OR_TIMESTAMP_FORMATS = new Set(['TIME']);
+
+function goStyleInt(format: string | undefined, test: RegExp, radix: number, prefixLength: number): ScalarTag {
+  return {
+    identify: (value: unknown) => typeof value === 'number' && Number.isInteger(value),
+    default: true,
+    tag: 'tag:yaml.org,2002:int',
+    ...(format ? { format } : {}),
+    test,
+    resolve(source: string) {
+      const negative = source.startsWith('-');
+      const unsigned = source.replace(/^[-+]/, '').slice(prefixLength).replace(/_/g, '');
+      const value = parseInt(unsigned, radix);
+      return negative ? -value : value;
+    },
+  };
+}
+
+/** `0o17`: accepted by strconv.ParseInt(base 0) but not part of the YAML 1.1 schema. */
+const intOctO = goStyleInt('OCT', /^[-+]?0o[0-7_]+$/, 8, 2);
+
+export function kubectlYamlTags(tags: Tags): Tags {
+  const kept = tags.filter((tag) => {
+    const t = tag as ScalarTag;
+    if (t.tag === 'tag:yaml.org,2002:timestamp') return false;
+    if (t.format && SEXAGESIMAL_OR_TIMESTAMP_FORMATS.has(t.format)) return false;
+    return true;
+  });
+  return [...kept, intOctO];
+}
+
+export const KUBECTL_PARSE_OPTIONS = {
+  version: '1.1',
+  schema: 'yaml-1.1',
+  customTags: kubectlYamlTags,
+  merge: true,
+  // We report duplicate keys ourselves (with both positions), so the parser must not stop at them.
+  uniqueKeys: false,
+  prettyErrors: false,
+  keepSourceTokens: false,
+} as const;

@@ -1,0 +1,173 @@
+import type { ManifestDocument } from '../loader/parse.js';
+import { simulateEndpoints, type ServiceEndpoints } from './endpoints.js';
+import { NamespaceLabelIndex } from './label-index.js';
+import { podTemplatesOf, type PodTemplate } from './pod-template.js';
+import { apiGroup, extractResources, isBuiltin, type MalformedObject, type Resource } from './resource.js';
+import type { Selector, TemplateMatch } from './selector.js';
+import { readService, type ServiceSpec } from './service.js';
+import { asString, getIn } from './values.js';
+
+export interface GraphOptions {
+  /** Namespace of namespaced resources that name none (`kubectl apply -n`). */
+  defaultNamespace: string;
+}
+
+/**
+ * Everything kubewire knows about the input: resources by kind/namespace/name, pod templates, label indexes
+ * and simulated endpoints. Rules ask it questions; they never scan the resources themselves.
+ */
+export class ResourceGraph {
+  readonly resources: Resource[] = [];
+  readonly malformed: MalformedObject[] = [];
+  readonly podTemplates: PodTemplate[] = [];
+  private readonly byKind = new Map<string, Resource[]>();
+  private readonly byIdentity = new Map<string, Resource[]>();
+  private readonly templatesByOwner = new Map<Resource, PodTemplate[]>();
+  private readonly labelIndexes = new Map<string, NamespaceLabelIndex>();
+  private readonly customByNamespace = new Map<string, Resource[]>();
+  private readonly services = new Map<Resource, ServiceSpec>();
+  private readonly endpoints = new Map<Resource, ServiceEndpoints>();
+
+  constructor(
+    readonly documents: readonly ManifestDocument[],
+    readonly options: GraphOptions,
+  ) {
+    for (const document of documents) {
+      const extracted = extractResources(document, options.defaultNamespace);
+      this.malformed.push(...extracted.malformed);
+      for (const resource of extracted.resources) this.add(resource);
+    }
+  }
+
+  private add(resource: Resource): void {
+    this.resources.push(resource);
+    const kindKey = kindKeyOf(resource);
+    push(this.byKind, kindKey, resource);
+    push(this.byIdentity, identity(kindKey, resource.namespace, resource.name), resource);
+    if (!isBuiltin(resource) && resource.kind !== 'CustomResourceDefinition') push(this.customByNamespace, resource.namespace, resource);
+    const templates = podTemplatesOf(resource);
+    this.templatesByOwner.set(resource, templates);
+    for (const template of templates) {
+      this.podTemplates.push(template);
+      let index = this.labelIndexes.get(template.namespace);
+      if (!index) this.labelIndexes.set(template.namespace, (index = new NamespaceLabelIndex()));
+      index.add(template);
+    }
+  }
+
+  /** Built-in resources of a kind (`Service`, `Deployment`); custom resources by `Kind.group`. */
+  ofKind(kind: string): readonly Resource[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** The resource that wins on apply (the last one given) for a kind, namespace and name. */
+  find(kind: string, namespace: string, name: string): Resource | undefined {
+    const all = this.byIdentity.get(identity(kind, namespace, name));
+    return all?.[all.length - 1];
+  }
+
+  /** Every definition of the same object, in input order (more than one is a duplicate). */
+  definitionsOf(resource: Resource): readonly Resource[] {
+    return this.byIdentity.get(identity(kindKeyOf(resource), resource.namespace, resource.name)) ?? [resource];
+  }
+
+  podTemplatesOf(resource: Resource): readonly PodTemplate[] {
+    return this.templatesByOwner.get(resource) ?? [];
+  }
+
+  podTemplatesIn(namespace: string): readonly PodTemplate[] {
+    return this.labelIndexes.get(namespace)?.templates ?? [];
+  }
+
+  namespacesWithPodTemplates(): string[] {
+    return [...this.labelIndexes.keys()];
+  }
+
+  /** Pod templates in a namespace whose pods the selector selects, with pod counts. */
+  podTemplatesSelectedBy(selector: Selector, namespace: string): TemplateMatch[] {
+    return this.labelIndexes.get(namespace)?.select(selector) ?? [];
+  }
+
+  /** Custom resources (CRD instances) in a namespace: operators may create pods from them. */
+  customResourcesIn(namespace: string): readonly Resource[] {
+    return this.customByNamespace.get(namespace) ?? [];
+  }
+
+  /** A Service after defaulting (type, headless, selector, ports with targetPort defaulted). */
+  service(resource: Resource): ServiceSpec {
+    let spec = this.services.get(resource);
+    if (!spec) this.services.set(resource, (spec = readService(resource)));
+    return spec;
+  }
+
+  /** What `kubectl get endpointslices` would show for a Service once everything is applied. */
+  endpointsOf(resource: Resource): ServiceEndpoints {
+    let result = this.endpoints.get(resource);
+    if (!result) {
+      const service = this.service(resource);
+      const selected = service.selector ? this.podTemplatesSelectedBy(service.selector, resource.namespace) : [];
+      result = simulateEndpoints(service, selected, service.selector ? [] : this.manualEndpointsFor(resource));
+      this.endpoints.set(resource, result);
+    }
+    return result;
+  }
+
+  /** Hand-written Endpoints (same name) and EndpointSlices (label kubernetes.io/service-name) of a Service. */
+  manualEndpointsFor(service: Resource): Resource[] {
+    const out: Resource[] = [];
+    const endpoints = this.find('Endpoints', service.namespace, service.name);
+    if (endpoints) out.push(endpoints);
+    for (const slice of this.ofKind('EndpointSlice')) {
+      if (slice.namespace === service.namespace && slice.labels['kubernetes.io/service-name'] === service.name) out.push(slice);
+    }
+    return out;
+  }
+
+  /**
+   * The custom resource an operator probably creates a Service's pods from: one in the namespace whose name
+   * is a value of the selector, or whose API group shares its domain with a selector key's prefix
+   * (`strimzi.io/cluster` and `kafka.strimzi.io`).
+   */
+  likelyOperatorResource(selector: Selector, namespace: string): Resource | undefined {
+    const custom = this.customResourcesIn(namespace);
+    if (custom.length === 0) return undefined;
+    const values = new Set(selector.requirements.flatMap((r) => r.values));
+    const domains = selector.requirements.map((r) => keyDomain(r.key)).filter((d): d is string => d !== undefined);
+    const byName = custom.find((r) => values.has(r.name));
+    if (byName) return byName;
+    return custom.find((r) => domains.some((d) => groupDomain(apiGroup(r.apiVersion)) === d));
+  }
+
+  /** The StatefulSets whose serviceName is this Service. */
+  statefulSetsGovernedBy(service: Resource): Resource[] {
+    return this.ofKind('StatefulSet').filter(
+      (s) => s.namespace === service.namespace && asString(getIn(s.object, ['spec', 'serviceName'])) === service.name,
+    );
+  }
+}
+
+function kindKeyOf(resource: Resource): string {
+  return isBuiltin(resource) ? resource.kind : `${resource.kind}.${apiGroup(resource.apiVersion)}`;
+}
+
+function identity(kindKey: string, namespace: string, name: string): string {
+  return `${kindKey}\u0000${namespace}\u0000${name}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** `cnpg.io` for `cnpg.io/cluster`, `strimzi.io` for `strimzi.io/kind`. */
+function keyDomain(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  return slash < 0 ? undefined : groupDomain(key.slice(0, slash));
+}
+
+/** The registrable part of an API group: `kafka.strimzi.io` → `strimzi.io`, `postgresql.cnpg.io` → `cnpg.io`. */
+function groupDomain(group: string): string {
+  const parts = group.split('.');
+  return parts.slice(-2).join('.');
+}

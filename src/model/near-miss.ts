@@ -1,0 +1,133 @@
+import type { Path } from '../loader/parse.js';
+import type { ResourceGraph } from './graph.js';
+import { templateLabel, type PodTemplate } from './pod-template.js';
+import { locateField } from './resource.js';
+import { matchTemplate, requirementHolds, type Requirement, type Selector } from './selector.js';
+import { asStringMap, getIn } from './values.js';
+
+/** The pod template a selector was probably meant for, and what to say about it. */
+export interface NearMiss {
+  readonly template: PodTemplate;
+  /** One or two sentences for the end of a message, starting with a space. */
+  readonly hint: string;
+  /** The field of the template's owner to show as a related location. */
+  readonly path: Path;
+  /** The selector key that does not match, when one stands out. */
+  readonly selectorKey?: string;
+}
+
+/**
+ * Finds the pod template that comes closest to matching a selector that matches nothing: the one that
+ * satisfies the most requirements and whose differing values are nearest by edit distance. Then says why it
+ * does not match, in the words a tired engineer needs: the label that differs and where it is written.
+ */
+export function closestPodTemplate(graph: ResourceGraph, selector: Selector, namespace: string): NearMiss | undefined {
+  if (selector.kind !== 'requirements') return undefined;
+  let best: { template: PodTemplate; score: number } | undefined;
+  for (const template of graph.podTemplatesIn(namespace)) {
+    const score = closeness(selector.requirements, template);
+    if (score !== undefined && (!best || score > best.score)) best = { template, score };
+  }
+  if (best) return explain(selector.requirements, best.template);
+
+  for (const other of graph.namespacesWithPodTemplates()) {
+    if (other === namespace) continue;
+    const match = graph.podTemplatesIn(other).find((t) => matchTemplate(selector, t));
+    if (match) {
+      return {
+        template: match,
+        hint: ` ${templateLabel(match)} in namespace "${other}" (${where(match, labelsPath(match))}) has these labels, but a Service only selects pods in its own namespace ("${namespace}").`,
+        path: labelsPath(match),
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Higher is closer; undefined when the template has nothing in common with the selector. */
+function closeness(requirements: readonly Requirement[], template: PodTemplate): number | undefined {
+  let satisfied = 0;
+  let related = 0;
+  let distance = 0;
+  for (const requirement of requirements) {
+    const value = template.labels[requirement.key];
+    if (requirementHolds(requirement, value)) {
+      satisfied++;
+      continue;
+    }
+    const wanted = requirement.values[0] ?? '';
+    if (value !== undefined) {
+      const d = editDistance(wanted, value);
+      if (d <= Math.max(2, Math.floor(wanted.length / 2)) || value.includes(wanted) || wanted.includes(value)) related++;
+      distance += d;
+    } else if (Object.values(template.labels).includes(wanted) || ownerLabels(template)[requirement.key] === wanted) {
+      related++;
+    } else {
+      distance += wanted.length + requirement.key.length;
+    }
+  }
+  if (satisfied === 0 && related === 0) return undefined;
+  return (satisfied + related) * 1000 + satisfied * 100 - distance;
+}
+
+function explain(requirements: readonly Requirement[], template: PodTemplate): NearMiss {
+  const failing = requirements.filter((r) => !requirementHolds(r, template.labels[r.key]));
+  const first = failing[0]!;
+  const wanted = first.values[0] ?? '';
+  const name = templateLabel(template);
+  const value = template.labels[first.key];
+  if (value !== undefined) {
+    const path = [...labelsPath(template), first.key];
+    return { template, path, selectorKey: first.key, hint: ` Did you mean \`${first.key}: ${value}\`? ${name} (${where(template, path)}) has it.` };
+  }
+  const onOwner = ownerLabels(template)[first.key];
+  if (onOwner === wanted && template.path.length > 0) {
+    const path = ['metadata', 'labels', first.key];
+    return {
+      template,
+      path,
+      selectorKey: first.key,
+      hint: ` ${name} has \`${first.key}: ${wanted}\` in its own metadata.labels (${where(template, path)}), but selectors match the labels of the pods: add it to ${[...template.path, 'metadata', 'labels'].join('.')}.`,
+    };
+  }
+  const otherKey = Object.entries(template.labels).find(([, v]) => v === wanted)?.[0];
+  if (otherKey) {
+    const path = [...labelsPath(template), otherKey];
+    return { template, path, selectorKey: first.key, hint: ` Did you mean \`${otherKey}: ${wanted}\`? ${name} (${where(template, path)}) has it.` };
+  }
+  return {
+    template,
+    path: labelsPath(template),
+    selectorKey: first.key,
+    hint: ` The closest is ${name} (${where(template, labelsPath(template))}), which has no label \`${first.key}\`.`,
+  };
+}
+
+function labelsPath(template: PodTemplate): Path {
+  return [...template.path, 'metadata', 'labels'];
+}
+
+function ownerLabels(template: PodTemplate): Record<string, string> {
+  return asStringMap(getIn(template.owner.object, ['metadata', 'labels'])) ?? {};
+}
+
+function where(template: PodTemplate, path: Path): string {
+  const located = locateField(template.owner, path);
+  return `${located.file}:${located.range.line}`;
+}
+
+/** Levenshtein distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0]!;
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j]!;
+      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,156 @@
+import type { PodTemplate } from './pod-template.js';
+import { asArray, asObject, asString, asStringMap, isObject } from './values.js';
+
+/**
+ * Label selectors with upstream semantics (k8s.io/apimachinery pkg/labels/selector.go and
+ * pkg/apis/meta/v1/helpers.go LabelSelectorAsSelector):
+ * - a Service selector is an equality map: every key=value must hold;
+ * - a LabelSelector ANDs matchLabels and matchExpressions; `In` needs the key with one of the values,
+ *   `NotIn` holds when the key is absent or its value is not listed, `Exists`/`DoesNotExist` test the key;
+ * - a nil LabelSelector matches nothing, an empty one ({}) matches everything.
+ */
+export type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+
+export interface Requirement {
+  readonly key: string;
+  readonly operator: Operator | string;
+  readonly values: readonly string[];
+}
+
+export interface Selector {
+  /** `nothing`: nil LabelSelector; `everything`: {}; otherwise the requirements decide. */
+  readonly kind: 'nothing' | 'everything' | 'requirements';
+  readonly requirements: readonly Requirement[];
+}
+
+export const SELECTS_NOTHING: Selector = { kind: 'nothing', requirements: [] };
+
+/**
+ * A Service's spec.selector. Returns undefined for a Service without a selector: the endpoint controllers
+ * leave such a Service alone (its Endpoints/EndpointSlices are managed by hand). An empty map is treated the
+ * same: the API server drops empty maps when it stores the object, so `selector: {}` reads back as nil.
+ */
+export function serviceSelector(value: unknown): Selector | undefined {
+  const map = asStringMap(value);
+  if (!map || Object.keys(map).length === 0) return undefined;
+  return {
+    kind: 'requirements',
+    requirements: Object.entries(map).map(([key, v]) => ({ key, operator: 'In', values: [v] })),
+  };
+}
+
+/** A metav1.LabelSelector (workloads, PDB, NetworkPolicy). */
+export function labelSelector(value: unknown): Selector {
+  if (value === null || value === undefined || !isObject(value)) return SELECTS_NOTHING;
+  const requirements: Requirement[] = [];
+  const matchLabels = asStringMap(value.matchLabels) ?? {};
+  for (const [key, v] of Object.entries(matchLabels)) requirements.push({ key, operator: 'In', values: [v] });
+  for (const item of asArray(value.matchExpressions)) {
+    const expression = asObject(item);
+    if (!expression) continue;
+    requirements.push({
+      key: asString(expression.key) ?? '',
+      operator: asString(expression.operator) ?? '',
+      values: asArray(expression.values).map((v) => String(v)),
+    });
+  }
+  return requirements.length === 0 ? { kind: 'everything', requirements } : { kind: 'requirements', requirements };
+}
+
+/** What a label looks like on the pods of a template: absent, a known value, a value per ordinal, or unknown. */
+type PodLabel =
+  | { kind: 'absent' }
+  | { kind: 'value'; value: string }
+  | { kind: 'any' }
+  | { kind: 'ordinal'; valueFor: (ordinal: number) => string; parse: (value: string) => number | undefined };
+
+function podLabel(template: PodTemplate, key: string): PodLabel {
+  const written = template.labels[key];
+  if (written !== undefined) return { kind: 'value', value: written };
+  const added = template.controllerLabels.find((l) => l.key === key);
+  if (!added) return { kind: 'absent' };
+  if (added.kind === 'fixed') return { kind: 'value', value: added.value };
+  if (added.kind === 'any') return { kind: 'any' };
+  return { kind: 'ordinal', valueFor: added.valueFor, parse: added.parse };
+}
+
+export interface TemplateMatch {
+  readonly template: PodTemplate;
+  /** Pods of the template the selector selects; null when the count is not fixed (DaemonSet). */
+  readonly pods: number | null;
+}
+
+/**
+ * Whether the selector selects pods of the template, and how many. Controller-added labels count as present
+ * (a Service on statefulset.kubernetes.io/pod-name: db-0 selects one pod of StatefulSet db).
+ */
+export function matchTemplate(selector: Selector, template: PodTemplate): TemplateMatch | undefined {
+  if (selector.kind === 'nothing') return undefined;
+  const ordinalTests: ((ordinal: number) => boolean)[] = [];
+  for (const requirement of selector.requirements) {
+    const label = podLabel(template, requirement.key);
+    if (label.kind === 'ordinal') {
+      ordinalTests.push((ordinal) => requirementHolds(requirement, label.valueFor(ordinal)));
+      continue;
+    }
+    if (label.kind === 'any') {
+      // A hash or uid we cannot know: present, with a value that may be the one asked for.
+      if (requirement.operator === 'DoesNotExist') return undefined;
+      continue;
+    }
+    if (!requirementHolds(requirement, label.kind === 'value' ? label.value : undefined)) return undefined;
+  }
+  if (ordinalTests.length === 0) return { template, pods: template.replicas };
+  if (template.replicas === null) return { template, pods: null };
+  let pods = 0;
+  for (let i = 0; i < template.replicas; i++) {
+    const ordinal = template.firstOrdinal + i;
+    if (ordinalTests.every((test) => test(ordinal))) pods++;
+  }
+  return pods > 0 ? { template, pods } : undefined;
+}
+
+/** One requirement against one label value (undefined = label absent). */
+export function requirementHolds(requirement: Requirement, value: string | undefined): boolean {
+  switch (requirement.operator) {
+    case 'In':
+      return value !== undefined && requirement.values.includes(value);
+    case 'NotIn':
+      return value === undefined || !requirement.values.includes(value);
+    case 'Exists':
+      return value !== undefined;
+    case 'DoesNotExist':
+      return value === undefined;
+    default:
+      // An unknown operator is rejected by the API server; it selects nothing.
+      return false;
+  }
+}
+
+/** Whether the selector selects a plain label set (no controller labels involved), e.g. a Pod's own labels. */
+export function matchesLabels(selector: Selector, labels: Readonly<Record<string, string>>): boolean {
+  if (selector.kind === 'nothing') return false;
+  return selector.requirements.every((r) => requirementHolds(r, labels[r.key]));
+}
+
+/** `app=web,tier in (api,worker)`: how messages show a selector. */
+export function formatSelector(selector: Selector): string {
+  if (selector.kind === 'nothing') return '(null selector: matches nothing)';
+  if (selector.kind === 'everything') return '{} (every pod)';
+  return selector.requirements
+    .map((r) => {
+      switch (r.operator) {
+        case 'In':
+          return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
+        case 'NotIn':
+          return `${r.key} notin (${r.values.join(',')})`;
+        case 'Exists':
+          return r.key;
+        case 'DoesNotExist':
+          return `!${r.key}`;
+        default:
+          return `${r.key} ${r.operator} (${r.values.join(',')})`;
+      }
+    })
+    .join(',');
+}

@@ -1,0 +1,86 @@
+import type { Path } from '../loader/parse.js';
+import type { Resource } from './resource.js';
+import { serviceSelector, type Selector } from './selector.js';
+import { asArray, asInteger, asObject, asString, getIn } from './values.js';
+
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName' | string;
+
+export interface ServicePort {
+  readonly index: number;
+  readonly name: string | undefined;
+  readonly port: number | undefined;
+  /** Defaulted to TCP. */
+  readonly protocol: string;
+  /**
+   * After defaulting: a number, or a port name. A missing, 0 or "" targetPort defaults to `port`
+   * (pkg/apis/core/v1/defaults.go SetDefaults_Service).
+   */
+  readonly targetPort: number | string | undefined;
+  readonly targetPortWritten: boolean;
+  /** 0 and absent both mean "let the allocator choose". */
+  readonly nodePort: number | undefined;
+  readonly path: Path;
+}
+
+/** A Service as the API server sees it after defaulting. */
+export interface ServiceSpec {
+  readonly resource: Resource;
+  readonly type: ServiceType;
+  /** clusterIP (or clusterIPs[0]) is "None". */
+  readonly headless: boolean;
+  /** undefined: no selector (endpoints are managed by hand). */
+  readonly selector: Selector | undefined;
+  readonly ports: readonly ServicePort[];
+}
+
+export function readService(resource: Resource): ServiceSpec {
+  const spec = asObject(resource.object.spec) ?? {};
+  const clusterIPs = asArray(spec.clusterIPs);
+  const headless = spec.clusterIP === 'None' || clusterIPs[0] === 'None';
+  const ports = asArray(spec.ports).flatMap((value, index): ServicePort[] => {
+    const port = asObject(value);
+    if (!port) return [];
+    const number = asInteger(port.port);
+    const written = port.targetPort;
+    const targetPortWritten = written !== undefined && written !== null && written !== 0 && written !== '';
+    let targetPort: number | string | undefined;
+    if (typeof written === 'number') targetPort = written === 0 ? number : written;
+    else if (typeof written === 'string' && written !== '') targetPort = written;
+    else targetPort = number;
+    const nodePort = asInteger(port.nodePort);
+    return [
+      {
+        index,
+        name: asString(port.name) || undefined,
+        port: number,
+        protocol: asString(port.protocol) || 'TCP',
+        targetPort,
+        targetPortWritten,
+        nodePort: nodePort === 0 ? undefined : nodePort,
+        path: ['spec', 'ports', index],
+      },
+    ];
+  });
+  return {
+    resource,
+    type: asString(spec.type) || 'ClusterIP',
+    headless,
+    selector: serviceSelector(spec.selector),
+    ports,
+  };
+}
+
+/** `http (80/TCP)` or `80/TCP`: how messages name a Service port. */
+export function servicePortLabel(port: ServicePort): string {
+  const number = `${port.port ?? '?'}/${port.protocol}`;
+  return port.name ? `"${port.name}" (${number})` : number;
+}
+
+export function isExternalName(service: ServiceSpec): boolean {
+  return service.type === 'ExternalName';
+}
+
+/** The path of the clusterIP field that makes a Service headless, for reports. */
+export function headlessPath(service: ServiceSpec): Path {
+  return getIn(service.resource.object, ['spec', 'clusterIP']) === 'None' ? ['spec', 'clusterIP'] : ['spec', 'clusterIPs', 0];
+}

@@ -1,0 +1,62 @@
+import { createRule } from '../engine/rule.js';
+import { closestPodTemplate } from '../model/near-miss.js';
+import { locateField, resourceLabel } from '../model/resource.js';
+import { formatSelector } from '../model/selector.js';
+
+export const serviceSelectorMatch = createRule({
+  name: 'service-selector-match',
+  meta: {
+    type: 'problem',
+    defaultSeverity: 'error',
+    docs: { description: 'Require every Service selector to select the pods of at least one workload' },
+    messages: {
+      noMatch:
+        'Service "{{name}}" selects no pods: no pod template in namespace "{{namespace}}" has the labels {{selector}}, so the Service gets no endpoints and every connection to it fails.{{hint}}',
+      noWorkloadsInNamespace:
+        'Service "{{name}}" selects {{selector}}, but the input has no workloads in namespace "{{namespace}}", so kubewire cannot check that anything will back it. Lint the Service together with its workloads.',
+      operatorManaged:
+        'No pod template in the input has the labels {{selector}}; the pods are probably created by an operator from {{operator}} ({{where}}), so kubewire cannot check them. Make sure the operator labels its pods this way.',
+    },
+    schema: [],
+    defaultOptions: [],
+  },
+  create(context) {
+    const { graph } = context;
+    return {
+      Service(resource) {
+        const service = graph.service(resource);
+        if (service.type === 'ExternalName' || !service.selector) return;
+        if (graph.endpointsOf(resource).selected.length > 0) return;
+        const data = { name: resource.name, namespace: resource.namespace, selector: formatSelector(service.selector) };
+        const path = ['spec', 'selector'];
+
+        const operatorResource = graph.likelyOperatorResource(service.selector, resource.namespace);
+        if (operatorResource) {
+          const where = locateField(operatorResource, []);
+          context.report({
+            resource,
+            path,
+            messageId: 'operatorManaged',
+            severity: 'warn',
+            data: { ...data, operator: resourceLabel(operatorResource), where: `${where.file}:${where.range.line}` },
+            related: [{ resource: operatorResource, path: [], message: `${resourceLabel(operatorResource)} is managed by an operator` }],
+          });
+          return;
+        }
+        const near = closestPodTemplate(graph, service.selector, resource.namespace);
+        if (!near && graph.podTemplatesIn(resource.namespace).length === 0) {
+          context.report({ resource, path, messageId: 'noWorkloadsInNamespace', severity: 'warn', data });
+          return;
+        }
+        context.report({
+          resource,
+          // Point at the label that differs when one does: that is the line to fix.
+          path: near?.selectorKey !== undefined ? [...path, near.selectorKey] : path,
+          messageId: 'noMatch',
+          data: { ...data, hint: near?.hint ?? '' },
+          related: near ? [{ resource: near.template.owner, path: near.path, message: 'closest pod template' }] : [],
+        });
+      },
+    };
+  },
+});

@@ -1,0 +1,32 @@
+import { createRule } from '../engine/rule.js';
+
+export const yamlDuplicateKey = createRule({
+  name: 'yaml-duplicate-key',
+  meta: {
+    type: 'problem',
+    defaultSeverity: 'error',
+    docs: { description: 'Disallow duplicate keys in a YAML mapping' },
+    messages: {
+      duplicate:
+        'Duplicate key "{{key}}" (first defined at line {{firstLine}}). kubectl\'s strict field validation rejects the object; without it, the last value silently wins. Remove or merge one of them.',
+    },
+    schema: [],
+    defaultOptions: [],
+  },
+  create(context) {
+    return {
+      Document(document) {
+        for (const problem of document.problems) {
+          if (problem.kind !== 'duplicate-key') continue;
+          const key = /"(.*)"/.exec(problem.message)?.[1] ?? '';
+          context.report({
+            document,
+            range: problem.range,
+            messageId: 'duplicate',
+            data: { key, firstLine: problem.related[0]?.range.line ?? 0 },
+          });
+        }
+      },
+    };
+  },
+});
