@@ -29,7 +29,7 @@ ${ids.map((id) => `import { ${camel(id)} } from './${id}.js';`).join('\n')}
 
 /** Every rule kubewire has, sorted by id. */
 export const allRules: readonly RuleModule[] = [
-${ids.map((id) => `  ${camel(id)} as unknown as RuleModule,`).join('\n')}
+${ids.map((id) => `  ${camel(id)},`).join('\n')}
 ];
 `;
 

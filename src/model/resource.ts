@@ -1,4 +1,4 @@
-import type { ManifestDocument, Path } from '../loader/parse.js';
+import type { ManifestDocument, Path, ScalarSource } from '../loader/parse.js';
 import type { SourceRange } from '../loader/source.js';
 import { asObject, asString, asStringMap, isObject, type JsonObject } from './values.js';
 
@@ -145,4 +145,9 @@ export function resourceLabel(resource: Resource, withNamespace = false): string
 export function locateField(resource: Resource, path: Path): { file: string; range: SourceRange; exact: boolean } {
   const located = resource.document.locate([...resource.basePath, ...path]);
   return { file: resource.document.file.path, ...located };
+}
+
+/** How the scalar at a field of a resource was written (quoted or plain, and its text), for YAML-spelling rules. */
+export function scalarSourceOf(resource: Resource, path: Path): ScalarSource | undefined {
+  return resource.document.scalarSource([...resource.basePath, ...path]);
 }

@@ -8,9 +8,9 @@ import { yamlSyntax } from './yaml-syntax.js';
 
 /** Every rule kubewire has, sorted by id. */
 export const allRules: readonly RuleModule[] = [
-  inputUnreadable as unknown as RuleModule,
-  resourceShape as unknown as RuleModule,
-  serviceSelectorMatch as unknown as RuleModule,
-  yamlDuplicateKey as unknown as RuleModule,
-  yamlSyntax as unknown as RuleModule,
+  inputUnreadable,
+  resourceShape,
+  serviceSelectorMatch,
+  yamlDuplicateKey,
+  yamlSyntax,
 ];
