@@ -2,7 +2,7 @@ import type { Path } from '../loader/parse.js';
 import type { ResourceGraph } from './graph.js';
 import { templateLabel, type PodTemplate } from './pod-template.js';
 import { locateField } from './resource.js';
-import { matchTemplate, requirementHolds, type Requirement, type Selector } from './selector.js';
+import { matchTemplate, type Requirement, type Selector } from './selector.js';
 import { asStringMap, getIn } from './values.js';
 
 /** The pod template a selector was probably meant for, and what to say about it. */
@@ -51,8 +51,12 @@ function closeness(requirements: readonly Requirement[], template: PodTemplate):
   let distance = 0;
   for (const requirement of requirements) {
     const value = template.labels[requirement.key];
-    if (requirementHolds(requirement, value)) {
+    if (holdsOnPods(requirement, template)) {
       satisfied++;
+      continue;
+    }
+    if (template.controllerLabels.some((l) => l.key === requirement.key)) {
+      related++;
       continue;
     }
     const wanted = requirement.values[0] ?? '';
@@ -71,10 +75,18 @@ function closeness(requirements: readonly Requirement[], template: PodTemplate):
 }
 
 function explain(requirements: readonly Requirement[], template: PodTemplate): NearMiss {
-  const failing = requirements.filter((r) => !requirementHolds(r, template.labels[r.key]));
+  const failing = requirements.filter((r) => !holdsOnPods(r, template));
   const first = failing[0]!;
   const wanted = first.values[0] ?? '';
   const name = templateLabel(template);
+  const added = template.controllerLabels.find((l) => l.key === first.key);
+  if (added?.kind === 'ordinal' && template.replicas !== null && template.replicas > 0) {
+    const from = added.valueFor(template.firstOrdinal);
+    const to = added.valueFor(template.firstOrdinal + template.replicas - 1);
+    const pods = template.replicas === 1 ? `its only pod has \`${first.key}: ${from}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
+    const path = ['spec', 'replicas'];
+    return { template, path, selectorKey: first.key, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? '' : 's'}: ${pods}.` };
+  }
   const value = template.labels[first.key];
   if (value !== undefined) {
     const path = [...labelsPath(template), first.key];
@@ -101,6 +113,11 @@ function explain(requirements: readonly Requirement[], template: PodTemplate): N
     selectorKey: first.key,
     hint: ` The closest is ${name} (${where(template, labelsPath(template))}), which has no label \`${first.key}\`.`,
   };
+}
+
+/** Whether a requirement holds on the template's pods, controller-added labels included. */
+function holdsOnPods(requirement: Requirement, template: PodTemplate): boolean {
+  return matchTemplate({ kind: 'requirements', requirements: [requirement] }, template) !== undefined;
 }
 
 function labelsPath(template: PodTemplate): Path {
