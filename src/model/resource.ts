@@ -82,6 +82,7 @@ function collect(
   defaultNamespace: string,
   out: ExtractedResources,
   topLevel: boolean,
+  itemType?: { apiVersion: string; kind: string },
 ): void {
   if (!isObject(value)) {
     if (!topLevel) out.malformed.push({ document, path: basePath, message: 'a List item must be an object' });
@@ -90,8 +91,10 @@ function collect(
   const hasApiVersion = 'apiVersion' in value;
   const hasKind = 'kind' in value;
   if (topLevel && !hasApiVersion && !hasKind) return;
-  const apiVersion = asString(value.apiVersion);
-  const kind = asString(value.kind);
+  // Items of a typed list (DeploymentList, as the API returns it) may omit apiVersion and kind: they are the
+  // list's type (apimachinery decodes them into the list's item type).
+  const apiVersion = hasApiVersion ? asString(value.apiVersion) : itemType?.apiVersion;
+  const kind = hasKind ? asString(value.kind) : itemType?.kind;
   if (!apiVersion || !kind) {
     const field = !kind ? 'kind' : 'apiVersion';
     out.malformed.push({
@@ -104,7 +107,8 @@ function collect(
   // kind: List (kubectl get -o yaml) and typed lists (DeploymentList...) carry their objects in items.
   if (kind === 'List' || (kind.endsWith('List') && Array.isArray(value.items))) {
     const items = Array.isArray(value.items) ? value.items : [];
-    items.forEach((item, i) => collect(document, item, [...basePath, 'items', i], defaultNamespace, out, false));
+    const typed = kind === 'List' ? undefined : { apiVersion, kind: kind.slice(0, -'List'.length) };
+    items.forEach((item, i) => collect(document, item, [...basePath, 'items', i], defaultNamespace, out, false, typed));
     return;
   }
   if ('metadata' in value && !isObject(value.metadata)) {
