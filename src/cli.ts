@@ -21,7 +21,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stdoutIsTTY: boolean;
-  readStdin: () => Promise<Buffer>;
+  /** Standard input; may stop reading after `maxBytes` bytes. */
+  readStdin: (maxBytes?: number) => Promise<Buffer>;
 }
 
 const HELP = `Usage: kubewire [options] [paths...]
@@ -152,6 +153,11 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const code = errors > 0 || tooManyWarnings ? 1 : 0;
   const exit = await emit(io, values['output-file'], formatResults(format, results, context), code);
   if (tooManyWarnings) io.stderr(`kubewire found too many warnings (maximum: ${maxWarnings}).\n`);
+  if (errors + warnings === 0 && project.graph.resources.length === 0 && project.graph.malformed.length === 0) {
+    // An empty file, a lone `---` or a values.yaml passes quietly in a scan; alone, the silence would mislead.
+    const read = `${project.files.length} file${project.files.length === 1 ? '' : 's'} read`;
+    io.stderr(`kubewire: no Kubernetes objects found (${read}; documents without apiVersion and kind are skipped).\n`);
+  }
   return exit;
 }
 

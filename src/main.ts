@@ -1,9 +1,15 @@
 import { runCli } from './cli.js';
 
 /** The process shell around runCli: real streams, real exit code. */
-async function readStdin(): Promise<Buffer> {
+async function readStdin(maxBytes = Infinity): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    total += (chunk as Buffer).length;
+    // Past the limit the input is refused anyway: stop reading instead of holding an endless pipe in memory.
+    if (total > maxBytes) break;
+  }
   return Buffer.concat(chunks);
 }
 

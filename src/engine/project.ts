@@ -10,7 +10,7 @@ export interface LoadOptions {
   ignorePatterns?: readonly string[];
   /** Namespace of namespaced objects that name none (default `default`, as kubectl). */
   namespace?: string;
-  readStdin?: () => Promise<Buffer>;
+  readStdin?: (maxBytes?: number) => Promise<Buffer>;
 }
 
 /** Everything read from the inputs: files, their documents, the graph, and what could not be read. */

@@ -41,6 +41,17 @@ export interface ScalarSource {
  */
 const MAX_ALIAS_COUNT = 100;
 
+/**
+ * Deepest nesting of maps and lists we build. The deepest real manifests (CRD OpenAPI schemas) stay well under
+ * 100 levels; the `yaml` composer recurses once per level and runs out of stack somewhere around 800 levels
+ * (depending on the machine), and kubectl's decoders stop at 10,000. A fixed limit below the stack gives the same
+ * clear message on every machine instead of a "Maximum call stack size exceeded" at a random place.
+ */
+export const MAX_NESTING_DEPTH = 256;
+
+const TOO_DEEP = `collections are nested more than ${MAX_NESTING_DEPTH} levels deep; kubewire does not read this document`;
+const ALIAS_BOMB = `the document expands aliases (*name) more than ${MAX_ALIAS_COUNT} times, as an alias bomb ("billion laughs") does; kubewire does not expand it`;
+
 /** One YAML document of a file, parsed like kubectl parses it, with a way back from any field to its position. */
 export class ManifestDocument {
   constructor(
@@ -100,7 +111,10 @@ export class ManifestDocument {
   private rangeOf(node: YamlNode | null, key: YamlNode | null): SourceRange {
     // Scalars point at the value itself; collections and missing values point at their key, which is what a
     // reader looks for ("selector:"), and keeps the range on one line.
-    if (node && isScalar(node) && node.range) return this.file.rangeAt(node.range[0], node.range[1]);
+    // An empty value (`selector:` with nothing after it) is a zero-width scalar at the end of the line: point at
+    // its key instead.
+    const empty = node && isScalar(node) && node.range && node.range[0] === node.range[1];
+    if (node && isScalar(node) && node.range && !(empty && key?.range)) return this.file.rangeAt(node.range[0], node.range[1]);
     if (key?.range) return this.file.rangeAt(key.range[0], key.range[1]);
     if (node?.range) return this.firstLineOf(node.range[0], node.range[1]);
     const docStart = this.ast.range?.[0] ?? 0;
@@ -134,10 +148,15 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
     for (const error of ast.errors) {
       problems.push({
         kind: 'syntax',
-        message: firstLine(error.message),
+        // The composer turns a stack overflow on deep nesting into RESOURCE_EXHAUSTION: say what it means.
+        message: error.code === 'RESOURCE_EXHAUSTION' ? TOO_DEEP : firstLine(error.message),
         range: file.rangeAt(error.pos[0], error.pos[1]),
         related: [],
       });
+    }
+    if (problems.length === 0) {
+      const shape = measureShape(ast.contents as YamlNode | null);
+      if (shape.tooDeep) problems.push({ kind: 'syntax', message: TOO_DEEP, range: firstLineRange(file, shape.tooDeep), related: [] });
     }
     if (problems.length === 0) collectDuplicateKeys(ast.contents as YamlNode | null, file, problems);
     let value: unknown;
@@ -145,17 +164,57 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
       try {
         value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       } catch (error) {
-        const start = ast.range?.[0] ?? 0;
+        const text = String((error as Error)?.message ?? error);
+        const bomb = /alias count/i.test(text);
+        const firstAlias = bomb ? measureShape(ast.contents as YamlNode | null).firstAlias : undefined;
+        const start = firstAlias?.[0] ?? ast.range?.[0] ?? 0;
         problems.push({
           kind: 'syntax',
-          message: `the document could not be built: ${firstLine(String((error as Error).message ?? error))}`,
-          range: file.rangeAt(start, start),
+          message: bomb ? ALIAS_BOMB : error instanceof RangeError ? TOO_DEEP : `the document could not be built: ${firstLine(text)}`,
+          range: firstAlias ? file.rangeAt(firstAlias[0], firstAlias[1]) : file.rangeAt(start, start),
           related: [],
         });
       }
     }
     return new ManifestDocument(file, index, ast, value, problems);
   });
+}
+
+/**
+ * One iterative walk over the AST (a recursive one would overflow on exactly the input it guards against): the
+ * first collection nested deeper than MAX_NESTING_DEPTH, and the first alias (where an alias bomb starts).
+ */
+function measureShape(root: YamlNode | null): { tooDeep?: [number, number]; firstAlias?: [number, number] } {
+  const out: { tooDeep?: [number, number]; firstAlias?: [number, number] } = {};
+  const stack: [YamlNode | null, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (!node) continue;
+    if (isAlias(node)) {
+      if (node.range && (!out.firstAlias || node.range[0] < out.firstAlias[0])) out.firstAlias = [node.range[0], node.range[1]];
+      continue;
+    }
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > MAX_NESTING_DEPTH) {
+      if (node.range && (!out.tooDeep || node.range[0] < out.tooDeep[0])) out.tooDeep = [node.range[0], node.range[1]];
+      continue;
+    }
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        stack.push([item.key as YamlNode | null, depth + 1]);
+        stack.push([item.value as YamlNode | null, depth + 1]);
+      } else {
+        stack.push([item as YamlNode | null, depth + 1]);
+      }
+    }
+  }
+  return out;
+}
+
+function firstLineRange(file: SourceFile, [start, end]: [number, number]): SourceRange {
+  let stop = start;
+  while (stop < end && file.text.charCodeAt(stop) !== 10 && file.text.charCodeAt(stop) !== 13) stop++;
+  return file.rangeAt(start, stop);
 }
 
 function firstLine(message: string): string {

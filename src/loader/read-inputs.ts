@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { decodeManifestBytes } from './decode.js';
+import { MAX_FILE_BYTES, readManifestBytes, tooLargeMessage } from './read-file.js';
 import { SourceFile } from './source.js';
 
 /** A file that could not be read or decoded: reported against the file, the run goes on. */
@@ -20,7 +21,8 @@ export class UsageError extends Error {
 export interface ReadInputsOptions {
   cwd: string;
   ignorePatterns: readonly string[];
-  readStdin: () => Promise<Buffer>;
+  /** Reads standard input; may stop after `maxBytes` bytes (the caller refuses more than that anyway). */
+  readStdin: (maxBytes?: number) => Promise<Buffer>;
 }
 
 export interface Inputs {
@@ -30,7 +32,36 @@ export interface Inputs {
 
 export const STDIN_PATH = '<stdin>';
 const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
+const MANIFEST_EXTENSION = /\.(ya?ml|json)$/i;
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
+
+/**
+ * The manifests below a directory. --ignore-pattern globs are relative to the working directory (as ESLint's),
+ * so `kubewire k8s --ignore-pattern 'k8s/vendor/**'` skips k8s/vendor; node_modules and .git are skipped
+ * below the named directory (naming one explicitly still reads it). A directory outside the working directory
+ * takes the patterns relative to itself, the only reading they can have there.
+ */
+async function walkDirectory(directory: string, cwd: string, ignorePatterns: readonly string[]): Promise<string[]> {
+  const relative = path.relative(cwd, directory).split(path.sep).join('/');
+  const outside = relative.startsWith('..') || path.isAbsolute(relative);
+  const base = outside || relative === '' ? '' : `${fg.escapePath(relative)}/`;
+  return fg(`${base}${MANIFEST_GLOB}`, {
+    cwd: outside ? directory : cwd,
+    absolute: true,
+    onlyFiles: true,
+    dot: false,
+    // Symlinks found in a directory are neither followed nor read (no loops, and no `leak.yaml -> ~/.kube/config`
+    // from a hostile pull request printed in code frames); a symlink named on the command line is read.
+    followSymbolicLinks: false,
+    suppressErrors: true,
+    ignore: [...ALWAYS_IGNORED.map((p) => `${base}${p}`), ...ignorePatterns],
+  });
+}
+
+/** `k8s/*.tpl`: the last segment of a glob ends with a literal extension. */
+function hasLiteralExtension(pattern: string): boolean {
+  return /\.[A-Za-z0-9_-]+$/.test(pattern) && !fg.isDynamicPattern(pattern.slice(pattern.lastIndexOf('.')));
+}
 
 /** Shown path: relative to the working directory when below it, with forward slashes on every platform. */
 export function displayPath(absolute: string, cwd: string): string {
@@ -49,6 +80,8 @@ export async function readInputs(operands: readonly string[], options: ReadInput
   const absolutePaths: string[] = [];
   const files: SourceFile[] = [];
   const problems: InputProblem[] = [];
+  /** Paths named on the command line (read whatever they are), as opposed to found in a directory. */
+  const named = new Set<string>();
   let wantsStdin = false;
 
   for (const operand of operands) {
@@ -59,22 +92,17 @@ export async function readInputs(operands: readonly string[], options: ReadInput
     const absolute = path.resolve(cwd, operand);
     const info = await stat(absolute).catch(() => undefined);
     if (info?.isDirectory()) {
-      const found = await fg(MANIFEST_GLOB, {
-        cwd: absolute,
-        absolute: true,
-        onlyFiles: true,
-        dot: false,
-        followSymbolicLinks: false,
-        suppressErrors: true,
-        ignore,
-      });
-      absolutePaths.push(...found);
-    } else if (info) {
+      absolutePaths.push(...(await walkDirectory(absolute, cwd, options.ignorePatterns)));
+    } else if (info || (await lstat(absolute).catch(() => undefined))) {
+      // A symlink loop or a broken symlink exists but cannot be followed: reading it reports why.
       absolutePaths.push(absolute);
+      named.add(path.normalize(absolute));
     } else if (fg.isDynamicPattern(operand)) {
       const found = await fg(operand, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore });
-      if (found.length === 0) throw new UsageError(`no files match the pattern "${operand}"`);
-      absolutePaths.push(...found);
+      // `k8s/*` means the manifests in k8s/, not its README; `k8s/*.tpl` names its extension and gets it.
+      const wanted = hasLiteralExtension(operand) ? found : found.filter((p) => MANIFEST_EXTENSION.test(p));
+      if (wanted.length === 0) throw new UsageError(`no files match the pattern "${operand}"`);
+      absolutePaths.push(...wanted);
     } else {
       throw new UsageError(`no such file or directory: ${operand}`);
     }
@@ -85,8 +113,13 @@ export async function readInputs(operands: readonly string[], options: ReadInput
   for (const absolute of unique) {
     const shown = displayPath(absolute, cwd);
     try {
-      const bytes = await readFile(absolute);
-      const decoded = decodeManifestBytes(bytes);
+      const read = await readManifestBytes(absolute, !named.has(absolute));
+      if ('skip' in read) continue;
+      if ('problem' in read) {
+        problems.push({ path: shown, message: read.problem });
+        continue;
+      }
+      const decoded = decodeManifestBytes(read.bytes);
       if ('error' in decoded) problems.push({ path: shown, ...decoded.error });
       else files.push(new SourceFile(shown, decoded.text));
     } catch (error) {
@@ -95,9 +128,9 @@ export async function readInputs(operands: readonly string[], options: ReadInput
   }
 
   if (wantsStdin) {
-    const bytes = await options.readStdin();
+    const bytes = await options.readStdin(MAX_FILE_BYTES + 1);
     if (bytes.length === 0) throw new UsageError('standard input is empty (did the command before the pipe fail?)');
-    const decoded = decodeManifestBytes(bytes);
+    const decoded = bytes.length > MAX_FILE_BYTES ? { error: { message: tooLargeMessage(undefined) } } : decodeManifestBytes(bytes);
     if ('error' in decoded) problems.push({ path: STDIN_PATH, ...decoded.error });
     else files.push(new SourceFile(STDIN_PATH, decoded.text));
   }

@@ -2,7 +2,7 @@ import type { ManifestDocument } from '../loader/parse.js';
 import { simulateEndpoints, type ServiceEndpoints } from './endpoints.js';
 import { NamespaceLabelIndex } from './label-index.js';
 import { podTemplatesOf, type PodTemplate } from './pod-template.js';
-import { apiGroup, extractResources, isBuiltin, type MalformedObject, type Resource } from './resource.js';
+import { apiGroup, extractResources, isBuiltin, isBuiltinGroup, type MalformedObject, type Resource } from './resource.js';
 import type { Selector, TemplateMatch } from './selector.js';
 import { readService, type ServiceSpec } from './service.js';
 import { asString, getIn } from './values.js';
@@ -64,6 +64,14 @@ export class ResourceGraph {
   find(kind: string, namespace: string, name: string): Resource | undefined {
     const all = this.byIdentity.get(identity(kind, namespace, name));
     return all?.[all.length - 1];
+  }
+
+  /**
+   * The resource an object reference names (HPA scaleTargetRef, ...): built-in kinds by kind, whatever the
+   * version (`apps/v1` or `extensions/v1beta1` Deployment), custom kinds by `Kind.group`.
+   */
+  findByReference(apiVersion: string, kind: string, namespace: string, name: string): Resource | undefined {
+    return this.find(referenceKindKey(apiVersion, kind), namespace, name);
   }
 
   /** Every definition of the same object, in input order (more than one is a duplicate). */
@@ -144,6 +152,12 @@ export class ResourceGraph {
       (s) => s.namespace === service.namespace && asString(getIn(s.object, ['spec', 'serviceName'])) === service.name,
     );
   }
+}
+
+/** The key ofKind/find use for the kind an object reference names: `Deployment`, `Rollout.argoproj.io`. */
+export function referenceKindKey(apiVersion: string, kind: string): string {
+  const group = apiGroup(apiVersion);
+  return isBuiltinGroup(group) ? kind : `${kind}.${group}`;
 }
 
 function kindKeyOf(resource: Resource): string {

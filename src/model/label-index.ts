@@ -54,7 +54,8 @@ export class NamespaceLabelIndex {
       if (requirement.operator === 'In') {
         const values = this.byValue.get(requirement.key);
         const keyOnly = this.byKeyOnly.get(requirement.key) ?? [];
-        const exact = requirement.values.flatMap((v) => values?.get(v) ?? []);
+        // Values are a set upstream (`In [a, a]` is valid): a template must come back once.
+        const exact = [...new Set(requirement.values)].flatMap((v) => values?.get(v) ?? []);
         set = keyOnly.length === 0 ? exact : [...new Set([...exact, ...keyOnly])];
       } else if (requirement.operator === 'Exists') {
         set = this.byKey.get(requirement.key) ?? [];

@@ -170,9 +170,9 @@ function replicasOf(owner: Resource): number | null {
     case 'DaemonSet':
       return null;
     case 'Job':
-      return asInteger(spec?.parallelism) ?? 1;
+      return jobPods(spec);
     case 'CronJob':
-      return asInteger(getIn(spec, ['jobTemplate', 'spec', 'parallelism'])) ?? 1;
+      return jobPods(asObject(getIn(spec, ['jobTemplate', 'spec'])));
     case 'Deployment':
     case 'ReplicaSet':
     case 'ReplicationController':
@@ -182,6 +182,17 @@ function replicasOf(owner: Resource): number | null {
     default:
       return asInteger(spec?.replicas) ?? null;
   }
+}
+
+/**
+ * Pods a Job runs at once: parallelism (default 1), but never more than its completions (kubernetes/website
+ * concepts/workloads/controllers/job.md, "Controlling parallelism": "the actual number of pods running in
+ * parallel will not exceed the number of remaining completions"; pkg/controller/job/job_controller.go manageJob).
+ */
+function jobPods(spec: JsonObject | undefined): number {
+  const parallelism = asInteger(spec?.parallelism) ?? 1;
+  const completions = asInteger(spec?.completions);
+  return completions === undefined ? parallelism : Math.min(parallelism, completions);
 }
 
 const ANY = (key: string): ControllerLabel => ({ key, kind: 'any' });

@@ -48,6 +48,11 @@ export function isBuiltin(resource: Resource): boolean {
   return BUILTIN_GROUPS.has(apiGroup(resource.apiVersion));
 }
 
+/** True for an API group Kubernetes itself serves ('' is the core group). */
+export function isBuiltinGroup(group: string): boolean {
+  return BUILTIN_GROUPS.has(group);
+}
+
 export function isClusterScoped(kind: string): boolean {
   return CLUSTER_SCOPED_KINDS.has(kind);
 }

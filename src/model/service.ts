@@ -31,6 +31,15 @@ export interface ServiceSpec {
   /** undefined: no selector (endpoints are managed by hand). */
   readonly selector: Selector | undefined;
   readonly ports: readonly ServicePort[];
+  /**
+   * spec.externalTrafficPolicy as written (undefined when absent or not a string). The API server defaults it
+   * to Cluster on externally accessible Services (pkg/apis/core/v1/defaults.go SetDefaults_Service).
+   */
+  readonly externalTrafficPolicy: string | undefined;
+  /** spec.healthCheckNodePort; 0 and absent both mean "let the allocator choose" (when one is needed). */
+  readonly healthCheckNodePort: number | undefined;
+  /** spec.externalIPs entries that are strings. */
+  readonly externalIPs: readonly string[];
 }
 
 export function readService(resource: Resource): ServiceSpec {
@@ -61,12 +70,16 @@ export function readService(resource: Resource): ServiceSpec {
       },
     ];
   });
+  const healthCheckNodePort = asInteger(spec.healthCheckNodePort);
   return {
     resource,
     type: asString(spec.type) || 'ClusterIP',
     headless,
     selector: serviceSelector(spec.selector),
     ports,
+    externalTrafficPolicy: asString(spec.externalTrafficPolicy) || undefined,
+    healthCheckNodePort: healthCheckNodePort === 0 ? undefined : healthCheckNodePort,
+    externalIPs: asArray(spec.externalIPs).filter((ip): ip is string => typeof ip === 'string'),
   };
 }
 
@@ -83,4 +96,32 @@ export function isExternalName(service: ServiceSpec): boolean {
 /** The path of the clusterIP field that makes a Service headless, for reports. */
 export function headlessPath(service: ServiceSpec): Path {
   return getIn(service.resource.object, ['spec', 'clusterIP']) === 'None' ? ['spec', 'clusterIP'] : ['spec', 'clusterIPs', 0];
+}
+
+/**
+ * NodePort and LoadBalancer Services, and ClusterIP Services with externalIPs: the ones that take traffic from
+ * outside the cluster and may set externalTrafficPolicy (pkg/api/service/util.go ExternallyAccessible).
+ */
+export function isExternallyAccessible(service: ServiceSpec): boolean {
+  return (
+    service.type === 'LoadBalancer' || service.type === 'NodePort' || (service.type === 'ClusterIP' && service.externalIPs.length > 0)
+  );
+}
+
+/**
+ * LoadBalancer Services with externalTrafficPolicy Local get a healthCheckNodePort
+ * (pkg/api/service/util.go NeedsHealthCheck, RequestsOnlyLocalTraffic).
+ */
+export function needsHealthCheck(service: ServiceSpec): boolean {
+  return service.type === 'LoadBalancer' && service.externalTrafficPolicy === 'Local';
+}
+
+/**
+ * Services whose spec.ports[].nodePort values are taken from the cluster's node-port allocator: NodePort and
+ * LoadBalancer, unless headless (which validation rejects for these types). Upstream: txnAllocNodePorts in
+ * pkg/registry/core/service/storage/alloc.go; ClusterIP rejects nodePort (ValidateService) and ExternalName
+ * never allocates one.
+ */
+export function allocatesNodePorts(service: ServiceSpec): boolean {
+  return (service.type === 'NodePort' || service.type === 'LoadBalancer') && !service.headless;
 }

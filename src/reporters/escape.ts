@@ -3,7 +3,9 @@
  * newlines or other control characters that would forge lines in a terminal or CI log. Every reporter that
  * writes for humans gets its strings through here (see `index.ts`), so a new format is safe by construction.
  */
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\n|\t/g;
+// C0 and C1 controls (ESC starts ANSI sequences, CR rewrites a line), line and paragraph separators, the
+// bidirectional marks, embeddings, overrides and isolates ("Trojan Source"), and the invisible BOM.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|\n|\t/g;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
 
@@ -15,4 +17,19 @@ export function escapeControl(text: string): string {
 /** Like escapeControl but keeps tabs, for source lines shown in code frames. */
 export function escapeSourceLine(text: string): string {
   return text.replace(CONTROL, (ch) => (ch === '\t' ? '  ' : NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/**
+ * For GitHub workflow commands (`::error file=…,line=…::message`): the runner reads one command per line, so
+ * control characters are escaped as for a terminal (no manifest text can start a line of its own, hence no
+ * command of its own), and `%` is percent-encoded because the runner decodes `%25`, `%0A` and `%0D` in the
+ * message.
+ */
+export function escapeWorkflowCommandData(text: string): string {
+  return escapeControl(text).replace(/%/g, '%25');
+}
+
+/** For a property value of a workflow command (`file=`, `title=`): `,` and `:` end a property, so they are encoded too. */
+export function escapeWorkflowCommandProperty(text: string): string {
+  return escapeWorkflowCommandData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }

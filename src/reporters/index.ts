@@ -1,16 +1,29 @@
 import type { LintResult } from '../engine/results.js';
-import { escapeControl } from './escape.js';
+import { escapeControl, escapeWorkflowCommandData } from './escape.js';
 import { json } from './json.js';
 import { stylish } from './stylish.js';
 import type { Reporter, ReporterContext } from './types.js';
 
 /**
- * The formats, and how each must be protected from hostile text in manifests:
- * - `text` formats are read by people in terminals and CI logs: every string of the results is passed through
- *   escapeControl before the reporter sees it, so no manifest can move the cursor, colour the log or forge a line;
- * - `data` formats are serialised with JSON.stringify, which escapes whatever the text holds.
+ * What a format writes, which decides how hostile text from manifests (names, labels, values quoted in
+ * messages) is made harmless. The escaper of the kind is applied here, to every string of the results, before
+ * the reporter sees them: a new format declares its kind and is safe by construction.
+ * - `text`: read by people in terminals and CI logs; control characters are shown as `\n`, `\e`, `\u202e`, so
+ *   no manifest can move the cursor, colour the log, forge a line or reorder text;
+ * - `data`: JSON, SARIF; the serialiser (JSON.stringify) escapes whatever the text holds, and the exact text is
+ *   kept for the programs that read it;
+ * - `workflow-command`: GitHub annotations (`::error file=…::message`), one command per line; like `text`, plus
+ *   `%` encoded. Property values (`file=`, `title=`) must also go through escapeWorkflowCommandProperty.
  */
-const REPORTERS: Readonly<Record<string, { render: Reporter; output: 'text' | 'data' }>> = {
+export type OutputKind = 'text' | 'data' | 'workflow-command';
+
+const ESCAPERS: Readonly<Record<OutputKind, ((text: string) => string) | undefined>> = {
+  text: escapeControl,
+  data: undefined,
+  'workflow-command': escapeWorkflowCommandData,
+};
+
+const REPORTERS: Readonly<Record<string, { render: Reporter; output: OutputKind }>> = {
   stylish: { render: stylish, output: 'text' },
   json: { render: json, output: 'data' },
 };
@@ -21,19 +34,25 @@ export function isFormat(name: string): boolean {
   return Object.prototype.hasOwnProperty.call(REPORTERS, name);
 }
 
+/** The output kind of a format, so tests can hold every format, present and future, to its kind's guarantees. */
+export function outputKindOf(format: string): OutputKind | undefined {
+  return isFormat(format) ? REPORTERS[format]!.output : undefined;
+}
+
 export function formatResults(format: string, results: readonly LintResult[], context: ReporterContext): string {
-  const reporter = REPORTERS[format];
-  if (!reporter) throw new Error(`unknown format "${format}"`);
-  const safe = reporter.output === 'text' ? results.map((r) => deepEscape(r)) : results;
+  if (!isFormat(format)) throw new Error(`unknown format "${format}"`);
+  const reporter = REPORTERS[format]!;
+  const escape = ESCAPERS[reporter.output];
+  const safe = escape ? results.map((r) => deepEscape(r, escape)) : results;
   return reporter.render(safe, context);
 }
 
-function deepEscape<T>(value: T): T {
-  if (typeof value === 'string') return escapeControl(value) as T;
-  if (Array.isArray(value)) return value.map((v) => deepEscape(v)) as T;
+function deepEscape<T>(value: T, escape: (text: string) => string): T {
+  if (typeof value === 'string') return escape(value) as T;
+  if (Array.isArray(value)) return value.map((v) => deepEscape(v, escape)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = deepEscape(v);
+    for (const [k, v] of Object.entries(value)) out[k] = deepEscape(v, escape);
     return out as T;
   }
   return value;

@@ -1,0 +1,99 @@
+import path from 'node:path';
+import type { ResourceGraph } from './graph.js';
+import { apiGroup, isBuiltin, type Resource } from './resource.js';
+import { asArray, asObject, asString, getIn, isObject } from './values.js';
+
+/**
+ * Objects defined more than once in the input.
+ *
+ * `kubectl apply` (client- and server-side) identifies an object by API group, kind, namespace and name; the
+ * version does not matter (an apps/v1 and an extensions/v1beta1 Deployment are the same object), and a namespaced
+ * object without metadata.namespace lands in the namespace kubectl is given (`-n`, else the context's, else
+ * `default`), so it is the same object as one that says `namespace: default`. Given several definitions, kubectl
+ * applies them in input order and the last one wins (kubernetes/kubectl pkg/cmd/apply/apply.go applies each
+ * object of the input in turn). kustomize rejects the repetition ("may not add resource with an already registered
+ * id", sigs.k8s.io/kustomize api/resmap), Argo CD reports it (RepeatedResourceWarning).
+ *
+ * Not duplicates: unnamed objects (`generateName`), and kustomize patches, which name the object they patch; a
+ * file is a patch when a kustomization next to it lists it under `patches` / `patchesStrategicMerge`.
+ */
+export interface Duplicate {
+  /** The earlier definition to point at: the first one in the same folder when there is one, else the first. */
+  readonly first: Resource;
+  /** The definition that wins when everything is applied together: the last one. */
+  readonly winner: Resource;
+  /** 1-based position of this definition among all of them, and how many there are. */
+  readonly position: number;
+  readonly count: number;
+  /** True when an earlier definition is in the same folder (or file): they are surely applied together. */
+  readonly sameFolder: boolean;
+  /** True when this definition and `first` are the same object field for field. */
+  readonly identical: boolean;
+}
+
+export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate | undefined {
+  if (!resource.name) return undefined;
+  const patches = kustomizePatchFiles(graph);
+  const definitions = graph.definitionsOf(resource).filter((r) => r.name && !patches.has(fileOf(r)));
+  const index = definitions.indexOf(resource);
+  if (index <= 0) return undefined;
+  const earlier = definitions.slice(0, index);
+  const folder = path.dirname(fileOf(resource));
+  const sameFolder = earlier.find((r) => path.dirname(fileOf(r)) === folder);
+  const first = sameFolder ?? earlier[0]!;
+  return {
+    first,
+    winner: definitions[definitions.length - 1]!,
+    position: index + 1,
+    count: definitions.length,
+    sameFolder: sameFolder !== undefined,
+    identical: stableJson(first.object) === stableJson(resource.object),
+  };
+}
+
+/** `ConfigMap shop/settings`, `ClusterRole reader`, `Rollout.argoproj.io shop/web`: an object's identity for messages. */
+export function identityLabel(resource: Resource): string {
+  const kind = isBuiltin(resource) ? resource.kind : `${resource.kind}.${apiGroup(resource.apiVersion)}`;
+  return resource.namespace ? `${kind} ${resource.namespace}/${resource.name}` : `${kind} ${resource.name}`;
+}
+
+function fileOf(resource: Resource): string {
+  return resource.document.file.path;
+}
+
+const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+const patchFilesCache = new WeakMap<ResourceGraph, ReadonlySet<string>>();
+
+/** Files that kustomizations in the input use as patches, as paths comparable with `file.path`. */
+function kustomizePatchFiles(graph: ResourceGraph): ReadonlySet<string> {
+  let files = patchFilesCache.get(graph);
+  if (files) return files;
+  const found = new Set<string>();
+  for (const document of graph.documents) {
+    const value = asObject(document.value);
+    const file = document.file.path;
+    if (!value || !(KUSTOMIZATION_FILES.has(path.basename(file)) || value.kind === 'Kustomization')) continue;
+    const folder = path.dirname(file);
+    const add = (relative: string | undefined) => {
+      // patchesStrategicMerge entries may also be inline YAML; only single-line entries are file paths.
+      if (relative && !relative.includes('\n')) found.add(path.join(folder, relative));
+    };
+    for (const entry of asArray(value.patchesStrategicMerge)) add(asString(entry));
+    for (const entry of asArray(value.patches)) add(asString(entry) ?? asString(getIn(entry, ['path'])));
+  }
+  files = found;
+  patchFilesCache.set(graph, files);
+  return files;
+}
+
+/** JSON with object keys sorted, so that two definitions written in a different key order compare equal. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (isObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

@@ -1,0 +1,69 @@
+import type { Path } from '../loader/parse.js';
+import type { ResourceGraph } from './graph.js';
+import { closestPodTemplate, editDistance, type NearMiss } from './near-miss.js';
+import { templateLabel } from './pod-template.js';
+import { locateField, type Resource } from './resource.js';
+import type { Selector } from './selector.js';
+import { asObject, getIn } from './values.js';
+
+/**
+ * What to say about a name that a reference (Ingress backend, HPA scaleTargetRef) gives but that does not
+ * exist: a resource of the same kind in the same namespace with a close name ("did you mean"), and the ones
+ * with exactly that name in other namespaces (references never cross namespaces).
+ */
+export interface MissingReference {
+  readonly similar: Resource | undefined;
+  readonly elsewhere: readonly Resource[];
+  /** How many resources of that kind the input has in the namespace (0: it cannot be checked). */
+  readonly inNamespace: number;
+}
+
+/** `kindKey` as ResourceGraph.ofKind takes it: `Service`, `Deployment`, or `Rollout.argoproj.io`. */
+export function explainMissingReference(graph: ResourceGraph, kindKey: string, namespace: string, name: string): MissingReference {
+  const all = graph.ofKind(kindKey);
+  const sameNamespace = all.filter((r) => r.namespace === namespace);
+  return {
+    similar: closestName(name, sameNamespace),
+    elsewhere: all.filter((r) => r.namespace !== namespace && r.name === name),
+    inNamespace: sameNamespace.length,
+  };
+}
+
+/** The candidate whose name is closest to `name`: a small edit distance, or one name containing the other. */
+export function closestName(name: string, candidates: readonly Resource[]): Resource | undefined {
+  let best: { resource: Resource; distance: number } | undefined;
+  for (const candidate of candidates) {
+    if (!candidate.name || candidate.name === name) continue;
+    const distance = editDistance(name, candidate.name);
+    const close = distance <= Math.max(1, Math.floor(name.length / 3)) || candidate.name.includes(name) || name.includes(candidate.name);
+    if (close && (!best || distance < best.distance)) best = { resource: candidate, distance };
+  }
+  return best?.resource;
+}
+
+/** `deploy/web.yaml:12`: where a resource (or one of its fields) is, for messages. */
+export function locationOf(resource: Resource, path: Path = []): string {
+  const located = locateField(resource, path);
+  return `${located.file}:${located.range.line}`;
+}
+
+/**
+ * closestPodTemplate for selectors other than a Service's (NetworkPolicy, PodDisruptionBudget): the same
+ * near miss, with the other-namespace case worded for the kind that owns the selector.
+ */
+export function selectorNearMiss(graph: ResourceGraph, selector: Selector, namespace: string, ownerKind: string): NearMiss | undefined {
+  const near = closestPodTemplate(graph, selector, namespace);
+  if (!near || near.template.namespace === namespace) return near;
+  const labelsPath: Path = [...near.template.path, 'metadata', 'labels'];
+  return {
+    ...near,
+    hint: ` ${templateLabel(near.template)} in namespace "${near.template.namespace}" (${locationOf(near.template.owner, labelsPath)}) has these labels, but a ${ownerKind} only selects pods in its own namespace ("${namespace}").`,
+  };
+}
+
+/** The field to report for a LabelSelector that misses: `matchLabels.<key>` when the differing key is there. */
+export function selectorKeyPath(resource: Resource, selectorPath: Path, key: string | undefined): Path {
+  if (key === undefined) return selectorPath;
+  const matchLabels = asObject(getIn(resource.object, [...selectorPath, 'matchLabels']));
+  return matchLabels && key in matchLabels ? [...selectorPath, 'matchLabels', key] : selectorPath;
+}

@@ -1,0 +1,106 @@
+import type { Path } from '../loader/parse.js';
+import type { ResourceGraph } from './graph.js';
+import { isDns1123Label } from './names.js';
+import { editDistance } from './near-miss.js';
+import type { PodTemplate } from './pod-template.js';
+import type { Resource } from './resource.js';
+import { matchTemplate, type Requirement } from './selector.js';
+import { asInteger, asString, getIn } from './values.js';
+
+/**
+ * How a StatefulSet's pods get their stable per-pod DNS names, and what can stop them.
+ *
+ * - The StatefulSet controller sets every pod's `spec.hostname` to `<sts>-<ordinal>` and `spec.subdomain` to
+ *   `spec.serviceName`; it never looks the Service up (kubernetes/kubernetes
+ *   pkg/controller/statefulset/stateful_set_utils.go, `initIdentity` / `updateIdentity`).
+ * - DNS serves `<hostname>.<subdomain>.<namespace>.svc.<zone>` only when a headless Service named like the
+ *   subdomain exists in the pod's namespace and has an endpoint for the pod, i.e. selects it, or lists it in
+ *   hand-written endpoints (kubernetes/website content/en/docs/concepts/services-networking/dns-pod-service.md,
+ *   "A/AAAA records" and "Pod's hostname and subdomain fields").
+ * - `spec.serviceName` is optional (never required server-side; marked optional and, when non-empty, validated
+ *   as a DNS-1123 label since v1.33, kubernetes/kubernetes#130233). Before that an invalid value was accepted
+ *   and every pod creation failed on `spec.subdomain` validation.
+ */
+export type GoverningService =
+  | { readonly kind: 'unset' }
+  | { readonly kind: 'not-a-string' }
+  | { readonly kind: 'invalid-name'; readonly name: string }
+  | {
+      readonly kind: 'missing';
+      readonly name: string;
+      /** Services the input defines in the StatefulSet's namespace. */
+      readonly servicesInNamespace: number;
+      /** The Service that was probably meant: headless and selecting these pods, or a close name. */
+      readonly probablyMeant?: Resource;
+      /** A Service of that name in another namespace. */
+      readonly inOtherNamespace?: Resource;
+    }
+  | { readonly kind: 'not-headless'; readonly name: string; readonly service: Resource; readonly headlessAlternative?: Resource }
+  | { readonly kind: 'selects-other-pods'; readonly name: string; readonly service: Resource; readonly mismatch?: LabelMismatch }
+  | { readonly kind: 'ok'; readonly name: string; readonly service: Resource };
+
+/** The first selector requirement the pod template does not satisfy. */
+export interface LabelMismatch {
+  readonly requirement: Requirement;
+  /** The template's value for the key, when it has one. */
+  readonly templateValue: string | undefined;
+}
+
+export const SERVICE_NAME_PATH: Path = ['spec', 'serviceName'];
+
+/** The per-pod DNS name of the first pod, for messages: `db-0.db-headless.data.svc`. */
+export function podDnsName(statefulSet: Resource, serviceName: string): string {
+  const start = asInteger(getIn(statefulSet.object, ['spec', 'ordinals', 'start'])) ?? 0;
+  return `${statefulSet.name}-${start}.${serviceName}.${statefulSet.namespace || 'default'}.svc`;
+}
+
+export function governingService(graph: ResourceGraph, statefulSet: Resource): GoverningService {
+  const written = getIn(statefulSet.object, SERVICE_NAME_PATH);
+  if (written === undefined || written === null || written === '') return { kind: 'unset' };
+  const name = asString(written);
+  if (name === undefined) return { kind: 'not-a-string' };
+  if (!isDns1123Label(name)) return { kind: 'invalid-name', name };
+
+  const template = graph.podTemplatesOf(statefulSet)[0];
+  const service = graph.find('Service', statefulSet.namespace, name);
+  if (!service) {
+    const inNamespace = servicesIn(graph, statefulSet.namespace);
+    const governing = template && inNamespace.find((s) => graph.service(s).headless && selectsTemplate(graph, s, template));
+    const close = inNamespace.find((s) => editDistance(s.name, name) <= Math.max(1, Math.floor(name.length / 4)));
+    const probablyMeant = governing ?? close;
+    const inOtherNamespace = graph.ofKind('Service').find((s) => s.name === name && s.namespace !== statefulSet.namespace);
+    return {
+      kind: 'missing',
+      name,
+      servicesInNamespace: inNamespace.length,
+      ...(probablyMeant ? { probablyMeant } : {}),
+      ...(inOtherNamespace ? { inOtherNamespace } : {}),
+    };
+  }
+
+  const spec = graph.service(service);
+  if (!spec.headless) {
+    const headlessAlternative =
+      template && servicesIn(graph, statefulSet.namespace).find((s) => s !== service && graph.service(s).headless && selectsTemplate(graph, s, template));
+    return { kind: 'not-headless', name, service, ...(headlessAlternative ? { headlessAlternative } : {}) };
+  }
+  // A headless Service without a selector gets hand-written Endpoints/EndpointSlices: we cannot tell which
+  // pods they name, so it is trusted.
+  if (!spec.selector || !template || selectsTemplate(graph, service, template)) return { kind: 'ok', name, service };
+  const failing = spec.selector.requirements.find((r) => !matchTemplate({ kind: 'requirements', requirements: [r] }, template));
+  return {
+    kind: 'selects-other-pods',
+    name,
+    service,
+    ...(failing ? { mismatch: { requirement: failing, templateValue: template.labels[failing.key] } } : {}),
+  };
+}
+
+function servicesIn(graph: ResourceGraph, namespace: string): Resource[] {
+  return graph.ofKind('Service').filter((s) => s.namespace === namespace);
+}
+
+/** Whether the Service's simulated endpoints include pods of the template. */
+function selectsTemplate(graph: ResourceGraph, service: Resource, template: PodTemplate): boolean {
+  return graph.endpointsOf(service).selected.some((match) => match.template === template);
+}

@@ -1,0 +1,105 @@
+import { createRule } from '../engine/rule.js';
+import { formatBackendPort, ingressServiceBackends, matchBackendPort } from '../model/ingress.js';
+import { explainMissingReference, locationOf } from '../model/references.js';
+import { resourceLabel, type Resource } from '../model/resource.js';
+import { servicePortLabel } from '../model/service.js';
+
+export const ingressBackend = createRule({
+  name: 'ingress-backend',
+  meta: {
+    type: 'problem',
+    defaultSeverity: 'error',
+    docs: { description: 'Require every Ingress backend to name a Service and a Service port that exist in its namespace' },
+    messages: {
+      serviceNotFound:
+        'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which does not exist in namespace "{{namespace}}": the controller answers 503 (or 404) for this route.{{hint}}',
+      servicesNotInInput:
+        'Ingress "{{name}}" sends {{route}} to Service "{{service}}", but the input has no Services in namespace "{{namespace}}", so kubewire cannot check its backends. Lint the Ingress together with its Services.',
+      portNotFound:
+        'Service "{{service}}" has no port {{port}}, so the controller has no upstream for {{route}} and answers 503. Its ports are {{ports}}; {{field}} must name one of them.',
+      targetPortNotServicePort:
+        '{{port}} is the targetPort of Service/{{service}} port {{servicePort}}, not one of its ports. The Ingress API names Service ports: use port.number: {{servicePortNumber}}{{byName}}. ingress-nginx tolerates this, other controllers answer 503.',
+    },
+    schema: [],
+    defaultOptions: [],
+  },
+  create(context) {
+    const { graph } = context;
+    return {
+      Ingress(ingress) {
+        let reportedUncheckable = false;
+        for (const backend of ingressServiceBackends(ingress)) {
+          const data = { name: ingress.name, namespace: ingress.namespace, route: backend.route, service: backend.serviceName };
+          const serviceResource = graph.find('Service', ingress.namespace, backend.serviceName);
+          if (!serviceResource) {
+            const missing = explainMissingReference(graph, 'Service', ingress.namespace, backend.serviceName);
+            if (missing.inNamespace === 0 && missing.elsewhere.length === 0) {
+              // Once per Ingress: every backend has the same cause.
+              if (!reportedUncheckable) {
+                context.report({ resource: ingress, path: backend.serviceNamePath, messageId: 'servicesNotInInput', severity: 'warn', data });
+              }
+              reportedUncheckable = true;
+              continue;
+            }
+            context.report({
+              resource: ingress,
+              path: backend.serviceNamePath,
+              messageId: 'serviceNotFound',
+              data: { ...data, hint: missingServiceHint(missing.similar, missing.elsewhere, ingress.namespace) },
+              related: [
+                ...(missing.similar ? [{ resource: missing.similar, path: ['metadata', 'name'], message: 'Service with a similar name' }] : []),
+                ...missing.elsewhere.map((s) => ({ resource: s, path: ['metadata', 'name'], message: `Service "${s.name}" in namespace "${s.namespace}"` })),
+              ],
+            });
+            continue;
+          }
+          const service = graph.service(serviceResource);
+          // ExternalName Services are valid backends for most controllers; their ports are not checked.
+          if (service.type === 'ExternalName' || !backend.port) continue;
+          const match = matchBackendPort(service, backend.port);
+          if (match.kind === 'port') continue;
+          const field = backend.portPath[backend.portPath.length - 1] === 'servicePort' ? 'servicePort' : backend.port.kind === 'number' ? 'port.number' : 'port.name';
+          if (match.kind === 'targetPort') {
+            context.report({
+              resource: ingress,
+              path: backend.portPath,
+              messageId: 'targetPortNotServicePort',
+              severity: 'warn',
+              data: {
+                ...data,
+                port: formatBackendPort(backend.port),
+                servicePort: servicePortLabel(match.port),
+                servicePortNumber: match.port.port ?? '?',
+                byName: match.port.name ? ` or port.name: ${match.port.name}` : '',
+              },
+              related: [{ resource: serviceResource, path: match.port.path, message: `Service port ${servicePortLabel(match.port)}` }],
+            });
+            continue;
+          }
+          context.report({
+            resource: ingress,
+            path: backend.portPath,
+            messageId: 'portNotFound',
+            data: {
+              ...data,
+              port: formatBackendPort(backend.port),
+              ports: service.ports.length > 0 ? service.ports.map(servicePortLabel).join(', ') : 'none',
+              field,
+            },
+            related: [{ resource: serviceResource, path: ['spec', 'ports'], message: `ports of Service "${serviceResource.name}"` }],
+          });
+        }
+      },
+    };
+  },
+});
+
+function missingServiceHint(similar: Resource | undefined, elsewhere: readonly Resource[], namespace: string): string {
+  let hint = '';
+  if (similar) hint += ` Did you mean Service "${similar.name}" (${locationOf(similar, ['metadata', 'name'])})?`;
+  if (elsewhere.length > 0) {
+    const first = elsewhere[0]!;
+    hint += ` ${resourceLabel(first, true)} exists (${locationOf(first, ['metadata', 'name'])}), but an Ingress only routes to Services in its own namespace ("${namespace}"): move the Ingress, or add an ExternalName Service in "${namespace}" that points to ${first.name}.${first.namespace}.svc.`;
+  }
+  return hint;
+}

@@ -1,0 +1,210 @@
+/**
+ * Hostile text: resource names, labels, annotations, file names and source lines from a repository reach CI
+ * logs, terminals and code scanning. Whatever they hold (newlines, carriage returns, ANSI escapes, GitHub
+ * workflow commands, percent-encodings, line separators, bidi overrides), the human formats show it escaped on
+ * one line and the data formats keep it exact and valid. Every registered format is held to its output kind.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
+import { escapeControl, escapeWorkflowCommandData, escapeWorkflowCommandProperty } from '../src/reporters/escape.js';
+import { FORMAT_NAMES, outputKindOf } from '../src/reporters/index.js';
+import { ensureBuilt, runKubewire, STACK_FRAME } from './cli-process.js';
+
+/** Everything a manifest can smuggle into a string. */
+const HOSTILE =
+  'evil\u001b[31mRED\u001b[0m\nnext-line\r::error file=x.yaml::pwned %0A%25 \u2028sep\u2029para \u202egnp.exe\u202c \u2066iso\u2069 bell\u0007 nul\u0000 c1\u009b';
+/** Characters that must never reach a terminal or log raw from a manifest. */
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+const yamlString = (s: string) => JSON.stringify(s); // a YAML double-quoted scalar accepts JSON escapes
+
+/** A Service whose selector matches nothing, so its (hostile) name and labels are quoted in findings. */
+const MANIFEST = `# a comment with a raw escape \u001b[2J and a bidi override \u202e here
+apiVersion: v1
+kind: Service
+metadata:
+  name: ${yamlString(HOSTILE)}
+  labels:
+    team: ${yamlString(HOSTILE)}
+  annotations:
+    note: ${yamlString(HOSTILE)}
+spec:
+  selector:
+    app: ${yamlString(HOSTILE)}
+  ports:
+  - port: 80
+    targetPort: 8080
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        ports:
+        - containerPort: 8080
+`;
+
+/** A file name can hold a newline and an escape too (Linux allows anything but `/` and NUL). */
+const HOSTILE_FILE = 'evil\n::warning::\u001b[1mfile%0A.yaml';
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kubewire-hostile-'));
+  writeFileSync(path.join(dir, 'service.yaml'), MANIFEST);
+  mkdirSync(path.join(dir, 'names'));
+  writeFileSync(path.join(dir, 'names', HOSTILE_FILE), `apiVersion: v1\nkind: 42\nmetadata:\n  name: x\n`);
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(args: readonly string[], options: { tty?: boolean } = {}) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    cwd: dir,
+    env: {},
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    stdoutIsTTY: options.tty ?? false,
+    readStdin: () => Promise.resolve(Buffer.alloc(0)),
+  });
+  return { code, stdout, stderr };
+}
+
+/** Every string anywhere in a JSON value. */
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(stringsOf);
+  return [];
+}
+
+/** The guarantees of each output kind, checked on the output of one format. */
+function expectSafeFor(kind: string, output: string, colour: boolean): void {
+  switch (kind) {
+    case 'text': {
+      // Only kubewire's own colour codes may appear, and only when colour is on.
+      const own = colour ? output.replace(/\u001b\[\d+m/g, '') : output;
+      expect(own).not.toMatch(RAW_CONTROL);
+      // No manifest text starts a line: neither the text after the newline, nor a workflow command.
+      for (const line of output.split('\n')) {
+        expect(line.startsWith('next-line')).toBe(false);
+        expect(line.startsWith('::')).toBe(false);
+      }
+      expect(output).toContain(escapeControl(HOSTILE));
+      return;
+    }
+    case 'data': {
+      const data = JSON.parse(output) as unknown;
+      // The exact text, for the programs that read the report.
+      expect(stringsOf(data).some((s) => s === HOSTILE || s.includes(HOSTILE))).toBe(true);
+      return;
+    }
+    case 'workflow-command': {
+      for (const line of output.split('\n').filter(Boolean)) expect(line.startsWith('::')).toBe(true);
+      expect(output).not.toMatch(RAW_CONTROL);
+      expect(output).not.toContain('%0A%25'); // the manifest's own percent-encoding is encoded again
+      return;
+    }
+    default:
+      throw new Error(`no safety test for output kind "${kind}": add one here`);
+  }
+}
+
+describe('hostile text in manifests, for every format', () => {
+  beforeAll(() => ensureBuilt());
+
+  for (const format of FORMAT_NAMES) {
+    for (const colour of [false, true]) {
+      it(`${format} (${outputKindOf(format)}${colour ? ', colour' : ''}): hostile names, labels and values cannot forge output`, async () => {
+        const run = await cli(['--format', format, ...(colour ? ['--color'] : ['--no-color']), 'service.yaml']);
+        expect(run.stderr).toBe('');
+        expect(run.code).toBe(1);
+        expectSafeFor(outputKindOf(format)!, run.stdout, colour);
+      });
+    }
+
+    it(`${format}: a hostile file name cannot forge output`, async () => {
+      const run = await cli(['--format', format, '--no-color', 'names']);
+      expect(run.code).toBe(1);
+      const kind = outputKindOf(format)!;
+      if (kind === 'data') {
+        expect(stringsOf(JSON.parse(run.stdout))).toContain(`names/${HOSTILE_FILE}`);
+      } else {
+        expect(run.stdout).not.toMatch(RAW_CONTROL);
+        for (const line of run.stdout.split('\n')) expect(line.startsWith('::warning')).toBe(false);
+        expect(run.stdout).toContain(escapeControl(`names/${HOSTILE_FILE}`));
+      }
+    });
+  }
+
+  it('stylish shows a raw escape in a source line (code frame) escaped', async () => {
+    const source = `apiVersion: v1\nkind: 42 # \u001b]0;title\u0007 \u202e\nmetadata:\n  name: x\n`;
+    writeFileSync(path.join(dir, 'frame.yaml'), source);
+    const run = await cli(['--no-color', 'frame.yaml']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toMatch(RAW_CONTROL);
+    expect(run.stdout).toContain('> 2 | kind: 42 # \\e]0;title\\u0007 \\u202e');
+  });
+
+  it('the real process, colour forced: stdout holds no escape sequence but kubewire\'s own colours', () => {
+    const run = runKubewire(['--color', 'service.yaml'], { cwd: dir });
+    expect(run.status).toBe(1);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect(run.stdout.replace(/\u001b\[\d+m/g, '')).not.toMatch(RAW_CONTROL);
+  });
+});
+
+describe('kubewire endpoints with hostile text', () => {
+  it('the table shows control characters escaped, one Service per block', async () => {
+    const run = await cli(['endpoints', 'service.yaml']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(RAW_CONTROL);
+    expect(run.stdout).toContain(`Service default/${escapeControl(HOSTILE)} (ClusterIP)`);
+    for (const line of run.stdout.split('\n')) expect(line.startsWith('::')).toBe(false);
+  });
+
+  it('the JSON keeps the exact name', async () => {
+    const run = await cli(['endpoints', '--format', 'json', 'service.yaml']);
+    expect(run.code).toBe(0);
+    expect(stringsOf(JSON.parse(run.stdout))).toContain(HOSTILE);
+  });
+
+  it('problems with hostile file names go to stderr escaped', async () => {
+    writeFileSync(path.join(dir, 'names', `bin\n::error::\u001b[31m.yaml`), Buffer.from([0, 1, 2, 3]));
+    const run = await cli(['endpoints', 'names']);
+    expect(run.stderr).not.toMatch(RAW_CONTROL);
+    expect(run.stderr.split('\n').filter(Boolean).every((l) => l.startsWith('kubewire: '))).toBe(true);
+  });
+});
+
+describe('escapers', () => {
+  it('escapeControl shows every control, separator and bidi character visibly, on one line', () => {
+    expect(escapeControl('a\nb\rc\td\u001be\u0000f\u2028g\u202eh\u2066i\u200fj\u061ck\ufeffl')).toBe(
+      'a\\nb\\rc\\td\\ee\\u0000f\\u2028g\\u202eh\\u2066i\\u200fj\\u061ck\\ufeffl',
+    );
+    expect(escapeControl('plain ascii, üñí©ødé, 日本語, emoji 🚀')).toBe('plain ascii, üñí©ødé, 日本語, emoji 🚀');
+  });
+
+  it('workflow-command escapers keep manifest text from starting or decoding into a command', () => {
+    expect(escapeWorkflowCommandData('x\n::error::y %0A 50%')).toBe('x\\n::error::y %250A 50%25');
+    expect(escapeWorkflowCommandProperty('a.yaml,line=1::x')).toBe('a.yaml%2Cline=1%3A%3Ax');
+  });
+});

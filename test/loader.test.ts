@@ -1,0 +1,476 @@
+/**
+ * The loader (src/loader): reading inputs, decoding bytes, parsing YAML the way kubectl does (go-yaml v2,
+ * YAML 1.1 resolution, through sigs.k8s.io/yaml) and finding the position of any field.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadProject, type Project } from '../src/engine/project.js';
+import type { Path } from '../src/loader/parse.js';
+import { readInputs, UsageError } from '../src/loader/read-inputs.js';
+import { locateField, type Resource } from '../src/model/resource.js';
+import { lintFiles, messagesOf, projectOf } from './helpers.js';
+
+function resource(project: Project, kind: string, name: string): Resource {
+  const found = project.graph.resources.find((r) => r.kind === kind && r.name === name);
+  if (!found) throw new Error(`no ${kind}/${name} in the project`);
+  return found;
+}
+
+/** `line:column-endLine:endColumn` of a field, and whether the whole path exists. */
+function where(project: Project, kind: string, name: string, path: Path): string {
+  const { range, exact } = locateField(resource(project, kind, name), path);
+  return `${range.line}:${range.column}-${range.endLine}:${range.endColumn}${exact ? '' : ' (ancestor)'}`;
+}
+
+const service = (name: string, extra = '') => `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}
+spec:
+  selector:
+    app: ${name}
+  ports:
+  - port: 80
+    targetPort: http${extra}
+`;
+
+describe('multi-document streams', () => {
+  const text = `${service('one')}---\n${service('two')}---\n# a comment before the third document\n${service('three')}`;
+  const project = projectOf({ 'all.yaml': text });
+
+  it('parses every document with its index', () => {
+    expect(project.documents.map((d) => d.index)).toEqual([0, 1, 2]);
+    expect(project.graph.resources.map((r) => r.name)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('gives positions inside the 2nd and 3rd documents relative to the file', () => {
+    // Document 1 is lines 1-10, `---` line 11, document 2 lines 12-21, `---` line 22, comment line 23.
+    expect(where(project, 'Service', 'one', ['spec', 'ports', 0, 'targetPort'])).toBe('10:17-10:21');
+    expect(where(project, 'Service', 'two', ['spec', 'ports', 0, 'targetPort'])).toBe('21:17-21:21');
+    expect(where(project, 'Service', 'three', ['spec', 'ports', 0, 'targetPort'])).toBe('33:17-33:21');
+    expect(where(project, 'Service', 'three', ['metadata', 'name'])).toBe('27:9-27:14');
+  });
+
+  it('reports through the engine at the field in the 3rd document', () => {
+    const messages = messagesOf(lintFiles({ 'all.yaml': text }, { only: 'service-selector-match' }));
+    // No workloads at all: each Service gets a warning at its spec.selector key.
+    expect(messages.map((m) => `${m.line}:${m.column} ${m.path} ${m.resource?.name}`)).toEqual([
+      '6:3 spec.selector one',
+      '17:3 spec.selector two',
+      '29:3 spec.selector three',
+    ]);
+  });
+});
+
+describe('kind: List and typed lists', () => {
+  const list = `apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: web
+  spec:
+    selector:
+      matchLabels: {app: web}
+    template:
+      metadata:
+        labels: {app: web}
+      spec:
+        containers:
+        - name: web
+          image: nginx
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: web
+  spec:
+    selector:
+      app: wbe
+    ports:
+    - port: 80
+`;
+  const typed = `apiVersion: apps/v1
+kind: DeploymentList
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: api
+  spec:
+    replicas: 2
+    template:
+      metadata:
+        labels: {app: api}
+      spec:
+        containers: [{name: api, image: api}]
+`;
+  const project = projectOf({ 'list.yaml': list, 'typed.yaml': typed });
+
+  it('reads the items as resources, with their place in the document', () => {
+    expect(project.graph.resources.map((r) => `${r.kind}/${r.name} ${JSON.stringify(r.basePath)}`)).toEqual([
+      'Deployment/web ["items",0]',
+      'Service/web ["items",1]',
+      'Deployment/api ["items",0]',
+    ]);
+    expect(project.graph.podTemplates.map((t) => `${t.owner.name} ${t.replicas}`)).toEqual(['web 1', 'api 2']);
+  });
+
+  it('locates fields inside items', () => {
+    expect(where(project, 'Service', 'web', ['spec', 'ports', 0, 'port'])).toBe('26:13-26:15');
+    expect(where(project, 'Deployment', 'api', ['spec', 'replicas'])).toBe('9:15-9:16');
+    const document = project.documents.find((d) => d.file.path === 'list.yaml')!;
+    expect(document.locate(['items', 0, 'spec', 'template', 'spec', 'containers', 0, 'image']).range).toEqual({
+      line: 17,
+      column: 18,
+      endLine: 17,
+      endColumn: 23,
+    });
+  });
+
+  it('reports a finding on an item at the item\'s field', () => {
+    const messages = messagesOf(lintFiles({ 'list.yaml': list }, { only: 'service-selector-match' }));
+    expect(messages.map((m) => `${m.filePath}:${m.line}:${m.column} ${m.path}`)).toEqual(['list.yaml:24:12 spec.selector.app']);
+  });
+});
+
+describe('JSON files', () => {
+  const json = `{
+  "apiVersion": "v1",
+  "kind": "Service",
+  "metadata": { "name": "api" },
+  "spec": {
+    "ports": [
+      { "port": 80, "targetPort": "http" }
+    ]
+  }
+}
+`;
+  const project = projectOf({ 'svc.json': json });
+
+  it('parses JSON and locates its fields', () => {
+    expect(resource(project, 'Service', 'api').object).toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'api' },
+      spec: { ports: [{ port: 80, targetPort: 'http' }] },
+    });
+    expect(where(project, 'Service', 'api', ['spec', 'ports', 0, 'targetPort'])).toBe('7:35-7:41');
+    expect(where(project, 'Service', 'api', ['metadata', 'name'])).toBe('4:25-4:30');
+    // Missing field: the nearest ancestor, the "spec" key.
+    expect(where(project, 'Service', 'api', ['spec', 'selector', 'app'])).toBe('5:3-5:9 (ancestor)');
+  });
+});
+
+describe('standard input', () => {
+  const text = `apiVersion: v1
+kind: Service
+metadata:
+  name: piped
+spec:
+  ports:
+  - port: 80
+`;
+
+  it('reads `-` from readStdin, named <stdin>, with positions', async () => {
+    const project = await loadProject({ cwd: tmpdir(), operands: ['-'], readStdin: async () => Buffer.from(text) });
+    expect(project.files.map((f) => f.path)).toEqual(['<stdin>']);
+    expect(resource(project, 'Service', 'piped').document.file.path).toBe('<stdin>');
+    expect(where(project, 'Service', 'piped', ['spec', 'ports', 0, 'port'])).toBe('7:11-7:13');
+  });
+
+  it('drops a UTF-8 byte order mark without moving columns', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    const project = await loadProject({ cwd: tmpdir(), operands: ['-'], readStdin: async () => bytes });
+    expect(project.files[0]!.text.charCodeAt(0)).toBe('a'.charCodeAt(0));
+    expect(resource(project, 'Service', 'piped').object.apiVersion).toBe('v1');
+    expect(where(project, 'Service', 'piped', ['apiVersion'])).toBe('1:13-1:15');
+  });
+
+  it('decodes UTF-16 with a byte order mark', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const project = await loadProject({ cwd: tmpdir(), operands: ['-'], readStdin: async () => utf16 });
+    expect(where(project, 'Service', 'piped', ['metadata', 'name'])).toBe('4:9-4:14');
+  });
+
+  it('refuses empty standard input as a usage error', async () => {
+    await expect(loadProject({ cwd: tmpdir(), operands: ['-'], readStdin: async () => Buffer.alloc(0) })).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('YAML 1.1 scalars, as go-yaml v2 resolves them', () => {
+  const valueOf = (yaml: string): unknown => projectOf({ 'v.yaml': yaml }).documents[0]!.value;
+
+  it('resolves the YAML 1.1 booleans', () => {
+    const words = ['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE'];
+    const falsy = ['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE'];
+    expect(valueOf(`v: [${words.join(', ')}]`)).toEqual({ v: words.map(() => true) });
+    expect(valueOf(`v: [${falsy.join(', ')}]`)).toEqual({ v: falsy.map(() => false) });
+    // Quoted, they are strings.
+    expect(valueOf(`v: ["yes", 'on', "n"]`)).toEqual({ v: ['yes', 'on', 'n'] });
+  });
+
+  it('resolves integers like strconv.ParseInt(s, 0, 64) after removing underscores', () => {
+    expect(valueOf('v: [0777, 0o17, 0x1F, 1_000, -0777, +12, 0b101, 42]')).toEqual({ v: [511, 15, 31, 1000, -511, 12, 5, 42] });
+    expect(valueOf('v: "0777"')).toEqual({ v: '0777' });
+  });
+
+  it('leaves base-60 numbers and timestamps as strings', () => {
+    expect(valueOf('v: [22:22, 1:30:00, 2001-12-14, 2001-12-14t21:59:43.10-05:00, 2024-01-01T00:00:00Z]')).toEqual({
+      v: ['22:22', '1:30:00', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '2024-01-01T00:00:00Z'],
+    });
+  });
+
+  it('resolves ~, null and an empty value to null', () => {
+    expect(valueOf('a: ~\nb: null\nc: Null\nd: NULL\ne:\n')).toEqual({ a: null, b: null, c: null, d: null, e: null });
+  });
+
+  it('applies << merge keys, the local key winning', () => {
+    const yaml = `base: &base
+  app: web
+  tier: front
+labels:
+  <<: *base
+  tier: back
+`;
+    expect(valueOf(yaml)).toEqual({ base: { app: 'web', tier: 'front' }, labels: { app: 'web', tier: 'back' } });
+  });
+
+  it('turns non-string keys into strings', () => {
+    expect(valueOf('1: a\nyes: b\nfalse: c\n1.5: d\n0x10: e\n')).toEqual({ '1': 'a', true: 'b', false: 'c', '1.5': 'd', '16': 'e' });
+  });
+});
+
+describe('syntax errors', () => {
+  const text = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: before
+---
+apiVersion: v1
+kind: Service
+metadata:
+\tname: broken
+---
+${service('after')}`;
+
+  it('gives the error a position and keeps the other documents of the file', () => {
+    const project = projectOf({ 'mixed.yaml': text });
+    expect(project.documents.map((d) => d.usable)).toEqual([true, false, true]);
+    expect(project.documents[1]!.problems.map((p) => `${p.kind} ${p.range.line}:${p.range.column}`)).toEqual(['syntax 9:1']);
+    expect(project.graph.resources.map((r) => `${r.kind}/${r.name}`)).toEqual(['ConfigMap/before', 'Service/after']);
+    expect(where(project, 'Service', 'after', ['spec', 'ports', 0, 'targetPort'])).toBe('20:17-20:21');
+  });
+
+  it('reports the error and still lints the other documents', () => {
+    const messages = messagesOf(
+      lintFiles({ 'mixed.yaml': text }, { severities: { 'yaml-duplicate-key': 'off', 'resource-shape': 'off', 'input-unreadable': 'off' } }),
+    );
+    const ours = messages.filter((m) => m.ruleId === 'yaml-syntax' || m.ruleId === 'service-selector-match');
+    expect(ours.map((m) => `${m.ruleId} ${m.line}:${m.column}`)).toEqual(['yaml-syntax 9:1', 'service-selector-match 16:3']);
+    expect(ours[0]!.message).toContain('Tabs are not allowed as indentation');
+  });
+
+  it('locates an unclosed flow sequence', () => {
+    const project = projectOf({ 'flow.yaml': 'a: [1, 2\n---\nb: 1\n' });
+    expect(project.documents[0]!.problems.map((p) => `${p.kind} ${p.range.line}:${p.range.column}`)).toEqual(['syntax 2:1']);
+    expect(project.documents[1]!.value).toEqual({ b: 1 });
+  });
+});
+
+describe('duplicate keys', () => {
+  const text = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: first
+---
+defaults: &defaults
+  app: web
+  tier: front
+apiVersion: v1
+kind: Service
+metadata:
+  name: second
+  labels:
+    <<: *defaults
+    tier: back
+spec:
+  selector:
+    app: web
+    version: v1
+    app: api
+`;
+  const project = projectOf({ 'dup.yaml': text });
+
+  it('reports the repeat at its own position, pointing back at the first', () => {
+    expect(project.documents[0]!.problems).toEqual([]);
+    const problems = project.documents[1]!.problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toEqual({
+      kind: 'duplicate-key',
+      message: 'duplicate key "app" (first defined at line 18)',
+      range: { line: 20, column: 5, endLine: 20, endColumn: 8 },
+      related: [{ range: { line: 18, column: 5, endLine: 18, endColumn: 8 }, message: 'first "app" here' }],
+    });
+  });
+
+  it('keeps the last value, as non-strict decoding would', () => {
+    expect(resource(project, 'Service', 'second').object.spec).toEqual({ selector: { app: 'api', version: 'v1' } });
+    expect(resource(project, 'Service', 'second').labels).toEqual({ app: 'web', tier: 'back' });
+  });
+
+  it('treats keys that resolve to the same value as duplicates (y and yes are both true)', () => {
+    const problems = projectOf({ 'b.yaml': 'y: 1\nyes: 2\n' }).documents[0]!.problems;
+    expect(problems.map((p) => `${p.message} @${p.range.line}:${p.range.column}`)).toEqual([
+      'duplicate key "true" (first defined at line 1) @2:1',
+    ]);
+  });
+
+  it('reports duplicates through the engine with both lines', () => {
+    const messages = messagesOf(lintFiles({ 'dup.yaml': text }, { only: 'yaml-duplicate-key' }));
+    expect(messages.map((m) => `${m.line}:${m.column}`)).toEqual(['20:5']);
+    expect(messages[0]!.message).toContain('first defined at line 18');
+  });
+});
+
+describe('CRLF line endings', () => {
+  const text = service('crlf').replace(/\n/g, '\r\n') + '---\r\n' + 'a: 1\r\na: 2\r\n';
+  const project = projectOf({ 'crlf.yaml': text });
+
+  it('counts lines and columns as with LF', () => {
+    expect(where(project, 'Service', 'crlf', ['spec', 'ports', 0, 'targetPort'])).toBe('10:17-10:21');
+    expect(where(project, 'Service', 'crlf', ['spec', 'selector'])).toBe('6:3-6:11');
+    expect(resource(project, 'Service', 'crlf').object.metadata).toEqual({ name: 'crlf' });
+    expect(project.files[0]!.lineText(4)).toBe('  name: crlf');
+  });
+
+  it('gives duplicate keys their positions', () => {
+    expect(project.documents[1]!.problems.map((p) => `${p.range.line}:${p.range.column}-${p.range.endLine}:${p.range.endColumn}`)).toEqual([
+      '13:1-13:2',
+    ]);
+  });
+});
+
+describe('locate falls back to the nearest existing ancestor', () => {
+  const text = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: filler
+---
+# the Service
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+  ports:
+  - port: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: bare
+`;
+  const project = projectOf({ 'f.yaml': text });
+
+  it('points at the last key that exists', () => {
+    expect(where(project, 'Service', 'web', ['spec', 'ports', 0, 'targetPort'])).toBe('14:5-14:13 (ancestor)');
+    expect(where(project, 'Service', 'web', ['spec', 'ports', 3, 'port'])).toBe('13:3-13:8 (ancestor)');
+    expect(where(project, 'Service', 'web', ['spec', 'clusterIP'])).toBe('11:1-11:5 (ancestor)');
+  });
+
+  it('points at a key with no value (`selector:`), exact when the path ends there', () => {
+    expect(where(project, 'Service', 'web', ['spec', 'selector'])).toBe('12:3-12:11');
+    expect(where(project, 'Service', 'web', ['spec', 'selector', 'app'])).toBe('12:3-12:11 (ancestor)');
+  });
+
+  it('falls back to the first line of its own document, not line 1 of the file', () => {
+    expect(where(project, 'Service', 'bare', ['spec', 'ports'])).toBe('16:1-16:15 (ancestor)');
+    expect(where(project, 'Service', 'web', [])).toBe('7:1-7:15');
+  });
+});
+
+describe('reading inputs from disk', () => {
+  let root: string;
+  const write = (relative: string, text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n') => {
+    mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+    writeFileSync(path.join(root, relative), text);
+  };
+  const read = async (operands: string[], ignorePatterns: string[] = []) =>
+    (await readInputs(operands, { cwd: root, ignorePatterns, readStdin: async () => Buffer.alloc(0) })).files.map((f) => f.path);
+
+  beforeAll(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'kubewire-loader-'));
+    for (const file of [
+      'k8s/web.yaml',
+      'k8s/db.yml',
+      'k8s/export.json',
+      'k8s/README.md',
+      'k8s/notes.txt',
+      'k8s/base/svc.yaml',
+      'k8s/vendor/chart.yaml',
+      'k8s/node_modules/pkg/x.yaml',
+      'node_modules/pkg/y.yaml',
+      '.git/config.yaml',
+      'Z.yaml',
+      'a.yaml',
+      'manifest.tpl',
+    ]) {
+      write(file);
+    }
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('walks directories for *.yaml, *.yml and *.json, skipping node_modules and .git, in a stable order', async () => {
+    expect(await read(['.'])).toEqual([
+      'Z.yaml',
+      'a.yaml',
+      'k8s/base/svc.yaml',
+      'k8s/db.yml',
+      'k8s/export.json',
+      'k8s/vendor/chart.yaml',
+      'k8s/web.yaml',
+    ]);
+    // Same result whatever the operand order, and one file named twice is read once.
+    expect(await read(['k8s/web.yaml', 'k8s', 'a.yaml'])).toEqual(await read(['a.yaml', 'k8s', 'k8s/web.yaml']));
+    expect(await read(['k8s', 'k8s/web.yaml'])).toEqual([
+      'k8s/base/svc.yaml',
+      'k8s/db.yml',
+      'k8s/export.json',
+      'k8s/vendor/chart.yaml',
+      'k8s/web.yaml',
+    ]);
+  });
+
+  it('reads explicitly named files whatever their extension', async () => {
+    expect(await read(['manifest.tpl', 'k8s/notes.txt'])).toEqual(['k8s/notes.txt', 'manifest.tpl']);
+  });
+
+  it('applies --ignore-pattern relative to the working directory', async () => {
+    expect(await read(['.'], ['k8s/vendor/**'])).not.toContain('k8s/vendor/chart.yaml');
+    expect(await read(['k8s'], ['k8s/vendor/**'])).toEqual(['k8s/base/svc.yaml', 'k8s/db.yml', 'k8s/export.json', 'k8s/web.yaml']);
+    expect(await read(['k8s'], ['**/*.json', '**/base/**'])).toEqual(['k8s/db.yml', 'k8s/vendor/chart.yaml', 'k8s/web.yaml']);
+  });
+
+  it('expands globs to manifests, and to other files only when the glob names their extension', async () => {
+    expect(await read(['k8s/*'])).toEqual(['k8s/db.yml', 'k8s/export.json', 'k8s/web.yaml']);
+    expect(await read(['k8s/**/*.yaml'])).toEqual(['k8s/base/svc.yaml', 'k8s/vendor/chart.yaml', 'k8s/web.yaml']);
+    expect(await read(['k8s/*.txt'])).toEqual(['k8s/notes.txt']);
+  });
+
+  it('refuses a path that does not exist, or a glob that matches nothing, as a usage error', async () => {
+    await expect(read(['missing.yaml'])).rejects.toThrow(new UsageError('no such file or directory: missing.yaml'));
+    await expect(read(['missing/*.yaml'])).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('reads files on disk with a UTF-8 BOM and CRLF like any other', async () => {
+    write('bom/crlf.yaml', '\uFEFF' + service('bom').replace(/\n/g, '\r\n'));
+    const project = await loadProject({ cwd: root, operands: ['bom'] });
+    expect(project.files.map((f) => f.path)).toEqual(['bom/crlf.yaml']);
+    expect(where(project, 'Service', 'bom', ['apiVersion'])).toBe('1:13-1:15');
+    expect(where(project, 'Service', 'bom', ['spec', 'ports', 0, 'targetPort'])).toBe('10:17-10:21');
+  });
+});
