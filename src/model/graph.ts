@@ -1,5 +1,6 @@
 import type { ManifestDocument } from '../loader/parse.js';
 import { simulateEndpoints, type ServiceEndpoints } from './endpoints.js';
+import { deployHookOf } from './hooks.js';
 import { NamespaceLabelIndex } from './label-index.js';
 import { podTemplatesOf, type PodTemplate } from './pod-template.js';
 import { apiGroup, extractResources, isBuiltin, isBuiltinGroup, type MalformedObject, type Resource } from './resource.js';
@@ -113,7 +114,11 @@ export class ResourceGraph {
     let result = this.endpoints.get(resource);
     if (!result) {
       const service = this.service(resource);
-      const selected = service.selector ? this.podTemplatesSelectedBy(service.selector, resource.namespace) : [];
+      // A deploy tool's hook (a `helm test` Pod carrying the chart's labels) runs to completion, and pods that
+      // have Succeeded are not endpoints (EndpointSlice controller, podutil.ShouldPodBeInEndpoints).
+      const selected = service.selector
+        ? this.podTemplatesSelectedBy(service.selector, resource.namespace).filter((m) => deployHookOf(m.template.owner) === undefined)
+        : [];
       result = simulateEndpoints(service, selected, service.selector ? [] : this.manualEndpointsFor(resource));
       this.endpoints.set(resource, result);
     }

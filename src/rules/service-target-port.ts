@@ -10,7 +10,6 @@ import {
   servingContainers,
 } from '../model/container-ports.js';
 import type { Backend, PortEndpoints, UnresolvedBackend } from '../model/endpoints.js';
-import { deployHookOf } from '../model/hooks.js';
 import { templateLabel, type Container, type ContainerPort, type PodTemplate } from '../model/pod-template.js';
 import { servicePortLabel, type ServicePort } from '../model/service.js';
 
@@ -54,8 +53,8 @@ export const serviceTargetPort = createRule({
         }
 
         function checkNamedPort(servicePort: ServicePort, target: string, portEndpoints: PortEndpoints, path: Path): void {
-          const backends = portEndpoints.backends.filter(isLongRunning);
-          const unresolved = portEndpoints.unresolved.filter(isLongRunning);
+          const backends = portEndpoints.backends;
+          const unresolved = portEndpoints.unresolved;
           if (unresolved.length === 0) return;
           const resolvedBy = backends.length > 0 ? backends.map((b) => templateLabel(b.template)).join(', ') : undefined;
           const hinted = unresolved.map((u) => namedPortHint(target, servicePort.protocol, u.template, resolvedBy)).find((h) => h.hint !== '');
@@ -83,12 +82,12 @@ export const serviceTargetPort = createRule({
 
         function checkNumericPort(servicePort: ServicePort, target: number, backends: readonly Backend[], path: Path): void {
           const undeclared = backends
-            .filter((b) => !b.declared && isLongRunning(b))
+            .filter((b) => !b.declared)
             .map((b) => ({ backend: b, ports: servingContainers(b.template).flatMap((c) => c.ports) }))
             // A template that declares no port at all says nothing about where it listens: nothing to compare.
             .filter((u) => u.ports.length > 0);
           if (undeclared.length === 0) return;
-          const declaring = backends.filter((b) => b.declared && isLongRunning(b));
+          const declaring = backends.filter((b) => b.declared);
           const described = undeclared.map((u) => `${workloadLabel(u.backend)} declares only ${u.ports.map(containerPortLabel).join(', ')}`).join('; ');
           const others = declaring.length > 0 ? ` (${declaring.map(workloadLabel).join(', ')} declare${declaring.length === 1 ? 's' : ''} it)` : '';
           const first = undeclared[0]!;
@@ -110,14 +109,6 @@ export const serviceTargetPort = createRule({
     };
   },
 });
-
-/**
- * A deploy tool's hook (a `helm test` Pod with the chart's labels) is selected while it runs, but it is not a
- * backend the Service is meant for: judging the Service's ports by it would be a false alarm.
- */
-function isLongRunning(item: Backend | UnresolvedBackend): boolean {
-  return deployHookOf(item.template.owner) === undefined;
-}
 
 function workloadLabel(item: Backend | UnresolvedBackend): string {
   return `${templateLabel(item.template)} (${describePods(item.pods)})`;
