@@ -35,6 +35,8 @@ interface Expected {
   messageId: string;
   path?: string;
   message: string;
+  /** Related places as `file:line:column message`. */
+  related?: string[];
 }
 
 for (const rule of allRules) {
@@ -57,6 +59,7 @@ for (const rule of allRules) {
           messageId: m.messageId,
           ...(m.path ? { path: m.path } : {}),
           message: m.message,
+          ...(m.related ? { related: m.related.map((r) => `${r.filePath}:${r.line}:${r.column} ${r.message}`) } : {}),
         }));
         expect(actual.length, 'an invalid case must report the rule at least once').toBeGreaterThan(0);
         expect(actual.every((m) => m.messageId !== 'internalError')).toBe(true);
