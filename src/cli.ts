@@ -219,7 +219,7 @@ function parseRuleOptions(specs: readonly string[]): RuleSeverities {
       const near = [...known].sort((a, b) => editDistance(id, a) - editDistance(id, b))[0];
       throw new UsageError(`--rule: unknown rule "${id}"${near ? ` (did you mean "${near}"?)` : ''}; \`kubewire rules\` lists them`);
     }
-    const severity = SEVERITY_WORDS[level];
+    const severity = Object.hasOwn(SEVERITY_WORDS, level) ? SEVERITY_WORDS[level] : undefined;
     if (!severity) throw new UsageError(`--rule ${id}: severity must be off, warn or error, not "${level}"`);
     out[id] = severity;
   }

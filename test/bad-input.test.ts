@@ -17,7 +17,7 @@ import { MAX_NESTING_DEPTH } from '../src/loader/parse.js';
 import { MAX_FILE_BYTES } from '../src/loader/read-file.js';
 import { allRules } from '../src/rules/index.js';
 import { ensureBuilt, runKubewire, STACK_FRAME, type CliRun } from './cli-process.js';
-import { repoRoot } from './helpers.js';
+import { lintFiles, messagesOf, repoRoot } from './helpers.js';
 
 /** A file that vanishes between listing and reading: the loader's file-system calls delete it just before. */
 const VANISHING = 'vanishing.yaml';
@@ -292,6 +292,30 @@ describe('bad input made at test time', () => {
     ]);
   });
 
+  it.skipIf(process.platform === 'win32')('an unreadable directory in a scan is reported, not skipped silently; hidden ones are not read anyway', () => {
+    const dir = path.join(scratch, 'unreadable-dir');
+    for (const sub of ['locked', '.hidden-locked', 'open']) mkdirSync(path.join(dir, sub), { recursive: true });
+    chmodSync(scratch, 0o755);
+    chmodSync(dir, 0o755);
+    copyFileSync(path.join(FIXTURES, 'kind-number.yaml'), path.join(dir, 'locked', 'a.yaml'));
+    copyFileSync(path.join(FIXTURES, 'kind-number.yaml'), path.join(dir, 'open', 'b.yaml'));
+    chmodSync(path.join(dir, 'open'), 0o755);
+    chmodSync(path.join(dir, 'open', 'b.yaml'), 0o644);
+    chmodSync(path.join(dir, 'locked'), 0o000);
+    chmodSync(path.join(dir, '.hidden-locked'), 0o000);
+    try {
+      const outcome = lintWithCli(['.'], { cwd: dir, withSibling: false, ...(isRoot ? { uid: 65534 } : {}) });
+      expectWellBehaved(outcome, { withSibling: false });
+      expect(outcome.messages.map((m) => `${m.filePath}:${m.line}:${m.ruleId}: ${m.message}`)).toEqual([
+        'locked:1:input-unreadable: Cannot lint this file: cannot read the directory (permission denied), so the manifests in it are not linted. The other files are still linted.',
+        'open/b.yaml:2:resource-shape: Not a valid Kubernetes object: "kind" must be a non-empty string (found number 42). The API server rejects it, and kubewire cannot check its wiring.',
+      ]);
+    } finally {
+      chmodSync(path.join(dir, 'locked'), 0o755);
+      chmodSync(path.join(dir, '.hidden-locked'), 0o755);
+    }
+  });
+
   it('a file removed between listing and reading is reported, and the rest is linted', async () => {
     const dir = path.join(scratch, 'vanishing');
     mkdirSync(dir);
@@ -334,5 +358,48 @@ describe('standard input', () => {
     const outcome = lintWithCli(['-'], { input: Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 0]) });
     expectWellBehaved(outcome);
     expect(findingsIn(outcome, '<stdin>')).toMatchObject([{ ruleId: 'input-unreadable', message: expect.stringMatching(/binary file/) }]);
+  });
+});
+
+describe('regressions found by fuzzing', () => {
+  it('kinds named like Object.prototype members (constructor, hasOwnProperty, toString, __proto__) crash nothing', () => {
+    const text = ['constructor', 'hasOwnProperty', 'toString', '__proto__', 'valueOf']
+      .flatMap((kind) => [`apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: a\nspec: {}\n`, `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: b\nspec: {}\n`])
+      .join('---\n');
+    const messages = messagesOf(lintFiles({ 'proto.yaml': text }));
+    expect(messages.filter((m) => m.messageId === 'internalError')).toEqual([]);
+  });
+
+  it('a Service whose only matching pod is a helm test hook gets a finding, not a rule crash', () => {
+    const messages = messagesOf(
+      lintFiles({
+        'chart.yaml': `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-test-connection
+  labels:
+    app: web
+  annotations:
+    helm.sh/hook: test
+spec:
+  restartPolicy: Never
+  containers:
+  - name: wget
+    image: busybox
+`,
+      }),
+    );
+    expect(messages.filter((m) => m.messageId === 'internalError')).toEqual([]);
+    expect(messages.find((m) => m.ruleId === 'service-selector-match')?.message).toMatch(/Pod\/web-test-connection .* deploy hook/);
   });
 });

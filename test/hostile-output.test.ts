@@ -4,7 +4,7 @@
  * workflow commands, percent-encodings, line separators, bidi overrides), the human formats show it escaped on
  * one line and the data formats keep it exact and valid. Every registered format is held to its output kind.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { runCli } from '../src/cli.js';
 import { escapeControl, escapeWorkflowCommandData, escapeWorkflowCommandProperty } from '../src/reporters/escape.js';
 import { FORMAT_NAMES, outputKindOf } from '../src/reporters/index.js';
 import { ensureBuilt, runKubewire, STACK_FRAME } from './cli-process.js';
+import { repoRoot } from './helpers.js';
 
 /** Everything a manifest can smuggle into a string. */
 const HOSTILE =
@@ -206,5 +207,37 @@ describe('escapers', () => {
   it('workflow-command escapers keep manifest text from starting or decoding into a command', () => {
     expect(escapeWorkflowCommandData('x\n::error::y %0A 50%')).toBe('x\\n::error::y %250A 50%25');
     expect(escapeWorkflowCommandProperty('a.yaml,line=1::x')).toBe('a.yaml%2Cline=1%3A%3Ax');
+  });
+});
+
+describe('report files and paths', () => {
+  it('--output-file is written whole or not at all: a failed write leaves the old report and no temporary file', async () => {
+    const reports = path.join(dir, 'reports');
+    mkdirSync(reports);
+    writeFileSync(path.join(reports, 'old.json'), '[]\n');
+    // The parent of the target is a file: the write fails after the lint.
+    writeFileSync(path.join(reports, 'blocker'), 'not a directory');
+    const failed = await cli(['--format', 'json', '--output-file', 'reports/blocker/report.json', 'service.yaml']);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/^kubewire: cannot write the report to reports\/blocker\/report\.json: E[A-Z]+\n$/);
+    // A usage error after an earlier good report: the report stays as it was.
+    const usage = await cli(['--format', 'nope', '--output-file', 'reports/old.json', 'service.yaml']);
+    expect(usage.code).toBe(2);
+    expect(readdirSync(reports).sort()).toEqual(['blocker', 'old.json']);
+    expect(readFileSync(path.join(reports, 'old.json'), 'utf8')).toBe('[]\n');
+
+    const ok = await cli(['--format', 'json', '--output-file', 'reports/old.json', 'service.yaml']);
+    expect(ok.code).toBe(1);
+    expect(readdirSync(reports).sort()).toEqual(['blocker', 'old.json']);
+    expect(JSON.parse(readFileSync(path.join(reports, 'old.json'), 'utf8'))).toHaveLength(1);
+  });
+
+  it('paths in reports are relative to the working directory, never the runner\'s absolute paths', () => {
+    const run = runKubewire(['--format', 'json', 'test/corpus'], { cwd: repoRoot });
+    const results = JSON.parse(run.stdout) as { filePath: string; messages: { related?: { filePath: string }[] }[] }[];
+    expect(results.length).toBeGreaterThan(0);
+    const paths = results.flatMap((r) => [r.filePath, ...r.messages.flatMap((m) => (m.related ?? []).map((x) => x.filePath))]);
+    for (const p of paths) expect(p.startsWith('test/corpus/'), p).toBe(true);
+    expect(run.stdout).not.toContain(repoRoot);
   });
 });

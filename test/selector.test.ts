@@ -223,8 +223,9 @@ spec:
     expect(podsSelected(all, templates.get('agent'))).toBeNull();
     expect(podsSelected(all, templates.get('migrate'))).toBe(4);
     expect(podsSelected(all, templates.get('backup'))).toBe(1);
-    // An ordinal selector on a DaemonSet-like unknown count stays unknown rather than 0.
+    // A DaemonSet's count stays unknown (null), never 0, whatever selects it.
     expect(podsSelected(eq({ app: 'agent' }), templates.get('agent'))).toBeNull();
+    expect(podsSelected(eq({ app: 'agent', 'pod-template-generation': '3' }), templates.get('agent'))).toBeNull();
   });
 });
 

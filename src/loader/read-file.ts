@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { lstat, open, stat } from 'node:fs/promises';
 
 /**
@@ -73,4 +74,30 @@ async function isSymlink(absolute: string): Promise<boolean> {
     (info) => info.isSymbolicLink(),
     () => false,
   );
+}
+
+/**
+ * A directory listing fast-glob could not read (permission denied): fast-glob skips it silently, so we watch its
+ * readdir calls and report the directory instead of losing its manifests without a word.
+ */
+export interface UnreadableDirectory {
+  path: string;
+  code: string;
+}
+
+export function readdirRecordingFailures(unreadable: UnreadableDirectory[]): typeof fs.readdir {
+  const readdir = (directory: string, ...rest: unknown[]) => {
+    const callback = rest.pop() as (error: NodeJS.ErrnoException | null, entries?: unknown) => void;
+    (fs.readdir as (...args: unknown[]) => void)(directory, ...rest, (error: NodeJS.ErrnoException | null, entries?: unknown) => {
+      // ENOENT: removed while scanning, nothing was in it to lose.
+      if (error && error.code !== 'ENOENT') unreadable.push({ path: directory, code: error.code ?? error.message });
+      callback(error, entries);
+    });
+  };
+  return readdir as unknown as typeof fs.readdir;
+}
+
+export function describeUnreadableDirectory(code: string): string {
+  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code;
+  return `cannot read the directory (${why}), so the manifests in it are not linted`;
 }

@@ -2,7 +2,7 @@ import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { decodeManifestBytes } from './decode.js';
-import { MAX_FILE_BYTES, readManifestBytes, tooLargeMessage } from './read-file.js';
+import { describeUnreadableDirectory, MAX_FILE_BYTES, readdirRecordingFailures, readManifestBytes, tooLargeMessage, type UnreadableDirectory } from './read-file.js';
 import { SourceFile } from './source.js';
 
 /** A file that could not be read or decoded: reported against the file, the run goes on. */
@@ -41,7 +41,12 @@ const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
  * below the named directory (naming one explicitly still reads it). A directory outside the working directory
  * takes the patterns relative to itself, the only reading they can have there.
  */
-async function walkDirectory(directory: string, cwd: string, ignorePatterns: readonly string[]): Promise<string[]> {
+async function walkDirectory(
+  directory: string,
+  cwd: string,
+  ignorePatterns: readonly string[],
+  unreadable: UnreadableDirectory[] = [],
+): Promise<string[]> {
   const relative = path.relative(cwd, directory).split(path.sep).join('/');
   const outside = relative.startsWith('..') || path.isAbsolute(relative);
   const base = outside || relative === '' ? '' : `${fg.escapePath(relative)}/`;
@@ -54,6 +59,7 @@ async function walkDirectory(directory: string, cwd: string, ignorePatterns: rea
     // from a hostile pull request printed in code frames); a symlink named on the command line is read.
     followSymbolicLinks: false,
     suppressErrors: true,
+    fs: { readdir: readdirRecordingFailures(unreadable) },
     ignore: [...ALWAYS_IGNORED.map((p) => `${base}${p}`), ...ignorePatterns],
   });
 }
@@ -92,7 +98,13 @@ export async function readInputs(operands: readonly string[], options: ReadInput
     const absolute = path.resolve(cwd, operand);
     const info = await stat(absolute).catch(() => undefined);
     if (info?.isDirectory()) {
-      absolutePaths.push(...(await walkDirectory(absolute, cwd, options.ignorePatterns)));
+      const unreadable: UnreadableDirectory[] = [];
+      absolutePaths.push(...(await walkDirectory(absolute, cwd, options.ignorePatterns, unreadable)));
+      for (const dir of unreadable) {
+        // fast-glob looks into hidden directories too, but lists no file from them (dot: false): nothing lost there.
+        if (path.relative(absolute, dir.path).split(path.sep).some((segment) => segment.startsWith('.'))) continue;
+        problems.push({ path: displayPath(dir.path, cwd), message: describeUnreadableDirectory(dir.code) });
+      }
     } else if (info || (await lstat(absolute).catch(() => undefined))) {
       // A symlink loop or a broken symlink exists but cannot be followed: reading it reports why.
       absolutePaths.push(absolute);

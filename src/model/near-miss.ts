@@ -76,9 +76,15 @@ function closeness(requirements: readonly Requirement[], template: PodTemplate):
 
 function explain(requirements: readonly Requirement[], template: PodTemplate): NearMiss {
   const failing = requirements.filter((r) => !holdsOnPods(r, template));
-  const first = failing[0]!;
-  const wanted = first.values[0] ?? '';
   const name = templateLabel(template);
+  const first = failing[0];
+  if (!first) {
+    // Every requirement holds, yet the endpoint simulation leaves these pods out: a deploy hook (a `helm test`
+    // Pod) that runs to completion. Found by fuzzing; without this the rule crashed.
+    const path = labelsPath(template);
+    return { template, path, hint: ` ${name} (${where(template, path)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
+  }
+  const wanted = first.values[0] ?? '';
   const added = template.controllerLabels.find((l) => l.key === first.key);
   if (added?.kind === 'ordinal' && template.replicas !== null && template.replicas > 0) {
     const from = added.valueFor(template.firstOrdinal);

@@ -89,7 +89,8 @@ export function podTemplatesOf(resource: Resource): PodTemplate[] {
   if (NON_WORKLOAD_KINDS.has(resource.kind)) return [];
   const builtin = isBuiltin(resource);
   if (builtin) {
-    const path = BUILTIN_TEMPLATE_PATHS[resource.kind];
+    // hasOwn: `kind: constructor` must not find Object.prototype's.
+    const path = Object.hasOwn(BUILTIN_TEMPLATE_PATHS, resource.kind) ? BUILTIN_TEMPLATE_PATHS[resource.kind] : undefined;
     if (!path) return [];
     const template = path.length === 0 ? resource.object : asObject(getIn(resource.object, path));
     if (!template || !isObject(template.spec)) return [];
