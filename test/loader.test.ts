@@ -64,6 +64,26 @@ describe('multi-document streams', () => {
   });
 });
 
+describe('documents are cut at `---` lines before parsing, as kubectl\'s YAMLReader does', () => {
+  it('keeps an unclosed quote inside its own document', () => {
+    const text = `${service('broken').replace('name: broken', 'name: "broken')}---\n${service('after')}`;
+    const project = projectOf({ 'all.yaml': text });
+    expect(project.graph.resources.map((r) => r.name)).toEqual(['after']);
+    const syntax = project.documents.flatMap((d) => d.problems.filter((p) => p.kind === 'syntax'));
+    expect(syntax.length).toBeGreaterThan(0);
+    // The error belongs to the first document (lines 1-10), not to the end of the file.
+    expect(syntax.every((p) => p.range.line <= 11)).toBe(true);
+    expect(where(project, 'Service', 'after', ['metadata', 'name'])).toBe('15:9-15:14');
+  });
+
+  it('cuts at `---` followed by spaces, not at `--- ` with content (the parser handles that one)', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---   \r\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n--- # c\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n';
+    const project = projectOf({ 'all.yaml': text });
+    expect(project.graph.resources.map((r) => r.name)).toEqual(['a', 'b', 'c']);
+    expect(where(project, 'ConfigMap', 'c', ['metadata', 'name'])).toBe('14:9-14:10');
+  });
+});
+
 describe('kind: List and typed lists', () => {
   const list = `apiVersion: v1
 kind: List

@@ -141,9 +141,15 @@ function findLastPair(pairs: Pair[], name: string): Pair | undefined {
 
 /** Parses a file into its documents, the way kubectl would, keeping every problem with its position. */
 export function parseManifestFile(file: SourceFile): ManifestDocument[] {
-  const asts = parseAllDocuments(file.text, KUBECTL_PARSE_OPTIONS);
-  const list = Array.isArray(asts) ? asts : [asts];
-  return list.map((ast, index) => {
+  const asts: Document.Parsed[] = [];
+  for (const chunk of splitDocumentsLikeKubectl(file.text)) {
+    const parsed = parseAllDocuments(file.text.slice(chunk.start, chunk.end), KUBECTL_PARSE_OPTIONS);
+    for (const ast of Array.isArray(parsed) ? parsed : [parsed]) {
+      if (chunk.start > 0) shiftPositions(ast, chunk.start);
+      asts.push(ast as Document.Parsed);
+    }
+  }
+  return asts.map((ast, index) => {
     const problems: ParseProblem[] = [];
     for (const error of ast.errors) {
       problems.push({
@@ -178,6 +184,56 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
     }
     return new ManifestDocument(file, index, ast, value, problems);
   });
+}
+
+/**
+ * kubectl does not hand a whole file to the YAML parser: k8s.io/apimachinery/pkg/util/yaml YAMLReader first
+ * cuts it at every line that is `---` followed only by white space, and decodes each piece on its own. So an
+ * unclosed quote in one document breaks that document only, and the next `---` starts afresh. We cut the
+ * same way, so a typo hides nothing that kubectl would still read.
+ */
+export function splitDocumentsLikeKubectl(text: string): { start: number; end: number }[] {
+  const chunks: { start: number; end: number }[] = [];
+  let chunkStart = 0;
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline < 0 ? text.length : newline;
+    if (text.startsWith('---', lineStart) && /^[ \t\r\f\v]*$/.test(text.slice(lineStart + 3, lineEnd))) {
+      chunks.push({ start: chunkStart, end: lineStart });
+      chunkStart = newline < 0 ? text.length : newline + 1;
+    }
+    if (newline < 0) break;
+    lineStart = newline + 1;
+  }
+  chunks.push({ start: chunkStart, end: text.length });
+  // An empty piece (before the first `---`, between two `---`) is no document; keep one so an empty file still
+  // has its (empty) document.
+  const nonEmpty = chunks.filter((c) => text.slice(c.start, c.end).trim() !== '');
+  return nonEmpty.length > 0 ? nonEmpty : [chunks[0]!];
+}
+
+/** Moves every position of a piece's AST by the piece's offset in the file. */
+function shiftPositions(ast: Document.Parsed, offset: number): void {
+  const shift = (range: [number, number, number] | null | undefined) => {
+    if (range) for (let i = 0; i < range.length; i++) range[i]! += offset;
+  };
+  shift(ast.range);
+  for (const error of [...ast.errors, ...ast.warnings]) {
+    error.pos[0] += offset;
+    error.pos[1] += offset;
+  }
+  const stack: unknown[] = [ast.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isPair(node)) {
+      stack.push(node.key, node.value);
+      continue;
+    }
+    if (!node || typeof node !== 'object' || !('range' in node)) continue;
+    shift((node as { range?: [number, number, number] }).range);
+    if (isMap(node) || isSeq(node)) stack.push(...(node.items as unknown[]));
+  }
 }
 
 /**

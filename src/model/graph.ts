@@ -34,9 +34,15 @@ export class ResourceGraph {
     readonly options: GraphOptions,
   ) {
     for (const document of documents) {
-      const extracted = extractResources(document, options.defaultNamespace);
-      this.malformed.push(...extracted.malformed);
-      for (const resource of extracted.resources) this.add(resource);
+      // An object the model cannot read must not stop the run: it becomes a finding on its document, and every
+      // other object is still linted.
+      try {
+        const extracted = extractResources(document, options.defaultNamespace);
+        this.malformed.push(...extracted.malformed);
+        for (const resource of extracted.resources) this.add(resource);
+      } catch (error) {
+        this.malformed.push({ document, path: [], message: `kubewire could not read this document (${(error as Error)?.message ?? String(error)}); please report it` });
+      }
     }
   }
 
@@ -46,7 +52,12 @@ export class ResourceGraph {
     push(this.byKind, kindKey, resource);
     push(this.byIdentity, identity(kindKey, resource.namespace, resource.name), resource);
     if (!isBuiltin(resource) && resource.kind !== 'CustomResourceDefinition') push(this.customByNamespace, resource.namespace, resource);
-    const templates = podTemplatesOf(resource);
+    let templates: PodTemplate[] = [];
+    try {
+      templates = podTemplatesOf(resource);
+    } catch (error) {
+      this.malformed.push({ document: resource.document, path: resource.basePath, message: `kubewire could not read the pod template (${(error as Error)?.message ?? String(error)}); please report it` });
+    }
     this.templatesByOwner.set(resource, templates);
     for (const template of templates) {
       this.podTemplates.push(template);
