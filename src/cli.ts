@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { lint, type RuleSeverities } from './engine/linter.js';
+import { lint, resultOf, type RuleSeverities } from './engine/linter.js';
 import { loadProject, type Project } from './engine/project.js';
 import type { LintResult } from './engine/results.js';
 import type { Severity } from './engine/rule.js';
@@ -196,8 +196,7 @@ async function emit(io: CliIo, outputFile: string | undefined, text: string, cod
 }
 
 function errorsOnly(result: LintResult): LintResult {
-  const messages = result.messages.filter((m) => m.severity === 2);
-  return { ...result, messages, warningCount: 0, errorCount: messages.length };
+  return resultOf(result.filePath, result.messages.filter((m) => m.severity === 2));
 }
 
 function parseMaxWarnings(value: string | undefined): number {

@@ -194,6 +194,16 @@ describe('--format json', () => {
     // Line 8 of the file is the selector value the message is about.
     expect(typoService.split('\n')[7]).toBe('    app: wbe');
     expect(results[1]!.messages[0]).toMatchObject({ severity: 1, line: 7, column: 3, path: 'spec.selector' });
+    // The rest of ESLint's result, so tools written for ESLint's JSON read ours unchanged.
+    expect(results[2]).toMatchObject({ fatalErrorCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, suppressedMessages: [], usedDeprecatedRules: [] });
+  });
+
+  it('marks parse errors as fatal, as ESLint does', () => {
+    const dir = path.join(work, 'fatal');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata: {a: 1\n');
+    const results = JSON.parse(kubewire(['--format', 'json', 'fatal']).stdout) as { fatalErrorCount: number; messages: { fatal?: boolean; ruleId: string }[] }[];
+    expect(results[0]).toMatchObject({ fatalErrorCount: 1, messages: [{ ruleId: 'yaml-syntax', fatal: true }] });
   });
 });
 

@@ -104,15 +104,29 @@ export function lint(input: LintInput): LintResult[] {
   for (const [filePath, messages] of messagesByFile) {
     messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
     const unique = dedupe(messages);
-    results.push({
-      filePath,
-      messages: unique,
-      errorCount: unique.filter((m) => m.severity === 2).length,
-      warningCount: unique.filter((m) => m.severity === 1).length,
-    });
+    results.push(resultOf(filePath, unique));
   }
   results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
   return results;
+}
+
+/** Rules whose findings mean the input itself could not be read or parsed (ESLint's `fatal` messages). */
+const FATAL_RULES = new Set(['yaml-syntax', 'input-unreadable']);
+
+/** An ESLint-shaped result for one file's messages, counts included. */
+export function resultOf(filePath: string, messages: LintMessage[]): LintResult {
+  for (const m of messages) if (FATAL_RULES.has(m.ruleId) && m.severity === 2) m.fatal = true;
+  return {
+    filePath,
+    messages,
+    errorCount: messages.filter((m) => m.severity === 2).length,
+    warningCount: messages.filter((m) => m.severity === 1).length,
+    fatalErrorCount: messages.filter((m) => m.fatal).length,
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+    suppressedMessages: [],
+    usedDeprecatedRules: [],
+  };
 }
 
 function dedupe(messages: LintMessage[]): LintMessage[] {

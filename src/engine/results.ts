@@ -29,6 +29,8 @@ export interface LintMessage {
   /** The field, e.g. `spec.ports[1].targetPort`. */
   path?: string;
   related?: RelatedMessage[];
+  /** Set on messages about input that could not be read or parsed (as ESLint marks parsing errors). */
+  fatal?: true;
 }
 
 export interface LintResult {
@@ -36,4 +38,11 @@ export interface LintResult {
   messages: LintMessage[];
   errorCount: number;
   warningCount: number;
+  /** Messages about input kubewire could not parse or read (ESLint's parsing errors). */
+  fatalErrorCount: number;
+  /** kubewire fixes nothing yet; kept so tools written for ESLint's JSON read ours unchanged. */
+  fixableErrorCount: 0;
+  fixableWarningCount: 0;
+  suppressedMessages: [];
+  usedDeprecatedRules: [];
 }

@@ -43,8 +43,11 @@ export function formatResults(format: string, results: readonly LintResult[], co
   if (!isFormat(format)) throw new Error(`unknown format "${format}"`);
   const reporter = REPORTERS[format]!;
   const escape = ESCAPERS[reporter.output];
-  const safe = escape ? results.map((r) => deepEscape(r, escape)) : results;
-  return reporter.render(safe, context);
+  if (!escape) return reporter.render(results, context);
+  const safe = results.map((r) => deepEscape(r, escape));
+  // Code frames need the source by its real path, which escaping may have changed (a file name with a newline).
+  const realPath = new Map(safe.map((r, i) => [r.filePath, results[i]!.filePath]));
+  return reporter.render(safe, { ...context, sourceOf: (p) => context.sourceOf(realPath.get(p) ?? p) });
 }
 
 function deepEscape<T>(value: T, escape: (text: string) => string): T {

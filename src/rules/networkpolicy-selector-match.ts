@@ -12,7 +12,7 @@ export const networkpolicySelectorMatch = createRule({
     docs: { description: 'Require every NetworkPolicy to select pods, and its named ports to exist on the pods they apply to' },
     messages: {
       noPodsSelected:
-        'NetworkPolicy "{{name}}" selects no pods: no pod template in namespace "{{namespace}}" has the labels {{selector}}, so the policy has no effect: the pods it was written for are neither isolated nor allowed the traffic it lists.{{hint}}',
+        'NetworkPolicy "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so the policy has no effect: the pods it was written for are neither isolated nor allowed the traffic it lists.{{hint}}',
       namedPortNotDeclared:
         'Named port "{{port}}" resolves against the container ports of the {{side}}, but none of them ({{pods}}) declares a {{protocol}} port named "{{port}}": this rule allows no traffic on it.{{hint}} Declare the port on the container, or use the port number.',
       endPortWithNamedPort:

@@ -17,7 +17,7 @@ export const pdbSelectorMatch = createRule({
       nullSelector:
         'PodDisruptionBudget "{{name}}" has no spec.selector: a null selector matches no pods, so this budget protects nothing and a node drain can evict every replica at once. Add a selector with the labels of the pods to protect ({} selects every pod in the namespace).',
       noPodsSelected:
-        'PodDisruptionBudget "{{name}}" selects no pods: no pod template in namespace "{{namespace}}" has the labels {{selector}}, so it protects nothing and a node drain can evict every replica at once.{{hint}}',
+        'PodDisruptionBudget "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so it protects nothing and a node drain can evict every replica at once.{{hint}}',
       minAvailableBlocksEviction:
         'minAvailable: {{budget}} leaves no room for an eviction: {{replicas}}. The eviction API refuses every voluntary eviction, so `kubectl drain`, node upgrades and the cluster autoscaler hang on these pods. Set minAvailable below the replica count, use maxUnavailable: 1, or run more replicas.',
       maxUnavailableZero:

@@ -11,7 +11,7 @@ export const serviceSelectorMatch = createRule({
     docs: { description: 'Require every Service selector to select the pods of at least one workload' },
     messages: {
       noMatch:
-        'Service "{{name}}" selects no pods: no pod template in namespace "{{namespace}}" has the labels {{selector}}, so the Service gets no endpoints and every connection to it fails.{{hint}}',
+        'Service "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so the Service gets no endpoints and every connection to it fails.{{hint}}',
       noWorkloadsInNamespace:
         'Service "{{name}}" selects {{selector}}, but the input has no workloads in namespace "{{namespace}}", so kubewire cannot check that anything will back it. Lint the Service together with its workloads.',
       operatorManaged:
