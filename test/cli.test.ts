@@ -287,6 +287,7 @@ describe('kubewire endpoints', () => {
         service: { namespace: 'shop', name: 'web', type: 'ClusterIP', headless: false, selector: { app: 'web' } },
         mode: 'selector',
         manual: [],
+        operator: null,
         ports: [
           {
             name: 'http',

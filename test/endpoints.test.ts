@@ -118,6 +118,7 @@ describe('backends and pod counts per workload', () => {
       service: { namespace: 'default', name: 'web', type: 'ClusterIP', headless: true, selector: { workload: 'web' } },
       mode: 'selector',
       manual: [],
+      operator: null,
       ports: [
         {
           name: 'http',

@@ -7,6 +7,8 @@ export interface EndpointsReport {
   mode: 'selector' | 'selectorless' | 'external-name';
   /** For selectorless Services: the Endpoints/EndpointSlices given in the input. */
   manual: { kind: string; name: string }[];
+  /** When no pod in the input is selected: the custom resource whose operator probably creates the pods. */
+  operator: { kind: string; name: string } | null;
   ports: {
     name: string | null;
     port: number | null;
@@ -29,6 +31,7 @@ export function endpointsReport(endpoints: ServiceEndpoints): EndpointsReport {
     service: { namespace: resource.namespace, name: resource.name, type: service.type, headless: service.headless, selector },
     mode: endpoints.mode,
     manual: endpoints.manual.map((r) => ({ kind: r.kind, name: r.name })),
+    operator: endpoints.operatorResource ? { kind: endpoints.operatorResource.kind, name: endpoints.operatorResource.name } : null,
     ports: endpoints.ports.map((p) => ({
       name: p.servicePort.name ?? null,
       port: p.servicePort.port ?? null,

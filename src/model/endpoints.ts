@@ -43,6 +43,8 @@ export interface ServiceEndpoints {
   readonly ports: readonly PortEndpoints[];
   /** Endpoints / EndpointSlices given in the input for a selectorless Service. */
   readonly manual: readonly Resource[];
+  /** When nothing in the input is selected: the custom resource whose operator probably creates the pods. */
+  readonly operatorResource?: Resource;
 }
 
 export function simulateEndpoints(service: ServiceSpec, selected: readonly TemplateMatch[], manual: readonly Resource[]): ServiceEndpoints {

@@ -131,6 +131,10 @@ export class ResourceGraph {
         ? this.podTemplatesSelectedBy(service.selector, resource.namespace).filter((m) => deployHookOf(m.template.owner) === undefined)
         : [];
       result = simulateEndpoints(service, selected, service.selector ? [] : this.manualEndpointsFor(resource));
+      if (service.selector && selected.length === 0 && service.type !== 'ExternalName') {
+        const operatorResource = this.likelyOperatorResource(service.selector, resource.namespace);
+        if (operatorResource) result = { ...result, operatorResource };
+      }
       this.endpoints.set(resource, result);
     }
     return result;

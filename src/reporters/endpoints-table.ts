@@ -27,7 +27,10 @@ export function endpointsTable(reports: readonly EndpointsReport[]): string {
       const name = port.name ? `${port.name} ` : '';
       const head = `  ${name}${port.port ?? '?'}/${port.protocol} -> ${port.targetPort ?? '?'}`;
       if (port.backends.length === 0 && port.unresolved.length === 0) {
-        lines.push(escapeControl(`${head}   NO ENDPOINTS (the selector matches no pods)`));
+        const why = report.operator
+          ? `no pods in the input: probably created by the operator of ${report.operator.kind}/${report.operator.name}`
+          : 'NO ENDPOINTS (the selector matches no pods)';
+        lines.push(escapeControl(`${head}   ${why}`));
         continue;
       }
       lines.push(escapeControl(`${head}   ${describePods(port.pods)}`));

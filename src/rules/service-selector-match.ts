@@ -26,11 +26,12 @@ export const serviceSelectorMatch = createRule({
       Service(resource) {
         const service = graph.service(resource);
         if (service.type === 'ExternalName' || !service.selector) return;
-        if (graph.endpointsOf(resource).selected.length > 0) return;
+        const endpoints = graph.endpointsOf(resource);
+        if (endpoints.selected.length > 0) return;
         const data = { name: resource.name, namespace: resource.namespace, selector: formatSelector(service.selector) };
         const path = ['spec', 'selector'];
 
-        const operatorResource = graph.likelyOperatorResource(service.selector, resource.namespace);
+        const operatorResource = endpoints.operatorResource;
         if (operatorResource) {
           const where = locateField(operatorResource, []);
           context.report({
