@@ -6,7 +6,13 @@ import type { SourceFile, SourceRange } from './source.js';
 /** A field path inside a document, e.g. ['spec', 'ports', 1, 'targetPort']. */
 export type Path = readonly (string | number)[];
 
-export type ParseProblemKind = 'syntax' | 'duplicate-key';
+/**
+ * - `syntax`: the document does not parse (kubectl stops reading the file there);
+ * - `duplicate-key`: a key repeats in one mapping (the last value wins);
+ * - `unseparated`: a document that follows another without a `---` line of its own (`--- # comment`), which
+ *   kubectl never reads.
+ */
+export type ParseProblemKind = 'syntax' | 'duplicate-key' | 'unseparated';
 
 export interface RelatedRange {
   range: SourceRange;
@@ -66,7 +72,7 @@ export class ManifestDocument {
 
   /** True when the document parsed cleanly enough to be linted as a resource. */
   get usable(): boolean {
-    return !this.problems.some((p) => p.kind === 'syntax');
+    return !this.problems.some((p) => p.kind === 'syntax' || p.kind === 'unseparated');
   }
 
   /** The range for a field; falls back to the nearest ancestor that exists (never to "line 1"). */
@@ -141,16 +147,22 @@ function findLastPair(pairs: Pair[], name: string): Pair | undefined {
 
 /** Parses a file into its documents, the way kubectl would, keeping every problem with its position. */
 export function parseManifestFile(file: SourceFile): ManifestDocument[] {
-  const asts: Document.Parsed[] = [];
+  const asts: { ast: Document.Parsed; unseparated: boolean }[] = [];
   for (const chunk of splitDocumentsLikeKubectl(file.text)) {
     const parsed = parseAllDocuments(file.text.slice(chunk.start, chunk.end), KUBECTL_PARSE_OPTIONS);
-    for (const ast of Array.isArray(parsed) ? parsed : [parsed]) {
+    (Array.isArray(parsed) ? parsed : [parsed]).forEach((ast, i) => {
       if (chunk.start > 0) shiftPositions(ast, chunk.start);
-      asts.push(ast as Document.Parsed);
-    }
+      // go-yaml v2's Unmarshal decodes the first document of a piece and ignores the rest.
+      asts.push({ ast: ast as Document.Parsed, unseparated: i > 0 });
+    });
   }
-  return asts.map((ast, index) => {
+  return asts.map(({ ast, unseparated }, index) => {
     const problems: ParseProblem[] = [];
+    if (unseparated) {
+      const start = ast.range?.[0] ?? 0;
+      problems.push({ kind: 'unseparated', message: 'document not separated by a `---` line of its own', range: firstLineRange(file, [start, ast.range?.[1] ?? start]), related: [] });
+      return new ManifestDocument(file, index, ast, undefined, problems);
+    }
     for (const error of ast.errors) {
       problems.push({
         kind: 'syntax',
@@ -188,9 +200,11 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
 
 /**
  * kubectl does not hand a whole file to the YAML parser: k8s.io/apimachinery/pkg/util/yaml YAMLReader first
- * cuts it at every line that is `---` followed only by white space, and decodes each piece on its own. So an
- * unclosed quote in one document breaks that document only, and the next `---` starts afresh. We cut the
- * same way, so a typo hides nothing that kubectl would still read.
+ * cuts it at every line that is `---` followed only by white space, and decodes each piece on its own, with
+ * go-yaml v2, which reads the first document of a piece only. We cut the same way, so that every document is
+ * judged as kubectl sees it: an unclosed quote breaks its own piece only (kubewire still lints the later
+ * pieces, though kubectl stops reading the file at the error), and a document after `--- # comment` is one
+ * kubectl never applies.
  */
 export function splitDocumentsLikeKubectl(text: string): { start: number; end: number }[] {
   const chunks: { start: number; end: number }[] = [];
@@ -278,8 +292,9 @@ function firstLine(message: string): string {
 }
 
 /**
- * Duplicate keys: kubectl's default strict field validation rejects them; non-strict decoding would silently
- * keep the last one. We report each repeat at its own position, pointing back at the first.
+ * Duplicate keys: kubectl's YAML-to-JSON conversion (go-yaml v2) silently keeps the last one, so the value
+ * keeps the last one too; kustomize rejects them. We report each repeat at its own position, pointing back at
+ * the first.
  * Merge keys (`<<`) may repeat and may be overridden: that is their purpose, not a duplicate.
  */
 function collectDuplicateKeys(root: YamlNode | null, file: SourceFile, problems: ParseProblem[]): void {

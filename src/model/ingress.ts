@@ -27,8 +27,30 @@ export interface IngressServiceBackend {
   readonly portPath: Path;
 }
 
-/** The Service backends of an Ingress; `backend.resource` backends are not Services and are left out. */
+/**
+ * The AWS Load Balancer Controller's action backends: `service.port.name: use-annotation` means "do what the
+ * annotation alb.ingress.kubernetes.io/actions.<service name> says" (a redirect, a fixed response, weighted
+ * target groups); no Service of that name exists or is needed.
+ * https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#actions
+ */
+const ANNOTATION_ACTION_PORT = 'use-annotation';
+const ANNOTATION_ACTION_PREFIXES = ['alb.ingress.kubernetes.io/actions.', 'alb.ingress.kubernetes.io/conditions.'];
+
+function isAnnotationAction(ingress: Resource, backend: IngressServiceBackend): boolean {
+  if (backend.port?.kind === 'name' && backend.port.value === ANNOTATION_ACTION_PORT) return true;
+  const annotations = asObject(getIn(ingress.object, ['metadata', 'annotations']));
+  return ANNOTATION_ACTION_PREFIXES.some((prefix) => annotations?.[`${prefix}${backend.serviceName}`] !== undefined);
+}
+
+/**
+ * The Service backends of an Ingress. `backend.resource` backends are not Services, and a controller's
+ * annotation actions (AWS ALB `use-annotation`) name no Service: both are left out.
+ */
 export function ingressServiceBackends(ingress: Resource): IngressServiceBackend[] {
+  return allServiceBackends(ingress).filter((b) => !isAnnotationAction(ingress, b));
+}
+
+function allServiceBackends(ingress: Resource): IngressServiceBackend[] {
   const out: IngressServiceBackend[] = [];
   const spec = asObject(ingress.object.spec);
   if (!spec) return out;

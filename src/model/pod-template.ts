@@ -248,3 +248,14 @@ export function templateLabel(template: PodTemplate): string {
   const base = `${template.owner.kind}/${template.owner.name || '(unnamed)'}`;
   return template.builtinOwner || template.path.length === 0 ? base : `${base} (${template.path.join('.')})`;
 }
+
+/**
+ * Pods that run to completion (a Job's, a CronJob's, a Pod with restartPolicy Never or OnFailure) leave the
+ * Service's endpoints when they succeed (podutil.ShouldPodBeInEndpoints drops Succeeded and Failed pods). They
+ * often share an app's labels without serving its ports: a port missing on them costs no traffic.
+ */
+export function runsToCompletion(template: PodTemplate): boolean {
+  if (template.owner.kind === 'Job' || template.owner.kind === 'CronJob') return template.builtinOwner;
+  const restartPolicy = template.spec.restartPolicy;
+  return template.owner.kind === 'Pod' && (restartPolicy === 'Never' || restartPolicy === 'OnFailure');
+}

@@ -10,7 +10,7 @@ import {
   servingContainers,
 } from '../model/container-ports.js';
 import type { Backend, PortEndpoints, UnresolvedBackend } from '../model/endpoints.js';
-import { templateLabel, type Container, type ContainerPort, type PodTemplate } from '../model/pod-template.js';
+import { runsToCompletion, templateLabel, type Container, type ContainerPort, type PodTemplate } from '../model/pod-template.js';
 import { servicePortLabel, type ServicePort } from '../model/service.js';
 
 export const serviceTargetPort = createRule({
@@ -54,7 +54,9 @@ export const serviceTargetPort = createRule({
 
         function checkNamedPort(servicePort: ServicePort, target: string, portEndpoints: PortEndpoints, path: Path): void {
           const backends = portEndpoints.backends;
-          const unresolved = portEndpoints.unresolved;
+          // When long-running workloads serve the port, batch pods that share their labels (a CronJob of the same
+          // app) simply get no traffic on it, which is what their authors want.
+          const unresolved = backends.length > 0 ? portEndpoints.unresolved.filter((u) => !runsToCompletion(u.template)) : portEndpoints.unresolved;
           if (unresolved.length === 0) return;
           const resolvedBy = backends.length > 0 ? backends.map((b) => templateLabel(b.template)).join(', ') : undefined;
           const hinted = unresolved.map((u) => namedPortHint(target, servicePort.protocol, u.template, resolvedBy)).find((h) => h.hint !== '');
@@ -82,7 +84,7 @@ export const serviceTargetPort = createRule({
 
         function checkNumericPort(servicePort: ServicePort, target: number, backends: readonly Backend[], path: Path): void {
           const undeclared = backends
-            .filter((b) => !b.declared)
+            .filter((b) => !b.declared && !(backends.some((d) => d.declared) && runsToCompletion(b.template)))
             .map((b) => ({ backend: b, ports: servingContainers(b.template).flatMap((c) => c.ports) }))
             // A template that declares no port at all says nothing about where it listens: nothing to compare.
             .filter((u) => u.ports.length > 0);

@@ -33,7 +33,7 @@ export const workloadSelector = createRule({
       jobSelector:
         'Job "{{name}}" sets spec.selector without spec.manualSelector: true. The API server generates a Job\'s selector from its uid and rejects a hand-written one ("`selector` not auto-generated"). Remove spec.selector (the pods are still labelled job-name: {{name}}), or set manualSelector: true if you really need your own.',
       cronJobSelector:
-        'CronJob "{{name}}" sets {{field}}: the API server always generates the selector of a CronJob\'s Jobs and rejects it ("`selector` will be auto-generated"). Remove it.',
+        'CronJob "{{name}}" sets {{field}}: the API server always generates the selector of a CronJob\'s Jobs and rejects it ({{upstream}}). Remove it.',
     },
     schema: [],
     defaultOptions: [],
@@ -52,9 +52,9 @@ export const workloadSelector = createRule({
         case 'generated':
           if (rule.owner === 'CronJob') {
             const manualPath: Path = ['spec', 'jobTemplate', 'spec', 'manualSelector'];
-            if (present) context.report({ resource, path, messageId: 'cronJobSelector', data: { name, field: 'jobTemplate.spec.selector' } });
+            if (present) context.report({ resource, path, messageId: 'cronJobSelector', data: { name, field: 'jobTemplate.spec.selector', upstream: '"`selector` will be auto-generated"' } });
             if (getIn(resource.object, manualPath) === true) {
-              context.report({ resource, path: manualPath, messageId: 'cronJobSelector', data: { name, field: 'jobTemplate.spec.manualSelector: true' } });
+              context.report({ resource, path: manualPath, messageId: 'cronJobSelector', data: { name, field: 'jobTemplate.spec.manualSelector: true', upstream: 'Unsupported value: spec.jobTemplate.spec.manualSelector, supported values: "nil", "false"' } });
             }
           } else if (present && !isExportedJobSelector(value)) {
             context.report({ resource, path, messageId: 'jobSelector', data: { name } });

@@ -8,7 +8,7 @@ export const yamlDuplicateKey = createRule({
     docs: { description: 'Disallow duplicate keys in a YAML mapping' },
     messages: {
       duplicate:
-        'Duplicate key "{{key}}" (first defined at line {{firstLine}}). kubectl\'s strict field validation rejects the object; without it, the last value silently wins. Remove or merge one of them.',
+        'Duplicate key "{{key}}" (first defined at line {{firstLine}}). kubectl keeps only the last value without a word, so the first one never reaches the cluster (kustomize rejects the file outright). Remove or merge one of them.',
     },
     schema: [],
     defaultOptions: [],

@@ -5,9 +5,12 @@ export const yamlSyntax = createRule({
   meta: {
     type: 'problem',
     defaultSeverity: 'error',
-    docs: { description: 'Disallow YAML that kubectl cannot parse' },
+    docs: { description: 'Disallow YAML that kubectl cannot parse or silently skips' },
     messages: {
-      syntax: 'YAML syntax error: {{detail}}. kubectl rejects the whole file; kubewire skips this document and lints the rest.',
+      syntax:
+        'YAML syntax error: {{detail}}. kubectl applies the documents before this one, then stops reading the file: this document and every later one in the file are not applied. (kubewire still lints the later documents.)',
+      unseparated:
+        'kubectl never applies this document: it reads only the first document between two lines that hold `---` alone, and the `---` before this one has something after it. Put the `---` on a line of its own (a comment goes on the next line).',
     },
     schema: [],
     defaultOptions: [],
@@ -16,8 +19,11 @@ export const yamlSyntax = createRule({
     return {
       Document(document) {
         for (const problem of document.problems) {
-          if (problem.kind !== 'syntax') continue;
-          context.report({ document, range: problem.range, messageId: 'syntax', data: { detail: problem.message } });
+          if (problem.kind === 'syntax') {
+            context.report({ document, range: problem.range, messageId: 'syntax', data: { detail: problem.message } });
+          } else if (problem.kind === 'unseparated') {
+            context.report({ document, range: problem.range, messageId: 'unseparated' });
+          }
         }
       },
     };
