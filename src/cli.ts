@@ -133,7 +133,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (!isFormat(format)) throw new UsageError(`unknown format "${format}" (available: ${FORMAT_NAMES.join(', ')})`);
   const maxWarnings = parseMaxWarnings(values['max-warnings']);
   const severities = parseRuleOptions(values.rule ?? []);
-  if (project.files.length === 0 && project.inputProblems.length === 0) {
+  const helmChartSources = project.helmChartSources ?? 0;
+  if (project.files.length === 0 && project.inputProblems.length === 0 && helmChartSources === 0) {
     throw new UsageError(`no YAML or JSON files found in ${positionals.length > 0 ? positionals.join(', ') : 'the current directory'}`);
   }
   let results = lint({
@@ -157,6 +158,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     // An empty file, a lone `---` or a values.yaml passes quietly in a scan; alone, the silence would mislead.
     const read = `${project.files.length} file${project.files.length === 1 ? '' : 's'} read`;
     io.stderr(`kubewire: no Kubernetes objects found (${read}; documents without apiVersion and kind are skipped).\n`);
+    if (helmChartSources > 0) io.stderr(helmNote(helmChartSources));
   }
   return exit;
 }
@@ -238,4 +240,9 @@ function rulesListing(format: 'text' | 'json'): string {
   }
   const width = Math.max(...rules.map((r) => r.name.length));
   return `${rules.map((r) => `${r.name.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(5)}  ${r.meta.docs.description}`).join('\n')}\n`;
+}
+
+/** Said when a scan found Helm chart sources and nothing else to lint: they need rendering first. */
+function helmNote(count: number): string {
+  return `kubewire: left out ${count} Helm chart file${count === 1 ? '' : 's'} (templates/ and Chart.yaml are not manifests until rendered); lint the rendered chart: helm template <chart> | kubewire -\n`;
 }

@@ -19,6 +19,8 @@ export interface Project {
   documents: ManifestDocument[];
   graph: ResourceGraph;
   inputProblems: InputProblem[];
+  /** Helm chart templates and Chart.yaml files that directory scans left out (they need `helm template` first). */
+  helmChartSources?: number;
 }
 
 export async function loadProject(options: LoadOptions): Promise<Project> {
@@ -27,7 +29,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     ignorePatterns: options.ignorePatterns ?? [],
     readStdin: options.readStdin ?? (() => Promise.resolve(Buffer.alloc(0))),
   });
-  return projectFromFiles(inputs.files, options.namespace, inputs.problems);
+  return { ...projectFromFiles(inputs.files, options.namespace, inputs.problems), helmChartSources: inputs.helmChartSources ?? 0 };
 }
 
 /** Builds a project from files already in memory (tests, the docs examples, editor integrations). */

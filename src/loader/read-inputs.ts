@@ -2,6 +2,7 @@ import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import { decodeManifestBytes } from './decode.js';
+import { partitionHelmChartSources } from './helm-chart.js';
 import { describeUnreadableDirectory, MAX_FILE_BYTES, readdirRecordingFailures, readManifestBytes, tooLargeMessage, type UnreadableDirectory } from './read-file.js';
 import { SourceFile } from './source.js';
 
@@ -28,6 +29,8 @@ export interface ReadInputsOptions {
 export interface Inputs {
   files: SourceFile[];
   problems: InputProblem[];
+  /** Helm chart templates and Chart.yaml files left out of directory scans (see helm-chart.ts). */
+  helmChartSources?: number;
 }
 
 export const STDIN_PATH = '<stdin>';
@@ -89,6 +92,7 @@ export async function readInputs(operands: readonly string[], options: ReadInput
   /** Paths named on the command line (read whatever they are), as opposed to found in a directory. */
   const named = new Set<string>();
   let wantsStdin = false;
+  let helmChartSources = 0;
 
   for (const operand of operands) {
     if (operand === '-') {
@@ -99,7 +103,9 @@ export async function readInputs(operands: readonly string[], options: ReadInput
     const info = await stat(absolute).catch(() => undefined);
     if (info?.isDirectory()) {
       const unreadable: UnreadableDirectory[] = [];
-      absolutePaths.push(...(await walkDirectory(absolute, cwd, options.ignorePatterns, unreadable)));
+      const { manifests, chartSources } = partitionHelmChartSources(await walkDirectory(absolute, cwd, options.ignorePatterns, unreadable));
+      absolutePaths.push(...manifests);
+      helmChartSources += chartSources.length;
       for (const dir of unreadable) {
         // fast-glob looks into hidden directories too, but lists no file from them (dot: false): nothing lost there.
         if (path.relative(absolute, dir.path).split(path.sep).some((segment) => segment.startsWith('.'))) continue;
@@ -146,7 +152,7 @@ export async function readInputs(operands: readonly string[], options: ReadInput
     if ('error' in decoded) problems.push({ path: STDIN_PATH, ...decoded.error });
     else files.push(new SourceFile(STDIN_PATH, decoded.text));
   }
-  return { files, problems };
+  return { files, problems, helmChartSources };
 }
 
 function describeReadError(error: unknown): string {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ResourceGraph } from './graph.js';
 import { apiGroup, isBuiltin, type Resource } from './resource.js';
-import { asArray, asObject, asString, getIn, isObject } from './values.js';
+import { isObject } from './values.js';
 
 /**
  * Objects defined more than once in the input.
@@ -15,7 +15,8 @@ import { asArray, asObject, asString, getIn, isObject } from './values.js';
  * id", sigs.k8s.io/kustomize api/resmap), Argo CD reports it (RepeatedResourceWarning).
  *
  * Not duplicates: unnamed objects (`generateName`), and kustomize patches, which name the object they patch; a
- * file is a patch when a kustomization next to it lists it under `patches` / `patchesStrategicMerge`.
+ * file is a patch when a kustomization lists it under `patches` / `patchesStrategicMerge` (kustomize.ts; the graph
+ * keeps patches out of its resources).
  */
 export interface Duplicate {
   /** The earlier definition to point at: the first one in the same folder when there is one, else the first. */
@@ -33,8 +34,8 @@ export interface Duplicate {
 
 export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate | undefined {
   if (!resource.name) return undefined;
-  const patches = kustomizePatchFiles(graph);
-  const definitions = graph.definitionsOf(resource).filter((r) => r.name && !patches.has(fileOf(r)));
+  // Kustomize patches name the object they patch; the graph keeps them out of its resources (kustomize.ts).
+  const definitions = graph.definitionsOf(resource).filter((r) => r.name);
   const index = definitions.indexOf(resource);
   if (index <= 0) return undefined;
   const earlier = definitions.slice(0, index);
@@ -59,31 +60,6 @@ export function identityLabel(resource: Resource): string {
 
 function fileOf(resource: Resource): string {
   return resource.document.file.path;
-}
-
-const KUSTOMIZATION_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
-const patchFilesCache = new WeakMap<ResourceGraph, ReadonlySet<string>>();
-
-/** Files that kustomizations in the input use as patches, as paths comparable with `file.path`. */
-function kustomizePatchFiles(graph: ResourceGraph): ReadonlySet<string> {
-  let files = patchFilesCache.get(graph);
-  if (files) return files;
-  const found = new Set<string>();
-  for (const document of graph.documents) {
-    const value = asObject(document.value);
-    const file = document.file.path;
-    if (!value || !(KUSTOMIZATION_FILES.has(path.basename(file)) || value.kind === 'Kustomization')) continue;
-    const folder = path.dirname(file);
-    const add = (relative: string | undefined) => {
-      // patchesStrategicMerge entries may also be inline YAML; only single-line entries are file paths.
-      if (relative && !relative.includes('\n')) found.add(path.join(folder, relative));
-    };
-    for (const entry of asArray(value.patchesStrategicMerge)) add(asString(entry));
-    for (const entry of asArray(value.patches)) add(asString(entry) ?? asString(getIn(entry, ['path'])));
-  }
-  files = found;
-  patchFilesCache.set(graph, files);
-  return files;
 }
 
 /** JSON with object keys sorted, so that two definitions written in a different key order compare equal. */

@@ -1,6 +1,7 @@
 import type { ManifestDocument } from '../loader/parse.js';
 import { simulateEndpoints, type ServiceEndpoints } from './endpoints.js';
 import { deployHookOf } from './hooks.js';
+import { isKustomizeConfig, kustomizePatchFiles } from './kustomize.js';
 import { NamespaceLabelIndex } from './label-index.js';
 import { podTemplatesOf, type PodTemplate } from './pod-template.js';
 import { apiGroup, extractResources, isBuiltin, isBuiltinGroup, type MalformedObject, type Resource } from './resource.js';
@@ -29,17 +30,27 @@ export class ResourceGraph {
   private readonly services = new Map<Resource, ServiceSpec>();
   private readonly endpoints = new Map<Resource, ServiceEndpoints>();
 
+  /**
+   * Objects that are kustomize build inputs, not objects applied to a cluster: kustomization documents and
+   * the partial objects of patch files (see kustomize.ts). Rules never visit them.
+   */
+  readonly kustomizeInputs: Resource[] = [];
+
   constructor(
     readonly documents: readonly ManifestDocument[],
     readonly options: GraphOptions,
   ) {
+    const patchFiles = kustomizePatchFiles(documents);
     for (const document of documents) {
       // An object the model cannot read must not stop the run: it becomes a finding on its document, and every
       // other object is still linted.
       try {
         const extracted = extractResources(document, options.defaultNamespace);
         this.malformed.push(...extracted.malformed);
-        for (const resource of extracted.resources) this.add(resource);
+        for (const resource of extracted.resources) {
+          if (patchFiles.has(document.file.path) || isKustomizeConfig(resource.apiVersion)) this.kustomizeInputs.push(resource);
+          else this.add(resource);
+        }
       } catch (error) {
         this.malformed.push({ document, path: [], message: `kubewire could not read this document (${(error as Error)?.message ?? String(error)}); please report it` });
       }

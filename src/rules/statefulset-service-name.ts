@@ -68,7 +68,12 @@ export const statefulsetServiceName = createRule({
               hint += ` A Service "${other.name}" exists in namespace "${other.namespace}" (${where(other, ['metadata', 'name'])}), but the governing Service must be in the StatefulSet's namespace: set metadata.namespace on the StatefulSet (or, if you apply it with \`kubectl apply -n ${other.namespace}\`, ignore this).`;
               related.push({ resource: other, path: ['metadata', 'namespace'], message: `Service "${other.name}" in namespace "${other.namespace}"` });
             }
-            if (!hint) hint = ' Add a headless Service (clusterIP: None) of that name that selects these pods, or fix the name.';
+            // An error only with evidence that per-pod DNS was wanted and the name is wrong: a close name or a
+            // headless Service that selects these pods. Without it, the StatefulSet may use serviceName only
+            // because old API versions listed it as required (Argo CD's application controller, CSI
+            // controllers): the pods run, and nothing resolves them by name.
+            const evidence = governing.probablyMeant !== undefined;
+            if (!hint) hint = ' If these pods are resolved by name, add a headless Service (clusterIP: None) of that name that selects them; if not, drop spec.serviceName (optional since Kubernetes 1.33).';
             context.report({
               resource,
               path: SERVICE_NAME_PATH,
@@ -76,7 +81,7 @@ export const statefulsetServiceName = createRule({
               data: { ...data, hint },
               related,
               // Only a Service in another namespace: the StatefulSet may be meant for `kubectl apply -n` there.
-              ...(governing.servicesInNamespace === 0 ? { severity: 'warn' as const } : {}),
+              ...(governing.servicesInNamespace === 0 || !evidence ? { severity: 'warn' as const } : {}),
             });
             return;
           }
