@@ -20,7 +20,7 @@ export const statefulsetServiceName = createRule({
       serviceNotInInput:
         'spec.serviceName is "{{service}}", but the input defines no Service in namespace "{{namespace}}", so kubewire cannot check that the per-pod DNS names ({{example}}) will resolve. If the Service comes from elsewhere (another repository, a chart dependency), make sure it is headless and selects these pods; otherwise add it.',
       notHeadless:
-        'spec.serviceName "{{service}}" names a Service that is not headless ({{why}}). DNS creates per-pod records such as {{example}} only for headless Services, so the pods of StatefulSet "{{name}}" cannot be reached one by one.{{hint}}',
+        'spec.serviceName "{{service}}" names a Service that is not headless ({{why}}). The Kubernetes DNS specification defines per-pod names such as {{example}} only for headless Services: CoreDNS answers them anyway, other cluster DNS servers may not, and "{{service}}" itself resolves to one virtual IP that spreads connections over all pods instead of to each pod.{{hint}}',
       selectsOtherPods:
         'Headless Service "{{service}}" (spec.serviceName) does not select the pods of StatefulSet "{{name}}": its selector {{selector}} does not match the pod template labels{{detail}}. It gets no endpoints for these pods, so their per-pod DNS names ({{example}}) never resolve. Make the Service selector match the pod template labels.',
     },
@@ -109,6 +109,9 @@ export const statefulsetServiceName = createRule({
               resource,
               path: SERVICE_NAME_PATH,
               messageId: 'notHeadless',
+              // A warning: CoreDNS resolves <pod>.<service> for any Service with endpoints, so this works on
+              // most clusters; only the DNS specification (and kube-dns) limit it to headless Services.
+              severity: 'warn',
               data: { service: governing.name, name, why, example: podDnsName(resource, governing.name), hint },
               related,
             });

@@ -18,12 +18,16 @@ export const yamlSyntax = createRule({
   create(context) {
     return {
       Document(document) {
+        // The first error of a document is the one to fix; the parser's follow-on errors (a template with
+        // `{{ }}` gives one per line) would bury it.
+        const syntax = document.problems.filter((p) => p.kind === 'syntax');
+        const first = syntax[0];
+        if (first) {
+          const more = syntax.length > 1 ? ` (and ${syntax.length - 1} more error${syntax.length > 2 ? 's' : ''} after it in this document)` : '';
+          context.report({ document, range: first.range, messageId: 'syntax', data: { detail: `${first.message}${more}` } });
+        }
         for (const problem of document.problems) {
-          if (problem.kind === 'syntax') {
-            context.report({ document, range: problem.range, messageId: 'syntax', data: { detail: problem.message } });
-          } else if (problem.kind === 'unseparated') {
-            context.report({ document, range: problem.range, messageId: 'unseparated' });
-          }
+          if (problem.kind === 'unseparated') context.report({ document, range: problem.range, messageId: 'unseparated' });
         }
       },
     };
