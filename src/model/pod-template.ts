@@ -160,7 +160,10 @@ function pushContainer(out: Container[], value: unknown, path: Path, role: Conta
       path: [...path, 'ports', i],
     });
   });
-  out.push({ name: asString(object.name) ?? '', role, ports, object, path });
+  // A container without a name (the API requires one; Knative fills it in) is named by its place, so that
+  // messages still say which one: `containers[0]`.
+  const name = asString(object.name) || `${String(path[path.length - 2])}[${String(path[path.length - 1])}]`;
+  out.push({ name, role, ports, object, path });
 }
 
 function replicasOf(owner: Resource): number | null {

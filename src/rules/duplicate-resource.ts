@@ -11,7 +11,7 @@ export const duplicateResource = createRule({
     docs: { description: 'Disallow defining the same object (API group, kind, namespace, name) more than once' },
     messages: {
       duplicate:
-        '{{identity}} is defined {{count}} times (this is definition {{position}}; first defined at {{first}}). kubectl apply applies them in order, so the last one ({{winner}}) silently overwrites the others{{difference}}; kustomize and Argo CD reject the repetition.{{namespaceNote}} Keep one definition, or give the copies different names.',
+        '{{identity}} is defined {{count}} times (this is definition {{position}}; first defined at {{first}}). kubectl apply applies them in order, so the last one ({{winner}}) silently overwrites the others{{difference}}; kustomize rejects the repetition and Argo CD flags it (RepeatedResourceWarning).{{namespaceNote}} Keep one definition, or give the copies different names.',
       duplicateInOtherFolder:
         '{{identity}} is also defined in another folder ({{first}}). If both folders are applied together (kubectl apply -R, one kustomization, one Argo CD application), the last one ({{winner}}) overwrites the other{{difference}}.{{namespaceNote}} If they are copies for different environments, applied separately, give each its own namespace or ignore this.',
     },

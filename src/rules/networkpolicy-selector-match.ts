@@ -8,7 +8,7 @@ export const networkpolicySelectorMatch = createRule({
   name: 'networkpolicy-selector-match',
   meta: {
     type: 'problem',
-    defaultSeverity: 'error',
+    defaultSeverity: 'warn',
     docs: { description: 'Require every NetworkPolicy to select pods, and its named ports to exist on the pods they apply to' },
     messages: {
       noPodsSelected:
