@@ -76,13 +76,21 @@ describe('documents are cut at `---` lines before parsing, as kubectl\'s YAMLRea
     expect(where(project, 'Service', 'after', ['metadata', 'name'])).toBe('15:9-15:14');
   });
 
-  it('cuts at `---` followed by spaces; after `--- # c` the document is one kubectl never reads', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---   \r\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n--- # c\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n';
+  it('cuts at `---` followed by spaces or a comment; refuses other text after `---`', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---   \r\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n--- # c\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---x: 1\n';
     const project = projectOf({ 'all.yaml': text });
-    // go-yaml v2 decodes the first document of the piece `b --- # c c` only: c is never applied.
-    expect(project.graph.resources.map((r) => r.name)).toEqual(['a', 'b']);
-    const dropped = project.documents.flatMap((d) => d.problems.filter((p) => p.kind === 'unseparated'));
-    expect(dropped.map((p) => p.range.line)).toEqual([10]);
+    expect(project.graph.resources.map((r) => r.name)).toEqual(['a', 'b', 'c']);
+    expect(where(project, 'ConfigMap', 'c', ['metadata', 'name'])).toBe('14:9-14:10');
+    const syntax = project.documents.flatMap((d) => d.problems.filter((p) => p.kind === 'syntax'));
+    expect(syntax.map((p) => `${p.range.line}:${p.range.column} ${p.message}`)).toEqual([
+      '15:1 invalid document separator: kubectl allows only white space or a comment after `---` on its line',
+    ]);
+  });
+
+  it('reads only the first document of a piece, as go-yaml v2 does (a `...` end marker is no separator)', () => {
+    const project = projectOf({ 'all.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n...\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n' });
+    expect(project.graph.resources.map((r) => r.name)).toEqual(['a']);
+    expect(project.documents.flatMap((d) => d.problems.map((p) => `${p.kind}@${p.range.line}`))).toEqual(['unseparated@6']);
   });
 });
 

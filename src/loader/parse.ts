@@ -9,8 +9,8 @@ export type Path = readonly (string | number)[];
 /**
  * - `syntax`: the document does not parse (kubectl stops reading the file there);
  * - `duplicate-key`: a key repeats in one mapping (the last value wins);
- * - `unseparated`: a document that follows another without a `---` line of its own (`--- # comment`), which
- *   kubectl never reads.
+ * - `unseparated`: a document that follows another without a `---` line between them (after a `...` end
+ *   marker), which kubectl never reads.
  */
 export type ParseProblemKind = 'syntax' | 'duplicate-key' | 'unseparated';
 
@@ -147,20 +147,29 @@ function findLastPair(pairs: Pair[], name: string): Pair | undefined {
 
 /** Parses a file into its documents, the way kubectl would, keeping every problem with its position. */
 export function parseManifestFile(file: SourceFile): ManifestDocument[] {
-  const asts: { ast: Document.Parsed; unseparated: boolean }[] = [];
-  for (const chunk of splitDocumentsLikeKubectl(file.text)) {
-    const parsed = parseAllDocuments(file.text.slice(chunk.start, chunk.end), KUBECTL_PARSE_OPTIONS);
+  const asts: { ast: Document.Parsed; unseparated: boolean; invalidSeparator?: { start: number; end: number } }[] = [];
+  for (const piece of splitDocumentsLikeKubectl(file.text)) {
+    const parsed = parseAllDocuments(file.text.slice(piece.start, piece.end), KUBECTL_PARSE_OPTIONS);
     (Array.isArray(parsed) ? parsed : [parsed]).forEach((ast, i) => {
-      if (chunk.start > 0) shiftPositions(ast, chunk.start);
-      // go-yaml v2's Unmarshal decodes the first document of a piece and ignores the rest.
-      asts.push({ ast: ast as Document.Parsed, unseparated: i > 0 });
+      if (piece.start > 0) shiftPositions(ast, piece.start);
+      // go-yaml v2's Unmarshal decodes the first document of a piece and ignores the rest (a document after
+      // a `...` end marker with no `---` line).
+      asts.push({ ast: ast as Document.Parsed, unseparated: i > 0, ...(i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {}) });
     });
   }
-  return asts.map(({ ast, unseparated }, index) => {
+  return asts.map(({ ast, unseparated, invalidSeparator }, index) => {
     const problems: ParseProblem[] = [];
+    if (invalidSeparator) {
+      problems.push({
+        kind: 'syntax',
+        message: 'invalid document separator: kubectl allows only white space or a comment after `---` on its line',
+        range: file.rangeAt(invalidSeparator.start, invalidSeparator.end),
+        related: [],
+      });
+    }
     if (unseparated) {
       const start = ast.range?.[0] ?? 0;
-      problems.push({ kind: 'unseparated', message: 'document not separated by a `---` line of its own', range: firstLineRange(file, [start, ast.range?.[1] ?? start]), related: [] });
+      problems.push({ kind: 'unseparated', message: 'document not separated from the previous one by a `---` line', range: firstLineRange(file, [start, ast.range?.[1] ?? start]), related: [] });
       return new ManifestDocument(file, index, ast, undefined, problems);
     }
     for (const error of ast.errors) {
@@ -199,32 +208,47 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
 }
 
 /**
- * kubectl does not hand a whole file to the YAML parser: k8s.io/apimachinery/pkg/util/yaml YAMLReader first
- * cuts it at every line that is `---` followed only by white space, and decodes each piece on its own, with
- * go-yaml v2, which reads the first document of a piece only. We cut the same way, so that every document is
- * judged as kubectl sees it: an unclosed quote breaks its own piece only (kubewire still lints the later
- * pieces, though kubectl stops reading the file at the error), and a document after `--- # comment` is one
- * kubectl never applies.
+ * kubectl does not hand a whole file to the YAML parser. k8s.io/apimachinery/pkg/util/yaml `YAMLReader.Read`
+ * first cuts it at every line that starts with `---` followed by nothing but white space or a comment, and
+ * refuses a `---` line with anything else after it ("invalid Yaml document separator"); each piece is then
+ * decoded on its own with go-yaml v2, which reads the first document of a piece only. We cut the same way, so
+ * every document is judged as kubectl sees it: an unclosed quote breaks its own piece only (kubewire still
+ * lints the later pieces, though kubectl stops reading the file at the first error).
  */
-export function splitDocumentsLikeKubectl(text: string): { start: number; end: number }[] {
-  const chunks: { start: number; end: number }[] = [];
-  let chunkStart = 0;
+export interface DocumentPiece {
+  start: number;
+  end: number;
+  /** A `---` line with content after it (`---apiVersion: v1`): kubectl stops reading the file there. */
+  invalidSeparator?: { start: number; end: number };
+}
+
+export function splitDocumentsLikeKubectl(text: string): DocumentPiece[] {
+  const pieces: DocumentPiece[] = [];
+  let piece: DocumentPiece = { start: 0, end: 0 };
   let lineStart = 0;
   while (lineStart <= text.length) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline < 0 ? text.length : newline;
-    if (text.startsWith('---', lineStart) && /^[ \t\r\f\v]*$/.test(text.slice(lineStart + 3, lineEnd))) {
-      chunks.push({ start: chunkStart, end: lineStart });
-      chunkStart = newline < 0 ? text.length : newline + 1;
+    if (text.startsWith('---', lineStart)) {
+      const rest = text.slice(lineStart + 3, lineEnd).trim();
+      piece.end = lineStart;
+      pieces.push(piece);
+      if (rest === '' || rest.startsWith('#')) {
+        piece = { start: newline < 0 ? text.length : newline + 1, end: 0 };
+      } else {
+        // Keep the line in the next piece, so the parser still reads what follows `---`.
+        piece = { start: lineStart, end: 0, invalidSeparator: { start: lineStart, end: lineEnd } };
+      }
     }
     if (newline < 0) break;
     lineStart = newline + 1;
   }
-  chunks.push({ start: chunkStart, end: text.length });
-  // An empty piece (before the first `---`, between two `---`) is no document; keep one so an empty file still
-  // has its (empty) document.
-  const nonEmpty = chunks.filter((c) => text.slice(c.start, c.end).trim() !== '');
-  return nonEmpty.length > 0 ? nonEmpty : [chunks[0]!];
+  piece.end = text.length;
+  pieces.push(piece);
+  // A piece of white space (before the first `---`, between two `---`) is no document; keep one so that an
+  // empty file still has its (empty) document.
+  const nonEmpty = pieces.filter((p) => p.invalidSeparator || text.slice(p.start, p.end).trim() !== '');
+  return nonEmpty.length > 0 ? nonEmpty : [pieces[0]!];
 }
 
 /** Moves every position of a piece's AST by the piece's offset in the file. */

@@ -10,7 +10,7 @@ export const yamlSyntax = createRule({
       syntax:
         'YAML syntax error: {{detail}}. kubectl applies the documents before this one, then stops reading the file: this document and every later one in the file are not applied. (kubewire still lints the later documents.)',
       unseparated:
-        'kubectl never applies this document: it reads only the first document between two lines that hold `---` alone, and the `---` before this one has something after it. Put the `---` on a line of its own (a comment goes on the next line).',
+        'kubectl never applies this document: it decodes only the first document between two `---` lines, and no `---` line separates this one from the previous (a `...` end marker does not count). Put a `---` line before it.',
     },
     schema: [],
     defaultOptions: [],
