@@ -16,9 +16,16 @@ export function projectOf(files: Readonly<Record<string, string>>, namespace = '
 /** Lints in-memory files with every rule (or only `only`), returning ESLint-shaped results. */
 export function lintFiles(
   files: Readonly<Record<string, string>>,
-  options: { only?: string; severities?: RuleSeverities; namespace?: string } = {},
+  options: LintOptions = {},
 ): LintResult[] {
   const project = projectOf(files, options.namespace);
+  return lintProject(project, options);
+}
+
+type LintOptions = { only?: string; severities?: RuleSeverities; namespace?: string };
+
+/** Lints a loaded project with every rule, or only the rule `only` (every other rule off). */
+function lintProject(project: Project, options: LintOptions): LintResult[] {
   const severities: Record<string, 'off' | 'warn' | 'error'> = { ...options.severities };
   if (options.only) for (const rule of allRules) if (rule.name !== options.only) severities[rule.name] = 'off';
   return lint({
@@ -56,7 +63,7 @@ export function readCase(casePath: string): Record<string, string> {
  */
 export async function lintCase(
   casePath: string,
-  options: { only?: string; severities?: RuleSeverities; namespace?: string } = {},
+  options: LintOptions = {},
 ): Promise<LintResult[]> {
   const isDir = statSync(casePath).isDirectory();
   const project = await loadProject({
@@ -64,13 +71,5 @@ export async function lintCase(
     operands: [isDir ? '.' : path.basename(casePath)],
     namespace: options.namespace ?? 'default',
   });
-  const severities: Record<string, 'off' | 'warn' | 'error'> = { ...options.severities };
-  if (options.only) for (const rule of allRules) if (rule.name !== options.only) severities[rule.name] = 'off';
-  return lint({
-    graph: project.graph,
-    inputProblems: project.inputProblems,
-    rules: allRules,
-    severities,
-    filePaths: project.files.map((f) => f.path),
-  });
+  return lintProject(project, options);
 }
