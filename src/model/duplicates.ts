@@ -14,7 +14,8 @@ import { isObject } from './values.js';
  * object of the input in turn). kustomize rejects the repetition ("may not add resource with an already registered
  * id", sigs.k8s.io/kustomize api/resmap), Argo CD reports it (RepeatedResourceWarning).
  *
- * Not duplicates: unnamed objects (`generateName`), and kustomize patches, which name the object they patch; a
+ * Not duplicates: unnamed objects (`generateName`), copies that only different kustomize builds include (each
+ * overlay is built and applied on its own, kustomize.ts `kustomizeBuilds`), and kustomize patches, which name the object they patch; a
  * file is a patch when a kustomization lists it under `patches` / `patchesStrategicMerge` (kustomize.ts; the graph
  * keeps patches out of its resources).
  */
@@ -35,7 +36,8 @@ export interface Duplicate {
 export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate | undefined {
   if (!resource.name) return undefined;
   // Kustomize patches name the object they patch; the graph keeps them out of its resources (kustomize.ts).
-  const definitions = graph.definitionsOf(resource).filter((r) => r.name);
+  // Copies that only separate kustomize builds include (overlays/dev and overlays/prod) are never applied together.
+  const definitions = graph.definitionsOf(resource).filter((r) => r.name && appliedTogether(graph, r, resource));
   const index = definitions.indexOf(resource);
   if (index <= 0) return undefined;
   const earlier = definitions.slice(0, index);
@@ -50,6 +52,18 @@ export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate
     sameFolder: sameFolder !== undefined,
     identical: stableJson(first.object) === stableJson(resource.object),
   };
+}
+
+/**
+ * False when both objects come from kustomize builds and no build includes both: each build is applied on its
+ * own (`kubectl apply -k overlays/dev`), so the two never meet.
+ */
+function appliedTogether(graph: ResourceGraph, a: Resource, b: Resource): boolean {
+  if (a === b) return true;
+  const buildsOfA = graph.kustomize.buildsOf(fileOf(a));
+  const buildsOfB = graph.kustomize.buildsOf(fileOf(b));
+  if (buildsOfA.size === 0 || buildsOfB.size === 0) return true;
+  return [...buildsOfA].some((build) => buildsOfB.has(build));
 }
 
 /** `ConfigMap shop/settings`, `ClusterRole reader`, `Rollout.argoproj.io shop/web`: an object's identity for messages. */

@@ -1,7 +1,7 @@
 import type { ManifestDocument } from '../loader/parse.js';
 import { simulateEndpoints, type ServiceEndpoints } from './endpoints.js';
 import { deployHookOf } from './hooks.js';
-import { isKustomizeConfig, kustomizePatchFiles } from './kustomize.js';
+import { isKustomizeConfig, isKustomizePluginConfig, kustomizeBuilds, kustomizePatchFiles, kustomizePluginConfigFiles, type KustomizeBuilds } from './kustomize.js';
 import { NamespaceLabelIndex } from './label-index.js';
 import { podTemplatesOf, type PodTemplate } from './pod-template.js';
 import { apiGroup, extractResources, isBuiltin, isBuiltinGroup, type MalformedObject, type Resource } from './resource.js';
@@ -36,20 +36,25 @@ export class ResourceGraph {
    */
   readonly kustomizeInputs: Resource[] = [];
 
+  /** What the kustomize builds of the input do with its files: their namespace, and which builds include them. */
+  readonly kustomize: KustomizeBuilds;
+
   constructor(
     readonly documents: readonly ManifestDocument[],
     readonly options: GraphOptions,
   ) {
-    const patchFiles = kustomizePatchFiles(documents);
+    const buildInputFiles = new Set([...kustomizePatchFiles(documents), ...kustomizePluginConfigFiles(documents)]);
+    this.kustomize = kustomizeBuilds(documents);
     for (const document of documents) {
       // An object the model cannot read must not stop the run: it becomes a finding on its document, and every
       // other object is still linted.
       try {
-        const extracted = extractResources(document, options.defaultNamespace);
+        const extracted = extractResources(document, options.defaultNamespace, this.kustomize.namespaceOf(document.file.path));
         this.malformed.push(...extracted.malformed);
         for (const resource of extracted.resources) {
-          if (patchFiles.has(document.file.path) || isKustomizeConfig(resource.apiVersion)) this.kustomizeInputs.push(resource);
-          else this.add(resource);
+          if (buildInputFiles.has(document.file.path) || isKustomizeConfig(resource.apiVersion) || isKustomizePluginConfig(resource.apiVersion)) {
+            this.kustomizeInputs.push(resource);
+          } else this.add(resource);
         }
       } catch (error) {
         this.malformed.push({ document, path: [], message: `kubewire could not read this document (${(error as Error)?.message ?? String(error)}); please report it` });

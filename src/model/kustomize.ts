@@ -53,3 +53,144 @@ export function kustomizePatchFiles(documents: readonly ManifestDocument[]): Set
   }
   return found;
 }
+
+/**
+ * Files that kustomize plugins read as their configuration (`transformers`, `generators`, `validators`): a
+ * `LabelTransformer` or `NamespaceTransformer` with `apiVersion: builtin` is an instruction to kustomize, not an
+ * object it emits (sigs.k8s.io/kustomize api/types/kustomization.go; kubectl.docs.kubernetes.io/references/
+ * kustomize/builtins/). Same rule as patches: only single-line entries are file paths.
+ */
+export function kustomizePluginConfigFiles(documents: readonly ManifestDocument[]): Set<string> {
+  const found = new Set<string>();
+  for (const document of documents) {
+    const value = asObject(document.value);
+    if (!value || !isKustomization(document)) continue;
+    const folder = path.dirname(document.file.path);
+    for (const field of ['transformers', 'generators', 'validators']) {
+      for (const entry of asArray(value[field])) {
+        const relative = asString(entry);
+        if (relative && !relative.includes('\n')) found.add(path.join(folder, relative));
+      }
+    }
+  }
+  return found;
+}
+
+/** kustomize's builtin plugins are configured with `apiVersion: builtin` (LabelTransformer, PatchTransformer...). */
+export function isKustomizePluginConfig(apiVersion: string): boolean {
+  return apiVersion === 'builtin';
+}
+
+/**
+ * What `kustomize build` of each top-level kustomization in the input would do to the namespace of the files
+ * it includes, and which builds include which files.
+ *
+ * - `namespace:` in a kustomization sets metadata.namespace on every namespaced object it includes, replacing a
+ *   namespace written in the file ("Will override the existing namespace if it is set on a resource, or add it
+ *   if it is not set", kubectl.docs.kubernetes.io/references/kustomize/kustomization/namespace/; builtin
+ *   NamespaceTransformer, sigs.k8s.io/kustomize api/filters/namespace). An outer kustomization runs its
+ *   transformer after the inner ones, so the outermost `namespace:` wins.
+ * - A build is a kustomization no other kustomization of the input includes (an overlay, or a lone base);
+ *   `resources`, `bases` (deprecated) and `components` entries that are folders include that folder's
+ *   kustomization. Remote bases and files outside the input are not followed.
+ *
+ * A base shared by builds that put it in different namespaces (overlays dev/ and prod/ with their own
+ * `namespace:`) has no single namespace: then no file of those connected builds is moved, and they keep the
+ * namespace they are written with, as kubewire read them before (moving only some would separate a base's
+ * Service from the overlay's Ingress that routes to it).
+ */
+export interface KustomizeBuilds {
+  /** The namespace the build gives a file's objects, when every build that includes the file agrees on one. */
+  namespaceOf(file: string): string | undefined;
+  /** The top-level kustomizations whose build includes the file (empty: not part of any kustomize build). */
+  buildsOf(file: string): ReadonlySet<string>;
+}
+
+interface KustomizationNode {
+  readonly file: string;
+  readonly namespace: string | undefined;
+  /** Included files (not kustomizations) and included kustomization files. */
+  readonly files: string[];
+  readonly children: string[];
+}
+
+const UNSET = '\u0000unset';
+
+export function kustomizeBuilds(documents: readonly ManifestDocument[]): KustomizeBuilds {
+  const inputFiles = new Set(documents.map((d) => d.file.path));
+  const kustomizationByFolder = new Map<string, string>();
+  const raw = new Map<string, { namespace: string | undefined; entries: string[] }>();
+  for (const document of documents) {
+    const value = asObject(document.value);
+    if (!value || !isKustomization(document)) continue;
+    const folder = path.dirname(document.file.path);
+    kustomizationByFolder.set(folder, document.file.path);
+    const entries = ['resources', 'bases', 'components'].flatMap((field) =>
+      asArray(value[field]).map(asString).filter((e): e is string => !!e && !e.includes('\n') && !isRemote(e)).map((e) => path.join(folder, e)),
+    );
+    raw.set(document.file.path, { namespace: asString(value.namespace) || undefined, entries });
+  }
+  const nodes = new Map<string, KustomizationNode>();
+  for (const [file, { namespace, entries }] of raw) {
+    const node: KustomizationNode = { file, namespace, files: [], children: [] };
+    for (const entry of entries) {
+      const child = kustomizationByFolder.get(entry);
+      if (child && child !== file) node.children.push(child);
+      else if (inputFiles.has(entry)) node.files.push(entry);
+    }
+    nodes.set(file, node);
+  }
+  const included = new Set([...nodes.values()].flatMap((n) => n.children));
+  const roots = [...nodes.keys()].filter((file) => !included.has(file));
+
+  // Per file: the namespace each build gives it (UNSET when no kustomization on the way sets one).
+  const assigned = new Map<string, Map<string, string>>();
+  for (const root of roots) {
+    const visit = (file: string, namespace: string | undefined, seen: Set<string>) => {
+      if (seen.has(file)) return; // a cycle is kustomize's error to report
+      seen.add(file);
+      const node = nodes.get(file)!;
+      const effective = namespace ?? node.namespace;
+      for (const member of node.files) {
+        let byRoot = assigned.get(member);
+        if (!byRoot) assigned.set(member, (byRoot = new Map()));
+        if (!byRoot.has(root)) byRoot.set(root, effective ?? UNSET);
+      }
+      for (const child of node.children) visit(child, effective, seen);
+    };
+    visit(root, undefined, new Set());
+  }
+
+  // Builds that share a file are connected; a connected group moves its files only if every file has one namespace.
+  const group = new Map(roots.map((r) => [r, r]));
+  const find = (r: string): string => {
+    let parent = group.get(r)!;
+    while (parent !== group.get(parent)) parent = group.get(parent)!;
+    group.set(r, parent);
+    return parent;
+  };
+  for (const byRoot of assigned.values()) {
+    const [first, ...rest] = [...byRoot.keys()];
+    for (const other of rest) group.set(find(other), find(first!));
+  }
+  const ambiguousGroups = new Set<string>();
+  for (const byRoot of assigned.values()) {
+    if (new Set(byRoot.values()).size > 1) ambiguousGroups.add(find([...byRoot.keys()][0]!));
+  }
+  return {
+    namespaceOf(file) {
+      const byRoot = assigned.get(file);
+      if (!byRoot || byRoot.size === 0) return undefined;
+      const [root, namespace] = [...byRoot.entries()][0]!;
+      return ambiguousGroups.has(find(root)) || namespace === UNSET ? undefined : namespace;
+    },
+    buildsOf(file) {
+      return new Set(assigned.get(file)?.keys() ?? []);
+    },
+  };
+}
+
+/** A remote base (`github.com/org/repo//path?ref=v1`, `https://...`): not in the input, never followed. */
+function isRemote(entry: string): boolean {
+  return entry.includes('://') || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || entry.startsWith('git@');
+}

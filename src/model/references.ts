@@ -16,6 +16,8 @@ export interface MissingReference {
   readonly elsewhere: readonly Resource[];
   /** How many resources of that kind the input has in the namespace (0: it cannot be checked). */
   readonly inNamespace: number;
+  /** A custom resource in the namespace whose operator probably creates the object (see likelyCreatorByName). */
+  readonly createdByOperator: Resource | undefined;
 }
 
 /** `kindKey` as ResourceGraph.ofKind takes it: `Service`, `Deployment`, or `Rollout.argoproj.io`. */
@@ -26,7 +28,24 @@ export function explainMissingReference(graph: ResourceGraph, kindKey: string, n
     similar: closestName(name, sameNamespace),
     elsewhere: all.filter((r) => r.namespace !== namespace && r.name === name),
     inNamespace: sameNamespace.length,
+    createdByOperator: likelyCreatorByName(graph, namespace, name),
   };
+}
+
+/**
+ * The custom resource whose operator probably creates an object of this name: operators name what they create
+ * after their custom resource, as the resource's name or the name plus a suffix (ECK's Elasticsearch `hulk`
+ * creates the Service `hulk-es-http`, CloudNativePG's Cluster `pg` creates `pg-rw`, Strimzi's Kafka `events`
+ * creates `events-kafka-bootstrap`, the RabbitMQ operator's RabbitmqCluster `mq` creates `mq`). The longest
+ * matching name wins.
+ */
+export function likelyCreatorByName(graph: ResourceGraph, namespace: string, name: string): Resource | undefined {
+  let best: Resource | undefined;
+  for (const custom of graph.customResourcesIn(namespace)) {
+    if (!custom.name || (name !== custom.name && !name.startsWith(`${custom.name}-`))) continue;
+    if (!best || custom.name.length > best.name.length) best = custom;
+  }
+  return best;
 }
 
 /** The candidate whose name is closest to `name`: a small edit distance, or one name containing the other. */

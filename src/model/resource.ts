@@ -73,18 +73,27 @@ export interface ExtractedResources {
  * The Kubernetes objects in a document. Documents without apiVersion and kind (a values.yaml, a workflow
  * file) are not manifests and are skipped quietly, so pointing kubewire at a whole repository works.
  */
-export function extractResources(document: ManifestDocument, defaultNamespace: string): ExtractedResources {
+export function extractResources(document: ManifestDocument, defaultNamespace: string, buildNamespace?: string): ExtractedResources {
   const out: ExtractedResources = { resources: [], malformed: [] };
   if (!document.usable) return out;
-  collect(document, document.value, [], defaultNamespace, out, true);
+  collect(document, document.value, [], { defaultNamespace, buildNamespace }, out, true);
   return out;
+}
+
+/**
+ * Where namespaced objects land: `buildNamespace` (a kustomization's `namespace:`, which replaces the written
+ * one, see kustomize.ts), else metadata.namespace, else `defaultNamespace`.
+ */
+interface NamespaceRule {
+  readonly defaultNamespace: string;
+  readonly buildNamespace: string | undefined;
 }
 
 function collect(
   document: ManifestDocument,
   value: unknown,
   basePath: Path,
-  defaultNamespace: string,
+  namespaces: NamespaceRule,
   out: ExtractedResources,
   topLevel: boolean,
   itemType?: { apiVersion: string; kind: string },
@@ -113,7 +122,7 @@ function collect(
   if (kind === 'List' || (kind.endsWith('List') && Array.isArray(value.items))) {
     const items = Array.isArray(value.items) ? value.items : [];
     const typed = kind === 'List' ? undefined : { apiVersion, kind: kind.slice(0, -'List'.length) };
-    items.forEach((item, i) => collect(document, item, [...basePath, 'items', i], defaultNamespace, out, false, typed));
+    items.forEach((item, i) => collect(document, item, [...basePath, 'items', i], namespaces, out, false, typed));
     return;
   }
   if ('metadata' in value && !isObject(value.metadata)) {
@@ -122,7 +131,7 @@ function collect(
   }
   const metadata = asObject(value.metadata) ?? {};
   const name = asString(metadata.name) ?? '';
-  const namespace = isClusterScoped(kind) ? '' : (asString(metadata.namespace) || defaultNamespace);
+  const namespace = isClusterScoped(kind) ? '' : (namespaces.buildNamespace || asString(metadata.namespace) || namespaces.defaultNamespace);
   out.resources.push({
     apiVersion,
     kind,

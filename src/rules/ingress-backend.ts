@@ -13,6 +13,8 @@ export const ingressBackend = createRule({
     messages: {
       serviceNotFound:
         'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which does not exist in namespace "{{namespace}}": the controller answers 503 (or 404) for this route.{{hint}}',
+      serviceFromOperator:
+        'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which is not in the input; it is probably created by the operator of {{operator}} ({{where}}), so kubewire cannot check it. Make sure the operator names its Service this way and serves this port.',
       servicesNotInInput:
         'Ingress "{{name}}" sends {{route}} to Service "{{service}}", but the input has no Services in namespace "{{namespace}}", so kubewire cannot check its backends. Lint the Ingress together with its Services.',
       portNotFound:
@@ -33,6 +35,20 @@ export const ingressBackend = createRule({
           const serviceResource = graph.find('Service', ingress.namespace, backend.serviceName);
           if (!serviceResource) {
             const missing = explainMissingReference(graph, 'Service', ingress.namespace, backend.serviceName);
+            if (missing.createdByOperator && missing.elsewhere.length === 0) {
+              // Operators create Services named after their custom resource (ECK `<name>-es-http`, CloudNativePG
+              // `<name>-rw`): what the operator creates cannot be checked, so this is a warning, not an error.
+              const operator = missing.createdByOperator;
+              context.report({
+                resource: ingress,
+                path: backend.serviceNamePath,
+                messageId: 'serviceFromOperator',
+                severity: 'warn',
+                data: { ...data, operator: resourceLabel(operator), where: locationOf(operator, ['metadata', 'name']) },
+                related: [{ resource: operator, path: ['metadata', 'name'], message: `${resourceLabel(operator)} is managed by an operator` }],
+              });
+              continue;
+            }
             if (missing.inNamespace === 0 && missing.elsewhere.length === 0) {
               // Once per Ingress: every backend has the same cause.
               if (!reportedUncheckable) {
