@@ -1,4 +1,4 @@
-import path from 'node:path';
+import { appliedTogether, inSameFolder } from './apply-scope.js';
 import type { ResourceGraph } from './graph.js';
 import { apiGroup, isBuiltin, type Resource } from './resource.js';
 import { isObject } from './values.js';
@@ -41,8 +41,7 @@ export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate
   const index = definitions.indexOf(resource);
   if (index <= 0) return undefined;
   const earlier = definitions.slice(0, index);
-  const folder = path.dirname(fileOf(resource));
-  const sameFolder = earlier.find((r) => path.dirname(fileOf(r)) === folder);
+  const sameFolder = earlier.find((r) => inSameFolder(r, resource));
   const first = sameFolder ?? earlier[0]!;
   return {
     first,
@@ -54,27 +53,12 @@ export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate
   };
 }
 
-/**
- * False when both objects come from kustomize builds and no build includes both: each build is applied on its
- * own (`kubectl apply -k overlays/dev`), so the two never meet.
- */
-function appliedTogether(graph: ResourceGraph, a: Resource, b: Resource): boolean {
-  if (a === b) return true;
-  const buildsOfA = graph.kustomize.buildsOf(fileOf(a));
-  const buildsOfB = graph.kustomize.buildsOf(fileOf(b));
-  if (buildsOfA.size === 0 || buildsOfB.size === 0) return true;
-  return [...buildsOfA].some((build) => buildsOfB.has(build));
-}
-
 /** `ConfigMap shop/settings`, `ClusterRole reader`, `Rollout.argoproj.io shop/web`: an object's identity for messages. */
 export function identityLabel(resource: Resource): string {
   const kind = isBuiltin(resource) ? resource.kind : `${resource.kind}.${apiGroup(resource.apiVersion)}`;
   return resource.namespace ? `${kind} ${resource.namespace}/${resource.name}` : `${kind} ${resource.name}`;
 }
 
-function fileOf(resource: Resource): string {
-  return resource.document.file.path;
-}
 
 /** JSON with object keys sorted, so that two definitions written in a different key order compare equal. */
 function stableJson(value: unknown): string {

@@ -65,14 +65,6 @@ export class NodePortIndex {
   otherServicesUsing(service: Resource, nodePort: number): NodePortUse[] {
     return this.usesOf(nodePort).filter((use) => use.service.key !== service.key);
   }
-
-  /**
-   * The use that gets the port when the input is applied in order (`kubectl apply -f` creates objects in
-   * file and document order): the first Service to ask for it.
-   */
-  firstUseOf(nodePort: number): NodePortUse | undefined {
-    return this.usesOf(nodePort)[0];
-  }
 }
 
 const indexes = new WeakMap<ResourceGraph, NodePortIndex>();

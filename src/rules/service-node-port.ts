@@ -1,5 +1,6 @@
 import { formatPath } from '../engine/linter.js';
 import { createRule } from '../engine/rule.js';
+import { appliedTogether, inSameFolder } from '../model/apply-scope.js';
 import { DEFAULT_NODE_PORT_RANGE, inPortRange, nodePortIndexOf, nodePortUseLabel, parsePortRange, type NodePortUse } from '../model/node-ports.js';
 import { allocatesNodePorts, needsHealthCheck } from '../model/service.js';
 import { asString, getIn } from '../model/values.js';
@@ -11,6 +12,7 @@ type MessageIds =
   | 'ignoredOnExternalName'
   | 'alreadyAllocated'
   | 'alreadyAllocatedBySameName'
+  | 'alreadyAllocatedInOtherFolder'
   | 'duplicateInService'
   | 'sharedWithinService';
 
@@ -31,6 +33,8 @@ export const serviceNodePort = createRule<Options, MessageIds>({
         '{{field}} {{nodePort}} is also requested by {{other}}: node ports come from one pool for the whole cluster (every namespace, protocol and health check), so the Service created second fails with "provided port is already allocated". Give this Service another port in {{range}}, or remove it and let Kubernetes choose one.',
       alreadyAllocatedBySameName:
         '{{field}} {{nodePort}} is also requested by {{other}}, a Service of the same name in another namespace. If both are applied to one cluster, the second fails with "provided port is already allocated" (node ports are one pool for the whole cluster); if they are copies for different clusters (per-environment overlays), this is fine. Give each copy its own port, or remove it and let Kubernetes choose one.',
+      alreadyAllocatedInOtherFolder:
+        '{{field}} {{nodePort}} is also requested by {{other}}, in another folder. If both are applied to one cluster, the Service created second fails with "provided port is already allocated" (node ports are one pool for the whole cluster, every namespace included); if the folders are separate apps or examples never deployed together, this is fine. Give each its own port, or remove it and let Kubernetes choose one.',
       duplicateInService:
         'spec.ports[{{index}}] asks for nodePort {{nodePort}}/{{protocol}} again (already spec.ports[{{first}}]): the API server rejects the Service (Duplicate spec.ports[{{index}}].nodePort). Give each port its own nodePort.',
       sharedWithinService:
@@ -97,16 +101,19 @@ export const serviceNodePort = createRule<Options, MessageIds>({
         reportWithinService(allocatable);
 
         for (const use of allocatable) {
-          const owner = index.firstUseOf(use.nodePort);
+          // Services of different kustomize builds (overlays/dev and overlays/prod) are never applied together.
+          const owner = index.usesOf(use.nodePort).find((u) => appliedTogether(graph, u.service, resource));
           if (!owner || owner.service.key === resource.key) continue;
-          // The same name in another namespace is usually one app per environment (overlays/dev, overlays/prod),
-          // often deployed to different clusters: a warning, not an error.
+          // The same name in another namespace is usually one app per environment, often deployed to different
+          // clusters; Services in other folders (a repository of several apps or examples) may never be applied
+          // to one cluster either: warnings, not errors.
           const sameName = owner.service.name === resource.name;
+          const messageId = sameName ? 'alreadyAllocatedBySameName' : inSameFolder(owner.service, resource) ? 'alreadyAllocated' : 'alreadyAllocatedInOtherFolder';
           context.report({
             resource,
             path: use.path,
-            messageId: sameName ? 'alreadyAllocatedBySameName' : 'alreadyAllocated',
-            ...(sameName ? { severity: 'warn' as const } : {}),
+            messageId,
+            ...(messageId !== 'alreadyAllocated' ? { severity: 'warn' as const } : {}),
             data: { field: fieldOf(use), nodePort: use.nodePort, other: nodePortUseLabel(owner), range: rangeText },
             related: [{ resource: owner.service, path: owner.path, message: `nodePort ${use.nodePort} is first requested here` }],
           });

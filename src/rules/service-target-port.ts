@@ -1,5 +1,6 @@
 import type { Path } from '../loader/parse.js';
 import { createRule, type RelatedLocation } from '../engine/rule.js';
+import { folderDistance } from '../model/apply-scope.js';
 import {
   closestPortName,
   containerPortByName,
@@ -54,9 +55,14 @@ export const serviceTargetPort = createRule({
 
         function checkNamedPort(servicePort: ServicePort, target: string, portEndpoints: PortEndpoints, path: Path): void {
           const backends = portEndpoints.backends;
-          // When long-running workloads serve the port, batch pods that share their labels (a CronJob of the same
-          // app) simply get no traffic on it, which is what their authors want.
-          const unresolved = backends.length > 0 ? portEndpoints.unresolved.filter((u) => !runsToCompletion(u.template)) : portEndpoints.unresolved;
+          // When workloads serve the port, the others the selector also reaches are judged with care:
+          // - batch pods that share their labels (a CronJob of the same app) simply get no traffic on it;
+          // - workloads written farther away than the nearest one that serves it (another app or example of the
+          //   same repository, never deployed with this Service) are not what the Service was written for.
+          const nearestServing = Math.min(...backends.map((b) => folderDistance(resource, b.template.owner)));
+          const unresolved = backends.length > 0
+            ? portEndpoints.unresolved.filter((u) => !runsToCompletion(u.template) && folderDistance(resource, u.template.owner) <= nearestServing)
+            : portEndpoints.unresolved;
           if (unresolved.length === 0) return;
           const resolvedBy = backends.length > 0 ? backends.map((b) => templateLabel(b.template)).join(', ') : undefined;
           const hinted = unresolved.map((u) => namedPortHint(target, servicePort.protocol, u.template, resolvedBy)).find((h) => h.hint !== '');
@@ -83,13 +89,16 @@ export const serviceTargetPort = createRule({
         }
 
         function checkNumericPort(servicePort: ServicePort, target: number, backends: readonly Backend[], path: Path): void {
+          // As for named ports: with workloads that declare the port, batch pods and workloads farther away are not
+          // what the Service was written for.
+          const declaring = backends.filter((b) => b.declared);
+          const nearestDeclaring = Math.min(...declaring.map((b) => folderDistance(resource, b.template.owner)));
           const undeclared = backends
-            .filter((b) => !b.declared && !(backends.some((d) => d.declared) && runsToCompletion(b.template)))
+            .filter((b) => !b.declared && !(declaring.length > 0 && (runsToCompletion(b.template) || folderDistance(resource, b.template.owner) > nearestDeclaring)))
             .map((b) => ({ backend: b, ports: servingContainers(b.template).flatMap((c) => c.ports) }))
             // A template that declares no port at all says nothing about where it listens: nothing to compare.
             .filter((u) => u.ports.length > 0);
           if (undeclared.length === 0) return;
-          const declaring = backends.filter((b) => b.declared);
           const described = undeclared.map((u) => `${workloadLabel(u.backend)} declares only ${u.ports.map(containerPortLabel).join(', ')}`).join('; ');
           const others = declaring.length > 0 ? ` (${declaring.map(workloadLabel).join(', ')} declare${declaring.length === 1 ? 's' : ''} it)` : '';
           const first = undeclared[0]!;

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import type { ResourceGraph } from './graph.js';
+import type { Resource } from './resource.js';
+
+/**
+ * Which resources of the input are applied to a cluster together. kubewire lints a whole tree at once, but a
+ * tree is not always one release: kustomize overlays are built and applied one at a time, and a repository of
+ * examples or of several apps holds folders that are never applied together. Cross-resource rules use this to
+ * tell "these two collide" from "these two never meet".
+ */
+
+/**
+ * False when both objects come from kustomize builds and no build includes both: each build is applied on its
+ * own (`kubectl apply -k overlays/dev`), so the two never meet.
+ */
+export function appliedTogether(graph: ResourceGraph, a: Resource, b: Resource): boolean {
+  if (a === b) return true;
+  const buildsOfA = graph.kustomize.buildsOf(fileOf(a));
+  const buildsOfB = graph.kustomize.buildsOf(fileOf(b));
+  if (buildsOfA.size === 0 || buildsOfB.size === 0) return true;
+  return [...buildsOfA].some((build) => buildsOfB.has(build));
+}
+
+/** True when both are written in the same folder (or file, or both come from standard input). */
+export function inSameFolder(a: Resource, b: Resource): boolean {
+  return path.dirname(fileOf(a)) === path.dirname(fileOf(b));
+}
+
+/**
+ * Steps between the folders of two files in the directory tree (0: same folder; `a/x` and `a/y`: 2). The
+ * nearer of two workloads is the likelier to be meant by a Service.
+ */
+export function folderDistance(a: Resource, b: Resource): number {
+  const partsA = path.dirname(fileOf(a)).split('/').filter((p) => p !== '.' && p !== '');
+  const partsB = path.dirname(fileOf(b)).split('/').filter((p) => p !== '.' && p !== '');
+  let common = 0;
+  while (common < partsA.length && common < partsB.length && partsA[common] === partsB[common]) common++;
+  return partsA.length - common + (partsB.length - common);
+}
+
+function fileOf(resource: Resource): string {
+  return resource.document.file.path;
+}
