@@ -12,7 +12,7 @@ const NON_RULE_FIXTURES = new Set(['bad-input', 'hostile', 'cli']);
 const ids = allRules.map((r) => r.name);
 
 describe('rule registry', () => {
-  it('src/rules/index.ts is generated from src/rules/ and up to date', () => {
+  it('src/rules/index.ts and rules-docs/README.md are generated and up to date', () => {
     execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'gen-rules-index.mjs'), '--check'], { stdio: 'pipe' });
   });
 
