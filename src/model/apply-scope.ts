@@ -41,3 +41,24 @@ export function folderDistance(a: Resource, b: Resource): number {
 function fileOf(resource: Resource): string {
   return resource.document.file.path;
 }
+
+/**
+ * Of several definitions of one object (a Service "nginx" written in two examples of one repository), the one a
+ * reference from `from` most likely means: one applied together with it, in the same file, else in the nearest
+ * folder; among equals the last one, which wins on `kubectl apply`. A StatefulSet checked against the copy of
+ * its Service that another example wrote would be reported for that example's labels.
+ */
+export function nearestDefinition(graph: ResourceGraph, from: Resource, definitions: readonly Resource[]): Resource | undefined {
+  const together = definitions.filter((d) => appliedTogether(graph, from, d));
+  const candidates = together.length > 0 ? together : definitions;
+  let best: Resource | undefined;
+  let bestRank = Infinity;
+  for (const definition of candidates) {
+    const rank = fileOf(definition) === fileOf(from) ? -1 : folderDistance(from, definition);
+    if (rank <= bestRank) {
+      best = definition;
+      bestRank = rank;
+    }
+  }
+  return best;
+}

@@ -1,4 +1,5 @@
 import type { ManifestDocument } from '../loader/parse.js';
+import { nearestDefinition } from './apply-scope.js';
 import { simulateEndpoints, type ServiceEndpoints } from './endpoints.js';
 import { deployHookOf } from './hooks.js';
 import { isKustomizeConfig, isKustomizePluginConfig, kustomizeBuilds, kustomizePatchFiles, kustomizePluginConfigFiles, type KustomizeBuilds } from './kustomize.js';
@@ -102,6 +103,18 @@ export class ResourceGraph {
     return this.find(referenceKindKey(apiVersion, kind), namespace, name);
   }
 
+  /**
+   * The resource `from` refers to by name (a StatefulSet's serviceName, an Ingress backend, an HPA target).
+   * When the input defines that object more than once (two examples of one repository both write Service
+   * "nginx"), the definition nearest `from` (apply-scope.ts `nearestDefinition`), not the last one of the
+   * whole tree: otherwise a reference is checked against another example's copy.
+   */
+  findReferencedBy(from: Resource, kind: string, namespace: string, name: string): Resource | undefined {
+    const all = this.byIdentity.get(identity(kind, namespace, name));
+    if (!all || all.length <= 1) return all?.[0];
+    return nearestDefinition(this, from, all);
+  }
+
   /** Every definition of the same object, in input order (more than one is a duplicate). */
   definitionsOf(resource: Resource): readonly Resource[] {
     return this.byIdentity.get(identity(kindKeyOf(resource), resource.namespace, resource.name)) ?? [resource];
@@ -144,7 +157,10 @@ export class ResourceGraph {
       // A deploy tool's hook (a `helm test` Pod carrying the chart's labels) runs to completion, and pods that
       // have Succeeded are not endpoints (EndpointSlice controller, podutil.ShouldPodBeInEndpoints).
       const selected = service.selector
-        ? this.podTemplatesSelectedBy(service.selector, resource.namespace).filter((m) => deployHookOf(m.template.owner) === undefined)
+        ? this.oneDefinitionEach(
+            resource,
+            this.podTemplatesSelectedBy(service.selector, resource.namespace).filter((m) => deployHookOf(m.template.owner) === undefined),
+          )
         : [];
       result = simulateEndpoints(service, selected, service.selector ? [] : this.manualEndpointsFor(resource));
       if (service.selector && selected.length === 0 && service.type !== 'ExternalName') {
@@ -154,6 +170,28 @@ export class ResourceGraph {
       this.endpoints.set(resource, result);
     }
     return result;
+  }
+
+  /**
+   * One match per object: a workload defined twice (two examples that both write ReplicationController
+   * "guestbook") is one object in the cluster, so its pods are counted once, from the definition nearest the
+   * Service.
+   */
+  private oneDefinitionEach(service: Resource, matches: TemplateMatch[]): TemplateMatch[] {
+    // Unnamed objects (generateName) are each their own object.
+    const byObject = new Map<unknown, TemplateMatch[]>();
+    for (const match of matches) {
+      const owner = match.template.owner;
+      const key = owner.name ? `${identity(kindKeyOf(owner), owner.namespace, owner.name)}\u0000${match.template.path.join('.')}` : match;
+      push(byObject, key, match);
+    }
+    if (byObject.size === matches.length) return matches;
+    const kept = new Set<TemplateMatch>();
+    for (const group of byObject.values()) {
+      const nearest = nearestDefinition(this, service, group.map((m) => m.template.owner));
+      kept.add(group.find((m) => m.template.owner === nearest) ?? group[group.length - 1]!);
+    }
+    return matches.filter((m) => kept.has(m));
   }
 
   /** Hand-written Endpoints (same name) and EndpointSlices (label kubernetes.io/service-name) of a Service. */

@@ -1,7 +1,8 @@
 import type { Path } from '../loader/parse.js';
 import type { ResourceGraph } from './graph.js';
 import { templateLabel, type PodTemplate } from './pod-template.js';
-import { locateField } from './resource.js';
+import { folderDistance, inSameFolder } from './apply-scope.js';
+import { locateField, type Resource } from './resource.js';
 import { matchTemplate, type Requirement, type Selector } from './selector.js';
 import { asStringMap, getIn } from './values.js';
 
@@ -21,12 +22,21 @@ export interface NearMiss {
  * satisfies the most requirements and whose differing values are nearest by edit distance. Then says why it
  * does not match, in the words a tired engineer needs: the label that differs and where it is written.
  */
-export function closestPodTemplate(graph: ResourceGraph, selector: Selector, namespace: string): NearMiss | undefined {
+export function closestPodTemplate(graph: ResourceGraph, selector: Selector, namespace: string, from?: Resource): NearMiss | undefined {
   if (selector.kind !== 'requirements') return undefined;
-  let best: { template: PodTemplate; score: number } | undefined;
+  let best: { template: PodTemplate; score: number; distance: number } | undefined;
   for (const template of graph.podTemplatesIn(namespace)) {
-    const score = closeness(selector.requirements, template);
-    if (score !== undefined && (!best || score > best.score)) best = { template, score };
+    const closenessOf = closeness(selector.requirements, template);
+    if (!closenessOf) continue;
+    // A whole repository holds many unrelated apps and examples in one namespace: a template elsewhere in the
+    // tree that only shares a value under another key (`tier: backend` for `component: backend`) is a
+    // coincidence, not the workload the selector was written for. Only a template in the selector owner's own
+    // folder is named on such thin evidence; of equally close templates, the nearest one.
+    const folders = from ? folderDistance(from, template.owner) : 0;
+    if (!closenessOf.sameKeyEvidence && from && !inSameFolder(from, template.owner)) continue;
+    if (!best || closenessOf.score > best.score || (closenessOf.score === best.score && folders < best.distance)) {
+      best = { template, score: closenessOf.score, distance: folders };
+    }
   }
   if (best) return explain(selector.requirements, best.template);
 
@@ -44,10 +54,15 @@ export function closestPodTemplate(graph: ResourceGraph, selector: Selector, nam
   return undefined;
 }
 
-/** Higher is closer; undefined when the template has nothing in common with the selector. */
-function closeness(requirements: readonly Requirement[], template: PodTemplate): number | undefined {
+/**
+ * Higher is closer; undefined when the template has nothing in common with the selector. `sameKeyEvidence`:
+ * some selector key holds, or is near (a typo in the value, the label on the owner's own metadata, a label a
+ * controller adds), rather than only a wanted value showing up under another key.
+ */
+function closeness(requirements: readonly Requirement[], template: PodTemplate): { score: number; sameKeyEvidence: boolean } | undefined {
   let satisfied = 0;
   let related = 0;
+  let sameKey = 0;
   let distance = 0;
   for (const requirement of requirements) {
     const value = template.labels[requirement.key];
@@ -57,21 +72,28 @@ function closeness(requirements: readonly Requirement[], template: PodTemplate):
     }
     if (template.controllerLabels.some((l) => l.key === requirement.key)) {
       related++;
+      sameKey++;
       continue;
     }
     const wanted = requirement.values[0] ?? '';
     if (value !== undefined) {
       const d = editDistance(wanted, value);
-      if (d <= Math.max(2, Math.floor(wanted.length / 2)) || value.includes(wanted) || wanted.includes(value)) related++;
+      if (d <= Math.max(2, Math.floor(wanted.length / 2)) || value.includes(wanted) || wanted.includes(value)) {
+        related++;
+        sameKey++;
+      }
       distance += d;
-    } else if (Object.values(template.labels).includes(wanted) || ownerLabels(template)[requirement.key] === wanted) {
+    } else if (ownerLabels(template)[requirement.key] === wanted) {
+      related++;
+      sameKey++;
+    } else if (Object.values(template.labels).includes(wanted)) {
       related++;
     } else {
       distance += wanted.length + requirement.key.length;
     }
   }
   if (satisfied === 0 && related === 0) return undefined;
-  return (satisfied + related) * 1000 + satisfied * 100 - distance;
+  return { score: (satisfied + related) * 1000 + satisfied * 100 - distance, sameKeyEvidence: satisfied + sameKey > 0 };
 }
 
 function explain(requirements: readonly Requirement[], template: PodTemplate): NearMiss {

@@ -62,7 +62,7 @@ export function governingService(graph: ResourceGraph, statefulSet: Resource): G
   if (!isDns1123Label(name)) return { kind: 'invalid-name', name };
 
   const template = graph.podTemplatesOf(statefulSet)[0];
-  const service = graph.find('Service', statefulSet.namespace, name);
+  const service = graph.findReferencedBy(statefulSet, 'Service', statefulSet.namespace, name);
   if (!service) {
     const inNamespace = servicesIn(graph, statefulSet.namespace);
     const governing = template && inNamespace.find((s) => graph.service(s).headless && selectsTemplate(graph, s, template));

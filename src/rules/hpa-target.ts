@@ -56,7 +56,7 @@ export const hpaTarget = createRule({
           return;
         }
 
-        const target = graph.findByReference(apiVersion, kind, hpa.namespace, name);
+        const target = graph.findReferencedBy(hpa, referenceKindKey(apiVersion, kind), hpa.namespace, name);
         if (!target) {
           const kindKey = referenceKindKey(apiVersion, kind);
           // A custom kind the input has no object of: its CRD and objects live elsewhere.

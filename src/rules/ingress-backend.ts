@@ -32,7 +32,7 @@ export const ingressBackend = createRule({
         let reportedUncheckable = false;
         for (const backend of ingressServiceBackends(ingress)) {
           const data = { name: ingress.name, namespace: ingress.namespace, route: backend.route, service: backend.serviceName };
-          const serviceResource = graph.find('Service', ingress.namespace, backend.serviceName);
+          const serviceResource = graph.findReferencedBy(ingress, 'Service', ingress.namespace, backend.serviceName);
           if (!serviceResource) {
             const missing = explainMissingReference(graph, 'Service', ingress.namespace, backend.serviceName);
             if (missing.createdByOperator && missing.elsewhere.length === 0) {

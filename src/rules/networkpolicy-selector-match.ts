@@ -34,7 +34,7 @@ export const networkpolicySelectorMatch = createRule({
           graph.podTemplatesIn(policy.namespace).length > 0 &&
           !graph.likelyOperatorResource(selector, policy.namespace)
         ) {
-          const near = selectorNearMiss(graph, selector, policy.namespace, 'NetworkPolicy');
+          const near = selectorNearMiss(graph, selector, policy.namespace, 'NetworkPolicy', policy);
           context.report({
             resource: policy,
             path: selectorKeyPath(policy, ['spec', 'podSelector'], near?.selectorKey),

@@ -47,7 +47,7 @@ export const pdbSelectorMatch = createRule({
           }
           // Nothing to compare with (workloads deployed from elsewhere), or pods an operator creates.
           if (graph.podTemplatesIn(pdb.namespace).length === 0 || graph.likelyOperatorResource(selector, pdb.namespace)) return;
-          const near = selectorNearMiss(graph, selector, pdb.namespace, 'PodDisruptionBudget');
+          const near = selectorNearMiss(graph, selector, pdb.namespace, 'PodDisruptionBudget', pdb);
           context.report({
             resource: pdb,
             path: selectorKeyPath(pdb, ['spec', 'selector'], near?.selectorKey),

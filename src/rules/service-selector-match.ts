@@ -44,7 +44,7 @@ export const serviceSelectorMatch = createRule({
           });
           return;
         }
-        const near = closestPodTemplate(graph, service.selector, resource.namespace);
+        const near = closestPodTemplate(graph, service.selector, resource.namespace, resource);
         if (!near && graph.podTemplatesIn(resource.namespace).length === 0) {
           context.report({ resource, path, messageId: 'noWorkloadsInNamespace', severity: 'warn', data });
           return;
