@@ -62,3 +62,14 @@ export function nearestDefinition(graph: ResourceGraph, from: Resource, definiti
   }
   return best;
 }
+
+/**
+ * True when nothing but a deliberate split could keep the two apart: the same file (`kubectl apply -f file`
+ * sends both), or the same kustomize build (which refuses the pair outright).
+ */
+export function surelyAppliedTogether(graph: ResourceGraph, a: Resource, b: Resource): boolean {
+  if (fileOf(a) === fileOf(b)) return true;
+  const buildsOfA = graph.kustomize.buildsOf(fileOf(a));
+  const buildsOfB = graph.kustomize.buildsOf(fileOf(b));
+  return [...buildsOfA].some((build) => buildsOfB.has(build));
+}

@@ -1,4 +1,4 @@
-import { appliedTogether, inSameFolder } from './apply-scope.js';
+import { appliedTogether, inSameFolder, surelyAppliedTogether } from './apply-scope.js';
 import type { ResourceGraph } from './graph.js';
 import { apiGroup, isBuiltin, type Resource } from './resource.js';
 import { isObject } from './values.js';
@@ -27,8 +27,14 @@ export interface Duplicate {
   /** 1-based position of this definition among all of them, and how many there are. */
   readonly position: number;
   readonly count: number;
-  /** True when an earlier definition is in the same folder (or file): they are surely applied together. */
+  /** True when an earlier definition is in the same folder (or file). */
   readonly sameFolder: boolean;
+  /**
+   * True when an earlier definition is in the same file or the same kustomize build, so the two are surely
+   * applied together. Two files of one folder usually are too (`kubectl apply -f folder/`), but a folder of
+   * examples holds alternative versions of one object that are never applied together.
+   */
+  readonly surelyTogether: boolean;
   /** True when this definition and `first` are the same object field for field. */
   readonly identical: boolean;
 }
@@ -41,14 +47,16 @@ export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate
   const index = definitions.indexOf(resource);
   if (index <= 0) return undefined;
   const earlier = definitions.slice(0, index);
+  const together = earlier.find((r) => surelyAppliedTogether(graph, r, resource));
   const sameFolder = earlier.find((r) => inSameFolder(r, resource));
-  const first = sameFolder ?? earlier[0]!;
+  const first = together ?? sameFolder ?? earlier[0]!;
   return {
     first,
     winner: definitions[definitions.length - 1]!,
     position: index + 1,
     count: definitions.length,
     sameFolder: sameFolder !== undefined,
+    surelyTogether: together !== undefined,
     identical: stableJson(first.object) === stableJson(resource.object),
   };
 }

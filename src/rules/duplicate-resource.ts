@@ -41,7 +41,9 @@ export const duplicateResource = createRule({
           path: ['metadata', 'name'],
           messageId: duplicate.sameFolder ? 'duplicate' : 'duplicateInOtherFolder',
           data,
-          ...(duplicate.sameFolder ? {} : { severity: 'warn' as const }),
+          // An error only when the copies are surely applied together (one file, one kustomize build); copies in
+          // two files, even of one folder, may be alternative versions that are never applied together.
+          ...(duplicate.surelyTogether ? {} : { severity: 'warn' as const }),
           related: [
             { resource: first, path: ['metadata', 'name'], message: 'first defined here' },
             ...(winner !== resource && winner !== first ? [{ resource: winner, path: ['metadata', 'name'], message: 'this definition wins on apply (the last one)' }] : []),
