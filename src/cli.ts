@@ -46,7 +46,8 @@ Options:
       --max-warnings <n>       exit with code 1 when there are more than n warnings
       --quiet                  report errors only
   -n, --namespace <ns>         namespace of resources that have none (default: default, as kubectl apply)
-      --rule <id>=<severity>   set a rule's severity: off, warn or error (repeatable)
+      --rule <id>=<severity>   set a rule's severity: off, warn or error (repeatable); with options,
+                               ESLint's form: --rule 'service-node-port=["error",{"range":"20000-22767"}]'
       --ignore-pattern <glob>  skip files matching the glob (repeatable)
       --color / --no-color     force or disable colours (default: on for a terminal, off with NO_COLOR)
   -v, --version                print the version
@@ -132,7 +133,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   if (!isFormat(format)) throw new UsageError(`unknown format "${format}" (available: ${FORMAT_NAMES.join(', ')})`);
   const maxWarnings = parseMaxWarnings(values['max-warnings']);
-  const severities = parseRuleOptions(values.rule ?? []);
+  const { severities, options: ruleOptions } = parseRuleOptions(values.rule ?? []);
   const helmChartSources = project.helmChartSources ?? 0;
   if (project.files.length === 0 && project.inputProblems.length === 0 && helmChartSources === 0) {
     throw new UsageError(`no YAML or JSON files found in ${positionals.length > 0 ? positionals.join(', ') : 'the current directory'}`);
@@ -142,6 +143,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     inputProblems: project.inputProblems,
     rules: allRules,
     severities,
+    ruleOptions,
     filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
   });
   if (values.quiet) results = results.map(errorsOnly);
@@ -209,22 +211,63 @@ function parseMaxWarnings(value: string | undefined): number {
 
 const SEVERITY_WORDS: Readonly<Record<string, Severity>> = { off: 'off', '0': 'off', warn: 'warn', warning: 'warn', '1': 'warn', error: 'error', '2': 'error' };
 
-function parseRuleOptions(specs: readonly string[]): RuleSeverities {
-  const known = new Set(allRules.map((r) => r.name));
-  const out: Record<string, Severity> = {};
+/**
+ * `--rule <id>=<severity>`, or ESLint's array form with options: `--rule 'service-node-port=["error", {"range": "20000-22767"}]'`.
+ */
+function parseRuleOptions(specs: readonly string[]): { severities: RuleSeverities; options: Record<string, unknown[]> } {
+  const byId = new Map(allRules.map((r) => [r.name, r]));
+  const severities: Record<string, Severity> = {};
+  const options: Record<string, unknown[]> = {};
   for (const spec of specs) {
-    const eq = spec.lastIndexOf('=');
+    const eq = spec.indexOf('=');
     const id = eq > 0 ? spec.slice(0, eq).trim() : spec.trim();
-    const level = eq > 0 ? spec.slice(eq + 1).trim() : '';
-    if (!known.has(id)) {
-      const near = [...known].sort((a, b) => editDistance(id, a) - editDistance(id, b))[0];
+    const value = eq > 0 ? spec.slice(eq + 1).trim() : '';
+    const rule = byId.get(id);
+    if (!rule) {
+      const near = [...byId.keys()].sort((a, b) => editDistance(id, a) - editDistance(id, b))[0];
       throw new UsageError(`--rule: unknown rule "${id}"${near ? ` (did you mean "${near}"?)` : ''}; \`kubewire rules\` lists them`);
+    }
+    let level = value;
+    if (value.startsWith('[')) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        throw new UsageError(`--rule ${id}: options must be JSON, e.g. ${id}='["error", {...}]'`);
+      }
+      if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') throw new UsageError(`--rule ${id}: expected ["<severity>", <options>...]`);
+      level = parsed[0];
+      const problem = optionsProblem(rule.meta.schema, parsed.slice(1));
+      if (problem) throw new UsageError(`--rule ${id}: ${problem}`);
+      options[id] = parsed.slice(1);
     }
     const severity = Object.hasOwn(SEVERITY_WORDS, level) ? SEVERITY_WORDS[level] : undefined;
     if (!severity) throw new UsageError(`--rule ${id}: severity must be off, warn or error, not "${level}"`);
-    out[id] = severity;
+    severities[id] = severity;
   }
-  return out;
+  return { severities, options };
+}
+
+/**
+ * Checks options against a rule's schema, for the shapes our rules use (objects of string, number, boolean
+ * and array properties, no others): enough to turn a typo into a clear message instead of a silent default.
+ */
+function optionsProblem(schema: unknown, given: readonly unknown[]): string | undefined {
+  const schemas = Array.isArray(schema) ? schema : [];
+  if (given.length > schemas.length) return schemas.length === 0 ? 'this rule takes no options' : `this rule takes ${schemas.length} option object(s)`;
+  for (let i = 0; i < given.length; i++) {
+    const item = given[i];
+    const itemSchema = schemas[i] as { properties?: Record<string, { type?: string }> } | undefined;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return 'options must be an object';
+    const properties = itemSchema?.properties ?? {};
+    for (const [key, value] of Object.entries(item)) {
+      const expected = Object.hasOwn(properties, key) ? properties[key]?.type : undefined;
+      if (!expected) return `unknown option "${key}" (options: ${Object.keys(properties).join(', ') || 'none'})`;
+      const actual = Array.isArray(value) ? 'array' : typeof value;
+      if (expected !== actual) return `option "${key}" must be a ${expected}`;
+    }
+  }
+  return undefined;
 }
 
 function ruleInfos(): Record<string, RuleInfo> {

@@ -207,6 +207,32 @@ describe('--format json', () => {
   });
 });
 
+describe('rule options (ESLint\'s array form)', () => {
+  const nodePortService = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 20080\n';
+
+  it('passes options to the rule: a custom node-port range', () => {
+    mkdirSync(path.join(work, 'node-ports'), { recursive: true });
+    writeFileSync(path.join(work, 'node-ports', 'service.yaml'), nodePortService);
+    const only = ['--rule', 'service-selector-match=off'];
+    expect(kubewire(['node-ports', ...only, '-f', 'json']).stdout).toContain('"messageId":"outOfRange"');
+    const custom = kubewire(['node-ports', ...only, '--rule', 'service-node-port=["error", {"range": "20000-22767"}]']);
+    expect(custom).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it.each([
+    ['service-node-port=["error", {"rnage": "1-2"}]', 'unknown option "rnage" (options: range)'],
+    ['service-node-port=["error", {"range": 5}]', 'option "range" must be a string'],
+    ['probe-port=["warn", {"x": 1}]', 'this rule takes no options'],
+    ['service-node-port=["error", {"range": "x"}]', 'rule service-node-port failed to start: option "range" must look like'],
+    ['service-node-port=[error]', 'options must be JSON'],
+  ])('refuses %s with exit code 2', (spec, message) => {
+    const run = kubewire(['clean', '--rule', spec]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).not.toContain('    at ');
+  });
+});
+
 describe('options', () => {
   it('-o writes the report to a file atomically and prints nothing', () => {
     const target = path.join(work, 'reports', 'out.json');

@@ -14,6 +14,8 @@ export interface LintInput {
   rules: readonly RuleModule[];
   /** Severity per rule id; rules not named use their default. */
   severities?: RuleSeverities;
+  /** Options per rule id, as ESLint takes them (`[{ range: '20000-22767' }]`), merged over the rule's defaults. */
+  ruleOptions?: Readonly<Record<string, readonly unknown[]>>;
   /** Files read, so that clean files appear in the results too (as ESLint lists them). */
   filePaths: readonly string[];
 }
@@ -36,10 +38,11 @@ export function lint(input: LintInput): LintResult[] {
   for (const rule of input.rules) {
     const configured = input.severities?.[rule.name] ?? rule.meta.defaultSeverity;
     if (configured === 'off') continue;
+    const options = mergeOptions(rule.defaultOptions, input.ruleOptions?.[rule.name]);
     const context: RuleContext<string, readonly unknown[]> = {
       id: rule.name,
       graph,
-      options: rule.defaultOptions,
+      options,
       report: (descriptor) => {
         const message = toMessage(rule, configured, descriptor);
         if (!message) return;
@@ -50,7 +53,7 @@ export function lint(input: LintInput): LintResult[] {
     };
     let listeners: RuleListener;
     try {
-      listeners = rule.create(context, rule.defaultOptions);
+      listeners = rule.create(context, options);
     } catch (error) {
       throw new Error(`rule ${rule.name} failed to start: ${(error as Error).message}`);
     }
@@ -108,6 +111,23 @@ export function lint(input: LintInput): LintResult[] {
   }
   results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
   return results;
+}
+
+/** typescript-eslint's applyDefault: each given option object is laid over the default at the same place. */
+function mergeOptions(defaults: readonly unknown[], given: readonly unknown[] | undefined): readonly unknown[] {
+  if (!given) return defaults;
+  const length = Math.max(defaults.length, given.length);
+  return Array.from({ length }, (_, i) => {
+    const base = defaults[i];
+    const over = given[i];
+    if (over === undefined) return base;
+    if (isPlainObject(base) && isPlainObject(over)) return { ...base, ...over };
+    return over;
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Rules whose findings mean the input itself could not be read or parsed (ESLint's `fatal` messages). */
