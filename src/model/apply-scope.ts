@@ -31,11 +31,30 @@ export function inSameFolder(a: Resource, b: Resource): boolean {
  * nearer of two workloads is the likelier to be meant by a Service.
  */
 export function folderDistance(a: Resource, b: Resource): number {
-  const partsA = path.dirname(fileOf(a)).split('/').filter((p) => p !== '.' && p !== '');
-  const partsB = path.dirname(fileOf(b)).split('/').filter((p) => p !== '.' && p !== '');
+  const partsA = folderParts(a);
+  const partsB = folderParts(b);
   let common = 0;
   while (common < partsA.length && common < partsB.length && partsA[common] === partsB[common]) common++;
   return partsA.length - common + (partsB.length - common);
+}
+
+/**
+ * True when the two are written in one part of the tree: one's folder holds the other's (the same folder, a
+ * folder above or below it), or one kustomize build includes both. A repository of examples or of several apps
+ * keeps each in its own folder, so an object in a sibling folder (`examples/a/` and `examples/b/`) belongs to
+ * another app; whether a reference's target is missing is only known from the targets near the reference.
+ */
+export function inSameSubtree(graph: ResourceGraph, a: Resource, b: Resource): boolean {
+  if (surelyAppliedTogether(graph, a, b)) return true;
+  const partsA = folderParts(a);
+  const partsB = folderParts(b);
+  const shorter = partsA.length <= partsB.length ? partsA : partsB;
+  const longer = shorter === partsA ? partsB : partsA;
+  return shorter.every((part, i) => longer[i] === part);
+}
+
+function folderParts(resource: Resource): string[] {
+  return path.dirname(fileOf(resource)).split('/').filter((p) => p !== '.' && p !== '');
 }
 
 function fileOf(resource: Resource): string {

@@ -1,4 +1,5 @@
 import type { Path } from '../loader/parse.js';
+import { inSameSubtree } from './apply-scope.js';
 import type { ResourceGraph } from './graph.js';
 import { closestPodTemplate, editDistance, type NearMiss } from './near-miss.js';
 import { templateLabel } from './pod-template.js';
@@ -16,18 +17,25 @@ export interface MissingReference {
   readonly elsewhere: readonly Resource[];
   /** How many resources of that kind the input has in the namespace (0: it cannot be checked). */
   readonly inNamespace: number;
+  /**
+   * How many of those are near the reference (inSameSubtree: its folder, the folders above or below it, its
+   * kustomize build); all of them when no referrer is given. 0 with others in the namespace: the input is a
+   * tree of unrelated apps, and the target is probably applied from somewhere kubewire was not shown.
+   */
+  readonly nearby: number;
   /** A custom resource in the namespace whose operator probably creates the object (see likelyCreatorByName). */
   readonly createdByOperator: Resource | undefined;
 }
 
 /** `kindKey` as ResourceGraph.ofKind takes it: `Service`, `Deployment`, or `Rollout.argoproj.io`. */
-export function explainMissingReference(graph: ResourceGraph, kindKey: string, namespace: string, name: string): MissingReference {
+export function explainMissingReference(graph: ResourceGraph, kindKey: string, namespace: string, name: string, from?: Resource): MissingReference {
   const all = graph.ofKind(kindKey);
   const sameNamespace = all.filter((r) => r.namespace === namespace);
   return {
     similar: closestName(name, sameNamespace),
     elsewhere: all.filter((r) => r.namespace !== namespace && r.name === name),
     inNamespace: sameNamespace.length,
+    nearby: from ? sameNamespace.filter((r) => inSameSubtree(graph, from, r)).length : sameNamespace.length,
     createdByOperator: likelyCreatorByName(graph, namespace, name),
   };
 }

@@ -1,4 +1,5 @@
 import { createRule } from '../engine/rule.js';
+import { inSameSubtree } from '../model/apply-scope.js';
 import { referenceKindKey } from '../model/graph.js';
 import { containerWithoutRequest, readAutoscaler, SCALABLE_BUILTIN_KINDS, UNSCALABLE_BUILTIN_KINDS } from '../model/autoscaling.js';
 import { explainMissingReference, locationOf } from '../model/references.js';
@@ -61,15 +62,26 @@ export const hpaTarget = createRule({
           const kindKey = referenceKindKey(apiVersion, kind);
           // A custom kind the input has no object of: its CRD and objects live elsewhere.
           if (!builtin && graph.ofKind(kindKey).length === 0) return;
-          const missing = explainMissingReference(graph, kindKey, hpa.namespace, name);
+          const missing = explainMissingReference(graph, kindKey, hpa.namespace, name, hpa);
           const otherKind = builtin ? [...SCALABLE_BUILTIN_KINDS].map((k) => graph.find(k, hpa.namespace, name)).find((r) => r !== undefined) : undefined;
-          const uncheckable = missing.inNamespace === 0 && !otherKind && graph.podTemplatesIn(hpa.namespace).length === 0;
+          const templates = graph.podTemplatesIn(hpa.namespace);
+          const uncheckable = missing.inNamespace === 0 && !otherKind && templates.length === 0;
+          // A whole repository of unrelated apps: workloads only in other folders, and nothing that suggests
+          // the name is wrong (no close name, no other kind or namespace with it). The target is probably
+          // applied with another app, so this is a warning.
+          const notNearby =
+            !uncheckable &&
+            missing.nearby === 0 &&
+            !missing.similar &&
+            !otherKind &&
+            missing.elsewhere.length === 0 &&
+            !templates.some((t) => inSameSubtree(graph, hpa, t.owner));
           context.report({
             resource: hpa,
             path: ['spec', 'scaleTargetRef', 'name'],
             messageId: 'targetNotFound',
-            ...(uncheckable ? { severity: 'warn' as const } : {}),
-            data: { ...base, kind, target: name, hint: targetHint(missing.similar, missing.elsewhere, otherKind, hpa.namespace, uncheckable) },
+            ...(uncheckable || notNearby ? { severity: 'warn' as const } : {}),
+            data: { ...base, kind, target: name, hint: targetHint(missing.similar, missing.elsewhere, otherKind, hpa.namespace, uncheckable, notNearby) },
             related: [missing.similar, otherKind, missing.elsewhere[0]]
               .filter((r): r is Resource => r !== undefined)
               .map((r) => ({ resource: r, path: ['metadata', 'name'], message: resourceLabel(r, true) })),
@@ -103,8 +115,18 @@ export const hpaTarget = createRule({
   },
 });
 
-function targetHint(similar: Resource | undefined, elsewhere: readonly Resource[], otherKind: Resource | undefined, namespace: string, uncheckable: boolean): string {
+function targetHint(
+  similar: Resource | undefined,
+  elsewhere: readonly Resource[],
+  otherKind: Resource | undefined,
+  namespace: string,
+  uncheckable: boolean,
+  notNearby: boolean,
+): string {
   if (uncheckable) return ` The input has no workloads in namespace "${namespace}", so kubewire cannot check the target: lint the HPA together with it.`;
+  if (notNearby) {
+    return ` No workload of namespace "${namespace}" is defined near the HPA (its folder, the folders above or below it, its kustomize build), so the target is probably applied with another app and kubewire cannot check it: lint the HPA together with it.`;
+  }
   let hint = '';
   if (otherKind) hint += ` ${resourceLabel(otherKind)} exists (${locationOf(otherKind, ['metadata', 'name'])}): did you mean kind: ${otherKind.kind}?`;
   else if (similar) hint += ` Did you mean ${resourceLabel(similar)} (${locationOf(similar, ['metadata', 'name'])})?`;

@@ -17,6 +17,8 @@ export const ingressBackend = createRule({
         'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which is not in the input; it is probably created by the operator of {{operator}} ({{where}}), so kubewire cannot check it. Make sure the operator names its Service this way and serves this port.',
       servicesNotInInput:
         'Ingress "{{name}}" sends {{route}} to Service "{{service}}", but the input has no Services in namespace "{{namespace}}", so kubewire cannot check its backends. Lint the Ingress together with its Services.',
+      serviceNotNearby:
+        'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which is not in the input; no Service of namespace "{{namespace}}" is defined near the Ingress (its folder, the folders above or below it, its kustomize build), so it is probably applied with another app and kubewire cannot check it. Lint the Ingress together with its Services.',
       portNotFound:
         'Service "{{service}}" has no port {{port}}, so the controller has no upstream for {{route}} and answers 503. Its ports are {{ports}}; {{field}} must name one of them.',
       targetPortNotServicePort:
@@ -34,7 +36,7 @@ export const ingressBackend = createRule({
           const data = { name: ingress.name, namespace: ingress.namespace, route: backend.route, service: backend.serviceName };
           const serviceResource = graph.findReferencedBy(ingress, 'Service', ingress.namespace, backend.serviceName);
           if (!serviceResource) {
-            const missing = explainMissingReference(graph, 'Service', ingress.namespace, backend.serviceName);
+            const missing = explainMissingReference(graph, 'Service', ingress.namespace, backend.serviceName, ingress);
             if (missing.createdByOperator && missing.elsewhere.length === 0) {
               // Operators create Services named after their custom resource (ECK `<name>-es-http`, CloudNativePG
               // `<name>-rw`): what the operator creates cannot be checked, so this is a warning, not an error.
@@ -49,10 +51,15 @@ export const ingressBackend = createRule({
               });
               continue;
             }
-            if (missing.inNamespace === 0 && missing.elsewhere.length === 0) {
+            // Nothing to check against: no Service in the namespace at all, or (a whole repository of unrelated
+            // apps) none near the Ingress and no evidence that this one was meant: no close name, no Service of
+            // this name in another namespace.
+            const uncheckable = missing.elsewhere.length === 0 && (missing.inNamespace === 0 || (missing.nearby === 0 && !missing.similar));
+            if (uncheckable) {
               // Once per Ingress: every backend has the same cause.
               if (!reportedUncheckable) {
-                context.report({ resource: ingress, path: backend.serviceNamePath, messageId: 'servicesNotInInput', severity: 'warn', data });
+                const messageId = missing.inNamespace === 0 ? 'servicesNotInInput' : 'serviceNotNearby';
+                context.report({ resource: ingress, path: backend.serviceNamePath, messageId, severity: 'warn', data });
               }
               reportedUncheckable = true;
               continue;
