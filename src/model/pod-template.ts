@@ -1,5 +1,5 @@
 import type { Path } from '../loader/parse.js';
-import { isBuiltin, type Resource } from './resource.js';
+import { apiGroup, isBuiltin, type Resource } from './resource.js';
 import { asArray, asInteger, asObject, asString, asStringMap, getIn, isObject, type JsonObject } from './values.js';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP' | string;
@@ -136,7 +136,7 @@ function buildTemplate(owner: Resource, path: Path, template: JsonObject, builti
     path,
     namespace: owner.namespace,
     labels: asStringMap(metadata.labels) ?? {},
-    controllerLabels: builtin ? controllerLabelsOf(owner) : [],
+    controllerLabels: builtin ? controllerLabelsOf(owner) : operatorLabelsOf(owner),
     replicas: replicasOf(owner),
     firstOrdinal: owner.kind === 'StatefulSet' ? (asInteger(getIn(owner.object, ['spec', 'ordinals', 'start'])) ?? 0) : 0,
     containers,
@@ -240,6 +240,31 @@ function controllerLabelsOf(owner: Resource): ControllerLabel[] {
     default:
       return [];
   }
+}
+
+/**
+ * Labels that well-known operators add to the pods they create from a custom resource's template, so that
+ * Services selecting them are checked instead of guessed at:
+ * - LeaderWorkerSet (leaderworkerset.x-k8s.io): leaderworkerset.sigs.k8s.io/name = the LWS name, plus group and
+ *   worker indexes and hashes (kubernetes-sigs/lws api/leaderworkerset/v1 leaderworkerset_types.go);
+ * - Argo Rollouts: rollouts-pod-template-hash (argoproj/argo-rollouts DefaultRolloutUniqueLabelKey);
+ * - OpenShift DeploymentConfig: deploymentconfig = the name, deployment = <name>-<version>.
+ */
+const OPERATOR_LABELS: Readonly<Record<string, (owner: Resource) => ControllerLabel[]>> = {
+  'LeaderWorkerSet.leaderworkerset.x-k8s.io': (owner) => [
+    { key: 'leaderworkerset.sigs.k8s.io/name', kind: 'fixed', value: owner.name },
+    ANY('leaderworkerset.sigs.k8s.io/group-index'),
+    ANY('leaderworkerset.sigs.k8s.io/worker-index'),
+    ANY('leaderworkerset.sigs.k8s.io/group-key'),
+    ANY('leaderworkerset.sigs.k8s.io/template-revision-hash'),
+  ],
+  'Rollout.argoproj.io': () => [ANY('rollouts-pod-template-hash')],
+  'DeploymentConfig.apps.openshift.io': (owner) => [{ key: 'deploymentconfig', kind: 'fixed', value: owner.name }, ANY('deployment')],
+};
+
+function operatorLabelsOf(owner: Resource): ControllerLabel[] {
+  const key = `${owner.kind}.${apiGroup(owner.apiVersion)}`;
+  return Object.hasOwn(OPERATOR_LABELS, key) ? OPERATOR_LABELS[key]!(owner) : [];
 }
 
 function parseOrdinal(value: string): number | undefined {
