@@ -4,6 +4,7 @@ import { simulateEndpoints, type ServiceEndpoints } from './endpoints.js';
 import { deployHookOf } from './hooks.js';
 import { isKustomizeConfig, isKustomizePluginConfig, kustomizeBuilds, kustomizePatchFiles, kustomizePluginConfigFiles, type KustomizeBuilds } from './kustomize.js';
 import { NamespaceLabelIndex } from './label-index.js';
+import { mayCreatePods } from './operators.js';
 import { podTemplatesOf, type PodTemplate } from './pod-template.js';
 import { apiGroup, extractResources, isBuiltin, isBuiltinGroup, type MalformedObject, type Resource } from './resource.js';
 import type { Selector, TemplateMatch } from './selector.js';
@@ -211,13 +212,18 @@ export class ResourceGraph {
    * (`strimzi.io/cluster` and `kafka.strimzi.io`).
    */
   likelyOperatorResource(selector: Selector, namespace: string): Resource | undefined {
-    const custom = this.customResourcesIn(namespace);
+    const custom = this.podCreatingCustomResourcesIn(namespace);
     if (custom.length === 0) return undefined;
     const values = new Set(selector.requirements.flatMap((r) => r.values));
     const domains = selector.requirements.map((r) => keyDomain(r.key)).filter((d): d is string => d !== undefined);
     const byName = custom.find((r) => values.has(r.name));
     if (byName) return byName;
     return custom.find((r) => domains.some((d) => groupDomain(apiGroup(r.apiVersion)) === d));
+  }
+
+  /** Custom resources in a namespace whose operator may create pods (not monitoring, routing or policy kinds). */
+  podCreatingCustomResourcesIn(namespace: string): readonly Resource[] {
+    return this.customResourcesIn(namespace).filter(mayCreatePods);
   }
 
   /** The StatefulSets whose serviceName is this Service. */

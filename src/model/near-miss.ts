@@ -78,7 +78,9 @@ function closeness(requirements: readonly Requirement[], template: PodTemplate):
     const wanted = requirement.values[0] ?? '';
     if (value !== undefined) {
       const d = editDistance(wanted, value);
-      if (d <= Math.max(2, Math.floor(wanted.length / 2)) || value.includes(wanted) || wanted.includes(value)) {
+      // A typo is a couple of characters (`wbe`, `web-v1` for `web-v2`) or a suffix (`checkout` for
+      // `checkout-api`); two names that only share a prefix (`rook-ceph-mgr`, `rook-ceph-tools`) are different apps.
+      if (d <= 2 || d <= Math.floor(wanted.length / 4) || value.includes(wanted) || wanted.includes(value)) {
         related++;
         sameKey++;
       }

@@ -16,6 +16,8 @@ export const serviceSelectorMatch = createRule({
         'Service "{{name}}" selects {{selector}}, but the input has no workloads in namespace "{{namespace}}", so kubewire cannot check that anything will back it. Lint the Service together with its workloads.',
       operatorManaged:
         'No pod template in the input has the labels {{selector}}; the pods are probably created by an operator from {{operator}} ({{where}}), so kubewire cannot check them. Make sure the operator labels its pods this way.',
+      operatorMayManage:
+        'No workload in namespace "{{namespace}}" runs pods labelled {{selector}}, and none comes close. The namespace has custom resources ({{operators}}) whose operators may create such pods, which kubewire cannot see. If no operator creates them, the Service gets no endpoints: fix the selector.',
     },
     schema: [],
     defaultOptions: [],
@@ -40,13 +42,28 @@ export const serviceSelectorMatch = createRule({
             messageId: 'operatorManaged',
             severity: 'warn',
             data: { ...data, operator: resourceLabel(operatorResource), where: `${where.file}:${where.range.line}` },
-            related: [{ resource: operatorResource, path: [], message: `${resourceLabel(operatorResource)} is managed by an operator` }],
+            related: [{ resource: operatorResource, path: ['metadata', 'name'], message: `${resourceLabel(operatorResource)} is managed by an operator` }],
           });
           return;
         }
         const near = closestPodTemplate(graph, service.selector, resource.namespace, resource);
         if (!near && graph.podTemplatesIn(resource.namespace).length === 0) {
           context.report({ resource, path, messageId: 'noWorkloadsInNamespace', severity: 'warn', data });
+          return;
+        }
+        // Nothing in the input comes close, but an operator in the namespace may create pods we cannot see
+        // (Rook's CephCluster runs its mgr and gateway pods under labels of its own): a warning, not an error.
+        const operators = near ? [] : graph.podCreatingCustomResourcesIn(resource.namespace);
+        if (operators.length > 0) {
+          const shown = operators.slice(0, 3).map((r) => resourceLabel(r)).join(', ');
+          context.report({
+            resource,
+            path,
+            messageId: 'operatorMayManage',
+            severity: 'warn',
+            data: { ...data, operators: operators.length > 3 ? `${shown}, ...` : shown },
+            related: operators.slice(0, 3).map((r) => ({ resource: r, path: ['metadata', 'name'], message: `${resourceLabel(r)} may create pods` })),
+          });
           return;
         }
         context.report({
