@@ -2,7 +2,7 @@ import type { ManifestDocument } from '../loader/parse.js';
 import { nearestDefinition } from './apply-scope.js';
 import { simulateEndpoints, type ServiceEndpoints } from './endpoints.js';
 import { deployHookOf } from './hooks.js';
-import { isKustomizeConfig, isKustomizePluginConfig, kustomizeBuilds, kustomizePatchFiles, kustomizePluginConfigFiles, type KustomizeBuilds } from './kustomize.js';
+import { isKustomizeConfig, isKustomizePluginConfig, kustomizeBuilds, kustomizePatchFiles, kustomizePluginConfigFiles, unlistedFilesInKustomizationFolders, type KustomizeBuilds } from './kustomize.js';
 import { NamespaceLabelIndex } from './label-index.js';
 import { mayCreatePods } from './operators.js';
 import { podTemplatesOf, type PodTemplate } from './pod-template.js';
@@ -46,21 +46,43 @@ export class ResourceGraph {
     readonly options: GraphOptions,
   ) {
     const buildInputFiles = new Set([...kustomizePatchFiles(documents), ...kustomizePluginConfigFiles(documents)]);
+    const unlistedFiles = unlistedFilesInKustomizationFolders(documents);
     this.kustomize = kustomizeBuilds(documents);
+    const extracted: Resource[] = [];
     for (const document of documents) {
       // An object the model cannot read must not stop the run: it becomes a finding on its document, and every
       // other object is still linted.
       try {
-        const extracted = extractResources(document, options.defaultNamespace, this.kustomize.namespaceOf(document.file.path));
-        this.malformed.push(...extracted.malformed);
-        for (const resource of extracted.resources) {
-          if (buildInputFiles.has(document.file.path) || isKustomizeConfig(resource.apiVersion) || isKustomizePluginConfig(resource.apiVersion)) {
-            this.kustomizeInputs.push(resource);
-          } else this.add(resource);
-        }
+        const found = extractResources(document, options.defaultNamespace, this.kustomize.namespaceOf(document.file.path));
+        this.malformed.push(...found.malformed);
+        extracted.push(...found.resources);
       } catch (error) {
         this.malformed.push({ document, path: [], message: `kubewire could not read this document (${(error as Error)?.message ?? String(error)}); please report it` });
       }
+    }
+    // A file beside a kustomization that no kustomization names, whose objects are all defined elsewhere, is a
+    // patch nobody listed (see kustomize.ts), not a second definition.
+    const filesByIdentity = new Map<string, Set<string>>();
+    const objectsByFile = new Map<string, Resource[]>();
+    for (const resource of extracted) {
+      const key = identity(kindKeyOf(resource), resource.namespace, resource.name);
+      let files = filesByIdentity.get(key);
+      if (!files) filesByIdentity.set(key, (files = new Set()));
+      files.add(resource.document.file.path);
+      push(objectsByFile, resource.document.file.path, resource);
+    }
+    const definedElsewhere = (r: Resource) => [...(filesByIdentity.get(identity(kindKeyOf(r), r.namespace, r.name)) ?? [])].some((f) => f !== r.document.file.path);
+    const unlistedPatches = new Set(
+      [...unlistedFiles].filter((file) => {
+        const objects = objectsByFile.get(file) ?? [];
+        return objects.length > 0 && objects.every((r) => r.name && definedElsewhere(r));
+      }),
+    );
+    for (const resource of extracted) {
+      const file = resource.document.file.path;
+      if (buildInputFiles.has(file) || unlistedPatches.has(file) || isKustomizeConfig(resource.apiVersion) || isKustomizePluginConfig(resource.apiVersion)) {
+        this.kustomizeInputs.push(resource);
+      } else this.add(resource);
     }
   }
 

@@ -76,6 +76,40 @@ export function kustomizePluginConfigFiles(documents: readonly ManifestDocument[
   return found;
 }
 
+/**
+ * Files next to a kustomization that no kustomization of the input names in any field. `kustomize build` reads
+ * only the files a kustomization names, so no build applies them, and `kubectl apply -f` on that folder fails on
+ * the kustomization itself. The graph treats those that only repeat objects defined elsewhere as patches
+ * nobody listed (kubeflow keeps `patch-deployment.yaml` beside an overlay that names it in another branch).
+ */
+export function unlistedFilesInKustomizationFolders(documents: readonly ManifestDocument[]): Set<string> {
+  const kustomizationFolders = new Set<string>();
+  const named = new Set<string>();
+  const collect = (folder: string, value: unknown) => {
+    if (typeof value === 'string') {
+      if (!value.includes('\n')) named.add(path.join(folder, value));
+    } else if (Array.isArray(value)) {
+      for (const item of value) collect(folder, item);
+    } else if (value && typeof value === 'object') {
+      for (const item of Object.values(value)) collect(folder, item);
+    }
+  };
+  for (const document of documents) {
+    if (!isKustomization(document)) continue;
+    const folder = path.dirname(document.file.path);
+    kustomizationFolders.add(folder);
+    // Any string of the kustomization may name a file (resources, patches, components, generators' files...):
+    // erring towards "named" keeps a file linted.
+    collect(folder, document.value);
+  }
+  const unlisted = new Set<string>();
+  for (const document of documents) {
+    const file = document.file.path;
+    if (kustomizationFolders.has(path.dirname(file)) && !named.has(file) && !isKustomization(document)) unlisted.add(file);
+  }
+  return unlisted;
+}
+
 /** kustomize's builtin plugins are configured with `apiVersion: builtin` (LabelTransformer, PatchTransformer...). */
 export function isKustomizePluginConfig(apiVersion: string): boolean {
   return apiVersion === 'builtin';
