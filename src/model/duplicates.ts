@@ -43,7 +43,7 @@ export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate
   if (!resource.name) return undefined;
   // Kustomize patches name the object they patch; the graph keeps them out of its resources (kustomize.ts).
   // Copies that only separate kustomize builds include (overlays/dev and overlays/prod) are never applied together.
-  const definitions = graph.definitionsOf(resource).filter((r) => r.name && appliedTogether(graph, r, resource));
+  const definitions = graph.definitionsOf(resource).filter((r) => r.name && appliedTogether(graph, r, resource) && sameInstallPath(graph, r, resource));
   const index = definitions.indexOf(resource);
   if (index <= 0) return undefined;
   const earlier = definitions.slice(0, index);
@@ -59,6 +59,16 @@ export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate
     surelyTogether: together !== undefined,
     identical: stableJson(first.object) === stableJson(resource.object),
   };
+}
+
+/**
+ * A copy inside a kustomize build and a copy outside any build are two ways of installing the same thing
+ * (`kubectl apply -k base/` or `kubectl apply -f all-in-one.yaml`), not one install: `kubectl apply -R -f` over
+ * both fails on the kustomization file anyway.
+ */
+function sameInstallPath(graph: ResourceGraph, a: Resource, b: Resource): boolean {
+  const inBuild = (r: Resource) => graph.kustomize.buildsOf(r.document.file.path).size > 0;
+  return inBuild(a) === inBuild(b);
 }
 
 /** `ConfigMap shop/settings`, `ClusterRole reader`, `Rollout.argoproj.io shop/web`: an object's identity for messages. */
