@@ -61,6 +61,29 @@ export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate
   };
 }
 
+const resourcesByFile = new WeakMap<ResourceGraph, Map<string, Resource[]>>();
+
+/**
+ * The objects of a resource's file that repeat objects of the same other file as this one does, in file order
+ * (this one included). Two alternative example files (`drain-support.yaml`, `sticky-sessions.yaml`) repeat many
+ * objects of each other: that is one finding about two files, not one per object.
+ */
+export function repeatsOfSameFile(graph: ResourceGraph, resource: Resource, duplicate: Duplicate): Resource[] {
+  let byFile = resourcesByFile.get(graph);
+  if (!byFile) {
+    byFile = new Map();
+    for (const r of graph.resources) {
+      const list = byFile.get(r.document.file.path);
+      if (list) list.push(r);
+      else byFile.set(r.document.file.path, [r]);
+    }
+    resourcesByFile.set(graph, byFile);
+  }
+  const otherFile = duplicate.first.document.file.path;
+  if (otherFile === resource.document.file.path) return [resource];
+  return (byFile.get(resource.document.file.path) ?? []).filter((r) => duplicateOf(graph, r)?.first.document.file.path === otherFile);
+}
+
 /**
  * A copy inside a kustomize build and a copy outside any build are two ways of installing the same thing
  * (`kubectl apply -k base/` or `kubectl apply -f all-in-one.yaml`), not one install: `kubectl apply -R -f` over

@@ -1,7 +1,10 @@
 import { createRule } from '../engine/rule.js';
-import { duplicateOf, identityLabel } from '../model/duplicates.js';
+import { duplicateOf, identityLabel, repeatsOfSameFile } from '../model/duplicates.js';
 import { locateField, type Resource } from '../model/resource.js';
 import { asString, getIn } from '../model/values.js';
+
+/** From this many objects repeated between two files on, one finding covers them all. */
+const MIN_REPEATS_FOR_ONE_FINDING = 3;
 
 export const duplicateResource = createRule({
   name: 'duplicate-resource',
@@ -12,6 +15,8 @@ export const duplicateResource = createRule({
     messages: {
       duplicate:
         '{{identity}} is defined {{count}} times (this is definition {{position}}; first defined at {{first}}). kubectl apply applies them in order, so the last one ({{winner}}) silently overwrites the others{{difference}}; kustomize rejects the repetition and Argo CD flags it (RepeatedResourceWarning).{{namespaceNote}} Keep one definition, or give the copies different names.',
+      repeatsFile:
+        '{{file}} defines {{count}} objects that {{other}} defines too ({{list}}). If both files are applied together, the one applied last overwrites the other\'s copies; if they are alternative versions applied one at a time (examples, variants), this is fine. Keep one definition of each, or give the copies different names.',
       duplicateInOtherFolder:
         '{{identity}} is also defined in another folder ({{first}}). If both folders are applied together (kubectl apply -R, one kustomization, one Argo CD application), the last one ({{winner}}) overwrites the other{{difference}}.{{namespaceNote}} If they are copies for different environments, applied separately, give each its own namespace or ignore this.',
     },
@@ -24,6 +29,26 @@ export const duplicateResource = createRule({
       '*'(resource) {
         const duplicate = duplicateOf(graph, resource);
         if (!duplicate) return;
+        // Many objects repeated between the same two files: one finding, on the first of them.
+        const repeats = repeatsOfSameFile(graph, resource, duplicate);
+        if (repeats.length >= MIN_REPEATS_FOR_ONE_FINDING) {
+          if (repeats[0] !== resource) return;
+          const names = repeats.map(identityLabel);
+          context.report({
+            resource,
+            path: ['metadata', 'name'],
+            messageId: 'repeatsFile',
+            ...(duplicate.surelyTogether ? {} : { severity: 'warn' as const }),
+            data: {
+              file: resource.document.file.path,
+              count: repeats.length,
+              other: duplicate.first.document.file.path,
+              list: names.length > 5 ? `${names.slice(0, 5).join(', ')}, ...` : names.join(', '),
+            },
+            related: [{ resource: duplicate.first, path: ['metadata', 'name'], message: 'first defined here' }],
+          });
+          return;
+        }
         const { first, winner } = duplicate;
         const data = {
           identity: identityLabel(resource),
