@@ -129,9 +129,11 @@ export function isKustomizePluginConfig(apiVersion: string): boolean {
  *   kustomization. Remote bases and files outside the input are not followed.
  *
  * A base shared by builds that put it in different namespaces (overlays dev/ and prod/ with their own
- * `namespace:`) has no single namespace: then no file of those connected builds is moved, and they keep the
- * namespace they are written with, as kubewire read them before (moving only some would separate a base's
- * Service from the overlay's Ingress that routes to it).
+ * `namespace:`) has no single namespace: its files keep the namespace they are written with, and so do the files
+ * whose namespace comes from a kustomization that includes the base (moving only those would separate a base's
+ * Service from the overlay's Ingress that routes to it). Other parts of the same builds are still moved: an app's
+ * `ui/` kustomization with `namespace: ui` moves its files even when a workshop module reuses the app's
+ * `checkout/` base in a namespace of its own.
  */
 export interface KustomizeBuilds {
   /** The namespace the build gives a file's objects, when every build that includes the file agrees on one. */
@@ -149,6 +151,12 @@ interface KustomizationNode {
 }
 
 const UNSET = '\u0000unset';
+
+/** The namespace a build gives a file, and the kustomization whose `namespace:` it is (undefined: none sets one). */
+interface NamespaceAssignment {
+  readonly namespace: string;
+  readonly setBy: string | undefined;
+}
 
 export function kustomizeBuilds(documents: readonly ManifestDocument[]): KustomizeBuilds {
   const inputFiles = new Set(documents.map((d) => d.file.path));
@@ -177,46 +185,51 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
   const included = new Set([...nodes.values()].flatMap((n) => n.children));
   const roots = [...nodes.keys()].filter((file) => !included.has(file));
 
-  // Per file: the namespace each build gives it (UNSET when no kustomization on the way sets one).
-  const assigned = new Map<string, Map<string, string>>();
+  // Per file: the namespace each build gives it (UNSET when no kustomization on the way sets one), and the
+  // kustomization whose `namespace:` that is.
+  const assigned = new Map<string, Map<string, NamespaceAssignment>>();
   for (const root of roots) {
-    const visit = (file: string, namespace: string | undefined, seen: Set<string>) => {
+    const visit = (file: string, inherited: NamespaceAssignment | undefined, seen: Set<string>) => {
       if (seen.has(file)) return; // a cycle is kustomize's error to report
       seen.add(file);
       const node = nodes.get(file)!;
-      const effective = namespace ?? node.namespace;
+      const effective = inherited ?? (node.namespace ? { namespace: node.namespace, setBy: file } : undefined);
       for (const member of node.files) {
         let byRoot = assigned.get(member);
         if (!byRoot) assigned.set(member, (byRoot = new Map()));
-        if (!byRoot.has(root)) byRoot.set(root, effective ?? UNSET);
+        if (!byRoot.has(root)) byRoot.set(root, effective ?? { namespace: UNSET, setBy: undefined });
       }
       for (const child of node.children) visit(child, effective, seen);
     };
     visit(root, undefined, new Set());
   }
 
-  // Builds that share a file are connected; a connected group moves its files only if every file has one namespace.
-  const group = new Map(roots.map((r) => [r, r]));
-  const find = (r: string): string => {
-    let parent = group.get(r)!;
-    while (parent !== group.get(parent)) parent = group.get(parent)!;
-    group.set(r, parent);
-    return parent;
+  // A file that builds put in different namespaces keeps the namespace it is written with, and so does every file
+  // whose namespace comes from a kustomization that includes such a file, directly or through its bases (the
+  // overlay's own Ingress stays with the shared base's Service it routes to). A kustomization whose whole tree has
+  // one namespace per file still moves it, even when another part of the same build is ambiguous.
+  const ambiguous = (byRoot: Map<string, NamespaceAssignment>) => new Set([...byRoot.values()].map((a) => a.namespace)).size > 1;
+  const includers = new Map<string, string[]>();
+  for (const node of nodes.values()) {
+    for (const included of [...node.files, ...node.children]) includers.set(included, [...(includers.get(included) ?? []), node.file]);
+  }
+  const holdsAmbiguousFile = new Set<string>();
+  const markIncluders = (included: string) => {
+    for (const kustomization of includers.get(included) ?? []) {
+      if (holdsAmbiguousFile.has(kustomization)) continue;
+      holdsAmbiguousFile.add(kustomization);
+      markIncluders(kustomization);
+    }
   };
-  for (const byRoot of assigned.values()) {
-    const [first, ...rest] = [...byRoot.keys()];
-    for (const other of rest) group.set(find(other), find(first!));
-  }
-  const ambiguousGroups = new Set<string>();
-  for (const byRoot of assigned.values()) {
-    if (new Set(byRoot.values()).size > 1) ambiguousGroups.add(find([...byRoot.keys()][0]!));
-  }
+  for (const [file, byRoot] of assigned) if (ambiguous(byRoot)) markIncluders(file);
   return {
     namespaceOf(file) {
       const byRoot = assigned.get(file);
-      if (!byRoot || byRoot.size === 0) return undefined;
-      const [root, namespace] = [...byRoot.entries()][0]!;
-      return ambiguousGroups.has(find(root)) || namespace === UNSET ? undefined : namespace;
+      if (!byRoot || byRoot.size === 0 || ambiguous(byRoot)) return undefined;
+      const assignments = [...byRoot.values()];
+      if (assignments.some((a) => a.setBy !== undefined && holdsAmbiguousFile.has(a.setBy))) return undefined;
+      const namespace = assignments[0]!.namespace;
+      return namespace === UNSET ? undefined : namespace;
     },
     buildsOf(file) {
       return new Set(assigned.get(file)?.keys() ?? []);
