@@ -71,6 +71,9 @@ export const serviceSelectorMatch = createRule({
           // Point at the label that differs when one does: that is the line to fix.
           path: near?.selectorKey !== undefined ? [...path, near.selectorKey] : path,
           messageId: 'noMatch',
+          // With no workload at all in the Service's namespace, the match in another namespace may be a copy
+          // while the real backend comes from outside the input (a chart): likely a namespace typo, not surely.
+          ...(graph.podTemplatesIn(resource.namespace).length === 0 ? { severity: 'warn' as const } : {}),
           data: { ...data, hint: near?.hint ?? '' },
           related: near ? [{ resource: near.template.owner, path: near.path, message: 'closest pod template' }] : [],
         });
