@@ -4,7 +4,7 @@ import { templateLabel, type PodTemplate } from './pod-template.js';
 import { folderDistance, inSameFolder } from './apply-scope.js';
 import { locateField, type Resource } from './resource.js';
 import { matchTemplate, type Requirement, type Selector } from './selector.js';
-import { asStringMap, getIn } from './values.js';
+import { asString, asStringMap, getIn } from './values.js';
 
 /** The pod template a selector was probably meant for, and what to say about it. */
 export interface NearMiss {
@@ -46,7 +46,7 @@ export function closestPodTemplate(graph: ResourceGraph, selector: Selector, nam
     if (match) {
       return {
         template: match,
-        hint: ` ${templateLabel(match)} in namespace "${other}" (${where(match, labelsPath(match))}) has these labels, but a Service only selects pods in its own namespace ("${namespace}").`,
+        hint: ` ${templateLabel(match)} in namespace "${other}" (${where(match, labelsPath(match))}) has these labels, but a Service only selects pods in its own namespace ("${namespace}").${namespaceAdvice(from, other)}`,
         path: labelsPath(match),
       };
     }
@@ -177,4 +177,10 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return previous[b.length]!;
+}
+
+/** For a referrer without metadata.namespace, its namespace is whatever `kubectl apply -n` gives: say so. */
+function namespaceAdvice(from: Resource | undefined, other: string): string {
+  if (!from || asString(getIn(from.object, ['metadata', 'namespace']))) return '';
+  return ` It names no namespace: if you apply it with \`kubectl apply -n ${other}\`, lint with \`--namespace ${other}\`; otherwise set metadata.namespace: ${other}.`;
 }
