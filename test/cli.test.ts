@@ -3,24 +3,13 @@
  * `endpoints` and `rules` commands, and that no failure ever prints a stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRules } from '../src/rules/index.js';
+import { BIN, ensureBuilt } from './cli-process.js';
 import { repoRoot } from './helpers.js';
-
-const bin = path.join(repoRoot, 'bin', 'kubewire.js');
-
-/** Newest modification time of the files below a directory. */
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(full) : statSync(full).mtimeMs);
-  }
-  return latest;
-}
 
 interface Run {
   code: number | null;
@@ -31,7 +20,7 @@ interface Run {
 let work: string;
 
 function kubewire(args: string[], options: { input?: string; cwd?: string } = {}): Run {
-  const result = spawnSync(process.execPath, [bin, ...args], {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? work,
     input: options.input ?? '',
     encoding: 'utf8',
@@ -89,15 +78,8 @@ const typoService = goodService.replace('app: web', 'app: wbe').replace('name: w
 const lonelyService = goodService.replace('namespace: shop', 'namespace: lonely').replace('app: web', 'app: lonely');
 
 beforeAll(() => {
-  const distMain = path.join(repoRoot, 'dist', 'main.js');
-  if (!existsSync(distMain) || statSync(distMain).mtimeMs < newest(path.join(repoRoot, 'src'))) {
-    // tsc emits even when another file has a type error; the type check is `npm run typecheck`'s job.
-    spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-      cwd: repoRoot,
-      stdio: 'ignore',
-    });
-  }
-  expect(existsSync(distMain)).toBe(true);
+  ensureBuilt();
+  expect(existsSync(path.join(repoRoot, 'dist', 'main.js'))).toBe(true);
   work = mkdtempSync(path.join(tmpdir(), 'kubewire-cli-'));
   mkdirSync(path.join(work, 'clean'));
   writeFileSync(path.join(work, 'clean', 'deployment.yaml'), deployment);

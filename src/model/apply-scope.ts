@@ -15,10 +15,8 @@ import type { Resource } from './resource.js';
  */
 export function appliedTogether(graph: ResourceGraph, a: Resource, b: Resource): boolean {
   if (a === b) return true;
-  const buildsOfA = graph.kustomize.buildsOf(fileOf(a));
-  const buildsOfB = graph.kustomize.buildsOf(fileOf(b));
-  if (buildsOfA.size === 0 || buildsOfB.size === 0) return true;
-  return [...buildsOfA].some((build) => buildsOfB.has(build));
+  const inBuild = (r: Resource) => graph.kustomize.buildsOf(fileOf(r)).size > 0;
+  return !inBuild(a) || !inBuild(b) || shareABuild(graph, a, b);
 }
 
 /** True when both are written in the same folder (or file, or both come from standard input). */
@@ -87,8 +85,11 @@ export function nearestDefinition(graph: ResourceGraph, from: Resource, definiti
  * sends both), or the same kustomize build (which refuses the pair outright).
  */
 export function surelyAppliedTogether(graph: ResourceGraph, a: Resource, b: Resource): boolean {
-  if (fileOf(a) === fileOf(b)) return true;
-  const buildsOfA = graph.kustomize.buildsOf(fileOf(a));
+  return fileOf(a) === fileOf(b) || shareABuild(graph, a, b);
+}
+
+/** True when one kustomize build of the input includes both files. */
+function shareABuild(graph: ResourceGraph, a: Resource, b: Resource): boolean {
   const buildsOfB = graph.kustomize.buildsOf(fileOf(b));
-  return [...buildsOfA].some((build) => buildsOfB.has(build));
+  return [...graph.kustomize.buildsOf(fileOf(a))].some((build) => buildsOfB.has(build));
 }

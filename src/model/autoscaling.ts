@@ -3,7 +3,7 @@ import type { ResourceGraph } from './graph.js';
 import { referenceKindKey } from './graph.js';
 import type { Container, PodTemplate } from './pod-template.js';
 import type { Resource } from './resource.js';
-import { asArray, asInteger, asObject, asString, getIn, isObject } from './values.js';
+import { asArray, asInteger, asObject, asString, getIn, isObject, pushTo } from './values.js';
 
 /**
  * HorizontalPodAutoscaler semantics (kubernetes/kubernetes):
@@ -140,14 +140,14 @@ export function autoscalersOf(graph: ResourceGraph, workload: Resource): readonl
       const spec = readAutoscaler(hpa);
       if (!spec.target) continue;
       const key = targetKey(referenceKindKey(spec.target.apiVersion, spec.target.kind), hpa.namespace, spec.target.name);
-      push(index, key, { autoscaler: hpa, minReplicas: spec.minReplicas ?? 1 });
+      pushTo(index, key, { autoscaler: hpa, minReplicas: spec.minReplicas ?? 1 });
     }
     for (const scaledObject of graph.ofKind('ScaledObject.keda.sh')) {
       const ref = asObject(getIn(scaledObject.object, ['spec', 'scaleTargetRef']));
       const name = asString(ref?.name);
       if (!name) continue;
       const kindKey = referenceKindKey(asString(ref?.apiVersion) ?? 'apps/v1', asString(ref?.kind) ?? 'Deployment');
-      push(index, targetKey(kindKey, scaledObject.namespace, name), { autoscaler: scaledObject, minReplicas: undefined });
+      pushTo(index, targetKey(kindKey, scaledObject.namespace, name), { autoscaler: scaledObject, minReplicas: undefined });
     }
     autoscalerIndexes.set(graph, index);
   }
@@ -156,12 +156,6 @@ export function autoscalersOf(graph: ResourceGraph, workload: Resource): readonl
 
 function targetKey(kindKey: string, namespace: string, name: string): string {
   return `${kindKey}\u0000${namespace}\u0000${name}`;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /**

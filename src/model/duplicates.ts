@@ -1,7 +1,7 @@
 import { appliedTogether, inSameFolder, surelyAppliedTogether } from './apply-scope.js';
 import type { ResourceGraph } from './graph.js';
 import { apiGroup, isBuiltin, type Resource } from './resource.js';
-import { isObject } from './values.js';
+import { isObject, pushTo } from './values.js';
 
 /**
  * Objects defined more than once in the input.
@@ -72,11 +72,7 @@ export function repeatsOfSameFile(graph: ResourceGraph, resource: Resource, dupl
   let byFile = resourcesByFile.get(graph);
   if (!byFile) {
     byFile = new Map();
-    for (const r of graph.resources) {
-      const list = byFile.get(r.document.file.path);
-      if (list) list.push(r);
-      else byFile.set(r.document.file.path, [r]);
-    }
+    for (const r of graph.resources) pushTo(byFile, r.document.file.path, r);
     resourcesByFile.set(graph, byFile);
   }
   const otherFile = duplicate.first.document.file.path;

@@ -9,7 +9,7 @@ import { podTemplatesOf, type PodTemplate } from './pod-template.js';
 import { apiGroup, extractResources, isBuiltin, isBuiltinGroup, type MalformedObject, type Resource } from './resource.js';
 import type { Selector, TemplateMatch } from './selector.js';
 import { readService, type ServiceSpec } from './service.js';
-import { asString, getIn } from './values.js';
+import { pushTo } from './values.js';
 
 export interface GraphOptions {
   /** Namespace of namespaced resources that name none (`kubectl apply -n`). */
@@ -69,7 +69,7 @@ export class ResourceGraph {
       let files = filesByIdentity.get(key);
       if (!files) filesByIdentity.set(key, (files = new Set()));
       files.add(resource.document.file.path);
-      push(objectsByFile, resource.document.file.path, resource);
+      pushTo(objectsByFile, resource.document.file.path, resource);
     }
     const definedElsewhere = (r: Resource) => [...(filesByIdentity.get(identity(kindKeyOf(r), r.namespace, r.name)) ?? [])].some((f) => f !== r.document.file.path);
     const unlistedPatches = new Set(
@@ -89,9 +89,9 @@ export class ResourceGraph {
   private add(resource: Resource): void {
     this.resources.push(resource);
     const kindKey = kindKeyOf(resource);
-    push(this.byKind, kindKey, resource);
-    push(this.byIdentity, identity(kindKey, resource.namespace, resource.name), resource);
-    if (!isBuiltin(resource) && resource.kind !== 'CustomResourceDefinition') push(this.customByNamespace, resource.namespace, resource);
+    pushTo(this.byKind, kindKey, resource);
+    pushTo(this.byIdentity, identity(kindKey, resource.namespace, resource.name), resource);
+    if (!isBuiltin(resource) && resource.kind !== 'CustomResourceDefinition') pushTo(this.customByNamespace, resource.namespace, resource);
     let templates: PodTemplate[] = [];
     try {
       templates = podTemplatesOf(resource);
@@ -206,7 +206,7 @@ export class ResourceGraph {
     for (const match of matches) {
       const owner = match.template.owner;
       const key = owner.name ? `${identity(kindKeyOf(owner), owner.namespace, owner.name)}\u0000${match.template.path.join('.')}` : match;
-      push(byObject, key, match);
+      pushTo(byObject, key, match);
     }
     if (byObject.size === matches.length) return matches;
     const kept = new Set<TemplateMatch>();
@@ -248,12 +248,6 @@ export class ResourceGraph {
     return this.customResourcesIn(namespace).filter(mayCreatePods);
   }
 
-  /** The StatefulSets whose serviceName is this Service. */
-  statefulSetsGovernedBy(service: Resource): Resource[] {
-    return this.ofKind('StatefulSet').filter(
-      (s) => s.namespace === service.namespace && asString(getIn(s.object, ['spec', 'serviceName'])) === service.name,
-    );
-  }
 }
 
 /** The key ofKind/find use for the kind an object reference names: `Deployment`, `Rollout.argoproj.io`. */
@@ -268,12 +262,6 @@ function kindKeyOf(resource: Resource): string {
 
 function identity(kindKey: string, namespace: string, name: string): string {
   return `${kindKey}\u0000${namespace}\u0000${name}`;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** `cnpg.io` for `cnpg.io/cluster`, `strimzi.io` for `strimzi.io/kind`. */

@@ -1,5 +1,6 @@
 import type { PodTemplate } from './pod-template.js';
 import { matchTemplate, type Selector, type TemplateMatch } from './selector.js';
+import { pushTo } from './values.js';
 
 /**
  * The pod templates of one namespace, indexed by label so that a selector looks at the templates that carry
@@ -17,20 +18,20 @@ export class NamespaceLabelIndex {
     this.order.set(template, this.templates.length);
     this.templates.push(template);
     for (const [key, value] of Object.entries(template.labels)) {
-      push(this.byKey, key, template);
+      pushTo(this.byKey, key, template);
       let values = this.byValue.get(key);
       if (!values) this.byValue.set(key, (values = new Map()));
-      push(values, value, template);
+      pushTo(values, value, template);
     }
     for (const label of template.controllerLabels) {
       if (template.labels[label.key] !== undefined) continue;
-      push(this.byKey, label.key, template);
+      pushTo(this.byKey, label.key, template);
       if (label.kind === 'fixed') {
         let values = this.byValue.get(label.key);
         if (!values) this.byValue.set(label.key, (values = new Map()));
-        push(values, label.value, template);
+        pushTo(values, label.value, template);
       } else {
-        push(this.byKeyOnly, label.key, template);
+        pushTo(this.byKeyOnly, label.key, template);
       }
     }
   }
@@ -66,10 +67,4 @@ export class NamespaceLabelIndex {
     if (best === this.templates) return best;
     return [...best].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
   }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

@@ -60,11 +60,6 @@ export class NodePortIndex {
   usesOf(nodePort: number): readonly NodePortUse[] {
     return this.byPort.get(nodePort) ?? [];
   }
-
-  /** Requests for a node port by Services other than this one (other namespace or name), in input order. */
-  otherServicesUsing(service: Resource, nodePort: number): NodePortUse[] {
-    return this.usesOf(nodePort).filter((use) => use.service.key !== service.key);
-  }
 }
 
 const indexes = new WeakMap<ResourceGraph, NodePortIndex>();

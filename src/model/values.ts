@@ -53,3 +53,10 @@ export function asStringMap(value: unknown): Record<string, string> | undefined 
   }
   return out;
 }
+
+/** Appends to the list kept under a key of a multimap, creating it on first use. */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,4 +1,5 @@
 import type { EndpointsReport } from '../model/endpoints-report.js';
+import { describePods } from '../model/container-ports.js';
 import { escapeControl } from './escape.js';
 
 /**
@@ -45,9 +46,4 @@ export function endpointsTable(reports: readonly EndpointsReport[]): string {
     return lines.join('\n');
   });
   return blocks.length === 0 ? 'No Services in the input.\n' : `${blocks.join('\n\n')}\n`;
-}
-
-function describePods(pods: number | null): string {
-  if (pods === null) return 'one pod per node';
-  return `${pods} pod${pods === 1 ? '' : 's'}`;
 }
