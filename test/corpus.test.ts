@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../src/engine/linter.js';
 import { loadProject } from '../src/engine/project.js';
-import { endpointsReport } from '../src/model/endpoints-report.js';
+import { endpointsReport } from '../src/model/services/endpoints-report.js';
 import { endpointsTable } from '../src/reporters/endpoints-table.js';
 import { allRules } from '../src/rules/index.js';
 import { repoRoot } from './helpers.js';

@@ -1,11 +1,11 @@
 /**
- * Endpoint simulation (src/model/endpoints.ts through ResourceGraph.endpointsOf, and the plain-data view of
- * src/model/endpoints-report.ts): what the EndpointSlice controller would build for each Service once the
+ * Endpoint simulation (src/model/services/endpoints.ts through ResourceGraph.endpointsOf, and the plain-data view of
+ * src/model/services/endpoints-report.ts): what the EndpointSlice controller would build for each Service once the
  * manifests are applied (kubernetes/endpointslice reconciler.go, utils.go; FindPort in pkg/api/v1/pod/util.go).
  */
 import { describe, expect, it } from 'vitest';
 import type { Project } from '../src/engine/project.js';
-import { endpointsReport, type EndpointsReport } from '../src/model/endpoints-report.js';
+import { endpointsReport, type EndpointsReport } from '../src/model/services/endpoints-report.js';
 import { projectOf } from './helpers.js';
 
 function reportOf(project: Project, name: string, namespace = 'default'): EndpointsReport {

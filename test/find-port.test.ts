@@ -1,11 +1,11 @@
 /**
- * FindPort (src/model/find-port.ts), as kubernetes/kubernetes pkg/api/v1/pod/util.go resolves a Service's
+ * FindPort (src/model/services/find-port.ts), as kubernetes/kubernetes pkg/api/v1/pod/util.go resolves a Service's
  * targetPort on a pod: numbers as they are, names by name and protocol, regular containers first, then
  * restartable (sidecar) init containers; plain init and ephemeral containers never.
  */
 import { describe, expect, it } from 'vitest';
-import { findPort, type PortResolution } from '../src/model/find-port.js';
-import type { PodTemplate } from '../src/model/pod-template.js';
+import { findPort, type PortResolution } from '../src/model/services/find-port.js';
+import type { PodTemplate } from '../src/model/pods/pod-template.js';
 import { projectOf } from './helpers.js';
 
 function podTemplate(spec: string): PodTemplate {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject, type Project } from '../src/engine/project.js';
 import type { Path } from '../src/loader/parse.js';
 import { readInputs, UsageError } from '../src/loader/read-inputs.js';
-import { locateField, type Resource } from '../src/model/resource.js';
+import { locateField, type Resource } from '../src/model/objects/resource.js';
 import { lintFiles, messagesOf, projectOf } from './helpers.js';
 
 function resource(project: Project, kind: string, name: string): Resource {

@@ -1,12 +1,12 @@
 /**
- * Label selectors (src/model/selector.ts) with upstream semantics (k8s.io/apimachinery pkg/labels/selector.go,
+ * Label selectors (src/model/pods/selector.ts) with upstream semantics (k8s.io/apimachinery pkg/labels/selector.go,
  * metav1.LabelSelectorAsSelector), the labels controllers add to the pods they create, pod counts, and the
- * label index (src/model/label-index.ts), which must answer exactly as a plain scan.
+ * label index (src/model/pods/label-index.ts), which must answer exactly as a plain scan.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NamespaceLabelIndex } from '../src/model/label-index.js';
-import type { PodTemplate } from '../src/model/pod-template.js';
+import { NamespaceLabelIndex } from '../src/model/pods/label-index.js';
+import type { PodTemplate } from '../src/model/pods/pod-template.js';
 import {
   formatSelector,
   labelSelector,
@@ -14,7 +14,7 @@ import {
   matchTemplate,
   serviceSelector,
   type Selector,
-} from '../src/model/selector.js';
+} from '../src/model/pods/selector.js';
 import { projectOf } from './helpers.js';
 
 /** The pod templates of a set of YAML documents, by owner name. */

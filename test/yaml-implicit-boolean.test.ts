@@ -3,7 +3,7 @@
  * JSON input, YAML aliases and merge keys, null values, and no double report of a Pod's own metadata.
  */
 import { describe, expect, it } from 'vitest';
-import { stringOnlyValuesOf, stringOnlyValuesOfTemplate } from '../src/model/string-fields.js';
+import { stringOnlyValuesOf, stringOnlyValuesOfTemplate } from '../src/model/objects/string-fields.js';
 import { lintFiles, messagesOf, projectOf } from './helpers.js';
 
 const RULE = 'yaml-implicit-boolean';

@@ -1,8 +1,8 @@
 import type { InputProblem } from '../loader/read-inputs.js';
 import type { Path } from '../loader/parse.js';
 import type { ResourceGraph } from '../model/graph.js';
-import { isBuiltin, locateField, type Resource } from '../model/resource.js';
-import { asObject, asString, getIn } from '../model/values.js';
+import { isBuiltin, locateField, type Resource } from '../model/objects/resource.js';
+import { asObject, asString, getIn } from '../model/objects/values.js';
 import type { LintMessage, LintResult, RelatedMessage } from './results.js';
 import type { ReportDescriptor, RuleContext, RuleListener, RuleModule, Severity } from './rule.js';
 

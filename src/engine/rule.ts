@@ -3,8 +3,8 @@ import type { InputProblem } from '../loader/read-inputs.js';
 import type { ManifestDocument, Path } from '../loader/parse.js';
 import type { SourceRange } from '../loader/source.js';
 import type { ResourceGraph } from '../model/graph.js';
-import type { PodTemplate } from '../model/pod-template.js';
-import type { MalformedObject, Resource } from '../model/resource.js';
+import type { PodTemplate } from '../model/pods/pod-template.js';
+import type { MalformedObject, Resource } from '../model/objects/resource.js';
 
 export type Severity = 'off' | 'warn' | 'error';
 export type ReportSeverity = Exclude<Severity, 'off'>;

@@ -1,15 +1,15 @@
 import type { ManifestDocument } from '../loader/parse.js';
-import { nearestDefinition } from './apply-scope.js';
-import { simulateEndpoints, type ServiceEndpoints } from './endpoints.js';
-import { deployHookOf } from './hooks.js';
-import { isKustomizeConfig, isKustomizePluginConfig, kustomizeBuilds, kustomizePatchFiles, kustomizePluginConfigFiles, unlistedFilesInKustomizationFolders, type KustomizeBuilds } from './kustomize.js';
-import { NamespaceLabelIndex } from './label-index.js';
-import { mayCreatePods } from './operators.js';
-import { podTemplatesOf, type PodTemplate } from './pod-template.js';
-import { apiGroup, extractResources, isBuiltin, isBuiltinGroup, type MalformedObject, type Resource } from './resource.js';
-import type { Selector, TemplateMatch } from './selector.js';
-import { readService, type ServiceSpec } from './service.js';
-import { pushTo } from './values.js';
+import { nearestDefinition } from './evidence/apply-scope.js';
+import { simulateEndpoints, type ServiceEndpoints } from './services/endpoints.js';
+import { deployHookOf } from './objects/hooks.js';
+import { isKustomizeConfig, isKustomizePluginConfig, kustomizeBuilds, kustomizePatchFiles, kustomizePluginConfigFiles, unlistedFilesInKustomizationFolders, type KustomizeBuilds } from './kustomize/builds.js';
+import { NamespaceLabelIndex } from './pods/label-index.js';
+import { mayCreatePods } from './objects/operators.js';
+import { podTemplatesOf, type PodTemplate } from './pods/pod-template.js';
+import { apiGroup, extractResources, isBuiltin, isBuiltinGroup, type MalformedObject, type Resource } from './objects/resource.js';
+import type { Selector, TemplateMatch } from './pods/selector.js';
+import { readService, type ServiceSpec } from './services/service.js';
+import { pushTo } from './objects/values.js';
 
 export interface GraphOptions {
   /** Namespace of namespaced resources that name none (`kubectl apply -n`). */
@@ -34,7 +34,7 @@ export class ResourceGraph {
 
   /**
    * Objects that are kustomize build inputs, not objects applied to a cluster: kustomization documents and
-   * the partial objects of patch files (see kustomize.ts). Rules never visit them.
+   * the partial objects of patch files (see kustomize/builds.ts). Rules never visit them.
    */
   readonly kustomizeInputs: Resource[] = [];
 
@@ -61,7 +61,7 @@ export class ResourceGraph {
       }
     }
     // A file beside a kustomization that no kustomization names, whose objects are all defined elsewhere, is a
-    // patch nobody listed (see kustomize.ts), not a second definition.
+    // patch nobody listed (see kustomize/builds.ts), not a second definition.
     const filesByIdentity = new Map<string, Set<string>>();
     const objectsByFile = new Map<string, Resource[]>();
     for (const resource of extracted) {
@@ -129,7 +129,7 @@ export class ResourceGraph {
   /**
    * The resource `from` refers to by name (a StatefulSet's serviceName, an Ingress backend, an HPA target).
    * When the input defines that object more than once (two examples of one repository both write Service
-   * "nginx"), the definition nearest `from` (apply-scope.ts `nearestDefinition`), not the last one of the
+   * "nginx"), the definition nearest `from` (evidence/apply-scope.ts `nearestDefinition`), not the last one of the
    * whole tree: otherwise a reference is checked against another example's copy.
    */
   findReferencedBy(from: Resource, kind: string, namespace: string, name: string): Resource | undefined {

@@ -1,5 +1,5 @@
-import type { EndpointsReport } from '../model/endpoints-report.js';
-import { describePods } from '../model/container-ports.js';
+import type { EndpointsReport } from '../model/services/endpoints-report.js';
+import { describePods } from '../model/pods/container-ports.js';
 import { escapeControl } from './escape.js';
 
 /**

@@ -1,9 +1,9 @@
 import { createRule } from '../engine/rule.js';
 import { formatPath } from '../engine/linter.js';
-import { isQuotedNumber, repeatedPortDefinitions } from '../model/container-ports.js';
-import { ianaSvcNameProblem } from '../model/names.js';
-import { templateLabel, type Container, type PodTemplate } from '../model/pod-template.js';
-import { getIn } from '../model/values.js';
+import { isQuotedNumber, repeatedPortDefinitions } from '../model/pods/container-ports.js';
+import { ianaSvcNameProblem } from '../model/objects/names.js';
+import { templateLabel, type Container, type PodTemplate } from '../model/pods/pod-template.js';
+import { getIn } from '../model/objects/values.js';
 
 export const containerPortNames = createRule({
   name: 'container-port-names',

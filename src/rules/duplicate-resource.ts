@@ -1,7 +1,7 @@
 import { createRule } from '../engine/rule.js';
-import { duplicateOf, identityLabel, repeatsOfSameFile } from '../model/duplicates.js';
-import { locateField, type Resource } from '../model/resource.js';
-import { asString, getIn } from '../model/values.js';
+import { duplicateOf, identityLabel, repeatsOfSameFile } from '../model/evidence/duplicates.js';
+import { locateField, type Resource } from '../model/objects/resource.js';
+import { asString, getIn } from '../model/objects/values.js';
 
 /** From this many objects repeated between two files on, one finding covers them all. */
 const MIN_REPEATS_FOR_ONE_FINDING = 3;

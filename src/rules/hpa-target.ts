@@ -1,10 +1,10 @@
 import { createRule } from '../engine/rule.js';
-import { inSameSubtree } from '../model/apply-scope.js';
+import { inSameSubtree } from '../model/evidence/apply-scope.js';
 import { referenceKindKey } from '../model/graph.js';
-import { containerWithoutRequest, readAutoscaler, SCALABLE_BUILTIN_KINDS, UNSCALABLE_BUILTIN_KINDS } from '../model/autoscaling.js';
-import { explainMissingReference, locationOf } from '../model/references.js';
-import { apiGroup, isBuiltinGroup, resourceLabel, type Resource } from '../model/resource.js';
-import { templateLabel } from '../model/pod-template.js';
+import { containerWithoutRequest, readAutoscaler, SCALABLE_BUILTIN_KINDS, UNSCALABLE_BUILTIN_KINDS } from '../model/references/autoscaling.js';
+import { explainMissingReference, locationOf } from '../model/evidence/missing-reference.js';
+import { apiGroup, isBuiltinGroup, resourceLabel, type Resource } from '../model/objects/resource.js';
+import { templateLabel } from '../model/pods/pod-template.js';
 
 export const hpaTarget = createRule({
   name: 'hpa-target',

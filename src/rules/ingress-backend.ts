@@ -1,8 +1,8 @@
 import { createRule } from '../engine/rule.js';
-import { formatBackendPort, ingressServiceBackends, matchBackendPort } from '../model/ingress.js';
-import { explainMissingReference, locationOf } from '../model/references.js';
-import { resourceLabel, type Resource } from '../model/resource.js';
-import { servicePortLabel } from '../model/service.js';
+import { formatBackendPort, ingressServiceBackends, matchBackendPort } from '../model/references/ingress.js';
+import { explainMissingReference, locationOf } from '../model/evidence/missing-reference.js';
+import { resourceLabel, type Resource } from '../model/objects/resource.js';
+import { servicePortLabel } from '../model/services/service.js';
 
 export const ingressBackend = createRule({
   name: 'ingress-backend',

@@ -1,8 +1,8 @@
 import { createRule } from '../engine/rule.js';
-import { egressDestinations, namedPortOn, policyPodSelector, policyPorts } from '../model/network-policy.js';
-import { templateLabel } from '../model/pod-template.js';
-import { selectorKeyPath, selectorNearMiss } from '../model/references.js';
-import { formatSelector } from '../model/selector.js';
+import { egressDestinations, namedPortOn, policyPodSelector, policyPorts } from '../model/references/network-policy.js';
+import { templateLabel } from '../model/pods/pod-template.js';
+import { selectorKeyPath, selectorNearMiss } from '../model/evidence/missing-reference.js';
+import { formatSelector } from '../model/pods/selector.js';
 
 export const networkpolicySelectorMatch = createRule({
   name: 'networkpolicy-selector-match',

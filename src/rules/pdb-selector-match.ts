@@ -1,11 +1,11 @@
 import { createRule } from '../engine/rule.js';
-import { autoscalersOf } from '../model/autoscaling.js';
+import { autoscalersOf } from '../model/references/autoscaling.js';
 import type { ResourceGraph } from '../model/graph.js';
-import { disruptionBudgetSelector, disruptionBudgetsSelecting, readBudget } from '../model/disruption-budget.js';
-import { templateLabel } from '../model/pod-template.js';
-import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/references.js';
-import { resourceLabel } from '../model/resource.js';
-import { formatSelector, type TemplateMatch } from '../model/selector.js';
+import { disruptionBudgetSelector, disruptionBudgetsSelecting, readBudget } from '../model/references/disruption-budget.js';
+import { templateLabel } from '../model/pods/pod-template.js';
+import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/missing-reference.js';
+import { resourceLabel } from '../model/objects/resource.js';
+import { formatSelector, type TemplateMatch } from '../model/pods/selector.js';
 
 export const pdbSelectorMatch = createRule({
   name: 'pdb-selector-match',

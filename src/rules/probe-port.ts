@@ -1,8 +1,8 @@
 import type { Path } from '../loader/parse.js';
 import { createRule, type RelatedLocation } from '../engine/rule.js';
-import { closestPortName, containerPortByName, containerPortLabel, isQuotedNumber, portNumberLabel } from '../model/container-ports.js';
-import { templateLabel, type Container, type PodTemplate } from '../model/pod-template.js';
-import { asObject } from '../model/values.js';
+import { closestPortName, containerPortByName, containerPortLabel, isQuotedNumber, portNumberLabel } from '../model/pods/container-ports.js';
+import { templateLabel, type Container, type PodTemplate } from '../model/pods/pod-template.js';
+import { asObject } from '../model/objects/values.js';
 
 type Action = 'httpGet' | 'tcpSocket' | 'grpc';
 

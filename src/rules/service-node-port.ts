@@ -1,9 +1,9 @@
 import { formatPath } from '../engine/linter.js';
 import { createRule } from '../engine/rule.js';
-import { appliedTogether, inSameFolder } from '../model/apply-scope.js';
-import { DEFAULT_NODE_PORT_RANGE, inPortRange, nodePortIndexOf, nodePortUseLabel, parsePortRange, type NodePortUse } from '../model/node-ports.js';
-import { allocatesNodePorts, needsHealthCheck } from '../model/service.js';
-import { asString, getIn } from '../model/values.js';
+import { appliedTogether, inSameFolder } from '../model/evidence/apply-scope.js';
+import { DEFAULT_NODE_PORT_RANGE, inPortRange, nodePortIndexOf, nodePortUseLabel, parsePortRange, type NodePortUse } from '../model/services/node-ports.js';
+import { allocatesNodePorts, needsHealthCheck } from '../model/services/service.js';
+import { asString, getIn } from '../model/objects/values.js';
 
 type Options = readonly [{ range?: string }];
 type MessageIds =

@@ -1,7 +1,7 @@
 import { createRule } from '../engine/rule.js';
-import { ianaSvcNameProblem, isDns1123Label } from '../model/names.js';
-import { servicePortLabel, type ServicePort } from '../model/service.js';
-import { getIn } from '../model/values.js';
+import { ianaSvcNameProblem, isDns1123Label } from '../model/objects/names.js';
+import { servicePortLabel, type ServicePort } from '../model/services/service.js';
+import { getIn } from '../model/objects/values.js';
 
 /** Protocols a Service port may use (validation.go supportedPortProtocols); case-sensitive. */
 const SUPPORTED_PROTOCOLS = ['TCP', 'UDP', 'SCTP'];

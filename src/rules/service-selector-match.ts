@@ -1,7 +1,7 @@
 import { createRule } from '../engine/rule.js';
-import { closestPodTemplate } from '../model/near-miss.js';
-import { locateField, resourceLabel } from '../model/resource.js';
-import { formatSelector } from '../model/selector.js';
+import { closestPodTemplate } from '../model/evidence/near-miss.js';
+import { locateField, resourceLabel } from '../model/objects/resource.js';
+import { formatSelector } from '../model/pods/selector.js';
 
 export const serviceSelectorMatch = createRule({
   name: 'service-selector-match',

@@ -1,6 +1,6 @@
 import type { Path } from '../loader/parse.js';
 import { createRule, type RelatedLocation } from '../engine/rule.js';
-import { folderDistance } from '../model/apply-scope.js';
+import { folderDistance } from '../model/evidence/apply-scope.js';
 import {
   closestPortName,
   containerPortByName,
@@ -9,10 +9,10 @@ import {
   isQuotedNumber,
   portNumberLabel,
   servingContainers,
-} from '../model/container-ports.js';
-import type { Backend, PortEndpoints, UnresolvedBackend } from '../model/endpoints.js';
-import { runsToCompletion, templateLabel, type Container, type ContainerPort, type PodTemplate } from '../model/pod-template.js';
-import { servicePortLabel, type ServicePort } from '../model/service.js';
+} from '../model/pods/container-ports.js';
+import type { Backend, PortEndpoints, UnresolvedBackend } from '../model/services/endpoints.js';
+import { runsToCompletion, templateLabel, type Container, type ContainerPort, type PodTemplate } from '../model/pods/pod-template.js';
+import { servicePortLabel, type ServicePort } from '../model/services/service.js';
 
 export const serviceTargetPort = createRule({
   name: 'service-target-port',

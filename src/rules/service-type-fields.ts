@@ -1,8 +1,8 @@
 import type { Path } from '../loader/parse.js';
 import { createRule } from '../engine/rule.js';
-import { isDns1123Subdomain } from '../model/names.js';
-import { headlessPath, isExternallyAccessible, needsHealthCheck } from '../model/service.js';
-import { asArray, asObject, getIn } from '../model/values.js';
+import { isDns1123Subdomain } from '../model/objects/names.js';
+import { headlessPath, isExternallyAccessible, needsHealthCheck } from '../model/services/service.js';
+import { asArray, asObject, getIn } from '../model/objects/values.js';
 
 /** validation.go supportedServiceType; case-sensitive. */
 const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];

@@ -1,8 +1,8 @@
 import { createRule, type RelatedLocation } from '../engine/rule.js';
-import { locateField, resourceLabel, type Resource } from '../model/resource.js';
-import { formatSelector } from '../model/selector.js';
-import { governingService, podDnsName, SERVICE_NAME_PATH, type LabelMismatch } from '../model/statefulset.js';
-import { asString, getIn } from '../model/values.js';
+import { locateField, resourceLabel, type Resource } from '../model/objects/resource.js';
+import { formatSelector } from '../model/pods/selector.js';
+import { governingService, podDnsName, SERVICE_NAME_PATH, type LabelMismatch } from '../model/services/statefulset.js';
+import { asString, getIn } from '../model/objects/values.js';
 
 export const statefulsetServiceName = createRule({
   name: 'statefulset-service-name',

@@ -1,9 +1,9 @@
 import type { Path } from '../loader/parse.js';
 import { createRule, type RelatedLocation } from '../engine/rule.js';
-import { editDistance } from '../model/near-miss.js';
-import type { Resource } from '../model/resource.js';
-import { formatSelector } from '../model/selector.js';
-import { asArray, asString, asStringMap, getIn } from '../model/values.js';
+import { editDistance } from '../model/evidence/near-miss.js';
+import type { Resource } from '../model/objects/resource.js';
+import { formatSelector } from '../model/pods/selector.js';
+import { asArray, asString, asStringMap, getIn } from '../model/objects/values.js';
 import {
   expressionProblems,
   isEmptyLabelSelector,
@@ -13,7 +13,7 @@ import {
   workloadSelectorOf,
   type UnmatchedEntry,
   type WorkloadSelector,
-} from '../model/workload-selector.js';
+} from '../model/pods/workload-selector.js';
 
 export const workloadSelector = createRule({
   name: 'workload-selector',

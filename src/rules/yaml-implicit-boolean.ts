@@ -1,6 +1,6 @@
 import { createRule, type ReportDescriptor } from '../engine/rule.js';
-import { scalarSourceOf, type Resource } from '../model/resource.js';
-import { stringOnlyValuesOf, stringOnlyValuesOfTemplate, type StringOnlyValue } from '../model/string-fields.js';
+import { scalarSourceOf, type Resource } from '../model/objects/resource.js';
+import { stringOnlyValuesOf, stringOnlyValuesOfTemplate, type StringOnlyValue } from '../model/objects/string-fields.js';
 
 type MessageId = 'implicitBoolean' | 'nonString';
 

@@ -1,7 +1,7 @@
 import { appliedTogether, inSameFolder, surelyAppliedTogether } from './apply-scope.js';
-import type { ResourceGraph } from './graph.js';
-import { apiGroup, isBuiltin, type Resource } from './resource.js';
-import { isObject, pushTo } from './values.js';
+import type { ResourceGraph } from '../graph.js';
+import { apiGroup, isBuiltin, type Resource } from '../objects/resource.js';
+import { isObject, pushTo } from '../objects/values.js';
 
 /**
  * Objects defined more than once in the input.
@@ -15,8 +15,8 @@ import { isObject, pushTo } from './values.js';
  * id", sigs.k8s.io/kustomize api/resmap), Argo CD reports it (RepeatedResourceWarning).
  *
  * Not duplicates: unnamed objects (`generateName`), copies that only different kustomize builds include (each
- * overlay is built and applied on its own, kustomize.ts `kustomizeBuilds`), and kustomize patches, which name the object they patch; a
- * file is a patch when a kustomization lists it under `patches` / `patchesStrategicMerge` (kustomize.ts; the graph
+ * overlay is built and applied on its own, kustomize/builds.ts `kustomizeBuilds`), and kustomize patches, which name the object they patch; a
+ * file is a patch when a kustomization lists it under `patches` / `patchesStrategicMerge` (kustomize/builds.ts; the graph
  * keeps patches out of its resources).
  */
 export interface Duplicate {
@@ -41,7 +41,7 @@ export interface Duplicate {
 
 export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate | undefined {
   if (!resource.name) return undefined;
-  // Kustomize patches name the object they patch; the graph keeps them out of its resources (kustomize.ts).
+  // Kustomize patches name the object they patch; the graph keeps them out of its resources (kustomize/builds.ts).
   // Copies that only separate kustomize builds include (overlays/dev and overlays/prod) are never applied together.
   const definitions = graph.definitionsOf(resource).filter((r) => r.name && appliedTogether(graph, r, resource) && sameInstallPath(graph, r, resource));
   const index = definitions.indexOf(resource);

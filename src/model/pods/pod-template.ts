@@ -1,6 +1,6 @@
-import type { Path } from '../loader/parse.js';
-import { apiGroup, isBuiltin, type Resource } from './resource.js';
-import { asArray, asInteger, asObject, asString, asStringMap, getIn, isObject, type JsonObject } from './values.js';
+import type { Path } from '../../loader/parse.js';
+import { apiGroup, isBuiltin, type Resource } from '../objects/resource.js';
+import { asArray, asInteger, asObject, asString, asStringMap, getIn, isObject, type JsonObject } from '../objects/values.js';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP' | string;
 

@@ -1,5 +1,5 @@
-import type { Path } from '../loader/parse.js';
-import type { PodTemplate } from './pod-template.js';
+import type { Path } from '../../loader/parse.js';
+import type { PodTemplate } from '../pods/pod-template.js';
 import { isBuiltin, type Resource } from './resource.js';
 import { asArray, asString, getIn, isObject, type JsonObject } from './values.js';
 

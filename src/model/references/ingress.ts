@@ -1,7 +1,7 @@
-import type { Path } from '../loader/parse.js';
-import type { Resource } from './resource.js';
-import type { ServicePort, ServiceSpec } from './service.js';
-import { asArray, asInteger, asObject, asString, getIn, isObject, type JsonObject } from './values.js';
+import type { Path } from '../../loader/parse.js';
+import type { Resource } from '../objects/resource.js';
+import type { ServicePort, ServiceSpec } from '../services/service.js';
+import { asArray, asInteger, asObject, asString, getIn, isObject, type JsonObject } from '../objects/values.js';
 
 /**
  * Ingress backends, in both shapes the API has had:

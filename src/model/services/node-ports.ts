@@ -1,6 +1,6 @@
-import type { Path } from '../loader/parse.js';
-import type { ResourceGraph } from './graph.js';
-import type { Resource } from './resource.js';
+import type { Path } from '../../loader/parse.js';
+import type { ResourceGraph } from '../graph.js';
+import type { Resource } from '../objects/resource.js';
 import { allocatesNodePorts, needsHealthCheck, type ServicePort } from './service.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { Path } from '../loader/parse.js';
-import type { Resource } from './resource.js';
-import { serviceSelector, type Selector } from './selector.js';
-import { asArray, asInteger, asObject, asString, getIn } from './values.js';
+import type { Path } from '../../loader/parse.js';
+import type { Resource } from '../objects/resource.js';
+import { serviceSelector, type Selector } from '../pods/selector.js';
+import { asArray, asInteger, asObject, asString, getIn } from '../objects/values.js';
 
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName' | string;
 

@@ -1,11 +1,11 @@
-import type { Path } from '../loader/parse.js';
-import type { ResourceGraph } from './graph.js';
-import { isDns1123Label } from './names.js';
-import { editDistance } from './near-miss.js';
-import type { PodTemplate } from './pod-template.js';
-import type { Resource } from './resource.js';
-import { matchTemplate, type Requirement } from './selector.js';
-import { asInteger, asString, getIn } from './values.js';
+import type { Path } from '../../loader/parse.js';
+import type { ResourceGraph } from '../graph.js';
+import { isDns1123Label } from '../objects/names.js';
+import { editDistance } from '../evidence/near-miss.js';
+import type { PodTemplate } from '../pods/pod-template.js';
+import type { Resource } from '../objects/resource.js';
+import { matchTemplate, type Requirement } from '../pods/selector.js';
+import { asInteger, asString, getIn } from '../objects/values.js';
 
 /**
  * How a StatefulSet's pods get their stable per-pod DNS names, and what can stop them.

@@ -1,10 +1,10 @@
-import type { Path } from '../loader/parse.js';
-import type { ResourceGraph } from './graph.js';
-import { templateLabel, type PodTemplate } from './pod-template.js';
+import type { Path } from '../../loader/parse.js';
+import type { ResourceGraph } from '../graph.js';
+import { templateLabel, type PodTemplate } from '../pods/pod-template.js';
 import { folderDistance, inSameFolder } from './apply-scope.js';
-import { locateField, type Resource } from './resource.js';
-import { matchTemplate, type Requirement, type Selector } from './selector.js';
-import { asString, asStringMap, getIn } from './values.js';
+import { locateField, type Resource } from '../objects/resource.js';
+import { matchTemplate, type Requirement, type Selector } from '../pods/selector.js';
+import { asString, asStringMap, getIn } from '../objects/values.js';
 
 /** The pod template a selector was probably meant for, and what to say about it. */
 export interface NearMiss {

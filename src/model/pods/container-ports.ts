@@ -1,6 +1,6 @@
-import { editDistance } from './near-miss.js';
+import { editDistance } from '../evidence/near-miss.js';
 import type { Container, ContainerPort, PodTemplate } from './pod-template.js';
-import { asArray, asInteger, asObject, asString } from './values.js';
+import { asArray, asInteger, asObject, asString } from '../objects/values.js';
 
 /**
  * The containers that run while the pod serves traffic: spec.containers[], then restartable (sidecar) init

@@ -1,11 +1,11 @@
-import type { Path } from '../loader/parse.js';
+import type { Path } from '../../loader/parse.js';
 import { inSameSubtree } from './apply-scope.js';
-import type { ResourceGraph } from './graph.js';
+import type { ResourceGraph } from '../graph.js';
 import { closestPodTemplate, editDistance, type NearMiss } from './near-miss.js';
-import { templateLabel } from './pod-template.js';
-import { locateField, type Resource } from './resource.js';
-import type { Selector } from './selector.js';
-import { asObject, getIn } from './values.js';
+import { templateLabel } from '../pods/pod-template.js';
+import { locateField, type Resource } from '../objects/resource.js';
+import type { Selector } from '../pods/selector.js';
+import { asObject, getIn } from '../objects/values.js';
 
 /**
  * What to say about a name that a reference (Ingress backend, HPA scaleTargetRef) gives but that does not

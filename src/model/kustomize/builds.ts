@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { ManifestDocument } from '../loader/parse.js';
-import { apiGroup } from './resource.js';
-import { asArray, asObject, asString, getIn } from './values.js';
+import type { ManifestDocument } from '../../loader/parse.js';
+import { apiGroup } from '../objects/resource.js';
+import { asArray, asObject, asString, getIn } from '../objects/values.js';
 
 /**
  * What kustomize does with the files of a kustomization tree, so that linting the unbuilt tree of a

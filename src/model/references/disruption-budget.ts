@@ -1,8 +1,8 @@
-import type { ResourceGraph } from './graph.js';
-import type { PodTemplate } from './pod-template.js';
-import type { Resource } from './resource.js';
-import { labelSelector, SELECTS_NOTHING, type Selector } from './selector.js';
-import { asObject, getIn } from './values.js';
+import type { ResourceGraph } from '../graph.js';
+import type { PodTemplate } from '../pods/pod-template.js';
+import type { Resource } from '../objects/resource.js';
+import { labelSelector, SELECTS_NOTHING, type Selector } from '../pods/selector.js';
+import { asObject, getIn } from '../objects/values.js';
 
 /**
  * PodDisruptionBudget semantics:

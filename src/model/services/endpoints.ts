@@ -1,7 +1,7 @@
 import { findPort } from './find-port.js';
-import type { Container, PodTemplate } from './pod-template.js';
-import type { Resource } from './resource.js';
-import type { TemplateMatch } from './selector.js';
+import type { Container, PodTemplate } from '../pods/pod-template.js';
+import type { Resource } from '../objects/resource.js';
+import type { TemplateMatch } from '../pods/selector.js';
 import type { ServicePort, ServiceSpec } from './service.js';
 
 /**

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { ResourceGraph } from './graph.js';
-import type { Resource } from './resource.js';
+import type { ResourceGraph } from '../graph.js';
+import type { Resource } from '../objects/resource.js';
 
 /**
  * Which resources of the input are applied to a cluster together. kubewire lints a whole tree at once, but a

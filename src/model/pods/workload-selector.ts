@@ -1,8 +1,8 @@
-import type { Path } from '../loader/parse.js';
-import { isQualifiedName } from './names.js';
-import { apiGroup, isBuiltin, type Resource } from './resource.js';
+import type { Path } from '../../loader/parse.js';
+import { isQualifiedName } from '../objects/names.js';
+import { apiGroup, isBuiltin, type Resource } from '../objects/resource.js';
 import { labelSelector, requirementHolds, type Requirement } from './selector.js';
-import { asArray, asObject, asString, asStringMap, getIn, isObject } from './values.js';
+import { asArray, asObject, asString, asStringMap, getIn, isObject } from '../objects/values.js';
 
 /**
  * What the API server requires of a workload's own `spec.selector`, kind by kind:

@@ -1,9 +1,9 @@
-import type { Path } from '../loader/parse.js';
-import type { ResourceGraph } from './graph.js';
-import type { PodTemplate } from './pod-template.js';
-import type { Resource } from './resource.js';
-import { labelSelector, type Selector, type TemplateMatch } from './selector.js';
-import { asArray, asInteger, asObject, asString, getIn, isObject } from './values.js';
+import type { Path } from '../../loader/parse.js';
+import type { ResourceGraph } from '../graph.js';
+import type { PodTemplate } from '../pods/pod-template.js';
+import type { Resource } from '../objects/resource.js';
+import { labelSelector, type Selector, type TemplateMatch } from '../pods/selector.js';
+import { asArray, asInteger, asObject, asString, getIn, isObject } from '../objects/values.js';
 
 /**
  * NetworkPolicy semantics (k8s.io/api networking/v1 types.go, pkg/apis/networking/validation/validation.go

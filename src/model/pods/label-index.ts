@@ -1,6 +1,6 @@
 import type { PodTemplate } from './pod-template.js';
 import { matchTemplate, type Selector, type TemplateMatch } from './selector.js';
-import { pushTo } from './values.js';
+import { pushTo } from '../objects/values.js';
 
 /**
  * The pod templates of one namespace, indexed by label so that a selector looks at the templates that carry

@@ -1,5 +1,5 @@
 import { totalPods, type ServiceEndpoints } from './endpoints.js';
-import { templateLabel } from './pod-template.js';
+import { templateLabel } from '../pods/pod-template.js';
 
 /** The simulated endpoints of one Service as plain data: what `kubewire endpoints --format json` prints. */
 export interface EndpointsReport {

@@ -1,5 +1,5 @@
 import type { PodTemplate } from './pod-template.js';
-import { asArray, asObject, asString, asStringMap, isObject } from './values.js';
+import { asArray, asObject, asString, asStringMap, isObject } from '../objects/values.js';
 
 /**
  * Label selectors with upstream semantics (k8s.io/apimachinery pkg/labels/selector.go and

@@ -1,9 +1,9 @@
-import type { Path } from '../loader/parse.js';
-import type { ResourceGraph } from './graph.js';
-import { referenceKindKey } from './graph.js';
-import type { Container, PodTemplate } from './pod-template.js';
-import type { Resource } from './resource.js';
-import { asArray, asInteger, asObject, asString, getIn, isObject, pushTo } from './values.js';
+import type { Path } from '../../loader/parse.js';
+import type { ResourceGraph } from '../graph.js';
+import { referenceKindKey } from '../graph.js';
+import type { Container, PodTemplate } from '../pods/pod-template.js';
+import type { Resource } from '../objects/resource.js';
+import { asArray, asInteger, asObject, asString, getIn, isObject, pushTo } from '../objects/values.js';
 
 /**
  * HorizontalPodAutoscaler semantics (kubernetes/kubernetes):

@@ -1,5 +1,5 @@
-import type { ManifestDocument, Path, ScalarSource } from '../loader/parse.js';
-import type { SourceRange } from '../loader/source.js';
+import type { ManifestDocument, Path, ScalarSource } from '../../loader/parse.js';
+import type { SourceRange } from '../../loader/source.js';
 import { asObject, asString, asStringMap, isObject, type JsonObject } from './values.js';
 
 /** One Kubernetes object from the input, wherever it came from (a document, or an item of a `kind: List`). */
@@ -82,7 +82,7 @@ export function extractResources(document: ManifestDocument, defaultNamespace: s
 
 /**
  * Where namespaced objects land: `buildNamespace` (a kustomization's `namespace:`, which replaces the written
- * one, see kustomize.ts), else metadata.namespace, else `defaultNamespace`.
+ * one, see kustomize/builds.ts), else metadata.namespace, else `defaultNamespace`.
  */
 interface NamespaceRule {
   readonly defaultNamespace: string;

@@ -1,4 +1,4 @@
-import type { Container, ContainerPort, PodTemplate } from './pod-template.js';
+import type { Container, ContainerPort, PodTemplate } from '../pods/pod-template.js';
 
 export type PortResolution =
   | { readonly kind: 'resolved'; readonly containerPort: number; readonly container: Container | undefined; readonly port: ContainerPort | undefined }
