@@ -1,4 +1,5 @@
 import type { Path } from '../../loader/parse.js';
+import { deployHookOf } from '../objects/hooks.js';
 import type { ResourceGraph } from '../graph.js';
 import { isDns1123Label } from '../objects/names.js';
 import { editDistance } from '../evidence/near-miss.js';
@@ -100,7 +101,13 @@ function servicesIn(graph: ResourceGraph, namespace: string): Resource[] {
   return graph.ofKind('Service').filter((s) => s.namespace === namespace);
 }
 
-/** Whether the Service's simulated endpoints include pods of the template. */
+/**
+ * Whether the Service selects pods of the template. Asked of the labels, not of the simulated endpoints: the
+ * simulation counts a workload defined twice (two files of one repository with the same StatefulSet) once, from
+ * the copy nearest the Service, and the other copy must get the same answer since it is the same object.
+ */
 function selectsTemplate(graph: ResourceGraph, service: Resource, template: PodTemplate): boolean {
-  return graph.endpointsOf(service).selected.some((match) => match.template === template);
+  const spec = graph.service(service);
+  if (!spec.selector || service.namespace !== template.namespace || deployHookOf(template.owner) !== undefined) return false;
+  return matchTemplate(spec.selector, template) !== undefined;
 }
