@@ -1,5 +1,6 @@
 import { createRule, type RelatedLocation } from '../engine/rule.js';
-import { judgeAbsence, type AbsenceVerdict } from '../model/evidence/absence.js';
+import { judgeAbsence, unsureBecause, type AbsenceVerdict } from '../model/evidence/absence.js';
+import type { ResourceGraph } from '../model/graph.js';
 import { referenceKindKey } from '../model/graph.js';
 import { autoscalersOf, containerWithoutRequest, readAutoscaler, SCALABLE_BUILTIN_KINDS, UNSCALABLE_BUILTIN_KINDS } from '../model/references/autoscaling.js';
 import { locationOf } from '../model/evidence/missing-reference.js';
@@ -82,7 +83,7 @@ export const hpaTarget = createRule({
             path: ['spec', 'scaleTargetRef', 'name'],
             messageId: 'targetNotFound',
             ...(verdict.kind === 'unsure' ? { severity: 'warn' as const } : {}),
-            data: { ...base, kind, target: name, hint: targetHint(verdict, hpa.namespace) },
+            data: { ...base, kind, target: name, hint: targetHint(graph, hpa, verdict, hpa.namespace) },
             related: relatedOf(verdict),
           });
           return;
@@ -114,7 +115,7 @@ export const hpaTarget = createRule({
   },
 });
 
-function targetHint(verdict: AbsenceVerdict, namespace: string): string {
+function targetHint(graph: ResourceGraph, hpa: Resource, verdict: AbsenceVerdict, namespace: string): string {
   if (verdict.kind === 'mistake') {
     const { evidence } = verdict;
     const { candidate } = evidence;
@@ -125,21 +126,12 @@ function targetHint(verdict: AbsenceVerdict, namespace: string): string {
     }
     return ` Did you mean ${resourceLabel(candidate)} (${where})? ${evidence.why}.`;
   }
-  const { reason } = verdict;
   let hint = '';
   if (verdict.similar) hint += ` ${resourceLabel(verdict.similar)} (${locationOf(verdict.similar, ['metadata', 'name'])}) has a similar name; if it is the one meant, fix the name.`;
   if (verdict.elsewhere) {
     hint += ` ${resourceLabel(verdict.elsewhere, true)} exists (${locationOf(verdict.elsewhere, ['metadata', 'name'])}), but an HPA only scales resources in its own namespace ("${namespace}").`;
   }
-  const why =
-    reason.kind === 'none-in-namespace'
-      ? `the input has no such workloads in namespace "${namespace}", so kubewire cannot check the target`
-      : reason.kind === 'not-with-referrer'
-        ? 'no workload of the namespace is applied with the HPA (its file, app folder or kustomize build), so the target is probably applied with another app'
-        : reason.kind === 'operator'
-          ? `it is probably created by the operator of ${resourceLabel(reason.operator)} (${locationOf(reason.operator, ['metadata', 'name'])})`
-          : 'nothing in the input shows that the name is wrong: the target may come from a Helm release, an operator or another repository';
-  return `${hint} This is a warning, not an error, because ${why}. Lint the HPA together with its target to check it.`;
+  return `${hint} This is a warning, not an error, because ${unsureBecause(graph, verdict, hpa, 'the target', 'the HPA')}. Lint the HPA together with its target to check it.`;
 }
 
 function relatedOf(verdict: AbsenceVerdict): RelatedLocation[] {

@@ -1,6 +1,6 @@
 import { createRule } from '../engine/rule.js';
 import { formatBackendPort, ingressServiceBackends, matchBackendPort } from '../model/references/ingress.js';
-import { judgeAbsence } from '../model/evidence/absence.js';
+import { judgeAbsence, unsureBecause } from '../model/evidence/absence.js';
 import { locationOf } from '../model/evidence/missing-reference.js';
 import { resourceLabel, type Resource } from '../model/objects/resource.js';
 import { servicePortLabel } from '../model/services/service.js';
@@ -17,7 +17,7 @@ export const ingressBackend = createRule({
       serviceFromOperator:
         'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which is not in the input; it is probably created by the operator of {{operator}} ({{where}}), so kubewire cannot check it. Make sure the operator names its Service this way and serves this port.',
       serviceNotInInput:
-        'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which the input does not define.{{hint}} This is a warning, not an error, because nothing in the input shows that the name is wrong: the Service may come from a Helm release, an operator or another repository. If it does not, the controller answers 503 (or 404) for this route.',
+        'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which the input does not define.{{hint}} This is a warning, not an error, because {{why}}. If the Service does not exist when the Ingress is applied, the controller answers 503 (or 404) for this route.',
       servicesNotInInput:
         'Ingress "{{name}}" sends {{route}} to Service "{{service}}", but the input has no Services in namespace "{{namespace}}", so kubewire cannot check its backends. Lint the Ingress together with its Services.',
       serviceNotNearby:
@@ -95,7 +95,7 @@ export const ingressBackend = createRule({
               path: backend.serviceNamePath,
               messageId: 'serviceNotInInput',
               severity: 'warn',
-              data: { ...data, hint: unsureHint(verdict.similar, verdict.elsewhere, ingress.namespace) },
+              data: { ...data, hint: unsureHint(verdict.similar, verdict.elsewhere, ingress.namespace), why: unsureBecause(graph, verdict, ingress, 'the Service', 'the Ingress') },
               related: [
                 ...(verdict.similar ? [{ resource: verdict.similar, path: ['metadata', 'name'], message: 'Service with a similar name' }] : []),
                 ...(verdict.elsewhere ? [{ resource: verdict.elsewhere, path: ['metadata', 'name'], message: `Service "${verdict.elsewhere.name}" in namespace "${verdict.elsewhere.namespace}"` }] : []),

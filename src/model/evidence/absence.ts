@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ResourceGraph } from '../graph.js';
 import { identityIsPlaceholder } from '../objects/placeholders.js';
 import type { Resource } from '../objects/resource.js';
+import { getIn } from '../objects/values.js';
 import { inSameSubtree, shareABuild } from './apply-scope.js';
 import { likelyCreatorByName } from './missing-reference.js';
 
@@ -72,7 +73,11 @@ export function judgeAbsence(graph: ResourceGraph, reference: MissingReference):
   const otherKind = ofKinds(reference.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && near(graph, from, r));
   if (otherKind) return { kind: 'mistake', evidence: { kind: 'other-kind', candidate: otherKind } };
 
-  const elsewhere = all.find((r) => r.namespace !== namespace && r.name === name && appliedAsOne(graph, from, r));
+  // A referrer that names no namespace lands wherever `kubectl apply -n` puts it: the same name in another
+  // namespace is then where it will probably be applied, not a mistake.
+  const elsewhere = namesItsNamespace(graph, from)
+    ? all.find((r) => r.namespace !== namespace && r.name === name && appliedAsOne(graph, from, r))
+    : undefined;
   if (elsewhere) return { kind: 'mistake', evidence: { kind: 'other-namespace', candidate: elsewhere } };
 
   let similar: Resource | undefined;
@@ -95,6 +100,11 @@ export function judgeAbsence(graph: ResourceGraph, reference: MissingReference):
   if (sameNamespace.length === 0) return { kind: 'unsure', reason: { kind: 'none-in-namespace' }, ...hints };
   if (!sameNamespace.some((r) => appliedAsOne(graph, from, r))) return { kind: 'unsure', reason: { kind: 'not-with-referrer' }, ...hints };
   return { kind: 'unsure', reason: { kind: 'not-in-input' }, ...hints };
+}
+
+/** True when the resource's namespace is written (metadata.namespace, or its kustomization's `namespace:`). */
+function namesItsNamespace(graph: ResourceGraph, resource: Resource): boolean {
+  return typeof getIn(resource.object, ['metadata', 'namespace']) === 'string' || graph.kustomize.namespaceOf(resource.document.file.path) !== undefined;
 }
 
 /**
@@ -182,4 +192,27 @@ function transpositionDistance(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!;
+}
+
+/**
+ * Why an unsure absence is only a warning, for the end of a message: what kubewire could not see. `what` names
+ * the missing object (`the Service`, `the target`), `referrer` the object that names it (`the Ingress`).
+ */
+export function unsureBecause(graph: ResourceGraph, verdict: Extract<AbsenceVerdict, { kind: 'unsure' }>, from: Resource, what: string, referrer: string): string {
+  const { reason } = verdict;
+  if (verdict.elsewhere && !namesItsNamespace(graph, from)) {
+    return `${referrer} names no namespace, so \`kubectl apply -n ${verdict.elsewhere.namespace}\` puts it beside ${verdict.elsewhere.kind} "${verdict.elsewhere.name}"; applied anywhere else, it finds nothing`;
+  }
+  switch (reason.kind) {
+    case 'none-in-namespace':
+      return `the input has nothing of that kind in namespace "${from.namespace}", so kubewire cannot check ${what}`;
+    case 'not-with-referrer':
+      return `nothing of that kind is applied with ${referrer} (its file, app folder or kustomize build), so ${what} is probably applied with another app`;
+    case 'operator':
+      return `${what} is probably created by the operator of ${reason.operator.kind} "${reason.operator.name}"`;
+    case 'placeholder-names':
+      return `objects of that kind in namespace "${from.namespace}" are named by placeholders, and ${what} may be one of them`;
+    case 'not-in-input':
+      return `nothing in the input shows that the name is wrong: ${what} may come from a Helm release, an operator or another repository`;
+  }
 }

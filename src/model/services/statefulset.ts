@@ -2,7 +2,7 @@ import type { Path } from '../../loader/parse.js';
 import { deployHookOf } from '../objects/hooks.js';
 import type { ResourceGraph } from '../graph.js';
 import { isDns1123Label } from '../objects/names.js';
-import { editDistance } from '../evidence/near-miss.js';
+import { appliedAsOne, judgeAbsence, type AbsenceVerdict } from '../evidence/absence.js';
 import type { PodTemplate } from '../pods/pod-template.js';
 import type { Resource } from '../objects/resource.js';
 import { matchTemplate, type Requirement } from '../pods/selector.js';
@@ -29,12 +29,13 @@ export type GoverningService =
   | {
       readonly kind: 'missing';
       readonly name: string;
-      /** Services the input defines in the StatefulSet's namespace. */
-      readonly servicesInNamespace: number;
-      /** The Service that was probably meant: headless and selecting these pods, or a close name. */
-      readonly probablyMeant?: Resource;
-      /** A Service of that name in another namespace. */
-      readonly inOtherNamespace?: Resource;
+      /**
+       * A headless Service near the StatefulSet that selects its pods, under another name: the Service that
+       * governs these pods, so serviceName is surely wrong.
+       */
+      readonly governing?: Resource;
+      /** Whether the absence is evidence of a mistake (evidence/absence.ts). */
+      readonly verdict: AbsenceVerdict;
     }
   | { readonly kind: 'not-headless'; readonly name: string; readonly service: Resource; readonly headlessAlternative?: Resource }
   | { readonly kind: 'selects-other-pods'; readonly name: string; readonly service: Resource; readonly mismatch?: LabelMismatch }
@@ -65,18 +66,16 @@ export function governingService(graph: ResourceGraph, statefulSet: Resource): G
   const template = graph.podTemplatesOf(statefulSet)[0];
   const service = graph.findReferencedBy(statefulSet, 'Service', statefulSet.namespace, name);
   if (!service) {
-    const inNamespace = servicesIn(graph, statefulSet.namespace);
-    const governing = template && inNamespace.find((s) => graph.service(s).headless && selectsTemplate(graph, s, template));
-    const close = inNamespace.find((s) => editDistance(s.name, name) <= Math.max(1, Math.floor(name.length / 4)));
-    const probablyMeant = governing ?? close;
-    const inOtherNamespace = graph.ofKind('Service').find((s) => s.name === name && s.namespace !== statefulSet.namespace);
-    return {
-      kind: 'missing',
+    const headlessSelecting = (s: Resource) => template !== undefined && graph.service(s).headless && selectsTemplate(graph, s, template);
+    const governing = servicesIn(graph, statefulSet.namespace).find((s) => headlessSelecting(s) && appliedAsOne(graph, statefulSet, s));
+    const verdict = judgeAbsence(graph, {
+      from: statefulSet,
+      kindKeys: ['Service'],
+      namespace: statefulSet.namespace,
       name,
-      servicesInNamespace: inNamespace.length,
-      ...(probablyMeant ? { probablyMeant } : {}),
-      ...(inOtherNamespace ? { inOtherNamespace } : {}),
-    };
+      confirms: (candidate) => (headlessSelecting(candidate) ? 'It is headless and selects these pods' : undefined),
+    });
+    return { kind: 'missing', name, verdict, ...(governing ? { governing } : {}) };
   }
 
   const spec = graph.service(service);
