@@ -70,7 +70,7 @@ export function judgeAbsence(graph: ResourceGraph, reference: MissingReference):
   const all = ofKinds(reference.kindKeys);
   const sameNamespace = all.filter((r) => r.namespace === namespace);
 
-  const otherKind = ofKinds(reference.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && near(graph, from, r));
+  const otherKind = ofKinds(reference.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r));
   if (otherKind) return { kind: 'mistake', evidence: { kind: 'other-kind', candidate: otherKind } };
 
   // A referrer that names no namespace lands wherever `kubectl apply -n` puts it: the same name in another
@@ -82,7 +82,7 @@ export function judgeAbsence(graph: ResourceGraph, reference: MissingReference):
 
   let similar: Resource | undefined;
   for (const candidate of sameNamespace) {
-    if (!candidate.name || !near(graph, from, candidate)) continue;
+    if (!candidate.name || !nearReferrer(graph, from, candidate)) continue;
     // A name that adds or drops whole words (`orders-db` for `orders-db-postgresql`, `web` for `web-svc`) is how
     // teams and charts name related objects: a hint below, never evidence, whatever the content says.
     if (!isTypo(name, candidate.name)) continue;
@@ -125,7 +125,7 @@ export function appliedAsOne(graph: ResourceGraph, a: Resource, b: Resource): bo
  * The referrer's part of the tree, where the object a reference was written for is looked for: its folder, the
  * folders above and below it, its kustomize build, and its app folder.
  */
-function near(graph: ResourceGraph, from: Resource, candidate: Resource): boolean {
+export function nearReferrer(graph: ResourceGraph, from: Resource, candidate: Resource): boolean {
   return inSameSubtree(graph, from, candidate) || appliedAsOne(graph, from, candidate);
 }
 

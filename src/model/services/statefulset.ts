@@ -110,3 +110,8 @@ function selectsTemplate(graph: ResourceGraph, service: Resource, template: PodT
   if (!spec.selector || service.namespace !== template.namespace || deployHookOf(template.owner) !== undefined) return false;
   return matchTemplate(spec.selector, template) !== undefined;
 }
+
+/** The StatefulSets of the Service's namespace whose spec.serviceName names it. */
+export function statefulSetsGovernedBy(graph: ResourceGraph, service: Resource): Resource[] {
+  return graph.ofKind('StatefulSet').filter((s) => s.namespace === service.namespace && getIn(s.object, SERVICE_NAME_PATH) === service.name);
+}
