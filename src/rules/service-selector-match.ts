@@ -3,6 +3,7 @@ import { appliedAsOne, nearReferrer } from '../model/evidence/absence.js';
 import type { NearMiss } from '../model/evidence/near-miss.js';
 import type { ResourceGraph } from '../model/graph.js';
 import { getIn } from '../model/objects/values.js';
+import { runsToCompletion } from '../model/pods/pod-template.js';
 import { statefulSetsGovernedBy } from '../model/services/statefulset.js';
 import { closestPodTemplate } from '../model/evidence/near-miss.js';
 import { locateField, resourceLabel, type Resource } from '../model/objects/resource.js';
@@ -11,7 +12,7 @@ import { formatSelector } from '../model/pods/selector.js';
 /**
  * Whether the near miss is the workload the Service was written for, so that the mismatch is a mistake: in the
  * Service's part of the tree, with a difference that is itself a mistake or a workload the Service is named
- * after (Service `checkout` for Deployment `checkout`); or its exact labels in another namespace, applied
+ * after (Service `checkout` for Deployment `checkout`) or that no Service selects; or its exact labels in another namespace, applied
  * together with a Service that names its own namespace.
  */
 function selectorWasWrittenFor(graph: ResourceGraph, service: Resource, near: NearMiss): boolean {
@@ -19,7 +20,10 @@ function selectorWasWrittenFor(graph: ResourceGraph, service: Resource, near: Ne
   if (near.template.namespace !== service.namespace) {
     return appliedAsOne(graph, service, owner) && typeof getIn(service.object, ['metadata', 'namespace']) === 'string';
   }
-  return nearReferrer(graph, service, owner) && (near.evidence || owner.name === service.name);
+  // A workload near the Service that no Service selects, while this Service selects nothing: each is what the
+  // other is missing.
+  const orphan = graph.servicesSelecting(near.template).length === 0 && !runsToCompletion(near.template);
+  return nearReferrer(graph, service, owner) && (near.evidence || owner.name === service.name || orphan);
 }
 
 export const serviceSelectorMatch = createRule({
