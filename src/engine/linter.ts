@@ -27,6 +27,9 @@ export interface LintInput {
  */
 export const IGNORE_ANNOTATION = 'kubewire.io/ignore';
 
+/** Listener keys that are not kinds: what they receive is not a resource. */
+const ENGINE_LISTENERS = new Set(['InputProblem', 'Document', 'MalformedObject', 'PodTemplate', '*', 'graph:exit']);
+
 type Dispatch = Map<string, { ruleId: string; fn: (arg: never) => void }[]>;
 
 /** Runs every enabled rule over the graph in one traversal and returns ESLint-shaped results per file. */
@@ -98,7 +101,8 @@ export function lint(input: LintInput): LintResult[] {
   }
   for (const resource of graph.resources) {
     const where = () => ({ file: resource.document.file.path, line: locateField(resource, []).range.line });
-    if (isBuiltin(resource)) emit(resource.kind, resource, where);
+    // A built-in kind named like a listener of the engine's own (`kind: PodTemplate`) must not reach it.
+    if (isBuiltin(resource) && !ENGINE_LISTENERS.has(resource.kind)) emit(resource.kind, resource, where);
     emit('*', resource, where);
     for (const template of graph.podTemplatesOf(resource)) emit('PodTemplate', template, where);
   }
