@@ -56,7 +56,8 @@ export class ResourceGraph {
       // other object is still linted.
       try {
         const found = extractResources(document, options.defaultNamespace, this.kustomize.namespaceOf(document.file.path));
-        this.malformed.push(...found.malformed);
+        // A patch is a partial object on purpose (no apiVersion, no selector): not malformed.
+        if (!buildInputFiles.has(document.file.path)) this.malformed.push(...found.malformed);
         extracted.push(...found.resources);
       } catch (error) {
         this.malformed.push({ document, path: [], message: `kubewire could not read this document (${(error as Error)?.message ?? String(error)}); please report it` });

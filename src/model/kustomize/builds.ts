@@ -46,7 +46,7 @@ export function kustomizePatchFiles(documents: readonly ManifestDocument[]): Set
     const folder = path.dirname(document.file.path);
     const add = (relative: string | undefined) => {
       // patchesStrategicMerge entries may also be inline YAML; only single-line entries are file paths.
-      if (relative && !relative.includes('\n')) found.add(path.join(folder, relative));
+      if (relative && !relative.includes('\n')) found.add(path.join(folder, relative.trim()));
     };
     for (const entry of asArray(value.patchesStrategicMerge)) add(asString(entry));
     for (const entry of asArray(value.patches)) add(asString(entry) ?? asString(getIn(entry, ['path'])));
