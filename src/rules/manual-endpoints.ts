@@ -1,0 +1,190 @@
+import type { Path } from '../loader/parse.js';
+import { createRule, type RelatedLocation } from '../engine/rule.js';
+import { inSameSubtree } from '../model/evidence/apply-scope.js';
+import { explainMissingReference, locationOf } from '../model/evidence/missing-reference.js';
+import type { Resource } from '../model/objects/resource.js';
+import {
+  endpointPortServes,
+  isManualEndpointsKind,
+  readManualEndpoints,
+  serviceOfManualEndpoints,
+  servicePortsWithoutEndpoints,
+  unpairedEndpointPorts,
+  SERVICE_NAME_LABEL,
+  type ManualEndpointPort,
+  type ManualEndpoints,
+} from '../model/services/manual-endpoints.js';
+import { servicePortLabel, type ServicePort, type ServiceSpec } from '../model/services/service.js';
+
+export const manualEndpoints = createRule({
+  name: 'manual-endpoints',
+  meta: {
+    type: 'problem',
+    defaultSeverity: 'error',
+    docs: { description: 'Require every hand-written Endpoints and EndpointSlice to belong to a selectorless Service, with the port names of that Service' },
+    messages: {
+      portNotPaired:
+        '{{kind}} port {{endpointPort}} has no counterpart in Service "{{service}}" ({{servicePorts}}): kube-proxy pairs endpoint ports with Service ports by name and protocol, so {{consequence}}{{hint}}',
+      endpointsNameMismatch:
+        'Endpoints object "{{name}}" belongs to no Service: Endpoints are tied to the Service of the same name, and namespace "{{namespace}}" has no Service "{{name}}". Service "{{similar}}" ({{where}}) has no selector and no endpoints of its own, so it gets none from this object and connections to it fail. Rename the Endpoints to "{{similar}}" (or the Service to "{{name}}").{{note}}',
+      sliceServiceMissing:
+        'EndpointSlice "{{name}}" belongs to Service "{{service}}" (label kubernetes.io/service-name), but namespace "{{namespace}}" has no Service "{{service}}" in the input: kube-proxy only sends a Service\'s traffic to the slices labelled with its name, so these endpoints get none.{{hint}}',
+      sliceWithoutService:
+        'EndpointSlice "{{name}}" has no kubernetes.io/service-name label: kube-proxy ignores a slice that names no Service, so these endpoints receive no traffic. Label it with the name of its Service.{{hint}}',
+      endpointsReplaced:
+        'Endpoints object "{{name}}" is written by hand for Service "{{name}}", which has a selector ({{where}}): the endpoints controller writes the Endpoints of a Service with a selector itself, from the pods it selects, and replaces these addresses; they never get traffic. Remove the selector from the Service if it should reach these addresses, or remove this object.',
+      sliceBesideSelector:
+        'EndpointSlice "{{name}}" is written by hand for Service "{{service}}", which has a selector ({{where}}): kube-proxy uses it next to the slices the EndpointSlice controller builds from the pods, so part of the Service\'s traffic goes to these addresses and part to the pods. Remove the selector from the Service if it should only reach these addresses, or remove this slice.',
+    },
+    schema: [],
+    defaultOptions: [],
+  },
+  create(context) {
+    const { graph } = context;
+
+    function check(resource: Resource): void {
+      if (!isManualEndpointsKind(resource)) return;
+      const manual = readManualEndpoints(resource);
+      // A copy exported from a cluster, or a leader-election lock: not a Service's hand-written endpoints.
+      if (manual.controllerWritten || manual.leaderLock) return;
+      if (manual.serviceName === undefined) {
+        context.report({ resource, path: ['metadata', 'labels'], messageId: 'sliceWithoutService', severity: 'warn', data: { name: resource.name, hint: unlabelledSliceHint(manual) } });
+        return;
+      }
+      const service = serviceOfManualEndpoints(graph, manual);
+      if (!service) {
+        reportMissingService(manual);
+        return;
+      }
+      const spec = graph.service(service);
+      // An ExternalName Service is a DNS CNAME: kube-proxy programs nothing for it, whatever its endpoints.
+      if (spec.type === 'ExternalName') return;
+      if (spec.selector) {
+        const data = { name: resource.name, service: service.name, where: locationOf(service, ['spec', 'selector']) };
+        const related: RelatedLocation[] = [{ resource: service, path: ['spec', 'selector'], message: `selector of Service "${service.name}"` }];
+        if (manual.kind === 'Endpoints') context.report({ resource, path: ['metadata', 'name'], messageId: 'endpointsReplaced', severity: 'warn', data, related });
+        else context.report({ resource, path: manual.serviceNamePath, messageId: 'sliceBesideSelector', severity: 'warn', data, related });
+        return;
+      }
+      checkPorts(manual, service, spec);
+    }
+
+    function checkPorts(manual: ManualEndpoints, service: Resource, spec: ServiceSpec): void {
+      const unpaired = unpairedEndpointPorts(spec, manual);
+      if (unpaired.length === 0) return;
+      // Every hand-written object of the Service counts: a port may get its endpoints from another slice.
+      const all = graph.manualEndpointsFor(service).map(readManualEndpoints);
+      const starved = servicePortsWithoutEndpoints(spec, all.includes(manual) ? all : [...all, manual]);
+      for (const port of unpaired) {
+        const candidate = pairCandidate(port, spec, starved);
+        // Name the Service port this one was meant for when it stands out, else every port left without endpoints.
+        const left = candidate && starved.includes(candidate) ? [candidate] : starved;
+        const consequence =
+          left.length > 0
+            ? `Service port${left.length === 1 ? '' : 's'} ${left.map(servicePortLabel).join(', ')} get${left.length === 1 ? 's' : ''} no endpoint and connections to ${left.length === 1 ? 'it' : 'them'} fail.`
+            : 'traffic never reaches these addresses through this port (every Service port already has endpoints).';
+        // The field to fix: the protocol when the names agree, else the name (the port object when it has none).
+        const sameName = candidate !== undefined && (candidate.name ?? '') === port.name;
+        const path: Path = sameName ? [...port.path, 'protocol'] : port.name !== '' ? [...port.path, 'name'] : port.path;
+        context.report({
+          resource: manual.resource,
+          path,
+          messageId: 'portNotPaired',
+          data: {
+            kind: manual.kind,
+            endpointPort: endpointPortLabel(port),
+            service: service.name,
+            servicePorts: spec.ports.map(servicePortLabel).join(', ') || 'no ports',
+            consequence,
+            hint: candidate ? pairHint(port, candidate) : '',
+          },
+          related: [{ resource: service, path: ['spec', 'ports'], message: `ports of Service "${service.name}"` }],
+          // A port that no Service port needs costs nothing: only a port left without endpoints breaks traffic.
+          ...(starved.length === 0 ? { severity: 'warn' as const } : {}),
+        });
+      }
+    }
+
+    function reportMissingService(manual: ManualEndpoints): void {
+      const { resource } = manual;
+      const name = manual.serviceName!;
+      const missing = explainMissingReference(graph, 'Service', resource.namespace, name, resource);
+      // An operator's custom resource probably creates the Service (ECK, CloudNativePG, Strimzi name theirs after it).
+      if (missing.createdByOperator) return;
+      const similar = missing.similar;
+      // The close name is a near match in meaning when that Service is waiting for hand-written endpoints: it has
+      // no selector and no Endpoints or EndpointSlice of its own.
+      const waiting = similar && !graph.service(similar).selector && graph.service(similar).type !== 'ExternalName' && graph.manualEndpointsFor(similar).length === 0 ? similar : undefined;
+      const near = waiting !== undefined && inSameSubtree(graph, resource, waiting);
+      const related: RelatedLocation[] = waiting ? [{ resource: waiting, path: ['metadata', 'name'], message: `selectorless Service "${waiting.name}"` }] : [];
+      const note = near ? '' : ' (Only a warning: that Service is written in another part of the tree.)';
+      if (manual.kind === 'Endpoints') {
+        // An Endpoints object that no Service is meant to own (a lock, a record of some tool) is none of our business.
+        if (!waiting) return;
+        context.report({
+          resource,
+          path: ['metadata', 'name'],
+          messageId: 'endpointsNameMismatch',
+          data: { name, namespace: resource.namespace, similar: waiting.name, where: locationOf(waiting, ['metadata', 'name']), note },
+          related,
+          ...(near ? {} : { severity: 'warn' as const }),
+        });
+        return;
+      }
+      let hint: string;
+      if (waiting) {
+        hint = ` Service "${waiting.name}" (${locationOf(waiting, ['metadata', 'name'])}) has no selector and no endpoints of its own: did you mean ${SERVICE_NAME_LABEL}: ${waiting.name}?${note}`;
+      } else if (missing.nearby > 0) {
+        hint = ` If Service "${name}" is applied from elsewhere, this is fine (kubewire cannot see it, hence only a warning).`;
+      } else {
+        // No Service near the slice at all: the Services of this app are deployed from elsewhere.
+        return;
+      }
+      context.report({
+        resource,
+        path: manual.serviceNamePath,
+        messageId: 'sliceServiceMissing',
+        data: { name: resource.name, service: name, namespace: resource.namespace, hint },
+        related,
+        ...(near ? {} : { severity: 'warn' as const }),
+      });
+    }
+
+    /** For a slice without the label: the selectorless Service it was probably written for, when one stands out. */
+    function unlabelledSliceHint(manual: ManualEndpoints): string {
+      const waiting = graph
+        .ofKind('Service')
+        .filter((s) => s.namespace === manual.resource.namespace && inSameSubtree(graph, manual.resource, s))
+        .filter((s) => !graph.service(s).selector && graph.service(s).type !== 'ExternalName' && graph.manualEndpointsFor(s).length === 0)
+        .filter((s) => manual.ports.every((p) => graph.service(s).ports.some((sp) => endpointPortServes(p, sp))));
+      return waiting.length === 1 ? ` Service "${waiting[0]!.name}" (${locationOf(waiting[0]!, ['metadata', 'name'])}) has no selector, no endpoints, and the ports of this slice: did you mean ${SERVICE_NAME_LABEL}: ${waiting[0]!.name}?` : '';
+    }
+
+    return { Endpoints: check, EndpointSlice: check };
+  },
+});
+
+/** `"web" (9376/TCP)` or `9376/TCP (unnamed)`. */
+function endpointPortLabel(port: ManualEndpointPort): string {
+  const number = `${port.port ?? '?'}/${port.protocol}`;
+  return port.name !== '' ? `"${port.name}" (${number})` : `${number} (unnamed)`;
+}
+
+/**
+ * The Service port this endpoint port was probably written for: the port of the same name with another
+ * protocol, else the only Service port left without endpoints.
+ */
+function pairCandidate(port: ManualEndpointPort, spec: ServiceSpec, starved: readonly ServicePort[]): ServicePort | undefined {
+  const sameName = spec.ports.find((sp) => (sp.name ?? '') === port.name);
+  if (sameName) return sameName;
+  if (starved.length === 1) return starved[0];
+  // A selectorless Service's targetPort is not used, but it is usually written as the endpoints' port.
+  const sameNumber = starved.filter((sp) => sp.protocol === port.protocol && port.port !== undefined && (sp.port === port.port || sp.targetPort === port.port));
+  return sameNumber.length === 1 ? sameNumber[0] : undefined;
+}
+
+function pairHint(port: ManualEndpointPort, candidate: ServicePort): string {
+  if ((candidate.name ?? '') === port.name) return ` Service port ${servicePortLabel(candidate)} has this name with protocol ${candidate.protocol}: set protocol: ${candidate.protocol} here, or change the Service port's protocol.`;
+  if (candidate.name === undefined) return ` The Service port ${servicePortLabel(candidate)} has no name: remove name: ${port.name} from this port (or name the Service port "${port.name}").`;
+  return ` Did you mean name: ${candidate.name}?`;
+}
