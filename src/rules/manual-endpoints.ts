@@ -25,6 +25,8 @@ export const manualEndpoints = createRule({
     messages: {
       portNotPaired:
         '{{kind}} port {{endpointPort}} has no counterpart in Service "{{service}}" ({{servicePorts}}): kube-proxy pairs endpoint ports with Service ports by name and protocol, so {{consequence}}{{hint}}',
+      noPorts:
+        '{{kind}} "{{name}}" lists addresses but no ports: kube-proxy gives a Service port only the endpoint ports of its name and protocol, so Service "{{service}}" ({{servicePorts}}) gets no endpoint from it and connections fail. Add ports, named like the Service ports{{example}}.',
       endpointsNameMismatch:
         'Endpoints object "{{name}}" belongs to no Service: Endpoints are tied to the Service of the same name, and namespace "{{namespace}}" has no Service "{{name}}". Service "{{similar}}" ({{where}}) has no selector and no endpoints of its own, so it gets none from this object and connections to it fail. Rename the Endpoints to "{{similar}}" (or the Service to "{{name}}").{{note}}',
       sliceServiceMissing:
@@ -70,6 +72,24 @@ export const manualEndpoints = createRule({
     }
 
     function checkPorts(manual: ManualEndpoints, service: Resource, spec: ServiceSpec): void {
+      // A headless Service needs no ports: DNS answers with the addresses (an A record per endpoint).
+      if (manual.ports.length === 0 && !spec.headless && spec.ports.length > 0) {
+        const first = spec.ports[0]!;
+        context.report({
+          resource: manual.resource,
+          path: manual.kind === 'Endpoints' ? ['subsets'] : ['endpoints'],
+          messageId: 'noPorts',
+          data: {
+            kind: manual.kind,
+            name: manual.resource.name,
+            service: service.name,
+            servicePorts: spec.ports.map(servicePortLabel).join(', '),
+            example: ` (ports: [{${first.name ? `name: ${first.name}, ` : ''}port: ${first.targetPort ?? first.port ?? '?'}}])`,
+          },
+          related: [{ resource: service, path: ['spec', 'ports'], message: `ports of Service "${service.name}"` }],
+        });
+        return;
+      }
       const unpaired = unpairedEndpointPorts(spec, manual);
       if (unpaired.length === 0) return;
       // Every hand-written object of the Service counts: a port may get its endpoints from another slice.

@@ -1,5 +1,5 @@
 import { createRule } from '../engine/rule.js';
-import { egressDestinations, namedPortOn, policyPodSelector, policyPorts, sameNamespacePodPeers } from '../model/references/network-policy.js';
+import { egressDestinations, likelyOperatorFor, namedPortOn, policyPodSelector, policyPorts, sameNamespacePodPeers } from '../model/references/network-policy.js';
 import { templateLabel } from '../model/pods/pod-template.js';
 import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/missing-reference.js';
 import { closestPodTemplate } from '../model/evidence/near-miss.js';
@@ -32,7 +32,7 @@ export const networkpolicySelectorMatch = createRule({
         const selected = graph.podTemplatesSelectedBy(selector, policy.namespace);
         // No pod templates at all in the namespace: the workloads are deployed from elsewhere (a platform
         // team's policy repository), so there is nothing to compare with. Operator-created pods: not visible.
-        const comparable = (s: Selector) => graph.podTemplatesIn(policy.namespace).length > 0 && !graph.likelyOperatorResource(s, policy.namespace);
+        const comparable = (s: Selector) => graph.podTemplatesIn(policy.namespace).length > 0 && !likelyOperatorFor(graph, s, policy.namespace);
         const policySelectsNothing = selected.length === 0 && comparable(selector);
         if (policySelectsNothing) {
           const near = selectorNearMiss(graph, selector, policy.namespace, 'NetworkPolicy', policy);

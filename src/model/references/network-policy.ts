@@ -2,6 +2,7 @@ import type { Path } from '../../loader/parse.js';
 import type { ResourceGraph } from '../graph.js';
 import type { PodTemplate } from '../pods/pod-template.js';
 import type { Resource } from '../objects/resource.js';
+import { labelValueNamesKind } from '../objects/operators.js';
 import { labelSelector, type Selector, type TemplateMatch } from '../pods/selector.js';
 import { asArray, asInteger, asObject, asString, getIn, isObject } from '../objects/values.js';
 
@@ -114,4 +115,16 @@ export function sameNamespacePodPeers(policy: Resource): SameNamespacePodPeer[] 
     });
   }
   return out;
+}
+
+/**
+ * The custom resource whose operator probably creates the pods a NetworkPolicy selector is written for: the
+ * graph's guess (a resource named by a selector value, or of the selector key's domain), else a pod-creating
+ * custom resource of the namespace whose kind a selector value names (objects/operators.ts labelValueNamesKind).
+ */
+export function likelyOperatorFor(graph: ResourceGraph, selector: Selector, namespace: string): Resource | undefined {
+  const guess = graph.likelyOperatorResource(selector, namespace);
+  if (guess) return guess;
+  const values = selector.requirements.flatMap((r) => r.values);
+  return graph.podCreatingCustomResourcesIn(namespace).find((cr) => values.some((v) => labelValueNamesKind(v, cr)));
 }
