@@ -1,6 +1,7 @@
 import type { InputProblem } from '../loader/read-inputs.js';
 import type { Path } from '../loader/parse.js';
 import type { ResourceGraph } from '../model/graph.js';
+import { dependsOnPlaceholder } from '../model/objects/placeholders.js';
 import { isBuiltin, locateField, type Resource } from '../model/objects/resource.js';
 import { asObject, asString, getIn } from '../model/objects/values.js';
 import type { LintMessage, LintResult, RelatedMessage } from './results.js';
@@ -25,6 +26,9 @@ export interface LintInput {
  * `kubewire.io/ignore: "service-target-port, probe-port"`.
  */
 export const IGNORE_ANNOTATION = 'kubewire.io/ignore';
+
+/** Listener keys that are not kinds: what they receive is not a resource. */
+const ENGINE_LISTENERS = new Set(['InputProblem', 'Document', 'MalformedObject', 'PodTemplate', '*', 'graph:exit']);
 
 type Dispatch = Map<string, { ruleId: string; fn: (arg: never) => void }[]>;
 
@@ -97,7 +101,8 @@ export function lint(input: LintInput): LintResult[] {
   }
   for (const resource of graph.resources) {
     const where = () => ({ file: resource.document.file.path, line: locateField(resource, []).range.line });
-    if (isBuiltin(resource)) emit(resource.kind, resource, where);
+    // A built-in kind named like a listener of the engine's own (`kind: PodTemplate`) must not reach it.
+    if (isBuiltin(resource) && !ENGINE_LISTENERS.has(resource.kind)) emit(resource.kind, resource, where);
     emit('*', resource, where);
     for (const template of graph.podTemplatesOf(resource)) emit('PodTemplate', template, where);
   }
@@ -173,6 +178,9 @@ function toMessage(
   if ('resource' in descriptor) {
     const { resource, path } = descriptor;
     if (isIgnored(resource, rule.name)) return undefined;
+    // A placeholder's value is unknown (envsubst, Flux postBuild, sed): nothing may be concluded from it. The
+    // template-placeholder rule says once per file that these checks were left out.
+    if (dependsOnPlaceholder([{ resource, path }, ...(descriptor.related ?? [])], text)) return undefined;
     const located = locateField(resource, path);
     const message: LintMessage = {
       ...base,

@@ -217,6 +217,19 @@ export class ResourceGraph {
     return matches.filter((m) => kept.has(m));
   }
 
+  private servicesByTemplate: Map<PodTemplate, Resource[]> | undefined;
+
+  /** The Services whose simulated endpoints include pods of the template. */
+  servicesSelecting(template: PodTemplate): readonly Resource[] {
+    if (!this.servicesByTemplate) {
+      this.servicesByTemplate = new Map();
+      for (const service of this.ofKind('Service')) {
+        for (const match of this.endpointsOf(service).selected) pushTo(this.servicesByTemplate, match.template, service);
+      }
+    }
+    return this.servicesByTemplate.get(template) ?? [];
+  }
+
   /** Hand-written Endpoints (same name) and EndpointSlices (label kubernetes.io/service-name) of a Service. */
   manualEndpointsFor(service: Resource): Resource[] {
     const out: Resource[] = [];
