@@ -1,7 +1,8 @@
 import type { Path } from '../loader/parse.js';
 import { createRule, type RelatedLocation } from '../engine/rule.js';
+import { judgeAbsence, nearReferrer, unsureBecause } from '../model/evidence/absence.js';
 import { inSameSubtree } from '../model/evidence/apply-scope.js';
-import { explainMissingReference, locationOf } from '../model/evidence/missing-reference.js';
+import { locationOf } from '../model/evidence/missing-reference.js';
 import type { Resource } from '../model/objects/resource.js';
 import {
   endpointPortServes,
@@ -31,6 +32,8 @@ export const manualEndpoints = createRule({
         'Endpoints object "{{name}}" belongs to no Service: Endpoints are tied to the Service of the same name, and namespace "{{namespace}}" has no Service "{{name}}". Service "{{similar}}" ({{where}}) has no selector and no endpoints of its own, so it gets none from this object and connections to it fail. Rename the Endpoints to "{{similar}}" (or the Service to "{{name}}").{{note}}',
       sliceServiceMissing:
         'EndpointSlice "{{name}}" belongs to Service "{{service}}" (label kubernetes.io/service-name), but namespace "{{namespace}}" has no Service "{{service}}" in the input: kube-proxy only sends a Service\'s traffic to the slices labelled with its name, so these endpoints get none.{{hint}}',
+      serviceInOtherNamespace:
+        '{{kind}} "{{name}}" is in namespace "{{namespace}}", but Service "{{service}}" is in namespace "{{other}}" ({{where}}): endpoints belong to the Service of their name (or label) in their own namespace, so that Service gets nothing from this object. Put both in the same namespace.',
       sliceWithoutService:
         'EndpointSlice "{{name}}" has no kubernetes.io/service-name label: kube-proxy ignores a slice that names no Service, so these endpoints receive no traffic. Label it with the name of its Service.{{hint}}',
       endpointsReplaced:
@@ -128,46 +131,87 @@ export const manualEndpoints = createRule({
     function reportMissingService(manual: ManualEndpoints): void {
       const { resource } = manual;
       const name = manual.serviceName!;
-      const missing = explainMissingReference(graph, 'Service', resource.namespace, name, resource);
-      // An operator's custom resource probably creates the Service (ECK, CloudNativePG, Strimzi name theirs after it).
-      if (missing.createdByOperator) return;
-      const similar = missing.similar;
-      // The close name is a near match in meaning when that Service is waiting for hand-written endpoints: it has
-      // no selector and no Endpoints or EndpointSlice of its own.
-      const waiting = similar && !graph.service(similar).selector && graph.service(similar).type !== 'ExternalName' && graph.manualEndpointsFor(similar).length === 0 ? similar : undefined;
-      const near = waiting !== undefined && inSameSubtree(graph, resource, waiting);
-      const related: RelatedLocation[] = waiting ? [{ resource: waiting, path: ['metadata', 'name'], message: `selectorless Service "${waiting.name}"` }] : [];
-      const note = near ? '' : ' (Only a warning: that Service is written in another part of the tree.)';
+      // One policy for every reference (evidence/absence.ts): the close-named Service is the one meant when it is
+      // waiting for hand-written endpoints, i.e. it has no selector and no Endpoints or EndpointSlice of its own.
+      const verdict = judgeAbsence(graph, {
+        from: resource,
+        kindKeys: ['Service'],
+        namespace: resource.namespace,
+        name,
+        confirms: (candidate) => (waitingForEndpoints(candidate) ? 'it has no selector and no endpoints of its own' : undefined),
+      });
+      if (verdict.kind === 'mistake') {
+        const candidate = verdict.evidence.candidate;
+        const related: RelatedLocation[] = [{ resource: candidate, path: ['metadata', 'name'], message: `Service "${candidate.name}"` }];
+        if (verdict.evidence.kind === 'other-namespace') {
+          context.report({
+            resource,
+            path: manual.serviceNamePath,
+            messageId: 'serviceInOtherNamespace',
+            data: { kind: manual.kind, name: resource.name, service: name, namespace: resource.namespace, other: candidate.namespace, where: locationOf(candidate, ['metadata', 'name']) },
+            related,
+          });
+          return;
+        }
+        reportNameMismatch(manual, name, candidate, '', related);
+        return;
+      }
+      // Unsure: a warning when a close-named Service is waiting for these endpoints, or (for a slice) when the
+      // Services applied with it lack this one; silence when nothing near the object says anything.
+      const why = ` (This is a warning, not an error, because ${unsureBecause(graph, verdict, resource, 'the Service', `the ${manual.kind}`)}.)`;
+      const waiting = verdict.similar && waitingForEndpoints(verdict.similar) ? verdict.similar : undefined;
+      if (waiting) {
+        // Near the object, only the name keeps it from being the one meant: it adds or drops whole words.
+        const because = nearReferrer(graph, resource, waiting)
+          ? ` (This is a warning, not an error: "${name}" is not a slip of "${waiting.name}" but a name of its own, and a Service "${name}" may be applied from elsewhere.)`
+          : why;
+        reportNameMismatch(manual, name, waiting, because, [{ resource: waiting, path: ['metadata', 'name'], message: `selectorless Service "${waiting.name}"` }], 'warn');
+        return;
+      }
+      if (manual.kind === 'EndpointSlice' && verdict.reason.kind === 'not-in-input') {
+        context.report({
+          resource,
+          path: manual.serviceNamePath,
+          messageId: 'sliceServiceMissing',
+          severity: 'warn',
+          data: { name: resource.name, service: name, namespace: resource.namespace, hint: why },
+        });
+      }
+    }
+
+    function reportNameMismatch(manual: ManualEndpoints, name: string, service: Resource, why: string, related: RelatedLocation[], severity?: 'warn'): void {
+      const { resource } = manual;
+      const where = locationOf(service, ['metadata', 'name']);
       if (manual.kind === 'Endpoints') {
-        // An Endpoints object that no Service is meant to own (a lock, a record of some tool) is none of our business.
-        if (!waiting) return;
         context.report({
           resource,
           path: ['metadata', 'name'],
           messageId: 'endpointsNameMismatch',
-          data: { name, namespace: resource.namespace, similar: waiting.name, where: locationOf(waiting, ['metadata', 'name']), note },
+          data: { name, namespace: resource.namespace, similar: service.name, where, note: why },
           related,
-          ...(near ? {} : { severity: 'warn' as const }),
+          ...(severity ? { severity } : {}),
         });
-        return;
-      }
-      let hint: string;
-      if (waiting) {
-        hint = ` Service "${waiting.name}" (${locationOf(waiting, ['metadata', 'name'])}) has no selector and no endpoints of its own: did you mean ${SERVICE_NAME_LABEL}: ${waiting.name}?${note}`;
-      } else if (missing.nearby > 0) {
-        hint = ` If Service "${name}" is applied from elsewhere, this is fine (kubewire cannot see it, hence only a warning).`;
-      } else {
-        // No Service near the slice at all: the Services of this app are deployed from elsewhere.
         return;
       }
       context.report({
         resource,
         path: manual.serviceNamePath,
         messageId: 'sliceServiceMissing',
-        data: { name: resource.name, service: name, namespace: resource.namespace, hint },
+        data: {
+          name: resource.name,
+          service: name,
+          namespace: resource.namespace,
+          hint: ` Service "${service.name}" (${where}) has no selector and no endpoints of its own: did you mean ${SERVICE_NAME_LABEL}: ${service.name}?${why}`,
+        },
         related,
-        ...(near ? {} : { severity: 'warn' as const }),
+        ...(severity ? { severity } : {}),
       });
+    }
+
+    /** A Service that gets its endpoints by hand and has none in the input yet. */
+    function waitingForEndpoints(service: Resource): boolean {
+      const spec = graph.service(service);
+      return !spec.selector && spec.type !== 'ExternalName' && graph.manualEndpointsFor(service).length === 0;
     }
 
     /** For a slice without the label: the selectorless Service it was probably written for, when one stands out. */
@@ -175,7 +219,7 @@ export const manualEndpoints = createRule({
       const waiting = graph
         .ofKind('Service')
         .filter((s) => s.namespace === manual.resource.namespace && inSameSubtree(graph, manual.resource, s))
-        .filter((s) => !graph.service(s).selector && graph.service(s).type !== 'ExternalName' && graph.manualEndpointsFor(s).length === 0)
+        .filter(waitingForEndpoints)
         .filter((s) => manual.ports.every((p) => graph.service(s).ports.some((sp) => endpointPortServes(p, sp))));
       return waiting.length === 1 ? ` Service "${waiting[0]!.name}" (${locationOf(waiting[0]!, ['metadata', 'name'])}) has no selector, no endpoints, and the ports of this slice: did you mean ${SERVICE_NAME_LABEL}: ${waiting[0]!.name}?` : '';
     }
