@@ -1,8 +1,9 @@
 import type { Path } from '../loader/parse.js';
 import { createRule, type RelatedLocation } from '../engine/rule.js';
 import { judgeAbsence, nearReferrer, unsureBecause } from '../model/evidence/absence.js';
-import { inSameSubtree } from '../model/evidence/apply-scope.js';
+import { inSameSubtree, shareABuild } from '../model/evidence/apply-scope.js';
 import { locationOf } from '../model/evidence/missing-reference.js';
+import { namedByKustomizePatch } from '../model/kustomize/patched.js';
 import type { Resource } from '../model/objects/resource.js';
 import {
   endpointPortServes,
@@ -65,6 +66,8 @@ export const manualEndpoints = createRule({
       // An ExternalName Service is a DNS CNAME: kube-proxy programs nothing for it, whatever its endpoints.
       if (spec.type === 'ExternalName') return;
       if (spec.selector) {
+        // A kustomize patch may delete the selector (`selector: {$patch: delete}`) when the build runs.
+        if (namedByKustomizePatch(graph, service)) return;
         const data = { name: resource.name, service: service.name, where: locationOf(service, ['spec', 'selector']) };
         const related: RelatedLocation[] = [{ resource: service, path: ['spec', 'selector'], message: `selector of Service "${service.name}"` }];
         if (manual.kind === 'Endpoints') context.report({ resource, path: ['metadata', 'name'], messageId: 'endpointsReplaced', severity: 'warn', data, related });
@@ -144,6 +147,11 @@ export const manualEndpoints = createRule({
         const candidate = verdict.evidence.candidate;
         const related: RelatedLocation[] = [{ resource: candidate, path: ['metadata', 'name'], message: `Service "${candidate.name}"` }];
         if (verdict.evidence.kind === 'other-namespace') {
+          // One kustomize build that sets a namespace puts everything it builds there; kubewire keeps the written
+          // namespace of a base that overlays share (kustomize/builds.ts), so the two namespaces may be its doing.
+          const fileOf = (r: Resource) => r.document.file.path;
+          const buildSetsNamespace = graph.kustomize.namespaceOf(fileOf(resource)) !== undefined || graph.kustomize.namespaceOf(fileOf(candidate)) !== undefined;
+          if (shareABuild(graph, resource, candidate) && buildSetsNamespace) return;
           context.report({
             resource,
             path: manual.serviceNamePath,

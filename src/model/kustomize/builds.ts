@@ -29,7 +29,7 @@ export function isKustomizeConfig(apiVersion: string): boolean {
   return apiGroup(apiVersion) === KUSTOMIZE_CONFIG_GROUP;
 }
 
-function isKustomization(document: ManifestDocument): boolean {
+export function isKustomization(document: ManifestDocument): boolean {
   const value = asObject(document.value);
   if (!value) return false;
   if (KUSTOMIZATION_FILE_NAMES.has(path.basename(document.file.path))) return true;
