@@ -1,6 +1,7 @@
 import type { InputProblem } from '../loader/read-inputs.js';
 import type { Path } from '../loader/parse.js';
 import type { ResourceGraph } from '../model/graph.js';
+import { patchNote } from '../model/kustomize/patches.js';
 import { dependsOnPlaceholder } from '../model/objects/placeholders.js';
 import { isBuiltin, locateField, type Resource } from '../model/objects/resource.js';
 import { asObject, asString, getIn } from '../model/objects/values.js';
@@ -48,7 +49,7 @@ export function lint(input: LintInput): LintResult[] {
       graph,
       options,
       report: (descriptor) => {
-        const message = toMessage(rule, configured, descriptor);
+        const message = toMessage(graph, rule, configured, descriptor);
         if (!message) return;
         let list = messagesByFile.get(message.filePath);
         if (!list) messagesByFile.set(message.filePath, (list = []));
@@ -165,6 +166,7 @@ function dedupe(messages: LintMessage[]): LintMessage[] {
 }
 
 function toMessage(
+  graph: ResourceGraph,
   rule: RuleModule,
   configured: Exclude<Severity, 'off'>,
   descriptor: ReportDescriptor<string>,
@@ -173,7 +175,7 @@ function toMessage(
   if (template === undefined) throw new Error(`rule ${rule.name} reported unknown messageId "${descriptor.messageId}"`);
   const text = interpolate(template, descriptor.data);
   const severity: 1 | 2 = descriptor.severity === 'warn' || configured === 'warn' ? 1 : 2;
-  const base = { ruleId: rule.name, messageId: descriptor.messageId, severity, message: text };
+  const base: { ruleId: string; messageId: string; severity: 1 | 2; message: string } = { ruleId: rule.name, messageId: descriptor.messageId, severity, message: text };
 
   if ('resource' in descriptor) {
     const { resource, path } = descriptor;
@@ -181,6 +183,15 @@ function toMessage(
     // A placeholder's value is unknown (envsubst, Flux postBuild, sed): nothing may be concluded from it. The
     // template-placeholder rule says once per file that these checks were left out.
     if (dependsOnPlaceholder([{ resource, path }, ...(descriptor.related ?? [])], text)) return undefined;
+    // kubewire lints objects as written; a kustomize patch may change the very field a finding is about, so such
+    // a finding is never an error, and says which patch it could not follow.
+    const patched = [{ resource, path }, ...(descriptor.related ?? [])]
+      .map((place) => ({ resource: place.resource, patch: graph.patchesTouching(place.resource, place.path)[0] }))
+      .find((p) => p.patch !== undefined);
+    if (patched?.patch) {
+      base.severity = 1;
+      base.message += patchNote(patched.patch, patched.resource);
+    }
     const located = locateField(resource, path);
     const message: LintMessage = {
       ...base,

@@ -3,7 +3,6 @@ import { createRule, type RelatedLocation } from '../engine/rule.js';
 import { judgeAbsence, nearReferrer, unsureBecause } from '../model/evidence/absence.js';
 import { inSameSubtree, shareABuild } from '../model/evidence/apply-scope.js';
 import { locationOf } from '../model/evidence/missing-reference.js';
-import { namedByKustomizePatch } from '../model/kustomize/patched.js';
 import type { Resource } from '../model/objects/resource.js';
 import {
   endpointPortServes,
@@ -66,8 +65,8 @@ export const manualEndpoints = createRule({
       // An ExternalName Service is a DNS CNAME: kube-proxy programs nothing for it, whatever its endpoints.
       if (spec.type === 'ExternalName') return;
       if (spec.selector) {
-        // A kustomize patch may delete the selector (`selector: {$patch: delete}`) when the build runs.
-        if (namedByKustomizePatch(graph, service)) return;
+        // A kustomize patch that deletes the selector (`selector: {$patch: delete}`) touches the related field, so
+        // the engine lowers the finding and names the patch (kustomize/patches.ts).
         const data = { name: resource.name, service: service.name, where: locationOf(service, ['spec', 'selector']) };
         const related: RelatedLocation[] = [{ resource: service, path: ['spec', 'selector'], message: `selector of Service "${service.name}"` }];
         if (manual.kind === 'Endpoints') context.report({ resource, path: ['metadata', 'name'], messageId: 'endpointsReplaced', severity: 'warn', data, related });

@@ -11,7 +11,6 @@ import {
 } from '../model/pods/container-ports.js';
 import type { Backend, PortEndpoints, UnresolvedBackend } from '../model/services/endpoints.js';
 import { runsToCompletion, templateLabel, type Container, type ContainerPort, type PodTemplate } from '../model/pods/pod-template.js';
-import { namedByKustomizePatch } from '../model/kustomize/patched.js';
 import { ianaSvcNameProblem } from '../model/objects/names.js';
 import { srvRecordOf } from '../model/services/dns.js';
 import { servicePortLabel, type ServicePort } from '../model/services/service.js';
@@ -106,8 +105,6 @@ export const serviceTargetPort = createRule({
           const nearestDeclaring = Math.min(...declaring.map((b) => folderDistance(resource, b.template.owner)));
           const undeclared = backends
             .filter((b) => !b.declared && !(declaring.length > 0 && (runsToCompletion(b.template) || folderDistance(resource, b.template.owner) > nearestDeclaring)))
-            // For the SRV warning, a workload that a kustomize patch changes may get the port from the patch.
-            .filter((b) => !srvRecord || !namedByKustomizePatch(graph, b.template.owner))
             .map((b) => ({ backend: b, ports: servingContainers(b.template).flatMap((c) => c.ports) }))
             // A template that declares no port at all says nothing about where it listens: nothing to compare.
             .filter((u) => u.ports.length > 0);
