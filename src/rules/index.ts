@@ -5,6 +5,7 @@ import { duplicateResource } from './duplicate-resource.js';
 import { hpaTarget } from './hpa-target.js';
 import { ingressBackend } from './ingress-backend.js';
 import { inputUnreadable } from './input-unreadable.js';
+import { manualEndpoints } from './manual-endpoints.js';
 import { networkpolicySelectorMatch } from './networkpolicy-selector-match.js';
 import { pdbSelectorMatch } from './pdb-selector-match.js';
 import { probePort } from './probe-port.js';
@@ -28,6 +29,7 @@ export const allRules: readonly RuleModule[] = [
   hpaTarget,
   ingressBackend,
   inputUnreadable,
+  manualEndpoints,
   networkpolicySelectorMatch,
   pdbSelectorMatch,
   probePort,

@@ -1,6 +1,6 @@
 import { createRule, type RelatedLocation } from '../engine/rule.js';
 import { locateField, resourceLabel, type Resource } from '../model/objects/resource.js';
-import { formatSelector } from '../model/pods/selector.js';
+import { formatLabel, formatSelector } from '../model/pods/selector.js';
 import { governingService, podDnsName, SERVICE_NAME_PATH, type LabelMismatch } from '../model/services/statefulset.js';
 import { asString, getIn } from '../model/objects/values.js';
 
@@ -158,8 +158,8 @@ function describeMismatch(mismatch: LabelMismatch): string {
   const { key, values } = mismatch.requirement;
   const wanted = values[0] ?? '';
   return mismatch.templateValue === undefined
-    ? ` (the pods have no label \`${key}\`, the Service wants \`${key}: ${wanted}\`)`
-    : ` (the pods have \`${key}: ${mismatch.templateValue}\`, the Service wants \`${key}: ${wanted}\`)`;
+    ? ` (the pods have no label \`${key}\`, the Service wants \`${formatLabel(key, wanted)}\`)`
+    : ` (the pods have \`${formatLabel(key, mismatch.templateValue)}\`, the Service wants \`${formatLabel(key, wanted)}\`)`;
 }
 
 function where(resource: Resource, path: readonly (string | number)[]): string {

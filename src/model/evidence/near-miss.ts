@@ -4,7 +4,7 @@ import { templateLabel, type PodTemplate } from '../pods/pod-template.js';
 import { isTypo } from './absence.js';
 import { folderDistance, inSameFolder } from './apply-scope.js';
 import { locateField, type Resource } from '../objects/resource.js';
-import { matchTemplate, type Requirement, type Selector } from '../pods/selector.js';
+import { formatLabel, matchTemplate, type Requirement, type Selector } from '../pods/selector.js';
 import { asString, asStringMap, getIn } from '../objects/values.js';
 
 /** The pod template a selector was probably meant for, and what to say about it. */
@@ -122,14 +122,14 @@ function explain(requirements: readonly Requirement[], template: PodTemplate): N
   if (added?.kind === 'ordinal' && template.replicas !== null && template.replicas > 0) {
     const from = added.valueFor(template.firstOrdinal);
     const to = added.valueFor(template.firstOrdinal + template.replicas - 1);
-    const pods = template.replicas === 1 ? `its only pod has \`${first.key}: ${from}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
+    const pods = template.replicas === 1 ? `its only pod has \`${formatLabel(first.key, from)}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
     const path = ['spec', 'replicas'];
     return { template, path, selectorKey: first.key, evidence: true, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? '' : 's'}: ${pods}.` };
   }
   const value = template.labels[first.key];
   if (value !== undefined) {
     const path = [...labelsPath(template), first.key];
-    return { template, path, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${first.key}: ${value}\`? ${name} (${where(template, path)}) has it.` };
+    return { template, path, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where(template, path)}) has it.` };
   }
   const onOwner = ownerLabels(template)[first.key];
   if (onOwner === wanted && template.path.length > 0) {
@@ -139,13 +139,13 @@ function explain(requirements: readonly Requirement[], template: PodTemplate): N
       path,
       selectorKey: first.key,
       evidence: true,
-      hint: ` ${name} has \`${first.key}: ${wanted}\` in its own metadata.labels (${where(template, path)}), but selectors match the labels of the pods: add it to ${[...template.path, 'metadata', 'labels'].join('.')}.`,
+      hint: ` ${name} has \`${formatLabel(first.key, wanted)}\` in its own metadata.labels (${where(template, path)}), but selectors match the labels of the pods: add it to ${[...template.path, 'metadata', 'labels'].join('.')}.`,
     };
   }
   const otherKey = Object.entries(template.labels).find(([, v]) => v === wanted)?.[0];
   if (otherKey) {
     const path = [...labelsPath(template), otherKey];
-    return { template, path, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${otherKey}: ${wanted}\`? ${name} (${where(template, path)}) has it.` };
+    return { template, path, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where(template, path)}) has it.` };
   }
   return {
     template,
