@@ -1,7 +1,7 @@
 import type { Path } from '../loader/parse.js';
 import { createRule, type RelatedLocation } from '../engine/rule.js';
 import { judgeAbsence, nearReferrer, unsureBecause } from '../model/evidence/absence.js';
-import { inSameSubtree, shareABuild } from '../model/evidence/apply-scope.js';
+import { inSameSubtree } from '../model/evidence/apply-scope.js';
 import { locationOf } from '../model/evidence/missing-reference.js';
 import type { Resource } from '../model/objects/resource.js';
 import {
@@ -146,11 +146,6 @@ export const manualEndpoints = createRule({
         const candidate = verdict.evidence.candidate;
         const related: RelatedLocation[] = [{ resource: candidate, path: ['metadata', 'name'], message: `Service "${candidate.name}"` }];
         if (verdict.evidence.kind === 'other-namespace') {
-          // One kustomize build that sets a namespace puts everything it builds there; kubewire keeps the written
-          // namespace of a base that overlays share (kustomize/builds.ts), so the two namespaces may be its doing.
-          const fileOf = (r: Resource) => r.document.file.path;
-          const buildSetsNamespace = graph.kustomize.namespaceOf(fileOf(resource)) !== undefined || graph.kustomize.namespaceOf(fileOf(candidate)) !== undefined;
-          if (shareABuild(graph, resource, candidate) && buildSetsNamespace) return;
           context.report({
             resource,
             path: manual.serviceNamePath,

@@ -1,8 +1,7 @@
 import { createRule } from '../engine/rule.js';
-import { appliedAsOne, nearReferrer } from '../model/evidence/absence.js';
+import { namespaceDifferenceIsEvidence, nearReferrer } from '../model/evidence/absence.js';
 import type { NearMiss } from '../model/evidence/near-miss.js';
 import type { ResourceGraph } from '../model/graph.js';
-import { getIn } from '../model/objects/values.js';
 import { runsToCompletion } from '../model/pods/pod-template.js';
 import { statefulSetsGovernedBy } from '../model/services/statefulset.js';
 import { closestPodTemplate } from '../model/evidence/near-miss.js';
@@ -18,7 +17,7 @@ import { formatSelector } from '../model/pods/selector.js';
 function selectorWasWrittenFor(graph: ResourceGraph, service: Resource, near: NearMiss): boolean {
   const owner = near.template.owner;
   if (near.template.namespace !== service.namespace) {
-    return appliedAsOne(graph, service, owner) && typeof getIn(service.object, ['metadata', 'namespace']) === 'string';
+    return namespaceDifferenceIsEvidence(graph, service, owner);
   }
   // A workload near the Service that no Service selects, while this Service selects nothing: each is what the
   // other is missing.

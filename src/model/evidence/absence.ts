@@ -73,11 +73,7 @@ export function judgeAbsence(graph: ResourceGraph, reference: MissingReference):
   const otherKind = ofKinds(reference.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r));
   if (otherKind) return { kind: 'mistake', evidence: { kind: 'other-kind', candidate: otherKind } };
 
-  // A referrer that names no namespace lands wherever `kubectl apply -n` puts it: the same name in another
-  // namespace is then where it will probably be applied, not a mistake.
-  const elsewhere = namesItsNamespace(graph, from)
-    ? all.find((r) => r.namespace !== namespace && r.name === name && appliedAsOne(graph, from, r))
-    : undefined;
+  const elsewhere = all.find((r) => r.namespace !== namespace && r.name === name && namespaceDifferenceIsEvidence(graph, from, r));
   if (elsewhere) return { kind: 'mistake', evidence: { kind: 'other-namespace', candidate: elsewhere } };
 
   let similar: Resource | undefined;
@@ -100,6 +96,17 @@ export function judgeAbsence(graph: ResourceGraph, reference: MissingReference):
   if (sameNamespace.length === 0) return { kind: 'unsure', reason: { kind: 'none-in-namespace' }, ...hints };
   if (!sameNamespace.some((r) => appliedAsOne(graph, from, r))) return { kind: 'unsure', reason: { kind: 'not-with-referrer' }, ...hints };
   return { kind: 'unsure', reason: { kind: 'not-in-input' }, ...hints };
+}
+
+/**
+ * True when two objects in different namespaces are surely in different namespaces once applied: applied as one,
+ * `from` names its namespace (one that names none lands wherever `kubectl apply -n` puts it), and no kustomize
+ * build moves either (a base shared by overlays with namespaces of their own keeps its written namespace here,
+ * but after each build both are in the build's namespace).
+ */
+export function namespaceDifferenceIsEvidence(graph: ResourceGraph, from: Resource, other: Resource): boolean {
+  const movedByBuild = (r: Resource) => graph.kustomize.namespaceSetByBuild(r.document.file.path);
+  return namesItsNamespace(graph, from) && !movedByBuild(from) && !movedByBuild(other) && appliedAsOne(graph, from, other);
 }
 
 /** True when the resource's namespace is written (metadata.namespace, or its kustomization's `namespace:`). */

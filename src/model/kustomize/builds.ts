@@ -140,6 +140,11 @@ export interface KustomizeBuilds {
   namespaceOf(file: string): string | undefined;
   /** The top-level kustomizations whose build includes the file (empty: not part of any kustomize build). */
   buildsOf(file: string): ReadonlySet<string>;
+  /**
+   * True when some build that includes the file sets a namespace for it, even where builds disagree and the
+   * file keeps its written one: its namespace after the build is not what it says.
+   */
+  namespaceSetByBuild(file: string): boolean;
   /** The files a kustomization includes, directly or through the kustomizations it includes. */
   filesUnder(kustomizationFile: string): ReadonlySet<string>;
   /** What every build that includes the file does to its labels, selectors and replicas (see BuildTransforms). */
@@ -272,6 +277,9 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
     },
     buildsOf(file) {
       return new Set(assigned.get(file)?.keys() ?? []);
+    },
+    namespaceSetByBuild(file) {
+      return [...(assigned.get(file)?.values() ?? [])].some((a) => a.namespace !== UNSET);
     },
     filesUnder(kustomizationFile) {
       let files = filesUnderCache.get(kustomizationFile);
