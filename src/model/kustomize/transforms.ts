@@ -17,7 +17,9 @@ export function applyBuildTransforms(resource: Resource, transforms: BuildTransf
   let object: JsonObject = resource.object;
   const set = (path: Path, add: Readonly<Record<string, string>>, create: boolean) => {
     if (Object.keys(add).length === 0) return;
-    const current = getIn(object, path);
+    // `matchLabels:` with nothing after it is null, which kustomize fills like an absent field.
+    const written = getIn(object, path);
+    const current = written === null ? undefined : written;
     if (current === undefined ? !create : !isObject(current)) return;
     object = setIn(object, path, { ...(isObject(current) ? current : {}), ...add });
   };
