@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.js';
+import { runCli } from '../src/hosts/cli/cli.js';
 import { escapeControl, escapeWorkflowCommandData, escapeWorkflowCommandProperty } from '../src/reporters/escape.js';
 import { FORMAT_NAMES, outputKindOf } from '../src/reporters/index.js';
 import { ensureBuilt, runKubewire, STACK_FRAME } from './cli-process.js';

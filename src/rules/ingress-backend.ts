@@ -1,4 +1,4 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 import { formatBackendPort, ingressServiceBackends, matchBackendPort } from '../model/references/ingress.js';
 import { explainMissingReference, locationOf } from '../model/evidence/missing-reference.js';
 import { resourceLabel, type Resource } from '../model/objects/resource.js';

@@ -1,4 +1,4 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 import { egressDestinations, namedPortOn, policyPodSelector, policyPorts } from '../model/references/network-policy.js';
 import { templateLabel } from '../model/pods/pod-template.js';
 import { selectorKeyPath, selectorNearMiss } from '../model/evidence/missing-reference.js';

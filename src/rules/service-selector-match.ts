@@ -1,4 +1,4 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 import { closestPodTemplate } from '../model/evidence/near-miss.js';
 import { locateField, resourceLabel } from '../model/objects/resource.js';
 import { formatSelector } from '../model/pods/selector.js';
