@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Kubewire, loadFormatter, RuleConfigError, UsageError } from '../src/index.js';
 import { ensureBuilt } from './cli-process.js';
 import { repoRoot } from './helpers.js';
+import { webDeployment } from './support/shop-manifests.js';
 
 const service = (annotations = '') => `apiVersion: v1
 kind: Service
@@ -22,26 +23,7 @@ ${annotations}spec:
   - port: 80
     targetPort: 8080
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: web
-        image: nginx
-        ports:
-        - containerPort: 8080
-`;
+${webDeployment}`;
 
 describe('Kubewire', () => {
   it('lints text and sums up the run', async () => {

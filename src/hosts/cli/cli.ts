@@ -37,6 +37,7 @@ Commands:
 Options:
   -f, --format <name>          output format: ${FORMATTER_NAMES.join(', ')} (default: stylish)
   -o, --output-file <file>     write the report to a file instead of standard output
+      --sarif-category <id>    SARIF automationDetails.id, to tell several uploads for one commit apart
       --max-warnings <n>       exit with code 1 when there are more than n warnings
       --quiet                  report errors only
   -n, --namespace <ns>         namespace of resources that have none (default: default, as kubectl apply)
@@ -54,6 +55,7 @@ Rule docs: https://github.com/kubewire/kubewire/tree/main/rules-docs
 const OPTIONS = {
   format: { type: 'string', short: 'f' },
   'output-file': { type: 'string', short: 'o' },
+  'sarif-category': { type: 'string' },
   'max-warnings': { type: 'string' },
   quiet: { type: 'boolean' },
   namespace: { type: 'string', short: 'n' },
@@ -137,7 +139,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
   const formatter = kubewire.loadFormatter(format);
   const run = await kubewire.lintFiles(positionals);
-  const exit = await emit(io, values['output-file'], formatter.format(run, { color }), run.exitStatus);
+  const exit = await emit(io, values['output-file'], formatter.format(run, { color, ...(values['sarif-category'] !== undefined ? { sarifCategory: values['sarif-category'] } : {}) }), run.exitStatus);
   if (run.tooManyWarnings) io.stderr(`kubewire found too many warnings (maximum: ${run.maxWarnings}).\n`);
   for (const notice of run.notices) io.stderr(`kubewire: ${notice}\n`);
   return exit;
