@@ -1,3 +1,4 @@
+import { mapHelmSources } from '../engine/helm-sources.js';
 import { lint } from '../engine/linter.js';
 import { loadProject, projectFromFiles, type Project } from '../engine/project.js';
 import type { LintResult } from '../engine/results.js';
@@ -25,6 +26,11 @@ export interface KubewireOptions {
   quiet?: boolean;
   /** More warnings than this make the exit status 1 (ESLint's `--max-warnings`); unset or negative: no limit. */
   maxWarnings?: number;
+  /**
+   * The directory of the Helm chart whose `helm template` output is linted, when the chart cannot be found by
+   * its name under `cwd`: findings in documents after `# Source: <chart>/templates/<file>` are placed there.
+   */
+  helmChartRoot?: string;
   /** Standard input, for the `-` pattern; may stop reading after `maxBytes`. */
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
 }
@@ -134,7 +140,7 @@ export class Kubewire {
     });
   }
 
-  #lint(project: Project): LintRun {
+  async #lint(project: Project): Promise<LintRun> {
     let results = lint({
       graph: project.graph,
       inputProblems: project.inputProblems,
@@ -143,13 +149,20 @@ export class Kubewire {
       ruleOptions: this.#config.options,
       filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
     });
+    const sources = new Map(project.files.map((f) => [f.path, f]));
+    // Rendered Helm charts: findings move to the template files they come from.
+    const helm = await mapHelmSources(results, (p) => sources.get(p), {
+      cwd: this.cwd,
+      ...(this.#options.helmChartRoot !== undefined ? { chartRoot: this.#options.helmChartRoot } : {}),
+    });
+    results = helm.results;
+    for (const template of helm.sources) if (!sources.has(template.path)) sources.set(template.path, template);
     if (this.#options.quiet) results = results.map(errorsOnly);
     const sum = (count: (r: LintResult) => number) => results.reduce((n, r) => n + count(r), 0);
     const errorCount = sum((r) => r.errorCount);
     const warningCount = sum((r) => r.warningCount);
     const maxWarnings = this.#options.maxWarnings !== undefined && this.#options.maxWarnings >= 0 ? this.#options.maxWarnings : -1;
     const tooManyWarnings = maxWarnings >= 0 && warningCount > maxWarnings;
-    const sources = new Map(project.files.map((f) => [f.path, f]));
     return {
       results,
       errorCount,
@@ -159,7 +172,7 @@ export class Kubewire {
       maxWarnings,
       tooManyWarnings,
       exitStatus: errorCount > 0 || tooManyWarnings ? 1 : 0,
-      notices: errorCount + warningCount === 0 ? emptyInputNotices(project) : [],
+      notices: [...helm.notices, ...(errorCount + warningCount === 0 ? emptyInputNotices(project) : [])],
       cwd: this.cwd,
       sourceOf: (filePath) => sources.get(filePath),
       graph: project.graph,

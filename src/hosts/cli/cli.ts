@@ -41,6 +41,8 @@ Options:
       --max-warnings <n>       exit with code 1 when there are more than n warnings
       --quiet                  report errors only
   -n, --namespace <ns>         namespace of resources that have none (default: default, as kubectl apply)
+      --helm-chart-root <dir>  the chart of \`helm template ... | kubewire -\` output, when kubewire cannot find it
+                               by name under the working directory (findings go to the template files)
       --rule <id>=<severity>   set a rule's severity: off, warn or error (repeatable); with options,
                                ESLint's form: --rule 'service-node-port=["error",{"range":"20000-22767"}]'
       --ignore-pattern <glob>  skip files matching the glob (repeatable)
@@ -59,6 +61,7 @@ const OPTIONS = {
   'max-warnings': { type: 'string' },
   quiet: { type: 'boolean' },
   namespace: { type: 'string', short: 'n' },
+  'helm-chart-root': { type: 'string' },
   rule: { type: 'string', multiple: true },
   'ignore-pattern': { type: 'string', multiple: true },
   color: { type: 'boolean' },
@@ -136,6 +139,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     rules: parseRuleFlags(values.rule ?? []),
     quiet: values.quiet === true,
     maxWarnings: parseMaxWarnings(values['max-warnings']),
+    ...(values['helm-chart-root'] !== undefined ? { helmChartRoot: values['helm-chart-root'] } : {}),
   });
   const formatter = kubewire.loadFormatter(format);
   const run = await kubewire.lintFiles(positionals);
