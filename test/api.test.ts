@@ -159,3 +159,15 @@ describe('the house', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('the package entry', () => {
+  it('dist/index.js exports the API that lints', async () => {
+    ensureBuilt();
+    const entry = (await import(path.join(repoRoot, 'dist', 'index.js'))) as typeof import('../src/index.js');
+    const run = await new entry.Kubewire().lintText(service(), { filePath: 'web.yaml' });
+    expect(run.errorCount).toBe(1);
+    expect(Object.keys(entry).sort()).toEqual(
+      ['FORMATTER_NAMES', 'Kubewire', 'RULE_DOCS_BASE_URL', 'RuleConfigError', 'UsageError', 'createRule', 'formatPath', 'loadFormatter'].sort(),
+    );
+  });
+});
