@@ -6,9 +6,11 @@
  * places, logical locations, fingerprints without line numbers, suppressions, notifications, the category.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Kubewire, type LintRun } from '../src/index.js';
 import { repoRoot } from './helpers.js';
@@ -198,6 +200,25 @@ describe('what the SARIF says', () => {
     });
     expect(result!.message.text).toMatch(/ Related: \[closest pod template\]\(1\)\.$/);
     expect(log.runs[0]!.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///repo/' } });
+  });
+
+  it('makes paths relative to the repository root when kubewire runs in a folder of it (SARIF and annotations)', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'kubewire-repo-'));
+    try {
+      mkdirSync(path.join(root, '.git'));
+      mkdirSync(path.join(root, 'deploy', 'prod'), { recursive: true });
+      const kubewire = new Kubewire({ cwd: path.join(root, 'deploy', 'prod') });
+      const run = await kubewire.lintText(`${service('wbe')}---\n${deployment}`, { filePath: 'app.yaml' });
+      const log = JSON.parse(kubewire.loadFormatter('sarif').format(run)) as Sarif;
+      expect(log.runs[0]!.results[0]!.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'deploy/prod/app.yaml', uriBaseId: '%SRCROOT%' });
+      expect(log.runs[0]!.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `${pathToFileURL(root).href}/` } });
+      expect(kubewire.loadFormatter('github').format(run)).toMatch(/^::error file=deploy\/prod\/app\.yaml,line=8,/);
+      // A host that knows the checkout (the Action: GITHUB_WORKSPACE) says so.
+      const fromFolder = JSON.parse(kubewire.loadFormatter('sarif').format(run, { sourceRoot: path.join(root, 'deploy') })) as Sarif;
+      expect(fromFolder.runs[0]!.results[0]!.locations[0].physicalLocation.artifactLocation.uri).toBe('prod/app.yaml');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('escapes brackets from the manifest, so a label cannot forge an embedded link', async () => {

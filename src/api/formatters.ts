@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { RuleModule } from '../engine/rule.js';
 import { UsageError } from '../loader/read-inputs.js';
 import { FORMAT_NAMES, formatResults, isFormat } from '../reporters/index.js';
@@ -12,6 +13,11 @@ export interface FormatOptions {
   color?: boolean;
   /** SARIF `automationDetails.id`, to tell several uploads of one commit apart (e.g. `kubewire/prod/`). */
   sarifCategory?: string;
+  /**
+   * The directory paths in SARIF and annotations are relative to (GitHub's checkout, `GITHUB_WORKSPACE`).
+   * Default: the nearest directory above the run's working directory that holds `.git`, else that directory.
+   */
+  sourceRoot?: string;
 }
 
 /** A reporter, ESLint's LoadedFormatter: a run in, the report's text out. */
@@ -37,12 +43,21 @@ export function loadFormatter(name: string, rules: readonly RuleModule[] = allRu
         sourceOf: run.sourceOf,
         rules: infos,
         cwd: run.cwd,
+        sourceRoot: options.sourceRoot !== undefined ? path.resolve(run.cwd, options.sourceRoot) : repositoryRoot(run.cwd),
         tool: { name: 'kubewire', version: VERSION, informationUri: 'https://github.com/kubewire/kubewire' },
         ...(options.sarifCategory !== undefined ? { sarifCategory: options.sarifCategory } : {}),
       };
       return formatResults(name, run.results, context);
     },
   };
+}
+
+/** The nearest directory at or above `cwd` with a `.git` (a directory, or a file in a worktree), else `cwd`. */
+export function repositoryRoot(cwd: string): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(cwd);
+  }
 }
 
 /** The page of each rule, `rules-docs/<id>.md` of the installed package (it is in package.json `files`). */

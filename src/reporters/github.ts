@@ -1,6 +1,7 @@
 import type { LintMessage, LintResult } from '../engine/results.js';
-import { encodeOwnLineBreaks, encodePropertyDelimiters } from './escape.js';
-import type { Reporter } from './types.js';
+import path from 'node:path';
+import { encodeOwnLineBreaks, encodePropertyDelimiters, escapeWorkflowCommandData } from './escape.js';
+import type { Reporter, ReporterContext } from './types.js';
 
 /**
  * GitHub Actions annotations, one workflow command per finding:
@@ -14,7 +15,8 @@ import type { Reporter } from './types.js';
  */
 export const ANNOTATIONS_SHOWN_PER_LEVEL = 10;
 
-export const github: Reporter = (results) => {
+export const github: Reporter = (results, context) => {
+  const fromRoot = rootRelative(context);
   const lines: string[] = [];
   const shown = { error: 0, warning: 0 };
   const total = { error: 0, warning: 0 };
@@ -24,7 +26,7 @@ export const github: Reporter = (results) => {
       total[level]++;
       if (shown[level] >= ANNOTATIONS_SHOWN_PER_LEVEL) continue;
       shown[level]++;
-      lines.push(annotation(level, result, message));
+      lines.push(annotation(level, result, message, fromRoot));
     }
   }
   const hidden = total.error - shown.error + (total.warning - shown.warning);
@@ -39,17 +41,30 @@ export const github: Reporter = (results) => {
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 };
 
-function annotation(level: 'error' | 'warning', result: LintResult, message: LintMessage): string {
+function annotation(level: 'error' | 'warning', result: LintResult, message: LintMessage, fromRoot: (filePath: string) => string): string {
   const properties = [
-    `file=${encodePropertyDelimiters(result.filePath)}`,
+    `file=${encodePropertyDelimiters(fromRoot(result.filePath))}`,
     `line=${message.line}`,
     `endLine=${message.endLine}`,
     `col=${message.column}`,
     `endColumn=${message.endColumn}`,
     `title=${encodePropertyDelimiters(`kubewire ${message.ruleId}`)}`,
   ];
-  const related = (message.related ?? []).map((r) => `\n${r.message}: ${r.filePath}:${r.line}:${r.column}`);
+  const related = (message.related ?? []).map((r) => `\n${r.message}: ${fromRoot(r.filePath)}:${r.line}:${r.column}`);
   return `::${level} ${properties.join(',')}::${encodeOwnLineBreaks(`${message.message}${related.join('')}`)}`;
+}
+
+/**
+ * GitHub places an annotation by the file's path from the repository root; results are relative to the
+ * working directory, which may be a folder of it (`working-directory:` of a step).
+ */
+function rootRelative(context: ReporterContext): (filePath: string) => string {
+  const { cwd, sourceRoot } = context;
+  const prefix = cwd !== undefined && sourceRoot !== undefined ? path.relative(sourceRoot, cwd) : '';
+  if (!prefix || prefix.startsWith('..') || path.isAbsolute(prefix)) return (filePath) => filePath;
+  // The prefix is the runner's directory, not manifest text, but it reaches the command too: escaped as data.
+  const escaped = escapeWorkflowCommandData(prefix.split(path.sep).join('/'));
+  return (filePath) => (filePath.startsWith('<') || path.isAbsolute(filePath) ? filePath : `${escaped}/${filePath}`);
 }
 
 function plural(count: number, word: string): string {

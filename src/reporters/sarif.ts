@@ -49,6 +49,7 @@ export function sarifLog(results: readonly LintResult[], context: ReporterContex
       }
     }
   }
+  const root = context.sourceRoot ?? context.cwd;
   const tool = context.tool ?? { name: 'kubewire', version: '0.0.0', informationUri: 'https://github.com/kubewire/kubewire' };
   const run: Json = {
     tool: {
@@ -62,7 +63,7 @@ export function sarifLog(results: readonly LintResult[], context: ReporterContex
     },
     invocations: [{ executionSuccessful: true, ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}) }],
     ...(context.sarifCategory !== undefined ? { automationDetails: { id: context.sarifCategory } } : {}),
-    ...(context.cwd !== undefined ? { originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(context.cwd) } } } : {}),
+    ...(root !== undefined ? { originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(root) } } } : {}),
     columnKind: 'utf16CodeUnits',
     results: sarifResults,
   };
@@ -104,7 +105,7 @@ function suppressionOf(suppression: Suppression, context: ReporterContext): Json
 function physicalLocation(filePath: string, range: Pick<RelatedMessage, 'line' | 'column' | 'endLine' | 'endColumn'>, context: ReporterContext): Json {
   const region: Json = { startLine: range.line, startColumn: range.column, endLine: range.endLine, endColumn: range.endColumn };
   const snippet = snippetOf(filePath, range, context);
-  if (snippet === undefined) return { artifactLocation: artifactLocation(filePath), region };
+  if (snippet === undefined) return { artifactLocation: artifactLocation(filePath, context), region };
   region.snippet = { text: snippet };
   const source = context.sourceOf(filePath)!;
   // The whole lines around the region, for viewers that show the finding without the file.
@@ -113,9 +114,9 @@ function physicalLocation(filePath: string, range: Pick<RelatedMessage, 'line' |
   const lastLength = source.lineText(last).length;
   const around = { line: first, column: 1, endLine: last, endColumn: lastLength + 1 };
   const contextSnippet = snippetOf(filePath, around, context);
-  if (contextSnippet === undefined) return { artifactLocation: artifactLocation(filePath), region };
+  if (contextSnippet === undefined) return { artifactLocation: artifactLocation(filePath, context), region };
   const contextRegion = { startLine: first, startColumn: 1, endLine: last, endColumn: lastLength + 1, snippet: { text: contextSnippet } };
-  return { artifactLocation: artifactLocation(filePath), region, contextRegion };
+  return { artifactLocation: artifactLocation(filePath, context), region, contextRegion };
 }
 
 /** The text of the region, as SARIF's `snippet`: what the finding points at, for viewers without the file. */
@@ -135,12 +136,23 @@ function snippetOf(filePath: string, range: Pick<RelatedMessage, 'line' | 'colum
 }
 
 /**
- * Paths are relative to the working directory (the repository root in CI), so they become relative uris
- * against %SRCROOT%; a file outside it (shown with its absolute path) becomes a file: uri.
+ * Paths are relative to the working directory; in SARIF they are relative to the repository root (%SRCROOT%),
+ * which code scanning resolves against its checkout. A file outside it becomes a file: uri; a name that is
+ * not a path (`<stdin>`) stays as it is, encoded.
  */
-function artifactLocation(filePath: string): Json {
-  if (path.isAbsolute(filePath)) return { uri: pathToFileURL(filePath).href };
-  return { uri: filePath.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+function artifactLocation(filePath: string, context: ReporterContext): Json {
+  const uri = sourceRootRelative(filePath, context);
+  return uri.startsWith('file:') ? { uri } : { uri, uriBaseId: SRCROOT };
+}
+
+function sourceRootRelative(filePath: string, context: ReporterContext): string {
+  if (filePath.startsWith('<')) return encodeURIComponent(filePath);
+  const cwd = context.cwd;
+  const root = context.sourceRoot ?? cwd;
+  const absolute = path.isAbsolute(filePath) ? filePath : cwd !== undefined ? path.resolve(cwd, filePath) : undefined;
+  const relative = absolute !== undefined && root !== undefined ? path.relative(root, absolute) : filePath;
+  if (absolute !== undefined && (relative.startsWith('..') || path.isAbsolute(relative))) return pathToFileURL(absolute).href;
+  return relative.split(path.sep).map(encodeURIComponent).join('/');
 }
 
 function directoryUri(directory: string): string {

@@ -21,6 +21,11 @@ export interface ReporterContext {
   rules: Readonly<Record<string, RuleInfo>>;
   /** The working directory the results' paths are relative to. */
   cwd?: string;
+  /**
+   * The root of the repository (the nearest directory above `cwd` with a `.git`, else `cwd`): code scanning
+   * and annotations place files by their path from there.
+   */
+  sourceRoot?: string;
   tool?: { name: string; version: string; informationUri: string };
   /** SARIF `automationDetails.id`. */
   sarifCategory?: string;
