@@ -302,11 +302,12 @@ describe('--format github with hostile text, as the runner reads it', () => {
   });
 
   it('past 10 errors and 10 warnings per step, one notice gives the counts and points to SARIF', async () => {
+    // 12 Services alone in their namespace (a warning each: no workload to check the selector against), each
+    // with a nodePort outside the default range (an error each: the API server rejects it).
     const services = Array.from({ length: 12 }, (_, i) =>
-      `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n  namespace: ${i < 6 ? 'lonely' : 'shop'}\nspec:\n  selector:\n    app: nothing${i}\n  ports:\n  - port: 80\n`,
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n  namespace: lonely${i}\nspec:\n  type: NodePort\n  selector:\n    app: a${i}\n  ports:\n  - port: 80\n    nodePort: ${20000 + i}\n`,
     );
-    const workload = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\n  labels:\n    app: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n';
-    writeFileSync(path.join(dir, 'many.yaml'), [...services, workload, ...services.map((s) => s.replace(/name: s/, 'name: t').replace(/lonely/, 'lonely2'))].join('---\n'));
+    writeFileSync(path.join(dir, 'many.yaml'), services.join('---\n'));
     const run = await cli(['--format', 'github', 'many.yaml']);
     const commands = run.stdout.trimEnd().split('\n').map((l) => parseWorkflowCommand(l)!);
     const count = (name: string) => commands.filter((c) => c.command === name).length;
