@@ -22,7 +22,10 @@ const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-
 
 const yamlString = (s: string) => JSON.stringify(s); // a YAML double-quoted scalar accepts JSON escapes
 
-/** A Service whose selector matches nothing, so its (hostile) name and labels are quoted in findings. */
+/**
+ * A Service whose selector matches nothing, so its (hostile) name and labels are quoted in findings. It is an
+ * error (exit code 1): the Deployment beside it, which no Service selects, has a label the selector comes close to.
+ */
 const MANIFEST = `# a comment with a raw escape \u001b[2J and a bidi override \u202e here
 apiVersion: v1
 kind: Service
@@ -34,7 +37,7 @@ metadata:
     note: ${yamlString(HOSTILE)}
 spec:
   selector:
-    app: ${yamlString(HOSTILE)}
+    app: ${yamlString(`web${HOSTILE}`)}
   ports:
   - port: 80
     targetPort: 8080
@@ -302,11 +305,12 @@ describe('--format github with hostile text, as the runner reads it', () => {
   });
 
   it('past 10 errors and 10 warnings per step, one notice gives the counts and points to SARIF', async () => {
+    // 12 Services alone in their namespace (a warning each: no workload to check the selector against), each
+    // with a nodePort outside the default range (an error each: the API server rejects it).
     const services = Array.from({ length: 12 }, (_, i) =>
-      `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n  namespace: ${i < 6 ? 'lonely' : 'shop'}\nspec:\n  selector:\n    app: nothing${i}\n  ports:\n  - port: 80\n`,
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n  namespace: lonely${i}\nspec:\n  type: NodePort\n  selector:\n    app: a${i}\n  ports:\n  - port: 80\n    nodePort: ${20000 + i}\n`,
     );
-    const workload = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\n  labels:\n    app: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n';
-    writeFileSync(path.join(dir, 'many.yaml'), [...services, workload, ...services.map((s) => s.replace(/name: s/, 'name: t').replace(/lonely/, 'lonely2'))].join('---\n'));
+    writeFileSync(path.join(dir, 'many.yaml'), services.join('---\n'));
     const run = await cli(['--format', 'github', 'many.yaml']);
     const commands = run.stdout.trimEnd().split('\n').map((l) => parseWorkflowCommand(l)!);
     const count = (name: string) => commands.filter((c) => c.command === name).length;
