@@ -22,3 +22,6 @@ export type {
 export { formatPath } from '../engine/linter.js';
 /** A field path inside an object: `['spec', 'ports', 1, 'targetPort']`. */
 export type { Path } from '../loader/parse.js';
+/** A YAML document as the loader read it (for rules that listen to `Document`), and a range of its source. */
+export type { ManifestDocument } from '../loader/parse.js';
+export type { SourceRange } from '../loader/source.js';

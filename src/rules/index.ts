@@ -15,6 +15,7 @@ import { serviceSelectorMatch } from './service-selector-match.js';
 import { serviceTargetPort } from './service-target-port.js';
 import { serviceTypeFields } from './service-type-fields.js';
 import { statefulsetServiceName } from './statefulset-service-name.js';
+import { templatePlaceholder } from './template-placeholder.js';
 import { workloadSelector } from './workload-selector.js';
 import { yamlDuplicateKey } from './yaml-duplicate-key.js';
 import { yamlImplicitBoolean } from './yaml-implicit-boolean.js';
@@ -37,6 +38,7 @@ export const allRules: readonly RuleModule[] = [
   serviceTargetPort,
   serviceTypeFields,
   statefulsetServiceName,
+  templatePlaceholder,
   workloadSelector,
   yamlDuplicateKey,
   yamlImplicitBoolean,

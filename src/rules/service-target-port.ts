@@ -5,12 +5,12 @@ import {
   containerPortByName,
   containerPortLabel,
   describePods,
-  isQuotedNumber,
   portNumberLabel,
   servingContainers,
 } from '../model/pods/container-ports.js';
 import type { Backend, PortEndpoints, UnresolvedBackend } from '../model/services/endpoints.js';
 import { runsToCompletion, templateLabel, type Container, type ContainerPort, type PodTemplate } from '../model/pods/pod-template.js';
+import { ianaSvcNameProblem } from '../model/objects/names.js';
 import { servicePortLabel, type ServicePort } from '../model/services/service.js';
 
 export const serviceTargetPort = createRule({
@@ -43,6 +43,9 @@ export const serviceTargetPort = createRule({
           if (target === undefined) continue;
           // Report on targetPort when written; otherwise it defaults to port, and port is the line to fix.
           const path: Path = [...servicePort.path, servicePort.targetPortWritten ? 'targetPort' : 'port'];
+          // A string that is no valid port name (`"6379"`, `PORT`) makes the API server reject the Service:
+          // service-port-names says so; what it would resolve to is moot.
+          if (typeof target === 'string' && ianaSvcNameProblem(target) !== undefined) continue;
           if (typeof target === 'string') {
             checkNamedPort(servicePort, target, portEndpoints, path);
           } else if (!endpoints.service.headless) {
@@ -135,12 +138,6 @@ function namedPortHint(
   template: PodTemplate,
   resolvedBy: string | undefined,
 ): { hint: string; template: PodTemplate; container?: Container } {
-  if (isQuotedNumber(target)) {
-    return {
-      template,
-      hint: ` "${target}" is a quoted number: a string targetPort is a port name, and a port name must contain a letter, so the API server also rejects this Service. Write it without quotes: targetPort: ${target}.`,
-    };
-  }
   const serving = servingContainers(template);
   for (const container of serving) {
     const sameName = containerPortByName(container, target);
