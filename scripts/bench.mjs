@@ -4,7 +4,11 @@
 // resources in memory and lints each through the same engine as the CLI.
 // A linear engine shows a time ratio near 10; a quadratic one (a scan of all pods per Service) near 100.
 import { performance } from 'node:perf_hooks';
-import { lint, projectFromFiles, allRules, SourceFile } from '../dist/index.js';
+// The engine itself (not the public API, which reads files): the internals the API runs on.
+import { lint } from '../dist/engine/linter.js';
+import { projectFromFiles } from '../dist/engine/project.js';
+import { SourceFile } from '../dist/loader/source.js';
+import { allRules } from '../dist/rules/index.js';
 
 function app(services, namespaces = 20) {
   const docs = [];

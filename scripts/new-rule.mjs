@@ -18,7 +18,7 @@ if (existsSync(ruleFile)) {
   console.error(`${ruleFile} exists`);
   process.exit(2);
 }
-writeFileSync(ruleFile, `import { createRule } from '../engine/rule.js';
+writeFileSync(ruleFile, `import { createRule } from '../api/authoring.js';
 
 export const ${camel} = createRule({
   name: '${id}',

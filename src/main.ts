@@ -1,4 +1,4 @@
-import { runCli } from './cli.js';
+import { runCli } from './hosts/cli/cli.js';
 
 /** The process shell around runCli: real streams, real exit code. */
 async function readStdin(maxBytes = Infinity): Promise<Buffer> {

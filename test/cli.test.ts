@@ -189,6 +189,32 @@ describe('--format json', () => {
   });
 });
 
+describe('--format sarif and --format github', () => {
+  it('writes SARIF with the category to a file, with the exit code of the findings', () => {
+    const run = kubewire(['mixed', '--format', 'sarif', '--sarif-category', 'kubewire/mixed/', '-o', 'sarif-reports/mixed.sarif']);
+    expect(run).toEqual({ code: 1, stdout: '', stderr: '' });
+    const log = JSON.parse(readFileSync(path.join(work, 'sarif-reports', 'mixed.sarif'), 'utf8')) as {
+      version: string;
+      runs: { automationDetails: { id: string }; results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0]!.automationDetails).toEqual({ id: 'kubewire/mixed/' });
+    expect(log.runs[0]!.results.map((r) => [r.ruleId, r.level, r.locations[0]!.physicalLocation.artifactLocation.uri])).toEqual([
+      ['service-selector-match', 'warning', 'mixed/lonely.yaml'],
+      ['service-selector-match', 'error', 'mixed/typo.yaml'],
+    ]);
+  });
+
+  it('prints GitHub annotations', () => {
+    const run = kubewire(['mixed', '--format', 'github']);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^::error file=mixed\/typo\.yaml,line=8,endLine=8,col=10,endColumn=13,title=kubewire service-selector-match::Service "typo" selects no pods/);
+    expect(lines[1]).toContain('%0Aclosest pod template: mixed/deployment.yaml:14:14');
+  });
+});
+
 describe('rule options (ESLint\'s array form)', () => {
   const nodePortService = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 20080\n';
 

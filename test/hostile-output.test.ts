@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli.js';
+import { runCli } from '../src/hosts/cli/cli.js';
 import { escapeControl, escapeWorkflowCommandData, escapeWorkflowCommandProperty } from '../src/reporters/escape.js';
 import { FORMAT_NAMES, outputKindOf } from '../src/reporters/index.js';
 import { ensureBuilt, runKubewire, STACK_FRAME } from './cli-process.js';
@@ -100,6 +100,14 @@ function stringsOf(value: unknown): string[] {
   return [];
 }
 
+function decodeUri(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** The guarantees of each output kind, checked on the output of one format. */
 function expectSafeFor(kind: string, output: string, colour: boolean): void {
   switch (kind) {
@@ -150,11 +158,14 @@ describe('hostile text in manifests, for every format', () => {
       expect(run.code).toBe(1);
       const kind = outputKindOf(format)!;
       if (kind === 'data') {
-        expect(stringsOf(JSON.parse(run.stdout))).toContain(`names/${HOSTILE_FILE}`);
+        // SARIF holds file names as URIs: percent-encoded, and decoded back exactly.
+        expect(stringsOf(JSON.parse(run.stdout)).flatMap((s) => [s, decodeUri(s)])).toContain(`names/${HOSTILE_FILE}`);
       } else {
         expect(run.stdout).not.toMatch(RAW_CONTROL);
         for (const line of run.stdout.split('\n')) expect(line.startsWith('::warning')).toBe(false);
-        expect(run.stdout).toContain(escapeControl(`names/${HOSTILE_FILE}`));
+        // In a workflow command the file name is a property: `:` and `,` (and `%`) are encoded too.
+        const escape = kind === 'workflow-command' ? escapeWorkflowCommandProperty : escapeControl;
+        expect(run.stdout).toContain(escape(`names/${HOSTILE_FILE}`));
       }
     });
   }
@@ -242,5 +253,82 @@ describe('report files and paths', () => {
     const paths = results.flatMap((r) => [r.filePath, ...r.messages.flatMap((m) => (m.related ?? []).map((x) => x.filePath))]);
     for (const p of paths) expect(p.startsWith('test/corpus/'), p).toBe(true);
     expect(run.stdout).not.toContain(repoRoot);
+  });
+});
+
+/**
+ * How the Actions runner reads a workflow command (actions/runner, ActionCommand.cs): `::name k=v,k=v::data`,
+ * properties split at `,` and `=`, then `%0D`, `%0A` (and `%3A`, `%2C` in properties) decoded before `%25`.
+ */
+function parseWorkflowCommand(line: string): { command: string; properties: Record<string, string>; data: string } | undefined {
+  const match = /^::([A-Za-z-]+)(?: ([^:]*))?::(.*)$/s.exec(line);
+  if (!match) return undefined;
+  const decode = (text: string, property: boolean) => {
+    let out = text.replace(/%0D/g, '\r').replace(/%0A/g, '\n');
+    if (property) out = out.replace(/%3A/g, ':').replace(/%2C/g, ',');
+    return out.replace(/%25/g, '%');
+  };
+  const properties: Record<string, string> = {};
+  for (const pair of (match[2] ?? '').split(',').filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    properties[pair.slice(0, eq)] = decode(pair.slice(eq + 1), true);
+  }
+  return { command: match[1]!, properties, data: decode(match[3]!, false) };
+}
+
+describe('--format github with hostile text, as the runner reads it', () => {
+  it('every line is one annotation of kubewire, and the manifest text arrives escaped, never as a command', async () => {
+    const run = await cli(['--format', 'github', 'service.yaml']);
+    expect(run.code).toBe(1);
+    const commands = run.stdout.trimEnd().split('\n').map(parseWorkflowCommand);
+    expect(commands.every((c) => c !== undefined)).toBe(true);
+    for (const command of commands) {
+      expect(['error', 'warning']).toContain(command!.command);
+      expect(Object.keys(command!.properties)).toEqual(['file', 'line', 'endLine', 'col', 'endColumn', 'title']);
+      expect(command!.properties.file).toBe('service.yaml');
+      expect(command!.properties.title).toMatch(/^kubewire [a-z-]+$/);
+      // Decoded, the message holds the manifest's text shown escaped on one line: no raw control character,
+      // and the `%0A%25` the manifest wrote is shown as written, not decoded into a line break.
+      expect(command!.data).not.toMatch(RAW_CONTROL);
+      expect(command!.data).not.toMatch(/\r/);
+    }
+    const selector = commands.find((c) => c!.properties.title === 'kubewire service-selector-match');
+    expect(selector!.data).toContain(escapeControl(HOSTILE));
+    expect(selector!.data).toContain('%0A%25');
+  });
+
+  it('a hostile file name stays inside the file property', async () => {
+    const run = await cli(['--format', 'github', 'names']);
+    const commands = run.stdout.trimEnd().split('\n').map((line) => parseWorkflowCommand(line)!);
+    expect(commands.map((c) => c.properties.file)).toContain(escapeControl(`names/${HOSTILE_FILE}`));
+    for (const command of commands) expect(Object.keys(command.properties)).toEqual(['file', 'line', 'endLine', 'col', 'endColumn', 'title']);
+  });
+
+  it('past 10 errors and 10 warnings per step, one notice gives the counts and points to SARIF', async () => {
+    // 12 Services alone in their namespace (a warning each: no workload to check the selector against), each
+    // with a nodePort outside the default range (an error each: the API server rejects it).
+    const services = Array.from({ length: 12 }, (_, i) =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n  namespace: lonely${i}\nspec:\n  type: NodePort\n  selector:\n    app: a${i}\n  ports:\n  - port: 80\n    nodePort: ${20000 + i}\n`,
+    );
+    writeFileSync(path.join(dir, 'many.yaml'), services.join('---\n'));
+    const run = await cli(['--format', 'github', 'many.yaml']);
+    const commands = run.stdout.trimEnd().split('\n').map((l) => parseWorkflowCommand(l)!);
+    const count = (name: string) => commands.filter((c) => c.command === name).length;
+    expect(count('error')).toBe(10);
+    expect(count('warning')).toBe(10);
+    expect(count('notice')).toBe(1);
+    const notice = commands.at(-1)!;
+    expect(notice.command).toBe('notice');
+    expect(notice.data).toMatch(/^kubewire found 12 errors and 12 warnings; .* so 4 findings are not annotated\. Upload the SARIF report/);
+  });
+});
+
+describe('--format sarif with hostile text', () => {
+  it('a hostile file name becomes a URI reference that decodes to the exact name', async () => {
+    const run = await cli(['--format', 'sarif', 'names']);
+    const log = JSON.parse(run.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const uris = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    for (const uri of uris) expect(uri).not.toMatch(/[\s\u0000-\u001f\u007f-\u009f]/);
+    expect(uris.map((uri) => decodeURIComponent(uri))).toContain(`names/${HOSTILE_FILE}`);
   });
 });

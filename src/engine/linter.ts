@@ -5,7 +5,7 @@ import { patchNote } from '../model/kustomize/patches.js';
 import { dependsOnPlaceholder } from '../model/objects/placeholders.js';
 import { isBuiltin, locateField, type Resource } from '../model/objects/resource.js';
 import { asObject, asString, getIn } from '../model/objects/values.js';
-import type { LintMessage, LintResult, RelatedMessage } from './results.js';
+import type { LintMessage, LintResult, RelatedMessage, SuppressedLintMessage, Suppression } from './results.js';
 import type { ReportDescriptor, RuleContext, RuleListener, RuleModule, Severity } from './rule.js';
 
 export type RuleSeverities = Readonly<Record<string, Severity>>;
@@ -37,6 +37,7 @@ type Dispatch = Map<string, { ruleId: string; fn: (arg: never) => void }[]>;
 export function lint(input: LintInput): LintResult[] {
   const { graph } = input;
   const messagesByFile = new Map<string, LintMessage[]>();
+  const suppressedByFile = new Map<string, SuppressedLintMessage[]>();
   for (const path of input.filePaths) messagesByFile.set(path, []);
   const dispatch: Dispatch = new Map();
 
@@ -49,11 +50,17 @@ export function lint(input: LintInput): LintResult[] {
       graph,
       options,
       report: (descriptor) => {
-        const message = toMessage(graph, rule, configured, descriptor);
-        if (!message) return;
-        let list = messagesByFile.get(message.filePath);
-        if (!list) messagesByFile.set(message.filePath, (list = []));
-        list.push(message.message);
+        const reported = toMessage(graph, rule, configured, descriptor);
+        if (!reported) return;
+        const { filePath, message } = reported;
+        if (!messagesByFile.has(filePath)) messagesByFile.set(filePath, []);
+        if ('suppressions' in message) {
+          let list = suppressedByFile.get(filePath);
+          if (!list) suppressedByFile.set(filePath, (list = []));
+          list.push(message as SuppressedLintMessage);
+        } else {
+          messagesByFile.get(filePath)!.push(message);
+        }
       },
     };
     let listeners: RuleListener;
@@ -111,9 +118,7 @@ export function lint(input: LintInput): LintResult[] {
 
   const results: LintResult[] = [];
   for (const [filePath, messages] of messagesByFile) {
-    messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
-    const unique = dedupe(messages);
-    results.push(resultOf(filePath, unique));
+    results.push(resultOf(filePath, dedupe(sortMessages(messages)), dedupe(sortMessages(suppressedByFile.get(filePath) ?? []))));
   }
   results.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
   return results;
@@ -136,12 +141,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Rules whose findings mean the input itself could not be read or parsed (ESLint's `fatal` messages). */
-const FATAL_RULES = new Set(['yaml-syntax', 'input-unreadable']);
-
-/** An ESLint-shaped result for one file's messages, counts included. */
-export function resultOf(filePath: string, messages: LintMessage[]): LintResult {
-  for (const m of messages) if (FATAL_RULES.has(m.ruleId) && m.severity === 2) m.fatal = true;
+/** An ESLint-shaped result for one file's messages, counts included; suppressed messages are not counted. */
+export function resultOf(filePath: string, messages: LintMessage[], suppressedMessages: SuppressedLintMessage[] = []): LintResult {
   return {
     filePath,
     messages,
@@ -150,12 +151,16 @@ export function resultOf(filePath: string, messages: LintMessage[]): LintResult 
     fatalErrorCount: messages.filter((m) => m.fatal).length,
     fixableErrorCount: 0,
     fixableWarningCount: 0,
-    suppressedMessages: [],
+    suppressedMessages,
     usedDeprecatedRules: [],
   };
 }
 
-function dedupe(messages: LintMessage[]): LintMessage[] {
+function sortMessages<M extends LintMessage>(messages: M[]): M[] {
+  return messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
+}
+
+function dedupe<M extends LintMessage>(messages: M[]): M[] {
   const seen = new Set<string>();
   return messages.filter((m) => {
     const key = `${m.ruleId}\u0000${m.line}\u0000${m.column}\u0000${m.message}`;
@@ -170,16 +175,23 @@ function toMessage(
   rule: RuleModule,
   configured: Exclude<Severity, 'off'>,
   descriptor: ReportDescriptor<string>,
-): { filePath: string; message: LintMessage } | undefined {
+): { filePath: string; message: LintMessage | SuppressedLintMessage } | undefined {
   const template = rule.meta.messages[descriptor.messageId];
   if (template === undefined) throw new Error(`rule ${rule.name} reported unknown messageId "${descriptor.messageId}"`);
   const text = interpolate(template, descriptor.data);
   const severity: 1 | 2 = descriptor.severity === 'warn' || configured === 'warn' ? 1 : 2;
-  const base: { ruleId: string; messageId: string; severity: 1 | 2; message: string } = { ruleId: rule.name, messageId: descriptor.messageId, severity, message: text };
+  // Rules that read the input declare it (meta.fatal): their errors mean a file could not be read or parsed.
+  const fatal = rule.meta.fatal === true && severity === 2 ? { fatal: true as const } : {};
+  const base: { ruleId: string; messageId: string; severity: 1 | 2; message: string; fatal?: true } = {
+    ruleId: rule.name,
+    messageId: descriptor.messageId,
+    severity,
+    message: text,
+    ...fatal,
+  };
 
   if ('resource' in descriptor) {
     const { resource, path } = descriptor;
-    if (isIgnored(resource, rule.name)) return undefined;
     // A placeholder's value is unknown (envsubst, Flux postBuild, sed): nothing may be concluded from it. The
     // template-placeholder rule says once per file that these checks were left out.
     if (dependsOnPlaceholder([{ resource, path }, ...(descriptor.related ?? [])], text)) return undefined;
@@ -204,7 +216,8 @@ function toMessage(
       return { filePath: where.file, ...where.range, message: r.message };
     });
     if (related.length > 0) message.related = related;
-    return { filePath: located.file, message };
+    const suppression = suppressionOf(resource, rule.name);
+    return { filePath: located.file, message: suppression ? { ...message, suppressions: [suppression] } : message };
   }
   if ('document' in descriptor) {
     return { filePath: descriptor.document.file.path, message: { ...base, ...descriptor.range } };
@@ -214,11 +227,17 @@ function toMessage(
   return { filePath: descriptor.file, message: { ...base, line, column, endLine: line, endColumn: column } };
 }
 
-function isIgnored(resource: Resource, ruleId: string): boolean {
+/** The `kubewire.io/ignore` annotation of the resource, when it names the rule. */
+function suppressionOf(resource: Resource, ruleId: string): Suppression | undefined {
   const annotations = asObject(getIn(resource.object, ['metadata', 'annotations']));
   const value = asString(annotations?.[IGNORE_ANNOTATION]);
-  if (!value) return false;
-  return value.split(',').some((id) => id.trim() === ruleId);
+  if (!value || !value.split(',').some((id) => id.trim() === ruleId)) return undefined;
+  const where = locateField(resource, ['metadata', 'annotations', IGNORE_ANNOTATION]);
+  return {
+    kind: 'directive',
+    justification: `silenced on ${resource.kind} ${resource.namespace ? `${resource.namespace}/` : ''}${resource.name} by its ${IGNORE_ANNOTATION} annotation`,
+    location: { filePath: where.file, ...where.range },
+  };
 }
 
 function interpolate(template: string, data: Readonly<Record<string, string | number>> | undefined): string {

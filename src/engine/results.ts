@@ -33,6 +33,22 @@ export interface LintMessage {
   fatal?: true;
 }
 
+/**
+ * Why a finding is silenced: ESLint's suppression (`kind: 'directive'` for an in-source directive), here the
+ * `kubewire.io/ignore` annotation of the resource, with where that annotation is written.
+ */
+export interface Suppression {
+  kind: 'directive';
+  justification: string;
+  /** The annotation that silences the finding. */
+  location?: { filePath: string; line: number; column: number; endLine: number; endColumn: number };
+}
+
+/** A finding that a resource silences; kept (as ESLint's `suppressedMessages`) so that code scanning shows it as dismissed. */
+export interface SuppressedLintMessage extends LintMessage {
+  suppressions: Suppression[];
+}
+
 export interface LintResult {
   filePath: string;
   messages: LintMessage[];
@@ -43,6 +59,7 @@ export interface LintResult {
   /** kubewire fixes nothing yet; kept so tools written for ESLint's JSON read ours unchanged. */
   fixableErrorCount: 0;
   fixableWarningCount: 0;
-  suppressedMessages: [];
+  /** Findings silenced by a `kubewire.io/ignore` annotation; not counted in errorCount or warningCount. */
+  suppressedMessages: SuppressedLintMessage[];
   usedDeprecatedRules: [];
 }

@@ -1,4 +1,3 @@
-import type { TSESLint } from '@typescript-eslint/utils';
 import type { InputProblem } from '../loader/read-inputs.js';
 import type { ManifestDocument, Path } from '../loader/parse.js';
 import type { SourceRange } from '../loader/source.js';
@@ -18,17 +17,31 @@ export interface KubewireRuleDocs {
 }
 
 /**
- * A rule's metadata: ESLint's RuleMetaData (type, docs, messages, schema, defaultOptions) plus the severity a
- * rule has when nobody configures it.
+ * A JSON Schema (draft-07, as ajv reads it) for a rule's options. Kept as kubewire's own type so that the
+ * published declarations need no devDependency (typescript-eslint's JSONSchema4 has the same shape).
  */
-export type RuleMeta<MessageIds extends string, Options extends readonly unknown[]> = Omit<
-  TSESLint.RuleMetaData<MessageIds, KubewireRuleDocs, Options>,
-  'docs' | 'defaultOptions'
-> & {
+export type RuleOptionSchema = { readonly [keyword: string]: unknown };
+
+/**
+ * A rule's metadata: the shape of ESLint's RuleMetaData (type, docs, messages, schema, defaultOptions), plus the
+ * severity a rule has when nobody configures it and kubewire's `fatal` flag.
+ */
+export interface RuleMeta<MessageIds extends string, Options extends readonly unknown[]> {
+  /** ESLint's classification: `problem` (will break), `suggestion` (could be better), `layout`. */
+  type: 'problem' | 'suggestion' | 'layout';
   docs: KubewireRuleDocs & { url: string };
-  defaultSeverity: ReportSeverity;
+  messages: Readonly<Record<MessageIds, string>>;
+  /** ESLint's form: an array is one schema per positional option (`[]`: the rule takes none). */
+  schema: readonly RuleOptionSchema[];
   defaultOptions: Options;
-};
+  defaultSeverity: ReportSeverity;
+  /**
+   * A finding of this rule means kubewire could not read or parse the input (a syntax error, a binary file):
+   * its errors are marked `fatal`, as ESLint marks parsing errors, and SARIF reports them as tool notifications.
+   */
+  fatal?: boolean;
+  deprecated?: boolean;
+}
 
 /** Built-in kinds a rule can listen to; custom resources arrive through `*` and `PodTemplate`. */
 export type KnownKind =

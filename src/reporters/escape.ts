@@ -31,5 +31,21 @@ export function escapeWorkflowCommandData(text: string): string {
 
 /** For a property value of a workflow command (`file=`, `title=`): `,` and `:` end a property, so they are encoded too. */
 export function escapeWorkflowCommandProperty(text: string): string {
-  return escapeWorkflowCommandData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  return encodePropertyDelimiters(escapeWorkflowCommandData(text));
+}
+
+/**
+ * The rest of the property escaping, for text that went through escapeWorkflowCommandData already (the
+ * results a `workflow-command` reporter receives): encoding `%` twice would show `%25` in the annotation.
+ */
+export function encodePropertyDelimiters(escapedData: string): string {
+  return escapedData.replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/**
+ * A reporter's own line breaks in a workflow-command message, as the runner decodes them (`%0A`, `%0D`). Safe
+ * on escaped data: escaping left no raw line break and no raw `%` of the manifest's in it.
+ */
+export function encodeOwnLineBreaks(escapedData: string): string {
+  return escapedData.replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }

@@ -1,6 +1,8 @@
 import type { LintResult } from '../engine/results.js';
 import { escapeControl, escapeWorkflowCommandData } from './escape.js';
+import { github } from './github.js';
 import { json } from './json.js';
+import { sarif } from './sarif.js';
 import { stylish } from './stylish.js';
 import type { Reporter, ReporterContext } from './types.js';
 
@@ -26,6 +28,8 @@ const ESCAPERS: Readonly<Record<OutputKind, ((text: string) => string) | undefin
 const REPORTERS: Readonly<Record<string, { render: Reporter; output: OutputKind }>> = {
   stylish: { render: stylish, output: 'text' },
   json: { render: json, output: 'data' },
+  sarif: { render: sarif, output: 'data' },
+  github: { render: github, output: 'workflow-command' },
 };
 
 export const FORMAT_NAMES = Object.keys(REPORTERS);

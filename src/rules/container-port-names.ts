@@ -1,5 +1,4 @@
-import { createRule } from '../engine/rule.js';
-import { formatPath } from '../engine/linter.js';
+import { createRule, formatPath } from '../api/authoring.js';
 import { isQuotedNumber, repeatedPortDefinitions } from '../model/pods/container-ports.js';
 import { ianaSvcNameProblem } from '../model/objects/names.js';
 import { templateLabel, type Container, type PodTemplate } from '../model/pods/pod-template.js';

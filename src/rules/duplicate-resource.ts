@@ -1,4 +1,4 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 import { duplicateOf, duplicateSeverity, identityLabel, repeatsOfSameFile } from '../model/evidence/duplicates.js';
 import { locateField, type Resource } from '../model/objects/resource.js';
 import { asString, getIn } from '../model/objects/values.js';

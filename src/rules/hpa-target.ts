@@ -1,4 +1,4 @@
-import { createRule, type RelatedLocation } from '../engine/rule.js';
+import { createRule, type RelatedLocation } from '../api/authoring.js';
 import { judgeAbsence, unsureBecause, type AbsenceVerdict } from '../model/evidence/absence.js';
 import type { ResourceGraph } from '../model/graph.js';
 import { referenceKindKey } from '../model/graph.js';

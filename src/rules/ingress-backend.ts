@@ -1,4 +1,4 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 import { formatBackendPort, ingressServiceBackends, matchBackendPort } from '../model/references/ingress.js';
 import { judgeAbsence, unsureBecause } from '../model/evidence/absence.js';
 import { locationOf } from '../model/evidence/missing-reference.js';

@@ -1,10 +1,11 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 
 export const inputUnreadable = createRule({
   name: 'input-unreadable',
   meta: {
     type: 'problem',
     defaultSeverity: 'error',
+    fatal: true,
     docs: { description: 'Disallow input files that cannot be read as text manifests' },
     messages: {
       unreadable: 'Cannot lint this file: {{detail}}. The other files are still linted.',

@@ -1,5 +1,4 @@
-import type { Path } from '../loader/parse.js';
-import { createRule, type RelatedLocation } from '../engine/rule.js';
+import { createRule, type Path, type RelatedLocation } from '../api/authoring.js';
 import { judgeAbsence, nearReferrer, unsureBecause } from '../model/evidence/absence.js';
 import { inSameSubtree } from '../model/evidence/apply-scope.js';
 import { locationOf } from '../model/evidence/missing-reference.js';

@@ -1,4 +1,4 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 import { egressDestinations, likelyOperatorFor, namedPortOn, policyPodSelector, policyPorts, sameNamespacePodPeers } from '../model/references/network-policy.js';
 import { templateLabel } from '../model/pods/pod-template.js';
 import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/missing-reference.js';

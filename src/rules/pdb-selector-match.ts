@@ -1,4 +1,4 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 import { autoscalersOf } from '../model/references/autoscaling.js';
 import type { ResourceGraph } from '../model/graph.js';
 import { disruptionBudgetSelector, disruptionBudgetsSelecting, readBudget, setsNoBudget } from '../model/references/disruption-budget.js';

@@ -1,5 +1,4 @@
-import type { Path } from '../loader/parse.js';
-import { createRule, type RelatedLocation } from '../engine/rule.js';
+import { createRule, type RelatedLocation, type Path } from '../api/authoring.js';
 import { closestPortName, containerPortByName, containerPortLabel, isQuotedNumber, nonTcpProbeTarget, portNumberLabel } from '../model/pods/container-ports.js';
 import { templateLabel, type Container, type PodTemplate } from '../model/pods/pod-template.js';
 import { asObject } from '../model/objects/values.js';

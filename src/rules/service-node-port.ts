@@ -1,5 +1,4 @@
-import { formatPath } from '../engine/linter.js';
-import { createRule } from '../engine/rule.js';
+import { createRule, formatPath } from '../api/authoring.js';
 import { appliedTogether, inSameFolder } from '../model/evidence/apply-scope.js';
 import { DEFAULT_NODE_PORT_RANGE, inPortRange, nodePortIndexOf, nodePortUseLabel, parsePortRange, type NodePortUse } from '../model/services/node-ports.js';
 import { allocatesNodePorts, needsHealthCheck } from '../model/services/service.js';

@@ -1,4 +1,4 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 import { ianaSvcNameProblem, isDns1123Label } from '../model/objects/names.js';
 import { servicePortLabel, type ServicePort } from '../model/services/service.js';
 import { getIn } from '../model/objects/values.js';

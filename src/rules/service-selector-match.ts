@@ -1,4 +1,4 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 import { namespaceDifferenceIsEvidence, nearReferrer } from '../model/evidence/absence.js';
 import type { NearMiss } from '../model/evidence/near-miss.js';
 import type { ResourceGraph } from '../model/graph.js';

@@ -1,5 +1,4 @@
-import type { Path } from '../loader/parse.js';
-import { createRule, type RelatedLocation } from '../engine/rule.js';
+import { createRule, type RelatedLocation, type Path } from '../api/authoring.js';
 import { folderDistance } from '../model/evidence/apply-scope.js';
 import {
   closestPortName,

@@ -1,5 +1,4 @@
-import type { Path } from '../loader/parse.js';
-import { createRule } from '../engine/rule.js';
+import { createRule, type Path } from '../api/authoring.js';
 import { isDns1123Subdomain } from '../model/objects/names.js';
 import { headlessPath, isExternallyAccessible, needsHealthCheck } from '../model/services/service.js';
 import { asArray, asObject, getIn } from '../model/objects/values.js';

@@ -1,4 +1,4 @@
-import { createRule, type RelatedLocation } from '../engine/rule.js';
+import { createRule, type RelatedLocation } from '../api/authoring.js';
 import { locateField, resourceLabel, type Resource } from '../model/objects/resource.js';
 import { formatLabel, formatSelector } from '../model/pods/selector.js';
 import { governingService, podDnsName, SERVICE_NAME_PATH, type LabelMismatch } from '../model/services/statefulset.js';

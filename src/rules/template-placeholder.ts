@@ -1,6 +1,4 @@
-import { createRule } from '../engine/rule.js';
-import type { ManifestDocument } from '../loader/parse.js';
-import type { SourceRange } from '../loader/source.js';
+import { createRule, type ManifestDocument, type SourceRange } from '../api/authoring.js';
 import { placeholdersOf } from '../model/objects/placeholders.js';
 import { locateField } from '../model/objects/resource.js';
 

@@ -1,5 +1,4 @@
-import type { Path } from '../loader/parse.js';
-import { createRule, type RelatedLocation } from '../engine/rule.js';
+import { createRule, type RelatedLocation, type Path } from '../api/authoring.js';
 import { editDistance } from '../model/evidence/near-miss.js';
 import type { Resource } from '../model/objects/resource.js';
 import { formatLabel, formatLabels, formatSelector, yamlString } from '../model/pods/selector.js';

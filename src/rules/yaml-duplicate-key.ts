@@ -1,4 +1,4 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 
 export const yamlDuplicateKey = createRule({
   name: 'yaml-duplicate-key',

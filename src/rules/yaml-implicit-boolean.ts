@@ -1,4 +1,4 @@
-import { createRule, type ReportDescriptor } from '../engine/rule.js';
+import { createRule, type ReportDescriptor } from '../api/authoring.js';
 import { scalarSourceOf, type Resource } from '../model/objects/resource.js';
 import { stringOnlyValuesOf, stringOnlyValuesOfTemplate, type StringOnlyValue } from '../model/objects/string-fields.js';
 

@@ -1,10 +1,11 @@
-import { createRule } from '../engine/rule.js';
+import { createRule } from '../api/authoring.js';
 
 export const yamlSyntax = createRule({
   name: 'yaml-syntax',
   meta: {
     type: 'problem',
     defaultSeverity: 'error',
+    fatal: true,
     docs: { description: 'Disallow YAML that kubectl cannot parse or silently skips' },
     messages: {
       syntax:

@@ -1,0 +1,201 @@
+import { mapHelmSources } from '../engine/helm-sources.js';
+import { lint } from '../engine/linter.js';
+import { loadProject, projectFromFiles, type Project } from '../engine/project.js';
+import type { LintResult } from '../engine/results.js';
+import { resolveRuleConfig, type ResolvedRuleConfig, type RuleConfig } from '../engine/rule-config.js';
+import type { RuleModule } from '../engine/rule.js';
+import { UsageError } from '../loader/read-inputs.js';
+import { SourceFile } from '../loader/source.js';
+import type { ResourceGraph } from '../model/graph.js';
+import { endpointsReport, type EndpointsReport } from '../model/services/endpoints-report.js';
+import { allRules } from '../rules/index.js';
+import { VERSION } from '../version.js';
+import { loadFormatter, type Formatter } from './formatters.js';
+
+/** What a host resolves from its own input (flags, action inputs, a config file) before a run. */
+export interface KubewireOptions {
+  /** Paths in results are relative to it, patterns are resolved against it. Default: `process.cwd()`. */
+  cwd?: string;
+  /** Namespace of namespaced objects that name none (default `default`, as `kubectl apply`). */
+  namespace?: string;
+  /** Globs of files to skip, relative to `cwd` (ESLint's ignore patterns). */
+  ignorePatterns?: readonly string[];
+  /** ESLint's `rules` setting: `{ "service-node-port": ["error", { "range": "20000-22767" }] }`. */
+  rules?: Readonly<Record<string, RuleConfig>>;
+  /** Report errors only (ESLint's `--quiet`): warnings are dropped from the results and the counts. */
+  quiet?: boolean;
+  /** More warnings than this make the exit status 1 (ESLint's `--max-warnings`); unset or negative: no limit. */
+  maxWarnings?: number;
+  /**
+   * The directory of the Helm chart whose `helm template` output is linted, when the chart cannot be found by
+   * its name under `cwd`: findings in documents after `# Source: <chart>/templates/<file>` are placed there.
+   */
+  helmChartRoot?: string;
+  /** Standard input, for the `-` pattern; may stop reading after `maxBytes`. */
+  readStdin?: (maxBytes?: number) => Promise<Buffer>;
+}
+
+/** One run: the results per file (ESLint's shape) and everything a host needs to print, count and exit. */
+export interface LintRun {
+  results: LintResult[];
+  errorCount: number;
+  warningCount: number;
+  /** Errors about input that could not be read or parsed. */
+  fatalErrorCount: number;
+  /** Findings silenced by `kubewire.io/ignore` (in each result's `suppressedMessages`). */
+  suppressedCount: number;
+  /** The limit of the options, -1 for none. */
+  maxWarnings: number;
+  tooManyWarnings: boolean;
+  /** ESLint's exit status: 1 with errors or more warnings than maxWarnings, else 0. */
+  exitStatus: 0 | 1;
+  /** Notes for a person (no objects found, chart sources left out), one line each, without a trailing newline. */
+  notices: string[];
+  /** The working directory of the run; results' paths are relative to it. */
+  cwd: string;
+  /** The text of an input file, by the path results name it with (code frames, SARIF snippets). */
+  sourceOf(filePath: string): SourceFile | undefined;
+  /** The resources and their wiring, for hosts that draw or summarise it. */
+  graph: ResourceGraph;
+}
+
+/** The Services of the input with their simulated endpoints, and what could not be read. */
+export interface EndpointsRun {
+  reports: EndpointsReport[];
+  /** Files and documents left out, with why: `path:line:column: message`-ready. */
+  skipped: { filePath: string; line?: number; column?: number; message: string }[];
+}
+
+/**
+ * kubewire's middle tier, between the rules engine and the hosts (the command line, the GitHub Action, editor
+ * and hook integrations), as ESLint's `ESLint` class sits between `Linter` and `cli.js`: it resolves rule
+ * configuration (validated against each rule's schema), reads the inputs, lints them and sums up the run.
+ * Hosts parse their own input into KubewireOptions and print what comes back.
+ */
+export class Kubewire {
+  static readonly version = VERSION;
+  readonly #options: KubewireOptions;
+  readonly #rules: readonly RuleModule[];
+  readonly #config: ResolvedRuleConfig;
+
+  /** Throws a RuleConfigError (a UsageError) when the rule configuration names an unknown rule or bad options. */
+  constructor(options: KubewireOptions = {}) {
+    this.#options = options;
+    this.#rules = allRules;
+    this.#config = resolveRuleConfig(this.#rules, options.rules ?? {});
+  }
+
+  /** Every rule kubewire has, sorted by id. */
+  static rules(): readonly RuleModule[] {
+    return [...allRules].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  get cwd(): string {
+    return this.#options.cwd ?? process.cwd();
+  }
+
+  /**
+   * Lints files, directories, globs, or `-` (standard input). Throws a UsageError when a pattern names nothing
+   * that exists, or when nothing at all is found to lint.
+   */
+  async lintFiles(patterns: readonly string[]): Promise<LintRun> {
+    const project = await this.#load(patterns);
+    if (project.files.length === 0 && project.inputProblems.length === 0 && (project.helmChartSources ?? 0) === 0) {
+      throw new UsageError(`no YAML or JSON files found in ${patterns.length > 0 ? patterns.join(', ') : 'the current directory'}`);
+    }
+    return this.#lint(project);
+  }
+
+  /** Lints text held in memory (an editor buffer, a pre-commit staged blob), reported as `filePath`. */
+  async lintText(text: string, options: { filePath?: string } = {}): Promise<LintRun> {
+    const file = new SourceFile(options.filePath ?? '<text>', text);
+    return this.#lint(projectFromFiles([file], this.#options.namespace ?? 'default'));
+  }
+
+  /** What `kubectl get endpointslices` would show once the inputs are applied. */
+  async endpoints(patterns: readonly string[]): Promise<EndpointsRun> {
+    const project = await this.#load(patterns);
+    const skipped: EndpointsRun['skipped'] = project.inputProblems.map((p) => ({ filePath: p.path, message: p.message }));
+    for (const document of project.documents) {
+      for (const problem of document.problems.filter((p) => p.kind === 'syntax')) {
+        skipped.push({ filePath: document.file.path, line: problem.range.line, column: problem.range.column, message: problem.message });
+      }
+    }
+    const services = [...project.graph.ofKind('Service')].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    return { reports: services.map((s) => endpointsReport(project.graph.endpointsOf(s))), skipped };
+  }
+
+  /** A reporter by name (`stylish`, `json`, `sarif`, `github`); throws a UsageError naming the known ones. */
+  loadFormatter(name: string): Formatter {
+    return loadFormatter(name, this.#rules);
+  }
+
+  #load(patterns: readonly string[]): Promise<Project> {
+    return loadProject({
+      cwd: this.cwd,
+      operands: patterns.length > 0 ? patterns : ['.'],
+      ignorePatterns: this.#options.ignorePatterns ?? [],
+      namespace: this.#options.namespace ?? 'default',
+      ...(this.#options.readStdin ? { readStdin: this.#options.readStdin } : {}),
+    });
+  }
+
+  async #lint(project: Project): Promise<LintRun> {
+    let results = lint({
+      graph: project.graph,
+      inputProblems: project.inputProblems,
+      rules: this.#rules,
+      severities: this.#config.severities,
+      ruleOptions: this.#config.options,
+      filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
+    });
+    const sources = new Map(project.files.map((f) => [f.path, f]));
+    // Rendered Helm charts: findings move to the template files they come from.
+    const helm = await mapHelmSources(results, (p) => sources.get(p), {
+      cwd: this.cwd,
+      ...(this.#options.helmChartRoot !== undefined ? { chartRoot: this.#options.helmChartRoot } : {}),
+    });
+    results = helm.results;
+    for (const template of helm.sources) if (!sources.has(template.path)) sources.set(template.path, template);
+    if (this.#options.quiet) results = results.map(errorsOnly);
+    const sum = (count: (r: LintResult) => number) => results.reduce((n, r) => n + count(r), 0);
+    const errorCount = sum((r) => r.errorCount);
+    const warningCount = sum((r) => r.warningCount);
+    const maxWarnings = this.#options.maxWarnings !== undefined && this.#options.maxWarnings >= 0 ? this.#options.maxWarnings : -1;
+    const tooManyWarnings = maxWarnings >= 0 && warningCount > maxWarnings;
+    return {
+      results,
+      errorCount,
+      warningCount,
+      fatalErrorCount: sum((r) => r.fatalErrorCount),
+      suppressedCount: sum((r) => r.suppressedMessages.length),
+      maxWarnings,
+      tooManyWarnings,
+      exitStatus: errorCount > 0 || tooManyWarnings ? 1 : 0,
+      notices: [...helm.notices, ...(errorCount + warningCount === 0 ? emptyInputNotices(project) : [])],
+      cwd: this.cwd,
+      sourceOf: (filePath) => sources.get(filePath),
+      graph: project.graph,
+    };
+  }
+}
+
+/** ESLint's --quiet: errors only, in the messages and in the suppressed ones. */
+function errorsOnly(result: LintResult): LintResult {
+  const messages = result.messages.filter((m) => m.severity === 2);
+  return { ...result, messages, warningCount: 0, suppressedMessages: result.suppressedMessages.filter((m) => m.severity === 2) };
+}
+
+/** An empty file, a lone `---` or a values.yaml passes quietly in a scan; alone, the silence would mislead. */
+function emptyInputNotices(project: Project): string[] {
+  if (project.graph.resources.length > 0 || project.graph.malformed.length > 0) return [];
+  const read = `${project.files.length} file${project.files.length === 1 ? '' : 's'} read`;
+  const notices = [`no Kubernetes objects found (${read}; documents without apiVersion and kind are skipped).`];
+  const chartSources = project.helmChartSources ?? 0;
+  if (chartSources > 0) {
+    notices.push(
+      `left out ${chartSources} Helm chart file${chartSources === 1 ? '' : 's'} (templates/ and Chart.yaml are not manifests until rendered); lint the rendered chart: helm template <chart> | kubewire -`,
+    );
+  }
+  return notices;
+}
