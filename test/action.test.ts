@@ -176,7 +176,7 @@ describe('the Action on examples/', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(1);
     expect(run.outputs).toEqual({ 'error-count': '5', 'warning-count': '1', 'sarif-file': '' });
-    expect(run.stdout).toContain('kubewire: 5 errors (fail-on: error)');
+    expect(run.commands).toContain('::error::kubewire found 5 errors (fail-on: error)');
   });
 
   it('annotates each finding at its file, line and columns', () => {
@@ -336,7 +336,10 @@ describe('untrusted repositories', () => {
     const run = runAction({}, { workspace, env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'abc' } });
     expect(run.outputs['error-count']).toBe('1');
     // The runner acts on the Action's own commands only: the real annotation, its file name encoded.
-    expect(run.commands.filter((c) => !c.startsWith('::notice'))).toEqual([expect.stringMatching(/^::error title=kubewire service-selector-match,file=%3A%3Awarning%3A%3Aforged\.yaml,line=4,endLine=4,col=8,endColumn=16::Service "x\\n::error file=forged\.yaml::forged\\n/)]);
+    expect(run.commands).toEqual([
+      expect.stringMatching(/^::error title=kubewire service-selector-match,file=%3A%3Awarning%3A%3Aforged\.yaml,line=4,endLine=4,col=8,endColumn=16::Service "x\\n::error file=forged\.yaml::forged\\n/),
+      '::error::kubewire found 1 error (fail-on: error)',
+    ]);
     expect(run.summary).not.toContain('![img]');
     expect(run.summary).not.toContain('<b>');
     expect(run.summary).toContain('\\!\\[img\\]');

@@ -57,10 +57,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(summaryOf(run, inputs, env)).write();
 
     const failure = failureOf(run, inputs);
-    if (failure) {
-      core.info(`kubewire: ${failure} (fail-on: ${inputs.failOn})`);
-      process.exitCode = core.ExitCode.Failure;
-    }
+    if (failure) core.setFailed(`kubewire found ${failure} (fail-on: ${inputs.failOn})`);
   } catch (error) {
     // Usage and configuration problems in one line; for anything else, the stack in the debug log (ACTIONS_STEP_DEBUG).
     if (error instanceof UsageError || error instanceof RuleConfigError) {
@@ -175,3 +172,6 @@ async function writeAtomically(target: string, text: string): Promise<void> {
   await writeFile(temporary, text);
   await rename(temporary, target);
 }
+
+/** The name GitHub's action templates and @github/local-action give the logic's entry point. */
+export const run = (): Promise<void> => runAction();
