@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { JSDOM } from 'jsdom';
+import { marked } from 'marked';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { FORMATTER_NAMES } from '../src/api/formatters.js';
@@ -340,6 +342,18 @@ describe('untrusted repositories', () => {
       expect.stringMatching(/^::error title=kubewire service-selector-match,file=%3A%3Awarning%3A%3Aforged\.yaml,line=4,endLine=4,col=8,endColumn=16::Service "x\\n::error file=forged\.yaml::forged\\n/),
       '::error::kubewire found 1 error (fail-on: error)',
     ]);
+    // Rendered as GitHub Flavored Markdown (marked, a GFM implementation): the page has only the Action's own
+    // links, one finding row, and the hostile text as text.
+    const page = new JSDOM(marked.parse(run.summary, { gfm: true, async: false })).window.document;
+    expect([...page.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([
+      'https://github.com/kubewire/kubewire/blob/main/rules-docs/service-selector-match.md',
+      'https://github.com/o/r/blob/abc/%3A%3Awarning%3A%3Aforged.yaml#L4',
+    ]);
+    expect(page.querySelectorAll('img, b, script')).toHaveLength(0);
+    const findingRows = page.querySelectorAll('table')[1]!.querySelectorAll('tbody tr');
+    expect(findingRows).toHaveLength(1);
+    expect(findingRows[0]!.querySelectorAll('td')).toHaveLength(4);
+    expect(findingRows[0]!.querySelectorAll('td')[2]!.textContent).toContain('x\\n::error file=forged.yaml::forged\\n![img](https://example.invalid/p.png) <b>bold</b> | cell');
     expect(run.summary).not.toContain('![img]');
     expect(run.summary).not.toContain('<b>');
     expect(run.summary).toContain('\\!\\[img\\]');
