@@ -24,7 +24,8 @@ export function mermaidWiring(wiring: Wiring, limits?: ViewLimits): string {
       lines.push(...nodes.map((n) => `  ${n}`));
       return;
     }
-    lines.push(`  subgraph g${i}[${mermaidText(groupTitle(group.namespace))}]`, ...nodes.map((n) => `    ${n}`), '  end');
+    // A subgraph lays itself out top to bottom unless told otherwise, whatever the chart's direction.
+    lines.push(`  subgraph g${i}[${mermaidText(groupTitle(group.namespace))}]`, '    direction LR', ...nodes.map((n) => `    ${n}`), '  end');
   });
   const broken: number[] = [];
   const uncertain: number[] = [];
