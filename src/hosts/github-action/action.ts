@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { FORMATTER_NAMES, type Formatter } from '../../api/formatters.js';
 import { Kubewire, type LintRun } from '../../api/kubewire.js';
 import type { LintMessage, LintResult } from '../../engine/results.js';
 import { RuleConfigError } from '../../engine/rule-config.js';
@@ -37,7 +36,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     const inputs = readActionInputs(env);
     const kubewire = new Kubewire({ cwd: inputs.workspace, namespace: inputs.namespace, maxWarnings: inputs.maxWarnings });
     const formatter = kubewire.loadFormatter(inputs.format);
-    const sarif = inputs.sarifFile ? sarifFormatter(kubewire) : undefined;
+    const sarif = inputs.sarifFile ? kubewire.loadFormatter('sarif') : undefined;
     const run = await kubewire.lintFiles(inputs.patterns);
 
     printUntrusted(formatter.format(run, { color: true }));
@@ -101,13 +100,6 @@ function withinDirectory(directory: string, pattern: string): string {
   if (pattern === '-' || path.isAbsolute(pattern) || directory === '.') return pattern;
   if (pattern.startsWith('!')) return `!${path.posix.join(directory, pattern.slice(1))}`;
   return path.posix.join(directory, pattern);
-}
-
-function sarifFormatter(kubewire: Kubewire): Formatter {
-  if (!FORMATTER_NAMES.includes('sarif')) {
-    throw new UsageError('sarif-file is set, but this version of kubewire has no SARIF reporter; remove sarif-file');
-  }
-  return kubewire.loadFormatter('sarif');
 }
 
 /**
