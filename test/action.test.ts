@@ -11,6 +11,7 @@ import { JSDOM } from 'jsdom';
 import { marked } from 'marked';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { jobSummary, SUMMARY_LIMIT_BYTES } from '../src/hosts/github-action/job-summary.js';
 import { repoRoot } from './helpers.js';
 
 const BUNDLE = path.join(repoRoot, 'action', 'dist', 'index.js');
@@ -368,5 +369,26 @@ describe('untrusted repositories', () => {
     // The link to the file is percent-encoded, the text escaped.
     expect(run.summary).toContain('[\\:\\:warning\\:\\:forged.yaml\\:4\\:8]');
     expect(run.summary).toContain('(https://github.com/o/r/blob/abc/%3A%3Awarning%3A%3Aforged.yaml#L4)');
+  });
+});
+
+describe('the job summary stays under GitHub’s 1 MiB', () => {
+  it('a diagram that would pass the limit is left out, with what to run instead', () => {
+    // 150 Services with 8 KiB names: the capped diagram alone is over 1 MiB.
+    const name = 'n'.repeat(8 * 1024);
+    const nodes = Array.from({ length: 150 }, (_, i) => ({ id: `s${i}`, kind: 'Service', namespace: 'shop', name: `${name}${i}`, role: 'resource' as const }));
+    const summary = jobSummary({
+      results: [],
+      errorCount: 0,
+      warningCount: 0,
+      suppressedCount: 0,
+      wiring: { nodes, edges: [] },
+      ruleDocs: {},
+      links: { blobBase: undefined },
+      inputs: ['.'],
+    });
+    expect(Buffer.byteLength(summary)).toBeLessThan(SUMMARY_LIMIT_BYTES);
+    expect(summary).not.toContain('```mermaid');
+    expect(summary).toContain('The wiring diagram is left out');
   });
 });

@@ -45078,15 +45078,19 @@ function rank(state) {
 function groupTitle(namespace) {
   return namespace === "" ? "outside namespaces" : `namespace ${namespace}`;
 }
+function foldedNote(folded) {
+  const left = folded.problemEdgesLeftOut > 0 ? `, ${folded.problemEdgesLeftOut} more left out` : "";
+  return `${folded.nodes} nodes and ${folded.edges} edges are too many to draw - namespaces folded, broken and uncertain edges shown${left}`;
+}
 
 // src/reporters/graph/mermaid.ts
 function mermaidWiring(wiring, limits) {
   const view = wiringView(wiring, limits);
-  const lines = ["flowchart LR"];
+  const lines = [];
   if (view.folded) {
-    const { nodes, edges, problemEdgesLeftOut } = view.folded;
-    lines.push(`  %% ${nodes} nodes and ${edges} edges: too many to draw; namespaces are folded, problems shown${problemEdgesLeftOut > 0 ? ` (${problemEdgesLeftOut} left out)` : ""}`);
+    lines.push("---", `title: ${foldedNote(view.folded)}`, "---");
   }
+  lines.push("flowchart LR");
   view.groups.forEach((group, i) => {
     const nodes = group.nodes.map((n) => `${n.id}${shape(n.style, mermaidText(n.label))}`);
     if (group.namespace === "" && view.groups.length === 1) {

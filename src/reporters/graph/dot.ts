@@ -1,6 +1,6 @@
 import type { Wiring } from '../../model/wiring.js';
 import { escapeControl } from '../escape.js';
-import { groupTitle, wiringView, type ViewLimits, type ViewNodeStyle } from './view.js';
+import { foldedNote, groupTitle, wiringView, type ViewLimits, type ViewNodeStyle } from './view.js';
 
 /**
  * The wiring as Graphviz DOT (`kubewire graph --format dot | dot -Tsvg`): one cluster per namespace, nodes
@@ -13,9 +13,7 @@ export function dotWiring(wiring: Wiring, limits?: ViewLimits): string {
   const view = wiringView(wiring, limits);
   const lines = ['digraph wiring {', '  rankdir=LR;', '  node [shape=box, fontname="Helvetica", fontsize=11];', '  edge [fontname="Helvetica", fontsize=10];'];
   if (view.folded) {
-    const { nodes, edges, problemEdgesLeftOut } = view.folded;
-    const note = `${nodes} nodes and ${edges} edges: too many to draw; namespaces are folded, problems shown${problemEdgesLeftOut > 0 ? ` (${problemEdgesLeftOut} left out)` : ''}`;
-    lines.push(`  label=${dotText(note)};`, '  labelloc=t;');
+    lines.push(`  label=${dotText(foldedNote(view.folded))};`, '  labelloc=t;');
   }
   view.groups.forEach((group, i) => {
     const nodes = group.nodes.map((n) => `${n.id} [label=${dotText(n.label)}${NODE_ATTRIBUTES[n.style]}];`);

@@ -1,6 +1,6 @@
 import type { Wiring } from '../../model/wiring.js';
 import { escapeControl } from '../escape.js';
-import { groupTitle, wiringView, type ViewLimits, type ViewNodeStyle } from './view.js';
+import { foldedNote, groupTitle, wiringView, type ViewLimits, type ViewNodeStyle } from './view.js';
 
 /**
  * The wiring as a Mermaid flowchart (what GitHub renders in Markdown, the job summary included): one subgraph
@@ -13,11 +13,13 @@ import { groupTitle, wiringView, type ViewLimits, type ViewNodeStyle } from './v
  */
 export function mermaidWiring(wiring: Wiring, limits?: ViewLimits): string {
   const view = wiringView(wiring, limits);
-  const lines = ['flowchart LR'];
+  const lines: string[] = [];
   if (view.folded) {
-    const { nodes, edges, problemEdgesLeftOut } = view.folded;
-    lines.push(`  %% ${nodes} nodes and ${edges} edges: too many to draw; namespaces are folded, problems shown${problemEdgesLeftOut > 0 ? ` (${problemEdgesLeftOut} left out)` : ''}`);
+    // A title (front matter, shown above the chart) so the reader knows the diagram is not the whole wiring; it
+    // holds only numbers and words of ours.
+    lines.push('---', `title: ${foldedNote(view.folded)}`, '---');
   }
+  lines.push('flowchart LR');
   view.groups.forEach((group, i) => {
     const nodes = group.nodes.map((n) => `${n.id}${shape(n.style, mermaidText(n.label))}`);
     if (group.namespace === '' && view.groups.length === 1) {

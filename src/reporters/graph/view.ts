@@ -128,3 +128,9 @@ function rank(state: WiringEdgeState): number {
 export function groupTitle(namespace: string): string {
   return namespace === '' ? 'outside namespaces' : `namespace ${namespace}`;
 }
+
+/** Said above a folded diagram, so that nobody takes it for the whole wiring. Numbers and our words only. */
+export function foldedNote(folded: NonNullable<WiringView['folded']>): string {
+  const left = folded.problemEdgesLeftOut > 0 ? `, ${folded.problemEdgesLeftOut} more left out` : '';
+  return `${folded.nodes} nodes and ${folded.edges} edges are too many to draw - namespaces folded, broken and uncertain edges shown${left}`;
+}
