@@ -239,7 +239,11 @@ describe('fail-on and max-warnings decide the exit code', () => {
 describe('inputs', () => {
   it('working-directory: files are found under it, and every report names them from the repository root', () => {
     const workspace = workspaceWith({ 'clusters/prod/apps/svc.yaml': brokenApp('lonely'), 'clusters/dev/svc.yaml': brokenApp('other') });
-    const run = runAction({ files: 'apps', 'working-directory': 'clusters/prod' }, { workspace });
+    const run = runAction({ files: 'apps', 'working-directory': 'clusters/prod', 'sarif-file': 'kubewire.sarif' }, { workspace });
+    const sarif = JSON.parse(readFileSync(path.join(workspace, 'kubewire.sarif'), 'utf8')) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['clusters/prod/apps/svc.yaml']);
     expect(run.outputs['error-count']).toBe('1');
     expect(run.commands.find((c) => c.startsWith('::error '))).toMatch(/file=clusters\/prod\/apps\/svc\.yaml,/);
     expect(run.summary).toContain('`clusters/prod/apps`');

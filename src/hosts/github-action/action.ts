@@ -46,7 +46,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     let sarifPath = '';
     if (sarif && inputs.sarifFile) {
       sarifPath = path.resolve(inputs.workspace, inputs.sarifFile);
-      await writeAtomically(sarifPath, sarif.format(run, inputs.sarifCategory !== undefined ? { sarifCategory: inputs.sarifCategory } : {}));
+      // The checkout is the repository root code scanning resolves SARIF locations against.
+      const options = { sourceRoot: inputs.workspace, ...(inputs.sarifCategory !== undefined ? { sarifCategory: inputs.sarifCategory } : {}) };
+      await writeAtomically(sarifPath, sarif.format(run, options));
       core.info(`kubewire: SARIF written to ${escapeControl(sarifPath)}`);
     }
     core.setOutput('error-count', run.errorCount);
