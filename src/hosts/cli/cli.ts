@@ -6,6 +6,8 @@ import { Kubewire, type KubewireOptions } from '../../api/kubewire.js';
 import { RuleConfigError, type RuleConfig } from '../../engine/rule-config.js';
 import { UsageError } from '../../loader/read-inputs.js';
 import { endpointsTable } from '../../reporters/endpoints-table.js';
+import { formatWiring, GRAPH_FORMATS, isGraphFormat } from '../../reporters/graph/index.js';
+import { wiringOf } from '../../model/wiring.js';
 import { escapeControl } from '../../reporters/escape.js';
 import { VERSION } from '../../version.js';
 
@@ -21,6 +23,7 @@ export interface CliIo {
 
 const HELP = `Usage: kubewire [options] [paths...]
        kubewire endpoints [options] [paths...]
+       kubewire graph [--format mermaid|dot] [paths...]
        kubewire rules [--format json]
 
 Lint Kubernetes manifests before \`kubectl apply\`: Services with no endpoints, ports nothing listens
@@ -32,6 +35,7 @@ Paths are files, directories (searched for *.yaml, *.yml, *.json), globs, or - f
 Commands:
   (none)                       lint the manifests
   endpoints                    show the endpoints each Service would get (kubectl get endpointslices, before deploying)
+  graph                        draw the wiring (Ingress -> Service -> workload, HPA -> workload) as Mermaid or DOT
   rules                        list the rules with their default severity
 
 Options:
@@ -103,12 +107,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  let command: 'lint' | 'endpoints' | 'rules' = 'lint';
-  if (positionals[0] === 'endpoints' || positionals[0] === 'rules') {
+  let command: 'lint' | 'endpoints' | 'rules' | 'graph' = 'lint';
+  if (positionals[0] === 'endpoints' || positionals[0] === 'rules' || positionals[0] === 'graph') {
     command = positionals[0];
     positionals = positionals.slice(1);
   }
-  const format = values.format ?? (command === 'lint' ? 'stylish' : 'text');
+  const format = values.format ?? (command === 'lint' ? 'stylish' : command === 'graph' ? 'mermaid' : 'text');
   const color = values['no-color'] ? false : values.color ? true : !values['output-file'] && io.stdoutIsTTY && !io.env.NO_COLOR;
 
   if (command === 'rules') {
@@ -132,6 +136,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     const text = format === 'json' ? `${JSON.stringify(run.reports, null, 2)}\n` : endpointsTable(run.reports);
     return emit(io, values['output-file'], text, 0);
+  }
+
+  if (command === 'graph') {
+    if (!isGraphFormat(format)) throw new UsageError(`"kubewire graph" prints ${GRAPH_FORMATS.join(' or ')}, not "${format}"`);
+    const run = await new Kubewire(options).lintFiles(positionals);
+    return emit(io, values['output-file'], formatWiring(format, wiringOf(run.graph)), 0);
   }
 
   const kubewire = newKubewire({
