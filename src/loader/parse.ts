@@ -1,5 +1,6 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Scalar } from 'yaml';
 import type { Document, Node as YamlNode, Pair, ParsedNode } from 'yaml';
+import { prepareForYamlPackage, structureOf, tabRejections, type Leniency, type Rejection } from './go-yaml-compat.js';
 import { KUBECTL_PARSE_OPTIONS } from './yaml-schema.js';
 import type { SourceFile, SourceRange } from './source.js';
 
@@ -10,9 +11,11 @@ export type Path = readonly (string | number)[];
  * - `syntax`: the document does not parse (kubectl stops reading the file there);
  * - `duplicate-key`: a key repeats in one mapping (the last value wins);
  * - `unseparated`: a document that follows another without a `---` line between them (after a `...` end
- *   marker), which kubectl never reads.
+ *   marker), which kubectl never reads;
+ * - `lenient`: YAML that kubectl reads but YAML 1.2 parsers reject (see go-yaml-compat.ts); the document is read
+ *   the way kubectl reads it.
  */
-export type ParseProblemKind = 'syntax' | 'duplicate-key' | 'unseparated';
+export type ParseProblemKind = 'syntax' | 'duplicate-key' | 'unseparated' | 'lenient';
 
 export interface RelatedRange {
   range: SourceRange;
@@ -24,6 +27,8 @@ export interface ParseProblem {
   message: string;
   range: SourceRange;
   related: RelatedRange[];
+  /** For `lenient` problems: which of go-yaml's leniencies (the first in the document; `related` has the others). */
+  leniency?: Leniency['kind'];
 }
 
 /** What a path points at: the range to report, and whether the whole path exists (or we fell back to an ancestor). */
@@ -147,17 +152,29 @@ function findLastPair(pairs: Pair[], name: string): Pair | undefined {
 
 /** Parses a file into its documents, the way kubectl would, keeping every problem with its position. */
 export function parseManifestFile(file: SourceFile): ManifestDocument[] {
-  const asts: { ast: Document.Parsed; unseparated: boolean; invalidSeparator?: { start: number; end: number } }[] = [];
+  const asts: { ast: Document.Parsed; unseparated: boolean; invalidSeparator?: { start: number; end: number }; compat?: CompatFindings }[] = [];
   for (const piece of splitDocumentsLikeKubectl(file.text)) {
-    const parsed = parseAllDocuments(file.text.slice(piece.start, piece.end), KUBECTL_PARSE_OPTIONS);
-    (Array.isArray(parsed) ? parsed : [parsed]).forEach((ast, i) => {
-      if (piece.start > 0) shiftPositions(ast, piece.start);
+    // Rewrite what go-yaml accepts and the `yaml` package would not (positions are mapped back).
+    const prepared = prepareForYamlPackage(file.text.slice(piece.start, piece.end));
+    const parsed = parseAllDocuments(prepared.text, KUBECTL_PARSE_OPTIONS);
+    const toFile = (offset: number) => piece.start + prepared.toOriginal(offset);
+    let documents = Array.isArray(parsed) ? parsed : [parsed];
+    // A piece with only a directive (`%YAML 1.1` before the first `---`) holds no document for the `yaml`
+    // package, but kubectl fails on it: keep a document to carry the problem.
+    if (documents.length === 0 && prepared.rejections.length > 0) documents = [parseDocument(prepared.text, KUBECTL_PARSE_OPTIONS)];
+    documents.forEach((ast, i) => {
+      remapPositions(ast, toFile);
       // go-yaml v2's Unmarshal decodes the first document of a piece and ignores the rest (a document after
       // a `...` end marker with no `---` line).
-      asts.push({ ast: ast as Document.Parsed, unseparated: i > 0, ...(i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {}) });
+      asts.push({
+        ast: ast as Document.Parsed,
+        unseparated: i > 0,
+        ...(i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {}),
+        ...(i === 0 ? { compat: { piece, lenient: prepared.lenient, rejections: prepared.rejections } } : {}),
+      });
     });
   }
-  return asts.map(({ ast, unseparated, invalidSeparator }, index) => {
+  return asts.map(({ ast, unseparated, invalidSeparator, compat }, index) => {
     const problems: ParseProblem[] = [];
     if (invalidSeparator) {
       problems.push({
@@ -181,13 +198,15 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
         related: [],
       });
     }
-    if (problems.length === 0) {
+    if (compat) addGoYamlFindings(file, ast, compat, problems);
+    const parsedCleanly = () => !problems.some((p) => p.kind === 'syntax');
+    if (parsedCleanly()) {
       const shape = measureShape(ast.contents as YamlNode | null);
       if (shape.tooDeep) problems.push({ kind: 'syntax', message: TOO_DEEP, range: firstLineRange(file, shape.tooDeep), related: [] });
     }
-    if (problems.length === 0) collectDuplicateKeys(ast.contents as YamlNode | null, file, problems);
+    if (parsedCleanly()) collectDuplicateKeys(ast.contents as YamlNode | null, file, problems);
     let value: unknown;
-    if (problems.length === 0 || problems.every((p) => p.kind !== 'syntax')) {
+    if (parsedCleanly()) {
       try {
         value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       } catch (error) {
@@ -251,15 +270,15 @@ export function splitDocumentsLikeKubectl(text: string): DocumentPiece[] {
   return nonEmpty.length > 0 ? nonEmpty : [pieces[0]!];
 }
 
-/** Moves every position of a piece's AST by the piece's offset in the file. */
-function shiftPositions(ast: Document.Parsed, offset: number): void {
-  const shift = (range: [number, number, number] | null | undefined) => {
-    if (range) for (let i = 0; i < range.length; i++) range[i]! += offset;
+/** Maps every position of a piece's AST (and its errors) from the parsed text to the file. */
+function remapPositions(ast: Document.Parsed, toFile: (offset: number) => number): void {
+  const map = (range: [number, number, number] | null | undefined) => {
+    if (range) for (let i = 0; i < range.length; i++) range[i] = toFile(range[i]!);
   };
-  shift(ast.range);
+  map(ast.range);
   for (const error of [...ast.errors, ...ast.warnings]) {
-    error.pos[0] += offset;
-    error.pos[1] += offset;
+    error.pos[0] = toFile(error.pos[0]);
+    error.pos[1] = toFile(error.pos[1]);
   }
   const stack: unknown[] = [ast.contents];
   while (stack.length > 0) {
@@ -269,10 +288,54 @@ function shiftPositions(ast: Document.Parsed, offset: number): void {
       continue;
     }
     if (!node || typeof node !== 'object' || !('range' in node)) continue;
-    shift((node as { range?: [number, number, number] }).range);
+    map((node as { range?: [number, number, number] }).range);
     if (isMap(node) || isSeq(node)) stack.push(...(node.items as unknown[]));
   }
 }
+
+interface CompatFindings {
+  piece: DocumentPiece;
+  lenient: Leniency[];
+  rejections: Rejection[];
+}
+
+/**
+ * What go-yaml rejects although the `yaml` package parsed it (a syntax problem: kubectl stops reading the file
+ * there), and what only go-yaml accepts (a `lenient` note, reported once per document).
+ */
+function addGoYamlFindings(file: SourceFile, ast: Document.Parsed, compat: CompatFindings, problems: ParseProblem[]): void {
+  const { piece } = compat;
+  const columnOf = (offset: number) => file.positionAt(offset).column - 1;
+  const structure = structureOf(ast.contents as YamlNode | null, columnOf);
+  const rejections = [
+    ...compat.rejections.map((r) => ({ ...r, start: piece.start + r.start, end: piece.start + r.end })),
+    ...structure.rejections,
+    ...tabRejections(file.text, piece.start, piece.end, structure.spans, columnOf),
+  ];
+  // Where the parser already stopped on the same line (a tab before a key), its message is the one to keep.
+  const linesWithErrors = new Set(problems.filter((p) => p.kind === 'syntax').map((p) => p.range.line));
+  for (const r of rejections) {
+    const range = file.rangeAt(r.start, r.end);
+    if (!linesWithErrors.has(range.line)) problems.push({ kind: 'syntax', message: r.message, range, related: [] });
+  }
+  const first = compat.lenient[0];
+  if (first) {
+    problems.push({
+      kind: 'lenient',
+      leniency: first.kind,
+      message: LENIENT_MESSAGES[first.kind],
+      range: file.rangeAt(piece.start + first.start, piece.start + first.end),
+      related: compat.lenient.slice(1).map((l) => ({ range: file.rangeAt(piece.start + l.start, piece.start + l.end), message: LENIENT_MESSAGES[l.kind] })),
+    });
+  }
+  problems.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+}
+
+const LENIENT_MESSAGES: Record<Leniency['kind'], string> = {
+  'under-indented': 'a continuation line of a quoted value or of a [ ] / { } collection is indented no deeper than its key',
+  'comment-without-space': 'a `#` comment follows the value with no space before it',
+  'escaped-apostrophe': 'the escape `\\\'` in a double-quoted string is YAML 1.1 only',
+};
 
 /**
  * One iterative walk over the AST (a recursive one would overflow on exactly the input it guards against): the
