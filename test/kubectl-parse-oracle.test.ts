@@ -122,6 +122,7 @@ const CASES: Record<string, string> = {
   'merge keys': `${head}a: &a {x: 1}\nb: &b {x: 2, y: 2}\nc:\n  <<: [*a, *b]\n  z: 3\n`,
   'merge of a scalar': `${head}a: &a 1\nc:\n  <<: *a\n`,
   'duplicate keys: the last value wins': `${head}spec:\n  a: 1\n  a: 2\n`,
+  'two objects without ---: merged key by key': `${head}data:\n  k: v\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n`,
   'misaligned keys': `${head}spec:\n  a: 1\n   b: 2\n`,
   'plain continuation at the key column': `${head}data:\n  a: one\n  two\n`,
   'plain continuation deeper': `${head}data:\n  a: one\n    two\n   three\n`,

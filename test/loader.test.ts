@@ -441,6 +441,42 @@ spec:
   });
 });
 
+describe('duplicate keys: same value, and objects glued together without `---`', () => {
+  it('marks a repeat with the same value (as JSON: "1" and 1 differ; maps compare by content)', () => {
+    const problems = projectOf({ 'd.yaml': 'a: 1\na: 1\nb: "1"\nb: 1\nc: {x: [1, {y: 2}]}\nc:\n  x:\n  - 1\n  - y: 2\n' }).documents[0]!.problems;
+    expect(problems.map((p) => `${p.range.line} ${p.sameValue ?? false}`)).toEqual(['2 true', '4 false', '6 true']);
+  });
+
+  const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n';
+  const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n';
+  const configMap = 'kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: c\ndata:\n  a: b\n';
+
+  it('gives one missing-separator problem per glued object, at its first key, and no duplicate-key problem for the top level', () => {
+    const document = projectOf({ 'all.yaml': deployment + service + configMap }).documents[0]!;
+    expect(document.problems.map((p) => `${p.kind} ${p.range.line}:${p.range.column}`)).toEqual(['missing-separator 7:1', 'missing-separator 14:1']);
+    expect(document.problems[1]!.objects).toEqual({
+      before: 'Service "web"',
+      after: 'ConfigMap "c"',
+      repeated: 'apiVersion, kind, metadata, spec',
+      leftover: ', and ConfigMap "c" also gets the fields only the first one has (spec), which the API server refuses if they do not belong to it',
+    });
+    expect(document.problems[1]!.related.map((r) => r.range.line)).toEqual([7]);
+    // The value is what kubectl applies: the last value of every top-level key.
+    expect(document.value).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, spec: { ports: [{ port: 80 }] }, data: { a: 'b' } });
+  });
+
+  it('reports `cat a.yaml b.yaml | kubewire -` once through the engine', () => {
+    const messages = messagesOf(lintFiles({ 'all.yaml': deployment + service }, { only: 'yaml-duplicate-key' }));
+    expect(messages.map((m) => `${m.line}:${m.column} ${m.messageId} ${m.severity}`)).toEqual(['7:1 missingSeparator 2']);
+    expect(messages[0]!.message).toContain('Deployment "web" is never created');
+  });
+
+  it('keeps a repeated metadata alone a duplicate key, not a second object', () => {
+    const problems = projectOf({ 'm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nmetadata:\n  name: b\n' }).documents[0]!.problems;
+    expect(problems.map((p) => `${p.kind} ${p.range.line}`)).toEqual(['duplicate-key 5']);
+  });
+});
+
 describe('CRLF line endings', () => {
   const text = service('crlf').replace(/\n/g, '\r\n') + '---\r\n' + 'a: 1\r\na: 2\r\n';
   const project = projectOf({ 'crlf.yaml': text });

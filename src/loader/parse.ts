@@ -10,12 +10,14 @@ export type Path = readonly (string | number)[];
 /**
  * - `syntax`: the document does not parse (kubectl stops reading the file there);
  * - `duplicate-key`: a key repeats in one mapping (the last value wins);
+ * - `missing-separator`: the top level repeats `apiVersion`/`kind`: two objects with no `---` between them
+ *   (kubectl merges them key by key into the last one);
  * - `unseparated`: a document that follows another without a `---` line between them (after a `...` end
  *   marker), which kubectl never reads;
  * - `lenient`: YAML that kubectl reads but YAML 1.2 parsers reject (see go-yaml-compat.ts); the document is read
  *   the way kubectl reads it.
  */
-export type ParseProblemKind = 'syntax' | 'duplicate-key' | 'unseparated' | 'lenient';
+export type ParseProblemKind = 'syntax' | 'duplicate-key' | 'missing-separator' | 'unseparated' | 'lenient';
 
 export interface RelatedRange {
   range: SourceRange;
@@ -27,6 +29,10 @@ export interface ParseProblem {
   message: string;
   range: SourceRange;
   related: RelatedRange[];
+  /** For `duplicate-key`: the repeat has the same value as the first, so applying the file changes nothing. */
+  sameValue?: boolean;
+  /** For `missing-separator`: the objects before and after the missing `---` (`Service "web"`), the keys repeated. */
+  objects?: { before: string; after: string; repeated: string; leftover: string };
   /** For `lenient` problems: which of go-yaml's leniencies (the first in the document; `related` has the others). */
   leniency?: Leniency['kind'];
 }
@@ -204,7 +210,7 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
       const shape = measureShape(ast.contents as YamlNode | null);
       if (shape.tooDeep) problems.push({ kind: 'syntax', message: TOO_DEEP, range: firstLineRange(file, shape.tooDeep), related: [] });
     }
-    if (parsedCleanly()) collectDuplicateKeys(ast.contents as YamlNode | null, file, problems);
+    if (parsedCleanly()) collectDuplicateKeys(ast, file, problems);
     let value: unknown;
     if (parsedCleanly()) {
       try {
@@ -379,33 +385,43 @@ function firstLine(message: string): string {
 }
 
 /**
- * Duplicate keys: kubectl's YAML-to-JSON conversion (go-yaml v2) silently keeps the last one, so the value
- * keeps the last one too; kustomize rejects them. We report each repeat at its own position, pointing back at
- * the first.
+ * Duplicate keys: kubectl's YAML-to-JSON conversion (sigs.k8s.io/yaml with go-yaml v2, non-strict) silently keeps
+ * the last one, so the value keeps the last one too; kustomize (kyaml, yaml.v3) rejects them ("mapping key already
+ * defined"). We report each repeat at its own position, pointing back at the first, and say whether the two
+ * values are the same (then applying the file changes nothing).
  * Merge keys (`<<`) may repeat and may be overridden: that is their purpose, not a duplicate.
+ *
+ * A document whose top level repeats `apiVersion` or `kind` is two objects with a missing `---` between them
+ * (`cat a.yaml b.yaml`): one `missing-separator` problem per missing line, and no duplicate-key problem for its
+ * top-level keys, which all follow from that one mistake.
  */
-function collectDuplicateKeys(root: YamlNode | null, file: SourceFile, problems: ParseProblem[]): void {
+function collectDuplicateKeys(ast: Document.Parsed, file: SourceFile, problems: ParseProblem[]): void {
+  const root = ast.contents as YamlNode | null;
   const stack: (YamlNode | null)[] = [root];
   while (stack.length > 0) {
     const node = stack.pop();
     if (!node) continue;
     if (isMap(node)) {
-      const seen = new Map<string, ParsedNode>();
+      const glued = node === root ? missingSeparators(node.items as Pair[], file) : [];
+      problems.push(...glued);
+      const seen = new Map<string, Pair>();
       for (const pair of node.items) {
         const name = keyString(pair.key);
         const keyNode = pair.key as ParsedNode;
         if (name !== undefined && name !== '<<' && isScalar(keyNode)) {
           const first = seen.get(name);
-          if (first?.range && keyNode.range) {
-            const firstRange = file.rangeAt(first.range[0], first.range[1]);
+          const firstKey = first?.key as ParsedNode | undefined;
+          if (firstKey?.range && keyNode.range && glued.length === 0) {
+            const firstRange = file.rangeAt(firstKey.range[0], firstKey.range[1]);
             problems.push({
               kind: 'duplicate-key',
               message: `duplicate key "${name}" (first defined at line ${firstRange.line})`,
               range: file.rangeAt(keyNode.range[0], keyNode.range[1]),
               related: [{ range: firstRange, message: `first "${name}" here` }],
+              ...(sameValue(ast, first!.value, pair.value) ? { sameValue: true } : {}),
             });
           } else if (!first) {
-            seen.set(name, keyNode);
+            seen.set(name, pair as Pair);
           }
         }
         if (isPair(pair)) stack.push(pair.value as YamlNode | null);
@@ -416,4 +432,72 @@ function collectDuplicateKeys(root: YamlNode | null, file: SourceFile, problems:
   }
   // The walk is depth-first from the end; report in source order.
   problems.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+}
+
+/** Whether two values build the same JSON (`"1"` and `1` do not); false when either cannot be built. */
+function sameValue(ast: Document.Parsed, a: unknown, b: unknown): boolean {
+  try {
+    const build = (node: unknown) => (node && typeof node === 'object' && 'toJS' in node ? (node as YamlNode).toJS(ast, { maxAliasCount: MAX_ALIAS_COUNT }) : null);
+    return canonicalJson(build(a)) === canonicalJson(build(b));
+  } catch {
+    return false;
+  }
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+  ) ?? 'undefined';
+}
+
+/** Keys that start a Kubernetes object: a second one at the top level means a second object. */
+const OBJECT_START_KEYS = ['apiVersion', 'kind'] as const;
+
+/**
+ * The missing `---` lines of a top-level mapping that holds several objects: the n-th object starts at the
+ * earlier of its n-th `apiVersion` and n-th `kind` key.
+ */
+function missingSeparators(pairs: Pair[], file: SourceFile): ParseProblem[] {
+  const occurrences = (name: string) => pairs.filter((p) => keyString(p.key) === name && isScalar(p.key));
+  const starts = OBJECT_START_KEYS.map(occurrences);
+  const objectCount = Math.max(...starts.map((s) => s.length));
+  if (objectCount < 2) return [];
+  const kinds = occurrences('kind');
+  const metadata = occurrences('metadata');
+  const describe = (n: number) => {
+    const kind = kinds[n]?.value;
+    const meta = metadata[n]?.value;
+    const name = isMap(meta) ? (meta.get('name') as unknown) : undefined;
+    const kindText = isScalar(kind) && typeof kind.value === 'string' ? kind.value : 'object';
+    return typeof name === 'string' ? `${kindText} "${name}"` : kindText;
+  };
+  const repeated = [...new Set(pairs.map((p) => keyString(p.key)).filter((k, i, all): k is string => k !== undefined && k !== '<<' && all.indexOf(k) !== i))];
+  const problems: ParseProblem[] = [];
+  for (let n = 1; n < objectCount; n++) {
+    const keys = starts.map((s) => s[n]?.key as ParsedNode | undefined).filter((k): k is ParsedNode => Boolean(k?.range));
+    const start = keys.sort((a, b) => a.range![0] - b.range![0])[0];
+    if (!start?.range) continue;
+    const previous = starts.map((s) => s[n - 1]?.key as ParsedNode | undefined).filter((k): k is ParsedNode => Boolean(k?.range));
+    const previousStart = previous.sort((a, b) => a.range![0] - b.range![0])[0];
+    // Top-level keys of the previous object that the next one does not write: they stay in the merged object.
+    const next = starts.map((s) => s[n + 1]?.key as ParsedNode | undefined).filter((k): k is ParsedNode => Boolean(k?.range));
+    const nextStart = next.sort((a, b) => a.range![0] - b.range![0])[0]?.range?.[0] ?? Infinity;
+    const keysBetween = (from: number, to: number) =>
+      new Set(pairs.filter((p) => isScalar(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)!));
+    const after = keysBetween(start.range[0], nextStart);
+    const leftover = [...keysBetween(previousStart?.range?.[0] ?? 0, start.range[0])].filter((k) => k !== '<<' && !after.has(k));
+    problems.push({
+      kind: 'missing-separator',
+      message: `a \`---\` line is probably missing here: the document repeats ${repeated.join(', ')}`,
+      range: file.rangeAt(start.range[0], start.range[1]),
+      related: previousStart?.range ? [{ range: file.rangeAt(previousStart.range[0], previousStart.range[1]), message: `the previous object (${describe(n - 1)}) starts here` }] : [],
+      objects: {
+        before: describe(n - 1),
+        after: describe(n),
+        repeated: repeated.join(', '),
+        leftover: leftover.length > 0 ? `, and ${describe(n)} also gets the fields only the first one has (${leftover.join(', ')}), which the API server refuses if they do not belong to it` : '',
+      },
+    });
+  }
+  return problems;
 }
