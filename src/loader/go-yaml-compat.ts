@@ -1,4 +1,4 @@
-import { CST, isMap, isPair, isScalar, isSeq, Lexer, Scalar } from 'yaml';
+import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, Scalar } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 
 /**
@@ -81,6 +81,15 @@ const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\
 /** Enough rewrites for any real file; a pathological one just keeps the `yaml` package's own errors. */
 const MAX_ROUNDS = 1000;
 
+/**
+ * Whether a piece needs `prepareForYamlPackage`: the rewrites only matter where the `yaml` package fails, and
+ * the rejections it collects need a control character, a directive or an escaped slash. Most pieces need none,
+ * and skip the extra pass.
+ */
+export function needsPreparation(source: string, parsedWithErrors: boolean): boolean {
+  return parsedWithErrors || CONTROL_CHARACTER.test(source) || /^%|\\\//m.test(source);
+}
+
 export function prepareForYamlPackage(source: string): PreparedText {
   let text = source;
   const edits: Edit[] = [];
@@ -110,7 +119,7 @@ export function prepareForYamlPackage(source: string): PreparedText {
       message: `the control character U+${code}: go-yaml (kubectl) refuses the whole document ("control characters are not allowed"), even in a comment or a quoted string; remove it, or write it as an escape in a double-quoted string`,
     });
   }
-  // Constructs before `cursor` are final; tokens before `checked` have had their anchor/directive checks.
+  // Constructs before `cursor` are final; tokens before `checked` have had their directive check.
   let cursor = 0;
   let checked = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -128,9 +137,6 @@ export function prepareForYamlPackage(source: string): PreparedText {
           // kubectl's reader cuts the file at `---` lines first (k8s.io/apimachinery/pkg/util/yaml), so the
           // directive ends up alone in a piece without a document: "did not find expected <document start>".
           reject(start, token.trimEnd().length, 'a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing: go-yaml stops with "did not find expected <document start>"');
-        } else if (type === 'anchor' || type === 'alias') {
-          const bad = badAnchorName(token);
-          if (bad) reject(start, token.length, bad);
         }
       }
       if (start < cursor) continue;
@@ -199,6 +205,7 @@ function isDocumentIndicator(text: string, lineStart: number): boolean {
  */
 function badAnchorName(token: string): string | undefined {
   const name = token.slice(1);
+  if (name.length === 0) return undefined; // `&` alone is the parser's error already
   const valid = /^[0-9A-Za-z_-]*/.exec(name)![0];
   if (valid.length === name.length && valid.length > 0) return undefined;
   if (valid.length > 0 && '?:,]}%@`'.includes(name[valid.length]!)) return undefined;
@@ -378,9 +385,10 @@ const NON_FINITE = /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
  * needs, and what sigs.k8s.io/yaml cannot turn into JSON although it parses:
  * - a null or empty key (`~: v`, `: v`): "unsupported map key of type: <nil>" / "did not find expected key";
  * - a list or map as a key (`[a, b]: v`): "invalid map key";
- * - `.inf` / `.nan` as a value: "json: unsupported value: +Inf" (encoding/json has no such numbers).
+ * - `.inf` / `.nan` as a value: "json: unsupported value: +Inf" (encoding/json has no such numbers);
+ * - anchor and alias names go-yaml does not take (see badAnchorName).
  */
-export function structureOf(root: YamlNode | null, columnOf: (offset: number) => number): { spans: Spanned[]; rejections: Rejection[] } {
+export function structureOf(root: YamlNode | null, text: string, columnOf: (offset: number) => number): { spans: Spanned[]; rejections: Rejection[] } {
   const spans: Spanned[] = [];
   const rejections: Rejection[] = [];
   const stack: [YamlNode | null, number, boolean][] = [[root, 0, false]];
@@ -388,6 +396,13 @@ export function structureOf(root: YamlNode | null, columnOf: (offset: number) =>
     const [node, indent, isKey] = stack.pop()!;
     if (!node || !node.range) continue;
     const [start, end] = node.range;
+    const name = isAlias(node) ? `*${node.source}` : node.anchor ? `&${node.anchor}` : undefined;
+    const badName = name && badAnchorName(name);
+    if (badName) {
+      // An anchor is written before its node (on the line of the key, for a collection).
+      const at = isAlias(node) ? start : text.lastIndexOf(name, start);
+      rejections.push({ start: Math.max(0, at), end: Math.max(0, at) + name.length, message: badName });
+    }
     if (isScalar(node)) {
       const type = node.type;
       const kind = type === Scalar.PLAIN ? 'plain' : type === Scalar.BLOCK_FOLDED || type === Scalar.BLOCK_LITERAL ? 'block' : 'quoted';

@@ -1,6 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Scalar } from 'yaml';
 import type { Document, Node as YamlNode, Pair, ParsedNode } from 'yaml';
-import { prepareForYamlPackage, structureOf, tabRejections, type Leniency, type Rejection } from './go-yaml-compat.js';
+import { needsPreparation, prepareForYamlPackage, structureOf, tabRejections, type Leniency, type PreparedText, type Rejection } from './go-yaml-compat.js';
 import { KUBECTL_PARSE_OPTIONS } from './yaml-schema.js';
 import type { SourceFile, SourceRange } from './source.js';
 
@@ -161,8 +161,14 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
   const asts: { ast: Document.Parsed; unseparated: boolean; invalidSeparator?: { start: number; end: number }; compat?: CompatFindings }[] = [];
   for (const piece of splitDocumentsLikeKubectl(file.text)) {
     // Rewrite what go-yaml accepts and the `yaml` package would not (positions are mapped back).
-    const prepared = prepareForYamlPackage(file.text.slice(piece.start, piece.end));
-    const parsed = parseAllDocuments(prepared.text, KUBECTL_PARSE_OPTIONS);
+    const source = file.text.slice(piece.start, piece.end);
+    let prepared: PreparedText = { text: source, toOriginal: (offset) => offset, lenient: [], rejections: [] };
+    let parsed = parseAllDocuments(source, KUBECTL_PARSE_OPTIONS);
+    const failed = (Array.isArray(parsed) ? parsed : [parsed]).some((d) => d.errors.length > 0);
+    if (needsPreparation(source, failed)) {
+      prepared = prepareForYamlPackage(source);
+      if (prepared.text !== source) parsed = parseAllDocuments(prepared.text, KUBECTL_PARSE_OPTIONS);
+    }
     const toFile = (offset: number) => piece.start + prepared.toOriginal(offset);
     let documents = Array.isArray(parsed) ? parsed : [parsed];
     // A piece with only a directive (`%YAML 1.1` before the first `---`) holds no document for the `yaml`
@@ -312,7 +318,7 @@ interface CompatFindings {
 function addGoYamlFindings(file: SourceFile, ast: Document.Parsed, compat: CompatFindings, problems: ParseProblem[]): void {
   const { piece } = compat;
   const columnOf = (offset: number) => file.positionAt(offset).column - 1;
-  const structure = structureOf(ast.contents as YamlNode | null, columnOf);
+  const structure = structureOf(ast.contents as YamlNode | null, file.text, columnOf);
   const rejections = [
     ...compat.rejections.map((r) => ({ ...r, start: piece.start + r.start, end: piece.start + r.end })),
     ...structure.rejections,
