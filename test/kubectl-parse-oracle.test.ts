@@ -9,7 +9,7 @@
  * a server to map kinds, even with --validate=false.)
  *
  * Known divergences, not listed below (rare in manifests): merge keys after local keys (go-yaml v2 lets a later
- * `<<` overwrite them), U+0085/U+2028/U+2029 (line breaks for go-yaml), CR-only line ends, `1e999`, `!!float 1`,
+ * `<<` overwrite them), U+0085/U+2028/U+2029 (line breaks for go-yaml), `1e999`, `!!float 1`,
  * `.inf` as a key, multi-line implicit keys in flow mappings.
  */
 import { execFile } from 'node:child_process';
@@ -133,6 +133,9 @@ const CASES: Record<string, string> = {
   'JSON indented with tabs': '{\n\t"apiVersion": "v1",\n\t"kind": "ConfigMap",\n\t"metadata": {"name": "x"}\n}\n',
   'directive before ---': `%YAML 1.1\n---\n${head}`,
   'YAML 1.2 directive': `%YAML 1.2\n---\n${head}`,
+"CR-only line ends (old Mac files)": `${head}data:\n  a: |\n    x\n    y\n  b: 'p\nq'\n`.replace(/\n/g, '\r'),
+  'CR-only line ends with a separator kubectl does not see': `${head}---\n${head.replace('name: x', 'name: second')}`.replace(/\n/g, '\r'),
+"a `...` end marker is no separator": `${head}...\n${head.replace('name: x', 'name: second')}`,
   'two documents': `${head}---\n${head.replace('name: x', 'name: second')}`,
   'separator with text after it': `${head}---x: 1\n`,
 };
@@ -148,8 +151,10 @@ function canonical(value: unknown): string {
 
 function kubewireVerdict(name: string, text: string): Verdict {
   const documents = parseManifestFile(new SourceFile(name, text));
-  if (documents.some((d) => d.problems.some((p) => p.kind === 'syntax' || p.kind === 'unseparated'))) return { parses: false };
-  return { parses: true, objects: documents.map((d) => d.value).filter((v) => v !== null && v !== undefined) };
+  if (documents.some((d) => d.problems.some((p) => p.kind === 'syntax'))) return { parses: false };
+  // A document with no `---` before it (after `...`) is read by neither: kubectl drops it without a word.
+  const read = documents.filter((d) => !d.problems.some((p) => p.kind === 'unseparated'));
+  return { parses: true, objects: read.map((d) => d.value).filter((v) => v !== null && v !== undefined) };
 }
 
 const run = promisify(execFile);

@@ -495,6 +495,17 @@ describe('CRLF line endings', () => {
   });
 });
 
+describe('CR-only line endings (old Mac files), line breaks for go-yaml too', () => {
+  const text = service('mac').replace(/\n/g, '\r');
+  const project = projectOf({ 'mac.yaml': text });
+
+  it('reads the document and counts a lone CR as a line break', () => {
+    expect(resource(project, 'Service', 'mac').object.metadata).toEqual({ name: 'mac' });
+    expect(where(project, 'Service', 'mac', ['spec', 'ports', 0, 'targetPort'])).toBe('10:17-10:21');
+    expect(project.files[0]!.lineText(4)).toBe('  name: mac');
+  });
+});
+
 describe('locate falls back to the nearest existing ancestor', () => {
   const text = `apiVersion: v1
 kind: ConfigMap

@@ -87,11 +87,13 @@ const MAX_ROUNDS = 1000;
  * and skip the extra pass.
  */
 export function needsPreparation(source: string, parsedWithErrors: boolean): boolean {
-  return parsedWithErrors || CONTROL_CHARACTER.test(source) || /^%|\\\//m.test(source);
+  return parsedWithErrors || CONTROL_CHARACTER.test(source) || /^%|\\\/|\r(?!\n)/m.test(source);
 }
 
 export function prepareForYamlPackage(source: string): PreparedText {
-  let text = source;
+  // A lone CR is a line break for go-yaml (and in scalars it becomes \n, as every break does); the `yaml`
+  // package would read the whole file as one line. Same length, so no position moves.
+  let text = source.replace(/\r(?!\n)/g, '\n');
   const edits: Edit[] = [];
   const lenient: Leniency[] = [];
   const rejections: Rejection[] = [];
