@@ -381,6 +381,7 @@ describe('what go-yaml rejects and YAML 1.2 accepts: syntax errors, as kubectl s
     expect(syntax(doc('data:\n  a: &a.b v\n'))).toEqual(['6:6 the anchor name "a.b" has a character go-yaml does not accept (only letters, digits, `-` and `_`)']);
     expect(syntax(doc('data:\n  ~: v\n'))).toEqual(['6:3 an empty or null mapping key (`']);
     expect(syntax(doc('spec:\n  [a, b]: v\n'))).toEqual(['6:3 a list or map used as a mapping key']);
+    expect(syntax(doc('stringData:\n  token: {{HF_TOKEN}}\n'))).toEqual(['6:10 `{{ ... }}` is template syntax, not YAML']);
     expect(syntax(doc('spec:\n  a: .inf\n  b: -.Inf\n  c: ".inf"\n'))).toEqual(['6:6 `.inf` is not a number JSON can hold', '7:6 `-.Inf` is not a number JSON can hold']);
     expect(syntax('%YAML 1.1\n---\n' + doc(''))).toEqual(['1:1 a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing', '2:1 Missing directives-end indicator line']);
   });

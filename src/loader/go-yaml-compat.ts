@@ -425,7 +425,16 @@ export function structureOf(root: YamlNode | null, text: string, columnOf: (offs
         const value = item.value as YamlNode | null;
         const at = key?.range?.[0] ?? value?.range?.[0] ?? start;
         if (isMap(key) || isSeq(key)) {
-          rejections.push({ start: at, end: key.range?.[1] ?? at, message: 'a list or map used as a mapping key: JSON field names are strings, kubectl stops with "invalid map key"' });
+          const keyEnd = key.range?.[1] ?? at;
+          // `{{HF_TOKEN}}` or `{{ .Values.x }}`: a map inside a map for YAML, a placeholder for its author.
+          const template = text.startsWith('{{', at - 1);
+          rejections.push({
+            start: template ? at - 1 : at,
+            end: keyEnd,
+            message: template
+              ? '`{{ ... }}` is template syntax, not YAML: kubectl reads it as a map used as a mapping key and stops ("invalid map key"); substitute or render the file first and lint the result'
+              : 'a list or map used as a mapping key: JSON field names are strings, kubectl stops with "invalid map key"',
+          });
         } else if (!key || (isScalar(key) && key.value === null)) {
           rejections.push({ start: at, end: key?.range?.[1] ?? at, message: 'an empty or null mapping key (`: value`, `~: value`, `null: value`): kubectl cannot turn it into a JSON field name and stops ("unsupported map key of type: <nil>")' });
         }
