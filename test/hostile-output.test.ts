@@ -25,9 +25,10 @@ const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-
 const yamlString = (s: string) => JSON.stringify(s).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
- * A Service whose selector matches nothing, so its (hostile) name and labels are quoted in findings. The raw
- * escape in the comment makes kubectl refuse its document (a yaml-syntax finding, with that line in the frame),
- * so it has a document of its own.
+ * A Service whose selector matches nothing, so its (hostile) name and labels are quoted in findings. It is an
+ * error (exit code 1): the Deployment beside it, which no Service selects, has a label the selector comes close to.
+ * The raw escape in the comment makes kubectl refuse its document (a yaml-syntax finding, with that line in the
+ * frame), so it has a document of its own.
  */
 const MANIFEST = `# a comment with a raw escape \u001b[2J and a bidi override \u202e here
 ---
@@ -41,7 +42,7 @@ metadata:
     note: ${yamlString(HOSTILE)}
 spec:
   selector:
-    app: ${yamlString(HOSTILE)}
+    app: ${yamlString(`web${HOSTILE}`)}
   ports:
   - port: 80
     targetPort: 8080
