@@ -20,13 +20,18 @@ const HOSTILE =
 /** Characters that must never reach a terminal or log raw from a manifest. */
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
-const yamlString = (s: string) => JSON.stringify(s); // a YAML double-quoted scalar accepts JSON escapes
+// A YAML double-quoted scalar accepts JSON escapes; DEL and C1 controls must be escaped too, since go-yaml
+// (kubectl) refuses them raw anywhere in a document.
+const yamlString = (s: string) => JSON.stringify(s).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * A Service whose selector matches nothing, so its (hostile) name and labels are quoted in findings. It is an
  * error (exit code 1): the Deployment beside it, which no Service selects, has a label the selector comes close to.
+ * The raw escape in the comment makes kubectl refuse its document (a yaml-syntax finding, with that line in the
+ * frame), so it has a document of its own.
  */
 const MANIFEST = `# a comment with a raw escape \u001b[2J and a bidi override \u202e here
+---
 apiVersion: v1
 kind: Service
 metadata:

@@ -247,6 +247,22 @@ describe('YAML 1.1 scalars, as go-yaml v2 resolves them', () => {
     expect(valueOf('v: "0777"')).toEqual({ v: '0777' });
   });
 
+  it('resolves signed 0o, 0x and 0b integers, and upper-case prefixes, as ParseInt does (resolve.go)', () => {
+    expect(valueOf('v: [-0o17, +0o17, -0o0, -0x1F, -0b101, 0O17, -0O17, 0X1F, 0B101, 0x_1F, 1__0]')).toEqual({
+      v: [-15, 15, 0, -31, -5, 15, -15, 31, 5, 31, 10],
+    });
+    // Not integers for ParseInt: strings.
+    expect(valueOf('v: [0o8, -0o, 0b, 0x, _1, 0o1_8]')).toEqual({ v: ['0o8', '-0o', '0b', '0x', '_1', '0o1_8'] });
+  });
+
+  it('decodes !!binary to a string and keeps !!set and !!omap as the plain map and list go-yaml v2 builds', () => {
+    expect(valueOf('a: !!binary aGVsbG8=\nb: !!set {x, y}\nc: !!omap [x: 1, z: 2]\n')).toEqual({
+      a: 'hello',
+      b: { x: null, true: null }, // y is a YAML 1.1 boolean, as a key too
+      c: [{ x: 1 }, { z: 2 }],
+    });
+  });
+
   it('leaves base-60 numbers and timestamps as strings', () => {
     expect(valueOf('v: [22:22, 1:30:00, 2001-12-14, 2001-12-14t21:59:43.10-05:00, 2024-01-01T00:00:00Z]')).toEqual({
       v: ['22:22', '1:30:00', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '2024-01-01T00:00:00Z'],
@@ -310,6 +326,67 @@ ${service('after')}`;
   });
 });
 
+describe('what go-yaml accepts and YAML 1.2 does not, read as kubectl reads it', () => {
+  const doc = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n${body}`;
+  const parse = (text: string) => projectOf({ 'c.yaml': text }).documents[0]!;
+  const kinds = (text: string) => parse(text).problems.map((p) => `${p.kind}${p.leniency ? `/${p.leniency}` : ''} ${p.range.line}:${p.range.column}`);
+
+  it('reads a quoted value whose continuation lines start left of the key, with positions in the original text', () => {
+    const text = doc(`  annotations:\n    a: '[\n  {"k": 1},\n{"k": 2}\n]'\n    b: "x\ny"\ndata:\n  z: after\n`);
+    const document = parse(text);
+    expect(document.value).toMatchObject({ metadata: { annotations: { a: '[ {"k": 1}, {"k": 2} ]', b: 'x y' } }, data: { z: 'after' } });
+    expect(kinds(text)).toEqual(['lenient/under-indented 7:1']);
+    expect(document.locate(['data', 'z']).range).toEqual({ line: 13, column: 6, endLine: 13, endColumn: 11 });
+    expect(document.locate(['metadata', 'annotations', 'b']).range).toEqual({ line: 10, column: 8, endLine: 11, endColumn: 3 });
+  });
+
+  it('reads a flow collection whose lines are under-indented or start with a tab', () => {
+    const text = doc(`spec:\n  a: [1,\n2]\n  b: {c: 1,\n\td: 2}\n  e: 3\n`);
+    expect(parse(text).value).toMatchObject({ spec: { a: [1, 2], b: { c: 1, d: 2 }, e: 3 } });
+    expect(kinds(text)).toEqual(['lenient/under-indented 7:1']);
+    expect(parse(text).problems[0]!.related).toHaveLength(1);
+  });
+
+  it('takes a `#` right after a quote or bracket as a comment, and `\\\'` as an apostrophe', () => {
+    expect(parse(doc(`data:\n  a: "v"#c\n  b: [1,#c\n    2]#d\n`)).value).toMatchObject({ data: { a: 'v', b: [1, 2] } });
+    expect(parse(doc(`data:\n  "it\\'s": "it\\'s"\n  next: 1\n`)).value).toMatchObject({ data: { "it's": "it's", next: 1 } });
+    expect(kinds(doc(`data:\n  a: "it\\'s"\n`))).toEqual(['lenient/escaped-apostrophe 6:9']);
+  });
+
+  it('leaves a document indicator inside quotes an error, as go-yaml does', () => {
+    expect(kinds(doc(`data:\n  a: 'x\n...\n  y'\n`))[0]).toMatch(/^syntax /);
+  });
+});
+
+describe('what go-yaml rejects and YAML 1.2 accepts: syntax errors, as kubectl stops there', () => {
+  const doc = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n${body}`;
+  const syntax = (text: string) =>
+    projectOf({ 'c.yaml': text }).documents.flatMap((d) => d.problems.filter((p) => p.kind === 'syntax').map((p) => `${p.range.line}:${p.range.column} ${p.message.split(':')[0]}`));
+
+  it('refuses a tab that starts a line outside scalars, even on a blank or comment line', () => {
+    expect(syntax(doc('data:\n  a: v\n\t\n  b: w\n'))).toEqual(['7:1 a tab in the indentation']);
+    expect(syntax(doc('data:\n  a: "v"\n  \t# c\n  b: w\n'))).toEqual(['7:3 a tab in the indentation']);
+    expect(syntax(doc('spec:\n  l:\n  - \tv\n'))).toEqual(['7:5 a tab in the indentation']);
+    expect(syntax('\t\n' + doc(''))).toEqual(['1:1 a tab in the indentation']);
+  });
+
+  it('accepts tabs where go-yaml skips them: after a key, inside quotes, flows and block scalars, right of a plain scalar\'s indentation', () => {
+    expect(syntax(doc('data:\n  a:\tv\t# c\n  b: |\n    x\n    \t\n  c: v\n   \t\n  d: [1,\n\t2]\n  e: \'x\n\ty\'\n'))).toEqual([]);
+  });
+
+  it('refuses control characters, `\\/`, odd anchor names, null and collection keys, .inf and directives', () => {
+    expect(syntax(doc('data:\n  a: "x\u0007"\n'))).toEqual(['6:8 the control character U+0007']);
+    expect(syntax(doc('# \u009b\ndata: {}\n'))).toEqual(['5:3 the control character U+009B']);
+    expect(syntax(doc('data:\n  a: "a\\/b"\n'))).toEqual(['6:8 found unknown escape character']);
+    expect(syntax(doc('data:\n  a: &a.b v\n'))).toEqual(['6:6 the anchor name "a.b" has a character go-yaml does not accept (only letters, digits, `-` and `_`)']);
+    expect(syntax(doc('data:\n  ~: v\n'))).toEqual(['6:3 an empty or null mapping key (`']);
+    expect(syntax(doc('spec:\n  [a, b]: v\n'))).toEqual(['6:3 a list or map used as a mapping key']);
+    expect(syntax(doc('stringData:\n  token: {{HF_TOKEN}}\n'))).toEqual(['6:10 `{{ ... }}` is template syntax, not YAML']);
+    expect(syntax(doc('spec:\n  a: .inf\n  b: -.Inf\n  c: ".inf"\n'))).toEqual(['6:6 `.inf` is not a number JSON can hold', '7:6 `-.Inf` is not a number JSON can hold']);
+    expect(syntax('%YAML 1.1\n---\n' + doc(''))).toEqual(['1:1 a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing', '2:1 Missing directives-end indicator line']);
+  });
+});
+
 describe('duplicate keys', () => {
   const text = `apiVersion: v1
 kind: ConfigMap
@@ -365,6 +442,42 @@ spec:
   });
 });
 
+describe('duplicate keys: same value, and objects glued together without `---`', () => {
+  it('marks a repeat with the same value (as JSON: "1" and 1 differ; maps compare by content)', () => {
+    const problems = projectOf({ 'd.yaml': 'a: 1\na: 1\nb: "1"\nb: 1\nc: {x: [1, {y: 2}]}\nc:\n  x:\n  - 1\n  - y: 2\n' }).documents[0]!.problems;
+    expect(problems.map((p) => `${p.range.line} ${p.sameValue ?? false}`)).toEqual(['2 true', '4 false', '6 true']);
+  });
+
+  const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n';
+  const service = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n';
+  const configMap = 'kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: c\ndata:\n  a: b\n';
+
+  it('gives one missing-separator problem per glued object, at its first key, and no duplicate-key problem for the top level', () => {
+    const document = projectOf({ 'all.yaml': deployment + service + configMap }).documents[0]!;
+    expect(document.problems.map((p) => `${p.kind} ${p.range.line}:${p.range.column}`)).toEqual(['missing-separator 7:1', 'missing-separator 14:1']);
+    expect(document.problems[1]!.objects).toEqual({
+      before: 'Service "web"',
+      after: 'ConfigMap "c"',
+      repeated: 'apiVersion, kind, metadata, spec',
+      leftover: ', and ConfigMap "c" also gets the fields only the first one has (spec), which the API server refuses if they do not belong to it',
+    });
+    expect(document.problems[1]!.related.map((r) => r.range.line)).toEqual([7]);
+    // The value is what kubectl applies: the last value of every top-level key.
+    expect(document.value).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, spec: { ports: [{ port: 80 }] }, data: { a: 'b' } });
+  });
+
+  it('reports `cat a.yaml b.yaml | kubewire -` once through the engine', () => {
+    const messages = messagesOf(lintFiles({ 'all.yaml': deployment + service }, { only: 'yaml-duplicate-key' }));
+    expect(messages.map((m) => `${m.line}:${m.column} ${m.messageId} ${m.severity}`)).toEqual(['7:1 missingSeparator 2']);
+    expect(messages[0]!.message).toContain('Deployment "web" is never created');
+  });
+
+  it('keeps a repeated metadata alone a duplicate key, not a second object', () => {
+    const problems = projectOf({ 'm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nmetadata:\n  name: b\n' }).documents[0]!.problems;
+    expect(problems.map((p) => `${p.kind} ${p.range.line}`)).toEqual(['duplicate-key 5']);
+  });
+});
+
 describe('CRLF line endings', () => {
   const text = service('crlf').replace(/\n/g, '\r\n') + '---\r\n' + 'a: 1\r\na: 2\r\n';
   const project = projectOf({ 'crlf.yaml': text });
@@ -380,6 +493,17 @@ describe('CRLF line endings', () => {
     expect(project.documents[1]!.problems.map((p) => `${p.range.line}:${p.range.column}-${p.range.endLine}:${p.range.endColumn}`)).toEqual([
       '13:1-13:2',
     ]);
+  });
+});
+
+describe('CR-only line endings (old Mac files), line breaks for go-yaml too', () => {
+  const text = service('mac').replace(/\n/g, '\r');
+  const project = projectOf({ 'mac.yaml': text });
+
+  it('reads the document and counts a lone CR as a line break', () => {
+    expect(resource(project, 'Service', 'mac').object.metadata).toEqual({ name: 'mac' });
+    expect(where(project, 'Service', 'mac', ['spec', 'ports', 0, 'targetPort'])).toBe('10:17-10:21');
+    expect(project.files[0]!.lineText(4)).toBe('  name: mac');
   });
 });
 

@@ -36,7 +36,7 @@ describe('yaml-implicit-boolean', () => {
     },
   );
 
-  it.each(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', '8080', '1.10', '0755', '0x1F', '1e3', '-1', '.inf'])(
+  it.each(['true', 'True', 'TRUE', 'false', 'False', 'FALSE', '8080', '1.10', '0755', '0x1F', '1e3', '-1'])(
     'plain %s is a nonString',
     (spelling) => {
       expect(findings({ 'c.yaml': configMap(spelling) }).map((f) => f.messageId)).toEqual(['nonString']);

@@ -1076,14 +1076,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path10 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path12 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path10 && path10[0] !== "/") {
-          path10 = `/${path10}`;
+        if (path12 && path12[0] !== "/") {
+          path12 = `/${path12}`;
         }
-        return new URL(`${origin}${path10}`);
+        return new URL(`${origin}${path12}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1534,39 +1534,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path12, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path10);
+        debuglog("sending request to %s %s/%s", method, origin, path12);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path12, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path10,
+          path12,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin }
+          request: { method, path: path12, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path10);
+        debuglog("trailers received from %s %s/%s", method, origin, path12);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path10, origin },
+          request: { method, path: path12, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path10,
+          path12,
           error2.message
         );
       });
@@ -1615,9 +1615,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path10, origin }
+            request: { method, path: path12, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path10);
+          debuglog("sending request to %s %s/%s", method, origin, path12);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1680,7 +1680,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path10,
+        path: path12,
         method,
         body,
         headers,
@@ -1695,11 +1695,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path10 !== "string") {
+        if (typeof path12 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path10[0] !== "/" && !(path10.startsWith("http://") || path10.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path10)) {
+        } else if (invalidPathRegex.test(path12)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1765,7 +1765,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path10, query) : path10;
+        this.path = query ? buildURL(path12, query) : path12;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6458,7 +6458,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path10, host, upgrade, blocking, reset } = request;
+      const { method, path: path12, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6539,7 +6539,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path10} HTTP/1.1\r
+      let header = `${method} ${path12} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7068,7 +7068,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path10, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7165,7 +7165,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path10;
+      headers[HTTP2_HEADER_PATH] = path12;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7518,9 +7518,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path10 = search ? `${pathname}${search}` : pathname;
+        const path12 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path10;
+        this.opts.path = path12;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8759,10 +8759,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path10 = "/",
+          path: path12 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path10;
+        opts.path = origin + path12;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10734,20 +10734,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path10) {
-      if (typeof path10 !== "string") {
-        return path10;
+    function safeUrl(path12) {
+      if (typeof path12 !== "string") {
+        return path12;
       }
-      const pathSegments = path10.split("?");
+      const pathSegments = path12.split("?");
       if (pathSegments.length !== 2) {
-        return path10;
+        return path12;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path10, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path10);
+    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path12);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10769,7 +10769,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path10 }) => matchValue(safeUrl(path10), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10807,9 +10807,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path10, method, body, headers, query } = opts;
+      const { path: path12, method, body, headers, query } = opts;
       return {
-        path: path10,
+        path: path12,
         method,
         body,
         headers,
@@ -11272,10 +11272,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path10, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path10,
+            Path: path12,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -15760,8 +15760,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache = this.#relevantRequestResponseList;
-        const backupCache = [...cache];
+        const cache2 = this.#relevantRequestResponseList;
+        const backupCache = [...cache2];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15788,9 +15788,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15820,11 +15820,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
+              cache2.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -15998,13 +15998,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            return await cache2.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            const response = await cache2.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16034,12 +16034,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache2 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache2);
+          const cache3 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache3);
         }
-        const cache = [];
-        this.#caches.set(cacheName, cache);
-        return new Cache(kConstruct, cache);
+        const cache2 = [];
+        this.#caches.set(cacheName, cache2);
+        return new Cache(kConstruct, cache2);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -16154,9 +16154,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path10) {
-      for (let i = 0; i < path10.length; ++i) {
-        const code = path10.charCodeAt(i);
+    function validateCookiePath(path12) {
+      for (let i = 0; i < path12.length; ++i) {
+        const code = path12.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19076,11 +19076,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path10 = opts.path;
+          let path12 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path10 = `/${path10}`;
+            path12 = `/${path12}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path10);
+          url = new URL(util.parseOrigin(url).origin + path12);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19223,7 +19223,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os5 = __require("os");
-    var path10 = __require("path");
+    var path12 = __require("path");
     var IS_WINDOWS_PLATFORM = os5.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -19235,7 +19235,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path10.resolve(cwd, filepath);
+      return path12.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -19987,7 +19987,7 @@ var require_compile = __commonJS({
     var fill = require_fill_range();
     var utils = require_utils2();
     var compile = (ast, options = {}) => {
-      const walk = (node, parent = {}) => {
+      const walk2 = (node, parent = {}) => {
         const invalidBlock = utils.isInvalidBrace(parent);
         const invalidNode = node.invalid === true && options.escapeInvalid === true;
         const invalid = invalidBlock === true || invalidNode === true;
@@ -20021,12 +20021,12 @@ var require_compile = __commonJS({
         }
         if (node.nodes) {
           for (const child of node.nodes) {
-            output += walk(child, node);
+            output += walk2(child, node);
           }
         }
         return output;
       };
-      return walk(ast);
+      return walk2(ast);
     };
     module.exports = compile;
   }
@@ -20063,7 +20063,7 @@ var require_expand = __commonJS({
     };
     var expand2 = (ast, options = {}) => {
       const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk = (node, parent = {}) => {
+      const walk2 = (node, parent = {}) => {
         node.queue = [];
         let p = parent;
         let q = parent.queue;
@@ -20115,12 +20115,12 @@ var require_expand = __commonJS({
             continue;
           }
           if (child.nodes) {
-            walk(child, node);
+            walk2(child, node);
           }
         }
         return queue;
       };
-      return utils.flatten(walk(ast));
+      return utils.flatten(walk2(ast));
     };
     module.exports = expand2;
   }
@@ -20261,7 +20261,7 @@ var require_parse2 = __commonJS({
       CHAR_NO_BREAK_SPACE,
       CHAR_ZERO_WIDTH_NOBREAK_SPACE
     } = require_constants6();
-    var parse = (input, options = {}) => {
+    var parse2 = (input, options = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -20461,7 +20461,7 @@ var require_parse2 = __commonJS({
       push({ type: "eos" });
       return ast;
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -20472,7 +20472,7 @@ var require_braces = __commonJS({
     var stringify = require_stringify();
     var compile = require_compile();
     var expand2 = require_expand();
-    var parse = require_parse2();
+    var parse2 = require_parse2();
     var braces = (input, options = {}) => {
       let output = [];
       if (Array.isArray(input)) {
@@ -20492,7 +20492,7 @@ var require_braces = __commonJS({
       }
       return output;
     };
-    braces.parse = (input, options = {}) => parse(input, options);
+    braces.parse = (input, options = {}) => parse2(input, options);
     braces.stringify = (input, options = {}) => {
       if (typeof input === "string") {
         return stringify(braces.parse(input, options), options);
@@ -20532,7 +20532,7 @@ var require_braces = __commonJS({
 var require_constants7 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path10 = __require("path");
+    var path12 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -20706,7 +20706,7 @@ var require_constants7 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path10.sep,
+      SEP: path12.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -20733,7 +20733,7 @@ var require_constants7 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path10 = __require("path");
+    var path12 = __require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -20762,7 +20762,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path10.sep === "\\";
+      return win32 === true || path12.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -21356,7 +21356,7 @@ var require_parse3 = __commonJS({
       }
       return { risky: false };
     };
-    var parse = (input, options) => {
+    var parse2 = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -21527,7 +21527,7 @@ var require_parse3 = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options, fastpaths: false }).output;
+            const expression = parse2(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -22052,7 +22052,7 @@ var require_parse3 = __commonJS({
       }
       return state;
     };
-    parse.fastpaths = (input, options) => {
+    parse2.fastpaths = (input, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input.length;
@@ -22118,7 +22118,7 @@ var require_parse3 = __commonJS({
       }
       return source;
     };
-    module.exports = parse;
+    module.exports = parse2;
   }
 });
 
@@ -22126,9 +22126,9 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path10 = __require("path");
+    var path12 = __require("path");
     var scan = require_scan();
-    var parse = require_parse3();
+    var parse2 = require_parse3();
     var utils = require_utils3();
     var constants3 = require_constants7();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -22211,12 +22211,12 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path10.basename(input));
+      return regex.test(path12.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
-      return parse(pattern, { ...options, fastpaths: false });
+      return parse2(pattern, { ...options, fastpaths: false });
     };
     picomatch.scan = (input, options) => scan(input, options);
     picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
@@ -22242,10 +22242,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options);
+        parsed.output = parse2.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse(input, options);
+        parsed = parse2(input, options);
       }
       return picomatch.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -22438,7 +22438,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path10 = __require("path");
+    var path12 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -22533,7 +22533,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path10.basename(pattern);
+      const basename = path12.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -22591,7 +22591,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path10.isAbsolute(pattern);
+      return path12.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -22749,10 +22749,10 @@ var require_string = __commonJS({
       return typeof input === "string";
     }
     exports.isString = isString;
-    function isEmpty(input) {
+    function isEmpty2(input) {
       return input === "";
     }
-    exports.isEmpty = isEmpty;
+    exports.isEmpty = isEmpty2;
   }
 });
 
@@ -22768,8 +22768,8 @@ var require_utils4 = __commonJS({
     exports.errno = errno;
     var fs4 = require_fs();
     exports.fs = fs4;
-    var path10 = require_path();
-    exports.path = path10;
+    var path12 = require_path();
+    exports.path = path12;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream();
@@ -22881,8 +22881,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path10, settings, callback) {
-      settings.fs.lstat(path10, (lstatError, lstat5) => {
+    function read(path12, settings, callback) {
+      settings.fs.lstat(path12, (lstatError, lstat5) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -22891,7 +22891,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat5);
           return;
         }
-        settings.fs.stat(path10, (statError, stat4) => {
+        settings.fs.stat(path12, (statError, stat4) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -22923,13 +22923,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path10, settings) {
-      const lstat5 = settings.fs.lstatSync(path10);
+    function read(path12, settings) {
+      const lstat5 = settings.fs.lstatSync(path12);
       if (!lstat5.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat5;
       }
       try {
-        const stat4 = settings.fs.statSync(path10);
+        const stat4 = settings.fs.statSync(path12);
         if (settings.markSymbolicLink) {
           stat4.isSymbolicLink = () => true;
         }
@@ -23000,17 +23000,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat4(path10, optionsOrSettingsOrCallback, callback) {
+    function stat4(path12, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path10, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path12, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path10, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path12, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat4;
-    function statSync(path10, optionsOrSettings) {
+    function statSync(path12, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path10, settings);
+      return sync.read(path12, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -23226,16 +23226,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names.map((name) => {
-          const path10 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path12 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path10, settings.fsStatSettings, (error2, stats) => {
+            fsStat.stat(path12, settings.fsStatSettings, (error2, stats) => {
               if (error2 !== null) {
                 done(error2);
                 return;
               }
               const entry = {
                 name,
-                path: path10,
+                path: path12,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -23353,7 +23353,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path10 = __require("path");
+    var path12 = __require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -23361,7 +23361,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path10.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path12.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -23388,17 +23388,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path10, optionsOrSettingsOrCallback, callback) {
+    function scandir(path12, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path10, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path12, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path10, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path12, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path10, optionsOrSettings) {
+    function scandirSync(path12, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path10, settings);
+      return sync.read(path12, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -23455,7 +23455,7 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache = reusify(Task);
+      var cache2 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
@@ -23534,7 +23534,7 @@ var require_queue = __commonJS({
         return _running === 0 && self.length() === 0;
       }
       function push(value, done) {
-        var current = cache.get();
+        var current = cache2.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -23555,7 +23555,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache.get();
+        var current = cache2.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -23577,7 +23577,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache.release(holder);
+          cache2.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -23627,7 +23627,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache.release(current);
+          cache2.release(current);
           current = next;
         }
         self.drain = noop;
@@ -24046,7 +24046,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path10 = __require("path");
+    var path12 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -24056,7 +24056,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path10.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path12.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -24084,14 +24084,14 @@ var require_out3 = __commonJS({
     var sync_1 = require_sync4();
     var settings_1 = require_settings3();
     exports.Settings = settings_1.default;
-    function walk(directory, optionsOrSettingsOrCallback, callback) {
+    function walk2(directory, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
         new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
         return;
       }
       new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
     }
-    exports.walk = walk;
+    exports.walk = walk2;
     function walkSync(directory, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       const provider = new sync_1.default(directory, settings);
@@ -24118,7 +24118,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path10 = __require("path");
+    var path12 = __require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -24131,7 +24131,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path10.resolve(this._settings.cwd, filepath);
+        return path12.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -24547,7 +24547,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path10 = __require("path");
+    var path12 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -24561,7 +24561,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path10.resolve(this._settings.cwd, task.base);
+        return path12.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -24908,12 +24908,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
+    var isAlias3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
-    var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
+    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
@@ -24934,7 +24934,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -24943,14 +24943,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias3;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap3;
     exports.isNode = isNode;
-    exports.isPair = isPair2;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isPair = isPair3;
+    exports.isScalar = isScalar3;
+    exports.isSeq = isSeq3;
   }
 });
 
@@ -24974,17 +24974,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path10) {
-      const ctrl = callVisitor(key, node, visitor, path10);
+    function visit_(key, node, visitor, path12) {
+      const ctrl = callVisitor(key, node, visitor, path12);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visit_(key, ctrl, visitor, path10);
+        replaceNode(key, path12, ctrl);
+        return visit_(key, ctrl, visitor, path12);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path12 = Object.freeze(path12.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path10);
+            const ci = visit_(i, node.items[i], visitor, path12);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24995,13 +24995,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = visit_("key", node.key, visitor, path10);
+          path12 = Object.freeze(path12.concat(node));
+          const ck = visit_("key", node.key, visitor, path12);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path10);
+          const cv = visit_("value", node.value, visitor, path12);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25022,17 +25022,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path10) {
-      const ctrl = await callVisitor(key, node, visitor, path10);
+    async function visitAsync_(key, node, visitor, path12) {
+      const ctrl = await callVisitor(key, node, visitor, path12);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path10, ctrl);
-        return visitAsync_(key, ctrl, visitor, path10);
+        replaceNode(key, path12, ctrl);
+        return visitAsync_(key, ctrl, visitor, path12);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path10 = Object.freeze(path10.concat(node));
+          path12 = Object.freeze(path12.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path10);
+            const ci = await visitAsync_(i, node.items[i], visitor, path12);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -25043,13 +25043,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path10 = Object.freeze(path10.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path10);
+          path12 = Object.freeze(path12.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path12);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path10);
+          const cv = await visitAsync_("value", node.value, visitor, path12);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25076,23 +25076,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path10) {
+    function callVisitor(key, node, visitor, path12) {
       if (typeof visitor === "function")
-        return visitor(key, node, path10);
+        return visitor(key, node, path12);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path10);
+        return visitor.Map?.(key, node, path12);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path10);
+        return visitor.Seq?.(key, node, path12);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path10);
+        return visitor.Pair?.(key, node, path12);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path10);
+        return visitor.Scalar?.(key, node, path12);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path10);
+        return visitor.Alias?.(key, node, path12);
       return void 0;
     }
-    function replaceNode(key, path10, node) {
-      const parent = path10[path10.length - 1];
+    function replaceNode(key, path12, node) {
+      const parent = path12[path12.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -25600,7 +25600,7 @@ var require_Scalar = __commonJS({
     var Node = require_Node();
     var toJS = require_toJS();
     var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
-    var Scalar2 = class extends Node.NodeBase {
+    var Scalar3 = class extends Node.NodeBase {
       constructor(value) {
         super(identity2.SCALAR);
         this.value = value;
@@ -25612,12 +25612,12 @@ var require_Scalar = __commonJS({
         return String(this.value);
       }
     };
-    Scalar2.BLOCK_FOLDED = "BLOCK_FOLDED";
-    Scalar2.BLOCK_LITERAL = "BLOCK_LITERAL";
-    Scalar2.PLAIN = "PLAIN";
-    Scalar2.QUOTE_DOUBLE = "QUOTE_DOUBLE";
-    Scalar2.QUOTE_SINGLE = "QUOTE_SINGLE";
-    exports.Scalar = Scalar2;
+    Scalar3.BLOCK_FOLDED = "BLOCK_FOLDED";
+    Scalar3.BLOCK_LITERAL = "BLOCK_LITERAL";
+    Scalar3.PLAIN = "PLAIN";
+    Scalar3.QUOTE_DOUBLE = "QUOTE_DOUBLE";
+    Scalar3.QUOTE_SINGLE = "QUOTE_SINGLE";
+    exports.Scalar = Scalar3;
     exports.isScalarValue = isScalarValue;
   }
 });
@@ -25628,7 +25628,7 @@ var require_createNode = __commonJS({
     "use strict";
     var Alias = require_Alias();
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
     function findTagObject(value, tagName, tags) {
       if (tagName) {
@@ -25673,7 +25673,7 @@ var require_createNode = __commonJS({
           value = value.toJSON();
         }
         if (!value || typeof value !== "object") {
-          const node2 = new Scalar2.Scalar(value);
+          const node2 = new Scalar3.Scalar(value);
           if (ref)
             ref.node = node2;
           return node2;
@@ -25684,7 +25684,7 @@ var require_createNode = __commonJS({
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar2.Scalar(value);
+      const node = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar3.Scalar(value);
       if (tagName)
         node.tag = tagName;
       else if (!tagObj.default)
@@ -25704,10 +25704,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path10, value) {
+    function collectionFromPath(schema, path12, value) {
       let v = value;
-      for (let i = path10.length - 1; i >= 0; --i) {
-        const k = path10[i];
+      for (let i = path12.length - 1; i >= 0; --i) {
+        const k = path12[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -25726,7 +25726,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path10) => path10 == null || typeof path10 === "object" && !!path10[Symbol.iterator]().next().done;
+    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -25756,11 +25756,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path10, value) {
-        if (isEmptyPath(path10))
+      addIn(path12, value) {
+        if (isEmptyPath(path12))
           this.add(value);
         else {
-          const [key, ...rest] = path10;
+          const [key, ...rest] = path12;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -25774,8 +25774,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        const [key, ...rest] = path10;
+      deleteIn(path12) {
+        const [key, ...rest] = path12;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -25789,8 +25789,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        const [key, ...rest] = path10;
+      getIn(path12, keepScalar) {
+        const [key, ...rest] = path12;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -25808,8 +25808,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path10) {
-        const [key, ...rest] = path10;
+      hasIn(path12) {
+        const [key, ...rest] = path12;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -25819,8 +25819,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        const [key, ...rest] = path10;
+      setIn(path12, value) {
+        const [key, ...rest] = path12;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -25997,7 +25997,7 @@ ${indent}${text.slice(fold + 1, end2)}`;
 var require_stringifyString = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyString.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var foldFlowLines = require_foldFlowLines();
     var getFoldOptions = (ctx, isBlock) => ({
       indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -26140,7 +26140,7 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar2.Scalar.BLOCK_FOLDED ? false : type === Scalar2.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar3.Scalar.BLOCK_FOLDED ? false : type === Scalar3.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -26195,7 +26195,7 @@ ${indent}`) + "'";
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
-        if (blockQuote !== "folded" && type !== Scalar2.Scalar.BLOCK_FOLDED) {
+        if (blockQuote !== "folded" && type !== Scalar3.Scalar.BLOCK_FOLDED) {
           foldOptions.onOverflow = () => {
             literalFallback = true;
           };
@@ -26218,7 +26218,7 @@ ${indent}${start}${value}${end}`;
       if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
         return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar2.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar3.Scalar.PLAIN && value.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
@@ -26243,20 +26243,20 @@ ${indent}`);
       const { implicitKey, inFlow } = ctx;
       const ss = typeof item.value === "string" ? item : Object.assign({}, item, { value: String(item.value) });
       let { type } = item;
-      if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+      if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
         if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u.test(ss.value))
-          type = Scalar2.Scalar.QUOTE_DOUBLE;
+          type = Scalar3.Scalar.QUOTE_DOUBLE;
       }
       const _stringify = (_type) => {
         switch (_type) {
-          case Scalar2.Scalar.BLOCK_FOLDED:
-          case Scalar2.Scalar.BLOCK_LITERAL:
+          case Scalar3.Scalar.BLOCK_FOLDED:
+          case Scalar3.Scalar.BLOCK_LITERAL:
             return implicitKey || inFlow ? quotedString(ss.value, ctx) : blockString(ss, ctx, onComment, onChompKeep);
-          case Scalar2.Scalar.QUOTE_DOUBLE:
+          case Scalar3.Scalar.QUOTE_DOUBLE:
             return doubleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.QUOTE_SINGLE:
+          case Scalar3.Scalar.QUOTE_SINGLE:
             return singleQuotedString(ss.value, ctx);
-          case Scalar2.Scalar.PLAIN:
+          case Scalar3.Scalar.PLAIN:
             return plainString(ss, ctx, onComment, onChompKeep);
           default:
             return null;
@@ -26405,7 +26405,7 @@ var require_stringifyPair = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyPair.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringify = require_stringify2();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
@@ -26420,7 +26420,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar2.Scalar.BLOCK_FOLDED || key.type === Scalar2.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity2.isCollection(key) || (identity2.isScalar(key) ? key.type === Scalar3.Scalar.BLOCK_FOLDED || key.type === Scalar3.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -26560,19 +26560,19 @@ var require_merge = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/merge.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var MERGE_KEY = "<<";
     var merge = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
-      resolve: () => Object.assign(new Scalar2.Scalar(Symbol(MERGE_KEY)), {
+      resolve: () => Object.assign(new Scalar3.Scalar(Symbol(MERGE_KEY)), {
         addToJSMap: addMergeToJSMap
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar2.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge.identify(key) || identity2.isScalar(key) && (!key.type || key.type === Scalar3.Scalar.PLAIN) && merge.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge.tag && tag.default);
     function addMergeToJSMap(ctx, map, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity2.isSeq(source))
@@ -26879,7 +26879,7 @@ var require_YAMLMap = __commonJS({
     var Collection = require_Collection();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function findPair(items, key) {
       const k = identity2.isScalar(key) ? key.value : key;
       for (const it of items) {
@@ -26946,7 +26946,7 @@ var require_YAMLMap = __commonJS({
         if (prev) {
           if (!overwrite)
             throw new Error(`Key ${_pair.key} already set`);
-          if (identity2.isScalar(prev.value) && Scalar2.isScalarValue(_pair.value))
+          if (identity2.isScalar(prev.value) && Scalar3.isScalarValue(_pair.value))
             prev.value.value = _pair.value;
           else
             prev.value = _pair.value;
@@ -27044,7 +27044,7 @@ var require_YAMLSeq = __commonJS({
     var stringifyCollection = require_stringifyCollection();
     var Collection = require_Collection();
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var toJS = require_toJS();
     var YAMLSeq = class extends Collection.Collection {
       static get tagName() {
@@ -27101,7 +27101,7 @@ var require_YAMLSeq = __commonJS({
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity2.isScalar(prev) && Scalar2.isScalarValue(value))
+        if (identity2.isScalar(prev) && Scalar3.isScalarValue(value))
           prev.value = value;
         else
           this.items[idx] = value;
@@ -27197,14 +27197,14 @@ var require_string2 = __commonJS({
 var require_null = __commonJS({
   "node_modules/yaml/dist/schema/common/null.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var nullTag = {
       identify: (value) => value == null,
-      createNode: () => new Scalar2.Scalar(null),
+      createNode: () => new Scalar3.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
       test: /^(?:~|[Nn]ull|NULL)?$/,
-      resolve: () => new Scalar2.Scalar(null),
+      resolve: () => new Scalar3.Scalar(null),
       stringify: ({ source }, ctx) => typeof source === "string" && nullTag.test.test(source) ? source : ctx.options.nullStr
     };
     exports.nullTag = nullTag;
@@ -27215,13 +27215,13 @@ var require_null = __commonJS({
 var require_bool = __commonJS({
   "node_modules/yaml/dist/schema/core/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var boolTag = {
       identify: (value) => typeof value === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str) => new Scalar2.Scalar(str[0] === "t" || str[0] === "T"),
+      resolve: (str) => new Scalar3.Scalar(str[0] === "t" || str[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -27266,7 +27266,7 @@ var require_stringifyNumber = __commonJS({
 var require_float = __commonJS({
   "node_modules/yaml/dist/schema/core/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -27294,7 +27294,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
       resolve(str) {
-        const node = new Scalar2.Scalar(parseFloat(str));
+        const node = new Scalar3.Scalar(parseFloat(str));
         const dot = str.indexOf(".");
         if (dot !== -1 && str[str.length - 1] === "0")
           node.minFractionDigits = str.length - dot - 1;
@@ -27385,7 +27385,7 @@ var require_schema = __commonJS({
 var require_schema2 = __commonJS({
   "node_modules/yaml/dist/schema/json/schema.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var map = require_map();
     var seq = require_seq();
     function intIdentify(value) {
@@ -27402,7 +27402,7 @@ var require_schema2 = __commonJS({
       },
       {
         identify: (value) => value == null,
-        createNode: () => new Scalar2.Scalar(null),
+        createNode: () => new Scalar3.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
         test: /^null$/,
@@ -27453,7 +27453,7 @@ var require_binary = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/binary.js"(exports) {
     "use strict";
     var node_buffer = __require("buffer");
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
       identify: (value) => value instanceof Uint8Array,
@@ -27497,15 +27497,15 @@ var require_binary = __commonJS({
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
-        type ?? (type = Scalar2.Scalar.BLOCK_LITERAL);
-        if (type !== Scalar2.Scalar.QUOTE_DOUBLE) {
+        type ?? (type = Scalar3.Scalar.BLOCK_LITERAL);
+        if (type !== Scalar3.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str.length / lineWidth);
           const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
             lines[i] = str.substr(o, lineWidth);
           }
-          str = lines.join(type === Scalar2.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str = lines.join(type === Scalar3.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str }, ctx, onComment, onChompKeep);
       }
@@ -27520,7 +27520,7 @@ var require_pairs = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity2.isSeq(seq)) {
@@ -27531,7 +27531,7 @@ var require_pairs = __commonJS({
           else if (identity2.isMap(item)) {
             if (item.items.length > 1)
               onError("Each pair must have its own sequence indicator");
-            const pair = item.items[0] || new Pair.Pair(new Scalar2.Scalar(null));
+            const pair = item.items[0] || new Pair.Pair(new Scalar3.Scalar(null));
             if (item.commentBefore)
               pair.key.commentBefore = pair.key.commentBefore ? `${item.commentBefore}
 ${pair.key.commentBefore}` : item.commentBefore;
@@ -27674,7 +27674,7 @@ var require_omap = __commonJS({
 var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function boolStringify({ value, source }, ctx) {
       const boolObj = value ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
@@ -27686,7 +27686,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-      resolve: () => new Scalar2.Scalar(true),
+      resolve: () => new Scalar3.Scalar(true),
       stringify: boolStringify
     };
     var falseTag = {
@@ -27694,7 +27694,7 @@ var require_bool2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-      resolve: () => new Scalar2.Scalar(false),
+      resolve: () => new Scalar3.Scalar(false),
       stringify: boolStringify
     };
     exports.falseTag = falseTag;
@@ -27706,7 +27706,7 @@ var require_bool2 = __commonJS({
 var require_float2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/float.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
       identify: (value) => typeof value === "number",
@@ -27734,7 +27734,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
       resolve(str) {
-        const node = new Scalar2.Scalar(parseFloat(str.replace(/_/g, "")));
+        const node = new Scalar3.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
           const f = str.substring(dot + 1).replace(/_/g, "");
@@ -28335,9 +28335,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path10, value) {
+      addIn(path12, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path10, value);
+          this.contents.addIn(path12, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -28412,14 +28412,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path10) {
-        if (Collection.isEmptyPath(path10)) {
+      deleteIn(path12) {
+        if (Collection.isEmptyPath(path12)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path10) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -28434,10 +28434,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path10, keepScalar) {
-        if (Collection.isEmptyPath(path10))
+      getIn(path12, keepScalar) {
+        if (Collection.isEmptyPath(path12))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path10, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -28448,10 +28448,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path10) {
-        if (Collection.isEmptyPath(path10))
+      hasIn(path12) {
+        if (Collection.isEmptyPath(path12))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path10) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -28468,13 +28468,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path10, value) {
-        if (Collection.isEmptyPath(path10)) {
+      setIn(path12, value) {
+        if (Collection.isEmptyPath(path12)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path10), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path12), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path10, value);
+          this.contents.setIn(path12, value);
         }
       }
       /**
@@ -29058,9 +29058,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -29096,7 +29096,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -29136,7 +29136,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
+        if (!isMap3 && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -29159,7 +29159,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap3 && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -29191,7 +29191,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -29207,7 +29207,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -29242,7 +29242,7 @@ var require_compose_collection = __commonJS({
   "node_modules/yaml/dist/compose/compose-collection.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var resolveBlockMap = require_resolve_block_map();
@@ -29291,7 +29291,7 @@ var require_compose_collection = __commonJS({
       }
       const coll = resolveCollection(CN, ctx, token, onError, tagName, tag);
       const res = tag.resolve?.(coll, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg), ctx.options) ?? coll;
-      const node = identity2.isNode(res) ? res : new Scalar2.Scalar(res);
+      const node = identity2.isNode(res) ? res : new Scalar3.Scalar(res);
       node.range = coll.range;
       node.tag = tagName;
       if (tag?.format)
@@ -29306,13 +29306,13 @@ var require_compose_collection = __commonJS({
 var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar, onError) {
       const start = scalar.offset;
       const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar2.Scalar.BLOCK_FOLDED : Scalar2.Scalar.BLOCK_LITERAL;
+      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -29374,7 +29374,7 @@ var require_resolve_block_scalar = __commonJS({
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
-        if (type === Scalar2.Scalar.BLOCK_LITERAL) {
+        if (type === Scalar3.Scalar.BLOCK_LITERAL) {
           value += sep + indent.slice(trimIndent) + content;
           sep = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
@@ -29489,7 +29489,7 @@ var require_resolve_block_scalar = __commonJS({
 var require_resolve_flow_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-flow-scalar.js"(exports) {
     "use strict";
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
     function resolveFlowScalar(scalar, strict, onError) {
       const { offset, type, source, end } = scalar;
@@ -29498,15 +29498,15 @@ var require_resolve_flow_scalar = __commonJS({
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
-          _type = Scalar2.Scalar.PLAIN;
+          _type = Scalar3.Scalar.PLAIN;
           value = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_SINGLE;
+          _type = Scalar3.Scalar.QUOTE_SINGLE;
           value = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
-          _type = Scalar2.Scalar.QUOTE_DOUBLE;
+          _type = Scalar3.Scalar.QUOTE_DOUBLE;
           value = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
@@ -29711,7 +29711,7 @@ var require_compose_scalar = __commonJS({
   "node_modules/yaml/dist/compose/compose-scalar.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
@@ -29729,11 +29729,11 @@ var require_compose_scalar = __commonJS({
       let scalar;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar2.Scalar(res);
+        scalar = identity2.isScalar(res) ? res : new Scalar3.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar2.Scalar(value);
+        scalar = new Scalar3.Scalar(value);
       }
       scalar.range = range;
       scalar.source = value;
@@ -30435,9 +30435,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path10) => {
+    visit.itemAtPath = (cst, path12) => {
       let item = cst;
-      for (const [field, index] of path10) {
+      for (const [field, index] of path12) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -30446,23 +30446,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path10) => {
-      const parent = visit.itemAtPath(cst, path10.slice(0, -1));
-      const field = path10[path10.length - 1][0];
+    visit.parentCollection = (cst, path12) => {
+      const parent = visit.itemAtPath(cst, path12.slice(0, -1));
+      const field = path12[path12.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path10, item, visitor) {
-      let ctrl = visitor(item, path10);
+    function _visit(path12, item, visitor) {
+      let ctrl = visitor(item, path12);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path10.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -30473,10 +30473,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path10);
+            ctrl = ctrl(item, path12);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path10) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
     }
     exports.visit = visit;
   }
@@ -30494,7 +30494,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -30578,7 +30578,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar3;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -30589,7 +30589,7 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
-    function isEmpty(ch) {
+    function isEmpty2(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -30606,7 +30606,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer = class {
+    var Lexer2 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -30667,7 +30667,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
+          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -30766,7 +30766,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s = this.peek(3);
-          if ((s === "---" || s === "...") && isEmpty(this.charAt(3))) {
+          if ((s === "---" || s === "...") && isEmpty2(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -30774,7 +30774,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -30782,7 +30782,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
           const n = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n;
@@ -30846,7 +30846,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -30888,7 +30888,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
+            if (this.flowKey || isEmpty2(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -30951,7 +30951,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -31033,10 +31033,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
             const next = this.buffer[i + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty(ch)) {
+          } else if (isEmpty2(ch)) {
             let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -31103,7 +31103,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -31122,7 +31122,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
           let ch = this.buffer[i];
-          while (!isEmpty(ch) && ch !== ">")
+          while (!isEmpty2(ch) && ch !== ">")
             ch = this.buffer[++i];
           return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
@@ -31169,7 +31169,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer;
+    exports.Lexer = Lexer2;
   }
 });
 
@@ -32094,7 +32094,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments2(source, options = {}) {
+    function parseAllDocuments3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -32108,7 +32108,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument(source, options = {}) {
+    function parseDocument2(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -32127,14 +32127,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse(src, reviver, options) {
+    function parse2(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument2(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -32168,9 +32168,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse;
-    exports.parseAllDocuments = parseAllDocuments2;
-    exports.parseDocument = parseDocument;
+    exports.parse = parse2;
+    exports.parseAllDocuments = parseAllDocuments3;
+    exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
   }
 });
@@ -32186,7 +32186,7 @@ var require_dist = __commonJS({
     var Alias = require_Alias();
     var identity2 = require_identity();
     var Pair = require_Pair();
-    var Scalar2 = require_Scalar();
+    var Scalar3 = require_Scalar();
     var YAMLMap = require_YAMLMap();
     var YAMLSeq = require_YAMLSeq();
     var cst = require_cst();
@@ -32211,7 +32211,7 @@ var require_dist = __commonJS({
     exports.isScalar = identity2.isScalar;
     exports.isSeq = identity2.isSeq;
     exports.Pair = Pair.Pair;
-    exports.Scalar = Scalar2.Scalar;
+    exports.Scalar = Scalar3.Scalar;
     exports.YAMLMap = YAMLMap.YAMLMap;
     exports.YAMLSeq = YAMLSeq.YAMLSeq;
     exports.CST = cst;
@@ -35456,8 +35456,8 @@ var require_utils6 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path10) {
-      let input = path10;
+    function removeDotSegments(path12) {
+      let input = path12;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -35531,11 +35531,11 @@ var require_utils6 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path10) {
-      if (path10 === "" || path10[0] === "/") {
-        return removeDotSegments(path10);
+    function removeDotSegmentsRelative(path12) {
+      if (path12 === "" || path12[0] === "/") {
+        return removeDotSegments(path12);
       }
-      const segments = path10.split("/");
+      const segments = path12.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -35898,8 +35898,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path10 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path10 && path10 !== "/" ? path10 : void 0;
+        const path12 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path12 && path12 !== "/" ? path12 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -36065,7 +36065,7 @@ var require_fast_uri = __commonJS({
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse(serialize(uri, options), options);
+        parse2(serialize(uri, options), options);
       }
       return uri;
     }
@@ -36108,8 +36108,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse(serialize(base, options), options);
-        relative = parse(serialize(relative, options), options);
+        base = parse2(serialize(base, options), options);
+        relative = parse2(serialize(relative, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative.scheme) {
@@ -36427,7 +36427,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse(uri, opts) {
+    function parse2(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -36464,7 +36464,7 @@ var require_fast_uri = __commonJS({
       resolveComponent,
       equal,
       serialize,
-      parse
+      parse: parse2
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -39135,7 +39135,7 @@ var require_ajv = __commonJS({
 // src/hosts/github-action/action.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { mkdir as mkdir2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
-import path9 from "node:path";
+import path11 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -39648,9 +39648,9 @@ function info(message) {
 
 // src/engine/helm-sources.ts
 var import_fast_glob = __toESM(require_out4(), 1);
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 import { lstat as lstat3, readFile } from "node:fs/promises";
-import path from "node:path";
+import path3 from "node:path";
 
 // src/loader/read-file.ts
 import fs3 from "node:fs";
@@ -39720,8 +39720,8 @@ function describeUnreadableDirectory(code) {
 
 // src/loader/source.ts
 var SourceFile = class {
-  constructor(path10, text) {
-    this.path = path10;
+  constructor(path12, text) {
+    this.path = path12;
     this.text = text;
   }
   path;
@@ -39730,7 +39730,10 @@ var SourceFile = class {
   get lineStarts() {
     if (!this.lineStartsCache) {
       const starts = [0];
-      for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) starts.push(i + 1);
+      for (let i = 0; i < this.text.length; i++) {
+        const code = this.text.charCodeAt(i);
+        if (code === 10 || code === 13 && this.text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      }
       this.lineStartsCache = starts;
     }
     return this.lineStartsCache;
@@ -39766,6 +39769,10 @@ var SourceFile = class {
   }
 };
 
+// src/model/kustomize/patches.ts
+var import_yaml = __toESM(require_dist(), 1);
+import path2 from "node:path";
+
 // src/model/objects/values.ts
 function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -39782,9 +39789,9 @@ function asString(value) {
 function asInteger(value) {
   return typeof value === "number" && Number.isInteger(value) ? value : void 0;
 }
-function getIn(root, path10) {
+function getIn(root, path12) {
   let current = root;
-  for (const segment of path10) {
+  for (const segment of path12) {
     if (typeof segment === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[segment];
@@ -39810,6 +39817,9 @@ function pushTo(map, key, value) {
   if (list) list.push(value);
   else map.set(key, [value]);
 }
+
+// src/model/kustomize/builds.ts
+import path from "node:path";
 
 // src/model/objects/resource.ts
 var CLUSTER_SCOPED_KINDS = /* @__PURE__ */ new Set([
@@ -39894,6 +39904,7 @@ function collect(document, value, basePath, namespaces, out, topLevel, itemType)
   const hasApiVersion = "apiVersion" in value;
   const hasKind = "kind" in value;
   if (topLevel && !hasApiVersion && !hasKind) return;
+  if (topLevel && hasApiVersion !== hasKind && !isObject(value.metadata)) return;
   const apiVersion = hasApiVersion ? asString(value.apiVersion) : itemType?.apiVersion;
   const kind = hasKind ? asString(value.kind) : itemType?.kind;
   if (!apiVersion || !kind) {
@@ -39941,21 +39952,418 @@ function resourceLabel(resource, withNamespace = false) {
   const name = resource.name || "(unnamed)";
   return withNamespace && resource.namespace ? `${resource.kind}/${resource.namespace}/${name}` : `${resource.kind}/${name}`;
 }
-function locateField(resource, path10) {
-  const located = resource.document.locate([...resource.basePath, ...path10]);
+function locateField(resource, path12) {
+  const located = resource.document.locate([...resource.basePath, ...path12]);
   return { file: resource.document.file.path, ...located };
 }
-function scalarSourceOf(resource, path10) {
-  return resource.document.scalarSource([...resource.basePath, ...path10]);
+function scalarSourceOf(resource, path12) {
+  return resource.document.scalarSource([...resource.basePath, ...path12]);
+}
+
+// src/model/kustomize/builds.ts
+var KUSTOMIZATION_FILE_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
+var KUSTOMIZE_CONFIG_GROUP = "kustomize.config.k8s.io";
+function isKustomizeConfig(apiVersion) {
+  return apiGroup(apiVersion) === KUSTOMIZE_CONFIG_GROUP;
+}
+function isKustomization(document) {
+  const value = asObject(document.value);
+  if (!value) return false;
+  if (KUSTOMIZATION_FILE_NAMES.has(path.basename(document.file.path))) return true;
+  const apiVersion = asString(value.apiVersion);
+  return apiVersion !== void 0 && isKustomizeConfig(apiVersion) || value.kind === "Kustomization";
+}
+function kustomizePatchFiles(documents) {
+  const found = /* @__PURE__ */ new Set();
+  for (const document of documents) {
+    const value = asObject(document.value);
+    if (!value || !isKustomization(document)) continue;
+    const folder = path.dirname(document.file.path);
+    const add = (relative) => {
+      if (relative && !relative.includes("\n")) found.add(path.join(folder, relative.trim()));
+    };
+    for (const entry of asArray(value.patchesStrategicMerge)) add(asString(entry));
+    for (const entry of asArray(value.patches)) add(asString(entry) ?? asString(getIn(entry, ["path"])));
+  }
+  return found;
+}
+function kustomizePluginConfigFiles(documents) {
+  const found = /* @__PURE__ */ new Set();
+  for (const document of documents) {
+    const value = asObject(document.value);
+    if (!value || !isKustomization(document)) continue;
+    const folder = path.dirname(document.file.path);
+    for (const field of ["transformers", "generators", "validators"]) {
+      for (const entry of asArray(value[field])) {
+        const relative = asString(entry);
+        if (relative && !relative.includes("\n")) found.add(path.join(folder, relative));
+      }
+    }
+  }
+  return found;
+}
+function unlistedFilesInKustomizationFolders(documents) {
+  const kustomizationFolders = /* @__PURE__ */ new Set();
+  const named = /* @__PURE__ */ new Set();
+  const collect2 = (folder, value) => {
+    if (typeof value === "string") {
+      if (!value.includes("\n")) named.add(path.join(folder, value));
+    } else if (Array.isArray(value)) {
+      for (const item of value) collect2(folder, item);
+    } else if (value && typeof value === "object") {
+      for (const item of Object.values(value)) collect2(folder, item);
+    }
+  };
+  for (const document of documents) {
+    if (!isKustomization(document)) continue;
+    const folder = path.dirname(document.file.path);
+    kustomizationFolders.add(folder);
+    collect2(folder, document.value);
+  }
+  const unlisted = /* @__PURE__ */ new Set();
+  for (const document of documents) {
+    const file = document.file.path;
+    if (kustomizationFolders.has(path.dirname(file)) && !named.has(file) && !isKustomization(document)) unlisted.add(file);
+  }
+  return unlisted;
+}
+function isKustomizePluginConfig(apiVersion) {
+  return apiVersion === "builtin";
+}
+var UNSET = "\0unset";
+function kustomizeBuilds(documents) {
+  const inputFiles = new Set(documents.map((d) => d.file.path));
+  const kustomizationByFolder = /* @__PURE__ */ new Map();
+  const raw = /* @__PURE__ */ new Map();
+  for (const document of documents) {
+    const value = asObject(document.value);
+    if (!value || !isKustomization(document)) continue;
+    const folder = path.dirname(document.file.path);
+    kustomizationByFolder.set(folder, document.file.path);
+    const entries = ["resources", "bases", "components"].flatMap(
+      (field) => asArray(value[field]).map(asString).filter((e) => !!e && !e.includes("\n") && !isRemote(e)).map((e) => path.join(folder, e))
+    );
+    raw.set(document.file.path, { namespace: asString(value.namespace) || void 0, entries, transforms: readTransforms(value) });
+  }
+  const nodes = /* @__PURE__ */ new Map();
+  for (const [file, { namespace, entries, transforms }] of raw) {
+    const node = { file, namespace, transforms, files: [], children: [] };
+    for (const entry of entries) {
+      const child = kustomizationByFolder.get(entry);
+      if (child && child !== file) node.children.push(child);
+      else if (inputFiles.has(entry)) node.files.push(entry);
+    }
+    nodes.set(file, node);
+  }
+  const included = new Set([...nodes.values()].flatMap((n) => n.children));
+  const roots = [...nodes.keys()].filter((file) => !included.has(file));
+  const assigned = /* @__PURE__ */ new Map();
+  const transformed = /* @__PURE__ */ new Map();
+  for (const root of roots) {
+    const visit = (file, inherited, outer, seen) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const node = nodes.get(file);
+      const effective = inherited ?? (node.namespace ? { namespace: node.namespace, setBy: file } : void 0);
+      const composed = compose(node.transforms, outer);
+      for (const member of node.files) {
+        let byRoot = assigned.get(member);
+        if (!byRoot) assigned.set(member, byRoot = /* @__PURE__ */ new Map());
+        if (!byRoot.has(root)) byRoot.set(root, effective ?? { namespace: UNSET, setBy: void 0 });
+        let transformsByRoot = transformed.get(member);
+        if (!transformsByRoot) transformed.set(member, transformsByRoot = /* @__PURE__ */ new Map());
+        if (!transformsByRoot.has(root)) transformsByRoot.set(root, composed);
+      }
+      for (const child of node.children) visit(child, effective, composed, seen);
+    };
+    visit(root, void 0, NO_TRANSFORMS, /* @__PURE__ */ new Set());
+  }
+  const ambiguous = (byRoot) => new Set([...byRoot.values()].map((a) => a.namespace)).size > 1;
+  const includers = /* @__PURE__ */ new Map();
+  for (const node of nodes.values()) {
+    for (const included2 of [...node.files, ...node.children]) includers.set(included2, [...includers.get(included2) ?? [], node.file]);
+  }
+  const holdsAmbiguousFile = /* @__PURE__ */ new Set();
+  const markIncluders = (included2) => {
+    for (const kustomization of includers.get(included2) ?? []) {
+      if (holdsAmbiguousFile.has(kustomization)) continue;
+      holdsAmbiguousFile.add(kustomization);
+      markIncluders(kustomization);
+    }
+  };
+  for (const [file, byRoot] of assigned) if (ambiguous(byRoot)) markIncluders(file);
+  const filesUnderCache = /* @__PURE__ */ new Map();
+  return {
+    namespaceOf(file) {
+      const byRoot = assigned.get(file);
+      if (!byRoot || byRoot.size === 0 || ambiguous(byRoot)) return void 0;
+      const assignments = [...byRoot.values()];
+      if (assignments.some((a) => a.setBy !== void 0 && holdsAmbiguousFile.has(a.setBy))) return void 0;
+      const namespace = assignments[0].namespace;
+      return namespace === UNSET ? void 0 : namespace;
+    },
+    buildsOf(file) {
+      return new Set(assigned.get(file)?.keys() ?? []);
+    },
+    namespaceSetByBuild(file) {
+      return [...assigned.get(file)?.values() ?? []].some((a) => a.namespace !== UNSET);
+    },
+    filesUnder(kustomizationFile) {
+      let files = filesUnderCache.get(kustomizationFile);
+      if (!files) {
+        files = /* @__PURE__ */ new Set();
+        const seen = /* @__PURE__ */ new Set();
+        const collect2 = (file) => {
+          const node = nodes.get(file);
+          if (!node || seen.has(file)) return;
+          seen.add(file);
+          for (const member of node.files) files.add(member);
+          for (const child of node.children) collect2(child);
+        };
+        collect2(kustomizationFile);
+        filesUnderCache.set(kustomizationFile, files);
+      }
+      return files;
+    },
+    transformsOf(file) {
+      const byRoot = transformed.get(file);
+      if (!byRoot || byRoot.size === 0) return void 0;
+      const all = [...byRoot.values()];
+      const union = all.reduce(compose);
+      const common = all.reduce(intersect);
+      const selectorLabels = Object.keys(common.selectorLabels).length > 0 || all.some((t) => Object.keys(t.selectorLabels).length === 0) ? common.selectorLabels : all[0].selectorLabels;
+      const replicas = {};
+      const replicasVary = /* @__PURE__ */ new Set();
+      for (const name of new Set(all.flatMap((t) => Object.keys(t.replicas)))) {
+        const counts = all.map((t) => t.replicas[name]);
+        const set = counts.filter((c) => c !== void 0);
+        replicas[name] = Math.max(...set);
+        if (set.length < counts.length || new Set(set).size > 1) replicasVary.add(name);
+      }
+      const merged = { labels: union.labels, templateLabels: union.templateLabels, selectorLabels, replicas, replicasVary };
+      return isEmpty(merged) ? void 0 : merged;
+    }
+  };
+}
+var NO_TRANSFORMS = { labels: {}, templateLabels: {}, selectorLabels: {}, replicas: {} };
+function readTransforms(kustomization) {
+  const labels = {};
+  const templateLabels = {};
+  const selectorLabels = {};
+  const replicas = {};
+  const common = stringPairs(kustomization.commonLabels);
+  Object.assign(labels, common);
+  Object.assign(templateLabels, common);
+  Object.assign(selectorLabels, common);
+  for (const entry of asArray(kustomization.labels)) {
+    const pairs = stringPairs(asObject(entry)?.pairs);
+    const includeSelectors = asObject(entry)?.includeSelectors === true;
+    const includeTemplates = includeSelectors || asObject(entry)?.includeTemplates === true;
+    Object.assign(labels, pairs);
+    if (includeTemplates) Object.assign(templateLabels, pairs);
+    if (includeSelectors) Object.assign(selectorLabels, pairs);
+  }
+  for (const entry of asArray(kustomization.replicas)) {
+    const name = asString(asObject(entry)?.name);
+    const count = asObject(entry)?.count;
+    if (name && typeof count === "number" && Number.isInteger(count)) replicas[name] = count;
+  }
+  return { labels, templateLabels, selectorLabels, replicas };
+}
+function stringPairs(value) {
+  const out = {};
+  const object = asObject(value);
+  if (!object) return out;
+  for (const [key, v] of Object.entries(object)) if (v !== null && typeof v !== "object") out[key] = String(v);
+  return out;
+}
+function compose(inner, outer) {
+  return {
+    labels: { ...inner.labels, ...outer.labels },
+    templateLabels: { ...inner.templateLabels, ...outer.templateLabels },
+    selectorLabels: { ...inner.selectorLabels, ...outer.selectorLabels },
+    replicas: { ...inner.replicas, ...outer.replicas }
+  };
+}
+function intersect(a, b) {
+  const same = (x, y) => Object.fromEntries(Object.entries(x).filter(([k, v]) => y[k] === v));
+  return {
+    labels: same(a.labels, b.labels),
+    templateLabels: same(a.templateLabels, b.templateLabels),
+    selectorLabels: same(a.selectorLabels, b.selectorLabels),
+    replicas: same(a.replicas, b.replicas)
+  };
+}
+function isEmpty(t) {
+  return [t.labels, t.templateLabels, t.selectorLabels, t.replicas].every((m) => Object.keys(m).length === 0);
+}
+function isRemote(entry) {
+  return entry.includes("://") || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || entry.startsWith("git@");
+}
+
+// src/model/kustomize/patches.ts
+function kustomizePatches(documents) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const document of documents) {
+    const list = byFile.get(document.file.path);
+    if (list) list.push(document);
+    else byFile.set(document.file.path, [document]);
+  }
+  const out = [];
+  for (const kustomization of documents) {
+    const value = asObject(kustomization.value);
+    if (!value || !isKustomization(kustomization)) continue;
+    const folder = path2.dirname(kustomization.file.path);
+    const add = (entryPath, source2, target) => {
+      const contents = source2.file ? (byFile.get(source2.file) ?? []).map((d) => d.value) : source2.inline !== void 0 ? parseInline(source2.inline) : [];
+      const targetObject = asObject(target);
+      for (const content of contents) {
+        const patchObject = asObject(content);
+        const kind = asString(targetObject?.kind) ?? asString(patchObject?.kind);
+        const name = targetObject ? asString(targetObject.name) : asString(asObject(patchObject?.metadata)?.name);
+        out.push({ kustomization, entryPath, file: source2.file, kind, name, touches: touchedPaths(content) });
+      }
+    };
+    const source = (entry) => {
+      const text = asString(entry) ?? asString(asObject(entry)?.path);
+      if (text !== void 0 && !text.includes("\n")) return { file: path2.join(folder, text) };
+      const inline = text ?? asString(asObject(entry)?.patch);
+      return inline !== void 0 ? { inline } : {};
+    };
+    asArray(value.patchesStrategicMerge).forEach((entry, i) => add(["patchesStrategicMerge", i], source(entry), void 0));
+    asArray(value.patches).forEach((entry, i) => add(["patches", i], source(entry), asObject(entry)?.target));
+    asArray(value.patchesJson6902).forEach((entry, i) => add(["patchesJson6902", i], source(entry), asObject(entry)?.target));
+  }
+  return out;
+}
+function parseInline(text) {
+  try {
+    return (0, import_yaml.parseAllDocuments)(text).flatMap((d) => "errors" in d && d.errors.length === 0 ? [d.toJS({ maxAliasCount: 100 })] : []);
+  } catch {
+    return [];
+  }
+}
+function touchedPaths(content) {
+  if (Array.isArray(content)) {
+    return content.flatMap((op) => {
+      const pointer = asString(asObject(op)?.path);
+      return pointer ? [pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~")).filter((p) => !/^(\d+|-)$/.test(p))] : [];
+    });
+  }
+  const out = [];
+  const walk2 = (value, at) => {
+    if (Array.isArray(value)) {
+      for (const item of value) walk2(item, at);
+    } else if (isObject(value)) {
+      const keys = Object.keys(value).filter((k) => !(at.length === 0 && (k === "apiVersion" || k === "kind")) && !(at.length === 1 && at[0] === "metadata" && (k === "name" || k === "namespace")));
+      if (keys.length === 0 && at.length > 0) out.push(at);
+      for (const key of keys) walk2(value[key], [...at, key]);
+    } else if (at.length > 0) {
+      out.push(at);
+    }
+  };
+  walk2(content, []);
+  return out;
+}
+function patchesTouching(patches, builds, resource, field) {
+  const file = resource.document.file.path;
+  const keys = field?.filter((s) => typeof s === "string");
+  return patches.filter(
+    (patch) => (patch.kind === void 0 || patch.kind === resource.kind) && (patch.name === void 0 || patch.name === resource.name) && builds.filesUnder(patch.kustomization.file.path).has(file) && (keys === void 0 || patch.touches.some((touched) => isPrefix(touched, keys) || isPrefix(keys, touched)))
+  );
+}
+function isPrefix(prefix, path12) {
+  return prefix.length <= path12.length && prefix.every((segment, i) => path12[i] === segment);
+}
+function patchNote(patch, resource) {
+  const where4 = `${patch.kustomization.file.path}:${patch.kustomization.locate(patch.entryPath).range.line}`;
+  const fields = [...new Set(patch.touches.map((t) => t.join(".")))].slice(0, 3).join(", ");
+  const folder = path2.dirname(patch.kustomization.file.path);
+  return ` This is a warning, not an error: a kustomize patch (${where4}) changes ${fields || "this object"} of ${resource.kind} "${resource.name}" in the builds that include it, and kubewire checks objects as written, before patches. Lint the built output (\`kustomize build ${folder} | kubewire -\`) to check it.`;
+}
+
+// src/model/objects/placeholders.ts
+var TEMPLATE_PATTERNS = [
+  /\$\{[A-Za-z_][A-Za-z0-9_]*(?:[:]?[-=?+][^}]*)?\}/,
+  // ${VAR}, ${VAR:-default}, ${VAR:=x}
+  /\$\([A-Za-z_][A-Za-z0-9_]*\)/,
+  // $(VAR)
+  /__[A-Za-z][A-Za-z0-9_]*__/,
+  // __HOST__
+  /#\{[^}]+\}#?/,
+  // #{VAR}# (Azure Pipelines token replacement)
+  /\{\{[^}]*\}\}/,
+  // {{ .Values.x }}, {{ var }}
+  /<[A-Za-z][A-Za-z0-9 _.-]*>/,
+  // <your-domain>, <PROJECT_ID>
+  /@[A-Z][A-Z0-9_]*@/
+  // @VAR@ (autoconf, Maven resource filtering)
+];
+var NUMERIC_FIELDS = /* @__PURE__ */ new Set(["port", "targetPort", "containerPort", "nodePort", "hostPort", "servicePort", "number", "replicas", "minReplicas", "maxReplicas"]);
+var UPPER_CASE_WORD = /^[A-Z][A-Z0-9_]*$/;
+function placeholderIn(value, key) {
+  if (typeof value !== "string") return void 0;
+  for (const pattern of TEMPLATE_PATTERNS) {
+    const match = pattern.exec(value);
+    if (match) return match[0];
+  }
+  if (typeof key === "string" && NUMERIC_FIELDS.has(key) && UPPER_CASE_WORD.test(value)) return value;
+  return void 0;
+}
+var OPAQUE_FIELDS = /* @__PURE__ */ new Set(["env", "envFrom", "args", "command", "annotations", "data", "stringData", "binaryData", "image", "resources", "volumes", "volumeMounts", "securityContext", "lifecycle", "tls", "host", "hosts"]);
+var cache = /* @__PURE__ */ new WeakMap();
+function placeholdersOf(resource) {
+  let found = cache.get(resource);
+  if (!found) {
+    const out = [];
+    walk(resource.object, [], void 0, out);
+    cache.set(resource, found = out);
+  }
+  return found;
+}
+function walk(value, path12, key, out) {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => walk(item, [...path12, i], key, out));
+    return;
+  }
+  if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (OPAQUE_FIELDS.has(k)) continue;
+      const keyText = placeholderIn(k, void 0);
+      if (keyText) out.push({ path: [...path12, k], text: keyText });
+      walk(v, [...path12, k], k, out);
+    }
+    return;
+  }
+  const text = placeholderIn(value, key);
+  if (text) out.push({ path: path12, text });
+}
+function touchesPlaceholder(resource, path12) {
+  return placeholdersOf(resource).some((p) => isPrefix2(p.path, path12) || isPrefix2(path12, p.path));
+}
+function identityIsPlaceholder(resource) {
+  return placeholdersOf(resource).some((p) => p.path.length === 2 && p.path[0] === "metadata" && (p.path[1] === "name" || p.path[1] === "namespace"));
+}
+function isPrefix2(prefix, path12) {
+  if (prefix.length > path12.length) return false;
+  return prefix.every((segment, i) => path12[i] === segment);
+}
+function dependsOnPlaceholder(places, message) {
+  for (const { resource, path: path12 } of places) {
+    if (touchesPlaceholder(resource, path12)) return true;
+    if (placeholdersOf(resource).some((p) => message.includes(p.text))) return true;
+  }
+  return false;
 }
 
 // src/engine/linter.ts
 var IGNORE_ANNOTATION = "kubewire.io/ignore";
+var ENGINE_LISTENERS = /* @__PURE__ */ new Set(["InputProblem", "Document", "MalformedObject", "PodTemplate", "*", "graph:exit"]);
 function lint(input) {
   const { graph } = input;
   const messagesByFile = /* @__PURE__ */ new Map();
   const suppressedByFile = /* @__PURE__ */ new Map();
-  for (const path10 of input.filePaths) messagesByFile.set(path10, []);
+  for (const path12 of input.filePaths) messagesByFile.set(path12, []);
   const dispatch = /* @__PURE__ */ new Map();
   for (const rule of input.rules) {
     const configured = input.severities?.[rule.name] ?? rule.meta.defaultSeverity;
@@ -39966,7 +40374,9 @@ function lint(input) {
       graph,
       options,
       report: (descriptor) => {
-        const { filePath, message } = toMessage(rule, configured, descriptor);
+        const reported = toMessage(graph, rule, configured, descriptor);
+        if (!reported) return;
+        const { filePath, message } = reported;
         if (!messagesByFile.has(filePath)) messagesByFile.set(filePath, []);
         if ("suppressions" in message) {
           let list = suppressedByFile.get(filePath);
@@ -40020,7 +40430,7 @@ function lint(input) {
   }
   for (const resource of graph.resources) {
     const where4 = () => ({ file: resource.document.file.path, line: locateField(resource, []).range.line });
-    if (isBuiltin(resource)) emit(resource.kind, resource, where4);
+    if (isBuiltin(resource) && !ENGINE_LISTENERS.has(resource.kind)) emit(resource.kind, resource, where4);
     emit("*", resource, where4);
     for (const template of graph.podTemplatesOf(resource)) emit("PodTemplate", template, where4);
   }
@@ -40071,21 +40481,33 @@ function dedupe(messages) {
     return true;
   });
 }
-function toMessage(rule, configured, descriptor) {
+function toMessage(graph, rule, configured, descriptor) {
   const template = rule.meta.messages[descriptor.messageId];
   if (template === void 0) throw new Error(`rule ${rule.name} reported unknown messageId "${descriptor.messageId}"`);
   const text = interpolate(template, descriptor.data);
   const severity = descriptor.severity === "warn" || configured === "warn" ? 1 : 2;
   const fatal = rule.meta.fatal === true && severity === 2 ? { fatal: true } : {};
-  const base = { ruleId: rule.name, messageId: descriptor.messageId, severity, message: text, ...fatal };
+  const base = {
+    ruleId: rule.name,
+    messageId: descriptor.messageId,
+    severity,
+    message: text,
+    ...fatal
+  };
   if ("resource" in descriptor) {
-    const { resource, path: path10 } = descriptor;
-    const located = locateField(resource, path10);
+    const { resource, path: path12 } = descriptor;
+    if (dependsOnPlaceholder([{ resource, path: path12 }, ...descriptor.related ?? []], text)) return void 0;
+    const patched = [{ resource, path: path12 }, ...descriptor.related ?? []].map((place) => ({ resource: place.resource, patch: graph.patchesTouching(place.resource, place.path)[0] })).find((p) => p.patch !== void 0);
+    if (patched?.patch) {
+      base.severity = 1;
+      base.message += patchNote(patched.patch, patched.resource);
+    }
+    const located = locateField(resource, path12);
     const message = {
       ...base,
       ...located.range,
       resource: { apiVersion: resource.apiVersion, kind: resource.kind, namespace: resource.namespace, name: resource.name },
-      path: formatPath(path10)
+      path: formatPath(path12)
     };
     const related = (descriptor.related ?? []).map((r) => {
       const where4 = locateField(r.resource, r.path);
@@ -40116,9 +40538,9 @@ function suppressionOf(resource, ruleId) {
 function interpolate(template, data) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => data && key in data ? String(data[key]) : whole);
 }
-function formatPath(path10) {
+function formatPath(path12) {
   let out = "";
-  for (const segment of path10) {
+  for (const segment of path12) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -40264,8 +40686,8 @@ async function readTemplate(absolute, cwd) {
     const stats = await lstat3(absolute);
     if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
     const text = (await readFile(absolute, "utf8")).replace(/^\ufeff/, "");
-    const relative = path.relative(cwd, absolute);
-    const shown = relative.startsWith("..") || path.isAbsolute(relative) ? absolute : relative.split(path.sep).join("/");
+    const relative = path3.relative(cwd, absolute);
+    const shown = relative.startsWith("..") || path3.isAbsolute(relative) ? absolute : relative.split(path3.sep).join("/");
     return new SourceFile(shown, text);
   } catch {
     return void 0;
@@ -40282,7 +40704,7 @@ var ChartFinder = class {
     const segments = helmSource.split("/");
     if (segments.length < 3 || segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\"))) return void 0;
     const [chart, ...rest] = segments;
-    if (this.options.chartRoot !== void 0) return existingInside(path.resolve(this.options.cwd, this.options.chartRoot), rest);
+    if (this.options.chartRoot !== void 0) return existingInside(path3.resolve(this.options.cwd, this.options.chartRoot), rest);
     const byName = await this.#charts();
     const found = (await Promise.all((byName.get(chart) ?? []).map((dir) => existingInside(dir, rest)))).filter((f) => f !== void 0);
     if (found.length === 1) return found[0];
@@ -40310,7 +40732,7 @@ var ChartFinder = class {
         const name = await chartName(file);
         if (name === void 0) continue;
         const dirs = byName.get(name) ?? [];
-        dirs.push(path.dirname(file));
+        dirs.push(path3.dirname(file));
         byName.set(name, dirs);
       }
       return byName;
@@ -40322,16 +40744,16 @@ async function chartName(chartFile) {
   try {
     const stats = await lstat3(chartFile);
     if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
-    const parsed = (0, import_yaml.parse)(await readFile(chartFile, "utf8"));
+    const parsed = (0, import_yaml2.parse)(await readFile(chartFile, "utf8"));
     return typeof parsed?.name === "string" ? parsed.name : void 0;
   } catch {
     return void 0;
   }
 }
 async function existingInside(dir, rest) {
-  const file = path.join(dir, ...rest);
-  const relative = path.relative(dir, file);
-  if (relative.startsWith("..") || path.isAbsolute(relative)) return void 0;
+  const file = path3.join(dir, ...rest);
+  const relative = path3.relative(dir, file);
+  if (relative.startsWith("..") || path3.isAbsolute(relative)) return void 0;
   try {
     return (await lstat3(file)).isFile() ? file : void 0;
   } catch {
@@ -40340,7 +40762,296 @@ async function existingInside(dir, rest) {
 }
 
 // src/loader/parse.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
+
+// src/loader/go-yaml-compat.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+var CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
+var MAX_ROUNDS = 1e3;
+function needsPreparation(source, parsedWithErrors) {
+  return parsedWithErrors || CONTROL_CHARACTER.test(source) || /^%|\\\/|\r(?!\n)/m.test(source);
+}
+function prepareForYamlPackage(source) {
+  let text = source.replace(/\r(?!\n)/g, "\n");
+  const edits = [];
+  const lenient = [];
+  const rejections = [];
+  const toOriginal = (offset) => {
+    let last;
+    for (const edit of edits) {
+      if (edit.cur > offset) break;
+      last = edit;
+    }
+    if (!last) return offset;
+    if (offset < last.cur + last.ins) return last.orig + Math.min(offset - last.cur, last.del);
+    return last.orig + last.del + (offset - last.cur - last.ins);
+  };
+  const reject = (at, length, message) => {
+    const start = toOriginal(at);
+    rejections.push({ message, start, end: start + length });
+  };
+  const control = CONTROL_CHARACTER.exec(source);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    rejections.push({
+      start: control.index,
+      end: control.index + 1,
+      message: `the control character U+${code}: go-yaml (kubectl) refuses the whole document ("control characters are not allowed"), even in a comment or a quoted string; remove it, or write it as an escape in a double-quoted string`
+    });
+  }
+  let cursor = 0;
+  let checked = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    let offset = 0;
+    let pending = [];
+    let resume = 0;
+    for (const token of new import_yaml3.Lexer().lex(text)) {
+      const type = import_yaml3.CST.tokenType(token);
+      if (type === "doc-mode" || type === "flow-error-end" || type === "scalar") continue;
+      const start = offset;
+      offset += token.length;
+      if (start >= checked) {
+        checked = offset;
+        if (type === "directive-line") {
+          reject(start, token.trimEnd().length, 'a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing: go-yaml stops with "did not find expected <document start>"');
+        }
+      }
+      if (start < cursor) continue;
+      let scan;
+      if (type === "flow-seq-start" || type === "flow-map-start") scan = scanFlow(text, start);
+      else if (type === "single-quoted-scalar" || type === "double-quoted-scalar") scan = scanQuoted(text, start);
+      else if (type === "comment" && start > 0 && !isWhite(text[start - 1])) {
+        scan = { end: start, edits: [{ at: start, del: 0, insert: " ", kind: "comment-without-space" }], rejections: [] };
+      }
+      if (!scan) continue;
+      for (const r of scan.rejections) reject(r.at, r.length, r.message);
+      if (scan.end === void 0) {
+        cursor = offset;
+        continue;
+      }
+      if (scan.edits.length > 0) {
+        pending = scan.edits;
+        resume = scan.end;
+        break;
+      }
+      cursor = scan.end;
+    }
+    if (pending.length === 0) break;
+    let shift = 0;
+    const noted = /* @__PURE__ */ new Set();
+    for (const edit of pending.sort((a, b) => a.at - b.at)) {
+      const at = edit.at + shift;
+      const orig = toOriginal(at);
+      text = text.slice(0, at) + edit.insert + text.slice(at + edit.del);
+      edits.push({ cur: at, orig, del: edit.del, ins: edit.insert.length });
+      if (edit.kind !== "realign" && !noted.has(edit.kind)) {
+        noted.add(edit.kind);
+        lenient.push({ kind: edit.kind, start: orig, end: orig + Math.max(edit.del, 1) });
+      }
+      shift += edit.insert.length - edit.del;
+    }
+    cursor = resume + shift;
+    checked = Math.min(checked, cursor);
+  }
+  return { text, toOriginal, lenient, rejections };
+}
+function isWhite(ch) {
+  return ch === " " || ch === "	" || ch === "\n" || ch === "\r";
+}
+function isBreak(ch) {
+  return ch === "\n" || ch === "\r";
+}
+function isDocumentIndicator(text, lineStart) {
+  const three = text.slice(lineStart, lineStart + 3);
+  if (three !== "---" && three !== "...") return false;
+  const next = text[lineStart + 3];
+  return next === void 0 || isWhite(next);
+}
+function badAnchorName(token) {
+  const name = token.slice(1);
+  if (name.length === 0) return void 0;
+  const valid = /^[0-9A-Za-z_-]*/.exec(name)[0];
+  if (valid.length === name.length && valid.length > 0) return void 0;
+  if (valid.length > 0 && "?:,]}%@`".includes(name[valid.length])) return void 0;
+  const what = token[0] === "&" ? "anchor" : "alias";
+  return `the ${what} name "${name}" has a character go-yaml does not accept (only letters, digits, \`-\` and \`_\`): kubectl stops with "did not find expected alphabetic or numeric character"`;
+}
+function scanQuoted(text, start) {
+  const scan = { end: void 0, edits: [], rejections: [] };
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "\n") {
+      if (isDocumentIndicator(text, i + 1)) return scan;
+      continue;
+    }
+    if (quote === "'") {
+      if (ch !== "'") continue;
+      if (text[i + 1] === "'") {
+        i++;
+        continue;
+      }
+      scan.end = i + 1;
+      break;
+    }
+    if (ch === "\\") {
+      const next = text[i + 1];
+      if (next === "'") scan.edits.push({ at: i, del: 1, insert: "", kind: "escaped-apostrophe" });
+      if (next === "/") scan.rejections.push({ at: i, length: 2, message: "found unknown escape character: go-yaml (kubectl) does not know the escape `\\/`; write `/`" });
+      i += next === "\r" && text[i + 2] === "\n" ? 2 : 1;
+      continue;
+    }
+    if (ch === '"') {
+      scan.end = i + 1;
+      break;
+    }
+  }
+  if (scan.end !== void 0) scan.edits.push(...indentContinuations(text, start, scan.end));
+  return scan;
+}
+function scanFlow(text, start) {
+  const scan = { end: void 0, edits: [], rejections: [] };
+  let depth = 0;
+  let tokenStart = true;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "\n") {
+      if (isDocumentIndicator(text, i + 1)) return scan;
+      tokenStart = true;
+    } else if (ch === " " || ch === "	" || ch === "\r") {
+      tokenStart = true;
+    } else if (ch === "#" && tokenStart) {
+      if (!isWhite(text[i - 1])) scan.edits.push({ at: i, del: 0, insert: " ", kind: "comment-without-space" });
+      while (i + 1 < text.length && !isBreak(text[i + 1])) i++;
+    } else if (ch === "[" || ch === "{") {
+      depth++;
+      tokenStart = true;
+    } else if (ch === "]" || ch === "}") {
+      depth--;
+      tokenStart = true;
+      if (depth === 0) {
+        scan.end = i + 1;
+        break;
+      }
+    } else if (ch === ",") {
+      tokenStart = true;
+    } else if ((ch === "'" || ch === '"') && tokenStart) {
+      const inner = scanQuoted(text, i);
+      scan.rejections.push(...inner.rejections);
+      if (inner.end === void 0) return scan;
+      scan.edits.push(...inner.edits.filter((e) => e.kind === "escaped-apostrophe"));
+      i = inner.end - 1;
+      tokenStart = true;
+    } else if (ch === ":") {
+      tokenStart = isWhite(text[i + 1]) || `[]{},"'`.includes(text[i - 1] ?? "");
+    } else {
+      tokenStart = false;
+    }
+  }
+  if (scan.end !== void 0) scan.edits.push(...indentContinuations(text, start, scan.end));
+  return scan;
+}
+function indentContinuations(text, start, end) {
+  const edits = [];
+  const lineStartOfConstruct = text.lastIndexOf("\n", start - 1) + 1;
+  const column = start - lineStartOfConstruct;
+  let lineIndent = 0;
+  while (text[lineStartOfConstruct + lineIndent] === " ") lineIndent++;
+  for (let nl = text.indexOf("\n", start); nl >= 0 && nl + 1 < end; nl = text.indexOf("\n", nl + 1)) {
+    const lineStart = nl + 1;
+    let spaces = 0;
+    while (text[lineStart + spaces] === " ") spaces++;
+    const first = text[lineStart + spaces];
+    if (first === void 0 || isBreak(first) || spaces >= column) continue;
+    if (spaces === 0 && isDocumentIndicator(text, lineStart)) continue;
+    edits.push({ at: lineStart, del: 0, insert: " ".repeat(column - spaces), kind: spaces <= lineIndent || first === "	" ? "under-indented" : "realign" });
+  }
+  return edits;
+}
+var TAB_IN_INDENT = /^ *(?:[-?:] +)*[-?:]?\t/m;
+function tabRejections(text, from, to, spans, columnOf) {
+  const piece = text.slice(from, to);
+  if (!TAB_IN_INDENT.test(piece)) return [];
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const out = [];
+  const lines = new RegExp(TAB_IN_INDENT.source, "gm");
+  for (let match = lines.exec(piece); match; match = lines.exec(piece)) {
+    const lineStart = from + match.index;
+    const tab = lineStart + match[0].length - 1;
+    let first = lineStart;
+    while (text[first] === " ") first++;
+    const inside = sorted.find((s) => s.start <= first && first < s.end);
+    let allowedFrom;
+    if (inside) {
+      if (inside.kind !== "plain") continue;
+      allowedFrom = inside.indent;
+    } else {
+      let before;
+      for (const s of sorted) if (s.end <= lineStart && (!before || s.end >= before.end)) before = s;
+      if (before?.kind === "plain" && /^[ \t\r\n]*$/.test(text.slice(before.end, lineStart))) allowedFrom = before.indent;
+    }
+    if (allowedFrom !== void 0 && columnOf(tab) >= allowedFrom) continue;
+    out.push({
+      start: tab,
+      end: tab + 1,
+      message: 'a tab in the indentation: go-yaml (kubectl) refuses a tab at the start of a line or after `-`, even on a line that is otherwise blank or a comment ("found character that cannot start any token"); use spaces'
+    });
+    if (match[0].length === 0) lines.lastIndex++;
+  }
+  return out;
+}
+var NON_FINITE = /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
+function structureOf(root, text, columnOf) {
+  const spans = [];
+  const rejections = [];
+  const stack = [[root, 0, false]];
+  while (stack.length > 0) {
+    const [node, indent, isKey] = stack.pop();
+    if (!node || !node.range) continue;
+    const [start, end] = node.range;
+    const name = (0, import_yaml3.isAlias)(node) ? `*${node.source}` : node.anchor ? `&${node.anchor}` : void 0;
+    const badName = name && badAnchorName(name);
+    if (badName) {
+      const at = (0, import_yaml3.isAlias)(node) ? start : text.lastIndexOf(name, start);
+      rejections.push({ start: Math.max(0, at), end: Math.max(0, at) + name.length, message: badName });
+    }
+    if ((0, import_yaml3.isScalar)(node)) {
+      const type = node.type;
+      const kind = type === import_yaml3.Scalar.PLAIN ? "plain" : type === import_yaml3.Scalar.BLOCK_FOLDED || type === import_yaml3.Scalar.BLOCK_LITERAL ? "block" : "quoted";
+      spans.push({ start, end, kind, indent });
+      if (kind === "plain" && !isKey && typeof node.value === "number" && !Number.isFinite(node.value) && NON_FINITE.test(String(node.source ?? ""))) {
+        rejections.push({ start, end, message: `\`${String(node.source)}\` is not a number JSON can hold: kubectl stops with "json: unsupported value"; quote it if it is meant as text` });
+      }
+      continue;
+    }
+    if (!(0, import_yaml3.isMap)(node) && !(0, import_yaml3.isSeq)(node)) continue;
+    if (node.flow) spans.push({ start, end, kind: "flow", indent });
+    const firstKey = (0, import_yaml3.isMap)(node) ? node.items[0]?.key : void 0;
+    const column = columnOf(firstKey?.range?.[0] ?? start);
+    for (const item of node.items) {
+      if ((0, import_yaml3.isPair)(item)) {
+        const key = item.key;
+        const value = item.value;
+        const at = key?.range?.[0] ?? value?.range?.[0] ?? start;
+        if ((0, import_yaml3.isMap)(key) || (0, import_yaml3.isSeq)(key)) {
+          const keyEnd = key.range?.[1] ?? at;
+          const template = text.startsWith("{{", at - 1);
+          rejections.push({
+            start: template ? at - 1 : at,
+            end: keyEnd,
+            message: template ? '`{{ ... }}` is template syntax, not YAML: kubectl reads it as a map used as a mapping key and stops ("invalid map key"); substitute or render the file first and lint the result' : 'a list or map used as a mapping key: JSON field names are strings, kubectl stops with "invalid map key"'
+          });
+        } else if (!key || (0, import_yaml3.isScalar)(key) && key.value === null) {
+          rejections.push({ start: at, end: key?.range?.[1] ?? at, message: 'an empty or null mapping key (`: value`, `~: value`, `null: value`): kubectl cannot turn it into a JSON field name and stops ("unsupported map key of type: <nil>")' });
+        }
+        stack.push([key, column + 1, true], [value, column + 1, false]);
+      } else {
+        stack.push([item, column + 1, false]);
+      }
+    }
+  }
+  return { spans, rejections };
+}
 
 // src/loader/yaml-schema.ts
 var SEXAGESIMAL_OR_TIMESTAMP_FORMATS = /* @__PURE__ */ new Set(["TIME"]);
@@ -40355,19 +41066,31 @@ function goStyleInt(format, test, radix, prefixLength) {
       const negative = source.startsWith("-");
       const unsigned = source.replace(/^[-+]/, "").slice(prefixLength).replace(/_/g, "");
       const value = parseInt(unsigned, radix);
-      return negative ? -value : value;
+      return negative && value !== 0 ? -value : value;
     }
   };
 }
 var intOctO = goStyleInt("OCT", /^[-+]?0o[0-7_]+$/, 8, 2);
+var upperCasePrefixes = [
+  goStyleInt("HEX", /^[-+]?0X[0-9a-fA-F_]+$/, 16, 2),
+  goStyleInt("OCT", /^[-+]?0O[0-7_]+$/, 8, 2),
+  goStyleInt("BIN", /^[-+]?0B[01_]+$/, 2, 2)
+];
+var binaryAsString = {
+  identify: () => false,
+  default: false,
+  tag: "tag:yaml.org,2002:binary",
+  resolve: (source) => Buffer.from(source.replace(/\s+/g, ""), "base64").toString("utf8")
+};
+var NOT_RESOLVED_BY_GO_YAML = /* @__PURE__ */ new Set(["tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:binary"]);
 function kubectlYamlTags(tags) {
   const kept = tags.filter((tag) => {
     const t = tag;
-    if (t.tag === "tag:yaml.org,2002:timestamp") return false;
+    if (t.tag === "tag:yaml.org,2002:timestamp" || NOT_RESOLVED_BY_GO_YAML.has(t.tag)) return false;
     if (t.format && SEXAGESIMAL_OR_TIMESTAMP_FORMATS.has(t.format)) return false;
     return true;
   });
-  return [...kept, intOctO];
+  return [...kept, intOctO, ...upperCasePrefixes, binaryAsString];
 }
 var KUBECTL_PARSE_OPTIONS = {
   version: "1.1",
@@ -40403,43 +41126,43 @@ var ManifestDocument = class {
     return !this.problems.some((p) => p.kind === "syntax" || p.kind === "unseparated");
   }
   /** The range for a field; falls back to the nearest ancestor that exists (never to "line 1"). */
-  locate(path10) {
-    const { node, key, exact } = this.walk(path10);
+  locate(path12) {
+    const { node, key, exact } = this.walk(path12);
     return { range: this.rangeOf(node, key), exact };
   }
   /** How the scalar at `path` was written, when the path names a scalar. */
-  scalarSource(path10) {
-    const { node, exact } = this.walk(path10);
-    if (!exact || !node || !(0, import_yaml2.isScalar)(node) || !node.range) return void 0;
+  scalarSource(path12) {
+    const { node, exact } = this.walk(path12);
+    if (!exact || !node || !(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
     const [start, end] = node.range;
     const text = this.file.text.slice(start, end);
-    const plain = node.type === import_yaml2.Scalar.PLAIN && !node.tag;
+    const plain = node.type === import_yaml4.Scalar.PLAIN && !node.tag;
     return { text, plain, range: this.file.rangeAt(start, end) };
   }
-  walk(path10) {
+  walk(path12) {
     let node = this.ast.contents;
     let key = null;
-    for (let i = 0; i < path10.length; i++) {
-      const segment = path10[i];
-      if (node && (0, import_yaml2.isAlias)(node)) node = node.resolve(this.ast) ?? node;
-      if ((0, import_yaml2.isMap)(node) && typeof segment === "string") {
+    for (let i = 0; i < path12.length; i++) {
+      const segment = path12[i];
+      if (node && (0, import_yaml4.isAlias)(node)) node = node.resolve(this.ast) ?? node;
+      if ((0, import_yaml4.isMap)(node) && typeof segment === "string") {
         const pair = findLastPair(node.items, segment);
         if (!pair) return { node, key, exact: false };
         node = pair.value ?? null;
         key = pair.key;
-      } else if ((0, import_yaml2.isSeq)(node) && typeof segment === "number" && node.items[segment]) {
+      } else if ((0, import_yaml4.isSeq)(node) && typeof segment === "number" && node.items[segment]) {
         node = node.items[segment];
         key = null;
       } else {
         return { node, key, exact: false };
       }
-      if (!node) return { node: null, key, exact: i === path10.length - 1 };
+      if (!node) return { node: null, key, exact: i === path12.length - 1 };
     }
     return { node, key, exact: true };
   }
   rangeOf(node, key) {
-    const empty = node && (0, import_yaml2.isScalar)(node) && node.range && node.range[0] === node.range[1];
-    if (node && (0, import_yaml2.isScalar)(node) && node.range && !(empty && key?.range)) return this.file.rangeAt(node.range[0], node.range[1]);
+    const empty = node && (0, import_yaml4.isScalar)(node) && node.range && node.range[0] === node.range[1];
+    if (node && (0, import_yaml4.isScalar)(node) && node.range && !(empty && key?.range)) return this.file.rangeAt(node.range[0], node.range[1]);
     if (key?.range) return this.file.rangeAt(key.range[0], key.range[1]);
     if (node?.range) return this.firstLineOf(node.range[0], node.range[1]);
     const docStart = this.ast.range?.[0] ?? 0;
@@ -40453,7 +41176,7 @@ var ManifestDocument = class {
   }
 };
 function keyString(key) {
-  if ((0, import_yaml2.isScalar)(key)) return key.value === null ? "null" : String(key.value);
+  if ((0, import_yaml4.isScalar)(key)) return key.value === null ? "null" : String(key.value);
   return void 0;
 }
 function findLastPair(pairs, name) {
@@ -40463,13 +41186,28 @@ function findLastPair(pairs, name) {
 function parseManifestFile(file) {
   const asts = [];
   for (const piece of splitDocumentsLikeKubectl(file.text)) {
-    const parsed = (0, import_yaml2.parseAllDocuments)(file.text.slice(piece.start, piece.end), KUBECTL_PARSE_OPTIONS);
-    (Array.isArray(parsed) ? parsed : [parsed]).forEach((ast, i) => {
-      if (piece.start > 0) shiftPositions(ast, piece.start);
-      asts.push({ ast, unseparated: i > 0, ...i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {} });
+    const source = file.text.slice(piece.start, piece.end);
+    let prepared = { text: source, toOriginal: (offset) => offset, lenient: [], rejections: [] };
+    let parsed = (0, import_yaml4.parseAllDocuments)(source, KUBECTL_PARSE_OPTIONS);
+    const failed = (Array.isArray(parsed) ? parsed : [parsed]).some((d) => d.errors.length > 0);
+    if (needsPreparation(source, failed)) {
+      prepared = prepareForYamlPackage(source);
+      if (prepared.text !== source) parsed = (0, import_yaml4.parseAllDocuments)(prepared.text, KUBECTL_PARSE_OPTIONS);
+    }
+    const toFile = (offset) => piece.start + prepared.toOriginal(offset);
+    let documents = Array.isArray(parsed) ? parsed : [parsed];
+    if (documents.length === 0 && prepared.rejections.length > 0) documents = [(0, import_yaml4.parseDocument)(prepared.text, KUBECTL_PARSE_OPTIONS)];
+    documents.forEach((ast, i) => {
+      remapPositions(ast, toFile);
+      asts.push({
+        ast,
+        unseparated: i > 0,
+        ...i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {},
+        ...i === 0 ? { compat: { piece, lenient: prepared.lenient, rejections: prepared.rejections } } : {}
+      });
     });
   }
-  return asts.map(({ ast, unseparated, invalidSeparator }, index) => {
+  return asts.map(({ ast, unseparated, invalidSeparator, compat }, index) => {
     const problems = [];
     if (invalidSeparator) {
       problems.push({
@@ -40493,13 +41231,15 @@ function parseManifestFile(file) {
         related: []
       });
     }
-    if (problems.length === 0) {
+    if (compat) addGoYamlFindings(file, ast, compat, problems);
+    const parsedCleanly = () => !problems.some((p) => p.kind === "syntax");
+    if (parsedCleanly()) {
       const shape2 = measureShape(ast.contents);
       if (shape2.tooDeep) problems.push({ kind: "syntax", message: TOO_DEEP, range: firstLineRange(file, shape2.tooDeep), related: [] });
     }
-    if (problems.length === 0) collectDuplicateKeys(ast.contents, file, problems);
+    if (parsedCleanly()) collectDuplicateKeys(ast, file, problems);
     let value;
-    if (problems.length === 0 || problems.every((p) => p.kind !== "syntax")) {
+    if (parsedCleanly()) {
       try {
         value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       } catch (error2) {
@@ -40543,44 +41283,75 @@ function splitDocumentsLikeKubectl(text) {
   const nonEmpty = pieces.filter((p) => p.invalidSeparator || text.slice(p.start, p.end).trim() !== "");
   return nonEmpty.length > 0 ? nonEmpty : [pieces[0]];
 }
-function shiftPositions(ast, offset) {
-  const shift = (range) => {
-    if (range) for (let i = 0; i < range.length; i++) range[i] += offset;
+function remapPositions(ast, toFile) {
+  const map = (range) => {
+    if (range) for (let i = 0; i < range.length; i++) range[i] = toFile(range[i]);
   };
-  shift(ast.range);
+  map(ast.range);
   for (const error2 of [...ast.errors, ...ast.warnings]) {
-    error2.pos[0] += offset;
-    error2.pos[1] += offset;
+    error2.pos[0] = toFile(error2.pos[0]);
+    error2.pos[1] = toFile(error2.pos[1]);
   }
   const stack = [ast.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if ((0, import_yaml2.isPair)(node)) {
+    if ((0, import_yaml4.isPair)(node)) {
       stack.push(node.key, node.value);
       continue;
     }
     if (!node || typeof node !== "object" || !("range" in node)) continue;
-    shift(node.range);
-    if ((0, import_yaml2.isMap)(node) || (0, import_yaml2.isSeq)(node)) stack.push(...node.items);
+    map(node.range);
+    if ((0, import_yaml4.isMap)(node) || (0, import_yaml4.isSeq)(node)) stack.push(...node.items);
   }
 }
+function addGoYamlFindings(file, ast, compat, problems) {
+  const { piece } = compat;
+  const columnOf = (offset) => file.positionAt(offset).column - 1;
+  const structure = structureOf(ast.contents, file.text, columnOf);
+  const rejections = [
+    ...compat.rejections.map((r) => ({ ...r, start: piece.start + r.start, end: piece.start + r.end })),
+    ...structure.rejections,
+    ...tabRejections(file.text, piece.start, piece.end, structure.spans, columnOf)
+  ];
+  const linesWithErrors = new Set(problems.filter((p) => p.kind === "syntax").map((p) => p.range.line));
+  for (const r of rejections) {
+    const range = file.rangeAt(r.start, r.end);
+    if (!linesWithErrors.has(range.line)) problems.push({ kind: "syntax", message: r.message, range, related: [] });
+  }
+  const first = compat.lenient[0];
+  if (first) {
+    problems.push({
+      kind: "lenient",
+      leniency: first.kind,
+      message: LENIENT_MESSAGES[first.kind],
+      range: file.rangeAt(piece.start + first.start, piece.start + first.end),
+      related: compat.lenient.slice(1).map((l) => ({ range: file.rangeAt(piece.start + l.start, piece.start + l.end), message: LENIENT_MESSAGES[l.kind] }))
+    });
+  }
+  problems.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+}
+var LENIENT_MESSAGES = {
+  "under-indented": "a continuation line of a quoted value or of a [ ] / { } collection is indented no deeper than its key",
+  "comment-without-space": "a `#` comment follows the value with no space before it",
+  "escaped-apostrophe": "the escape `\\'` in a double-quoted string is YAML 1.1 only"
+};
 function measureShape(root) {
   const out = {};
   const stack = [[root, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop();
     if (!node) continue;
-    if ((0, import_yaml2.isAlias)(node)) {
+    if ((0, import_yaml4.isAlias)(node)) {
       if (node.range && (!out.firstAlias || node.range[0] < out.firstAlias[0])) out.firstAlias = [node.range[0], node.range[1]];
       continue;
     }
-    if (!(0, import_yaml2.isMap)(node) && !(0, import_yaml2.isSeq)(node)) continue;
+    if (!(0, import_yaml4.isMap)(node) && !(0, import_yaml4.isSeq)(node)) continue;
     if (depth > MAX_NESTING_DEPTH) {
       if (node.range && (!out.tooDeep || node.range[0] < out.tooDeep[0])) out.tooDeep = [node.range[0], node.range[1]];
       continue;
     }
     for (const item of node.items) {
-      if ((0, import_yaml2.isPair)(item)) {
+      if ((0, import_yaml4.isPair)(item)) {
         stack.push([item.key, depth + 1]);
         stack.push([item.value, depth + 1]);
       } else {
@@ -40598,43 +41369,105 @@ function firstLineRange(file, [start, end]) {
 function firstLine(message) {
   return message.split("\n")[0].trim();
 }
-function collectDuplicateKeys(root, file, problems) {
+function collectDuplicateKeys(ast, file, problems) {
+  const root = ast.contents;
   const stack = [root];
   while (stack.length > 0) {
     const node = stack.pop();
     if (!node) continue;
-    if ((0, import_yaml2.isMap)(node)) {
+    if ((0, import_yaml4.isMap)(node)) {
+      const glued = node === root ? missingSeparators(node.items, file) : [];
+      problems.push(...glued);
       const seen = /* @__PURE__ */ new Map();
       for (const pair of node.items) {
         const name = keyString(pair.key);
         const keyNode = pair.key;
-        if (name !== void 0 && name !== "<<" && (0, import_yaml2.isScalar)(keyNode)) {
+        if (name !== void 0 && name !== "<<" && (0, import_yaml4.isScalar)(keyNode)) {
           const first = seen.get(name);
-          if (first?.range && keyNode.range) {
-            const firstRange = file.rangeAt(first.range[0], first.range[1]);
+          const firstKey = first?.key;
+          if (firstKey?.range && keyNode.range && glued.length === 0) {
+            const firstRange = file.rangeAt(firstKey.range[0], firstKey.range[1]);
             problems.push({
               kind: "duplicate-key",
               message: `duplicate key "${name}" (first defined at line ${firstRange.line})`,
               range: file.rangeAt(keyNode.range[0], keyNode.range[1]),
-              related: [{ range: firstRange, message: `first "${name}" here` }]
+              related: [{ range: firstRange, message: `first "${name}" here` }],
+              ...sameValue(ast, first.value, pair.value) ? { sameValue: true } : {}
             });
           } else if (!first) {
-            seen.set(name, keyNode);
+            seen.set(name, pair);
           }
         }
-        if ((0, import_yaml2.isPair)(pair)) stack.push(pair.value);
+        if ((0, import_yaml4.isPair)(pair)) stack.push(pair.value);
       }
-    } else if ((0, import_yaml2.isSeq)(node)) {
+    } else if ((0, import_yaml4.isSeq)(node)) {
       for (const item of node.items) stack.push(item);
     }
   }
   problems.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
 }
+function sameValue(ast, a, b) {
+  try {
+    const build = (node) => node && typeof node === "object" && "toJS" in node ? node.toJS(ast, { maxAliasCount: MAX_ALIAS_COUNT }) : null;
+    return canonicalJson(build(a)) === canonicalJson(build(b));
+  } catch {
+    return false;
+  }
+}
+function canonicalJson(value) {
+  return JSON.stringify(
+    value,
+    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x < y ? -1 : x > y ? 1 : 0)) : v
+  ) ?? "undefined";
+}
+var OBJECT_START_KEYS = ["apiVersion", "kind"];
+function missingSeparators(pairs, file) {
+  const occurrences = (name) => pairs.filter((p) => keyString(p.key) === name && (0, import_yaml4.isScalar)(p.key));
+  const starts = OBJECT_START_KEYS.map(occurrences);
+  const objectCount = Math.max(...starts.map((s) => s.length));
+  if (objectCount < 2) return [];
+  const kinds = occurrences("kind");
+  const metadata = occurrences("metadata");
+  const describe4 = (n) => {
+    const kind = kinds[n]?.value;
+    const meta = metadata[n]?.value;
+    const name = (0, import_yaml4.isMap)(meta) ? meta.get("name") : void 0;
+    const kindText = (0, import_yaml4.isScalar)(kind) && typeof kind.value === "string" ? kind.value : "object";
+    return typeof name === "string" ? `${kindText} "${name}"` : kindText;
+  };
+  const repeated = [...new Set(pairs.map((p) => keyString(p.key)).filter((k, i, all) => k !== void 0 && k !== "<<" && all.indexOf(k) !== i))];
+  const problems = [];
+  for (let n = 1; n < objectCount; n++) {
+    const keys = starts.map((s) => s[n]?.key).filter((k) => Boolean(k?.range));
+    const start = keys.sort((a, b) => a.range[0] - b.range[0])[0];
+    if (!start?.range) continue;
+    const previous = starts.map((s) => s[n - 1]?.key).filter((k) => Boolean(k?.range));
+    const previousStart = previous.sort((a, b) => a.range[0] - b.range[0])[0];
+    const next = starts.map((s) => s[n + 1]?.key).filter((k) => Boolean(k?.range));
+    const nextStart = next.sort((a, b) => a.range[0] - b.range[0])[0]?.range?.[0] ?? Infinity;
+    const keysBetween = (from, to) => new Set(pairs.filter((p) => (0, import_yaml4.isScalar)(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)));
+    const after = keysBetween(start.range[0], nextStart);
+    const leftover = [...keysBetween(previousStart?.range?.[0] ?? 0, start.range[0])].filter((k) => k !== "<<" && !after.has(k));
+    problems.push({
+      kind: "missing-separator",
+      message: `a \`---\` line is probably missing here: the document repeats ${repeated.join(", ")}`,
+      range: file.rangeAt(start.range[0], start.range[1]),
+      related: previousStart?.range ? [{ range: file.rangeAt(previousStart.range[0], previousStart.range[1]), message: `the previous object (${describe4(n - 1)}) starts here` }] : [],
+      objects: {
+        before: describe4(n - 1),
+        after: describe4(n),
+        repeated: repeated.join(", "),
+        leftover: leftover.length > 0 ? `, and ${describe4(n)} also gets the fields only the first one has (${leftover.join(", ")}), which the API server refuses if they do not belong to it` : ""
+      }
+    });
+  }
+  return problems;
+}
 
 // src/loader/read-inputs.ts
 var import_fast_glob2 = __toESM(require_out4(), 1);
 import { lstat as lstat4, stat as stat3 } from "node:fs/promises";
-import path3 from "node:path";
+import path5 from "node:path";
 
 // src/loader/decode.ts
 function decodeManifestBytes(bytes) {
@@ -40660,20 +41493,20 @@ function decodeManifestBytes(bytes) {
 }
 
 // src/loader/helm-chart.ts
-import path2 from "node:path";
+import path4 from "node:path";
 function partitionHelmChartSources(files) {
-  const chartRoots = new Set(files.filter((f) => path2.basename(f) === "Chart.yaml").map((f) => path2.dirname(f)));
+  const chartRoots = new Set(files.filter((f) => path4.basename(f) === "Chart.yaml").map((f) => path4.dirname(f)));
   const manifests = [];
   const chartSources = [];
   for (const file of files) (chartRoots.size > 0 && isHelmChartSource(file, chartRoots) ? chartSources : manifests).push(file);
   return { manifests, chartSources };
 }
 function isHelmChartSource(file, chartRoots) {
-  const directory = path2.dirname(file);
-  if (path2.basename(file) === "Chart.yaml" && chartRoots.has(directory)) return true;
-  for (let dir = directory, child = ""; ; child = path2.basename(dir), dir = path2.dirname(dir)) {
+  const directory = path4.dirname(file);
+  if (path4.basename(file) === "Chart.yaml" && chartRoots.has(directory)) return true;
+  for (let dir = directory, child = ""; ; child = path4.basename(dir), dir = path4.dirname(dir)) {
     if (child === "templates" && chartRoots.has(dir)) return true;
-    if (path2.dirname(dir) === dir) return false;
+    if (path4.dirname(dir) === dir) return false;
   }
 }
 
@@ -40686,8 +41519,8 @@ var MANIFEST_GLOB = "**/*.{yaml,yml,json}";
 var MANIFEST_EXTENSION = /\.(ya?ml|json)$/i;
 var ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**"];
 async function walkDirectory(directory, cwd, ignorePatterns, unreadable = []) {
-  const relative = path3.relative(cwd, directory).split(path3.sep).join("/");
-  const outside = relative.startsWith("..") || path3.isAbsolute(relative);
+  const relative = path5.relative(cwd, directory).split(path5.sep).join("/");
+  const outside = relative.startsWith("..") || path5.isAbsolute(relative);
   const base = outside || relative === "" ? "" : `${import_fast_glob2.default.escapePath(relative)}/`;
   return (0, import_fast_glob2.default)(`${base}${MANIFEST_GLOB}`, {
     cwd: outside ? directory : cwd,
@@ -40706,9 +41539,9 @@ function hasLiteralExtension(pattern) {
   return /\.[A-Za-z0-9_-]+$/.test(pattern) && !import_fast_glob2.default.isDynamicPattern(pattern.slice(pattern.lastIndexOf(".")));
 }
 function displayPath(absolute, cwd) {
-  const relative = path3.relative(cwd, absolute);
-  const shown = relative && !relative.startsWith("..") && !path3.isAbsolute(relative) ? relative : absolute;
-  return shown.split(path3.sep).join("/");
+  const relative = path5.relative(cwd, absolute);
+  const shown = relative && !relative.startsWith("..") && !path5.isAbsolute(relative) ? relative : absolute;
+  return shown.split(path5.sep).join("/");
 }
 async function readInputs(operands, options) {
   const { cwd } = options;
@@ -40724,7 +41557,7 @@ async function readInputs(operands, options) {
       wantsStdin = true;
       continue;
     }
-    const absolute = path3.resolve(cwd, operand);
+    const absolute = path5.resolve(cwd, operand);
     const info2 = await stat3(absolute).catch(() => void 0);
     if (info2?.isDirectory()) {
       const unreadable = [];
@@ -40732,12 +41565,12 @@ async function readInputs(operands, options) {
       absolutePaths.push(...manifests);
       helmChartSources += chartSources.length;
       for (const dir of unreadable) {
-        if (path3.relative(absolute, dir.path).split(path3.sep).some((segment) => segment.startsWith("."))) continue;
+        if (path5.relative(absolute, dir.path).split(path5.sep).some((segment) => segment.startsWith("."))) continue;
         problems.push({ path: displayPath(dir.path, cwd), message: describeUnreadableDirectory(dir.code) });
       }
     } else if (info2 || await lstat4(absolute).catch(() => void 0)) {
       absolutePaths.push(absolute);
-      named.add(path3.normalize(absolute));
+      named.add(path5.normalize(absolute));
     } else if (import_fast_glob2.default.isDynamicPattern(operand)) {
       const found = await (0, import_fast_glob2.default)(operand, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore });
       const wanted = hasLiteralExtension(operand) ? found : found.filter((p) => MANIFEST_EXTENSION.test(p));
@@ -40747,7 +41580,7 @@ async function readInputs(operands, options) {
       throw new UsageError(`no such file or directory: ${operand}`);
     }
   }
-  const unique2 = [...new Set(absolutePaths.map((p) => path3.normalize(p)))].sort();
+  const unique2 = [...new Set(absolutePaths.map((p) => path5.normalize(p)))].sort();
   for (const absolute of unique2) {
     const shown = displayPath(absolute, cwd);
     try {
@@ -40791,14 +41624,14 @@ function describeReadError(error2) {
 }
 
 // src/model/evidence/apply-scope.ts
-import path4 from "node:path";
+import path6 from "node:path";
 function appliedTogether(graph, a, b) {
   if (a === b) return true;
   const inBuild = (r) => graph.kustomize.buildsOf(fileOf(r)).size > 0;
   return !inBuild(a) || !inBuild(b) || shareABuild(graph, a, b);
 }
 function inSameFolder(a, b) {
-  return path4.dirname(fileOf(a)) === path4.dirname(fileOf(b));
+  return path6.dirname(fileOf(a)) === path6.dirname(fileOf(b));
 }
 function folderDistance(a, b) {
   const partsA = folderParts(a);
@@ -40816,7 +41649,7 @@ function inSameSubtree(graph, a, b) {
   return shorter.every((part, i) => longer[i] === part);
 }
 function folderParts(resource) {
-  return path4.dirname(fileOf(resource)).split("/").filter((p) => p !== "." && p !== "");
+  return path6.dirname(fileOf(resource)).split("/").filter((p) => p !== "." && p !== "");
 }
 function fileOf(resource) {
   return resource.document.file.path;
@@ -40918,153 +41751,69 @@ function deployHookOf(resource) {
   return void 0;
 }
 
-// src/model/kustomize/builds.ts
-import path5 from "node:path";
-var KUSTOMIZATION_FILE_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
-var KUSTOMIZE_CONFIG_GROUP = "kustomize.config.k8s.io";
-function isKustomizeConfig(apiVersion) {
-  return apiGroup(apiVersion) === KUSTOMIZE_CONFIG_GROUP;
-}
-function isKustomization(document) {
-  const value = asObject(document.value);
-  if (!value) return false;
-  if (KUSTOMIZATION_FILE_NAMES.has(path5.basename(document.file.path))) return true;
-  const apiVersion = asString(value.apiVersion);
-  return apiVersion !== void 0 && isKustomizeConfig(apiVersion) || value.kind === "Kustomization";
-}
-function kustomizePatchFiles(documents) {
-  const found = /* @__PURE__ */ new Set();
-  for (const document of documents) {
-    const value = asObject(document.value);
-    if (!value || !isKustomization(document)) continue;
-    const folder = path5.dirname(document.file.path);
-    const add = (relative) => {
-      if (relative && !relative.includes("\n")) found.add(path5.join(folder, relative));
-    };
-    for (const entry of asArray(value.patchesStrategicMerge)) add(asString(entry));
-    for (const entry of asArray(value.patches)) add(asString(entry) ?? asString(getIn(entry, ["path"])));
-  }
-  return found;
-}
-function kustomizePluginConfigFiles(documents) {
-  const found = /* @__PURE__ */ new Set();
-  for (const document of documents) {
-    const value = asObject(document.value);
-    if (!value || !isKustomization(document)) continue;
-    const folder = path5.dirname(document.file.path);
-    for (const field of ["transformers", "generators", "validators"]) {
-      for (const entry of asArray(value[field])) {
-        const relative = asString(entry);
-        if (relative && !relative.includes("\n")) found.add(path5.join(folder, relative));
+// src/model/kustomize/transforms.ts
+function applyBuildTransforms(resource, transforms) {
+  let object = resource.object;
+  const set = (path12, add, create) => {
+    if (Object.keys(add).length === 0) return;
+    const written2 = getIn(object, path12);
+    const current = written2 === null ? void 0 : written2;
+    if (current === void 0 ? !create : !isObject(current)) return;
+    object = setIn(object, path12, { ...isObject(current) ? current : {}, ...add });
+  };
+  set(["metadata", "labels"], transforms.labels, true);
+  const core = apiGroup(resource.apiVersion) === "";
+  switch (resource.kind) {
+    case "Service":
+      if (core) set(["spec", "selector"], transforms.selectorLabels, true);
+      break;
+    case "ReplicationController":
+      if (core) {
+        set(["spec", "selector"], transforms.selectorLabels, true);
+        set(["spec", "template", "metadata", "labels"], transforms.templateLabels, true);
       }
-    }
+      break;
+    case "Deployment":
+    case "ReplicaSet":
+    case "DaemonSet":
+    case "StatefulSet":
+      set(["spec", "selector", "matchLabels"], transforms.selectorLabels, true);
+      set(["spec", "template", "metadata", "labels"], transforms.templateLabels, true);
+      break;
+    case "Job":
+      set(["spec", "selector", "matchLabels"], transforms.selectorLabels, false);
+      set(["spec", "template", "metadata", "labels"], transforms.templateLabels, true);
+      break;
+    case "CronJob":
+      set(["spec", "jobTemplate", "spec", "selector", "matchLabels"], transforms.selectorLabels, false);
+      set(["spec", "jobTemplate", "spec", "template", "metadata", "labels"], transforms.templateLabels, true);
+      break;
+    case "PodDisruptionBudget":
+      set(["spec", "selector", "matchLabels"], transforms.selectorLabels, false);
+      break;
+    case "NetworkPolicy":
+      set(["spec", "podSelector", "matchLabels"], transforms.selectorLabels, false);
+      break;
   }
-  return found;
+  let replicas = transforms.replicas[resource.name];
+  const written = getIn(object, ["spec", "replicas"]);
+  if (replicas !== void 0 && transforms.replicasVary?.has(resource.name)) replicas = Math.max(replicas, typeof written === "number" ? written : 1);
+  if (replicas !== void 0 && ["Deployment", "ReplicaSet", "ReplicationController", "StatefulSet"].includes(resource.kind)) {
+    object = setIn(object, ["spec", "replicas"], replicas);
+  }
+  if (object === resource.object) return resource;
+  return { ...resource, object, labels: asStringMap(getIn(object, ["metadata", "labels"])) ?? {} };
 }
-function unlistedFilesInKustomizationFolders(documents) {
-  const kustomizationFolders = /* @__PURE__ */ new Set();
-  const named = /* @__PURE__ */ new Set();
-  const collect2 = (folder, value) => {
-    if (typeof value === "string") {
-      if (!value.includes("\n")) named.add(path5.join(folder, value));
-    } else if (Array.isArray(value)) {
-      for (const item of value) collect2(folder, item);
-    } else if (value && typeof value === "object") {
-      for (const item of Object.values(value)) collect2(folder, item);
-    }
-  };
-  for (const document of documents) {
-    if (!isKustomization(document)) continue;
-    const folder = path5.dirname(document.file.path);
-    kustomizationFolders.add(folder);
-    collect2(folder, document.value);
-  }
-  const unlisted = /* @__PURE__ */ new Set();
-  for (const document of documents) {
-    const file = document.file.path;
-    if (kustomizationFolders.has(path5.dirname(file)) && !named.has(file) && !isKustomization(document)) unlisted.add(file);
-  }
-  return unlisted;
-}
-function isKustomizePluginConfig(apiVersion) {
-  return apiVersion === "builtin";
-}
-var UNSET = "\0unset";
-function kustomizeBuilds(documents) {
-  const inputFiles = new Set(documents.map((d) => d.file.path));
-  const kustomizationByFolder = /* @__PURE__ */ new Map();
-  const raw = /* @__PURE__ */ new Map();
-  for (const document of documents) {
-    const value = asObject(document.value);
-    if (!value || !isKustomization(document)) continue;
-    const folder = path5.dirname(document.file.path);
-    kustomizationByFolder.set(folder, document.file.path);
-    const entries = ["resources", "bases", "components"].flatMap(
-      (field) => asArray(value[field]).map(asString).filter((e) => !!e && !e.includes("\n") && !isRemote(e)).map((e) => path5.join(folder, e))
-    );
-    raw.set(document.file.path, { namespace: asString(value.namespace) || void 0, entries });
-  }
-  const nodes = /* @__PURE__ */ new Map();
-  for (const [file, { namespace, entries }] of raw) {
-    const node = { file, namespace, files: [], children: [] };
-    for (const entry of entries) {
-      const child = kustomizationByFolder.get(entry);
-      if (child && child !== file) node.children.push(child);
-      else if (inputFiles.has(entry)) node.files.push(entry);
-    }
-    nodes.set(file, node);
-  }
-  const included = new Set([...nodes.values()].flatMap((n) => n.children));
-  const roots = [...nodes.keys()].filter((file) => !included.has(file));
-  const assigned = /* @__PURE__ */ new Map();
-  for (const root of roots) {
-    const visit = (file, inherited, seen) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const node = nodes.get(file);
-      const effective = inherited ?? (node.namespace ? { namespace: node.namespace, setBy: file } : void 0);
-      for (const member of node.files) {
-        let byRoot = assigned.get(member);
-        if (!byRoot) assigned.set(member, byRoot = /* @__PURE__ */ new Map());
-        if (!byRoot.has(root)) byRoot.set(root, effective ?? { namespace: UNSET, setBy: void 0 });
-      }
-      for (const child of node.children) visit(child, effective, seen);
-    };
-    visit(root, void 0, /* @__PURE__ */ new Set());
-  }
-  const ambiguous = (byRoot) => new Set([...byRoot.values()].map((a) => a.namespace)).size > 1;
-  const includers = /* @__PURE__ */ new Map();
-  for (const node of nodes.values()) {
-    for (const included2 of [...node.files, ...node.children]) includers.set(included2, [...includers.get(included2) ?? [], node.file]);
-  }
-  const holdsAmbiguousFile = /* @__PURE__ */ new Set();
-  const markIncluders = (included2) => {
-    for (const kustomization of includers.get(included2) ?? []) {
-      if (holdsAmbiguousFile.has(kustomization)) continue;
-      holdsAmbiguousFile.add(kustomization);
-      markIncluders(kustomization);
-    }
-  };
-  for (const [file, byRoot] of assigned) if (ambiguous(byRoot)) markIncluders(file);
-  return {
-    namespaceOf(file) {
-      const byRoot = assigned.get(file);
-      if (!byRoot || byRoot.size === 0 || ambiguous(byRoot)) return void 0;
-      const assignments = [...byRoot.values()];
-      if (assignments.some((a) => a.setBy !== void 0 && holdsAmbiguousFile.has(a.setBy))) return void 0;
-      const namespace = assignments[0].namespace;
-      return namespace === UNSET ? void 0 : namespace;
-    },
-    buildsOf(file) {
-      return new Set(assigned.get(file)?.keys() ?? []);
-    }
-  };
-}
-function isRemote(entry) {
-  return entry.includes("://") || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(entry) || entry.startsWith("git@");
+function setIn(root, path12, value) {
+  const [head, ...rest] = path12;
+  if (typeof head !== "string") return root;
+  const child = root[head];
+  const next = rest.length === 0 ? value : setIn(isObject(child) ? child : {}, rest, value);
+  return { ...root, [head]: next };
 }
 
 // src/model/pods/selector.ts
+var import_yaml5 = __toESM(require_dist(), 1);
 var SELECTS_NOTHING = { kind: "nothing", requirements: [] };
 function serviceSelector(value) {
   const map = asStringMap(value);
@@ -41140,20 +41889,40 @@ function requirementHolds(requirement, value) {
 function formatSelector(selector) {
   if (selector.kind === "nothing") return "(null selector: matches nothing)";
   if (selector.kind === "everything") return "{} (every pod)";
+  const value = (v) => v === "" ? '""' : v;
   return selector.requirements.map((r) => {
     switch (r.operator) {
       case "In":
-        return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(",")})`;
+        return r.values.length === 1 ? `${r.key}=${value(r.values[0])}` : `${r.key} in (${r.values.map(value).join(",")})`;
       case "NotIn":
-        return `${r.key} notin (${r.values.join(",")})`;
+        return `${r.key} notin (${r.values.map(value).join(",")})`;
       case "Exists":
         return r.key;
       case "DoesNotExist":
         return `!${r.key}`;
       default:
-        return `${r.key} ${r.operator} (${r.values.join(",")})`;
+        return `${r.key} ${r.operator} (${r.values.map(value).join(",")})`;
     }
   }).join(",");
+}
+function yamlString(value) {
+  return readsBackAsString(value) ? value : JSON.stringify(value);
+}
+function formatLabel(key, value) {
+  return `${yamlString(key)}: ${yamlString(value)}`;
+}
+function formatLabels(labels) {
+  const entries = Object.entries(labels);
+  return entries.length === 0 ? "(none)" : `{${entries.map(([k, v]) => formatLabel(k, v)).join(", ")}}`;
+}
+function readsBackAsString(value) {
+  if (value === "") return false;
+  try {
+    const read = (0, import_yaml5.parse)(`[${value}]`, { ...KUBECTL_PARSE_OPTIONS, logLevel: "silent" });
+    return Array.isArray(read) && read.length === 1 && read[0] === value;
+  } catch {
+    return false;
+  }
 }
 
 // src/model/pods/label-index.ts
@@ -41238,6 +42007,9 @@ function mayCreatePods(resource) {
   const group = apiGroup(resource.apiVersion);
   return !(Object.hasOwn(CONFIGURATION_ONLY_KINDS, group) && CONFIGURATION_ONLY_KINDS[group].has(resource.kind));
 }
+function labelValueNamesKind(value, resource) {
+  return value !== "" && value.toLowerCase() === resource.kind.toLowerCase();
+}
 
 // src/model/pods/pod-template.ts
 var BUILTIN_TEMPLATE_PATHS = {
@@ -41256,22 +42028,22 @@ function podTemplatesOf(resource) {
   if (NON_WORKLOAD_KINDS.has(resource.kind)) return [];
   const builtin = isBuiltin(resource);
   if (builtin) {
-    const path10 = Object.hasOwn(BUILTIN_TEMPLATE_PATHS, resource.kind) ? BUILTIN_TEMPLATE_PATHS[resource.kind] : void 0;
-    if (!path10) return [];
-    const template = path10.length === 0 ? resource.object : asObject(getIn(resource.object, path10));
+    const path12 = Object.hasOwn(BUILTIN_TEMPLATE_PATHS, resource.kind) ? BUILTIN_TEMPLATE_PATHS[resource.kind] : void 0;
+    if (!path12) return [];
+    const template = path12.length === 0 ? resource.object : asObject(getIn(resource.object, path12));
     if (!template || !isObject(template.spec)) return [];
-    return [buildTemplate(resource, path10, template, true)];
+    return [buildTemplate(resource, path12, template, true)];
   }
   const found = [];
-  const visit = (value, path10, depth) => {
+  const visit = (value, path12, depth) => {
     if (depth > MAX_EMBEDDED_TEMPLATE_DEPTH || !isObject(value)) return;
-    if (path10.length > 0 && looksLikePodTemplateSpec(value)) {
-      found.push(buildTemplate(resource, path10, value, false));
+    if (path12.length > 0 && looksLikePodTemplateSpec(value)) {
+      found.push(buildTemplate(resource, path12, value, false));
       return;
     }
     for (const [key, child] of Object.entries(value)) {
       if (key === "metadata" || key === "status") continue;
-      if (isObject(child)) visit(child, [...path10, key], depth + 1);
+      if (isObject(child)) visit(child, [...path12, key], depth + 1);
     }
   };
   visit(resource.object, [], 0);
@@ -41282,10 +42054,10 @@ function looksLikePodTemplateSpec(value) {
   const containers = spec?.containers;
   return Array.isArray(containers) && containers.length > 0 && containers.every((c) => isObject(c));
 }
-function buildTemplate(owner, path10, template, builtin) {
+function buildTemplate(owner, path12, template, builtin) {
   const spec = asObject(template.spec) ?? {};
   const metadata = asObject(template.metadata) ?? {};
-  const specPath = [...path10, "spec"];
+  const specPath = [...path12, "spec"];
   const containers = [];
   asArray(spec.containers).forEach((c, i) => pushContainer(containers, c, [...specPath, "containers", i], "container"));
   asArray(spec.initContainers).forEach((c, i) => {
@@ -41295,7 +42067,7 @@ function buildTemplate(owner, path10, template, builtin) {
   const selectorPath = owner.kind === "Pod" || owner.kind === "CronJob" ? void 0 : ["spec", "selector"];
   return {
     owner,
-    path: path10,
+    path: path12,
     namespace: owner.namespace,
     labels: asStringMap(metadata.labels) ?? {},
     controllerLabels: builtin ? controllerLabelsOf(owner) : operatorLabelsOf(owner),
@@ -41307,7 +42079,7 @@ function buildTemplate(owner, path10, template, builtin) {
     ownerSelectorPath: selectorPath
   };
 }
-function pushContainer(out, value, path10, role) {
+function pushContainer(out, value, path12, role) {
   const object = asObject(value);
   if (!object) return;
   const ports = [];
@@ -41318,11 +42090,11 @@ function pushContainer(out, value, path10, role) {
       name: asString(port.name) || void 0,
       containerPort: asInteger(port.containerPort),
       protocol: asString(port.protocol) || "TCP",
-      path: [...path10, "ports", i]
+      path: [...path12, "ports", i]
     });
   });
-  const name = asString(object.name) || `${String(path10[path10.length - 2])}[${String(path10[path10.length - 1])}]`;
-  out.push({ name, role, ports, object, path: path10 });
+  const name = asString(object.name) || `${String(path12[path12.length - 2])}[${String(path12[path12.length - 1])}]`;
+  out.push({ name, role, ports, object, path: path12 });
 }
 function replicasOf(owner) {
   const spec = asObject(owner.object.spec);
@@ -41484,7 +42256,7 @@ var ResourceGraph = class {
     for (const document of documents) {
       try {
         const found = extractResources(document, options.defaultNamespace, this.kustomize.namespaceOf(document.file.path));
-        this.malformed.push(...found.malformed);
+        if (!buildInputFiles.has(document.file.path)) this.malformed.push(...found.malformed);
         extracted.push(...found.resources);
       } catch (error2) {
         this.malformed.push({ document, path: [], message: `kubewire could not read this document (${error2?.message ?? String(error2)}); please report it` });
@@ -41510,7 +42282,10 @@ var ResourceGraph = class {
       const file = resource.document.file.path;
       if (buildInputFiles.has(file) || unlistedPatches.has(file) || isKustomizeConfig(resource.apiVersion) || isKustomizePluginConfig(resource.apiVersion)) {
         this.kustomizeInputs.push(resource);
-      } else this.add(resource);
+      } else {
+        const transforms = this.kustomize.transformsOf(file);
+        this.add(transforms ? applyBuildTransforms(resource, transforms) : resource);
+      }
     }
   }
   documents;
@@ -41551,6 +42326,12 @@ var ResourceGraph = class {
       if (!index) this.labelIndexes.set(template.namespace, index = new NamespaceLabelIndex());
       index.add(template);
     }
+  }
+  patches;
+  /** The kustomize patches that change the resource (at `field`, when given) in some build of the input. */
+  patchesTouching(resource, field) {
+    this.patches ??= kustomizePatches(this.documents);
+    return this.patches.length === 0 ? [] : patchesTouching(this.patches, this.kustomize, resource, field);
   }
   /** Built-in resources of a kind (`Service`, `Deployment`); custom resources by `Kind.group`. */
   ofKind(kind) {
@@ -41644,6 +42425,17 @@ var ResourceGraph = class {
     }
     return matches.filter((m) => kept.has(m));
   }
+  servicesByTemplate;
+  /** The Services whose simulated endpoints include pods of the template. */
+  servicesSelecting(template) {
+    if (!this.servicesByTemplate) {
+      this.servicesByTemplate = /* @__PURE__ */ new Map();
+      for (const service of this.ofKind("Service")) {
+        for (const match of this.endpointsOf(service).selected) pushTo(this.servicesByTemplate, match.template, service);
+      }
+    }
+    return this.servicesByTemplate.get(template) ?? [];
+  }
   /** Hand-written Endpoints (same name) and EndpointSlices (label kubernetes.io/service-name) of a Service. */
   manualEndpointsFor(service) {
     const out = [];
@@ -41717,6 +42509,204 @@ function projectFromFiles(files, namespace = "default", inputProblems = []) {
 // src/engine/rule-config.ts
 var import_ajv = __toESM(require_ajv(), 1);
 
+// src/model/evidence/absence.ts
+import path7 from "node:path";
+
+// src/model/evidence/missing-reference.ts
+function explainMissingReference(graph, kindKey, namespace, name, from) {
+  const all = graph.ofKind(kindKey);
+  const sameNamespace = all.filter((r) => r.namespace === namespace);
+  return {
+    similar: closestName(name, sameNamespace),
+    elsewhere: all.filter((r) => r.namespace !== namespace && r.name === name),
+    inNamespace: sameNamespace.length,
+    nearby: from ? sameNamespace.filter((r) => inSameSubtree(graph, from, r)).length : sameNamespace.length,
+    createdByOperator: likelyCreatorByName(graph, namespace, name)
+  };
+}
+function likelyCreatorByName(graph, namespace, name) {
+  let best;
+  for (const custom of graph.customResourcesIn(namespace)) {
+    if (!custom.name || name !== custom.name && !name.startsWith(`${custom.name}-`)) continue;
+    if (!best || custom.name.length > best.name.length) best = custom;
+  }
+  return best;
+}
+function closestName(name, candidates) {
+  let best;
+  for (const candidate of candidates) {
+    if (!candidate.name || candidate.name === name) continue;
+    const distance = editDistance(name, candidate.name);
+    const close = distance <= Math.max(1, Math.floor(name.length / 3)) || candidate.name.includes(name) || name.includes(candidate.name);
+    if (close && (!best || distance < best.distance)) best = { resource: candidate, distance };
+  }
+  return best?.resource;
+}
+function locationOf(resource, path12 = []) {
+  const located = locateField(resource, path12);
+  return `${located.file}:${located.range.line}`;
+}
+function selectorNearMiss(graph, selector, namespace, ownerKind, from) {
+  const near = closestPodTemplate(graph, selector, namespace, from);
+  if (!near || near.template.namespace === namespace) return near;
+  const labelsPath2 = [...near.template.path, "metadata", "labels"];
+  return {
+    ...near,
+    hint: ` ${templateLabel(near.template)} in namespace "${near.template.namespace}" (${locationOf(near.template.owner, labelsPath2)}) has these labels, but a ${ownerKind} only selects pods in its own namespace ("${namespace}").`
+  };
+}
+function selectorKeyPath(resource, selectorPath, key) {
+  if (key === void 0) return selectorPath;
+  const matchLabels = asObject(getIn(resource.object, [...selectorPath, "matchLabels"]));
+  return matchLabels && key in matchLabels ? [...selectorPath, "matchLabels", key] : selectorPath;
+}
+
+// src/model/evidence/absence.ts
+function judgeAbsence(graph, reference) {
+  const { from, namespace, name } = reference;
+  const ofKinds = (keys) => keys.flatMap((k) => graph.ofKind(k));
+  const all = ofKinds(reference.kindKeys);
+  const sameNamespace = all.filter((r) => r.namespace === namespace);
+  const otherKind = ofKinds(reference.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r));
+  if (otherKind) return { kind: "mistake", evidence: { kind: "other-kind", candidate: otherKind } };
+  const elsewhere = all.find((r) => r.namespace !== namespace && r.name === name && namespaceDifferenceIsEvidence(graph, from, r));
+  if (elsewhere) return { kind: "mistake", evidence: { kind: "other-namespace", candidate: elsewhere } };
+  let similar;
+  for (const candidate of sameNamespace) {
+    if (!candidate.name || !nearReferrer(graph, from, candidate)) continue;
+    if (!isTypo(name, candidate.name)) continue;
+    const why = reference.confirms(candidate);
+    if (why) return { kind: "mistake", evidence: { kind: "meant", candidate, why } };
+    similar ??= candidate;
+  }
+  similar ??= sameNamespace.find((r) => r.name && r.name !== name && (isTypo(name, r.name) || addsOrDropsWords(name, r.name)));
+  const inOtherNamespace = all.find((r) => r.namespace !== namespace && r.name === name);
+  const hints = { ...similar ? { similar } : {}, ...inOtherNamespace ? { elsewhere: inOtherNamespace } : {} };
+  const operator = likelyCreatorByName(graph, namespace, name);
+  if (operator) return { kind: "unsure", reason: { kind: "operator", operator }, ...hints };
+  if (sameNamespace.some(identityIsPlaceholder)) return { kind: "unsure", reason: { kind: "placeholder-names" }, ...hints };
+  if (sameNamespace.length === 0) return { kind: "unsure", reason: { kind: "none-in-namespace" }, ...hints };
+  if (!sameNamespace.some((r) => appliedAsOne(graph, from, r))) return { kind: "unsure", reason: { kind: "not-with-referrer" }, ...hints };
+  return { kind: "unsure", reason: { kind: "not-in-input" }, ...hints };
+}
+function namespaceDifferenceIsEvidence(graph, from, other) {
+  const movedByBuild = (r) => graph.kustomize.namespaceSetByBuild(r.document.file.path);
+  return namesItsNamespace(graph, from) && !movedByBuild(from) && !movedByBuild(other) && appliedAsOne(graph, from, other);
+}
+function namesItsNamespace(graph, resource) {
+  return typeof getIn(resource.object, ["metadata", "namespace"]) === "string" || graph.kustomize.namespaceOf(resource.document.file.path) !== void 0;
+}
+function appliedAsOne(graph, a, b) {
+  const fileA = a.document.file.path;
+  const fileB = b.document.file.path;
+  if (fileA === fileB) return true;
+  const inBuild = (file) => graph.kustomize.buildsOf(file).size > 0;
+  if (inBuild(fileA) || inBuild(fileB)) return shareABuild(graph, a, b);
+  return appFolder(fileA) === appFolder(fileB);
+}
+function nearReferrer(graph, from, candidate) {
+  return inSameSubtree(graph, from, candidate) || appliedAsOne(graph, from, candidate);
+}
+var KIND_FOLDERS = /* @__PURE__ */ new Set([
+  "deployment",
+  "deployments",
+  "deploy",
+  "statefulset",
+  "statefulsets",
+  "daemonset",
+  "daemonsets",
+  "service",
+  "services",
+  "svc",
+  "ingress",
+  "ingresses",
+  "hpa",
+  "hpas",
+  "autoscaling",
+  "pdb",
+  "pdbs",
+  "networkpolicy",
+  "networkpolicies",
+  "network-policies",
+  "configmap",
+  "configmaps",
+  "secret",
+  "secrets",
+  "job",
+  "jobs",
+  "cronjob",
+  "cronjobs",
+  "pod",
+  "pods",
+  "workloads",
+  "networking",
+  "rbac",
+  "storage",
+  "volumes"
+]);
+function appFolder(file) {
+  let folder = path7.dirname(file);
+  while (KIND_FOLDERS.has(path7.basename(folder).toLowerCase()) && path7.dirname(folder) !== folder) folder = path7.dirname(folder);
+  return folder;
+}
+function isTypo(wanted, candidate) {
+  if (wanted === candidate) return false;
+  if (addsOrDropsWords(wanted, candidate)) return false;
+  const distance = transpositionDistance(wanted, candidate);
+  const shorter = Math.min(wanted.length, candidate.length);
+  const allowed = shorter <= 4 ? 1 : 2;
+  if (distance > allowed) return false;
+  const wantedWords = wordsOf(wanted);
+  const candidateWords = wordsOf(candidate);
+  if (wantedWords.length !== candidateWords.length) return true;
+  return !wantedWords.some((w, i) => {
+    const other = candidateWords[i];
+    return other !== void 0 && other !== w && (other.startsWith(w) || w.startsWith(other)) && Math.abs(other.length - w.length) >= 2;
+  });
+}
+function addsOrDropsWords(a, b) {
+  if (a === b) return false;
+  const [short, long] = a.length <= b.length ? [wordsOf(a), wordsOf(b)] : [wordsOf(b), wordsOf(a)];
+  if (short.length === long.length) return false;
+  let i = 0;
+  for (const word of long) if (i < short.length && word === short[i]) i++;
+  return i === short.length;
+}
+function wordsOf(name) {
+  return name.split(/[-._]/).filter((w) => w !== "");
+}
+function transpositionDistance(a, b) {
+  if (Math.abs(a.length - b.length) > 2) return Math.abs(a.length - b.length);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2][j - 2] + 1);
+      d[i][j] = best;
+    }
+  }
+  return d[a.length][b.length];
+}
+function unsureBecause(graph, verdict, from, what, referrer) {
+  const { reason } = verdict;
+  if (verdict.elsewhere && !namesItsNamespace(graph, from)) {
+    return `${referrer} names no namespace, so \`kubectl apply -n ${verdict.elsewhere.namespace}\` puts it beside ${verdict.elsewhere.kind} "${verdict.elsewhere.name}"; applied anywhere else, it finds nothing`;
+  }
+  switch (reason.kind) {
+    case "none-in-namespace":
+      return `the input has nothing of that kind in namespace "${from.namespace}", so kubewire cannot check ${what}`;
+    case "not-with-referrer":
+      return `nothing of that kind is applied with ${referrer} (its file, app folder or kustomize build), so ${what} is probably applied with another app`;
+    case "operator":
+      return `${what} is probably created by the operator of ${reason.operator.kind} "${reason.operator.name}"`;
+    case "placeholder-names":
+      return `objects of that kind in namespace "${from.namespace}" are named by placeholders, and ${what} may be one of them`;
+    case "not-in-input":
+      return `nothing in the input shows that the name is wrong: ${what} may come from a Helm release, an operator or another repository`;
+  }
+}
+
 // src/model/evidence/near-miss.ts
 function closestPodTemplate(graph, selector, namespace, from) {
   if (selector.kind !== "requirements") return void 0;
@@ -41738,7 +42728,8 @@ function closestPodTemplate(graph, selector, namespace, from) {
       return {
         template: match,
         hint: ` ${templateLabel(match)} in namespace "${other}" (${where(match, labelsPath(match))}) has these labels, but a Service only selects pods in its own namespace ("${namespace}").${namespaceAdvice(from, other)}`,
-        path: labelsPath(match)
+        path: labelsPath(match),
+        evidence: false
       };
     }
   }
@@ -41785,42 +42776,44 @@ function explain(requirements, template) {
   const name = templateLabel(template);
   const first = failing[0];
   if (!first) {
-    const path10 = labelsPath(template);
-    return { template, path: path10, hint: ` ${name} (${where(template, path10)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
+    const path12 = labelsPath(template);
+    return { template, path: path12, evidence: true, hint: ` ${name} (${where(template, path12)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
   }
   const wanted = first.values[0] ?? "";
   const added = template.controllerLabels.find((l) => l.key === first.key);
   if (added?.kind === "ordinal" && template.replicas !== null && template.replicas > 0) {
     const from = added.valueFor(template.firstOrdinal);
     const to = added.valueFor(template.firstOrdinal + template.replicas - 1);
-    const pods = template.replicas === 1 ? `its only pod has \`${first.key}: ${from}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
-    const path10 = ["spec", "replicas"];
-    return { template, path: path10, selectorKey: first.key, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? "" : "s"}: ${pods}.` };
+    const pods = template.replicas === 1 ? `its only pod has \`${formatLabel(first.key, from)}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
+    const path12 = ["spec", "replicas"];
+    return { template, path: path12, selectorKey: first.key, evidence: true, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? "" : "s"}: ${pods}.` };
   }
   const value = template.labels[first.key];
   if (value !== void 0) {
-    const path10 = [...labelsPath(template), first.key];
-    return { template, path: path10, selectorKey: first.key, hint: ` Did you mean \`${first.key}: ${value}\`? ${name} (${where(template, path10)}) has it.` };
+    const path12 = [...labelsPath(template), first.key];
+    return { template, path: path12, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where(template, path12)}) has it.` };
   }
   const onOwner = ownerLabels(template)[first.key];
   if (onOwner === wanted && template.path.length > 0) {
-    const path10 = ["metadata", "labels", first.key];
+    const path12 = ["metadata", "labels", first.key];
     return {
       template,
-      path: path10,
+      path: path12,
       selectorKey: first.key,
-      hint: ` ${name} has \`${first.key}: ${wanted}\` in its own metadata.labels (${where(template, path10)}), but selectors match the labels of the pods: add it to ${[...template.path, "metadata", "labels"].join(".")}.`
+      evidence: true,
+      hint: ` ${name} has \`${formatLabel(first.key, wanted)}\` in its own metadata.labels (${where(template, path12)}), but selectors match the labels of the pods: add it to ${[...template.path, "metadata", "labels"].join(".")}.`
     };
   }
   const otherKey = Object.entries(template.labels).find(([, v]) => v === wanted)?.[0];
   if (otherKey) {
-    const path10 = [...labelsPath(template), otherKey];
-    return { template, path: path10, selectorKey: first.key, hint: ` Did you mean \`${otherKey}: ${wanted}\`? ${name} (${where(template, path10)}) has it.` };
+    const path12 = [...labelsPath(template), otherKey];
+    return { template, path: path12, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where(template, path12)}) has it.` };
   }
   return {
     template,
     path: labelsPath(template),
     selectorKey: first.key,
+    evidence: false,
     hint: ` The closest is ${name} (${where(template, labelsPath(template))}), which has no label \`${first.key}\`.`
   };
 }
@@ -41833,8 +42826,8 @@ function labelsPath(template) {
 function ownerLabels(template) {
   return asStringMap(getIn(template.owner.object, ["metadata", "labels"])) ?? {};
 }
-function where(template, path10) {
-  const located = locateField(template.owner, path10);
+function where(template, path12) {
+  const located = locateField(template.owner, path12);
   return `${located.file}:${located.range.line}`;
 }
 function editDistance(a, b) {
@@ -41978,6 +42971,14 @@ function servingContainers(template) {
 }
 function containerPortByName(container, name) {
   return container.ports.find((p) => p.name === name);
+}
+function nonTcpProbeTarget(template, container, port) {
+  const declared = typeof port === "string" ? [containerPortByName(container, port)].filter((p) => p !== void 0) : container.ports.filter((p) => p.containerPort === port);
+  const first = declared[0];
+  if (!first || first.containerPort === void 0 || declared.some((p) => p.protocol === "TCP")) return void 0;
+  const number = first.containerPort;
+  const tcpElsewhere = template.containers.some((c) => c.ports.some((p) => p.containerPort === number && p.protocol === "TCP"));
+  return tcpElsewhere ? void 0 : first;
 }
 function isQuotedNumber(value) {
   return /^[0-9]+$/.test(value);
@@ -42175,18 +43176,33 @@ function duplicateOf(graph, resource) {
   const index = definitions.indexOf(resource);
   if (index <= 0) return void 0;
   const earlier = definitions.slice(0, index);
-  const together = earlier.find((r) => surelyAppliedTogether(graph, r, resource));
-  const sameFolder = earlier.find((r) => inSameFolder(r, resource));
-  const first = together ?? sameFolder ?? earlier[0];
+  const inBuild = earlier.find((r) => shareABuild(graph, r, resource));
+  const inFile = earlier.find((r) => r.document.file.path === resource.document.file.path);
+  const inFolder = earlier.find((r) => inSameFolder(r, resource));
+  const first = inBuild ?? inFile ?? inFolder ?? earlier[0];
   return {
     first,
     winner: definitions[definitions.length - 1],
     position: index + 1,
     count: definitions.length,
-    sameFolder: sameFolder !== void 0,
-    surelyTogether: together !== void 0,
-    identical: stableJson(first.object) === stableJson(resource.object)
+    scope: inBuild ? "build" : inFile ? "file" : inFolder ? "folder" : "elsewhere",
+    identical: sameDefinition(first, resource)
   };
+}
+function duplicateSeverity(duplicate, anyDiffers = !duplicate.identical) {
+  switch (duplicate.scope) {
+    case "build":
+      return "error";
+    case "file":
+      return anyDiffers ? "error" : "warn";
+    case "folder":
+      return anyDiffers ? "warn" : void 0;
+    case "elsewhere":
+      return void 0;
+  }
+}
+function sameDefinition(a, b) {
+  return stableJson(a.object) === stableJson(b.object);
 }
 var resourcesByFile = /* @__PURE__ */ new WeakMap();
 function repeatsOfSameFile(graph, resource, duplicate) {
@@ -42225,9 +43241,10 @@ var duplicateResource = createRule({
     defaultSeverity: "error",
     docs: { description: "Disallow defining the same object (API group, kind, namespace, name) more than once" },
     messages: {
-      duplicate: "{{identity}} is defined {{count}} times (this is definition {{position}}; first defined at {{first}}). kubectl apply applies them in order, so the last one ({{winner}}) silently overwrites the others{{difference}}; kustomize rejects the repetition and Argo CD flags it (RepeatedResourceWarning).{{namespaceNote}} Keep one definition, or give the copies different names.",
-      repeatsFile: "{{file}} defines {{count}} objects that {{other}} defines too ({{list}}). If both files are applied together, the one applied last overwrites the other's copies; if they are alternative versions applied one at a time (examples, variants), this is fine. Keep one definition of each, or give the copies different names.",
-      duplicateInOtherFolder: "{{identity}} is also defined in another folder ({{first}}). If both folders are applied together (kubectl apply -R, one kustomization, one Argo CD application), the last one ({{winner}}) overwrites the other{{difference}}.{{namespaceNote}} If they are copies for different environments, applied separately, give each its own namespace or ignore this."
+      inOneBuild: '{{identity}} is defined {{count}} times in one kustomize build (this is definition {{position}}; first defined at {{first}}): `kustomize build` fails ("may not add resource with an already registered id"), so nothing of the build is applied.{{namespaceNote}} Keep one definition, or give the copies different names.',
+      inOneFile: "{{identity}} is defined {{count}} times in this file (this is definition {{position}}; first defined at {{first}}). kubectl apply applies them in order, so the last one ({{winner}}) overwrites the others{{difference}}; Argo CD flags the repetition (RepeatedResourceWarning).{{namespaceNote}} Keep one definition, or give the copies different names.",
+      inOneFolder: "{{identity}} is also defined in {{first}}, in the same folder, with different settings. `kubectl apply -f` on the folder applies both in file order, so the last one ({{winner}}) overwrites the other and the settings that differ are lost.{{namespaceNote}} If the files are alternatives applied one at a time, ignore this; otherwise keep one definition.",
+      repeatsFile: "{{file}} defines {{count}} objects that {{other}} defines too ({{list}}){{how}}. Keep one definition of each, or give the copies different names."
     },
     schema: [],
     defaultOptions: []
@@ -42241,22 +43258,31 @@ var duplicateResource = createRule({
         const repeats = repeatsOfSameFile(graph, resource, duplicate);
         if (repeats.length >= MIN_REPEATS_FOR_ONE_FINDING) {
           if (repeats[0] !== resource) return;
+          const anyDiffers = repeats.some((r) => {
+            const d = duplicateOf(graph, r);
+            return d !== void 0 && !d.identical;
+          });
+          const severity2 = duplicateSeverity(duplicate, anyDiffers);
+          if (!severity2) return;
           const names = repeats.map(identityLabel);
           context.report({
             resource,
             path: ["metadata", "name"],
             messageId: "repeatsFile",
-            ...duplicate.surelyTogether ? {} : { severity: "warn" },
+            ...severity2 === "warn" ? { severity: severity2 } : {},
             data: {
               file: resource.document.file.path,
               count: repeats.length,
               other: duplicate.first.document.file.path,
-              list: names.length > 5 ? `${names.slice(0, 5).join(", ")}, ...` : names.join(", ")
+              list: names.length > 5 ? `${names.slice(0, 5).join(", ")}, ...` : names.join(", "),
+              how: duplicate.scope === "build" ? ', and one kustomize build includes both: `kustomize build` fails ("may not add resource with an already registered id")' : ", in the same folder and with different settings: `kubectl apply -f` on the folder applies both, and the file applied last overwrites the other's copies. If they are alternative versions applied one at a time (examples, variants), this is fine"
             },
             related: [{ resource: duplicate.first, path: ["metadata", "name"], message: "first defined here" }]
           });
           return;
         }
+        const severity = duplicateSeverity(duplicate);
+        if (!severity) return;
         const { first, winner } = duplicate;
         const data = {
           identity: identityLabel(resource),
@@ -42264,17 +43290,15 @@ var duplicateResource = createRule({
           position: duplicate.position,
           first: where2(first),
           winner: winner === resource ? "this one" : where2(winner),
-          difference: duplicate.identical ? ". The copies are identical today, but the next edit to one of them will be undone by the other" : ", and the settings that differ in the earlier copies are lost",
+          difference: duplicate.identical ? ". The copies are identical today, so nothing is lost yet, but the next edit to one of them will be undone by the other" : ", and the settings that differ in the earlier copies are lost",
           namespaceNote: namespaceNote(first, resource)
         };
         context.report({
           resource,
           path: ["metadata", "name"],
-          messageId: duplicate.sameFolder ? "duplicate" : "duplicateInOtherFolder",
+          messageId: duplicate.scope === "build" ? "inOneBuild" : duplicate.scope === "file" ? "inOneFile" : "inOneFolder",
           data,
-          // An error only when the copies are surely applied together (one file, one kustomize build); copies in
-          // two files, even of one folder, may be alternative versions that are never applied together.
-          ...duplicate.surelyTogether ? {} : { severity: "warn" },
+          ...severity === "warn" ? { severity } : {},
           related: [
             { resource: first, path: ["metadata", "name"], message: "first defined here" },
             ...winner !== resource && winner !== first ? [{ resource: winner, path: ["metadata", "name"], message: "this definition wins on apply (the last one)" }] : []
@@ -42403,55 +43427,6 @@ function limitRangeDefaultsRequest(graph, namespace, resource) {
   );
 }
 
-// src/model/evidence/missing-reference.ts
-function explainMissingReference(graph, kindKey, namespace, name, from) {
-  const all = graph.ofKind(kindKey);
-  const sameNamespace = all.filter((r) => r.namespace === namespace);
-  return {
-    similar: closestName(name, sameNamespace),
-    elsewhere: all.filter((r) => r.namespace !== namespace && r.name === name),
-    inNamespace: sameNamespace.length,
-    nearby: from ? sameNamespace.filter((r) => inSameSubtree(graph, from, r)).length : sameNamespace.length,
-    createdByOperator: likelyCreatorByName(graph, namespace, name)
-  };
-}
-function likelyCreatorByName(graph, namespace, name) {
-  let best;
-  for (const custom of graph.customResourcesIn(namespace)) {
-    if (!custom.name || name !== custom.name && !name.startsWith(`${custom.name}-`)) continue;
-    if (!best || custom.name.length > best.name.length) best = custom;
-  }
-  return best;
-}
-function closestName(name, candidates) {
-  let best;
-  for (const candidate of candidates) {
-    if (!candidate.name || candidate.name === name) continue;
-    const distance = editDistance(name, candidate.name);
-    const close = distance <= Math.max(1, Math.floor(name.length / 3)) || candidate.name.includes(name) || name.includes(candidate.name);
-    if (close && (!best || distance < best.distance)) best = { resource: candidate, distance };
-  }
-  return best?.resource;
-}
-function locationOf(resource, path10 = []) {
-  const located = locateField(resource, path10);
-  return `${located.file}:${located.range.line}`;
-}
-function selectorNearMiss(graph, selector, namespace, ownerKind, from) {
-  const near = closestPodTemplate(graph, selector, namespace, from);
-  if (!near || near.template.namespace === namespace) return near;
-  const labelsPath2 = [...near.template.path, "metadata", "labels"];
-  return {
-    ...near,
-    hint: ` ${templateLabel(near.template)} in namespace "${near.template.namespace}" (${locationOf(near.template.owner, labelsPath2)}) has these labels, but a ${ownerKind} only selects pods in its own namespace ("${namespace}").`
-  };
-}
-function selectorKeyPath(resource, selectorPath, key) {
-  if (key === void 0) return selectorPath;
-  const matchLabels = asObject(getIn(resource.object, [...selectorPath, "matchLabels"]));
-  return matchLabels && key in matchLabels ? [...selectorPath, "matchLabels", key] : selectorPath;
-}
-
 // src/rules/hpa-target.ts
 var hpaTarget = createRule({
   name: "hpa-target",
@@ -42497,18 +43472,28 @@ var hpaTarget = createRule({
         if (!target) {
           const kindKey = referenceKindKey(apiVersion, kind);
           if (!builtin && graph.ofKind(kindKey).length === 0) return;
-          const missing = explainMissingReference(graph, kindKey, hpa.namespace, name, hpa);
-          const otherKind = builtin ? [...SCALABLE_BUILTIN_KINDS].map((k) => graph.find(k, hpa.namespace, name)).find((r) => r !== void 0) : void 0;
-          const templates = graph.podTemplatesIn(hpa.namespace);
-          const uncheckable = missing.inNamespace === 0 && !otherKind && templates.length === 0;
-          const notNearby = !uncheckable && missing.nearby === 0 && !missing.similar && !otherKind && missing.elsewhere.length === 0 && !templates.some((t) => inSameSubtree(graph, hpa, t.owner));
+          const verdict = judgeAbsence(graph, {
+            from: hpa,
+            kindKeys: [kindKey],
+            otherKindKeys: builtin ? [...SCALABLE_BUILTIN_KINDS].filter((k) => k !== kind) : [],
+            namespace: hpa.namespace,
+            name,
+            // The workload an HPA was written for: the one it is named after, or a close-named one that nothing
+            // else autoscales (the HPA that should scale it is this one).
+            confirms: (candidate) => {
+              if (candidate.name === hpa.name) return `This HPA is named after it`;
+              if (autoscalersOf(graph, candidate).length === 0) return `Nothing else autoscales it`;
+              return void 0;
+            }
+          });
+          if (verdict.kind === "unsure" && verdict.reason.kind === "placeholder-names") return;
           context.report({
             resource: hpa,
             path: ["spec", "scaleTargetRef", "name"],
             messageId: "targetNotFound",
-            ...uncheckable || notNearby ? { severity: "warn" } : {},
-            data: { ...base, kind, target: name, hint: targetHint(missing.similar, missing.elsewhere, otherKind, hpa.namespace, uncheckable, notNearby) },
-            related: [missing.similar, otherKind, missing.elsewhere[0]].filter((r) => r !== void 0).map((r) => ({ resource: r, path: ["metadata", "name"], message: resourceLabel(r, true) }))
+            ...verdict.kind === "unsure" ? { severity: "warn" } : {},
+            data: { ...base, kind, target: name, hint: targetHint(graph, hpa, verdict, hpa.namespace) },
+            related: relatedOf(verdict)
           });
           return;
         }
@@ -42537,19 +43522,27 @@ var hpaTarget = createRule({
     };
   }
 });
-function targetHint(similar, elsewhere, otherKind, namespace, uncheckable, notNearby) {
-  if (uncheckable) return ` The input has no workloads in namespace "${namespace}", so kubewire cannot check the target: lint the HPA together with it.`;
-  if (notNearby) {
-    return ` No workload of namespace "${namespace}" is defined near the HPA (its folder, the folders above or below it, its kustomize build), so the target is probably applied with another app and kubewire cannot check it: lint the HPA together with it.`;
+function targetHint(graph, hpa, verdict, namespace) {
+  if (verdict.kind === "mistake") {
+    const { evidence } = verdict;
+    const { candidate } = evidence;
+    const where4 = locationOf(candidate, ["metadata", "name"]);
+    if (evidence.kind === "other-kind") return ` ${resourceLabel(candidate)} exists (${where4}): did you mean kind: ${candidate.kind}?`;
+    if (evidence.kind === "other-namespace") {
+      return ` ${resourceLabel(candidate, true)} exists (${where4}) and is applied with this HPA, but an HPA only scales resources in its own namespace ("${namespace}").`;
+    }
+    return ` Did you mean ${resourceLabel(candidate)} (${where4})? ${evidence.why}.`;
   }
   let hint = "";
-  if (otherKind) hint += ` ${resourceLabel(otherKind)} exists (${locationOf(otherKind, ["metadata", "name"])}): did you mean kind: ${otherKind.kind}?`;
-  else if (similar) hint += ` Did you mean ${resourceLabel(similar)} (${locationOf(similar, ["metadata", "name"])})?`;
-  if (elsewhere.length > 0) {
-    const first = elsewhere[0];
-    hint += ` ${resourceLabel(first, true)} exists (${locationOf(first, ["metadata", "name"])}), but an HPA only scales resources in its own namespace ("${namespace}").`;
+  if (verdict.similar) hint += ` ${resourceLabel(verdict.similar)} (${locationOf(verdict.similar, ["metadata", "name"])}) has a similar name; if it is the one meant, fix the name.`;
+  if (verdict.elsewhere) {
+    hint += ` ${resourceLabel(verdict.elsewhere, true)} exists (${locationOf(verdict.elsewhere, ["metadata", "name"])}), but an HPA only scales resources in its own namespace ("${namespace}").`;
   }
-  return hint;
+  return `${hint} This is a warning, not an error, because ${unsureBecause(graph, verdict, hpa, "the target", "the HPA")}. Lint the HPA together with its target to check it.`;
+}
+function relatedOf(verdict) {
+  if (verdict.kind === "mistake") return [{ resource: verdict.evidence.candidate, path: ["metadata", "name"], message: resourceLabel(verdict.evidence.candidate, true) }];
+  return [verdict.similar, verdict.elsewhere].filter((r) => r !== void 0).map((r) => ({ resource: r, path: ["metadata", "name"], message: resourceLabel(r, true) }));
 }
 
 // src/model/references/ingress.ts
@@ -42582,7 +43575,7 @@ function allServiceBackends(ingress) {
   });
   return out;
 }
-function readBackend(value, path10, route) {
+function readBackend(value, path12, route) {
   if (!isObject(value)) return void 0;
   const service = asObject(value.service);
   if (service) {
@@ -42590,30 +43583,30 @@ function readBackend(value, path10, route) {
     if (!name) return void 0;
     const port = asObject(service.port);
     return {
-      path: path10,
+      path: path12,
       route,
       serviceName: name,
-      serviceNamePath: [...path10, "service", "name"],
-      ...v1Port(port, [...path10, "service", "port"])
+      serviceNamePath: [...path12, "service", "name"],
+      ...v1Port(port, [...path12, "service", "port"])
     };
   }
   const legacyName = asString(value.serviceName);
   if (!legacyName) return void 0;
   return {
-    path: path10,
+    path: path12,
     route,
     serviceName: legacyName,
-    serviceNamePath: [...path10, "serviceName"],
+    serviceNamePath: [...path12, "serviceName"],
     port: intOrString(value.servicePort),
-    portPath: [...path10, "servicePort"]
+    portPath: [...path12, "servicePort"]
   };
 }
-function v1Port(port, path10) {
+function v1Port(port, path12) {
   const number = asInteger(port?.number);
-  if (number !== void 0) return { port: { kind: "number", value: number }, portPath: [...path10, "number"] };
+  if (number !== void 0) return { port: { kind: "number", value: number }, portPath: [...path12, "number"] };
   const name = asString(port?.name);
-  if (name) return { port: { kind: "name", value: name }, portPath: [...path10, "name"] };
-  return { port: void 0, portPath: path10 };
+  if (name) return { port: { kind: "name", value: name }, portPath: [...path12, "name"] };
+  return { port: void 0, portPath: path12 };
 }
 function intOrString(value) {
   if (typeof value === "number" && Number.isInteger(value)) return { kind: "number", value };
@@ -42643,6 +43636,7 @@ var ingressBackend = createRule({
     messages: {
       serviceNotFound: 'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which does not exist in namespace "{{namespace}}": the controller answers 503 (or 404) for this route.{{hint}}',
       serviceFromOperator: 'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which is not in the input; it is probably created by the operator of {{operator}} ({{where}}), so kubewire cannot check it. Make sure the operator names its Service this way and serves this port.',
+      serviceNotInInput: 'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which the input does not define.{{hint}} This is a warning, not an error, because {{why}}. If the Service does not exist when the Ingress is applied, the controller answers 503 (or 404) for this route.',
       servicesNotInInput: 'Ingress "{{name}}" sends {{route}} to Service "{{service}}", but the input has no Services in namespace "{{namespace}}", so kubewire cannot check its backends. Lint the Ingress together with its Services.',
       serviceNotNearby: 'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which is not in the input; no Service of namespace "{{namespace}}" is defined near the Ingress (its folder, the folders above or below it, its kustomize build), so it is probably applied with another app and kubewire cannot check it. Lint the Ingress together with its Services.',
       portNotFound: 'Service "{{service}}" has no port {{port}}, so the controller has no upstream for {{route}} and answers 503. Its ports are {{ports}}; {{field}} must name one of them.',
@@ -42660,9 +43654,33 @@ var ingressBackend = createRule({
           const data = { name: ingress.name, namespace: ingress.namespace, route: backend.route, service: backend.serviceName };
           const serviceResource = graph.findReferencedBy(ingress, "Service", ingress.namespace, backend.serviceName);
           if (!serviceResource) {
-            const missing = explainMissingReference(graph, "Service", ingress.namespace, backend.serviceName, ingress);
-            if (missing.createdByOperator && missing.elsewhere.length === 0) {
-              const operator = missing.createdByOperator;
+            const verdict = judgeAbsence(graph, {
+              from: ingress,
+              kindKeys: ["Service"],
+              namespace: ingress.namespace,
+              name: backend.serviceName,
+              confirms: (candidate) => {
+                const port = backend.port;
+                if (!port || matchBackendPort(graph.service(candidate), port).kind !== "port") return void 0;
+                return `It serves port ${formatBackendPort(port)}, as this backend asks`;
+              }
+            });
+            if (verdict.kind === "mistake") {
+              const { evidence } = verdict;
+              const hint = evidence.kind === "other-namespace" ? ` ${resourceLabel(evidence.candidate, true)} exists (${locationOf(evidence.candidate, ["metadata", "name"])}) and is applied with this Ingress, but an Ingress only routes to Services in its own namespace ("${ingress.namespace}"): move one of them, or add an ExternalName Service in "${ingress.namespace}" that points to ${evidence.candidate.name}.${evidence.candidate.namespace}.svc.` : ` Did you mean Service "${evidence.candidate.name}" (${locationOf(evidence.candidate, ["metadata", "name"])})? ${evidence.kind === "meant" ? `${evidence.why}.` : ""}`;
+              context.report({
+                resource: ingress,
+                path: backend.serviceNamePath,
+                messageId: "serviceNotFound",
+                data: { ...data, hint: hint.trimEnd() },
+                related: [{ resource: evidence.candidate, path: ["metadata", "name"], message: evidence.kind === "other-namespace" ? `Service "${evidence.candidate.name}" in namespace "${evidence.candidate.namespace}"` : "the Service this backend probably means" }]
+              });
+              continue;
+            }
+            const { reason } = verdict;
+            if (reason.kind === "placeholder-names") continue;
+            if (reason.kind === "operator") {
+              const operator = reason.operator;
               context.report({
                 resource: ingress,
                 path: backend.serviceNamePath,
@@ -42673,10 +43691,9 @@ var ingressBackend = createRule({
               });
               continue;
             }
-            const uncheckable = missing.elsewhere.length === 0 && (missing.inNamespace === 0 || missing.nearby === 0 && !missing.similar);
-            if (uncheckable) {
+            if (reason.kind === "none-in-namespace" || reason.kind === "not-with-referrer") {
               if (!reportedUncheckable) {
-                const messageId = missing.inNamespace === 0 ? "servicesNotInInput" : "serviceNotNearby";
+                const messageId = reason.kind === "none-in-namespace" ? "servicesNotInInput" : "serviceNotNearby";
                 context.report({ resource: ingress, path: backend.serviceNamePath, messageId, severity: "warn", data });
               }
               reportedUncheckable = true;
@@ -42685,11 +43702,12 @@ var ingressBackend = createRule({
             context.report({
               resource: ingress,
               path: backend.serviceNamePath,
-              messageId: "serviceNotFound",
-              data: { ...data, hint: missingServiceHint(missing.similar, missing.elsewhere, ingress.namespace) },
+              messageId: "serviceNotInInput",
+              severity: "warn",
+              data: { ...data, hint: unsureHint(verdict.similar, verdict.elsewhere, ingress.namespace), why: unsureBecause(graph, verdict, ingress, "the Service", "the Ingress") },
               related: [
-                ...missing.similar ? [{ resource: missing.similar, path: ["metadata", "name"], message: "Service with a similar name" }] : [],
-                ...missing.elsewhere.map((s) => ({ resource: s, path: ["metadata", "name"], message: `Service "${s.name}" in namespace "${s.namespace}"` }))
+                ...verdict.similar ? [{ resource: verdict.similar, path: ["metadata", "name"], message: "Service with a similar name" }] : [],
+                ...verdict.elsewhere ? [{ resource: verdict.elsewhere, path: ["metadata", "name"], message: `Service "${verdict.elsewhere.name}" in namespace "${verdict.elsewhere.namespace}"` }] : []
               ]
             });
             continue;
@@ -42733,12 +43751,11 @@ var ingressBackend = createRule({
     };
   }
 });
-function missingServiceHint(similar, elsewhere, namespace) {
+function unsureHint(similar, elsewhere, namespace) {
   let hint = "";
-  if (similar) hint += ` Did you mean Service "${similar.name}" (${locationOf(similar, ["metadata", "name"])})?`;
-  if (elsewhere.length > 0) {
-    const first = elsewhere[0];
-    hint += ` ${resourceLabel(first, true)} exists (${locationOf(first, ["metadata", "name"])}), but an Ingress only routes to Services in its own namespace ("${namespace}"): move the Ingress, or add an ExternalName Service in "${namespace}" that points to ${first.name}.${first.namespace}.svc.`;
+  if (similar) hint += ` Service "${similar.name}" (${locationOf(similar, ["metadata", "name"])}) has a similar name; if it is the one meant, fix the name.`;
+  if (elsewhere) {
+    hint += ` ${resourceLabel(elsewhere, true)} exists (${locationOf(elsewhere, ["metadata", "name"])}), but an Ingress only routes to Services in its own namespace ("${namespace}").`;
   }
   return hint;
 }
@@ -42771,6 +43788,246 @@ var inputUnreadable = createRule({
     };
   }
 });
+
+// src/model/services/manual-endpoints.ts
+var SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+var MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+var CONTROLLERS = /* @__PURE__ */ new Set(["endpointslice-controller.k8s.io", "endpointslicemirroring-controller.k8s.io"]);
+function isManualEndpointsKind(resource) {
+  return resource.kind === "Endpoints" && resource.apiVersion === "v1" || resource.kind === "EndpointSlice" && resource.apiVersion.startsWith("discovery.k8s.io/");
+}
+function readManualEndpoints(resource) {
+  const annotations = asStringMap(getIn(resource.object, ["metadata", "annotations"])) ?? {};
+  const metadata = asObject(resource.object.metadata) ?? {};
+  const managedBy = resource.labels[MANAGED_BY_LABEL];
+  const controllerWritten = managedBy !== void 0 && CONTROLLERS.has(managedBy) || "endpoints.kubernetes.io/last-change-trigger-time" in annotations || asArray(metadata.ownerReferences).length > 0 || metadata.resourceVersion !== void 0;
+  const leaderLock = "control-plane.alpha.kubernetes.io/leader" in annotations;
+  if (resource.kind === "Endpoints") {
+    const ports2 = asArray(resource.object.subsets).flatMap(
+      (subset, s) => asArray(asObject(subset)?.ports).flatMap((value, i) => endpointPort(value, ["subsets", s, "ports", i], s))
+    );
+    return { resource, kind: "Endpoints", serviceName: resource.name, serviceNamePath: ["metadata", "name"], ports: ports2, controllerWritten, leaderLock };
+  }
+  const ports = asArray(resource.object.ports).flatMap((value, i) => endpointPort(value, ["ports", i], void 0));
+  return {
+    resource,
+    kind: "EndpointSlice",
+    serviceName: resource.labels[SERVICE_NAME_LABEL] || void 0,
+    serviceNamePath: ["metadata", "labels", SERVICE_NAME_LABEL],
+    ports,
+    controllerWritten,
+    leaderLock: false
+  };
+}
+function endpointPort(value, path12, subset) {
+  const port = asObject(value);
+  if (!port) return [];
+  return [{ name: asString(port.name) ?? "", port: asInteger(port.port), protocol: asString(port.protocol) || "TCP", path: path12, subset }];
+}
+function serviceOfManualEndpoints(graph, manual) {
+  if (manual.serviceName === void 0) return void 0;
+  return graph.findReferencedBy(manual.resource, "Service", manual.resource.namespace, manual.serviceName);
+}
+function endpointPortServes(port, servicePort) {
+  return (servicePort.name ?? "") === port.name && servicePort.protocol === port.protocol;
+}
+function unpairedEndpointPorts(service, manual) {
+  return manual.ports.filter((p) => !service.ports.some((sp) => endpointPortServes(p, sp)));
+}
+function servicePortsWithoutEndpoints(service, manuals) {
+  return service.ports.filter((sp) => !manuals.some((m) => m.ports.some((p) => endpointPortServes(p, sp))));
+}
+
+// src/rules/manual-endpoints.ts
+var manualEndpoints = createRule({
+  name: "manual-endpoints",
+  meta: {
+    type: "problem",
+    defaultSeverity: "error",
+    docs: { description: "Require every hand-written Endpoints and EndpointSlice to belong to a selectorless Service, with the port names of that Service" },
+    messages: {
+      portNotPaired: '{{kind}} port {{endpointPort}} has no counterpart in Service "{{service}}" ({{servicePorts}}): kube-proxy pairs endpoint ports with Service ports by name and protocol, so {{consequence}}{{hint}}',
+      noPorts: '{{kind}} "{{name}}" lists addresses but no ports: kube-proxy gives a Service port only the endpoint ports of its name and protocol, so Service "{{service}}" ({{servicePorts}}) gets no endpoint from it and connections fail. Add ports, named like the Service ports{{example}}.',
+      endpointsNameMismatch: 'Endpoints object "{{name}}" belongs to no Service: Endpoints are tied to the Service of the same name, and namespace "{{namespace}}" has no Service "{{name}}". Service "{{similar}}" ({{where}}) has no selector and no endpoints of its own, so it gets none from this object and connections to it fail. Rename the Endpoints to "{{similar}}" (or the Service to "{{name}}").{{note}}',
+      sliceServiceMissing: `EndpointSlice "{{name}}" belongs to Service "{{service}}" (label kubernetes.io/service-name), but namespace "{{namespace}}" has no Service "{{service}}" in the input: kube-proxy only sends a Service's traffic to the slices labelled with its name, so these endpoints get none.{{hint}}`,
+      serviceInOtherNamespace: '{{kind}} "{{name}}" is in namespace "{{namespace}}", but Service "{{service}}" is in namespace "{{other}}" ({{where}}): endpoints belong to the Service of their name (or label) in their own namespace, so that Service gets nothing from this object. Put both in the same namespace.',
+      sliceWithoutService: 'EndpointSlice "{{name}}" has no kubernetes.io/service-name label: kube-proxy ignores a slice that names no Service, so these endpoints receive no traffic. Label it with the name of its Service.{{hint}}',
+      endpointsReplaced: 'Endpoints object "{{name}}" is written by hand for Service "{{name}}", which has a selector ({{where}}): the endpoints controller writes the Endpoints of a Service with a selector itself, from the pods it selects, and replaces these addresses; they never get traffic. Remove the selector from the Service if it should reach these addresses, or remove this object.',
+      sliceBesideSelector: `EndpointSlice "{{name}}" is written by hand for Service "{{service}}", which has a selector ({{where}}): kube-proxy uses it next to the slices the EndpointSlice controller builds from the pods, so part of the Service's traffic goes to these addresses and part to the pods. Remove the selector from the Service if it should only reach these addresses, or remove this slice.`
+    },
+    schema: [],
+    defaultOptions: []
+  },
+  create(context) {
+    const { graph } = context;
+    function check(resource) {
+      if (!isManualEndpointsKind(resource)) return;
+      const manual = readManualEndpoints(resource);
+      if (manual.controllerWritten || manual.leaderLock) return;
+      if (manual.serviceName === void 0) {
+        context.report({ resource, path: ["metadata", "labels"], messageId: "sliceWithoutService", severity: "warn", data: { name: resource.name, hint: unlabelledSliceHint(manual) } });
+        return;
+      }
+      const service = serviceOfManualEndpoints(graph, manual);
+      if (!service) {
+        reportMissingService(manual);
+        return;
+      }
+      const spec = graph.service(service);
+      if (spec.type === "ExternalName") return;
+      if (spec.selector) {
+        const data = { name: resource.name, service: service.name, where: locationOf(service, ["spec", "selector"]) };
+        const related = [{ resource: service, path: ["spec", "selector"], message: `selector of Service "${service.name}"` }];
+        if (manual.kind === "Endpoints") context.report({ resource, path: ["metadata", "name"], messageId: "endpointsReplaced", severity: "warn", data, related });
+        else context.report({ resource, path: manual.serviceNamePath, messageId: "sliceBesideSelector", severity: "warn", data, related });
+        return;
+      }
+      checkPorts(manual, service, spec);
+    }
+    function checkPorts(manual, service, spec) {
+      if (manual.ports.length === 0 && !spec.headless && spec.ports.length > 0) {
+        const first = spec.ports[0];
+        context.report({
+          resource: manual.resource,
+          path: manual.kind === "Endpoints" ? ["subsets"] : ["endpoints"],
+          messageId: "noPorts",
+          data: {
+            kind: manual.kind,
+            name: manual.resource.name,
+            service: service.name,
+            servicePorts: spec.ports.map(servicePortLabel).join(", "),
+            example: ` (ports: [{${first.name ? `name: ${first.name}, ` : ""}port: ${first.targetPort ?? first.port ?? "?"}}])`
+          },
+          related: [{ resource: service, path: ["spec", "ports"], message: `ports of Service "${service.name}"` }]
+        });
+        return;
+      }
+      const unpaired = unpairedEndpointPorts(spec, manual);
+      if (unpaired.length === 0) return;
+      const all = graph.manualEndpointsFor(service).map(readManualEndpoints);
+      const starved = servicePortsWithoutEndpoints(spec, all.includes(manual) ? all : [...all, manual]);
+      for (const port of unpaired) {
+        const candidate = pairCandidate(port, spec, starved);
+        const left = candidate && starved.includes(candidate) ? [candidate] : starved;
+        const consequence = left.length > 0 ? `Service port${left.length === 1 ? "" : "s"} ${left.map(servicePortLabel).join(", ")} get${left.length === 1 ? "s" : ""} no endpoint and connections to ${left.length === 1 ? "it" : "them"} fail.` : "traffic never reaches these addresses through this port (every Service port already has endpoints).";
+        const sameName = candidate !== void 0 && (candidate.name ?? "") === port.name;
+        const path12 = sameName ? [...port.path, "protocol"] : port.name !== "" ? [...port.path, "name"] : port.path;
+        context.report({
+          resource: manual.resource,
+          path: path12,
+          messageId: "portNotPaired",
+          data: {
+            kind: manual.kind,
+            endpointPort: endpointPortLabel(port),
+            service: service.name,
+            servicePorts: spec.ports.map(servicePortLabel).join(", ") || "no ports",
+            consequence,
+            hint: candidate ? pairHint(port, candidate) : ""
+          },
+          related: [{ resource: service, path: ["spec", "ports"], message: `ports of Service "${service.name}"` }],
+          // A port that no Service port needs costs nothing: only a port left without endpoints breaks traffic.
+          ...starved.length === 0 ? { severity: "warn" } : {}
+        });
+      }
+    }
+    function reportMissingService(manual) {
+      const { resource } = manual;
+      const name = manual.serviceName;
+      const verdict = judgeAbsence(graph, {
+        from: resource,
+        kindKeys: ["Service"],
+        namespace: resource.namespace,
+        name,
+        confirms: (candidate) => waitingForEndpoints(candidate) ? "it has no selector and no endpoints of its own" : void 0
+      });
+      if (verdict.kind === "mistake") {
+        const candidate = verdict.evidence.candidate;
+        const related = [{ resource: candidate, path: ["metadata", "name"], message: `Service "${candidate.name}"` }];
+        if (verdict.evidence.kind === "other-namespace") {
+          context.report({
+            resource,
+            path: manual.serviceNamePath,
+            messageId: "serviceInOtherNamespace",
+            data: { kind: manual.kind, name: resource.name, service: name, namespace: resource.namespace, other: candidate.namespace, where: locationOf(candidate, ["metadata", "name"]) },
+            related
+          });
+          return;
+        }
+        reportNameMismatch(manual, name, candidate, "", related);
+        return;
+      }
+      const why = ` (This is a warning, not an error, because ${unsureBecause(graph, verdict, resource, "the Service", `the ${manual.kind}`)}.)`;
+      const waiting = verdict.similar && waitingForEndpoints(verdict.similar) ? verdict.similar : void 0;
+      if (waiting) {
+        const because = nearReferrer(graph, resource, waiting) ? ` (This is a warning, not an error: "${name}" is not a slip of "${waiting.name}" but a name of its own, and a Service "${name}" may be applied from elsewhere.)` : why;
+        reportNameMismatch(manual, name, waiting, because, [{ resource: waiting, path: ["metadata", "name"], message: `selectorless Service "${waiting.name}"` }], "warn");
+        return;
+      }
+      if (manual.kind === "EndpointSlice" && verdict.reason.kind === "not-in-input") {
+        context.report({
+          resource,
+          path: manual.serviceNamePath,
+          messageId: "sliceServiceMissing",
+          severity: "warn",
+          data: { name: resource.name, service: name, namespace: resource.namespace, hint: why }
+        });
+      }
+    }
+    function reportNameMismatch(manual, name, service, why, related, severity) {
+      const { resource } = manual;
+      const where4 = locationOf(service, ["metadata", "name"]);
+      if (manual.kind === "Endpoints") {
+        context.report({
+          resource,
+          path: ["metadata", "name"],
+          messageId: "endpointsNameMismatch",
+          data: { name, namespace: resource.namespace, similar: service.name, where: where4, note: why },
+          related,
+          ...severity ? { severity } : {}
+        });
+        return;
+      }
+      context.report({
+        resource,
+        path: manual.serviceNamePath,
+        messageId: "sliceServiceMissing",
+        data: {
+          name: resource.name,
+          service: name,
+          namespace: resource.namespace,
+          hint: ` Service "${service.name}" (${where4}) has no selector and no endpoints of its own: did you mean ${SERVICE_NAME_LABEL}: ${service.name}?${why}`
+        },
+        related,
+        ...severity ? { severity } : {}
+      });
+    }
+    function waitingForEndpoints(service) {
+      const spec = graph.service(service);
+      return !spec.selector && spec.type !== "ExternalName" && graph.manualEndpointsFor(service).length === 0;
+    }
+    function unlabelledSliceHint(manual) {
+      const waiting = graph.ofKind("Service").filter((s) => s.namespace === manual.resource.namespace && inSameSubtree(graph, manual.resource, s)).filter(waitingForEndpoints).filter((s) => manual.ports.every((p) => graph.service(s).ports.some((sp) => endpointPortServes(p, sp))));
+      return waiting.length === 1 ? ` Service "${waiting[0].name}" (${locationOf(waiting[0], ["metadata", "name"])}) has no selector, no endpoints, and the ports of this slice: did you mean ${SERVICE_NAME_LABEL}: ${waiting[0].name}?` : "";
+    }
+    return { Endpoints: check, EndpointSlice: check };
+  }
+});
+function endpointPortLabel(port) {
+  const number = `${port.port ?? "?"}/${port.protocol}`;
+  return port.name !== "" ? `"${port.name}" (${number})` : `${number} (unnamed)`;
+}
+function pairCandidate(port, spec, starved) {
+  const sameName = spec.ports.find((sp) => (sp.name ?? "") === port.name);
+  if (sameName) return sameName;
+  if (starved.length === 1) return starved[0];
+  const sameNumber = starved.filter((sp) => sp.protocol === port.protocol && port.port !== void 0 && (sp.port === port.port || sp.targetPort === port.port));
+  return sameNumber.length === 1 ? sameNumber[0] : void 0;
+}
+function pairHint(port, candidate) {
+  if ((candidate.name ?? "") === port.name) return ` Service port ${servicePortLabel(candidate)} has this name with protocol ${candidate.protocol}: set protocol: ${candidate.protocol} here, or change the Service port's protocol.`;
+  if (candidate.name === void 0) return ` The Service port ${servicePortLabel(candidate)} has no name: remove name: ${port.name} from this port (or name the Service port "${port.name}").`;
+  return ` Did you mean name: ${candidate.name}?`;
+}
 
 // src/model/references/network-policy.ts
 function policyPodSelector(policy) {
@@ -42814,6 +44071,26 @@ function namedPortOn(template, name, protocol) {
   if (ports.some((p) => p.protocol === protocol)) return "yes";
   return ports.length > 0 ? "otherProtocol" : "no";
 }
+function sameNamespacePodPeers(policy) {
+  const out = [];
+  for (const direction of ["ingress", "egress"]) {
+    const peersKey = direction === "ingress" ? "from" : "to";
+    asArray(getIn(policy.object, ["spec", direction])).forEach((rule, ruleIndex) => {
+      asArray(asObject(rule)?.[peersKey]).forEach((value, peerIndex) => {
+        const peer = asObject(value);
+        if (!peer || !isObject(peer.podSelector) || peer.namespaceSelector !== void 0 && peer.namespaceSelector !== null || peer.ipBlock !== void 0) return;
+        out.push({ direction, ruleIndex, peerIndex, selector: labelSelector(peer.podSelector), path: ["spec", direction, ruleIndex, peersKey, peerIndex, "podSelector"] });
+      });
+    });
+  }
+  return out;
+}
+function likelyOperatorFor(graph, selector, namespace) {
+  const guess = graph.likelyOperatorResource(selector, namespace);
+  if (guess) return guess;
+  const values = selector.requirements.flatMap((r) => r.values);
+  return graph.podCreatingCustomResourcesIn(namespace).find((cr) => values.some((v) => labelValueNamesKind(v, cr)));
+}
 
 // src/rules/networkpolicy-selector-match.ts
 var networkpolicySelectorMatch = createRule({
@@ -42821,9 +44098,10 @@ var networkpolicySelectorMatch = createRule({
   meta: {
     type: "problem",
     defaultSeverity: "warn",
-    docs: { description: "Require every NetworkPolicy to select pods, and its named ports to exist on the pods they apply to" },
+    docs: { description: "Require every NetworkPolicy, and every podSelector peer of its rules, to select pods, and its named ports to exist on the pods they apply to" },
     messages: {
       noPodsSelected: 'NetworkPolicy "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so the policy has no effect: the pods it was written for are neither isolated nor allowed the traffic it lists.{{hint}}',
+      peerSelectsNoPods: `{{direction}} rule {{rule}} allows traffic {{fromTo}} pods labelled {{selector}}, but no workload in namespace "{{namespace}}" runs such pods: a podSelector peer without a namespaceSelector only matches pods of the policy's own namespace, so this peer allows nothing and that traffic stays blocked.{{hint}}`,
       namedPortNotDeclared: 'Named port "{{port}}" resolves against the container ports of the {{side}}, but none of them ({{pods}}) declares a {{protocol}} port named "{{port}}": this rule allows no traffic on it.{{hint}} Declare the port on the container, or use the port number.',
       endPortWithNamedPort: 'endPort cannot be combined with the named port "{{port}}": the API server rejects the NetworkPolicy ("may not be specified when `port` is non-numeric"). Use a numeric port for a range, or remove endPort.'
     },
@@ -42836,7 +44114,9 @@ var networkpolicySelectorMatch = createRule({
       NetworkPolicy(policy) {
         const selector = policyPodSelector(policy);
         const selected = graph.podTemplatesSelectedBy(selector, policy.namespace);
-        if (selected.length === 0 && graph.podTemplatesIn(policy.namespace).length > 0 && !graph.likelyOperatorResource(selector, policy.namespace)) {
+        const comparable = (s) => graph.podTemplatesIn(policy.namespace).length > 0 && !likelyOperatorFor(graph, s, policy.namespace);
+        const policySelectsNothing = selected.length === 0 && comparable(selector);
+        if (policySelectsNothing) {
           const near = selectorNearMiss(graph, selector, policy.namespace, "NetworkPolicy", policy);
           context.report({
             resource: policy,
@@ -42846,6 +44126,30 @@ var networkpolicySelectorMatch = createRule({
             data: { name: policy.name, namespace: policy.namespace, selector: formatSelector(selector), hint: near?.hint ?? "" },
             related: near ? [{ resource: near.template.owner, path: near.path, message: "closest pod template" }] : []
           });
+        }
+        if (!policySelectsNothing) {
+          for (const peer of sameNamespacePodPeers(policy)) {
+            if (peer.selector.kind !== "requirements" || !comparable(peer.selector)) continue;
+            if (graph.podTemplatesSelectedBy(peer.selector, policy.namespace).length > 0) continue;
+            const near = closestPodTemplate(graph, peer.selector, policy.namespace, policy);
+            const otherNamespace = near && near.template.namespace !== policy.namespace ? near.template.namespace : void 0;
+            const hint = otherNamespace ? ` ${templateLabel(near.template)} in namespace "${otherNamespace}" (${locationOf(near.template.owner, near.path)}) has these labels: to allow it, add namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${otherNamespace}}} to this peer.` : near?.hint ?? "";
+            context.report({
+              resource: policy,
+              path: selectorKeyPath(policy, peer.path, otherNamespace ? void 0 : near?.selectorKey),
+              messageId: "peerSelectsNoPods",
+              severity: "warn",
+              data: {
+                direction: peer.direction === "ingress" ? "Ingress" : "Egress",
+                rule: `${peer.direction}[${peer.ruleIndex}]`,
+                fromTo: peer.direction === "ingress" ? "from" : "to",
+                selector: formatSelector(peer.selector),
+                namespace: policy.namespace,
+                hint
+              },
+              related: near ? [{ resource: near.template.owner, path: near.path, message: "closest pod template" }] : []
+            });
+          }
         }
         for (const port of policyPorts(policy)) {
           if (typeof port.port !== "string") continue;
@@ -42913,6 +44217,11 @@ function readBudget(pdb, field) {
   }
   return void 0;
 }
+function setsNoBudget(pdb) {
+  const spec = asObject(pdb.object.spec) ?? {};
+  const unset = (field) => spec[field] === void 0 || spec[field] === null;
+  return unset("minAvailable") && unset("maxUnavailable");
+}
 
 // src/rules/pdb-selector-match.ts
 var pdbSelectorMatch = createRule({
@@ -42925,6 +44234,7 @@ var pdbSelectorMatch = createRule({
       nullSelector: 'PodDisruptionBudget "{{name}}" has no spec.selector: a null selector matches no pods, so this budget protects nothing and a node drain can evict every replica at once. Add a selector with the labels of the pods to protect ({} selects every pod in the namespace).',
       noPodsSelected: 'PodDisruptionBudget "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so it protects nothing and a node drain can evict every replica at once.{{hint}}',
       minAvailableBlocksEviction: "minAvailable: {{budget}} leaves no room for an eviction: {{replicas}}. The eviction API refuses every voluntary eviction, so `kubectl drain`, node upgrades and the cluster autoscaler hang on these pods. Set minAvailable below the replica count, use maxUnavailable: 1, or run more replicas.",
+      noBudget: 'PodDisruptionBudget "{{name}}" sets neither minAvailable nor maxUnavailable: the disruption controller then expects no pods and allows 0 disruptions, so the eviction API refuses every voluntary eviction of the pods it selects and `kubectl drain`, node upgrades and the cluster autoscaler hang on them. Set maxUnavailable: 1 (or minAvailable), unless blocking every drain is what you want.',
       maxUnavailableZero: "maxUnavailable: {{budget}} never allows a voluntary eviction, so `kubectl drain`, node upgrades and the cluster autoscaler hang on the pods of {{workloads}}. Use maxUnavailable: 1 (or a percentage), unless blocking drains is what you want.",
       overlappingBudgets: 'The pods of {{workload}} are also selected by PodDisruptionBudget "{{other}}" ({{where}}): the eviction API refuses to evict a pod covered by more than one budget ("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support"), so node drains fail on them. Keep one budget per set of pods.'
     },
@@ -42941,6 +44251,7 @@ var pdbSelectorMatch = createRule({
           context.report({ resource: pdb, path: ["spec", "selector"], messageId: "nullSelector", data: base });
           return;
         }
+        if (setsNoBudget(pdb)) context.report({ resource: pdb, path: ["spec"], messageId: "noBudget", severity: "warn", data: base });
         const matches = graph.podTemplatesSelectedBy(selector, pdb.namespace);
         if (matches.length === 0) {
           if (v1beta1Empty) {
@@ -43024,31 +44335,36 @@ var PORT_USERS = [
     path: ["readinessProbe"],
     actions: ["httpGet", "tcpSocket", "grpc"],
     kind: "probe",
-    consequence: "every probe errors and its result is discarded: the container never becomes Ready, and the pod never receives Service traffic."
+    consequence: "every probe errors and its result is discarded: the container never becomes Ready, and the pod never receives Service traffic.",
+    failing: "the probe always fails: the container never becomes Ready, and the pod never receives Service traffic."
   },
   {
     path: ["livenessProbe"],
     actions: ["httpGet", "tcpSocket", "grpc"],
     kind: "probe",
-    consequence: "every probe errors and its result is discarded: the liveness check never fails, so a hung container is never restarted."
+    consequence: "every probe errors and its result is discarded: the liveness check never fails, so a hung container is never restarted.",
+    failing: "the probe always fails: the kubelet restarts the container every failureThreshold probes, and it ends in CrashLoopBackOff."
   },
   {
     path: ["startupProbe"],
     actions: ["httpGet", "tcpSocket", "grpc"],
     kind: "probe",
-    consequence: "every probe errors and its result is discarded: the container never counts as started, its liveness and readiness probes never run, and the pod never becomes Ready."
+    consequence: "every probe errors and its result is discarded: the container never counts as started, its liveness and readiness probes never run, and the pod never becomes Ready.",
+    failing: "the probe always fails: the container never counts as started, and the kubelet restarts it every failureThreshold probes."
   },
   {
     path: ["lifecycle", "postStart"],
     actions: ["httpGet", "tcpSocket"],
     kind: "hook",
-    consequence: "the hook fails, and the kubelet kills the container (FailedPostStartHook) every time it starts."
+    consequence: "the hook fails, and the kubelet kills the container (FailedPostStartHook) every time it starts.",
+    failing: "the hook fails, and the kubelet kills the container (FailedPostStartHook) every time it starts."
   },
   {
     path: ["lifecycle", "preStop"],
     actions: ["httpGet", "tcpSocket"],
     kind: "hook",
-    consequence: "the hook fails (FailedPreStopHook), and the container is stopped without its graceful-shutdown step."
+    consequence: "the hook fails (FailedPreStopHook), and the container is stopped without its graceful-shutdown step.",
+    failing: "the hook fails (FailedPreStopHook), and the container is stopped without its graceful-shutdown step."
   }
 ];
 var probePort = createRule({
@@ -43056,10 +44372,12 @@ var probePort = createRule({
   meta: {
     type: "problem",
     defaultSeverity: "error",
-    docs: { description: "Require every port name used by a probe or lifecycle hook to be declared by its own container" },
+    docs: { description: "Require every port name used by a probe or lifecycle hook to be declared by its own container, as a TCP port" },
     messages: {
       undeclaredName: `{{field}} uses the port name "{{name}}", but container "{{container}}" declares no port with that name. The kubelet resolves a {{kind}}'s port name in its own container only, so {{consequence}}{{hint}}`,
       quotedNumber: '{{field}} is "{{value}}", a quoted number. A string here is a port name, and a port name must contain a letter, so the API server rejects {{rejected}}. Write it without quotes: port: {{value}}.',
+      nonTcpPortName: `{{field}} uses the port name "{{name}}", which container "{{container}}" declares as {{declared}}. The kubelet connects to a {{kind}}'s port over TCP whatever protocol the port is declared with, and no container of the pod declares TCP port {{number}}, so {{consequence}} Point the {{kind}} at the TCP port the server answers health checks on, or use an exec probe if the server speaks only {{protocol}}.`,
+      nonTcpPortNumber: `{{field}} is port {{number}}, which container "{{container}}" declares only as {{declared}}. The kubelet connects to a {{kind}}'s port over TCP, so unless the server also listens on TCP port {{number}} (undeclared), {{consequence}} (Only a warning: containerPort declarations are informational.) Point the {{kind}} at the TCP port the server answers health checks on, or declare {{number}}/TCP if it listens there too.`,
       grpcPortNotNumber: '{{field}} is the string "{{value}}", but a gRPC probe takes a port number only, not a port name: the API server rejects {{rejected}}.{{hint}}'
     },
     schema: [],
@@ -43076,23 +44394,51 @@ var probePort = createRule({
             if (!handler) continue;
             for (const action of user.actions) {
               const value = asObject(handler[action])?.port;
-              if (typeof value !== "string" || value === "") continue;
-              const path10 = [...container.path, ...user.path, action, "port"];
+              const path12 = [...container.path, ...user.path, action, "port"];
               const field = `${[...user.path, action, "port"].join(".")}`;
+              const connects = user.kind === "probe" || action === "httpGet";
+              const resolvable = typeof value === "number" || typeof value === "string" && action !== "grpc" && value !== "" && !isQuotedNumber(value);
+              const nonTcp = connects && resolvable ? nonTcpProbeTarget(template, container, value) : void 0;
+              if (nonTcp) {
+                const data = {
+                  field,
+                  container: container.name,
+                  kind: user.kind,
+                  consequence: user.failing,
+                  declared: containerPortLabel(nonTcp),
+                  number: nonTcp.containerPort ?? "?",
+                  protocol: nonTcp.protocol
+                };
+                const relatedPort = [{ resource: template.owner, path: nonTcp.path, message: `declared ${portNumberLabel(nonTcp)}` }];
+                if (typeof value === "string") {
+                  context.report({
+                    resource: template.owner,
+                    path: path12,
+                    messageId: "nonTcpPortName",
+                    data: { ...data, name: value },
+                    related: relatedPort,
+                    ...template.builtinOwner ? {} : { severity: "warn" }
+                  });
+                } else {
+                  context.report({ resource: template.owner, path: path12, messageId: "nonTcpPortNumber", severity: "warn", data, related: relatedPort });
+                }
+                continue;
+              }
+              if (typeof value !== "string" || value === "") continue;
               if (action === "grpc") {
                 context.report({
                   resource: template.owner,
-                  path: path10,
+                  path: path12,
                   messageId: "grpcPortNotNumber",
                   data: { field, value, rejected, hint: grpcHint(container, value) }
                 });
               } else if (isQuotedNumber(value)) {
-                context.report({ resource: template.owner, path: path10, messageId: "quotedNumber", data: { field, value, rejected } });
+                context.report({ resource: template.owner, path: path12, messageId: "quotedNumber", data: { field, value, rejected } });
               } else if (!containerPortByName(container, value)) {
                 const { hint, related } = undeclaredHint(template, container, value);
                 context.report({
                   resource: template.owner,
-                  path: path10,
+                  path: path12,
                   messageId: "undeclaredName",
                   data: { field, name: value, container: container.name, kind: user.kind, consequence: user.consequence, hint },
                   related,
@@ -43433,21 +44779,21 @@ var servicePortNames = createRule({
         }
         function reportTargetPort(port) {
           if (!port.targetPortWritten) return;
-          const path10 = [...port.path, "targetPort"];
-          const written = getIn(resource.object, path10);
+          const path12 = [...port.path, "targetPort"];
+          const written = getIn(resource.object, path12);
           if (typeof written === "number") {
             if (!Number.isInteger(written) || written < 1 || written > 65535) {
-              context.report({ resource, path: path10, messageId: "targetPortOutOfRange", data: { value: written } });
+              context.report({ resource, path: path12, messageId: "targetPortOutOfRange", data: { value: written } });
             }
             return;
           }
           if (typeof written !== "string") return;
           if (/^\d+$/.test(written)) {
-            context.report({ resource, path: path10, messageId: "quotedTargetPort", data: { value: written } });
+            context.report({ resource, path: path12, messageId: "quotedTargetPort", data: { value: written } });
             return;
           }
           const problem = ianaSvcNameProblem(written);
-          if (problem) context.report({ resource, path: path10, messageId: "invalidTargetPort", data: { value: written, problem } });
+          if (problem) context.report({ resource, path: path12, messageId: "invalidTargetPort", data: { value: written, problem } });
         }
       }
     };
@@ -43470,7 +44816,67 @@ function suggestName(port) {
   return `${port.protocol.toLowerCase()}-${port.port ?? "port"}`;
 }
 
+// src/model/services/statefulset.ts
+var SERVICE_NAME_PATH = ["spec", "serviceName"];
+function podDnsName(statefulSet, serviceName) {
+  const start = asInteger(getIn(statefulSet.object, ["spec", "ordinals", "start"])) ?? 0;
+  return `${statefulSet.name}-${start}.${serviceName}.${statefulSet.namespace || "default"}.svc`;
+}
+function governingService(graph, statefulSet) {
+  const written = getIn(statefulSet.object, SERVICE_NAME_PATH);
+  if (written === void 0 || written === null || written === "") return { kind: "unset" };
+  const name = asString(written);
+  if (name === void 0) return { kind: "not-a-string" };
+  if (!isDns1123Label(name)) return { kind: "invalid-name", name };
+  const template = graph.podTemplatesOf(statefulSet)[0];
+  const service = graph.findReferencedBy(statefulSet, "Service", statefulSet.namespace, name);
+  if (!service) {
+    const headlessSelecting = (s) => template !== void 0 && graph.service(s).headless && selectsTemplate(graph, s, template);
+    const governing = servicesIn(graph, statefulSet.namespace).find((s) => headlessSelecting(s) && appliedAsOne(graph, statefulSet, s));
+    const verdict = judgeAbsence(graph, {
+      from: statefulSet,
+      kindKeys: ["Service"],
+      namespace: statefulSet.namespace,
+      name,
+      confirms: (candidate) => headlessSelecting(candidate) ? "It is headless and selects these pods" : void 0
+    });
+    return { kind: "missing", name, verdict, ...governing ? { governing } : {} };
+  }
+  const spec = graph.service(service);
+  if (!spec.headless) {
+    const headlessAlternative = template && servicesIn(graph, statefulSet.namespace).find((s) => s !== service && graph.service(s).headless && selectsTemplate(graph, s, template));
+    return { kind: "not-headless", name, service, ...headlessAlternative ? { headlessAlternative } : {} };
+  }
+  if (!spec.selector || !template || selectsTemplate(graph, service, template)) return { kind: "ok", name, service };
+  const failing = spec.selector.requirements.find((r) => !matchTemplate({ kind: "requirements", requirements: [r] }, template));
+  return {
+    kind: "selects-other-pods",
+    name,
+    service,
+    ...failing ? { mismatch: { requirement: failing, templateValue: template.labels[failing.key] } } : {}
+  };
+}
+function servicesIn(graph, namespace) {
+  return graph.ofKind("Service").filter((s) => s.namespace === namespace);
+}
+function selectsTemplate(graph, service, template) {
+  const spec = graph.service(service);
+  if (!spec.selector || service.namespace !== template.namespace || deployHookOf(template.owner) !== void 0) return false;
+  return matchTemplate(spec.selector, template) !== void 0;
+}
+function statefulSetsGovernedBy(graph, service) {
+  return graph.ofKind("StatefulSet").filter((s) => s.namespace === service.namespace && getIn(s.object, SERVICE_NAME_PATH) === service.name);
+}
+
 // src/rules/service-selector-match.ts
+function selectorWasWrittenFor(graph, service, near) {
+  const owner = near.template.owner;
+  if (near.template.namespace !== service.namespace) {
+    return namespaceDifferenceIsEvidence(graph, service, owner);
+  }
+  const orphan = graph.servicesSelecting(near.template).length === 0 && !runsToCompletion(near.template);
+  return nearReferrer(graph, service, owner) && (near.evidence || owner.name === service.name || orphan);
+}
 var serviceSelectorMatch = createRule({
   name: "service-selector-match",
   meta: {
@@ -43479,6 +44885,7 @@ var serviceSelectorMatch = createRule({
     docs: { description: "Require every Service selector to select the pods of at least one workload" },
     messages: {
       noMatch: 'Service "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so the Service gets no endpoints and every connection to it fails.{{hint}}',
+      noMatchNearby: 'Service "{{name}}" selects {{selector}}, and no workload in the input runs such pods in namespace "{{namespace}}".{{hint}} This is a warning, not an error, because nothing in the input shows that the selector is wrong: the pods may come from a Helm release, an operator or another repository. If they do not, the Service gets no endpoints and every connection to it fails.',
       noWorkloadsInNamespace: 'Service "{{name}}" selects {{selector}}, but the input has no workloads in namespace "{{namespace}}", so kubewire cannot check that anything will back it. Lint the Service together with its workloads.',
       operatorManaged: "No pod template in the input has the labels {{selector}}; the pods are probably created by an operator from {{operator}} ({{where}}), so kubewire cannot check them. Make sure the operator labels its pods this way.",
       operatorMayManage: 'No workload in namespace "{{namespace}}" runs pods labelled {{selector}}, and none comes close. The namespace has custom resources ({{operators}}) whose operators may create such pods, which kubewire cannot see. If no operator creates them, the Service gets no endpoints: fix the selector.'
@@ -43494,14 +44901,15 @@ var serviceSelectorMatch = createRule({
         if (service.type === "ExternalName" || !service.selector) return;
         const endpoints = graph.endpointsOf(resource);
         if (endpoints.selected.length > 0) return;
+        if (service.headless && statefulSetsGovernedBy(graph, resource).length > 0) return;
         const data = { name: resource.name, namespace: resource.namespace, selector: formatSelector(service.selector) };
-        const path10 = ["spec", "selector"];
+        const path12 = ["spec", "selector"];
         const operatorResource = endpoints.operatorResource;
         if (operatorResource) {
           const where4 = locateField(operatorResource, []);
           context.report({
             resource,
-            path: path10,
+            path: path12,
             messageId: "operatorManaged",
             severity: "warn",
             data: { ...data, operator: resourceLabel(operatorResource), where: `${where4.file}:${where4.range.line}` },
@@ -43511,7 +44919,7 @@ var serviceSelectorMatch = createRule({
         }
         const near = closestPodTemplate(graph, service.selector, resource.namespace, resource);
         if (!near && graph.podTemplatesIn(resource.namespace).length === 0) {
-          context.report({ resource, path: path10, messageId: "noWorkloadsInNamespace", severity: "warn", data });
+          context.report({ resource, path: path12, messageId: "noWorkloadsInNamespace", severity: "warn", data });
           return;
         }
         const operators = near ? [] : graph.podCreatingCustomResourcesIn(resource.namespace);
@@ -43519,7 +44927,7 @@ var serviceSelectorMatch = createRule({
           const shown = operators.slice(0, 3).map((r) => resourceLabel(r)).join(", ");
           context.report({
             resource,
-            path: path10,
+            path: path12,
             messageId: "operatorMayManage",
             severity: "warn",
             data: { ...data, operators: operators.length > 3 ? `${shown}, ...` : shown },
@@ -43527,21 +44935,33 @@ var serviceSelectorMatch = createRule({
           });
           return;
         }
+        const sure = near !== void 0 && selectorWasWrittenFor(graph, resource, near);
         context.report({
           resource,
           // Point at the label that differs when one does: that is the line to fix.
-          path: near?.selectorKey !== void 0 ? [...path10, near.selectorKey] : path10,
-          messageId: "noMatch",
-          // With no workload at all in the Service's namespace, the match in another namespace may be a copy
-          // while the real backend comes from outside the input (a chart): likely a namespace typo, not surely.
-          ...graph.podTemplatesIn(resource.namespace).length === 0 ? { severity: "warn" } : {},
-          data: { ...data, hint: near?.hint ?? "" },
+          path: near?.selectorKey !== void 0 ? [...path12, near.selectorKey] : path12,
+          messageId: sure ? "noMatch" : "noMatchNearby",
+          ...sure ? {} : { severity: "warn" },
+          data: {
+            ...data,
+            hint: near?.hint ?? ""
+          },
           related: near ? [{ resource: near.template.owner, path: near.path, message: "closest pod template" }] : []
         });
       }
     };
   }
 });
+
+// src/model/services/dns.ts
+function srvRecordOf(service, port) {
+  if (port.name === void 0 || service.type === "ExternalName") return void 0;
+  const resource = service.resource;
+  return {
+    name: `_${port.name}._${port.protocol.toLowerCase()}.${resource.name}.${resource.namespace}.svc`,
+    carries: service.headless ? "endpoint-port" : "service-port"
+  };
+}
 
 // src/rules/service-target-port.ts
 var serviceTargetPort = createRule({
@@ -43553,6 +44973,7 @@ var serviceTargetPort = createRule({
     messages: {
       namedPortMissing: 'Service port {{port}} targets the container port named "{{target}}", which does not resolve on {{unresolved}}. The EndpointSlice lists these pods without this port, so the Service has no endpoint for {{port}} and connections to it are refused.{{hint}}',
       namedPortPartial: 'Service port {{port}} targets the container port named "{{target}}": it resolves on {{resolved}}, but not on {{unresolved}}. The EndpointSlice lists those pods without this port, so traffic to {{port}} only reaches {{resolved}}.{{hint}}',
+      srvPortUndeclared: "Headless Service port {{port}} is named, so cluster DNS publishes the SRV records {{record}} with port {{target}} of each pod, but {{undeclared}}. Peers that find each other through SRV (StatefulSet clusters, gRPC and mesh resolvers) connect to port {{target}}, where nothing declared listens.{{hint}}",
       numericPortUndeclared: "Service port {{port}} sends traffic to port {{target}} of the pods, but {{undeclared}}. containerPort is informational, so traffic still goes to port {{target}}, but nothing declared listens there.{{hint}}"
     },
     schema: [],
@@ -43568,14 +44989,18 @@ var serviceTargetPort = createRule({
           const { servicePort } = portEndpoints;
           const target = servicePort.targetPort;
           if (target === void 0) continue;
-          const path10 = [...servicePort.path, servicePort.targetPortWritten ? "targetPort" : "port"];
+          const path12 = [...servicePort.path, servicePort.targetPortWritten ? "targetPort" : "port"];
+          if (typeof target === "string" && ianaSvcNameProblem(target) !== void 0) continue;
           if (typeof target === "string") {
-            checkNamedPort(servicePort, target, portEndpoints, path10);
+            checkNamedPort(servicePort, target, portEndpoints, path12);
           } else if (!endpoints.service.headless) {
-            checkNumericPort(servicePort, target, portEndpoints.backends, path10);
+            checkNumericPort(servicePort, target, portEndpoints.backends, path12);
+          } else {
+            const srv = srvRecordOf(endpoints.service, servicePort);
+            if (srv?.carries === "endpoint-port") checkNumericPort(servicePort, target, portEndpoints.backends, path12, srv.name);
           }
         }
-        function checkNamedPort(servicePort, target, portEndpoints, path10) {
+        function checkNamedPort(servicePort, target, portEndpoints, path12) {
           const backends = portEndpoints.backends;
           const nearestServing = Math.min(...backends.map((b) => folderDistance(resource, b.template.owner)));
           const unresolved = backends.length > 0 ? portEndpoints.unresolved.filter((u) => !runsToCompletion(u.template) && folderDistance(resource, u.template.owner) <= nearestServing) : portEndpoints.unresolved;
@@ -43593,14 +45018,14 @@ var serviceTargetPort = createRule({
           };
           context.report({
             resource,
-            path: path10,
+            path: path12,
             messageId: backends.length === 0 ? "namedPortMissing" : "namedPortPartial",
             data,
             related: unresolved.map((u) => portsLocation(u.template, hinted?.template === u.template ? hinted.container : void 0)),
             ...operatorManaged ? { severity: "warn" } : {}
           });
         }
-        function checkNumericPort(servicePort, target, backends, path10) {
+        function checkNumericPort(servicePort, target, backends, path12, srvRecord) {
           const declaring = backends.filter((b) => b.declared);
           const nearestDeclaring = Math.min(...declaring.map((b) => folderDistance(resource, b.template.owner)));
           const undeclared = backends.filter((b) => !b.declared && !(declaring.length > 0 && (runsToCompletion(b.template) || folderDistance(resource, b.template.owner) > nearestDeclaring))).map((b) => ({ backend: b, ports: servingContainers(b.template).flatMap((c) => c.ports) })).filter((u) => u.ports.length > 0);
@@ -43610,14 +45035,15 @@ var serviceTargetPort = createRule({
           const first = undeclared[0];
           context.report({
             resource,
-            path: path10,
-            messageId: "numericPortUndeclared",
+            path: path12,
+            messageId: srvRecord ? "srvPortUndeclared" : "numericPortUndeclared",
             severity: "warn",
             data: {
               port: servicePortLabel(servicePort),
+              record: srvRecord ?? "",
               target,
               undeclared: `${described}${others}`,
-              hint: numericPortHint(target, servicePort.protocol, undeclared.flatMap((u) => u.ports))
+              hint: numericPortHint(target, servicePort.protocol, undeclared.flatMap((u) => u.ports), srvRecord ? servicePort.name : void 0)
             },
             related: [portsLocation(first.backend.template, void 0)]
           });
@@ -43633,12 +45059,6 @@ function describeUnresolved(item) {
   return `${workloadLabel(item)}: ${item.reason}`;
 }
 function namedPortHint(target, protocol, template, resolvedBy) {
-  if (isQuotedNumber(target)) {
-    return {
-      template,
-      hint: ` "${target}" is a quoted number: a string targetPort is a port name, and a port name must contain a letter, so the API server also rejects this Service. Write it without quotes: targetPort: ${target}.`
-    };
-  }
   const serving = servingContainers(template);
   for (const container2 of serving) {
     const sameName = containerPortByName(container2, target);
@@ -43678,11 +45098,13 @@ function namedPortHint(target, protocol, template, resolvedBy) {
     hint: ` The only container port of ${templateLabel(template)} is ${containerPortLabel(port)} on container "${container.name}": did you mean targetPort: ${port.name ?? port.containerPort ?? "?"}?`
   };
 }
-function numericPortHint(target, protocol, ports) {
+function numericPortHint(target, protocol, ports, sameNameAs) {
   const otherProtocol = ports.find((p) => p.containerPort === target && p.protocol !== protocol);
   if (otherProtocol) {
     return ` Port ${target} is declared with protocol ${otherProtocol.protocol}, not ${protocol}: check the protocol of this Service port.`;
   }
+  const sameName = sameNameAs === void 0 ? void 0 : ports.find((p) => p.name === sameNameAs && p.protocol === protocol && p.containerPort !== void 0);
+  if (sameName) return ` The pods declare "${sameNameAs}" as ${portNumberLabel(sameName)}: did you mean targetPort: ${sameName.containerPort} (or "${sameNameAs}")?`;
   const numbers = [...new Set(ports.filter((p) => p.protocol === protocol && p.containerPort !== void 0).map((p) => p.containerPort))];
   if (numbers.length === 1) {
     const port = ports.find((p) => p.containerPort === numbers[0]);
@@ -43692,9 +45114,9 @@ function numericPortHint(target, protocol, ports) {
 }
 function portsLocation(template, container) {
   const chosen = container ?? servingContainers(template).find((c) => c.ports.length > 0) ?? servingContainers(template)[0];
-  const path10 = chosen ? chosen.ports.length > 0 ? [...chosen.path, "ports"] : chosen.path : [...template.path, "spec", "containers"];
+  const path12 = chosen ? chosen.ports.length > 0 ? [...chosen.path, "ports"] : chosen.path : [...template.path, "spec", "containers"];
   const message = chosen ? `ports of container "${chosen.name}" in ${templateLabel(template)}` : `containers of ${templateLabel(template)}`;
-  return { resource: template.owner, path: path10, message };
+  return { resource: template.owner, path: path12, message };
 }
 
 // src/rules/service-type-fields.ts
@@ -43735,7 +45157,7 @@ var serviceTypeFields = createRule({
         const spec = asObject(resource.object.spec) ?? {};
         const type = service.type;
         const isSet = (value) => value !== void 0 && value !== null;
-        const report = (path10, messageId, data = {}, severity) => context.report({ resource, path: path10, messageId, data, ...severity ? { severity } : {} });
+        const report = (path12, messageId, data = {}, severity) => context.report({ resource, path: path12, messageId, data, ...severity ? { severity } : {} });
         const writtenType = spec.type;
         if (isSet(writtenType) && writtenType !== "" && !SERVICE_TYPES.includes(writtenType)) {
           const fixed2 = typeof writtenType === "string" ? SERVICE_TYPES.find((t) => t.toLowerCase() === writtenType.toLowerCase()) : void 0;
@@ -43779,7 +45201,7 @@ var serviceTypeFields = createRule({
           report(["spec", "internalTrafficPolicy"], "invalidTrafficPolicy", { field: "internalTrafficPolicy", value: String(internalTrafficPolicy) });
         }
         if (type !== "LoadBalancer") {
-          const loadBalancerOnly = (path10, field, upstreamField) => report(path10, "loadBalancerOnly", { field, type, upstreamField });
+          const loadBalancerOnly = (path12, field, upstreamField) => report(path12, "loadBalancerOnly", { field, type, upstreamField });
           if (asArray(spec.loadBalancerSourceRanges).length > 0) {
             loadBalancerOnly(["spec", "loadBalancerSourceRanges"], "loadBalancerSourceRanges", "spec.loadBalancerSourceRanges");
           } else if (isSet(getIn(resource.object, ["metadata", "annotations", SOURCE_RANGES_ANNOTATION]))) {
@@ -43821,55 +45243,6 @@ function externalNameHint(value) {
   return "";
 }
 
-// src/model/services/statefulset.ts
-var SERVICE_NAME_PATH = ["spec", "serviceName"];
-function podDnsName(statefulSet, serviceName) {
-  const start = asInteger(getIn(statefulSet.object, ["spec", "ordinals", "start"])) ?? 0;
-  return `${statefulSet.name}-${start}.${serviceName}.${statefulSet.namespace || "default"}.svc`;
-}
-function governingService(graph, statefulSet) {
-  const written = getIn(statefulSet.object, SERVICE_NAME_PATH);
-  if (written === void 0 || written === null || written === "") return { kind: "unset" };
-  const name = asString(written);
-  if (name === void 0) return { kind: "not-a-string" };
-  if (!isDns1123Label(name)) return { kind: "invalid-name", name };
-  const template = graph.podTemplatesOf(statefulSet)[0];
-  const service = graph.findReferencedBy(statefulSet, "Service", statefulSet.namespace, name);
-  if (!service) {
-    const inNamespace = servicesIn(graph, statefulSet.namespace);
-    const governing = template && inNamespace.find((s) => graph.service(s).headless && selectsTemplate(graph, s, template));
-    const close = inNamespace.find((s) => editDistance(s.name, name) <= Math.max(1, Math.floor(name.length / 4)));
-    const probablyMeant = governing ?? close;
-    const inOtherNamespace = graph.ofKind("Service").find((s) => s.name === name && s.namespace !== statefulSet.namespace);
-    return {
-      kind: "missing",
-      name,
-      servicesInNamespace: inNamespace.length,
-      ...probablyMeant ? { probablyMeant } : {},
-      ...inOtherNamespace ? { inOtherNamespace } : {}
-    };
-  }
-  const spec = graph.service(service);
-  if (!spec.headless) {
-    const headlessAlternative = template && servicesIn(graph, statefulSet.namespace).find((s) => s !== service && graph.service(s).headless && selectsTemplate(graph, s, template));
-    return { kind: "not-headless", name, service, ...headlessAlternative ? { headlessAlternative } : {} };
-  }
-  if (!spec.selector || !template || selectsTemplate(graph, service, template)) return { kind: "ok", name, service };
-  const failing = spec.selector.requirements.find((r) => !matchTemplate({ kind: "requirements", requirements: [r] }, template));
-  return {
-    kind: "selects-other-pods",
-    name,
-    service,
-    ...failing ? { mismatch: { requirement: failing, templateValue: template.labels[failing.key] } } : {}
-  };
-}
-function servicesIn(graph, namespace) {
-  return graph.ofKind("Service").filter((s) => s.namespace === namespace);
-}
-function selectsTemplate(graph, service, template) {
-  return graph.endpointsOf(service).selected.some((match) => match.template === template);
-}
-
 // src/rules/statefulset-service-name.ts
 var statefulsetServiceName = createRule({
   name: "statefulset-service-name",
@@ -43881,7 +45254,7 @@ var statefulsetServiceName = createRule({
       unset: 'StatefulSet "{{name}}" has no spec.serviceName, so its pods get no stable DNS names ({{example}}) and peers cannot find each other by name. Set spec.serviceName to a headless Service (clusterIP: None) that selects these pods. serviceName is optional since Kubernetes 1.33: if nothing resolves these pods by name, ignore this.',
       invalidName: `spec.serviceName "{{service}}" is not a valid DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters). It becomes every pod's spec.subdomain: Kubernetes 1.33+ rejects the StatefulSet, older clusters accept it and then fail to create every pod.`,
       serviceNotFound: 'spec.serviceName is "{{service}}", but there is no Service "{{service}}" in namespace "{{namespace}}", so the per-pod DNS names ({{example}}) never resolve.{{hint}}',
-      serviceNotInInput: 'spec.serviceName is "{{service}}", but the input defines no Service in namespace "{{namespace}}", so kubewire cannot check that the per-pod DNS names ({{example}}) will resolve. If the Service comes from elsewhere (another repository, a chart dependency), make sure it is headless and selects these pods; otherwise add it.',
+      serviceNotInInput: 'spec.serviceName is "{{service}}", but the input defines no Service in namespace "{{namespace}}", so kubewire cannot check that the per-pod DNS names ({{example}}) will resolve. If the Service comes from elsewhere (another repository, a chart dependency), make sure it is headless and selects these pods; otherwise add it.{{hint}}',
       notHeadless: 'spec.serviceName "{{service}}" names a Service that is not headless ({{why}}). The Kubernetes DNS specification defines per-pod names such as {{example}} only for headless Services: CoreDNS answers them anyway, other cluster DNS servers may not, and "{{service}}" itself resolves to one virtual IP that spreads connections over all pods instead of to each pod.{{hint}}',
       selectsOtherPods: 'Headless Service "{{service}}" (spec.serviceName) does not select the pods of StatefulSet "{{name}}": its selector {{selector}} does not match the pod template labels{{detail}}. It gets no endpoints for these pods, so their per-pod DNS names ({{example}}) never resolve. Make the Service selector match the pod template labels.'
     },
@@ -43912,33 +45285,38 @@ var statefulsetServiceName = createRule({
             return;
           case "missing": {
             const data = { service: governing.name, namespace: resource.namespace, example: podDnsName(resource, governing.name) };
-            if (governing.servicesInNamespace === 0 && !governing.inOtherNamespace) {
-              context.report({ resource, path: SERVICE_NAME_PATH, messageId: "serviceNotInInput", severity: "warn", data });
-              return;
-            }
+            const { verdict } = governing;
             const related = [];
             let hint = "";
-            if (governing.probablyMeant) {
-              const meant = governing.probablyMeant;
-              const headless = graph.service(meant).headless;
-              hint += ` Did you mean "${meant.name}" (${where3(meant, ["metadata", "name"])})? ${headless ? "It is headless and selects these pods." : "It has a close name."}`;
+            const meant = governing.governing ?? (verdict.kind === "mistake" && verdict.evidence.kind === "meant" ? verdict.evidence.candidate : void 0);
+            if (meant) {
+              hint += ` Did you mean "${meant.name}" (${where3(meant, ["metadata", "name"])})? It is headless and selects these pods.`;
               related.push({ resource: meant, path: ["metadata", "name"], message: `Service "${meant.name}"` });
             }
-            if (governing.inOtherNamespace) {
-              const other = governing.inOtherNamespace;
+            const other = verdict.kind === "mistake" && verdict.evidence.kind === "other-namespace" ? verdict.evidence.candidate : verdict.kind === "unsure" ? verdict.elsewhere : void 0;
+            if (other) {
               hint += ` A Service "${other.name}" exists in namespace "${other.namespace}" (${where3(other, ["metadata", "name"])}), but the governing Service must be in the StatefulSet's namespace: set metadata.namespace on the StatefulSet (or, if you apply it with \`kubectl apply -n ${other.namespace}\`, ignore this).`;
               related.push({ resource: other, path: ["metadata", "namespace"], message: `Service "${other.name}" in namespace "${other.namespace}"` });
             }
-            const evidence = governing.probablyMeant !== void 0;
-            if (!hint) hint = " If these pods are resolved by name, add a headless Service (clusterIP: None) of that name that selects them; if not, drop spec.serviceName (optional since Kubernetes 1.33).";
+            if (verdict.kind === "unsure" && verdict.reason.kind === "placeholder-names") return;
+            if (verdict.kind === "unsure" && verdict.reason.kind === "none-in-namespace" && !meant) {
+              context.report({ resource, path: SERVICE_NAME_PATH, messageId: "serviceNotInInput", severity: "warn", data: { ...data, hint }, related });
+              return;
+            }
+            const sure = meant !== void 0 || verdict.kind === "mistake";
+            if (!sure && verdict.kind === "unsure" && verdict.similar) {
+              const similar = verdict.similar;
+              hint += ` Service "${similar.name}" (${where3(similar, ["metadata", "name"])}) has a close name, but ${graph.service(similar).headless ? "does not select these pods" : "is not headless"}.`;
+              related.push({ resource: similar, path: ["metadata", "name"], message: `Service "${similar.name}"` });
+            }
+            if (!sure) hint += " If these pods are resolved by name, add a headless Service (clusterIP: None) of that name that selects them; if not, drop spec.serviceName (optional since Kubernetes 1.33).";
             context.report({
               resource,
               path: SERVICE_NAME_PATH,
               messageId: "serviceNotFound",
               data: { ...data, hint },
               related,
-              // Only a Service in another namespace: the StatefulSet may be meant for `kubectl apply -n` there.
-              ...governing.servicesInNamespace === 0 || !evidence ? { severity: "warn" } : {}
+              ...sure ? {} : { severity: "warn" }
             });
             return;
           }
@@ -44003,12 +45381,59 @@ var statefulsetServiceName = createRule({
 function describeMismatch(mismatch) {
   const { key, values } = mismatch.requirement;
   const wanted = values[0] ?? "";
-  return mismatch.templateValue === void 0 ? ` (the pods have no label \`${key}\`, the Service wants \`${key}: ${wanted}\`)` : ` (the pods have \`${key}: ${mismatch.templateValue}\`, the Service wants \`${key}: ${wanted}\`)`;
+  return mismatch.templateValue === void 0 ? ` (the pods have no label \`${key}\`, the Service wants \`${formatLabel(key, wanted)}\`)` : ` (the pods have \`${formatLabel(key, mismatch.templateValue)}\`, the Service wants \`${formatLabel(key, wanted)}\`)`;
 }
-function where3(resource, path10) {
-  const located = locateField(resource, path10);
+function where3(resource, path12) {
+  const located = locateField(resource, path12);
   return `${located.file}:${located.range.line}`;
 }
+
+// src/rules/template-placeholder.ts
+var templatePlaceholder = createRule({
+  name: "template-placeholder",
+  meta: {
+    type: "suggestion",
+    defaultSeverity: "warn",
+    docs: { description: "Disallow placeholders in the fields kubewire checks, once per file, naming the checks it left out" },
+    messages: {
+      placeholders: "This file is a template: it holds {{count}} that another tool fills in before it is applied (envsubst, Flux postBuild substitution, a sed or CI step), the first {{first}} at line {{line}}. kubewire cannot know the value, so it leaves out every check that depends on a placeholder. To check those too, lint the substituted output, e.g. `envsubst < {{file}} | kubewire -`."
+    },
+    schema: [],
+    defaultOptions: []
+  },
+  create(context) {
+    const byFile = /* @__PURE__ */ new Map();
+    return {
+      "*"(resource) {
+        const found = placeholdersOf(resource);
+        if (found.length === 0) return;
+        const file = resource.document.file.path;
+        const seen = byFile.get(file);
+        if (seen) {
+          seen.count += found.length;
+          return;
+        }
+        const first = found[0];
+        byFile.set(file, { document: resource.document, range: locateField(resource, first.path).range, text: first.text, count: found.length });
+      },
+      "graph:exit"() {
+        for (const [file, first] of byFile) {
+          context.report({
+            document: first.document,
+            range: first.range,
+            messageId: "placeholders",
+            data: {
+              first: `\`${first.text}\``,
+              line: first.range.line,
+              count: first.count === 1 ? "a placeholder" : `${first.count} placeholders`,
+              file
+            }
+          });
+        }
+      }
+    };
+  }
+});
 
 // src/model/pods/workload-selector.ts
 var APPS_KINDS = /* @__PURE__ */ new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"]);
@@ -44020,10 +45445,10 @@ function workloadSelectorOf(resource) {
   if (!template) return void 0;
   const templateLabelsPath = [...templatePath, "metadata", "labels"];
   const templateLabels = asStringMap(getIn(resource.object, templateLabelsPath)) ?? {};
-  const at = (path10, rule) => ({
+  const at = (path12, rule) => ({
     rule,
-    path: path10,
-    value: getIn(resource.object, path10),
+    path: path12,
+    value: getIn(resource.object, path12),
     templateLabelsPath,
     templateLabels
   });
@@ -44125,19 +45550,19 @@ var workloadSelector = createRule({
       if (!selector) return;
       const name = resource.name || "(unnamed)";
       const base = { kind: resource.kind, name };
-      const { rule, value, path: path10 } = selector;
+      const { rule, value, path: path12 } = selector;
       const present = value !== void 0 && value !== null;
       const suggestion = suggestSelector(selector, name);
       switch (rule.kind) {
         case "generated":
           if (rule.owner === "CronJob") {
             const manualPath = ["spec", "jobTemplate", "spec", "manualSelector"];
-            if (present) context.report({ resource, path: path10, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.selector", upstream: '"`selector` will be auto-generated"' } });
+            if (present) context.report({ resource, path: path12, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.selector", upstream: '"`selector` will be auto-generated"' } });
             if (getIn(resource.object, manualPath) === true) {
               context.report({ resource, path: manualPath, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.manualSelector: true", upstream: 'Unsupported value: spec.jobTemplate.spec.manualSelector, supported values: "nil", "false"' } });
             }
           } else if (present && !isExportedJobSelector(value)) {
-            context.report({ resource, path: path10, messageId: "jobSelector", data: { name } });
+            context.report({ resource, path: path12, messageId: "jobSelector", data: { name } });
           }
           return;
         case "equality-map": {
@@ -44146,7 +45571,7 @@ var workloadSelector = createRule({
             if (Object.keys(selector.templateLabels).length === 0) {
               context.report({
                 resource,
-                path: path10,
+                path: path12,
                 messageId: "missingSelector",
                 data: { ...base, why: "It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).", suggestion }
               });
@@ -44160,17 +45585,17 @@ var workloadSelector = createRule({
           if (!present) {
             if (rule.required) {
               const why = resource.kind === "Job" ? "With manualSelector: true the API server does not generate one and rejects the Job (spec.selector: Required value)." : `${resource.apiVersion} requires it (older API versions defaulted it from the template labels), so the API server rejects the ${resource.kind}.`;
-              context.report({ resource, path: path10, messageId: "missingSelector", data: { ...base, why, suggestion } });
+              context.report({ resource, path: path12, messageId: "missingSelector", data: { ...base, why, suggestion } });
             }
             return;
           }
           if (isEmptyLabelSelector(value) && !rule.emptyAllowed) {
-            context.report({ resource, path: path10, messageId: "emptySelector", data: { ...base, suggestion } });
+            context.report({ resource, path: path12, messageId: "emptySelector", data: { ...base, suggestion } });
             return;
           }
           const problems = expressionProblems(value);
           for (const problem of problems) {
-            context.report({ resource, path: [...path10, ...problem.path], messageId: "invalidExpression", data: { ...base, problem: problem.problem } });
+            context.report({ resource, path: [...path12, ...problem.path], messageId: "invalidExpression", data: { ...base, problem: problem.problem } });
           }
           if (problems.length > 0) return;
           reportMismatch(resource, selector, unmatchedEntries(value, selector.templateLabels), rule.immutable);
@@ -44217,10 +45642,10 @@ function explain2(resource, selector, entry, selectorKeys) {
   const isEquality = operator === "In" && values.length === 1;
   if (actual !== void 0) {
     const related = { resource, path: [...labelsPath2, key], message: `pod template label ${key}` };
-    if (!isEquality) return { hint: ` The pod template has \`${key}: ${actual}\`, which the expression excludes.`, related };
+    if (!isEquality) return { hint: ` The pod template has \`${formatLabel(key, actual)}\`, which the expression excludes.`, related };
     const close = editDistance(actual, wanted) <= Math.max(2, Math.floor(wanted.length / 3));
     return {
-      hint: close ? ` The pod template has \`${key}: ${actual}\`: did you mean the same value on both sides (a typo of \`${wanted}\`)?` : ` The pod template has \`${key}: ${actual}\`.`,
+      hint: close ? ` The pod template has \`${formatLabel(key, actual)}\`: did you mean the same value on both sides (a typo of \`${yamlString(wanted)}\`)?` : ` The pod template has \`${formatLabel(key, actual)}\`.`,
       related
     };
   }
@@ -44228,14 +45653,14 @@ function explain2(resource, selector, entry, selectorKeys) {
     const ownLabels = asStringMap(getIn(resource.object, ["metadata", "labels"])) ?? {};
     if (ownLabels[key] === wanted) {
       return {
-        hint: ` ${resource.kind} "${resource.name}" has \`${key}: ${wanted}\` in its own metadata.labels, but the selector is matched against the pod template's labels: add it to ${labelsPath2.join(".")}.`,
+        hint: ` ${resource.kind} "${resource.name}" has \`${formatLabel(key, wanted)}\` in its own metadata.labels, but the selector is matched against the pod template's labels: add it to ${labelsPath2.join(".")}.`,
         related: { resource, path: ["metadata", "labels", key], message: `${resource.kind}'s own label ${key}` }
       };
     }
     const otherKey = Object.keys(labels).find((k) => labels[k] === wanted && !selectorKeys.has(k));
     if (otherKey !== void 0) {
       return {
-        hint: ` Did you mean \`${otherKey}: ${wanted}\`? The pod template has it.`,
+        hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? The pod template has it.`,
         related: { resource, path: [...labelsPath2, otherKey], message: `pod template label ${otherKey}` }
       };
     }
@@ -44259,14 +45684,10 @@ function selectorKeysOf(selector) {
   }
   return keys;
 }
-function formatLabels(labels) {
-  const entries = Object.entries(labels);
-  return entries.length === 0 ? "(none)" : `{${entries.map(([k, v]) => `${k}: ${v}`).join(", ")}}`;
-}
 function suggestSelector(selector, name) {
   const labels = formatLabels(selector.templateLabels);
   if (labels === "(none)") {
-    const example = selector.rule.kind === "equality-map" ? `selector: {app: ${name}}` : `matchLabels: {app: ${name}}`;
+    const example = selector.rule.kind === "equality-map" ? `selector: {app: ${yamlString(name)}}` : `matchLabels: {app: ${yamlString(name)}}`;
     return `${example}, with the same label on the pod template (${selector.templateLabelsPath.join(".")})`;
   }
   return selector.rule.kind === "equality-map" ? `selector: ${labels}` : `matchLabels: ${labels}`;
@@ -44280,7 +45701,9 @@ var yamlDuplicateKey = createRule({
     defaultSeverity: "error",
     docs: { description: "Disallow duplicate keys in a YAML mapping" },
     messages: {
-      duplicate: 'Duplicate key "{{key}}" (first defined at line {{firstLine}}). kubectl keeps only the last value without a word, so the first one never reaches the cluster (kustomize rejects the file outright). Remove or merge one of them.'
+      duplicate: 'Duplicate key "{{key}}" (first defined at line {{firstLine}}) with a different value. kubectl keeps only the last value without a word, so the value at line {{firstLine}} never reaches the cluster (and kustomize refuses the file: "mapping key already defined"). Remove or merge one of them.',
+      sameValue: 'Duplicate key "{{key}}" (first defined at line {{firstLine}}) with the same value. Only a warning: kubectl keeps the last value, which is the same, so applying the file changes nothing; but a kustomize build that includes the file fails ("mapping key already defined"). Delete one of them.',
+      missingSeparator: "A `---` line is probably missing before this line: the document repeats {{repeated}}, so a second object starts here ({{before}} above, {{after}} from here). kubectl keeps only the last value of each repeated key and applies one object: {{before}} is never created{{leftover}}. Put a `---` line before it."
     },
     schema: [],
     defaultOptions: []
@@ -44289,14 +45712,15 @@ var yamlDuplicateKey = createRule({
     return {
       Document(document) {
         for (const problem of document.problems) {
+          if (problem.kind === "missing-separator" && problem.objects) {
+            context.report({ document, range: problem.range, messageId: "missingSeparator", data: problem.objects });
+            continue;
+          }
           if (problem.kind !== "duplicate-key") continue;
           const key = /"(.*)"/.exec(problem.message)?.[1] ?? "";
-          context.report({
-            document,
-            range: problem.range,
-            messageId: "duplicate",
-            data: { key, firstLine: problem.related[0]?.range.line ?? 0 }
-          });
+          const data = { key, firstLine: problem.related[0]?.range.line ?? 0 };
+          if (problem.sameValue) context.report({ document, range: problem.range, messageId: "sameValue", data, severity: "warn" });
+          else context.report({ document, range: problem.range, messageId: "duplicate", data });
         }
       }
     };
@@ -44393,23 +45817,23 @@ function stringOnlyValuesOfTemplate(template) {
 }
 function expand(root, basePath, pattern) {
   const out = [];
-  const visit = (value, path10, step, parent, lastLiteral) => {
+  const visit = (value, path12, step, parent, lastLiteral) => {
     if (step === pattern.steps.length) {
-      const last = path10[path10.length - 1];
+      const last = path12[path12.length - 1];
       const listItem = typeof last === "number";
       const key = listItem ? `${lastLiteral}[${last}]` : String(last);
-      out.push({ path: path10, key, listItem, field: pattern.field(parent), value });
+      out.push({ path: path12, key, listItem, field: pattern.field(parent), value });
       return;
     }
     const current = pattern.steps[step];
     if (current === ANY_KEY) {
       if (!isObject(value)) return;
-      for (const [key, child] of Object.entries(value)) visit(child, [...path10, key], step + 1, value, lastLiteral);
+      for (const [key, child] of Object.entries(value)) visit(child, [...path12, key], step + 1, value, lastLiteral);
     } else if (current === ANY_ITEM) {
-      asArray(value).forEach((child, i) => visit(child, [...path10, i], step + 1, parent, lastLiteral));
+      asArray(value).forEach((child, i) => visit(child, [...path12, i], step + 1, parent, lastLiteral));
     } else {
       if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, current)) return;
-      visit(value[current], [...path10, current], step + 1, value, current);
+      visit(value[current], [...path12, current], step + 1, value, current);
     }
   };
   visit(root, basePath, 0, void 0, "");
@@ -44487,6 +45911,7 @@ function describe3(resource, found) {
 }
 
 // src/rules/yaml-syntax.ts
+var YAML_12_TOOLS = "YAML 1.2 parsers, such as the `yaml` npm package behind VS Code's YAML extension and Prettier, reject the file";
 var yamlSyntax = createRule({
   name: "yaml-syntax",
   meta: {
@@ -44496,7 +45921,10 @@ var yamlSyntax = createRule({
     docs: { description: "Disallow YAML that kubectl cannot parse or silently skips" },
     messages: {
       syntax: "YAML syntax error: {{detail}}. kubectl applies the documents before this one, then stops reading the file: this document and every later one in the file are not applied. (kubewire still lints the later documents.)",
-      unseparated: "kubectl never applies this document: it decodes only the first document between two `---` lines, and no `---` line separates this one from the previous (a `...` end marker does not count). Put a `---` line before it."
+      unseparated: "kubectl never applies this document: it decodes only the first document between two `---` lines, and no `---` line separates this one from the previous (a `...` end marker does not count). Put a `---` line before it.",
+      underIndented: `A continuation line of this quoted value or [ ] / { } list is indented no deeper than its key{{more}}. kubectl reads it as intended (go-yaml does not check indentation inside quotes and brackets), so this is only a warning; but ${YAML_12_TOOLS}. Indent the continuation lines deeper than the key.`,
+      commentWithoutSpace: `A \`#\` comment follows the value with no space before it{{more}}. kubectl takes it as a comment, so this is only a warning; but ${YAML_12_TOOLS}. Put a space before the \`#\`.`,
+      escapedApostrophe: `\`\\'\` in a double-quoted string is an escape of YAML 1.1 only{{more}}. kubectl reads it as \`'\`, so this is only a warning; but ${YAML_12_TOOLS}. Write \`'\` without the backslash.`
     },
     schema: [],
     defaultOptions: []
@@ -44512,6 +45940,11 @@ var yamlSyntax = createRule({
         }
         for (const problem of document.problems) {
           if (problem.kind === "unseparated") context.report({ document, range: problem.range, messageId: "unseparated" });
+          if (problem.kind !== "lenient" || !problem.leniency || first) continue;
+          const others = problem.related.length;
+          const more = others > 0 ? ` (and ${others} more place${others > 1 ? "s" : ""} in this document that only go-yaml accepts)` : "";
+          const messageId = problem.leniency === "under-indented" ? "underIndented" : problem.leniency === "comment-without-space" ? "commentWithoutSpace" : "escapedApostrophe";
+          context.report({ document, range: problem.range, messageId, data: { more }, severity: "warn" });
         }
       }
     };
@@ -44525,6 +45958,7 @@ var allRules = [
   hpaTarget,
   ingressBackend,
   inputUnreadable,
+  manualEndpoints,
   networkpolicySelectorMatch,
   pdbSelectorMatch,
   probePort,
@@ -44535,6 +45969,7 @@ var allRules = [
   serviceTargetPort,
   serviceTypeFields,
   statefulsetServiceName,
+  templatePlaceholder,
   workloadSelector,
   yamlDuplicateKey,
   yamlImplicitBoolean,
@@ -44546,7 +45981,7 @@ var VERSION = "0.1.0";
 
 // src/api/formatters.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
-import path8 from "node:path";
+import path10 from "node:path";
 
 // src/reporters/escape.ts
 var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|\n|\t/g;
@@ -44568,7 +46003,7 @@ function encodeOwnLineBreaks(escapedData) {
 }
 
 // src/reporters/github.ts
-import path6 from "node:path";
+import path8 from "node:path";
 var ANNOTATIONS_SHOWN_PER_LEVEL = 10;
 var github = (results, context) => {
   const fromRoot = rootRelative(context);
@@ -44608,10 +46043,10 @@ ${r.message}: ${fromRoot(r.filePath)}:${r.line}:${r.column}`);
 }
 function rootRelative(context) {
   const { cwd, sourceRoot } = context;
-  const prefix = cwd !== void 0 && sourceRoot !== void 0 ? path6.relative(sourceRoot, cwd) : "";
-  if (!prefix || prefix.startsWith("..") || path6.isAbsolute(prefix)) return (filePath) => filePath;
-  const escaped = escapeWorkflowCommandData(prefix.split(path6.sep).join("/"));
-  return (filePath) => filePath.startsWith("<") || path6.isAbsolute(filePath) ? filePath : `${escaped}/${filePath}`;
+  const prefix = cwd !== void 0 && sourceRoot !== void 0 ? path8.relative(sourceRoot, cwd) : "";
+  if (!prefix || prefix.startsWith("..") || path8.isAbsolute(prefix)) return (filePath) => filePath;
+  const escaped = escapeWorkflowCommandData(prefix.split(path8.sep).join("/"));
+  return (filePath) => filePath.startsWith("<") || path8.isAbsolute(filePath) ? filePath : `${escaped}/${filePath}`;
 }
 function plural(count, word) {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -44623,7 +46058,7 @@ var json = (results) => `${JSON.stringify(results)}
 
 // src/reporters/sarif.ts
 import { createHash } from "node:crypto";
-import path7 from "node:path";
+import path9 from "node:path";
 import { pathToFileURL } from "node:url";
 var sarif = (results, context) => `${JSON.stringify(sarifLog(results, context), null, 2)}
 `;
@@ -44742,10 +46177,10 @@ function sourceRootRelative(filePath, context) {
   if (filePath.startsWith("<")) return encodeURIComponent(filePath);
   const cwd = context.cwd;
   const root = context.sourceRoot ?? cwd;
-  const absolute = path7.isAbsolute(filePath) ? filePath : cwd !== void 0 ? path7.resolve(cwd, filePath) : void 0;
-  const relative = absolute !== void 0 && root !== void 0 ? path7.relative(root, absolute) : filePath;
-  if (absolute !== void 0 && (relative.startsWith("..") || path7.isAbsolute(relative))) return pathToFileURL(absolute).href;
-  return relative.split(path7.sep).map(encodeURIComponent).join("/");
+  const absolute = path9.isAbsolute(filePath) ? filePath : cwd !== void 0 ? path9.resolve(cwd, filePath) : void 0;
+  const relative = absolute !== void 0 && root !== void 0 ? path9.relative(root, absolute) : filePath;
+  if (absolute !== void 0 && (relative.startsWith("..") || path9.isAbsolute(relative))) return pathToFileURL(absolute).href;
+  return relative.split(path9.sep).map(encodeURIComponent).join("/");
 }
 function directoryUri(directory) {
   const href = pathToFileURL(directory).href;
@@ -44932,7 +46367,7 @@ function loadFormatter(name, rules = allRules) {
         sourceOf: run.sourceOf,
         rules: infos,
         cwd: run.cwd,
-        sourceRoot: options.sourceRoot !== void 0 ? path8.resolve(run.cwd, options.sourceRoot) : repositoryRoot(run.cwd),
+        sourceRoot: options.sourceRoot !== void 0 ? path10.resolve(run.cwd, options.sourceRoot) : repositoryRoot(run.cwd),
         tool: { name: "kubewire", version: VERSION, informationUri: "https://github.com/kubewire/kubewire" },
         ...options.sarifCategory !== void 0 ? { sarifCategory: options.sarifCategory } : {}
       };
@@ -44941,9 +46376,9 @@ function loadFormatter(name, rules = allRules) {
   };
 }
 function repositoryRoot(cwd) {
-  for (let dir = path8.resolve(cwd); ; dir = path8.dirname(dir)) {
-    if (existsSync2(path8.join(dir, ".git"))) return dir;
-    if (path8.dirname(dir) === dir) return path8.resolve(cwd);
+  for (let dir = path10.resolve(cwd); ; dir = path10.dirname(dir)) {
+    if (existsSync2(path10.join(dir, ".git"))) return dir;
+    if (path10.dirname(dir) === dir) return path10.resolve(cwd);
   }
 }
 var RULES_DOCS = new URL("../../rules-docs/", import.meta.url);
@@ -45475,7 +46910,7 @@ async function runAction(env = process.env) {
     annotate(run);
     let sarifPath = "";
     if (sarif2 && inputs.sarifFile) {
-      sarifPath = path9.resolve(inputs.workspace, inputs.sarifFile);
+      sarifPath = path11.resolve(inputs.workspace, inputs.sarifFile);
       const options = { sourceRoot: inputs.workspace, ...inputs.sarifCategory !== void 0 ? { sarifCategory: inputs.sarifCategory } : {} };
       await writeAtomically(sarifPath, sarif2.format(run, options));
       info(`kubewire: SARIF written to ${escapeControl(sarifPath)}`);
@@ -45501,7 +46936,7 @@ function readActionInputs(env) {
       "the config input is reserved for the kubewire configuration file, which this version of kubewire does not read yet; remove it (rules can be set in a later version)"
     );
   }
-  const workspace = path9.resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const workspace = path11.resolve(env.GITHUB_WORKSPACE || process.cwd());
   const workingDirectory = getInput("working-directory") || ".";
   const files = getMultilineInput("files");
   const failOn = getInput("fail-on") || "error";
@@ -45521,9 +46956,9 @@ function readActionInputs(env) {
   };
 }
 function withinDirectory(directory, pattern) {
-  if (pattern === "-" || path9.isAbsolute(pattern) || directory === ".") return pattern;
-  if (pattern.startsWith("!")) return `!${path9.posix.join(directory, pattern.slice(1))}`;
-  return path9.posix.join(directory, pattern);
+  if (pattern === "-" || path11.isAbsolute(pattern) || directory === ".") return pattern;
+  if (pattern.startsWith("!")) return `!${path11.posix.join(directory, pattern.slice(1))}`;
+  return path11.posix.join(directory, pattern);
 }
 function printUntrusted(text) {
   if (text === "") return;
@@ -45572,7 +47007,7 @@ function failureOf(run, inputs) {
 }
 async function writeAtomically(target, text) {
   const temporary = `${target}.${process.pid}.tmp`;
-  await mkdir2(path9.dirname(target), { recursive: true });
+  await mkdir2(path11.dirname(target), { recursive: true });
   await writeFile2(temporary, text);
   await rename2(temporary, target);
 }

@@ -1,5 +1,6 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Scalar } from 'yaml';
 import type { Document, Node as YamlNode, Pair, ParsedNode } from 'yaml';
+import { needsPreparation, prepareForYamlPackage, structureOf, tabRejections, type Leniency, type PreparedText, type Rejection } from './go-yaml-compat.js';
 import { KUBECTL_PARSE_OPTIONS } from './yaml-schema.js';
 import type { SourceFile, SourceRange } from './source.js';
 
@@ -9,10 +10,14 @@ export type Path = readonly (string | number)[];
 /**
  * - `syntax`: the document does not parse (kubectl stops reading the file there);
  * - `duplicate-key`: a key repeats in one mapping (the last value wins);
+ * - `missing-separator`: the top level repeats `apiVersion`/`kind`: two objects with no `---` between them
+ *   (kubectl merges them key by key into the last one);
  * - `unseparated`: a document that follows another without a `---` line between them (after a `...` end
- *   marker), which kubectl never reads.
+ *   marker), which kubectl never reads;
+ * - `lenient`: YAML that kubectl reads but YAML 1.2 parsers reject (see go-yaml-compat.ts); the document is read
+ *   the way kubectl reads it.
  */
-export type ParseProblemKind = 'syntax' | 'duplicate-key' | 'unseparated';
+export type ParseProblemKind = 'syntax' | 'duplicate-key' | 'missing-separator' | 'unseparated' | 'lenient';
 
 export interface RelatedRange {
   range: SourceRange;
@@ -24,6 +29,12 @@ export interface ParseProblem {
   message: string;
   range: SourceRange;
   related: RelatedRange[];
+  /** For `duplicate-key`: the repeat has the same value as the first, so applying the file changes nothing. */
+  sameValue?: boolean;
+  /** For `missing-separator`: the objects before and after the missing `---` (`Service "web"`), the keys repeated. */
+  objects?: { before: string; after: string; repeated: string; leftover: string };
+  /** For `lenient` problems: which of go-yaml's leniencies (the first in the document; `related` has the others). */
+  leniency?: Leniency['kind'];
 }
 
 /** What a path points at: the range to report, and whether the whole path exists (or we fell back to an ancestor). */
@@ -147,17 +158,35 @@ function findLastPair(pairs: Pair[], name: string): Pair | undefined {
 
 /** Parses a file into its documents, the way kubectl would, keeping every problem with its position. */
 export function parseManifestFile(file: SourceFile): ManifestDocument[] {
-  const asts: { ast: Document.Parsed; unseparated: boolean; invalidSeparator?: { start: number; end: number } }[] = [];
+  const asts: { ast: Document.Parsed; unseparated: boolean; invalidSeparator?: { start: number; end: number }; compat?: CompatFindings }[] = [];
   for (const piece of splitDocumentsLikeKubectl(file.text)) {
-    const parsed = parseAllDocuments(file.text.slice(piece.start, piece.end), KUBECTL_PARSE_OPTIONS);
-    (Array.isArray(parsed) ? parsed : [parsed]).forEach((ast, i) => {
-      if (piece.start > 0) shiftPositions(ast, piece.start);
+    // Rewrite what go-yaml accepts and the `yaml` package would not (positions are mapped back).
+    const source = file.text.slice(piece.start, piece.end);
+    let prepared: PreparedText = { text: source, toOriginal: (offset) => offset, lenient: [], rejections: [] };
+    let parsed = parseAllDocuments(source, KUBECTL_PARSE_OPTIONS);
+    const failed = (Array.isArray(parsed) ? parsed : [parsed]).some((d) => d.errors.length > 0);
+    if (needsPreparation(source, failed)) {
+      prepared = prepareForYamlPackage(source);
+      if (prepared.text !== source) parsed = parseAllDocuments(prepared.text, KUBECTL_PARSE_OPTIONS);
+    }
+    const toFile = (offset: number) => piece.start + prepared.toOriginal(offset);
+    let documents = Array.isArray(parsed) ? parsed : [parsed];
+    // A piece with only a directive (`%YAML 1.1` before the first `---`) holds no document for the `yaml`
+    // package, but kubectl fails on it: keep a document to carry the problem.
+    if (documents.length === 0 && prepared.rejections.length > 0) documents = [parseDocument(prepared.text, KUBECTL_PARSE_OPTIONS)];
+    documents.forEach((ast, i) => {
+      remapPositions(ast, toFile);
       // go-yaml v2's Unmarshal decodes the first document of a piece and ignores the rest (a document after
       // a `...` end marker with no `---` line).
-      asts.push({ ast: ast as Document.Parsed, unseparated: i > 0, ...(i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {}) });
+      asts.push({
+        ast: ast as Document.Parsed,
+        unseparated: i > 0,
+        ...(i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {}),
+        ...(i === 0 ? { compat: { piece, lenient: prepared.lenient, rejections: prepared.rejections } } : {}),
+      });
     });
   }
-  return asts.map(({ ast, unseparated, invalidSeparator }, index) => {
+  return asts.map(({ ast, unseparated, invalidSeparator, compat }, index) => {
     const problems: ParseProblem[] = [];
     if (invalidSeparator) {
       problems.push({
@@ -181,13 +210,15 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
         related: [],
       });
     }
-    if (problems.length === 0) {
+    if (compat) addGoYamlFindings(file, ast, compat, problems);
+    const parsedCleanly = () => !problems.some((p) => p.kind === 'syntax');
+    if (parsedCleanly()) {
       const shape = measureShape(ast.contents as YamlNode | null);
       if (shape.tooDeep) problems.push({ kind: 'syntax', message: TOO_DEEP, range: firstLineRange(file, shape.tooDeep), related: [] });
     }
-    if (problems.length === 0) collectDuplicateKeys(ast.contents as YamlNode | null, file, problems);
+    if (parsedCleanly()) collectDuplicateKeys(ast, file, problems);
     let value: unknown;
-    if (problems.length === 0 || problems.every((p) => p.kind !== 'syntax')) {
+    if (parsedCleanly()) {
       try {
         value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
       } catch (error) {
@@ -251,15 +282,15 @@ export function splitDocumentsLikeKubectl(text: string): DocumentPiece[] {
   return nonEmpty.length > 0 ? nonEmpty : [pieces[0]!];
 }
 
-/** Moves every position of a piece's AST by the piece's offset in the file. */
-function shiftPositions(ast: Document.Parsed, offset: number): void {
-  const shift = (range: [number, number, number] | null | undefined) => {
-    if (range) for (let i = 0; i < range.length; i++) range[i]! += offset;
+/** Maps every position of a piece's AST (and its errors) from the parsed text to the file. */
+function remapPositions(ast: Document.Parsed, toFile: (offset: number) => number): void {
+  const map = (range: [number, number, number] | null | undefined) => {
+    if (range) for (let i = 0; i < range.length; i++) range[i] = toFile(range[i]!);
   };
-  shift(ast.range);
+  map(ast.range);
   for (const error of [...ast.errors, ...ast.warnings]) {
-    error.pos[0] += offset;
-    error.pos[1] += offset;
+    error.pos[0] = toFile(error.pos[0]);
+    error.pos[1] = toFile(error.pos[1]);
   }
   const stack: unknown[] = [ast.contents];
   while (stack.length > 0) {
@@ -269,10 +300,54 @@ function shiftPositions(ast: Document.Parsed, offset: number): void {
       continue;
     }
     if (!node || typeof node !== 'object' || !('range' in node)) continue;
-    shift((node as { range?: [number, number, number] }).range);
+    map((node as { range?: [number, number, number] }).range);
     if (isMap(node) || isSeq(node)) stack.push(...(node.items as unknown[]));
   }
 }
+
+interface CompatFindings {
+  piece: DocumentPiece;
+  lenient: Leniency[];
+  rejections: Rejection[];
+}
+
+/**
+ * What go-yaml rejects although the `yaml` package parsed it (a syntax problem: kubectl stops reading the file
+ * there), and what only go-yaml accepts (a `lenient` note, reported once per document).
+ */
+function addGoYamlFindings(file: SourceFile, ast: Document.Parsed, compat: CompatFindings, problems: ParseProblem[]): void {
+  const { piece } = compat;
+  const columnOf = (offset: number) => file.positionAt(offset).column - 1;
+  const structure = structureOf(ast.contents as YamlNode | null, file.text, columnOf);
+  const rejections = [
+    ...compat.rejections.map((r) => ({ ...r, start: piece.start + r.start, end: piece.start + r.end })),
+    ...structure.rejections,
+    ...tabRejections(file.text, piece.start, piece.end, structure.spans, columnOf),
+  ];
+  // Where the parser already stopped on the same line (a tab before a key), its message is the one to keep.
+  const linesWithErrors = new Set(problems.filter((p) => p.kind === 'syntax').map((p) => p.range.line));
+  for (const r of rejections) {
+    const range = file.rangeAt(r.start, r.end);
+    if (!linesWithErrors.has(range.line)) problems.push({ kind: 'syntax', message: r.message, range, related: [] });
+  }
+  const first = compat.lenient[0];
+  if (first) {
+    problems.push({
+      kind: 'lenient',
+      leniency: first.kind,
+      message: LENIENT_MESSAGES[first.kind],
+      range: file.rangeAt(piece.start + first.start, piece.start + first.end),
+      related: compat.lenient.slice(1).map((l) => ({ range: file.rangeAt(piece.start + l.start, piece.start + l.end), message: LENIENT_MESSAGES[l.kind] })),
+    });
+  }
+  problems.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+}
+
+const LENIENT_MESSAGES: Record<Leniency['kind'], string> = {
+  'under-indented': 'a continuation line of a quoted value or of a [ ] / { } collection is indented no deeper than its key',
+  'comment-without-space': 'a `#` comment follows the value with no space before it',
+  'escaped-apostrophe': 'the escape `\\\'` in a double-quoted string is YAML 1.1 only',
+};
 
 /**
  * One iterative walk over the AST (a recursive one would overflow on exactly the input it guards against): the
@@ -316,33 +391,43 @@ function firstLine(message: string): string {
 }
 
 /**
- * Duplicate keys: kubectl's YAML-to-JSON conversion (go-yaml v2) silently keeps the last one, so the value
- * keeps the last one too; kustomize rejects them. We report each repeat at its own position, pointing back at
- * the first.
+ * Duplicate keys: kubectl's YAML-to-JSON conversion (sigs.k8s.io/yaml with go-yaml v2, non-strict) silently keeps
+ * the last one, so the value keeps the last one too; kustomize (kyaml, yaml.v3) rejects them ("mapping key already
+ * defined"). We report each repeat at its own position, pointing back at the first, and say whether the two
+ * values are the same (then applying the file changes nothing).
  * Merge keys (`<<`) may repeat and may be overridden: that is their purpose, not a duplicate.
+ *
+ * A document whose top level repeats `apiVersion` or `kind` is two objects with a missing `---` between them
+ * (`cat a.yaml b.yaml`): one `missing-separator` problem per missing line, and no duplicate-key problem for its
+ * top-level keys, which all follow from that one mistake.
  */
-function collectDuplicateKeys(root: YamlNode | null, file: SourceFile, problems: ParseProblem[]): void {
+function collectDuplicateKeys(ast: Document.Parsed, file: SourceFile, problems: ParseProblem[]): void {
+  const root = ast.contents as YamlNode | null;
   const stack: (YamlNode | null)[] = [root];
   while (stack.length > 0) {
     const node = stack.pop();
     if (!node) continue;
     if (isMap(node)) {
-      const seen = new Map<string, ParsedNode>();
+      const glued = node === root ? missingSeparators(node.items as Pair[], file) : [];
+      problems.push(...glued);
+      const seen = new Map<string, Pair>();
       for (const pair of node.items) {
         const name = keyString(pair.key);
         const keyNode = pair.key as ParsedNode;
         if (name !== undefined && name !== '<<' && isScalar(keyNode)) {
           const first = seen.get(name);
-          if (first?.range && keyNode.range) {
-            const firstRange = file.rangeAt(first.range[0], first.range[1]);
+          const firstKey = first?.key as ParsedNode | undefined;
+          if (firstKey?.range && keyNode.range && glued.length === 0) {
+            const firstRange = file.rangeAt(firstKey.range[0], firstKey.range[1]);
             problems.push({
               kind: 'duplicate-key',
               message: `duplicate key "${name}" (first defined at line ${firstRange.line})`,
               range: file.rangeAt(keyNode.range[0], keyNode.range[1]),
               related: [{ range: firstRange, message: `first "${name}" here` }],
+              ...(sameValue(ast, first!.value, pair.value) ? { sameValue: true } : {}),
             });
           } else if (!first) {
-            seen.set(name, keyNode);
+            seen.set(name, pair as Pair);
           }
         }
         if (isPair(pair)) stack.push(pair.value as YamlNode | null);
@@ -353,4 +438,72 @@ function collectDuplicateKeys(root: YamlNode | null, file: SourceFile, problems:
   }
   // The walk is depth-first from the end; report in source order.
   problems.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+}
+
+/** Whether two values build the same JSON (`"1"` and `1` do not); false when either cannot be built. */
+function sameValue(ast: Document.Parsed, a: unknown, b: unknown): boolean {
+  try {
+    const build = (node: unknown) => (node && typeof node === 'object' && 'toJS' in node ? (node as YamlNode).toJS(ast, { maxAliasCount: MAX_ALIAS_COUNT }) : null);
+    return canonicalJson(build(a)) === canonicalJson(build(b));
+  } catch {
+    return false;
+  }
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+  ) ?? 'undefined';
+}
+
+/** Keys that start a Kubernetes object: a second one at the top level means a second object. */
+const OBJECT_START_KEYS = ['apiVersion', 'kind'] as const;
+
+/**
+ * The missing `---` lines of a top-level mapping that holds several objects: the n-th object starts at the
+ * earlier of its n-th `apiVersion` and n-th `kind` key.
+ */
+function missingSeparators(pairs: Pair[], file: SourceFile): ParseProblem[] {
+  const occurrences = (name: string) => pairs.filter((p) => keyString(p.key) === name && isScalar(p.key));
+  const starts = OBJECT_START_KEYS.map(occurrences);
+  const objectCount = Math.max(...starts.map((s) => s.length));
+  if (objectCount < 2) return [];
+  const kinds = occurrences('kind');
+  const metadata = occurrences('metadata');
+  const describe = (n: number) => {
+    const kind = kinds[n]?.value;
+    const meta = metadata[n]?.value;
+    const name = isMap(meta) ? (meta.get('name') as unknown) : undefined;
+    const kindText = isScalar(kind) && typeof kind.value === 'string' ? kind.value : 'object';
+    return typeof name === 'string' ? `${kindText} "${name}"` : kindText;
+  };
+  const repeated = [...new Set(pairs.map((p) => keyString(p.key)).filter((k, i, all): k is string => k !== undefined && k !== '<<' && all.indexOf(k) !== i))];
+  const problems: ParseProblem[] = [];
+  for (let n = 1; n < objectCount; n++) {
+    const keys = starts.map((s) => s[n]?.key as ParsedNode | undefined).filter((k): k is ParsedNode => Boolean(k?.range));
+    const start = keys.sort((a, b) => a.range![0] - b.range![0])[0];
+    if (!start?.range) continue;
+    const previous = starts.map((s) => s[n - 1]?.key as ParsedNode | undefined).filter((k): k is ParsedNode => Boolean(k?.range));
+    const previousStart = previous.sort((a, b) => a.range![0] - b.range![0])[0];
+    // Top-level keys of the previous object that the next one does not write: they stay in the merged object.
+    const next = starts.map((s) => s[n + 1]?.key as ParsedNode | undefined).filter((k): k is ParsedNode => Boolean(k?.range));
+    const nextStart = next.sort((a, b) => a.range![0] - b.range![0])[0]?.range?.[0] ?? Infinity;
+    const keysBetween = (from: number, to: number) =>
+      new Set(pairs.filter((p) => isScalar(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)!));
+    const after = keysBetween(start.range[0], nextStart);
+    const leftover = [...keysBetween(previousStart?.range?.[0] ?? 0, start.range[0])].filter((k) => k !== '<<' && !after.has(k));
+    problems.push({
+      kind: 'missing-separator',
+      message: `a \`---\` line is probably missing here: the document repeats ${repeated.join(', ')}`,
+      range: file.rangeAt(start.range[0], start.range[1]),
+      related: previousStart?.range ? [{ range: file.rangeAt(previousStart.range[0], previousStart.range[1]), message: `the previous object (${describe(n - 1)}) starts here` }] : [],
+      objects: {
+        before: describe(n - 1),
+        after: describe(n),
+        repeated: repeated.join(', '),
+        leftover: leftover.length > 0 ? `, and ${describe(n)} also gets the fields only the first one has (${leftover.join(', ')}), which the API server refuses if they do not belong to it` : '',
+      },
+    });
+  }
+  return problems;
 }

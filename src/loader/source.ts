@@ -24,7 +24,11 @@ export class SourceFile {
   private get lineStarts(): number[] {
     if (!this.lineStartsCache) {
       const starts = [0];
-      for (let i = 0; i < this.text.length; i++) if (this.text.charCodeAt(i) === 10) starts.push(i + 1);
+      // LF, CRLF, and a lone CR (old Mac files: go-yaml reads CR as a line break too, libyaml's read_line).
+      for (let i = 0; i < this.text.length; i++) {
+        const code = this.text.charCodeAt(i);
+        if (code === 10 || (code === 13 && this.text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+      }
       this.lineStartsCache = starts;
     }
     return this.lineStartsCache;

@@ -10,7 +10,9 @@ import type { ScalarTag, Tags } from 'yaml';
  * - integers are parsed with strconv.ParseInt(s, 0, 64) after removing `_`, so 0777 is octal, and 0o17, 0x1F
  *   and 0b101 are accepted as well;
  * - sexagesimal numbers (`22:22`) and timestamps are NOT resolved when decoding into interface{}: they stay
- *   strings (go-yaml v2 keeps timestamp-looking scalars as strings for backwards compatibility).
+ *   strings (go-yaml v2 keeps timestamp-looking scalars as strings for backwards compatibility);
+ * - `!!binary` is decoded from base64 into a string (decode.go `scalar`), and `!!set`, `!!omap` and `!!pairs` are
+ *   not resolvable tags in go-yaml v2: their maps and lists stay plain maps and lists.
  */
 const SEXAGESIMAL_OR_TIMESTAMP_FORMATS = new Set(['TIME']);
 
@@ -25,22 +27,38 @@ function goStyleInt(format: string | undefined, test: RegExp, radix: number, pre
       const negative = source.startsWith('-');
       const unsigned = source.replace(/^[-+]/, '').slice(prefixLength).replace(/_/g, '');
       const value = parseInt(unsigned, radix);
-      return negative ? -value : value;
+      // -0o0 is 0 for ParseInt (and JSON), not JavaScript's -0.
+      return negative && value !== 0 ? -value : value;
     },
   };
 }
 
 /** `0o17`: accepted by strconv.ParseInt(base 0) but not part of the YAML 1.1 schema. */
 const intOctO = goStyleInt('OCT', /^[-+]?0o[0-7_]+$/, 8, 2);
+/** strconv.ParseInt(base 0) takes the prefixes in upper case too: `0X1F`, `0O17`, `0B101`. */
+const upperCasePrefixes = [
+  goStyleInt('HEX', /^[-+]?0X[0-9a-fA-F_]+$/, 16, 2),
+  goStyleInt('OCT', /^[-+]?0O[0-7_]+$/, 8, 2),
+  goStyleInt('BIN', /^[-+]?0B[01_]+$/, 2, 2),
+];
+
+const binaryAsString: ScalarTag = {
+  identify: () => false,
+  default: false,
+  tag: 'tag:yaml.org,2002:binary',
+  resolve: (source: string) => Buffer.from(source.replace(/\s+/g, ''), 'base64').toString('utf8'),
+};
+
+const NOT_RESOLVED_BY_GO_YAML = new Set(['tag:yaml.org,2002:set', 'tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs', 'tag:yaml.org,2002:binary']);
 
 export function kubectlYamlTags(tags: Tags): Tags {
   const kept = tags.filter((tag) => {
     const t = tag as ScalarTag;
-    if (t.tag === 'tag:yaml.org,2002:timestamp') return false;
+    if (t.tag === 'tag:yaml.org,2002:timestamp' || NOT_RESOLVED_BY_GO_YAML.has(t.tag)) return false;
     if (t.format && SEXAGESIMAL_OR_TIMESTAMP_FORMATS.has(t.format)) return false;
     return true;
   });
-  return [...kept, intOctO];
+  return [...kept, intOctO, ...upperCasePrefixes, binaryAsString];
 }
 
 export const KUBECTL_PARSE_OPTIONS = {

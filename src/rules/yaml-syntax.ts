@@ -1,5 +1,8 @@
 import { createRule } from '../api/authoring.js';
 
+/** Who rejects what kubectl reads leniently (the `yaml` npm package is the YAML 1.2 parser of both). */
+const YAML_12_TOOLS = "YAML 1.2 parsers, such as the `yaml` npm package behind VS Code's YAML extension and Prettier, reject the file";
+
 export const yamlSyntax = createRule({
   name: 'yaml-syntax',
   meta: {
@@ -12,6 +15,12 @@ export const yamlSyntax = createRule({
         'YAML syntax error: {{detail}}. kubectl applies the documents before this one, then stops reading the file: this document and every later one in the file are not applied. (kubewire still lints the later documents.)',
       unseparated:
         'kubectl never applies this document: it decodes only the first document between two `---` lines, and no `---` line separates this one from the previous (a `...` end marker does not count). Put a `---` line before it.',
+      underIndented:
+        `A continuation line of this quoted value or [ ] / { } list is indented no deeper than its key{{more}}. kubectl reads it as intended (go-yaml does not check indentation inside quotes and brackets), so this is only a warning; but ${YAML_12_TOOLS}. Indent the continuation lines deeper than the key.`,
+      commentWithoutSpace:
+        `A \`#\` comment follows the value with no space before it{{more}}. kubectl takes it as a comment, so this is only a warning; but ${YAML_12_TOOLS}. Put a space before the \`#\`.`,
+      escapedApostrophe:
+        `\`\\'\` in a double-quoted string is an escape of YAML 1.1 only{{more}}. kubectl reads it as \`'\`, so this is only a warning; but ${YAML_12_TOOLS}. Write \`'\` without the backslash.`,
     },
     schema: [],
     defaultOptions: [],
@@ -29,6 +38,11 @@ export const yamlSyntax = createRule({
         }
         for (const problem of document.problems) {
           if (problem.kind === 'unseparated') context.report({ document, range: problem.range, messageId: 'unseparated' });
+          if (problem.kind !== 'lenient' || !problem.leniency || first) continue;
+          const others = problem.related.length;
+          const more = others > 0 ? ` (and ${others} more place${others > 1 ? 's' : ''} in this document that only go-yaml accepts)` : '';
+          const messageId = problem.leniency === 'under-indented' ? 'underIndented' : problem.leniency === 'comment-without-space' ? 'commentWithoutSpace' : 'escapedApostrophe';
+          context.report({ document, range: problem.range, messageId, data: { more }, severity: 'warn' });
         }
       },
     };
