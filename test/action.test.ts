@@ -109,9 +109,15 @@ metadata: {name: ${JSON.stringify(name)}, namespace: shop}
 spec: {selector: {app: ${selector}}, ports: [{port: 80}]}
 `;
 
-/** One error: a Service whose selector matches no pod of the workload beside it (service-selector-match). */
-const brokenApp = (name: string) => `${service(name, 'nothing')}---
-${deployment.replace(/\bweb\b/g, `web-${name.replace(/[^a-z0-9-]/g, '')}`)}`;
+/**
+ * One error: a Service whose selector has a typo (`wbe-…`) of the label of the workload beside it
+ * (service-selector-match).
+ */
+const brokenApp = (name: string) => {
+  const app = name.replace(/[^a-z0-9-]/g, '');
+  return `${service(name, `wbe-${app}`)}---
+${deployment.replace(/\bweb\b/g, `web-${app}`)}`;
+};
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment
@@ -248,7 +254,7 @@ describe('inputs', () => {
     expect(run.commands.find((c) => c.startsWith('::error '))).toMatch(/file=clusters\/prod\/apps\/svc\.yaml,/);
     expect(run.summary).toContain('`clusters/prod/apps`');
     // Without GITHUB_SHA there is no commit to link to: the place is text.
-    expect(run.summary).toContain('| :x: error | clusters/prod/apps/svc.yaml\\:4\\:8 |');
+    expect(run.summary).toContain('| :x: error | clusters/prod/apps/svc.yaml\\:4\\:24 |');
   });
 
   it('files: one path or glob per line', () => {
@@ -352,7 +358,7 @@ describe('untrusted repositories', () => {
     expect(run.outputs['error-count']).toBe('1');
     // The runner acts on the Action's own commands only: the real annotation, its file name encoded.
     expect(run.commands).toEqual([
-      expect.stringMatching(/^::error title=kubewire service-selector-match,file=%3A%3Awarning%3A%3Aforged\.yaml,line=4,endLine=4,col=8,endColumn=16::Service "x\\n::error file=forged\.yaml::forged\\n/),
+      expect.stringMatching(/^::error title=kubewire service-selector-match,file=%3A%3Awarning%3A%3Aforged\.yaml,line=4,endLine=4,col=24,endColumn=\d+::Service "x\\n::error file=forged\.yaml::forged\\n/),
       '::error::kubewire found 1 error (fail-on: error)',
     ]);
     // Rendered as GitHub Flavored Markdown (marked, a GFM implementation): the page has only the Action's own
@@ -371,7 +377,7 @@ describe('untrusted repositories', () => {
     expect(run.summary).not.toContain('<b>');
     expect(run.summary).toContain('\\!\\[img\\]');
     // The link to the file is percent-encoded, the text escaped.
-    expect(run.summary).toContain('[\\:\\:warning\\:\\:forged.yaml\\:4\\:8]');
+    expect(run.summary).toContain('[\\:\\:warning\\:\\:forged.yaml\\:4\\:24]');
     expect(run.summary).toContain('(https://github.com/o/r/blob/abc/%3A%3Awarning%3A%3Aforged.yaml#L4)');
   });
 });

@@ -40294,8 +40294,8 @@ var TEMPLATE_PATTERNS = [
   // #{VAR}# (Azure Pipelines token replacement)
   /\{\{[^}]*\}\}/,
   // {{ .Values.x }}, {{ var }}
-  /<[A-Za-z][A-Za-z0-9 _.-]*>/,
-  // <your-domain>, <PROJECT_ID>
+  /<[A-Za-z][A-Za-z0-9 _.-]{2,}>/,
+  // <your-domain>, <PROJECT_ID> (not an HTML tag such as <b>)
   /@[A-Z][A-Z0-9_]*@/
   // @VAR@ (autoconf, Maven resource filtering)
 ];
