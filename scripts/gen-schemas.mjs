@@ -121,6 +121,28 @@ const ENUMS = {
   'autoscaling.v2.HPAScalingPolicy.type': ['Pods', 'Percent'],
 };
 
+/**
+ * Fields the Swagger documents list as required but the API server accepts absent (non-pointer structs and
+ * scalars that decode to their zero value, checked by no validation function); releases after the ones listed
+ * dropped the marker too. Reporting them would be false errors.
+ */
+const NOT_REQUIRED = new Set([
+  // pkg/apis/apps/validation ValidateStatefulSetSpec never required serviceName (optional since 1.33).
+  'apps.v1.StatefulSetSpec.serviceName', 'apps.v1beta1.StatefulSetSpec.serviceName', 'apps.v1beta2.StatefulSetSpec.serviceName',
+  // pkg/apis/networking/validation ValidateNetworkPolicySpec: an empty podSelector selects every pod.
+  'networking.v1.NetworkPolicySpec.podSelector', 'extensions.v1beta1.NetworkPolicySpec.podSelector',
+  // pkg/apis/rbac/validation ValidateRoleBindingRoleRef takes an empty apiGroup (defaulted by clients).
+  'rbac.v1.RoleRef.apiGroup', 'rbac.v1beta1.RoleRef.apiGroup', 'rbac.v1alpha1.RoleRef.apiGroup',
+  // pkg/apis/scheduling/validation: value is an int32, 0 when absent.
+  'scheduling.v1.PriorityClass.value', 'scheduling.v1beta1.PriorityClass.value', 'scheduling.v1alpha1.PriorityClass.value',
+  // pkg/apis/discovery/validation: an EndpointSlice may have no endpoints.
+  'discovery.v1.EndpointSlice.endpoints', 'discovery.v1beta1.EndpointSlice.endpoints',
+  // pkg/apis/batch/validation: status is defaulted to True, onPodConditions may be empty.
+  'batch.v1.PodFailurePolicyOnPodConditionsPattern.status', 'batch.v1.PodFailurePolicyRule.onPodConditions',
+  // pkg/apis/core/validation: sources may be empty; a HostAlias IP is checked only when set before 1.31.
+  'core.v1.ProjectedVolumeSource.sources', 'core.v1.HostAlias.ip',
+]);
+
 /** How a definition name is shortened: the Go package path prefix is dropped. */
 function shortName(name) {
   return name
@@ -227,7 +249,7 @@ function generate() {
           if (!variants) def.fields.set(field, (variants = new Map()));
           add(variants, JSON.stringify(value), minor);
         }
-        for (const field of node.r ?? []) add(def.required, field, minor);
+        for (const field of node.r ?? []) if (!NOT_REQUIRED.has(`${name}.${field}`)) add(def.required, field, minor);
       } else {
         add(def.other, JSON.stringify(node), minor);
       }

@@ -6,6 +6,7 @@ import { loadProject, type Project } from './engine/project.js';
 import type { LintResult } from './engine/results.js';
 import type { Severity } from './engine/rule.js';
 import { UsageError } from './loader/read-inputs.js';
+import { parseRelease } from './model/schema/kubernetes-api.js';
 import { endpointsReport } from './model/services/endpoints-report.js';
 import { editDistance } from './model/evidence/near-miss.js';
 import { endpointsTable } from './reporters/endpoints-table.js';
@@ -49,6 +50,7 @@ Options:
       --rule <id>=<severity>   set a rule's severity: off, warn or error (repeatable); with options,
                                ESLint's form: --rule 'service-node-port=["error",{"range":"20000-22767"}]'
       --ignore-pattern <glob>  skip files matching the glob (repeatable)
+      --kubernetes-version <v> the release to check objects against, e.g. 1.29 (default: the newest kubewire knows)
       --color / --no-color     force or disable colours (default: on for a terminal, off with NO_COLOR)
   -v, --version                print the version
   -h, --help                   print this help
@@ -65,6 +67,7 @@ const OPTIONS = {
   namespace: { type: 'string', short: 'n' },
   rule: { type: 'string', multiple: true },
   'ignore-pattern': { type: 'string', multiple: true },
+  'kubernetes-version': { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
@@ -134,6 +137,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (!isFormat(format)) throw new UsageError(`unknown format "${format}" (available: ${FORMAT_NAMES.join(', ')})`);
   const maxWarnings = parseMaxWarnings(values['max-warnings']);
   const { severities, options: ruleOptions } = parseRuleOptions(values.rule ?? []);
+  const kubernetesVersion = values['kubernetes-version'];
+  if (kubernetesVersion !== undefined) {
+    const release = parseRelease(kubernetesVersion);
+    if ('problem' in release) throw new UsageError(`--kubernetes-version: ${release.problem}`);
+    for (const id of KUBERNETES_VERSION_RULES) ruleOptions[id] = [{ kubernetesVersion, ...(ruleOptions[id]?.[0] as object | undefined) }];
+  }
   const helmChartSources = project.helmChartSources ?? 0;
   if (project.files.length === 0 && project.inputProblems.length === 0 && helmChartSources === 0) {
     throw new UsageError(`no YAML or JSON files found in ${positionals.length > 0 ? positionals.join(', ') : 'the current directory'}`);
@@ -208,6 +217,9 @@ function parseMaxWarnings(value: string | undefined): number {
   if (!/^-?\d+$/.test(value)) throw new UsageError(`--max-warnings takes a whole number, not "${value}"`);
   return Number(value);
 }
+
+/** Rules that take the `kubernetesVersion` option, which `--kubernetes-version` sets. */
+const KUBERNETES_VERSION_RULES = ['schema', 'api-version'];
 
 const SEVERITY_WORDS: Readonly<Record<string, Severity>> = { off: 'off', '0': 'off', warn: 'warn', warning: 'warn', '1': 'warn', error: 'error', '2': 'error' };
 

@@ -10,6 +10,7 @@ import { networkpolicySelectorMatch } from './networkpolicy-selector-match.js';
 import { pdbSelectorMatch } from './pdb-selector-match.js';
 import { probePort } from './probe-port.js';
 import { resourceShape } from './resource-shape.js';
+import { schema } from './schema.js';
 import { serviceNodePort } from './service-node-port.js';
 import { servicePortNames } from './service-port-names.js';
 import { serviceSelectorMatch } from './service-selector-match.js';
@@ -34,6 +35,7 @@ export const allRules: readonly RuleModule[] = [
   pdbSelectorMatch,
   probePort,
   resourceShape,
+  schema,
   serviceNodePort,
   servicePortNames,
   serviceSelectorMatch,

@@ -1,0 +1,215 @@
+import type { Path } from '../../loader/parse.js';
+import { editDistance } from '../evidence/near-miss.js';
+import { isObject, type JsonObject } from '../objects/values.js';
+import type { ObjectSchema, Schema } from './schema.js';
+
+/**
+ * What is wrong with one value against its type, as the API server decodes and validates it. Values arrive as
+ * kubectl sends them (YAML 1.1 read by go-yaml, then JSON): a null is an absent field (encoding/json leaves the
+ * zero value), so it is never a problem.
+ */
+export type SchemaProblem =
+  | { readonly code: 'unknownField'; readonly path: Path; readonly field: string; readonly closest?: string; readonly elsewhere?: Path; readonly otherReleases?: string }
+  | { readonly code: 'wrongType'; readonly path: Path; readonly expected: string; readonly value: unknown; readonly definition?: string }
+  | { readonly code: 'required'; readonly path: Path; readonly field: string }
+  | { readonly code: 'notInEnum'; readonly path: Path; readonly value: string; readonly allowed: readonly unknown[]; readonly closest?: string }
+  | { readonly code: 'invalidQuantity'; readonly path: Path; readonly value: string }
+  | { readonly code: 'notBase64'; readonly path: Path; readonly value: string };
+
+export interface ValidateOptions {
+  /** True for a problem that another rule already reports (better): it is left out. */
+  readonly ownedElsewhere?: (problem: SchemaProblem) => boolean;
+  /** Problems stop being collected after this many (a file of the wrong kind would list hundreds). */
+  readonly limit?: number;
+}
+
+/** Validates a value against a type, collecting the problems in document order. */
+export function validateValue(value: unknown, schema: Schema, path: Path, options: ValidateOptions = {}): SchemaProblem[] {
+  const out: SchemaProblem[] = [];
+  const limit = options.limit ?? 50;
+  const report = (problem: SchemaProblem) => {
+    if (out.length >= limit) return;
+    if (options.ownedElsewhere?.(problem)) return;
+    out.push(problem);
+  };
+  walk(value, schema, path, [], report);
+  return out;
+}
+
+interface Level {
+  readonly schema: ObjectSchema;
+  readonly path: Path;
+}
+
+function walk(value: unknown, schema: Schema, path: Path, parents: readonly Level[], report: (p: SchemaProblem) => void): void {
+  if (value === null || value === undefined) return;
+  switch (schema.type) {
+    case 'any':
+      return;
+    case 'string':
+    case 'integer':
+    case 'number':
+    case 'boolean': {
+      if (!hasScalarType(value, schema.type)) {
+        report({ code: 'wrongType', path, expected: EXPECTED[schema.type], value });
+        return;
+      }
+      if (schema.enum && value !== '' && !schema.enum.includes(value)) {
+        const text = String(value);
+        const closest = schema.enum.find((e) => typeof e === 'string' && e.toLowerCase() === text.toLowerCase()) as string | undefined;
+        report({ code: 'notInEnum', path, value: text, allowed: schema.enum, ...(closest ? { closest } : {}) });
+        return;
+      }
+      if (schema.format === 'byte' && typeof value === 'string' && !isBase64(value)) report({ code: 'notBase64', path, value });
+      return;
+    }
+    case 'int-or-string':
+      if (typeof value !== 'string' && !(typeof value === 'number' && Number.isInteger(value))) {
+        report({ code: 'wrongType', path, expected: 'an integer or a string', value });
+      }
+      return;
+    case 'quantity':
+      if (typeof value === 'number') return;
+      if (typeof value !== 'string') report({ code: 'wrongType', path, expected: 'a quantity (a number, or a string such as "500m" or "1Gi")', value });
+      else if (!isQuantity(value)) report({ code: 'invalidQuantity', path, value });
+      return;
+    case 'array': {
+      if (!Array.isArray(value)) {
+        report({ code: 'wrongType', path, expected: 'a list', value });
+        return;
+      }
+      const items = schema.items();
+      value.forEach((item, i) => walk(item, items, [...path, i], parents, report));
+      return;
+    }
+    case 'map': {
+      if (!isObject(value)) {
+        report({ code: 'wrongType', path, expected: 'a map', value });
+        return;
+      }
+      const values = schema.values();
+      for (const [key, v] of Object.entries(value)) walk(v, values, [...path, key], parents, report);
+      return;
+    }
+    case 'object':
+      if (!isObject(value)) {
+        report({ code: 'wrongType', path, expected: 'an object', value, ...(schema.definition ? { definition: schema.definition } : {}) });
+        return;
+      }
+      walkObject(value, schema, path, parents, report);
+  }
+}
+
+function walkObject(value: JsonObject, schema: ObjectSchema, path: Path, parents: readonly Level[], report: (p: SchemaProblem) => void): void {
+  const level: Level = { schema, path };
+  const inner = [...parents, level];
+  for (const [key, child] of Object.entries(value)) {
+    const childSchema = schema.field(key);
+    if (childSchema) walk(child, childSchema, [...path, key], inner, report);
+    else if (!schema.open) report(unknownField(key, level, parents[parents.length - 1]));
+  }
+  for (const field of schema.required) {
+    if (value[field] === undefined || value[field] === null) report({ code: 'required', path, field });
+  }
+}
+
+function unknownField(field: string, level: Level, parent: Level | undefined): SchemaProblem {
+  const path = [...level.path, field];
+  const otherReleases = level.schema.otherReleasesOf?.(field);
+  if (otherReleases) return { code: 'unknownField', path, field, otherReleases };
+  const sameLetters = level.schema.fieldNames().find((c) => c.toLowerCase() === field.toLowerCase());
+  if (sameLetters) return { code: 'unknownField', path, field, closest: sameLetters };
+  // The same name one level up or below is stronger evidence than a name that is only close.
+  if (parent?.schema.field(field)) return { code: 'unknownField', path, field, elsewhere: [...parent.path, field] };
+  const below = findBelow(field, level.schema, level.path);
+  if (below) return { code: 'unknownField', path, field, elsewhere: below };
+  const closest = closestName(field, level.schema.fieldNames());
+  return { code: 'unknownField', path, field, ...(closest ? { closest } : {}) };
+}
+
+/**
+ * The known field a mistyped one was meant to be: the same name in another case (`targetport`), else the
+ * nearest by edit distance within a budget that grows with the length, so short names never suggest unrelated
+ * ones.
+ */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const sameLetters = candidates.find((c) => c.toLowerCase() === lower);
+  if (sameLetters) return sameLetters;
+  const budget = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance <= budget && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+/**
+ * Where a field that this object does not have exists in the objects below it (a list of objects counts as one
+ * level), breadth first, up to three levels down: `containers` written in a Deployment's spec is
+ * spec.template.spec.containers.
+ */
+function findBelow(field: string, schema: ObjectSchema, path: Path): Path | undefined {
+  let frontier: { schema: ObjectSchema; path: Path }[] = [{ schema, path }];
+  const seen = new Set<ObjectSchema>([schema]);
+  for (let depth = 0; depth < 3; depth++) {
+    const next: { schema: ObjectSchema; path: Path }[] = [];
+    for (const { schema: current, path: at } of frontier) {
+      for (const name of current.fieldNames()) {
+        let child = current.field(name);
+        const childPath: (string | number)[] = [...at, name];
+        if (child?.type === 'array') {
+          child = child.items();
+          childPath.push(0);
+        }
+        if (child?.type !== 'object' || seen.has(child)) continue;
+        seen.add(child);
+        if (child.field(field)) return [...childPath, field];
+        next.push({ schema: child, path: childPath });
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
+}
+
+const EXPECTED = { string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false' } as const;
+
+function hasScalarType(value: unknown, type: 'string' | 'integer' | 'number' | 'boolean'): boolean {
+  switch (type) {
+    case 'string': return typeof value === 'string';
+    // 3.0 is sent as 3 (YAML float, then JSON), which decodes into an int.
+    case 'integer': return typeof value === 'number' && Number.isInteger(value);
+    case 'number': return typeof value === 'number';
+    case 'boolean': return typeof value === 'boolean';
+  }
+}
+
+/**
+ * resource.Quantity syntax (k8s.io/apimachinery/pkg/api/resource/quantity.go, ParseQuantity): a signed decimal
+ * number, then one suffix: binary (Ki Mi Gi Ti Pi Ei), decimal (n u m "" k M G T P E) or an exponent (e3, E-2).
+ * Case matters: `1gi`, `500MB` and `1 Gi` are rejected.
+ */
+const QUANTITY = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
+
+export function isQuantity(text: string): boolean {
+  return QUANTITY.test(text);
+}
+
+/** encoding/json decodes a []byte with base64.StdEncoding, which requires padding and skips CR and LF. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export function isBase64(text: string): boolean {
+  return BASE64.test(text.replace(/[\r\n]/g, ''));
+}
+
+/** How a message shows a value it got: `the string "80"`, `the number 3.5`, `a list`. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+  if (typeof value === 'number') return `the number ${value}`;
+  if (typeof value === 'boolean') return `the boolean ${value}`;
+  if (Array.isArray(value)) return 'a list';
+  if (isObject(value)) return 'an object';
+  return String(value);
+}

@@ -1,0 +1,91 @@
+/**
+ * The schema and api-version rules against a chosen release (`kubernetesVersion`, which `--kubernetes-version`
+ * sets): what fixtures, linted against the newest release, cannot show.
+ */
+import { describe, expect, it } from 'vitest';
+import { lint } from '../src/engine/linter.js';
+import { allRules } from '../src/rules/index.js';
+import { ensureBuilt, runKubewire } from './cli-process.js';
+import { messagesOf, projectOf, repoRoot } from './helpers.js';
+
+/** Lints in-memory files with only `ruleId`, against `kubernetesVersion`, as `file:line:column messageId message`. */
+function findings(ruleId: string, files: Record<string, string>, kubernetesVersion?: string): string[] {
+  const project = projectOf(files);
+  const severities = Object.fromEntries(allRules.filter((r) => r.name !== ruleId).map((r) => [r.name, 'off' as const]));
+  const results = lint({
+    graph: project.graph,
+    inputProblems: project.inputProblems,
+    rules: allRules,
+    severities,
+    ruleOptions: kubernetesVersion ? { [ruleId]: [{ kubernetesVersion }] } : {},
+    filePaths: project.files.map((f) => f.path),
+  });
+  return messagesOf(results).map((m) => `${m.filePath}:${m.line}:${m.column} ${m.messageId} ${m.message}`);
+}
+
+const JOB_WITH_POD_REPLACEMENT_POLICY = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+spec:
+  podReplacementPolicy: Failed
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: migrate:1
+`;
+
+const INGRESS_WITHOUT_PATH_TYPE = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+spec:
+  rules:
+    - http:
+        paths:
+          - path: /
+            backend:
+              service:
+                name: web
+                port:
+                  number: 80
+`;
+
+describe('schema against a chosen Kubernetes release', () => {
+  it('a field added in a later release is unknown in an older one, and the message names the releases that have it', () => {
+    expect(findings('schema', { 'job.yaml': JOB_WITH_POD_REPLACEMENT_POLICY })).toEqual([]);
+    const old = findings('schema', { 'job.yaml': JOB_WITH_POD_REPLACEMENT_POLICY }, '1.27');
+    expect(old).toHaveLength(1);
+    expect(old[0]).toContain('job.yaml:6:25 unknownField spec.podReplacementPolicy is not a field of batch/v1 Job in Kubernetes 1.27');
+    expect(old[0]).toContain('batch/v1 Job has it in Kubernetes 1.28 and later');
+  });
+
+  it('a field required from one release on (pathType, 1.22) is required only there', () => {
+    expect(findings('schema', { 'ingress.yaml': INGRESS_WITHOUT_PATH_TYPE }, '1.21')).toEqual([]);
+    expect(findings('schema', { 'ingress.yaml': INGRESS_WITHOUT_PATH_TYPE }, '1.22').map((f) => f.split(' ').slice(0, 3).join(' '))).toEqual([
+      'ingress.yaml:9:13 required spec.rules[0].http.paths[0]',
+    ]);
+  });
+
+  it('an unknown release is a clear error, not a silent default', () => {
+    expect(() => findings('schema', { 'job.yaml': JOB_WITH_POD_REPLACEMENT_POLICY }, '1.99')).toThrow(/Kubernetes 1\.99 is not one kubewire knows \(it knows 1\.14 to 1\.36\)/);
+  });
+});
+
+describe('--kubernetes-version', () => {
+  it('sets the release of the schema rule, and an unknown one is a usage error', () => {
+    ensureBuilt();
+    const input = JOB_WITH_POD_REPLACEMENT_POLICY;
+    const newest = runKubewire(['--format', 'json', '--rule', 'schema=error', '-'], { cwd: repoRoot, input });
+    expect(newest.status).toBe(0);
+    const old = runKubewire(['--format', 'json', '--kubernetes-version', '1.27', '-'], { cwd: repoRoot, input });
+    expect(old.status).toBe(1);
+    const messages = (JSON.parse(old.stdout) as { messages: { ruleId: string; path?: string }[] }[]).flatMap((r) => r.messages);
+    expect(messages.filter((m) => m.ruleId === 'schema').map((m) => m.path)).toEqual(['spec.podReplacementPolicy']);
+    const unknown = runKubewire(['--kubernetes-version', '1.9', '-'], { cwd: repoRoot, input });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('--kubernetes-version: Kubernetes 1.9 is not one kubewire knows (it knows 1.14 to 1.36)');
+  });
+});
