@@ -7,6 +7,7 @@ import type { LintResult } from './engine/results.js';
 import type { Severity } from './engine/rule.js';
 import { UsageError } from './loader/read-inputs.js';
 import { parseRelease } from './model/schema/kubernetes-api.js';
+import { uncheckedCustomResourcesNote } from './model/schema/resource-schema.js';
 import { endpointsReport } from './model/services/endpoints-report.js';
 import { editDistance } from './model/evidence/near-miss.js';
 import { endpointsTable } from './reporters/endpoints-table.js';
@@ -164,6 +165,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const tooManyWarnings = maxWarnings >= 0 && warnings > maxWarnings;
   const code = errors > 0 || tooManyWarnings ? 1 : 0;
   const exit = await emit(io, values['output-file'], formatResults(format, results, context), code);
+  const unchecked = severities.schema === 'off' || values.quiet ? undefined : uncheckedCustomResourcesNote(project.graph, kubernetesVersion);
+  if (unchecked) io.stderr(`kubewire: ${escapeControl(unchecked)}.\n`);
   if (tooManyWarnings) io.stderr(`kubewire found too many warnings (maximum: ${maxWarnings}).\n`);
   if (errors + warnings === 0 && project.graph.resources.length === 0 && project.graph.malformed.length === 0) {
     // An empty file, a lone `---` or a values.yaml passes quietly in a scan; alone, the silence would mislead.

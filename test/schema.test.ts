@@ -89,3 +89,22 @@ describe('--kubernetes-version', () => {
     expect(unknown.stderr).toContain('--kubernetes-version: Kubernetes 1.9 is not one kubewire knows (it knows 1.14 to 1.36)');
   });
 });
+
+describe('custom resources without a schema', () => {
+  it('are skipped, never an error, and counted in one line on standard error', () => {
+    ensureBuilt();
+    const input = `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: web
+spec:
+  secretNamez: web-tls
+`;
+    const run = runKubewire(['-'], { cwd: repoRoot, input });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe(
+      'kubewire: 1 custom resource not checked against a schema: the input has no CustomResourceDefinition for Certificate.cert-manager.io (lint it together with the CRDs to check it).\n',
+    );
+    expect(runKubewire(['--quiet', '-'], { cwd: repoRoot, input }).stderr).toBe('');
+  });
+});

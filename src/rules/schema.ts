@@ -3,7 +3,7 @@ import { formatPath } from '../engine/linter.js';
 import type { Path } from '../loader/parse.js';
 import { scalarSourceOf, type Resource } from '../model/objects/resource.js';
 import { releaseName } from '../model/schema/kubernetes-api.js';
-import { builtinTypeOf, problemsOf, targetRelease, type ResourceType } from '../model/schema/resource-schema.js';
+import { problemsOf, typeOf, targetRelease, type ResourceType } from '../model/schema/resource-schema.js';
 import { describeValue, type SchemaProblem } from '../model/schema/validate.js';
 
 type Options = readonly [{ kubernetesVersion?: string }];
@@ -17,7 +17,7 @@ export const schema = createRule<Options, MessageIds>({
     docs: { description: 'Require every object to match the schema of its kind in the target Kubernetes release' },
     messages: {
       unknownField:
-        '{{path}} is not a field of {{type}} in Kubernetes {{release}}: kubectl apply rejects the object (strict field validation), and with --validate=false the API server drops the field, so the setting does nothing.{{hint}}',
+        '{{path}} is not a field of {{type}}: kubectl apply rejects the object (strict field validation), and with --validate=false the API server drops the field, so the setting does nothing.{{hint}}',
       wrongType: '{{path}} must be {{expected}}, got {{got}}: the API server cannot decode it and rejects the {{kind}}.{{hint}}',
       required: '{{path}} needs "{{field}}": the API server rejects the {{kind}} without it (Required value).',
       notInEnum: '{{path}} is "{{value}}", which the API server rejects: it must be one of {{allowed}} (case matters).{{hint}}',
@@ -48,7 +48,7 @@ export const schema = createRule<Options, MessageIds>({
     };
     return {
       '*'(resource) {
-        const type = builtinTypeOf(resource, minor);
+        const type = typeOf(resource, context.graph, minor);
         if (!type) return;
         for (const problem of problemsOf(resource, type, context.graph)) report(resource, type, problem);
       },
@@ -69,7 +69,7 @@ function describe(problem: SchemaProblem, type: ResourceType, resource: Resource
       } else if (problem.closest) {
         hint = ` Did you mean "${problem.closest}"?`;
       }
-      return { messageId: 'unknownField', data: { path, type: type.label, release: releaseName(minor), hint } };
+      return { messageId: 'unknownField', data: { path, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint } };
     }
     case 'wrongType':
       return {

@@ -4,6 +4,7 @@ import { stringOnlyValuesOf, stringOnlyValuesOfTemplate } from '../objects/strin
 import { apiGroup, isBuiltin, type Resource } from '../objects/resource.js';
 import { getIn } from '../objects/values.js';
 import { workloadSelectorOf } from '../pods/workload-selector.js';
+import { customResourcesWithoutSchema, customTypeOf } from './custom-resources.js';
 import { newestRelease, parseRelease, type Minor } from './kubernetes-api.js';
 import { builtinKindSchema, type ObjectSchema } from './schema.js';
 import { validateValue, type SchemaProblem } from './validate.js';
@@ -26,6 +27,8 @@ export function groupVersion(apiVersion: string): { group: string; version: stri
 export interface ResourceType {
   readonly schema: ObjectSchema;
   readonly label: string;
+  /** True for a built-in kind (whose type depends on the release), false for a CRD's. */
+  readonly builtin: boolean;
 }
 
 /**
@@ -36,7 +39,23 @@ export function builtinTypeOf(resource: Resource, minor: Minor): ResourceType | 
   if (!isBuiltin(resource)) return undefined;
   const { group, version } = groupVersion(resource.apiVersion);
   const schema = builtinKindSchema(group, version, resource.kind, minor);
-  return schema ? { schema, label: `${resource.apiVersion} ${resource.kind}` } : undefined;
+  return schema ? { schema, label: `${resource.apiVersion} ${resource.kind}`, builtin: true } : undefined;
+}
+
+/**
+ * One line for the user about the custom resources no schema checked (kubewire cannot know their types without
+ * their CustomResourceDefinitions), or undefined when every object was checked.
+ */
+export function uncheckedCustomResourcesNote(graph: ResourceGraph, kubernetesVersion: string | undefined): string | undefined {
+  const { count, kinds } = customResourcesWithoutSchema(graph, targetRelease(kubernetesVersion));
+  if (count === 0) return undefined;
+  const shown = kinds.length > 5 ? `${kinds.slice(0, 5).join(', ')} and ${kinds.length - 5} more` : kinds.join(', ');
+  return `${count} custom resource${count === 1 ? '' : 's'} not checked against a schema: the input has no CustomResourceDefinition for ${shown} (lint ${count === 1 ? 'it' : 'them'} together with the CRDs to check ${count === 1 ? 'it' : 'them'})`;
+}
+
+/** The type of an object: its built-in kind's, or its CustomResourceDefinition's when the input has one. */
+export function typeOf(resource: Resource, graph: ResourceGraph, minor: Minor): ResourceType | undefined {
+  return isBuiltin(resource) ? builtinTypeOf(resource, minor) : customTypeOf(graph, resource, minor);
 }
 
 /**
