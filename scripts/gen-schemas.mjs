@@ -143,6 +143,19 @@ const NOT_REQUIRED = new Set([
   'core.v1.ProjectedVolumeSource.sources', 'core.v1.HostAlias.ip',
 ]);
 
+/**
+ * Group/version/kinds that the OpenAPI documents kept listing after the API server stopped serving them by
+ * default (their types stayed registered for --runtime-config), with the last release that served them. Source:
+ * the Kubernetes 1.16 release notes and the Deprecated API Migration Guide (kubernetes.io/docs/reference/
+ * using-api/deprecation-guide/#v1-16): "The v1.16 release stopped serving" these versions.
+ */
+const LAST_SERVED = {
+  'extensions/v1beta1/Deployment': 15, 'extensions/v1beta1/DaemonSet': 15, 'extensions/v1beta1/ReplicaSet': 15,
+  'extensions/v1beta1/NetworkPolicy': 15, 'extensions/v1beta1/PodSecurityPolicy': 15,
+  'apps/v1beta1/Deployment': 15, 'apps/v1beta1/StatefulSet': 15,
+  'apps/v1beta2/Deployment': 15, 'apps/v1beta2/DaemonSet': 15, 'apps/v1beta2/ReplicaSet': 15, 'apps/v1beta2/StatefulSet': 15,
+};
+
 /** How a definition name is shortened: the Go package path prefix is dropped. */
 function shortName(name) {
   return name
@@ -228,9 +241,10 @@ function generate() {
       const isKind = gvks?.length === 1 && !gvks[0].kind.endsWith('List') && schema.properties?.metadata;
       if (isKind) {
         const { group, version, kind } = gvks[0];
+        const lastServed = LAST_SERVED[`${group}/${version}/${kind}`];
         let byDef = kinds.get(`${group}/${version}/${kind}`);
         if (!byDef) kinds.set(`${group}/${version}/${kind}`, (byDef = new Map()));
-        add(byDef, name, minor);
+        if (lastServed === undefined || minor <= lastServed) add(byDef, name, minor);
       }
       const node = compact(schema);
       let def = defs.get(name);

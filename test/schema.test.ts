@@ -108,3 +108,34 @@ spec:
     expect(runKubewire(['--quiet', '-'], { cwd: repoRoot, input }).stderr).toBe('');
   });
 });
+
+describe('api-version across releases', () => {
+  const PDB_V1BETA1 = `apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  minAvailable: 1
+`;
+  const INGRESS_V1 = INGRESS_WITHOUT_PATH_TYPE;
+
+  it('a version served now and removed by a later release is a warning naming that release and the replacement', () => {
+    const found = findings('api-version', { 'pdb.yaml': PDB_V1BETA1 }, '1.24');
+    expect(found).toEqual([
+      'pdb.yaml:1:13 deprecated policy/v1beta1 PodDisruptionBudget is deprecated: Kubernetes 1.25 no longer serves it, so the object stops applying once the cluster is upgraded to 1.25. Move to policy/v1 (served in 1.21 and later); what changes: an empty spec.selector ({}) selects every pod of the namespace (in v1beta1 it selected none).',
+    ]);
+  });
+
+  it('the same version on the release that removed it is an error', () => {
+    const found = findings('api-version', { 'pdb.yaml': PDB_V1BETA1 }, '1.25');
+    expect(found[0]).toMatch(/^pdb\.yaml:1:13 removed policy\/v1beta1 PodDisruptionBudget is not served by Kubernetes 1\.25: it was removed in 1\.25 \(served in 1\.14 to 1\.24\)/);
+  });
+
+  it('a version newer than the target release is an error that names the release that added it', () => {
+    const found = findings('api-version', { 'ingress.yaml': INGRESS_V1 }, '1.18');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('notYetServed networking.k8s.io/v1 Ingress is not served by Kubernetes 1.18: it was added in 1.19');
+    expect(found[0]).toContain('Kubernetes 1.18 serves networking.k8s.io/v1beta1');
+    expect(findings('api-version', { 'ingress.yaml': INGRESS_V1 }, '1.19')).toEqual([]);
+  });
+});

@@ -132,9 +132,12 @@ export function versionsOfKind(kind: string): { group: string; version: string; 
   return out;
 }
 
-/** True when some release serves this kind name in this group (under any version). */
-export function isKnownKindOfGroup(group: string, kind: string): boolean {
-  return versionsOfKind(kind).some((v) => v.group === group);
+/** Every group/version/kind of the data, in any release. */
+export function listKinds(): { group: string; version: string; kind: string }[] {
+  return Object.keys(api().kinds).map((key) => {
+    const [group, version, kind] = key.split('/') as [string, string, string];
+    return { group, version, kind };
+  });
 }
 
 export function definition(name: string): CompactDefinition | undefined {
