@@ -1,7 +1,7 @@
 import { createRule } from '../engine/rule.js';
 import { apiVersionStatus, type Replacement } from '../model/schema/api-versions.js';
 import { releaseName } from '../model/schema/kubernetes-api.js';
-import { targetRelease } from '../model/schema/resource-schema.js';
+import { KUBERNETES_VERSION_OPTION, targetRelease } from '../model/schema/resource-schema.js';
 
 type Options = readonly [{ kubernetesVersion?: string }];
 type MessageIds = 'removed' | 'notYetServed' | 'deprecated' | 'unknownVersion' | 'unknownKind' | 'unknownKindUnsure';
@@ -26,18 +26,7 @@ export const apiVersion = createRule<Options, MessageIds>({
       unknownKindUnsure:
         'kubewire knows no kind "{{kind}}" in {{apiVersion}} in any Kubernetes release: unless the cluster serves it through an API kubewire cannot see (an aggregated API, OpenShift\'s legacy v1 kinds), the API server rejects the object (no matches for kind "{{kind}}"). Check the kind and apiVersion.',
     },
-    schema: [
-      {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          kubernetesVersion: {
-            type: 'string',
-            description: 'The Kubernetes release the objects are applied to ("1.29"); default the newest one kubewire knows. `--kubernetes-version` sets it.',
-          },
-        },
-      },
-    ],
+    schema: [KUBERNETES_VERSION_OPTION],
     defaultOptions: [{}],
   },
   create(context, [{ kubernetesVersion }]) {

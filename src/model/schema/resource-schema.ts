@@ -9,6 +9,18 @@ import { newestRelease, parseRelease, type Minor } from './kubernetes-api.js';
 import { builtinKindSchema, type ObjectSchema } from './schema.js';
 import { validateValue, type SchemaProblem } from './validate.js';
 
+/** The option of the rules that check against a release (schema, api-version); `--kubernetes-version` sets it. */
+export const KUBERNETES_VERSION_OPTION = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    kubernetesVersion: {
+      type: 'string',
+      description: 'The Kubernetes release the objects are applied to ("1.29"); default the newest one kubewire knows. `--kubernetes-version` sets it.',
+    },
+  },
+} as const;
+
 /** The release a rule option names, or the newest one in the data when it names none. */
 export function targetRelease(kubernetesVersion: string | undefined): Minor {
   if (kubernetesVersion === undefined || kubernetesVersion === '') return newestRelease();

@@ -9,9 +9,14 @@ import type { ObjectSchema, Schema } from './schema.js';
  * zero value), so it is never a problem.
  */
 export type SchemaProblem =
-  | { readonly code: 'unknownField'; readonly path: Path; readonly field: string; readonly closest?: string; readonly elsewhere?: Path; readonly otherReleases?: string }
+  | {
+      readonly code: 'unknownField'; readonly path: Path; readonly field: string; readonly closest?: string; readonly elsewhere?: Path;
+      readonly otherReleases?: string;
+      /** The built-in definition of the object that lacks the field (`networking.v1.IngressBackend`). */
+      readonly definition?: string;
+    }
   | { readonly code: 'wrongType'; readonly path: Path; readonly expected: string; readonly value: unknown; readonly definition?: string }
-  | { readonly code: 'required'; readonly path: Path; readonly field: string }
+  | { readonly code: 'required'; readonly path: Path; readonly field: string; readonly definition?: string }
   | { readonly code: 'notInEnum'; readonly path: Path; readonly value: string; readonly allowed: readonly unknown[]; readonly closest?: string }
   | { readonly code: 'invalidQuantity'; readonly path: Path; readonly value: string }
   | { readonly code: 'notBase64'; readonly path: Path; readonly value: string };
@@ -109,11 +114,16 @@ function walkObject(value: JsonObject, schema: ObjectSchema, path: Path, parents
     else if (!schema.open) report(unknownField(key, level, parents[parents.length - 1]));
   }
   for (const field of schema.required) {
-    if (value[field] === undefined || value[field] === null) report({ code: 'required', path, field });
+    if (value[field] === undefined || value[field] === null) report({ code: 'required', path, field, ...(schema.definition ? { definition: schema.definition } : {}) });
   }
 }
 
 function unknownField(field: string, level: Level, parent: Level | undefined): SchemaProblem {
+  const problem = unknownFieldAt(field, level, parent);
+  return level.schema.definition ? { ...problem, definition: level.schema.definition } : problem;
+}
+
+function unknownFieldAt(field: string, level: Level, parent: Level | undefined): SchemaProblem & { code: 'unknownField' } {
   const path = [...level.path, field];
   const otherReleases = level.schema.otherReleasesOf?.(field);
   if (otherReleases) return { code: 'unknownField', path, field, otherReleases };
