@@ -48,8 +48,11 @@ function api(): KubernetesApiData {
 export type Minor = number;
 
 /** Every release in the data, oldest first. */
+let releases: readonly Minor[] | undefined;
+
 export function knownReleases(): readonly Minor[] {
-  return api().releases.map((r) => Number(r.split('.')[1]));
+  releases ??= api().releases.map((r) => Number(r.split('.')[1]));
+  return releases;
 }
 
 export function newestRelease(): Minor {

@@ -82,8 +82,10 @@ export function typeOf(resource: Resource, graph: ResourceGraph, minor: Minor): 
  * - a workload's missing spec.selector and its matchExpressions: workload-selector.
  */
 export function problemsOf(resource: Resource, type: ResourceType, graph: ResourceGraph): SchemaProblem[] {
-  const owned = ownedPaths(resource, graph);
+  // Worked out on the first problem only: most objects have none.
+  let ownedOnce: OwnedPaths | undefined;
   const ownedElsewhere = (problem: SchemaProblem): boolean => {
+    const owned = (ownedOnce ??= ownedPaths(resource, graph));
     const at = problem.code === 'required' ? [...problem.path, problem.field] : problem.path;
     const key = pathKey(at);
     if (owned.all.has(key)) return true;

@@ -32,12 +32,12 @@ export interface ValidateOptions {
 export function validateValue(value: unknown, schema: Schema, path: Path, options: ValidateOptions = {}): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const limit = options.limit ?? 50;
-  const report = (problem: SchemaProblem) => {
+  const walker = new Walker(path, (problem) => {
     if (out.length >= limit) return;
     if (options.ownedElsewhere?.(problem)) return;
     out.push(problem);
-  };
-  walk(value, schema, path, [], report);
+  });
+  walker.walk(value, schema);
   return out;
 }
 
@@ -46,75 +46,112 @@ interface Level {
   readonly path: Path;
 }
 
-function walk(value: unknown, schema: Schema, path: Path, parents: readonly Level[], report: (p: SchemaProblem) => void): void {
-  if (value === null || value === undefined) return;
-  switch (schema.type) {
-    case 'any':
-      return;
-    case 'string':
-    case 'integer':
-    case 'number':
-    case 'boolean': {
-      if (!hasScalarType(value, schema.type)) {
-        report({ code: 'wrongType', path, expected: EXPECTED[schema.type], value });
-        return;
-      }
-      if (schema.enum && value !== '' && !schema.enum.includes(value)) {
-        const text = String(value);
-        const closest = schema.enum.find((e) => typeof e === 'string' && e.toLowerCase() === text.toLowerCase()) as string | undefined;
-        report({ code: 'notInEnum', path, value: text, allowed: schema.enum, ...(closest ? { closest } : {}) });
-        return;
-      }
-      if (schema.format === 'byte' && typeof value === 'string' && !isBase64(value)) report({ code: 'notBase64', path, value });
-      return;
-    }
-    case 'int-or-string':
-      if (typeof value !== 'string' && !(typeof value === 'number' && Number.isInteger(value))) {
-        report({ code: 'wrongType', path, expected: 'an integer or a string', value });
-      }
-      return;
-    case 'quantity':
-      if (typeof value === 'number') return;
-      if (typeof value !== 'string') report({ code: 'wrongType', path, expected: 'a quantity (a number, or a string such as "500m" or "1Gi")', value });
-      else if (!isQuantity(value)) report({ code: 'invalidQuantity', path, value });
-      return;
-    case 'array': {
-      if (!Array.isArray(value)) {
-        report({ code: 'wrongType', path, expected: 'a list', value });
-        return;
-      }
-      const items = schema.items();
-      value.forEach((item, i) => walk(item, items, [...path, i], parents, report));
-      return;
-    }
-    case 'map': {
-      if (!isObject(value)) {
-        report({ code: 'wrongType', path, expected: 'a map', value });
-        return;
-      }
-      const values = schema.values();
-      for (const [key, v] of Object.entries(value)) walk(v, values, [...path, key], parents, report);
-      return;
-    }
-    case 'object':
-      if (!isObject(value)) {
-        report({ code: 'wrongType', path, expected: 'an object', value, ...(schema.definition ? { definition: schema.definition } : {}) });
-        return;
-      }
-      walkObject(value, schema, path, parents, report);
-  }
-}
+/**
+ * Walks a value and its type together. The path is one array pushed and popped on the way (copied only into
+ * problems), so that a clean object, the common case, allocates nothing per field.
+ */
+class Walker {
+  private readonly path: (string | number)[];
+  /** The object types above the current value, with the length of the path at each. */
+  private readonly levels: { schema: ObjectSchema; depth: number }[] = [];
 
-function walkObject(value: JsonObject, schema: ObjectSchema, path: Path, parents: readonly Level[], report: (p: SchemaProblem) => void): void {
-  const level: Level = { schema, path };
-  const inner = [...parents, level];
-  for (const [key, child] of Object.entries(value)) {
-    const childSchema = schema.field(key);
-    if (childSchema) walk(child, childSchema, [...path, key], inner, report);
-    else if (!schema.open) report(unknownField(key, level, parents[parents.length - 1]));
+  constructor(base: Path, private readonly report: (problem: SchemaProblem) => void) {
+    this.path = [...base];
   }
-  for (const field of schema.required) {
-    if (value[field] === undefined || value[field] === null) report({ code: 'required', path, field, ...(schema.definition ? { definition: schema.definition } : {}) });
+
+  walk(value: unknown, schema: Schema): void {
+    if (value === null || value === undefined) return;
+    const report = this.report;
+    switch (schema.type) {
+      case 'any':
+        return;
+      case 'string':
+      case 'integer':
+      case 'number':
+      case 'boolean': {
+        if (!hasScalarType(value, schema.type)) {
+          report({ code: 'wrongType', path: this.at(), expected: EXPECTED[schema.type], value });
+          return;
+        }
+        if (schema.enum && value !== '' && !schema.enum.includes(value)) {
+          const text = String(value);
+          const closest = schema.enum.find((e) => typeof e === 'string' && e.toLowerCase() === text.toLowerCase()) as string | undefined;
+          report({ code: 'notInEnum', path: this.at(), value: text, allowed: schema.enum, ...(closest ? { closest } : {}) });
+          return;
+        }
+        if (schema.format === 'byte' && typeof value === 'string' && !isBase64(value)) report({ code: 'notBase64', path: this.at(), value });
+        return;
+      }
+      case 'int-or-string':
+        if (typeof value !== 'string' && !(typeof value === 'number' && Number.isInteger(value))) {
+          report({ code: 'wrongType', path: this.at(), expected: 'an integer or a string', value });
+        }
+        return;
+      case 'quantity':
+        if (typeof value === 'number') return;
+        if (typeof value !== 'string') report({ code: 'wrongType', path: this.at(), expected: 'a quantity (a number, or a string such as "500m" or "1Gi")', value });
+        else if (!isQuantity(value)) report({ code: 'invalidQuantity', path: this.at(), value });
+        return;
+      case 'array': {
+        if (!Array.isArray(value)) {
+          report({ code: 'wrongType', path: this.at(), expected: 'a list', value });
+          return;
+        }
+        const items = schema.items();
+        for (let i = 0; i < value.length; i++) {
+          this.path.push(i);
+          this.walk(value[i], items);
+          this.path.pop();
+        }
+        return;
+      }
+      case 'map': {
+        if (!isObject(value)) {
+          report({ code: 'wrongType', path: this.at(), expected: 'a map', value });
+          return;
+        }
+        const values = schema.values();
+        for (const key in value) {
+          if (!Object.hasOwn(value, key)) continue;
+          this.path.push(key);
+          this.walk(value[key], values);
+          this.path.pop();
+        }
+        return;
+      }
+      case 'object':
+        if (!isObject(value)) {
+          report({ code: 'wrongType', path: this.at(), expected: 'an object', value, ...(schema.definition ? { definition: schema.definition } : {}) });
+          return;
+        }
+        this.walkObject(value, schema);
+    }
+  }
+
+  private walkObject(value: JsonObject, schema: ObjectSchema): void {
+    this.levels.push({ schema, depth: this.path.length });
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const childSchema = schema.field(key);
+      if (childSchema) {
+        this.path.push(key);
+        this.walk(value[key], childSchema);
+        this.path.pop();
+      } else if (!schema.open) {
+        const parent = this.levels[this.levels.length - 2];
+        this.report(unknownField(key, { schema, path: this.at() }, parent && { schema: parent.schema, path: this.path.slice(0, parent.depth) }));
+      }
+    }
+    for (const field of schema.required) {
+      if (value[field] === undefined || value[field] === null) {
+        this.report({ code: 'required', path: this.at(), field, ...(schema.definition ? { definition: schema.definition } : {}) });
+      }
+    }
+    this.levels.pop();
+  }
+
+  private at(): Path {
+    return this.path.slice();
   }
 }
 
