@@ -1,6 +1,7 @@
 import type { Path } from '../../loader/parse.js';
 import type { ResourceGraph } from '../graph.js';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain } from '../objects/names.js';
+import { placeholderIn } from '../objects/placeholders.js';
 import { apiGroup, type Resource } from '../objects/resource.js';
 import { asArray, asObject, asString, getIn, isObject } from '../objects/values.js';
 import type { PodTemplate } from '../pods/pod-template.js';
@@ -94,7 +95,7 @@ const CORE_OR_WORKLOAD_GROUPS = new Set(['', 'apps', 'batch', 'extensions', 'net
 /**
  * metadata.name as ValidateObjectMeta checks it: required unless generateName is set ("name or generateName is
  * required"), and valid for the kind. A name holding a template placeholder (`{{ .Release.Name }}`, `${NAME}`)
- * is not judged: it is replaced before apply.
+ * is not judged: it is replaced before apply (objects/placeholders.ts).
  */
 export function nameProblems(resource: Resource): ValidationProblem[] {
   const rule = Object.hasOwn(NAME_RULES, resource.kind) ? NAME_RULES[resource.kind] : undefined;
@@ -105,7 +106,7 @@ export function nameProblems(resource: Resource): ValidationProblem[] {
     const generateName = metadata?.generateName;
     return typeof generateName === 'string' && generateName !== '' ? [] : [{ code: 'missingName', path: metadata ? ['metadata'] : [] }];
   }
-  if (typeof name !== 'string' || /\{\{|\$\{|\$\(|%\{|<|>/.test(name)) return [];
+  if (typeof name !== 'string' || placeholderIn(name, 'name')) return [];
   const valid = rule === 'dns1035Label' ? isDns1035Label(name) : rule === 'dns1123Label' ? isDns1123Label(name) : isDns1123Subdomain(name);
   return valid ? [] : [{ code: 'invalidName', path: ['metadata', 'name'], name, rule }];
 }

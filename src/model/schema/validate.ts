@@ -1,5 +1,6 @@
 import type { Path } from '../../loader/parse.js';
 import { editDistance } from '../evidence/near-miss.js';
+import { placeholderIn } from '../objects/placeholders.js';
 import { isObject, type JsonObject } from '../objects/values.js';
 import type { ObjectSchema, Schema } from './schema.js';
 
@@ -34,6 +35,9 @@ export function validateValue(value: unknown, schema: Schema, path: Path, option
   const limit = options.limit ?? 50;
   const walker = new Walker(path, (problem) => {
     if (out.length >= limit) return;
+    // A value that is or holds a placeholder (`${MEMORY}`, `{{ .Values.port }}`) is unknown until substituted:
+    // nothing is concluded from it (objects/placeholders.ts), also in fields the engine's check leaves out.
+    if ('value' in problem && placeholderIn(problem.value, problem.path[problem.path.length - 1])) return;
     if (options.ownedElsewhere?.(problem)) return;
     out.push(problem);
   });
