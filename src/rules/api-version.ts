@@ -1,10 +1,11 @@
 import { createRule } from '../engine/rule.js';
 import { apiVersionStatus, type Replacement } from '../model/schema/api-versions.js';
+import { unservedCustomVersion } from '../model/schema/custom-resources.js';
 import { releaseName } from '../model/schema/kubernetes-api.js';
 import { KUBERNETES_VERSION_OPTION, targetRelease } from '../model/schema/resource-schema.js';
 
 type Options = readonly [{ kubernetesVersion?: string }];
-type MessageIds = 'removed' | 'notYetServed' | 'deprecated' | 'unknownVersion' | 'unknownKind' | 'unknownKindUnsure';
+type MessageIds = 'removed' | 'notYetServed' | 'deprecated' | 'unknownVersion' | 'unknownKind' | 'unknownKindUnsure' | 'customVersionNotServed';
 
 export const apiVersion = createRule<Options, MessageIds>({
   name: 'api-version',
@@ -23,6 +24,8 @@ export const apiVersion = createRule<Options, MessageIds>({
         'No Kubernetes release serves {{kind}} as {{apiVersion}}, so the API server rejects the object (no matches for kind "{{kind}}" in version "{{apiVersion}}"). {{kind}} is served as {{versions}}.',
       unknownKind:
         'No Kubernetes release has a kind "{{kind}}" in {{apiVersion}}, so the API server rejects the object (no matches for kind "{{kind}}").{{hint}}',
+      customVersionNotServed:
+        'CustomResourceDefinition {{crd}} in this input does not serve {{apiVersion}} (it serves {{served}}), so the API server rejects the {{kind}} (no matches for kind "{{kind}}" in version "{{apiVersion}}"). Use one of the served versions, or {{fix}}.',
       unknownKindUnsure:
         'kubewire knows no kind "{{kind}}" in {{apiVersion}} in any Kubernetes release: unless the cluster serves it through an API kubewire cannot see (an aggregated API, OpenShift\'s legacy v1 kinds), the API server rejects the object (no matches for kind "{{kind}}"). Check the kind and apiVersion.',
     },
@@ -34,6 +37,20 @@ export const apiVersion = createRule<Options, MessageIds>({
     const release = releaseName(minor);
     return {
       '*'(resource) {
+        const unserved = unservedCustomVersion(context.graph, resource);
+        if (unserved) {
+          const group = resource.apiVersion.slice(0, resource.apiVersion.indexOf('/'));
+          context.report({
+            resource, path: ['apiVersion'], messageId: 'customVersionNotServed',
+            data: {
+              crd: unserved.crd.name || '(unnamed)', apiVersion: resource.apiVersion, kind: resource.kind,
+              served: unserved.served.map((v) => `${group}/${v}`).join(', '),
+              fix: unserved.listed ? `set served: true on the ${resource.apiVersion.slice(group.length + 1)} entry of the CRD's spec.versions` : `add ${resource.apiVersion.slice(group.length + 1)} to the CRD's spec.versions with served: true`,
+            },
+            related: [{ resource: unserved.crd, path: ['spec', 'versions'], message: `the versions CustomResourceDefinition ${unserved.crd.name} serves` }],
+          });
+          return;
+        }
         const found = apiVersionStatus(resource.apiVersion, resource.kind, minor);
         if (!found || found.status === 'served') return;
         const base = { apiVersion: resource.apiVersion, kind: resource.kind, release };
