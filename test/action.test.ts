@@ -355,21 +355,25 @@ describe('untrusted repositories', () => {
     const hostile = 'x\n::error file=forged.yaml::forged\n![img](https://example.invalid/p.png) <b>bold</b> | cell';
     const workspace = workspaceWith({ '::warning::forged.yaml': brokenApp(hostile) });
     const run = runAction({}, { workspace, env: { GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'o/r', GITHUB_SHA: 'abc' } });
-    expect(run.outputs['error-count']).toBe('1');
+    // Two errors: the selector typo, and (schema) a Service name that is no DNS-1035 label.
+    expect(run.outputs['error-count']).toBe('2');
     // The runner acts on the Action's own commands only: the real annotation, its file name encoded.
     expect(run.commands).toEqual([
+      expect.stringMatching(/^::error title=kubewire schema,file=%3A%3Awarning%3A%3Aforged\.yaml,line=3,/),
       expect.stringMatching(/^::error title=kubewire service-selector-match,file=%3A%3Awarning%3A%3Aforged\.yaml,line=4,endLine=4,col=24,endColumn=\d+::Service "x\\n::error file=forged\.yaml::forged\\n/),
-      '::error::kubewire found 1 error (fail-on: error)',
+      '::error::kubewire found 2 errors (fail-on: error)',
     ]);
     // Rendered as GitHub Flavored Markdown (marked, a GFM implementation): the page has only the Action's own
     // links, one finding row, and the hostile text as text.
     const page = new JSDOM(marked.parse(run.summary, { gfm: true, async: false })).window.document;
     expect([...page.querySelectorAll('a')].map((a) => a.getAttribute('href'))).toEqual([
+      'https://github.com/kubewire/kubewire/blob/main/rules-docs/schema.md',
       'https://github.com/kubewire/kubewire/blob/main/rules-docs/service-selector-match.md',
+      'https://github.com/o/r/blob/abc/%3A%3Awarning%3A%3Aforged.yaml#L3',
       'https://github.com/o/r/blob/abc/%3A%3Awarning%3A%3Aforged.yaml#L4',
     ]);
     expect(page.querySelectorAll('img, b, script')).toHaveLength(0);
-    const findingRows = page.querySelectorAll('table')[1]!.querySelectorAll('tbody tr');
+    const findingRows = [...page.querySelectorAll('table')[1]!.querySelectorAll('tbody tr')].filter((row) => row.textContent?.includes('service-selector-match'));
     expect(findingRows).toHaveLength(1);
     expect(findingRows[0]!.querySelectorAll('td')).toHaveLength(4);
     expect(findingRows[0]!.querySelectorAll('td')[2]!.textContent).toContain('x\\n::error file=forged.yaml::forged\\n![img](https://example.invalid/p.png) <b>bold</b> | cell');

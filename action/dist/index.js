@@ -591,11 +591,11 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code, data2) {
         super(message);
         this.name = "HTTPParserError";
         this.code = code ? `HPE_${code}` : void 0;
-        this.data = data ? data.toString() : void 0;
+        this.data = data2 ? data2.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
         return instance && instance[kHTTPParserError] === true;
@@ -617,13 +617,13 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code, { headers, data: data2 }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
         this.statusCode = code;
-        this.data = data;
+        this.data = data2;
         this.headers = headers;
       }
       static [Symbol.hasInstance](instance) {
@@ -633,13 +633,13 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code, { headers, data: data2 }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
         this.statusCode = code;
-        this.data = data;
+        this.data = data2;
         this.headers = headers;
       }
       static [Symbol.hasInstance](instance) {
@@ -2163,8 +2163,8 @@ var require_dispatcher_base = __commonJS({
       close(callback) {
         if (callback === void 0) {
           return new Promise((resolve, reject) => {
-            this.close((err, data) => {
-              return err ? reject(err) : resolve(data);
+            this.close((err, data2) => {
+              return err ? reject(err) : resolve(data2);
             });
           });
         }
@@ -2203,11 +2203,11 @@ var require_dispatcher_base = __commonJS({
         }
         if (callback === void 0) {
           return new Promise((resolve, reject) => {
-            this.destroy(err, (err2, data) => {
+            this.destroy(err, (err2, data2) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve(data);
+              ) : resolve(data2);
             });
           });
         }
@@ -3492,13 +3492,13 @@ var require_data_url = __commonJS({
       }
       return mimeType;
     }
-    function forgivingBase64(data) {
-      data = data.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
-      let dataLength = data.length;
+    function forgivingBase64(data2) {
+      data2 = data2.replace(ASCII_WHITESPACE_REPLACE_REGEX, "");
+      let dataLength = data2.length;
       if (dataLength % 4 === 0) {
-        if (data.charCodeAt(dataLength - 1) === 61) {
+        if (data2.charCodeAt(dataLength - 1) === 61) {
           --dataLength;
-          if (data.charCodeAt(dataLength - 1) === 61) {
+          if (data2.charCodeAt(dataLength - 1) === 61) {
             --dataLength;
           }
         }
@@ -3506,10 +3506,10 @@ var require_data_url = __commonJS({
       if (dataLength % 4 === 1) {
         return "failure";
       }
-      if (/[^+/0-9A-Za-z]/.test(data.length === dataLength ? data : data.substring(0, dataLength))) {
+      if (/[^+/0-9A-Za-z]/.test(data2.length === dataLength ? data2 : data2.substring(0, dataLength))) {
         return "failure";
       }
-      const buffer = Buffer.from(data, "base64");
+      const buffer = Buffer.from(data2, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
     function collectAnHTTPQuotedString(input, position, extractValue) {
@@ -4687,26 +4687,26 @@ var require_util2 = __commonJS({
       return protocol === "http:" || protocol === "https:";
     }
     function simpleRangeHeaderValue(value, allowWhitespace) {
-      const data = value;
-      if (!data.startsWith("bytes")) {
+      const data2 = value;
+      if (!data2.startsWith("bytes")) {
         return "failure";
       }
       const position = { position: 5 };
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data2,
           position
         );
       }
-      if (data.charCodeAt(position.position) !== 61) {
+      if (data2.charCodeAt(position.position) !== 61) {
         return "failure";
       }
       position.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data2,
           position
         );
       }
@@ -4715,25 +4715,25 @@ var require_util2 = __commonJS({
           const code = char.charCodeAt(0);
           return code >= 48 && code <= 57;
         },
-        data,
+        data2,
         position
       );
       const rangeStartValue = rangeStart.length ? Number(rangeStart) : null;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data2,
           position
         );
       }
-      if (data.charCodeAt(position.position) !== 45) {
+      if (data2.charCodeAt(position.position) !== 45) {
         return "failure";
       }
       position.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
-          data,
+          data2,
           position
         );
       }
@@ -4742,11 +4742,11 @@ var require_util2 = __commonJS({
           const code = char.charCodeAt(0);
           return code >= 48 && code <= 57;
         },
-        data,
+        data2,
         position
       );
       const rangeEndValue = rangeEnd.length ? Number(rangeEnd) : null;
-      if (position.position < data.length) {
+      if (position.position < data2.length) {
         return "failure";
       }
       if (rangeEndValue === null && rangeStartValue === null) {
@@ -5692,9 +5692,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       throwIfAborted(object[kState]);
       const promise = createDeferredPromise();
       const errorSteps = (error2) => promise.reject(error2);
-      const successSteps = (data) => {
+      const successSteps = (data2) => {
         try {
-          promise.resolve(convertBytesToJSValue(data));
+          promise.resolve(convertBytesToJSValue(data2));
         } catch (e) {
           errorSteps(e);
         }
@@ -5931,25 +5931,25 @@ var require_client_h1 = __commonJS({
           this.execute(chunk);
         }
       }
-      execute(data) {
+      execute(data2) {
         assert(this.ptr != null);
         assert(currentParser == null);
         assert(!this.paused);
         const { socket, llhttp } = this;
-        if (data.length > currentBufferSize) {
+        if (data2.length > currentBufferSize) {
           if (currentBufferPtr) {
             llhttp.free(currentBufferPtr);
           }
-          currentBufferSize = Math.ceil(data.length / 4096) * 4096;
+          currentBufferSize = Math.ceil(data2.length / 4096) * 4096;
           currentBufferPtr = llhttp.malloc(currentBufferSize);
         }
-        new Uint8Array(llhttp.memory.buffer, currentBufferPtr, currentBufferSize).set(data);
+        new Uint8Array(llhttp.memory.buffer, currentBufferPtr, currentBufferSize).set(data2);
         try {
           let ret;
           try {
-            currentBufferRef = data;
+            currentBufferRef = data2;
             currentParser = this;
-            ret = llhttp.llhttp_execute(this.ptr, currentBufferPtr, data.length);
+            ret = llhttp.llhttp_execute(this.ptr, currentBufferPtr, data2.length);
           } catch (err) {
             throw err;
           } finally {
@@ -5958,7 +5958,7 @@ var require_client_h1 = __commonJS({
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
           if (ret !== constants3.ERROR.OK) {
-            const body = data.subarray(offset);
+            const body = data2.subarray(offset);
             if (ret === constants3.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
             } else if (ret === constants3.ERROR.PAUSED) {
@@ -5993,7 +5993,7 @@ var require_client_h1 = __commonJS({
         }
         return this.createError(ret, EMPTY_BUF);
       }
-      createError(ret, data) {
+      createError(ret, data2) {
         const { llhttp, contentLength, bytesRead } = this;
         if (contentLength && bytesRead !== parseInt(contentLength, 10)) {
           return new ResponseContentLengthMismatchError();
@@ -6004,7 +6004,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants3.ERROR[ret], data2);
       }
       destroy() {
         assert(this.ptr != null);
@@ -8139,8 +8139,8 @@ var require_fixed_queue = __commonJS({
       isFull() {
         return (this.top + 1 & kMask) === this.bottom;
       }
-      push(data) {
-        this.list[this.top] = data;
+      push(data2) {
+        this.list[this.top] = data2;
         this.top = this.top + 1 & kMask;
       }
       shift() {
@@ -8159,11 +8159,11 @@ var require_fixed_queue = __commonJS({
       isEmpty() {
         return this.head.isEmpty();
       }
-      push(data) {
+      push(data2) {
         if (this.head.isFull()) {
           this.head = this.head.next = new FixedCircularBuffer();
         }
-        this.head.push(data);
+        this.head.push(data2);
       }
       shift() {
         const tail = this.tail;
@@ -8748,14 +8748,14 @@ var require_proxy_agent = __commonJS({
       }
       [kDispatch](opts, handler) {
         const onHeaders = handler.onHeaders;
-        handler.onHeaders = function(statusCode, data, resume) {
+        handler.onHeaders = function(statusCode, data2, resume) {
           if (statusCode === 407) {
             if (typeof handler.onError === "function") {
               handler.onError(new InvalidArgumentError("Proxy Authentication Required (407)"));
             }
             return;
           }
-          if (onHeaders) onHeaders.call(this, statusCode, data, resume);
+          if (onHeaders) onHeaders.call(this, statusCode, data2, resume);
         };
         const {
           origin,
@@ -9962,8 +9962,8 @@ var require_api_request = __commonJS({
     function request(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+          request.call(this, opts, (err, data2) => {
+            return err ? reject(err) : resolve(data2);
           });
         });
       }
@@ -10187,8 +10187,8 @@ var require_api_stream = __commonJS({
     function stream(opts, factory, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve(data);
+          stream.call(this, opts, factory, (err, data2) => {
+            return err ? reject(err) : resolve(data2);
           });
         });
       }
@@ -10474,8 +10474,8 @@ var require_api_upgrade = __commonJS({
     function upgrade(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+          upgrade.call(this, opts, (err, data2) => {
+            return err ? reject(err) : resolve(data2);
           });
         });
       }
@@ -10568,8 +10568,8 @@ var require_api_connect = __commonJS({
     function connect(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve(data);
+          connect.call(this, opts, (err, data2) => {
+            return err ? reject(err) : resolve(data2);
           });
         });
       }
@@ -10753,17 +10753,17 @@ var require_mock_utils = __commonJS({
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
-    function getResponseData(data) {
-      if (Buffer.isBuffer(data)) {
-        return data;
-      } else if (data instanceof Uint8Array) {
-        return data;
-      } else if (data instanceof ArrayBuffer) {
-        return data;
-      } else if (typeof data === "object") {
-        return JSON.stringify(data);
+    function getResponseData(data2) {
+      if (Buffer.isBuffer(data2)) {
+        return data2;
+      } else if (data2 instanceof Uint8Array) {
+        return data2;
+      } else if (data2 instanceof ArrayBuffer) {
+        return data2;
+      } else if (typeof data2 === "object") {
+        return JSON.stringify(data2);
       } else {
-        return data.toString();
+        return data2.toString();
       }
     }
     function getMockDispatch(mockDispatches, key) {
@@ -10788,9 +10788,9 @@ var require_mock_utils = __commonJS({
       }
       return matchedMockDispatches[0];
     }
-    function addMockDispatch(mockDispatches, key, data) {
+    function addMockDispatch(mockDispatches, key, data2) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false };
-      const replyData = typeof data === "function" ? { callback: data } : { ...data };
+      const replyData = typeof data2 === "function" ? { callback: data2 } : { ...data2 };
       const newMockDispatch = { ...baseData, ...key, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       return newMockDispatch;
@@ -10816,12 +10816,12 @@ var require_mock_utils = __commonJS({
         query
       };
     }
-    function generateKeyValues(data) {
-      const keys = Object.keys(data);
+    function generateKeyValues(data2) {
+      const keys = Object.keys(data2);
       const result = [];
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
-        const value = data[key];
+        const value = data2[key];
         const name = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
@@ -10838,8 +10838,8 @@ var require_mock_utils = __commonJS({
     }
     async function getResponse(body) {
       const buffers = [];
-      for await (const data of body) {
-        buffers.push(data);
+      for await (const data2 of body) {
+        buffers.push(data2);
       }
       return Buffer.concat(buffers).toString("utf8");
     }
@@ -10850,7 +10850,7 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
+      const { data: { statusCode, data: data2, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
@@ -10866,7 +10866,7 @@ var require_mock_utils = __commonJS({
       } else {
         handleReply(this[kDispatches]);
       }
-      function handleReply(mockDispatches, _data = data) {
+      function handleReply(mockDispatches, _data = data2) {
         const optsHeaders = Array.isArray(opts.headers) ? buildHeadersFromArray(opts.headers) : opts.headers;
         const body = typeof _data === "function" ? _data({ ...opts, headers: optsHeaders }) : _data;
         if (isPromise(body)) {
@@ -11024,12 +11024,12 @@ var require_mock_interceptor = __commonJS({
         this[kDefaultTrailers] = {};
         this[kContentLength] = false;
       }
-      createMockScopeDispatchData({ statusCode, data, responseOptions }) {
-        const responseData = getResponseData(data);
+      createMockScopeDispatchData({ statusCode, data: data2, responseOptions }) {
+        const responseData = getResponseData(data2);
         const contentLength = this[kContentLength] ? { "content-length": responseData.length } : {};
         const headers = { ...this[kDefaultHeaders], ...contentLength, ...responseOptions.headers };
         const trailers = { ...this[kDefaultTrailers], ...responseOptions.trailers };
-        return { statusCode, data, headers, trailers };
+        return { statusCode, data: data2, headers, trailers };
       }
       validateReplyParameters(replyParameters) {
         if (typeof replyParameters.statusCode === "undefined") {
@@ -12409,13 +12409,13 @@ var require_response = __commonJS({
         return responseObject;
       }
       // https://fetch.spec.whatwg.org/#dom-response-json
-      static json(data, init = {}) {
+      static json(data2, init = {}) {
         webidl.argumentLengthCheck(arguments, 1, "Response.json");
         if (init !== null) {
           init = webidl.converters.ResponseInit(init);
         }
         const bytes = textEncoder.encode(
-          serializeJavascriptValueToJSONString(data)
+          serializeJavascriptValueToJSONString(data2)
         );
         const body = extractBody(bytes);
         const responseObject = fromInnerResponse(makeResponse({}), "response");
@@ -15760,8 +15760,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache2 = this.#relevantRequestResponseList;
-        const backupCache = [...cache2];
+        const cache3 = this.#relevantRequestResponseList;
+        const backupCache = [...cache3];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15788,9 +15788,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache2.indexOf(requestResponse);
+                const idx = cache3.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache2.splice(idx, 1);
+                cache3.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15820,11 +15820,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache2.indexOf(requestResponse);
+                const idx = cache3.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache2.splice(idx, 1);
+                cache3.splice(idx, 1);
               }
-              cache2.push([operation.request, operation.response]);
+              cache3.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -15998,13 +15998,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache2 = new Cache(kConstruct, cacheList);
-            return await cache2.match(request, options);
+            const cache3 = new Cache(kConstruct, cacheList);
+            return await cache3.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache2 = new Cache(kConstruct, cacheList);
-            const response = await cache2.match(request, options);
+            const cache3 = new Cache(kConstruct, cacheList);
+            const response = await cache3.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16034,12 +16034,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache3 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache3);
+          const cache4 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache4);
         }
-        const cache2 = [];
-        this.#caches.set(cacheName, cache2);
-        return new Cache(kConstruct, cache2);
+        const cache3 = [];
+        this.#caches.set(cacheName, cache3);
+        return new Cache(kConstruct, cache3);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -16613,13 +16613,13 @@ var require_events = __commonJS({
         }
         return this.#eventInit.ports;
       }
-      initMessageEvent(type, bubbles = false, cancelable = false, data = null, origin = "", lastEventId = "", source = null, ports = []) {
+      initMessageEvent(type, bubbles = false, cancelable = false, data2 = null, origin = "", lastEventId = "", source = null, ports = []) {
         webidl.brandCheck(this, _MessageEvent);
         webidl.argumentLengthCheck(arguments, 1, "MessageEvent.initMessageEvent");
         return new _MessageEvent(type, {
           bubbles,
           cancelable,
-          data,
+          data: data2,
           origin,
           lastEventId,
           source,
@@ -16931,23 +16931,23 @@ var require_util7 = __commonJS({
       const event = eventFactory(e, eventInitDict);
       target.dispatchEvent(event);
     }
-    function websocketMessageReceived(ws, type, data) {
+    function websocketMessageReceived(ws, type, data2) {
       if (ws[kReadyState] !== states.OPEN) {
         return;
       }
       let dataForEvent;
       if (type === opcodes.TEXT) {
         try {
-          dataForEvent = utf8Decode(data);
+          dataForEvent = utf8Decode(data2);
         } catch {
           failWebsocketConnection(ws, "Received invalid UTF-8 in text frame.");
           return;
         }
       } else if (type === opcodes.BINARY) {
         if (ws[kBinaryType] === "blob") {
-          dataForEvent = new Blob([data]);
+          dataForEvent = new Blob([data2]);
         } else {
-          dataForEvent = toArrayBuffer(data);
+          dataForEvent = toArrayBuffer(data2);
         }
       }
       fireEvent("message", ws, createFastMessageEvent, {
@@ -17112,8 +17112,8 @@ var require_frame = __commonJS({
       /**
        * @param {Buffer|undefined} data
        */
-      constructor(data) {
-        this.frameData = data;
+      constructor(data2) {
+        this.frameData = data2;
       }
       createFrame(opcode) {
         const frameData = this.frameData;
@@ -17388,8 +17388,8 @@ var require_permessage_deflate = __commonJS({
           }
           this.#inflate[kBuffer] = [];
           this.#inflate[kLength] = 0;
-          this.#inflate.on("data", (data) => {
-            this.#inflate[kLength] += data.length;
+          this.#inflate.on("data", (data2) => {
+            this.#inflate[kLength] += data2.length;
             if (this.#maxPayloadSize > 0 && this.#inflate[kLength] > this.#maxPayloadSize) {
               callback(new MessageSizeExceededError());
               this.#inflate.removeAllListeners();
@@ -17397,7 +17397,7 @@ var require_permessage_deflate = __commonJS({
               this.#inflate = null;
               return;
             }
-            this.#inflate[kBuffer].push(data);
+            this.#inflate[kBuffer].push(data2);
           });
           this.#inflate.on("error", (err) => {
             this.#inflate = null;
@@ -17632,13 +17632,13 @@ var require_receiver = __commonJS({
                 this.#extensions.get("permessage-deflate").decompress(
                   body,
                   this.#info.fin,
-                  (error2, data) => {
+                  (error2, data2) => {
                     if (error2) {
                       const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
                       failWebsocketConnectionWithCode(this.ws, code, error2.message);
                       return;
                     }
-                    if (!this.writeFragments(data)) {
+                    if (!this.writeFragments(data2)) {
                       return;
                     }
                     if (this.#maxPayloadSize > 0 && this.#fragmentsBytes > this.#maxPayloadSize) {
@@ -17719,16 +17719,16 @@ var require_receiver = __commonJS({
         this.#fragmentsBytes = 0;
         return output;
       }
-      parseCloseBody(data) {
-        assert(data.length !== 1);
+      parseCloseBody(data2) {
+        assert(data2.length !== 1);
         let code;
-        if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+        if (data2.length >= 2) {
+          code = data2.readUInt16BE(0);
         }
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
+        let reason = data2.subarray(2);
         if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
           reason = reason.subarray(3);
         }
@@ -17869,18 +17869,18 @@ var require_sender = __commonJS({
         this.#running = false;
       }
     };
-    function createFrame(data, hint) {
-      return new WebsocketFrameSend(toBuffer(data, hint)).createFrame(hint === sendHints.string ? opcodes.TEXT : opcodes.BINARY);
+    function createFrame(data2, hint) {
+      return new WebsocketFrameSend(toBuffer(data2, hint)).createFrame(hint === sendHints.string ? opcodes.TEXT : opcodes.BINARY);
     }
-    function toBuffer(data, hint) {
+    function toBuffer(data2, hint) {
       switch (hint) {
         case sendHints.string:
-          return Buffer.from(data);
+          return Buffer.from(data2);
         case sendHints.arrayBuffer:
         case sendHints.blob:
-          return new FastBuffer(data);
+          return new FastBuffer(data2);
         case sendHints.typedArray:
-          return new FastBuffer(data.buffer, data.byteOffset, data.byteLength);
+          return new FastBuffer(data2.buffer, data2.byteOffset, data2.byteLength);
       }
     }
     module.exports = { SendQueue };
@@ -18021,37 +18021,37 @@ var require_websocket = __commonJS({
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
        * @param {NodeJS.TypedArray|ArrayBuffer|Blob|string} data
        */
-      send(data) {
+      send(data2) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.send";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        data = webidl.converters.WebSocketSendData(data, prefix, "data");
+        data2 = webidl.converters.WebSocketSendData(data2, prefix, "data");
         if (isConnecting(this)) {
           throw new DOMException("Sent before connected.", "InvalidStateError");
         }
         if (!isEstablished(this) || isClosing(this)) {
           return;
         }
-        if (typeof data === "string") {
-          const length = Buffer.byteLength(data);
+        if (typeof data2 === "string") {
+          const length = Buffer.byteLength(data2);
           this.#bufferedAmount += length;
-          this.#sendQueue.add(data, () => {
+          this.#sendQueue.add(data2, () => {
             this.#bufferedAmount -= length;
           }, sendHints.string);
-        } else if (types.isArrayBuffer(data)) {
-          this.#bufferedAmount += data.byteLength;
-          this.#sendQueue.add(data, () => {
-            this.#bufferedAmount -= data.byteLength;
+        } else if (types.isArrayBuffer(data2)) {
+          this.#bufferedAmount += data2.byteLength;
+          this.#sendQueue.add(data2, () => {
+            this.#bufferedAmount -= data2.byteLength;
           }, sendHints.arrayBuffer);
-        } else if (ArrayBuffer.isView(data)) {
-          this.#bufferedAmount += data.byteLength;
-          this.#sendQueue.add(data, () => {
-            this.#bufferedAmount -= data.byteLength;
+        } else if (ArrayBuffer.isView(data2)) {
+          this.#bufferedAmount += data2.byteLength;
+          this.#sendQueue.add(data2, () => {
+            this.#bufferedAmount -= data2.byteLength;
           }, sendHints.typedArray);
-        } else if (isBlobLike(data)) {
-          this.#bufferedAmount += data.size;
-          this.#sendQueue.add(data, () => {
-            this.#bufferedAmount -= data.size;
+        } else if (isBlobLike(data2)) {
+          this.#bufferedAmount += data2.size;
+          this.#sendQueue.add(data2, () => {
+            this.#bufferedAmount -= data2.size;
           }, sendHints.blob);
         }
       }
@@ -19024,7 +19024,7 @@ var require_undici = __commonJS({
     var errors = require_errors();
     var util = require_util();
     var { InvalidArgumentError } = errors;
-    var api = require_api();
+    var api2 = require_api();
     var buildConnector = require_connect();
     var MockClient = require_mock_client();
     var MockAgent = require_mock_agent();
@@ -19035,7 +19035,7 @@ var require_undici = __commonJS({
     var DecoratorHandler = require_decorator_handler();
     var RedirectHandler = require_redirect_handler();
     var createRedirectInterceptor = require_redirect_interceptor();
-    Object.assign(Dispatcher.prototype, api);
+    Object.assign(Dispatcher.prototype, api2);
     module.exports.Dispatcher = Dispatcher;
     module.exports.Client = Client;
     module.exports.Pool = Pool;
@@ -19137,11 +19137,11 @@ var require_undici = __commonJS({
     module.exports.CloseEvent = CloseEvent;
     module.exports.ErrorEvent = ErrorEvent;
     module.exports.MessageEvent = MessageEvent;
-    module.exports.request = makeDispatcher(api.request);
-    module.exports.stream = makeDispatcher(api.stream);
-    module.exports.pipeline = makeDispatcher(api.pipeline);
-    module.exports.connect = makeDispatcher(api.connect);
-    module.exports.upgrade = makeDispatcher(api.upgrade);
+    module.exports.request = makeDispatcher(api2.request);
+    module.exports.stream = makeDispatcher(api2.stream);
+    module.exports.pipeline = makeDispatcher(api2.pipeline);
+    module.exports.connect = makeDispatcher(api2.connect);
+    module.exports.upgrade = makeDispatcher(api2.upgrade);
     module.exports.MockClient = MockClient;
     module.exports.MockPool = MockPool;
     module.exports.MockAgent = MockAgent;
@@ -23455,7 +23455,7 @@ var require_queue = __commonJS({
       if (!(_concurrency >= 1)) {
         throw new Error("fastqueue concurrency must be equal to or greater than 1");
       }
-      var cache2 = reusify(Task);
+      var cache3 = reusify(Task);
       var queueHead = null;
       var queueTail = null;
       var _running = 0;
@@ -23534,7 +23534,7 @@ var require_queue = __commonJS({
         return _running === 0 && self.length() === 0;
       }
       function push(value, done) {
-        var current = cache2.get();
+        var current = cache3.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -23555,7 +23555,7 @@ var require_queue = __commonJS({
         }
       }
       function unshift(value, done) {
-        var current = cache2.get();
+        var current = cache3.get();
         current.context = context;
         current.release = release;
         current.value = value;
@@ -23577,7 +23577,7 @@ var require_queue = __commonJS({
       }
       function release(holder) {
         if (holder) {
-          cache2.release(holder);
+          cache3.release(holder);
         }
         var next = queueHead;
         if (next && _running <= _concurrency) {
@@ -23627,7 +23627,7 @@ var require_queue = __commonJS({
             errorHandler2(new Error("abort"), val);
           }
           callback.call(context2, new Error("abort"));
-          cache2.release(current);
+          cache3.release(current);
           current = next;
         }
         self.drain = noop;
@@ -25414,10 +25414,10 @@ var require_toJS = __commonJS({
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity2.hasAnchor(value))
           return value.toJSON(arg, ctx);
-        const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        const data2 = { aliasCount: 0, count: 1, res: void 0 };
+        ctx.anchors.set(value, data2);
         ctx.onCreate = (res2) => {
-          data.res = res2;
+          data2.res = res2;
           delete ctx.onCreate;
         };
         const res = value.toJSON(arg, ctx);
@@ -25523,20 +25523,20 @@ var require_Alias = __commonJS({
         }
         if (found && ctx) {
           const { anchors: anchors2, doc: doc2, maxAliasCount } = ctx;
-          let data = anchors2.get(found);
-          if (!data) {
+          let data2 = anchors2.get(found);
+          if (!data2) {
             toJS.toJS(found, null, ctx);
-            data = anchors2.get(found);
+            data2 = anchors2.get(found);
           }
-          if (data?.res === void 0) {
+          if (data2?.res === void 0) {
             const msg = "This should not happen: Alias anchor was not resolved?";
             throw new ReferenceError(msg);
           }
           if (maxAliasCount >= 0) {
-            data.count += 1;
-            if (data.aliasCount === 0)
-              data.aliasCount = getAliasCount(doc2, found, anchors2);
-            if (data.count * data.aliasCount > maxAliasCount) {
+            data2.count += 1;
+            if (data2.aliasCount === 0)
+              data2.aliasCount = getAliasCount(doc2, found, anchors2);
+            if (data2.count * data2.aliasCount > maxAliasCount) {
               const msg = "Excessive alias count indicates a resource exhaustion attack";
               throw new ReferenceError(msg);
             }
@@ -25653,7 +25653,7 @@ var require_createNode = __commonJS({
       if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
         value = value.valueOf();
       }
-      const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
+      const { aliasDuplicateObjects, onAnchor, onTagObj, schema: schema2, sourceObjects } = ctx;
       let ref = void 0;
       if (aliasDuplicateObjects && value && typeof value === "object") {
         ref = sourceObjects.get(value);
@@ -25667,7 +25667,7 @@ var require_createNode = __commonJS({
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema.tags);
+      let tagObj = findTagObject(value, tagName, schema2.tags);
       if (!tagObj) {
         if (value && typeof value.toJSON === "function") {
           value = value.toJSON();
@@ -25678,7 +25678,7 @@ var require_createNode = __commonJS({
             ref.node = node2;
           return node2;
         }
-        tagObj = value instanceof Map ? schema[identity2.MAP] : Symbol.iterator in Object(value) ? schema[identity2.SEQ] : schema[identity2.MAP];
+        tagObj = value instanceof Map ? schema2[identity2.MAP] : Symbol.iterator in Object(value) ? schema2[identity2.SEQ] : schema2[identity2.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
@@ -25704,7 +25704,7 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path12, value) {
+    function collectionFromPath(schema2, path12, value) {
       let v = value;
       for (let i = path12.length - 1; i >= 0; --i) {
         const k = path12[i];
@@ -25722,16 +25722,16 @@ var require_Collection = __commonJS({
         onAnchor: () => {
           throw new Error("This should not happen, please report a bug.");
         },
-        schema,
+        schema: schema2,
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
     var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
-      constructor(type, schema) {
+      constructor(type, schema2) {
         super(type);
         Object.defineProperty(this, "schema", {
-          value: schema,
+          value: schema2,
           configurable: true,
           enumerable: false,
           writable: true
@@ -25742,11 +25742,11 @@ var require_Collection = __commonJS({
        *
        * @param schema - If defined, overwrites the original's schema
        */
-      clone(schema) {
+      clone(schema2) {
         const copy = Object.create(Object.getPrototypeOf(this), Object.getOwnPropertyDescriptors(this));
-        if (schema)
-          copy.schema = schema;
-        copy.items = copy.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema) : it);
+        if (schema2)
+          copy.schema = schema2;
+        copy.items = copy.items.map((it) => identity2.isNode(it) || identity2.isPair(it) ? it.clone(schema2) : it);
         if (this.range)
           copy.range = this.range.slice();
         return copy;
@@ -26698,12 +26698,12 @@ var require_Pair = __commonJS({
         this.key = key;
         this.value = value;
       }
-      clone(schema) {
+      clone(schema2) {
         let { key, value } = this;
         if (identity2.isNode(key))
-          key = key.clone(schema);
+          key = key.clone(schema2);
         if (identity2.isNode(value))
-          value = value.clone(schema);
+          value = value.clone(schema2);
         return new _Pair(key, value);
       }
       toJSON(_, ctx) {
@@ -26896,17 +26896,17 @@ var require_YAMLMap = __commonJS({
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
-      constructor(schema) {
-        super(identity2.MAP, schema);
+      constructor(schema2) {
+        super(identity2.MAP, schema2);
         this.items = [];
       }
       /**
        * A generic collection parsing method that can be extended
        * to other node classes that inherit from YAMLMap
        */
-      static from(schema, obj, ctx) {
+      static from(schema2, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
-        const map = new this(schema);
+        const map = new this(schema2);
         const add = (key, value) => {
           if (typeof replacer === "function")
             value = replacer.call(obj, key, value);
@@ -26922,8 +26922,8 @@ var require_YAMLMap = __commonJS({
           for (const key of Object.keys(obj))
             add(key, obj[key]);
         }
-        if (typeof schema.sortMapEntries === "function") {
-          map.items.sort(schema.sortMapEntries);
+        if (typeof schema2.sortMapEntries === "function") {
+          map.items.sort(schema2.sortMapEntries);
         }
         return map;
       }
@@ -27030,7 +27030,7 @@ var require_map = __commonJS({
           onError("Expected a mapping for this tag");
         return map2;
       },
-      createNode: (schema, obj, ctx) => YAMLMap.YAMLMap.from(schema, obj, ctx)
+      createNode: (schema2, obj, ctx) => YAMLMap.YAMLMap.from(schema2, obj, ctx)
     };
     exports.map = map;
   }
@@ -27050,8 +27050,8 @@ var require_YAMLSeq = __commonJS({
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
-      constructor(schema) {
-        super(identity2.SEQ, schema);
+      constructor(schema2) {
+        super(identity2.SEQ, schema2);
         this.items = [];
       }
       add(value) {
@@ -27126,9 +27126,9 @@ var require_YAMLSeq = __commonJS({
           onComment
         });
       }
-      static from(schema, obj, ctx) {
+      static from(schema2, obj, ctx) {
         const { replacer } = ctx;
-        const seq = new this(schema);
+        const seq = new this(schema2);
         if (obj && Symbol.iterator in Object(obj)) {
           let i = 0;
           for (let it of obj) {
@@ -27168,7 +27168,7 @@ var require_seq = __commonJS({
           onError("Expected a sequence for this tag");
         return seq2;
       },
-      createNode: (schema, obj, ctx) => YAMLSeq.YAMLSeq.from(schema, obj, ctx)
+      createNode: (schema2, obj, ctx) => YAMLSeq.YAMLSeq.from(schema2, obj, ctx)
     };
     exports.seq = seq;
   }
@@ -27364,7 +27364,7 @@ var require_schema = __commonJS({
     var bool = require_bool();
     var float = require_float();
     var int = require_int();
-    var schema = [
+    var schema2 = [
       map.map,
       seq.seq,
       string.string,
@@ -27377,7 +27377,7 @@ var require_schema = __commonJS({
       float.floatExp,
       float.float
     ];
-    exports.schema = schema;
+    exports.schema = schema2;
   }
 });
 
@@ -27443,8 +27443,8 @@ var require_schema2 = __commonJS({
         return str;
       }
     };
-    var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
-    exports.schema = schema;
+    var schema2 = [map.map, seq.seq].concat(jsonScalars, jsonError);
+    exports.schema = schema2;
   }
 });
 
@@ -27548,9 +27548,9 @@ ${cn.comment}` : item.comment;
         onError("Expected a sequence for this tag");
       return seq;
     }
-    function createPairs(schema, iterable, ctx) {
+    function createPairs(schema2, iterable, ctx) {
       const { replacer } = ctx;
-      const pairs2 = new YAMLSeq.YAMLSeq(schema);
+      const pairs2 = new YAMLSeq.YAMLSeq(schema2);
       pairs2.tag = "tag:yaml.org,2002:pairs";
       let i = 0;
       if (iterable && Symbol.iterator in Object(iterable))
@@ -27635,8 +27635,8 @@ var require_omap = __commonJS({
         }
         return map;
       }
-      static from(schema, iterable, ctx) {
-        const pairs$1 = pairs.createPairs(schema, iterable, ctx);
+      static from(schema2, iterable, ctx) {
+        const pairs$1 = pairs.createPairs(schema2, iterable, ctx);
         const omap2 = new this();
         omap2.items = pairs$1.items;
         return omap2;
@@ -27663,7 +27663,7 @@ var require_omap = __commonJS({
         }
         return Object.assign(new YAMLOMap(), pairs$1);
       },
-      createNode: (schema, iterable, ctx) => YAMLOMap.from(schema, iterable, ctx)
+      createNode: (schema2, iterable, ctx) => YAMLOMap.from(schema2, iterable, ctx)
     };
     exports.YAMLOMap = YAMLOMap;
     exports.omap = omap;
@@ -27838,8 +27838,8 @@ var require_set = __commonJS({
     var Pair = require_Pair();
     var YAMLMap = require_YAMLMap();
     var YAMLSet = class _YAMLSet extends YAMLMap.YAMLMap {
-      constructor(schema) {
-        super(schema);
+      constructor(schema2) {
+        super(schema2);
         this.tag = _YAMLSet.tag;
       }
       add(key) {
@@ -27883,9 +27883,9 @@ var require_set = __commonJS({
         else
           throw new Error("Set items must all have null values");
       }
-      static from(schema, iterable, ctx) {
+      static from(schema2, iterable, ctx) {
         const { replacer } = ctx;
-        const set2 = new this(schema);
+        const set2 = new this(schema2);
         if (iterable && Symbol.iterator in Object(iterable))
           for (let value of iterable) {
             if (typeof replacer === "function")
@@ -27902,7 +27902,7 @@ var require_set = __commonJS({
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
-      createNode: (schema, iterable, ctx) => YAMLSet.from(schema, iterable, ctx),
+      createNode: (schema2, iterable, ctx) => YAMLSet.from(schema2, iterable, ctx),
       resolve(map, onError) {
         if (identity2.isMap(map)) {
           if (map.hasAllNullValues(true))
@@ -28024,7 +28024,7 @@ var require_schema3 = __commonJS({
     var pairs = require_pairs();
     var set = require_set();
     var timestamp = require_timestamp();
-    var schema = [
+    var schema2 = [
       map.map,
       seq.seq,
       string.string,
@@ -28047,7 +28047,7 @@ var require_schema3 = __commonJS({
       timestamp.floatTime,
       timestamp.timestamp
     ];
-    exports.schema = schema;
+    exports.schema = schema2;
   }
 });
 
@@ -28062,7 +28062,7 @@ var require_tags = __commonJS({
     var bool = require_bool();
     var float = require_float();
     var int = require_int();
-    var schema = require_schema();
+    var schema2 = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
     var merge = require_merge();
@@ -28072,7 +28072,7 @@ var require_tags = __commonJS({
     var set = require_set();
     var timestamp = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
-      ["core", schema.schema],
+      ["core", schema2.schema],
       ["failsafe", [map.map, seq.seq, string.string]],
       ["json", schema$1.schema],
       ["yaml11", schema$2.schema],
@@ -28156,9 +28156,9 @@ var require_Schema = __commonJS({
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
-      constructor({ compat, customTags, merge, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+      constructor({ compat, customTags, merge, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
-        this.name = typeof schema === "string" && schema || "core";
+        this.name = typeof schema2 === "string" && schema2 || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
         this.tags = tags.getTags(customTags, this.name, merge);
         this.toStringOptions = toStringDefaults ?? null;
@@ -29747,11 +29747,11 @@ var require_compose_scalar = __commonJS({
         scalar.comment = comment;
       return scalar;
     }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema2, value, tagName, tagToken, onError) {
       if (tagName === "!")
-        return schema[identity2.SCALAR];
+        return schema2[identity2.SCALAR];
       const matchWithTest = [];
-      for (const tag of schema.tags) {
+      for (const tag of schema2.tags) {
         if (!tag.collection && tag.tag === tagName) {
           if (tag.default && tag.test)
             matchWithTest.push(tag);
@@ -29762,18 +29762,18 @@ var require_compose_scalar = __commonJS({
       for (const tag of matchWithTest)
         if (tag.test?.test(value))
           return tag;
-      const kt = schema.knownTags[tagName];
+      const kt = schema2.knownTags[tagName];
       if (kt && !kt.collection) {
-        schema.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
+        schema2.tags.push(Object.assign({}, kt, { default: false, test: void 0 }));
         return kt;
       }
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
-      return schema[identity2.SCALAR];
+      return schema2[identity2.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity2.SCALAR];
-      if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity2.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema: schema2 }, value, token, onError) {
+      const tag = schema2.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema2[identity2.SCALAR];
+      if (schema2.compat) {
+        const compat = schema2.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema2[identity2.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -33261,52 +33261,52 @@ var require_util9 = __commonJS({
       return hash;
     }
     exports.toHash = toHash;
-    function alwaysValidSchema(it, schema) {
-      if (typeof schema == "boolean")
-        return schema;
-      if (Object.keys(schema).length === 0)
+    function alwaysValidSchema(it, schema2) {
+      if (typeof schema2 == "boolean")
+        return schema2;
+      if (Object.keys(schema2).length === 0)
         return true;
-      checkUnknownRules(it, schema);
-      return !schemaHasRules(schema, it.self.RULES.all);
+      checkUnknownRules(it, schema2);
+      return !schemaHasRules(schema2, it.self.RULES.all);
     }
     exports.alwaysValidSchema = alwaysValidSchema;
-    function checkUnknownRules(it, schema = it.schema) {
+    function checkUnknownRules(it, schema2 = it.schema) {
       const { opts, self } = it;
       if (!opts.strictSchema)
         return;
-      if (typeof schema === "boolean")
+      if (typeof schema2 === "boolean")
         return;
       const rules = self.RULES.keywords;
-      for (const key in schema) {
+      for (const key in schema2) {
         if (!rules[key])
           checkStrictMode(it, `unknown keyword: "${key}"`);
       }
     }
     exports.checkUnknownRules = checkUnknownRules;
-    function schemaHasRules(schema, rules) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
+    function schemaHasRules(schema2, rules) {
+      if (typeof schema2 == "boolean")
+        return !schema2;
+      for (const key in schema2)
         if (rules[key])
           return true;
       return false;
     }
     exports.schemaHasRules = schemaHasRules;
-    function schemaHasRulesButRef(schema, RULES) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
+    function schemaHasRulesButRef(schema2, RULES) {
+      if (typeof schema2 == "boolean")
+        return !schema2;
+      for (const key in schema2)
         if (key !== "$ref" && RULES.all[key])
           return true;
       return false;
     }
     exports.schemaHasRulesButRef = schemaHasRulesButRef;
-    function schemaRefOrVal({ topSchemaRef, schemaPath }, schema, keyword, $data) {
+    function schemaRefOrVal({ topSchemaRef, schemaPath }, schema2, keyword, $data) {
       if (!$data) {
-        if (typeof schema == "number" || typeof schema == "boolean")
-          return schema;
-        if (typeof schema == "string")
-          return (0, codegen_1._)`${schema}`;
+        if (typeof schema2 == "number" || typeof schema2 == "boolean")
+          return schema2;
+        if (typeof schema2 == "string")
+          return (0, codegen_1._)`${schema2}`;
       }
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
@@ -33493,7 +33493,7 @@ var require_errors3 = __commonJS({
       gen.if((0, codegen_1._)`${names_1.default.vErrors} !== null`, () => gen.if(errsCount, () => gen.assign((0, codegen_1._)`${names_1.default.vErrors}.length`, errsCount), () => gen.assign(names_1.default.vErrors, null)));
     }
     exports.resetErrorsCount = resetErrorsCount;
-    function extendErrors({ gen, keyword, schemaValue, data, errsCount, it }) {
+    function extendErrors({ gen, keyword, schemaValue, data: data2, errsCount, it }) {
       if (errsCount === void 0)
         throw new Error("ajv implementation error");
       const err = gen.name("err");
@@ -33503,7 +33503,7 @@ var require_errors3 = __commonJS({
         gen.assign((0, codegen_1._)`${err}.schemaPath`, (0, codegen_1.str)`${it.errSchemaPath}/${keyword}`);
         if (it.opts.verbose) {
           gen.assign((0, codegen_1._)`${err}.schema`, schemaValue);
-          gen.assign((0, codegen_1._)`${err}.data`, data);
+          gen.assign((0, codegen_1._)`${err}.data`, data2);
         }
       });
     }
@@ -33559,14 +33559,14 @@ var require_errors3 = __commonJS({
       return [E.schemaPath, schPath];
     }
     function extraErrorProps(cxt, { params, message }, keyValues) {
-      const { keyword, data, schemaValue, it } = cxt;
+      const { keyword, data: data2, schemaValue, it } = cxt;
       const { opts, propertyName, topSchemaRef, schemaPath } = it;
       keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
       if (opts.messages) {
         keyValues.push([E.message, typeof message == "function" ? message(cxt) : message]);
       }
       if (opts.verbose) {
-        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
+        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data2]);
       }
       if (propertyName)
         keyValues.push([E.propertyName, propertyName]);
@@ -33587,10 +33587,10 @@ var require_boolSchema = __commonJS({
       message: "boolean schema is false"
     };
     function topBoolOrEmptySchema(it) {
-      const { gen, schema, validateName } = it;
-      if (schema === false) {
+      const { gen, schema: schema2, validateName } = it;
+      if (schema2 === false) {
         falseSchemaError(it, false);
-      } else if (typeof schema == "object" && schema.$async === true) {
+      } else if (typeof schema2 == "object" && schema2.$async === true) {
         gen.return(names_1.default.data);
       } else {
         gen.assign((0, codegen_1._)`${validateName}.errors`, null);
@@ -33599,8 +33599,8 @@ var require_boolSchema = __commonJS({
     }
     exports.topBoolOrEmptySchema = topBoolOrEmptySchema;
     function boolOrEmptySchema(it, valid) {
-      const { gen, schema } = it;
-      if (schema === false) {
+      const { gen, schema: schema2 } = it;
+      if (schema2 === false) {
         gen.var(valid, false);
         falseSchemaError(it);
       } else {
@@ -33609,11 +33609,11 @@ var require_boolSchema = __commonJS({
     }
     exports.boolOrEmptySchema = boolOrEmptySchema;
     function falseSchemaError(it, overrideAllErrors) {
-      const { gen, data } = it;
+      const { gen, data: data2 } = it;
       const cxt = {
         gen,
         keyword: "false schema",
-        data,
+        data: data2,
         schema: false,
         schemaCode: false,
         schemaValue: false,
@@ -33662,18 +33662,18 @@ var require_applicability = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.shouldUseRule = exports.shouldUseGroup = exports.schemaHasRulesForType = void 0;
-    function schemaHasRulesForType({ schema, self }, type) {
+    function schemaHasRulesForType({ schema: schema2, self }, type) {
       const group = self.RULES.types[type];
-      return group && group !== true && shouldUseGroup(schema, group);
+      return group && group !== true && shouldUseGroup(schema2, group);
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
-    function shouldUseGroup(schema, group) {
-      return group.rules.some((rule) => shouldUseRule(schema, rule));
+    function shouldUseGroup(schema2, group) {
+      return group.rules.some((rule) => shouldUseRule(schema2, rule));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule) {
+    function shouldUseRule(schema2, rule) {
       var _a;
-      return schema[rule.keyword] !== void 0 || ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema2[rule.keyword] !== void 0 || ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -33695,17 +33695,17 @@ var require_dataType = __commonJS({
       DataType2[DataType2["Correct"] = 0] = "Correct";
       DataType2[DataType2["Wrong"] = 1] = "Wrong";
     })(DataType || (exports.DataType = DataType = {}));
-    function getSchemaTypes(schema) {
-      const types = getJSONTypes(schema.type);
+    function getSchemaTypes(schema2) {
+      const types = getJSONTypes(schema2.type);
       const hasNull = types.includes("null");
       if (hasNull) {
-        if (schema.nullable === false)
+        if (schema2.nullable === false)
           throw new Error("type: null contradicts nullable: false");
       } else {
-        if (!types.length && schema.nullable !== void 0) {
+        if (!types.length && schema2.nullable !== void 0) {
           throw new Error('"nullable" cannot be used without "type"');
         }
-        if (schema.nullable === true)
+        if (schema2.nullable === true)
           types.push("null");
       }
       return types;
@@ -33719,11 +33719,11 @@ var require_dataType = __commonJS({
     }
     exports.getJSONTypes = getJSONTypes;
     function coerceAndCheckDataType(it, types) {
-      const { gen, data, opts } = it;
+      const { gen, data: data2, opts } = it;
       const coerceTo = coerceToTypes(types, opts.coerceTypes);
       const checkTypes = types.length > 0 && !(coerceTo.length === 0 && types.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types[0]));
       if (checkTypes) {
-        const wrongType = checkDataTypes(types, data, opts.strictNumbers, DataType.Wrong);
+        const wrongType = checkDataTypes(types, data2, opts.strictNumbers, DataType.Wrong);
         gen.if(wrongType, () => {
           if (coerceTo.length)
             coerceData(it, types, coerceTo);
@@ -33739,11 +33739,11 @@ var require_dataType = __commonJS({
       return coerceTypes ? types.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
     }
     function coerceData(it, types, coerceTo) {
-      const { gen, data, opts } = it;
-      const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
+      const { gen, data: data2, opts } = it;
+      const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data2}`);
       const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
       if (opts.coerceTypes === "array") {
-        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
+        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data2}) && ${data2}.length == 1`, () => gen.assign(data2, (0, codegen_1._)`${data2}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data2}`).if(checkDataTypes(types, data2, opts.strictNumbers), () => gen.assign(coerced, data2)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
       for (const t of coerceTo) {
@@ -33755,74 +33755,74 @@ var require_dataType = __commonJS({
       reportTypeError(it);
       gen.endIf();
       gen.if((0, codegen_1._)`${coerced} !== undefined`, () => {
-        gen.assign(data, coerced);
+        gen.assign(data2, coerced);
         assignParentData(it, coerced);
       });
       function coerceSpecificType(t) {
         switch (t) {
           case "string":
-            gen.elseIf((0, codegen_1._)`${dataType} == "number" || ${dataType} == "boolean"`).assign(coerced, (0, codegen_1._)`"" + ${data}`).elseIf((0, codegen_1._)`${data} === null`).assign(coerced, (0, codegen_1._)`""`);
+            gen.elseIf((0, codegen_1._)`${dataType} == "number" || ${dataType} == "boolean"`).assign(coerced, (0, codegen_1._)`"" + ${data2}`).elseIf((0, codegen_1._)`${data2} === null`).assign(coerced, (0, codegen_1._)`""`);
             return;
           case "number":
-            gen.elseIf((0, codegen_1._)`${dataType} == "boolean" || ${data} === null
-              || (${dataType} == "string" && ${data} && ${data} == +${data})`).assign(coerced, (0, codegen_1._)`+${data}`);
+            gen.elseIf((0, codegen_1._)`${dataType} == "boolean" || ${data2} === null
+              || (${dataType} == "string" && ${data2} && ${data2} == +${data2})`).assign(coerced, (0, codegen_1._)`+${data2}`);
             return;
           case "integer":
-            gen.elseIf((0, codegen_1._)`${dataType} === "boolean" || ${data} === null
-              || (${dataType} === "string" && ${data} && ${data} == +${data} && !(${data} % 1))`).assign(coerced, (0, codegen_1._)`+${data}`);
+            gen.elseIf((0, codegen_1._)`${dataType} === "boolean" || ${data2} === null
+              || (${dataType} === "string" && ${data2} && ${data2} == +${data2} && !(${data2} % 1))`).assign(coerced, (0, codegen_1._)`+${data2}`);
             return;
           case "boolean":
-            gen.elseIf((0, codegen_1._)`${data} === "false" || ${data} === 0 || ${data} === null`).assign(coerced, false).elseIf((0, codegen_1._)`${data} === "true" || ${data} === 1`).assign(coerced, true);
+            gen.elseIf((0, codegen_1._)`${data2} === "false" || ${data2} === 0 || ${data2} === null`).assign(coerced, false).elseIf((0, codegen_1._)`${data2} === "true" || ${data2} === 1`).assign(coerced, true);
             return;
           case "null":
-            gen.elseIf((0, codegen_1._)`${data} === "" || ${data} === 0 || ${data} === false`);
+            gen.elseIf((0, codegen_1._)`${data2} === "" || ${data2} === 0 || ${data2} === false`);
             gen.assign(coerced, null);
             return;
           case "array":
             gen.elseIf((0, codegen_1._)`${dataType} === "string" || ${dataType} === "number"
-              || ${dataType} === "boolean" || ${data} === null`).assign(coerced, (0, codegen_1._)`[${data}]`);
+              || ${dataType} === "boolean" || ${data2} === null`).assign(coerced, (0, codegen_1._)`[${data2}]`);
         }
       }
     }
     function assignParentData({ gen, parentData, parentDataProperty }, expr) {
       gen.if((0, codegen_1._)`${parentData} !== undefined`, () => gen.assign((0, codegen_1._)`${parentData}[${parentDataProperty}]`, expr));
     }
-    function checkDataType(dataType, data, strictNums, correct = DataType.Correct) {
+    function checkDataType(dataType, data2, strictNums, correct = DataType.Correct) {
       const EQ = correct === DataType.Correct ? codegen_1.operators.EQ : codegen_1.operators.NEQ;
       let cond;
       switch (dataType) {
         case "null":
-          return (0, codegen_1._)`${data} ${EQ} null`;
+          return (0, codegen_1._)`${data2} ${EQ} null`;
         case "array":
-          cond = (0, codegen_1._)`Array.isArray(${data})`;
+          cond = (0, codegen_1._)`Array.isArray(${data2})`;
           break;
         case "object":
-          cond = (0, codegen_1._)`${data} && typeof ${data} == "object" && !Array.isArray(${data})`;
+          cond = (0, codegen_1._)`${data2} && typeof ${data2} == "object" && !Array.isArray(${data2})`;
           break;
         case "integer":
-          cond = numCond((0, codegen_1._)`!(${data} % 1) && !isNaN(${data})`);
+          cond = numCond((0, codegen_1._)`!(${data2} % 1) && !isNaN(${data2})`);
           break;
         case "number":
           cond = numCond();
           break;
         default:
-          return (0, codegen_1._)`typeof ${data} ${EQ} ${dataType}`;
+          return (0, codegen_1._)`typeof ${data2} ${EQ} ${dataType}`;
       }
       return correct === DataType.Correct ? cond : (0, codegen_1.not)(cond);
       function numCond(_cond = codegen_1.nil) {
-        return (0, codegen_1.and)((0, codegen_1._)`typeof ${data} == "number"`, _cond, strictNums ? (0, codegen_1._)`isFinite(${data})` : codegen_1.nil);
+        return (0, codegen_1.and)((0, codegen_1._)`typeof ${data2} == "number"`, _cond, strictNums ? (0, codegen_1._)`isFinite(${data2})` : codegen_1.nil);
       }
     }
     exports.checkDataType = checkDataType;
-    function checkDataTypes(dataTypes, data, strictNums, correct) {
+    function checkDataTypes(dataTypes, data2, strictNums, correct) {
       if (dataTypes.length === 1) {
-        return checkDataType(dataTypes[0], data, strictNums, correct);
+        return checkDataType(dataTypes[0], data2, strictNums, correct);
       }
       let cond;
       const types = (0, util_1.toHash)(dataTypes);
       if (types.array && types.object) {
-        const notObj = (0, codegen_1._)`typeof ${data} != "object"`;
-        cond = types.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
+        const notObj = (0, codegen_1._)`typeof ${data2} != "object"`;
+        cond = types.null ? notObj : (0, codegen_1._)`!${data2} || ${notObj}`;
         delete types.null;
         delete types.array;
         delete types.object;
@@ -33832,13 +33832,13 @@ var require_dataType = __commonJS({
       if (types.number)
         delete types.integer;
       for (const t in types)
-        cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
+        cond = (0, codegen_1.and)(cond, checkDataType(t, data2, strictNums, correct));
       return cond;
     }
     exports.checkDataTypes = checkDataTypes;
     var typeError = {
-      message: ({ schema }) => `must be ${schema}`,
-      params: ({ schema, schemaValue }) => typeof schema == "string" ? (0, codegen_1._)`{type: ${schema}}` : (0, codegen_1._)`{type: ${schemaValue}}`
+      message: ({ schema: schema2 }) => `must be ${schema2}`,
+      params: ({ schema: schema2, schemaValue }) => typeof schema2 == "string" ? (0, codegen_1._)`{type: ${schema2}}` : (0, codegen_1._)`{type: ${schemaValue}}`
     };
     function reportTypeError(it) {
       const cxt = getTypeErrorContext(it);
@@ -33846,16 +33846,16 @@ var require_dataType = __commonJS({
     }
     exports.reportTypeError = reportTypeError;
     function getTypeErrorContext(it) {
-      const { gen, data, schema } = it;
-      const schemaCode = (0, util_1.schemaRefOrVal)(it, schema, "type");
+      const { gen, data: data2, schema: schema2 } = it;
+      const schemaCode = (0, util_1.schemaRefOrVal)(it, schema2, "type");
       return {
         gen,
         keyword: "type",
-        data,
-        schema: schema.type,
+        data: data2,
+        schema: schema2.type,
         schemaCode,
         schemaValue: schemaCode,
-        parentSchema: schema,
+        parentSchema: schema2,
         params: {},
         it
       };
@@ -33883,10 +33883,10 @@ var require_defaults = __commonJS({
     }
     exports.assignDefaults = assignDefaults;
     function assignDefault(it, prop, defaultValue) {
-      const { gen, compositeRule, data, opts } = it;
+      const { gen, compositeRule, data: data2, opts } = it;
       if (defaultValue === void 0)
         return;
-      const childData = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(prop)}`;
+      const childData = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(prop)}`;
       if (compositeRule) {
         (0, util_1.checkStrictMode)(it, `default is ignored for: ${childData}`);
         return;
@@ -33911,15 +33911,15 @@ var require_code2 = __commonJS({
     var names_1 = require_names();
     var util_2 = require_util9();
     function checkReportMissingProp(cxt, prop) {
-      const { gen, data, it } = cxt;
-      gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
+      const { gen, data: data2, it } = cxt;
+      gen.if(noPropertyInData(gen, data2, prop, it.opts.ownProperties), () => {
         cxt.setParams({ missingProperty: (0, codegen_1._)`${prop}` }, true);
         cxt.error();
       });
     }
     exports.checkReportMissingProp = checkReportMissingProp;
-    function checkMissingProp({ gen, data, it: { opts } }, properties, missing) {
-      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data, prop, opts.ownProperties), (0, codegen_1._)`${missing} = ${prop}`)));
+    function checkMissingProp({ gen, data: data2, it: { opts } }, properties, missing) {
+      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data2, prop, opts.ownProperties), (0, codegen_1._)`${missing} = ${prop}`)));
     }
     exports.checkMissingProp = checkMissingProp;
     function reportMissingProp(cxt, missing) {
@@ -33935,18 +33935,18 @@ var require_code2 = __commonJS({
       });
     }
     exports.hasPropFunc = hasPropFunc;
-    function isOwnProperty(gen, data, property) {
-      return (0, codegen_1._)`${hasPropFunc(gen)}.call(${data}, ${property})`;
+    function isOwnProperty(gen, data2, property) {
+      return (0, codegen_1._)`${hasPropFunc(gen)}.call(${data2}, ${property})`;
     }
     exports.isOwnProperty = isOwnProperty;
-    function propertyInData(gen, data, property, ownProperties) {
-      const cond = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(property)} !== undefined`;
-      return ownProperties ? (0, codegen_1._)`${cond} && ${isOwnProperty(gen, data, property)}` : cond;
+    function propertyInData(gen, data2, property, ownProperties) {
+      const cond = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(property)} !== undefined`;
+      return ownProperties ? (0, codegen_1._)`${cond} && ${isOwnProperty(gen, data2, property)}` : cond;
     }
     exports.propertyInData = propertyInData;
-    function noPropertyInData(gen, data, property, ownProperties) {
-      const cond = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(property)} === undefined`;
-      return ownProperties ? (0, codegen_1.or)(cond, (0, codegen_1.not)(isOwnProperty(gen, data, property))) : cond;
+    function noPropertyInData(gen, data2, property, ownProperties) {
+      const cond = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(property)} === undefined`;
+      return ownProperties ? (0, codegen_1.or)(cond, (0, codegen_1.not)(isOwnProperty(gen, data2, property))) : cond;
     }
     exports.noPropertyInData = noPropertyInData;
     function allSchemaProperties(schemaMap) {
@@ -33957,8 +33957,8 @@ var require_code2 = __commonJS({
       return allSchemaProperties(schemaMap).filter((p) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p]));
     }
     exports.schemaProperties = schemaProperties;
-    function callValidateCode({ schemaCode, data, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
-      const dataAndSchema = passSchema ? (0, codegen_1._)`${schemaCode}, ${data}, ${topSchemaRef}${schemaPath}` : data;
+    function callValidateCode({ schemaCode, data: data2, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
+      const dataAndSchema = passSchema ? (0, codegen_1._)`${schemaCode}, ${data2}, ${topSchemaRef}${schemaPath}` : data2;
       const valCxt = [
         [names_1.default.instancePath, (0, codegen_1.strConcat)(names_1.default.instancePath, errorPath)],
         [names_1.default.parentData, it.parentData],
@@ -33984,7 +33984,7 @@ var require_code2 = __commonJS({
     }
     exports.usePattern = usePattern;
     function validateArray(cxt) {
-      const { gen, data, keyword, it } = cxt;
+      const { gen, data: data2, keyword, it } = cxt;
       const valid = gen.name("valid");
       if (it.allErrors) {
         const validArr = gen.let("valid", true);
@@ -33995,7 +33995,7 @@ var require_code2 = __commonJS({
       validateItems(() => gen.break());
       return valid;
       function validateItems(notValid) {
-        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+        const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
         gen.forRange("i", 0, len, (i) => {
           cxt.subschema({
             keyword,
@@ -34008,15 +34008,15 @@ var require_code2 = __commonJS({
     }
     exports.validateArray = validateArray;
     function validateUnion(cxt) {
-      const { gen, schema, keyword, it } = cxt;
-      if (!Array.isArray(schema))
+      const { gen, schema: schema2, keyword, it } = cxt;
+      if (!Array.isArray(schema2))
         throw new Error("ajv implementation error");
-      const alwaysValid = schema.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
+      const alwaysValid = schema2.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
       if (alwaysValid && !it.opts.unevaluated)
         return;
       const valid = gen.let("valid", false);
       const schValid = gen.name("_valid");
-      gen.block(() => schema.forEach((_sch, i) => {
+      gen.block(() => schema2.forEach((_sch, i) => {
         const schCxt = cxt.subschema({
           keyword,
           schemaProp: i,
@@ -34044,8 +34044,8 @@ var require_keyword = __commonJS({
     var code_1 = require_code2();
     var errors_1 = require_errors3();
     function macroKeywordCode(cxt, def) {
-      const { gen, keyword, schema, parentSchema, it } = cxt;
-      const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
+      const { gen, keyword, schema: schema2, parentSchema, it } = cxt;
+      const macroSchema = def.macro.call(it.self, schema2, parentSchema, it);
       const schemaRef = useKeyword(gen, keyword, macroSchema);
       if (it.opts.validateSchema !== false)
         it.self.validateSchema(macroSchema, true);
@@ -34062,9 +34062,9 @@ var require_keyword = __commonJS({
     exports.macroKeywordCode = macroKeywordCode;
     function funcKeywordCode(cxt, def) {
       var _a;
-      const { gen, keyword, schema, parentSchema, $data, it } = cxt;
+      const { gen, keyword, schema: schema2, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
-      const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
+      const validate = !$data && def.compile ? def.compile.call(it.self, schema2, parentSchema, it) : def.validate;
       const validateRef = useKeyword(gen, keyword, validate);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
@@ -34105,8 +34105,8 @@ var require_keyword = __commonJS({
     }
     exports.funcKeywordCode = funcKeywordCode;
     function modifyData(cxt) {
-      const { gen, data, it } = cxt;
-      gen.if(it.parentData, () => gen.assign(data, (0, codegen_1._)`${it.parentData}[${it.parentDataProperty}]`));
+      const { gen, data: data2, it } = cxt;
+      gen.if(it.parentData, () => gen.assign(data2, (0, codegen_1._)`${it.parentData}[${it.parentDataProperty}]`));
     }
     function addErrs(cxt, errs) {
       const { gen } = cxt;
@@ -34124,20 +34124,20 @@ var require_keyword = __commonJS({
         throw new Error(`keyword "${keyword}" failed to compile`);
       return gen.scopeValue("keyword", typeof result == "function" ? { ref: result } : { ref: result, code: (0, codegen_1.stringify)(result) });
     }
-    function validSchemaType(schema, schemaType, allowUndefined = false) {
-      return !schemaType.length || schemaType.some((st) => st === "array" ? Array.isArray(schema) : st === "object" ? schema && typeof schema == "object" && !Array.isArray(schema) : typeof schema == st || allowUndefined && typeof schema == "undefined");
+    function validSchemaType(schema2, schemaType, allowUndefined = false) {
+      return !schemaType.length || schemaType.some((st) => st === "array" ? Array.isArray(schema2) : st === "object" ? schema2 && typeof schema2 == "object" && !Array.isArray(schema2) : typeof schema2 == st || allowUndefined && typeof schema2 == "undefined");
     }
     exports.validSchemaType = validSchemaType;
-    function validateKeywordUsage({ schema, opts, self, errSchemaPath }, def, keyword) {
+    function validateKeywordUsage({ schema: schema2, opts, self, errSchemaPath }, def, keyword) {
       if (Array.isArray(def.keyword) ? !def.keyword.includes(keyword) : def.keyword !== keyword) {
         throw new Error("ajv implementation error");
       }
       const deps = def.dependencies;
-      if (deps === null || deps === void 0 ? void 0 : deps.some((kwd) => !Object.prototype.hasOwnProperty.call(schema, kwd))) {
+      if (deps === null || deps === void 0 ? void 0 : deps.some((kwd) => !Object.prototype.hasOwnProperty.call(schema2, kwd))) {
         throw new Error(`parent schema must have dependencies of ${keyword}: ${deps.join(",")}`);
       }
       if (def.validateSchema) {
-        const valid = def.validateSchema(schema[keyword]);
+        const valid = def.validateSchema(schema2[keyword]);
         if (!valid) {
           const msg = `keyword "${keyword}" value is invalid at path "${errSchemaPath}": ` + self.errorsText(def.validateSchema.errors);
           if (opts.validateSchema === "log")
@@ -34159,8 +34159,8 @@ var require_subschema = __commonJS({
     exports.extendSubschemaMode = exports.extendSubschemaData = exports.getSubschema = void 0;
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
-      if (keyword !== void 0 && schema !== void 0) {
+    function getSubschema(it, { keyword, schemaProp, schema: schema2, schemaPath, errSchemaPath, topSchemaRef }) {
+      if (keyword !== void 0 && schema2 !== void 0) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
       }
       if (keyword !== void 0) {
@@ -34175,12 +34175,12 @@ var require_subschema = __commonJS({
           errSchemaPath: `${it.errSchemaPath}/${keyword}/${(0, util_1.escapeFragment)(schemaProp)}`
         };
       }
-      if (schema !== void 0) {
+      if (schema2 !== void 0) {
         if (schemaPath === void 0 || errSchemaPath === void 0 || topSchemaRef === void 0) {
           throw new Error('"schemaPath", "errSchemaPath" and "topSchemaRef" are required with "schema"');
         }
         return {
-          schema,
+          schema: schema2,
           schemaPath,
           topSchemaRef,
           errSchemaPath
@@ -34189,8 +34189,8 @@ var require_subschema = __commonJS({
       throw new Error('either "keyword" or "schema" must be passed');
     }
     exports.getSubschema = getSubschema;
-    function extendSubschemaData(subschema, it, { dataProp, dataPropType: dpType, data, dataTypes, propertyName }) {
-      if (data !== void 0 && dataProp !== void 0) {
+    function extendSubschemaData(subschema, it, { dataProp, dataPropType: dpType, data: data2, dataTypes, propertyName }) {
+      if (data2 !== void 0 && dataProp !== void 0) {
         throw new Error('both "data" and "dataProp" passed, only one allowed');
       }
       const { gen } = it;
@@ -34202,8 +34202,8 @@ var require_subschema = __commonJS({
         subschema.parentDataProperty = (0, codegen_1._)`${dataProp}`;
         subschema.dataPathArr = [...dataPathArr, subschema.parentDataProperty];
       }
-      if (data !== void 0) {
-        const nextData = data instanceof codegen_1.Name ? data : gen.let("data", data, true);
+      if (data2 !== void 0) {
+        const nextData = data2 instanceof codegen_1.Name ? data2 : gen.let("data", data2, true);
         dataContextProps(nextData);
         if (propertyName !== void 0)
           subschema.propertyName = propertyName;
@@ -34273,7 +34273,7 @@ var require_fast_deep_equal = __commonJS({
 var require_json_schema_traverse = __commonJS({
   "node_modules/json-schema-traverse/index.js"(exports, module) {
     "use strict";
-    var traverse = module.exports = function(schema, opts, cb) {
+    var traverse = module.exports = function(schema2, opts, cb) {
       if (typeof opts == "function") {
         cb = opts;
         opts = {};
@@ -34283,7 +34283,7 @@ var require_json_schema_traverse = __commonJS({
       };
       var post = cb.post || function() {
       };
-      _traverse(opts, pre, post, schema, "", schema);
+      _traverse(opts, pre, post, schema2, "", schema2);
     };
     traverse.keywords = {
       additionalItems: true,
@@ -34329,26 +34329,26 @@ var require_json_schema_traverse = __commonJS({
       maxProperties: true,
       minProperties: true
     };
-    function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
-      if (schema && typeof schema == "object" && !Array.isArray(schema)) {
-        pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key in schema) {
-          var sch = schema[key];
+    function _traverse(opts, pre, post, schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
+      if (schema2 && typeof schema2 == "object" && !Array.isArray(schema2)) {
+        pre(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+        for (var key in schema2) {
+          var sch = schema2[key];
           if (Array.isArray(sch)) {
             if (key in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema, i);
+                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema2, i);
             }
           } else if (key in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema2, prop);
             }
           } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema2);
           }
         }
-        post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+        post(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
     function escapeJsonPtr(str) {
@@ -34384,14 +34384,14 @@ var require_resolve = __commonJS({
       "enum",
       "const"
     ]);
-    function inlineRef(schema, limit = true) {
-      if (typeof schema == "boolean")
+    function inlineRef(schema2, limit = true) {
+      if (typeof schema2 == "boolean")
         return true;
       if (limit === true)
-        return !hasRef(schema);
+        return !hasRef(schema2);
       if (!limit)
         return false;
-      return countKeys(schema) <= limit;
+      return countKeys(schema2) <= limit;
     }
     exports.inlineRef = inlineRef;
     var REF_KEYWORDS = /* @__PURE__ */ new Set([
@@ -34401,11 +34401,11 @@ var require_resolve = __commonJS({
       "$dynamicRef",
       "$dynamicAnchor"
     ]);
-    function hasRef(schema) {
-      for (const key in schema) {
+    function hasRef(schema2) {
+      for (const key in schema2) {
         if (REF_KEYWORDS.has(key))
           return true;
-        const sch = schema[key];
+        const sch = schema2[key];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -34413,16 +34413,16 @@ var require_resolve = __commonJS({
       }
       return false;
     }
-    function countKeys(schema) {
+    function countKeys(schema2) {
       let count = 0;
-      for (const key in schema) {
+      for (const key in schema2) {
         if (key === "$ref")
           return Infinity;
         count++;
         if (SIMPLE_INLINED.has(key))
           continue;
-        if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
+        if (typeof schema2[key] == "object") {
+          (0, util_1.eachItem)(schema2[key], (sch) => count += countKeys(sch));
         }
         if (count === Infinity)
           return Infinity;
@@ -34452,16 +34452,16 @@ var require_resolve = __commonJS({
     }
     exports.resolveUrl = resolveUrl;
     var ANCHOR = /^[a-z_][-a-z0-9._]*$/i;
-    function getSchemaRefs(schema, baseId) {
-      if (typeof schema == "boolean")
+    function getSchemaRefs(schema2, baseId) {
+      if (typeof schema2 == "boolean")
         return {};
       const { schemaId, uriResolver } = this.opts;
-      const schId = normalizeId(schema[schemaId] || baseId);
+      const schId = normalizeId(schema2[schemaId] || baseId);
       const baseIds = { "": schId };
       const pathPrefix = getFullPath(uriResolver, schId, false);
       const localRefs = {};
       const schemaRefs = /* @__PURE__ */ new Set();
-      traverse(schema, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
+      traverse(schema2, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
         if (parentJsonPtr === void 0)
           return;
         const fullPath = pathPrefix + jsonPtr;
@@ -34542,15 +34542,15 @@ var require_validate = __commonJS({
       validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
     }
     exports.validateFunctionCode = validateFunctionCode;
-    function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body) {
+    function validateFunction({ gen, validateName, schema: schema2, schemaEnv, opts }, body) {
       if (opts.code.es5) {
         gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
-          gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema, opts)}`);
+          gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema2, opts)}`);
           destructureValCxtES5(gen, opts);
           gen.code(body);
         });
       } else {
-        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body));
+        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema2, opts)).code(body));
       }
     }
     function destructureValCxt(opts) {
@@ -34574,9 +34574,9 @@ var require_validate = __commonJS({
       });
     }
     function topSchemaObjCode(it) {
-      const { schema, opts, gen } = it;
+      const { schema: schema2, opts, gen } = it;
       validateFunction(it, () => {
-        if (opts.$comment && schema.$comment)
+        if (opts.$comment && schema2.$comment)
           commentKeyword(it);
         checkNoDefault(it);
         gen.let(names_1.default.vErrors, null);
@@ -34594,8 +34594,8 @@ var require_validate = __commonJS({
       gen.if((0, codegen_1._)`${it.evaluated}.dynamicProps`, () => gen.assign((0, codegen_1._)`${it.evaluated}.props`, (0, codegen_1._)`undefined`));
       gen.if((0, codegen_1._)`${it.evaluated}.dynamicItems`, () => gen.assign((0, codegen_1._)`${it.evaluated}.items`, (0, codegen_1._)`undefined`));
     }
-    function funcSourceUrl(schema, opts) {
-      const schId = typeof schema == "object" && schema[opts.schemaId];
+    function funcSourceUrl(schema2, opts) {
+      const schId = typeof schema2 == "object" && schema2[opts.schemaId];
       return schId && (opts.code.source || opts.code.process) ? (0, codegen_1._)`/*# sourceURL=${schId} */` : codegen_1.nil;
     }
     function subschemaCode(it, valid) {
@@ -34608,10 +34608,10 @@ var require_validate = __commonJS({
       }
       (0, boolSchema_1.boolOrEmptySchema)(it, valid);
     }
-    function schemaCxtHasRules({ schema, self }) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
+    function schemaCxtHasRules({ schema: schema2, self }) {
+      if (typeof schema2 == "boolean")
+        return !schema2;
+      for (const key in schema2)
         if (self.RULES.all[key])
           return true;
       return false;
@@ -34620,8 +34620,8 @@ var require_validate = __commonJS({
       return typeof it.schema != "boolean";
     }
     function subSchemaObjCode(it, valid) {
-      const { schema, gen, opts } = it;
-      if (opts.$comment && schema.$comment)
+      const { schema: schema2, gen, opts } = it;
+      if (opts.$comment && schema2.$comment)
         commentKeyword(it);
       updateContext(it);
       checkAsyncSchema(it);
@@ -34641,14 +34641,14 @@ var require_validate = __commonJS({
       schemaKeywords(it, types, !checkedTypes, errsCount);
     }
     function checkRefsAndKeywords(it) {
-      const { schema, errSchemaPath, opts, self } = it;
-      if (schema.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema, self.RULES)) {
+      const { schema: schema2, errSchemaPath, opts, self } = it;
+      if (schema2.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema2, self.RULES)) {
         self.logger.warn(`$ref: keywords ignored in schema at path "${errSchemaPath}"`);
       }
     }
     function checkNoDefault(it) {
-      const { schema, opts } = it;
-      if (schema.default !== void 0 && opts.useDefaults && opts.strictSchema) {
+      const { schema: schema2, opts } = it;
+      if (schema2.default !== void 0 && opts.useDefaults && opts.strictSchema) {
         (0, util_1.checkStrictMode)(it, "default is ignored in the schema root");
       }
     }
@@ -34661,8 +34661,8 @@ var require_validate = __commonJS({
       if (it.schema.$async && !it.schemaEnv.$async)
         throw new Error("async schema in sync schema");
     }
-    function commentKeyword({ gen, schemaEnv, schema, errSchemaPath, opts }) {
-      const msg = schema.$comment;
+    function commentKeyword({ gen, schemaEnv, schema: schema2, errSchemaPath, opts }) {
+      const msg = schema2.$comment;
       if (opts.$comment === true) {
         gen.code((0, codegen_1._)`${names_1.default.self}.logger.log(${msg})`);
       } else if (typeof opts.$comment == "function") {
@@ -34689,9 +34689,9 @@ var require_validate = __commonJS({
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
     function schemaKeywords(it, types, typeErrors, errsCount) {
-      const { gen, schema, data, allErrors, opts, self } = it;
+      const { gen, schema: schema2, data: data2, allErrors, opts, self } = it;
       const { RULES } = self;
-      if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES))) {
+      if (schema2.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema2, RULES))) {
         gen.block(() => keywordCode(it, "$ref", RULES.all.$ref.definition));
         return;
       }
@@ -34703,10 +34703,10 @@ var require_validate = __commonJS({
         groupKeywords(RULES.post);
       });
       function groupKeywords(group) {
-        if (!(0, applicability_1.shouldUseGroup)(schema, group))
+        if (!(0, applicability_1.shouldUseGroup)(schema2, group))
           return;
         if (group.type) {
-          gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
+          gen.if((0, dataType_2.checkDataType)(group.type, data2, opts.strictNumbers));
           iterateKeywords(it, group);
           if (types.length === 1 && types[0] === group.type && typeErrors) {
             gen.else();
@@ -34721,12 +34721,12 @@ var require_validate = __commonJS({
       }
     }
     function iterateKeywords(it, group) {
-      const { gen, schema, opts: { useDefaults } } = it;
+      const { gen, schema: schema2, opts: { useDefaults } } = it;
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
         for (const rule of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule)) {
+          if ((0, applicability_1.shouldUseRule)(schema2, rule)) {
             keywordCode(it, rule.keyword, rule.definition, group.type);
           }
         }
@@ -34979,14 +34979,14 @@ var require_validate = __commonJS({
     var RELATIVE_JSON_POINTER = /^([0-9]+)(#|\/(?:[^~]|~0|~1)*)?$/;
     function getData($data, { dataLevel, dataNames, dataPathArr }) {
       let jsonPointer;
-      let data;
+      let data2;
       if ($data === "")
         return names_1.default.rootData;
       if ($data[0] === "/") {
         if (!JSON_POINTER.test($data))
           throw new Error(`Invalid JSON-pointer: ${$data}`);
         jsonPointer = $data;
-        data = names_1.default.rootData;
+        data2 = names_1.default.rootData;
       } else {
         const matches = RELATIVE_JSON_POINTER.exec($data);
         if (!matches)
@@ -35000,16 +35000,16 @@ var require_validate = __commonJS({
         }
         if (up > dataLevel)
           throw new Error(errorMsg("data", up));
-        data = dataNames[dataLevel - up];
+        data2 = dataNames[dataLevel - up];
         if (!jsonPointer)
-          return data;
+          return data2;
       }
-      let expr = data;
+      let expr = data2;
       const segments = jsonPointer.split("/");
       for (const segment of segments) {
         if (segment) {
-          data = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment))}`;
-          expr = (0, codegen_1._)`${expr} && ${data}`;
+          data2 = (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment))}`;
+          expr = (0, codegen_1._)`${expr} && ${data2}`;
         }
       }
       return expr;
@@ -35071,17 +35071,17 @@ var require_compile2 = __commonJS({
         var _a;
         this.refs = {};
         this.dynamicAnchors = {};
-        let schema;
+        let schema2;
         if (typeof env.schema == "object")
-          schema = env.schema;
+          schema2 = env.schema;
         this.schema = env.schema;
         this.schemaId = env.schemaId;
         this.root = env.root || this;
-        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
+        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema2 === null || schema2 === void 0 ? void 0 : schema2[env.schemaId || "$id"]);
         this.schemaPath = env.schemaPath;
         this.localRefs = env.localRefs;
         this.meta = env.meta;
-        this.$async = schema === null || schema === void 0 ? void 0 : schema.$async;
+        this.$async = schema2 === null || schema2 === void 0 ? void 0 : schema2.$async;
         this.refs = {};
       }
     };
@@ -35180,10 +35180,10 @@ var require_compile2 = __commonJS({
         return schOrFunc;
       let _sch = resolve.call(this, root, ref);
       if (_sch === void 0) {
-        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
+        const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
-        if (schema)
-          _sch = new SchemaEnv({ schema, schemaId, root, baseId });
+        if (schema2)
+          _sch = new SchemaEnv({ schema: schema2, schemaId, root, baseId });
       }
       if (_sch === void 0)
         return;
@@ -35231,12 +35231,12 @@ var require_compile2 = __commonJS({
       if (!schOrRef.validate)
         compileSchema.call(this, schOrRef);
       if (id === (0, resolve_1.normalizeId)(ref)) {
-        const { schema } = schOrRef;
+        const { schema: schema2 } = schOrRef;
         const { schemaId } = this.opts;
-        const schId = schema[schemaId];
+        const schId = schema2[schemaId];
         if (schId)
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
-        return new SchemaEnv({ schema, schemaId, root, baseId });
+        return new SchemaEnv({ schema: schema2, schemaId, root, baseId });
       }
       return getJsonPointer.call(this, p, schOrRef);
     }
@@ -35248,29 +35248,29 @@ var require_compile2 = __commonJS({
       "dependencies",
       "definitions"
     ]);
-    function getJsonPointer(parsedRef, { baseId, schema, root }) {
+    function getJsonPointer(parsedRef, { baseId, schema: schema2, root }) {
       var _a;
       if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
         return;
       for (const part of parsedRef.fragment.slice(1).split("/")) {
-        if (typeof schema === "boolean")
+        if (typeof schema2 === "boolean")
           return;
-        const partSchema = schema[(0, util_1.unescapeFragment)(part)];
+        const partSchema = schema2[(0, util_1.unescapeFragment)(part)];
         if (partSchema === void 0)
           return;
-        schema = partSchema;
-        const schId = typeof schema === "object" && schema[this.opts.schemaId];
+        schema2 = partSchema;
+        const schId = typeof schema2 === "object" && schema2[this.opts.schemaId];
         if (!PREVENT_SCOPE_CHANGE.has(part) && schId) {
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         }
       }
       let env;
-      if (typeof schema != "boolean" && schema.$ref && !(0, util_1.schemaHasRulesButRef)(schema, this.RULES)) {
-        const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema.$ref);
+      if (typeof schema2 != "boolean" && schema2.$ref && !(0, util_1.schemaHasRulesButRef)(schema2, this.RULES)) {
+        const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema2.$ref);
         env = resolveSchema.call(this, root, $ref);
       }
       const { schemaId } = this.opts;
-      env = env || new SchemaEnv({ schema, schemaId, root, baseId });
+      env = env || new SchemaEnv({ schema: schema2, schemaId, root, baseId });
       if (env.schema !== env.root.schema)
         return env;
       return void 0;
@@ -36638,7 +36638,7 @@ var require_core = __commonJS({
         const { meta, schemaId } = this.opts;
         return this.opts.defaultMeta = typeof meta == "object" ? meta[schemaId] || meta : void 0;
       }
-      validate(schemaKeyRef, data) {
+      validate(schemaKeyRef, data2) {
         let v;
         if (typeof schemaKeyRef == "string") {
           v = this.getSchema(schemaKeyRef);
@@ -36647,21 +36647,21 @@ var require_core = __commonJS({
         } else {
           v = this.compile(schemaKeyRef);
         }
-        const valid = v(data);
+        const valid = v(data2);
         if (!("$async" in v))
           this.errors = v.errors;
         return valid;
       }
-      compile(schema, _meta) {
-        const sch = this._addSchema(schema, _meta);
+      compile(schema2, _meta) {
+        const sch = this._addSchema(schema2, _meta);
         return sch.validate || this._compileSchemaEnv(sch);
       }
-      compileAsync(schema, meta) {
+      compileAsync(schema2, meta) {
         if (typeof this.opts.loadSchema != "function") {
           throw new Error("options.loadSchema should be a function");
         }
         const { loadSchema } = this.opts;
-        return runCompileAsync.call(this, schema, meta);
+        return runCompileAsync.call(this, schema2, meta);
         async function runCompileAsync(_schema, _meta) {
           await loadMetaSchema.call(this, _schema.$schema);
           const sch = this._addSchema(_schema, _meta);
@@ -36707,37 +36707,37 @@ var require_core = __commonJS({
         }
       }
       // Adds schema to the instance
-      addSchema(schema, key, _meta, _validateSchema = this.opts.validateSchema) {
-        if (Array.isArray(schema)) {
-          for (const sch of schema)
+      addSchema(schema2, key, _meta, _validateSchema = this.opts.validateSchema) {
+        if (Array.isArray(schema2)) {
+          for (const sch of schema2)
             this.addSchema(sch, void 0, _meta, _validateSchema);
           return this;
         }
         let id;
-        if (typeof schema === "object") {
+        if (typeof schema2 === "object") {
           const { schemaId } = this.opts;
-          id = schema[schemaId];
+          id = schema2[schemaId];
           if (id !== void 0 && typeof id != "string") {
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
         key = (0, resolve_1.normalizeId)(key || id);
         this._checkUnique(key);
-        this.schemas[key] = this._addSchema(schema, _meta, key, _validateSchema, true);
+        this.schemas[key] = this._addSchema(schema2, _meta, key, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema, key, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema, key, true, _validateSchema);
+      addMetaSchema(schema2, key, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema2, key, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
-      validateSchema(schema, throwOrLogError) {
-        if (typeof schema == "boolean")
+      validateSchema(schema2, throwOrLogError) {
+        if (typeof schema2 == "boolean")
           return true;
         let $schema;
-        $schema = schema.$schema;
+        $schema = schema2.$schema;
         if ($schema !== void 0 && typeof $schema != "string") {
           throw new Error("$schema must be a string");
         }
@@ -36747,7 +36747,7 @@ var require_core = __commonJS({
           this.errors = null;
           return true;
         }
-        const valid = this.validate($schema, schema);
+        const valid = this.validate($schema, schema2);
         if (!valid && throwOrLogError) {
           const message = "schema is invalid: " + this.errorsText();
           if (this.opts.validateSchema === "log")
@@ -36841,12 +36841,12 @@ var require_core = __commonJS({
           return this;
         }
         keywordMetaschema.call(this, def);
-        const definition = {
+        const definition2 = {
           ...def,
           type: (0, dataType_1.getJSONTypes)(def.type),
           schemaType: (0, dataType_1.getJSONTypes)(def.schemaType)
         };
-        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k) => addRule.call(this, k, definition) : (k) => definition.type.forEach((t) => addRule.call(this, k, definition, t)));
+        (0, util_1.eachItem)(keyword, definition2.type.length === 0 ? (k) => addRule.call(this, k, definition2) : (k) => definition2.type.forEach((t) => addRule.call(this, k, definition2, t)));
         return this;
       }
       getKeyword(keyword) {
@@ -36890,9 +36890,9 @@ var require_core = __commonJS({
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema = keywords[key];
-            if ($data && schema)
-              keywords[key] = schemaOrData(schema);
+            const schema2 = keywords[key];
+            if ($data && schema2)
+              keywords[key] = schemaOrData(schema2);
           }
         }
         return metaSchema;
@@ -36910,23 +36910,23 @@ var require_core = __commonJS({
           }
         }
       }
-      _addSchema(schema, meta, baseId, validateSchema = this.opts.validateSchema, addSchema = this.opts.addUsedSchema) {
+      _addSchema(schema2, meta, baseId, validateSchema = this.opts.validateSchema, addSchema = this.opts.addUsedSchema) {
         let id;
         const { schemaId } = this.opts;
-        if (typeof schema == "object") {
-          id = schema[schemaId];
+        if (typeof schema2 == "object") {
+          id = schema2[schemaId];
         } else {
           if (this.opts.jtd)
             throw new Error("schema must be object");
-          else if (typeof schema != "boolean")
+          else if (typeof schema2 != "boolean")
             throw new Error("schema must be object or boolean");
         }
-        let sch = this._cache.get(schema);
+        let sch = this._cache.get(schema2);
         if (sch !== void 0)
           return sch;
         baseId = (0, resolve_1.normalizeId)(id || baseId);
-        const localRefs = resolve_1.getSchemaRefs.call(this, schema, baseId);
-        sch = new compile_1.SchemaEnv({ schema, schemaId, meta, baseId, localRefs });
+        const localRefs = resolve_1.getSchemaRefs.call(this, schema2, baseId);
+        sch = new compile_1.SchemaEnv({ schema: schema2, schemaId, meta, baseId, localRefs });
         this._cache.set(sch.schema, sch);
         if (addSchema && !baseId.startsWith("#")) {
           if (baseId)
@@ -36934,7 +36934,7 @@ var require_core = __commonJS({
           this.refs[baseId] = sch;
         }
         if (validateSchema)
-          this.validateSchema(schema, true);
+          this.validateSchema(schema2, true);
         return sch;
       }
       _checkUnique(id) {
@@ -37039,9 +37039,9 @@ var require_core = __commonJS({
         throw new Error('$data keyword must have "code" or "validate" function');
       }
     }
-    function addRule(keyword, definition, dataType) {
+    function addRule(keyword, definition2, dataType) {
       var _a;
-      const post = definition === null || definition === void 0 ? void 0 : definition.post;
+      const post = definition2 === null || definition2 === void 0 ? void 0 : definition2.post;
       if (dataType && post)
         throw new Error('keyword with "post" flag cannot have "type"');
       const { RULES } = this;
@@ -37051,22 +37051,22 @@ var require_core = __commonJS({
         RULES.rules.push(ruleGroup);
       }
       RULES.keywords[keyword] = true;
-      if (!definition)
+      if (!definition2)
         return;
       const rule = {
         keyword,
         definition: {
-          ...definition,
-          type: (0, dataType_1.getJSONTypes)(definition.type),
-          schemaType: (0, dataType_1.getJSONTypes)(definition.schemaType)
+          ...definition2,
+          type: (0, dataType_1.getJSONTypes)(definition2.type),
+          schemaType: (0, dataType_1.getJSONTypes)(definition2.schemaType)
         }
       };
-      if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule, definition.before);
+      if (definition2.before)
+        addBeforeRule.call(this, ruleGroup, rule, definition2.before);
       else
         ruleGroup.rules.push(rule);
       RULES.all[keyword] = rule;
-      (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
+      (_a = definition2.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
     function addBeforeRule(ruleGroup, rule, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
@@ -37088,8 +37088,8 @@ var require_core = __commonJS({
     var $dataRef = {
       $ref: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#"
     };
-    function schemaOrData(schema) {
-      return { anyOf: [schema, $dataRef] };
+    function schemaOrData(schema2) {
+      return { anyOf: [schema2, $dataRef] };
     }
   }
 });
@@ -37276,8 +37276,8 @@ var require_limitNumber = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
-        cxt.fail$data((0, codegen_1._)`${data} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data})`);
+        const { keyword, data: data2, schemaCode } = cxt;
+        cxt.fail$data((0, codegen_1._)`${data2} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data2})`);
       }
     };
     exports.default = def;
@@ -37301,11 +37301,11 @@ var require_multipleOf = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, schemaCode, it } = cxt;
+        const { gen, data: data2, schemaCode, it } = cxt;
         const prec = it.opts.multipleOfPrecision;
         const res = gen.let("res");
         const invalid = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
-        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid}))`);
+        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data2}/${schemaCode}, ${invalid}))`);
       }
     };
     exports.default = def;
@@ -37360,9 +37360,9 @@ var require_limitLength = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { keyword, data, schemaCode, it } = cxt;
+        const { keyword, data: data2, schemaCode, it } = cxt;
         const op = keyword === "maxLength" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        const len = it.opts.unicode === false ? (0, codegen_1._)`${data}.length` : (0, codegen_1._)`${(0, util_1.useFunc)(cxt.gen, ucs2length_1.default)}(${data})`;
+        const len = it.opts.unicode === false ? (0, codegen_1._)`${data2}.length` : (0, codegen_1._)`${(0, util_1.useFunc)(cxt.gen, ucs2length_1.default)}(${data2})`;
         cxt.fail$data((0, codegen_1._)`${len} ${op} ${schemaCode}`);
       }
     };
@@ -37389,17 +37389,17 @@ var require_pattern2 = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data: data2, $data, schema: schema2, schemaCode, it } = cxt;
         const u = it.opts.unicodeRegExp ? "u" : "";
         if ($data) {
           const { regExp } = it.opts.code;
           const regExpCode = regExp.code === "new RegExp" ? (0, codegen_1._)`new RegExp` : (0, util_1.useFunc)(gen, regExp);
           const valid = gen.let("valid");
-          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid, false));
+          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data2})`), () => gen.assign(valid, false));
           cxt.fail$data((0, codegen_1._)`!${valid}`);
         } else {
-          const regExp = (0, code_1.usePattern)(cxt, schema);
-          cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data})`);
+          const regExp = (0, code_1.usePattern)(cxt, schema2);
+          cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data2})`);
         }
       }
     };
@@ -37427,9 +37427,9 @@ var require_limitProperties = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
+        const { keyword, data: data2, schemaCode } = cxt;
         const op = keyword === "maxProperties" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        cxt.fail$data((0, codegen_1._)`Object.keys(${data}).length ${op} ${schemaCode}`);
+        cxt.fail$data((0, codegen_1._)`Object.keys(${data2}).length ${op} ${schemaCode}`);
       }
     };
     exports.default = def;
@@ -37455,11 +37455,11 @@ var require_required = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, schemaCode, data, $data, it } = cxt;
+        const { gen, schema: schema2, schemaCode, data: data2, $data, it } = cxt;
         const { opts } = it;
-        if (!$data && schema.length === 0)
+        if (!$data && schema2.length === 0)
           return;
-        const useLoop = schema.length >= opts.loopRequired;
+        const useLoop = schema2.length >= opts.loopRequired;
         if (it.allErrors)
           allErrorsMode();
         else
@@ -37467,7 +37467,7 @@ var require_required = __commonJS({
         if (opts.strictRequired) {
           const props = cxt.parentSchema.properties;
           const { definedProperties } = cxt.it;
-          for (const requiredKey of schema) {
+          for (const requiredKey of schema2) {
             if ((props === null || props === void 0 ? void 0 : props[requiredKey]) === void 0 && !definedProperties.has(requiredKey)) {
               const schemaPath = it.schemaEnv.baseId + it.errSchemaPath;
               const msg = `required property "${requiredKey}" is not defined at "${schemaPath}" (strictRequired)`;
@@ -37479,7 +37479,7 @@ var require_required = __commonJS({
           if (useLoop || $data) {
             cxt.block$data(codegen_1.nil, loopAllRequired);
           } else {
-            for (const prop of schema) {
+            for (const prop of schema2) {
               (0, code_1.checkReportMissingProp)(cxt, prop);
             }
           }
@@ -37491,7 +37491,7 @@ var require_required = __commonJS({
             cxt.block$data(valid, () => loopUntilMissing(missing, valid));
             cxt.ok(valid);
           } else {
-            gen.if((0, code_1.checkMissingProp)(cxt, schema, missing));
+            gen.if((0, code_1.checkMissingProp)(cxt, schema2, missing));
             (0, code_1.reportMissingProp)(cxt, missing);
             gen.else();
           }
@@ -37499,13 +37499,13 @@ var require_required = __commonJS({
         function loopAllRequired() {
           gen.forOf("prop", schemaCode, (prop) => {
             cxt.setParams({ missingProperty: prop });
-            gen.if((0, code_1.noPropertyInData)(gen, data, prop, opts.ownProperties), () => cxt.error());
+            gen.if((0, code_1.noPropertyInData)(gen, data2, prop, opts.ownProperties), () => cxt.error());
           });
         }
         function loopUntilMissing(missing, valid) {
           cxt.setParams({ missingProperty: missing });
           gen.forOf(missing, schemaCode, () => {
-            gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing, opts.ownProperties));
+            gen.assign(valid, (0, code_1.propertyInData)(gen, data2, missing, opts.ownProperties));
             gen.if((0, codegen_1.not)(valid), () => {
               cxt.error();
               gen.break();
@@ -37538,9 +37538,9 @@ var require_limitItems = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
+        const { keyword, data: data2, schemaCode } = cxt;
         const op = keyword === "maxItems" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        cxt.fail$data((0, codegen_1._)`${data}.length ${op} ${schemaCode}`);
+        cxt.fail$data((0, codegen_1._)`${data2}.length ${op} ${schemaCode}`);
       }
     };
     exports.default = def;
@@ -37578,15 +37578,15 @@ var require_uniqueItems = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
-        if (!$data && !schema)
+        const { gen, data: data2, $data, schema: schema2, parentSchema, schemaCode, it } = cxt;
+        if (!$data && !schema2)
           return;
         const valid = gen.let("valid");
         const itemTypes = parentSchema.items ? (0, dataType_1.getSchemaTypes)(parentSchema.items) : [];
         cxt.block$data(valid, validateUniqueItems, (0, codegen_1._)`${schemaCode} === false`);
         cxt.ok(valid);
         function validateUniqueItems() {
-          const i = gen.let("i", (0, codegen_1._)`${data}.length`);
+          const i = gen.let("i", (0, codegen_1._)`${data2}.length`);
           const j = gen.let("j");
           cxt.setParams({ i, j });
           gen.assign(valid, true);
@@ -37600,7 +37600,7 @@ var require_uniqueItems = __commonJS({
           const wrongType = (0, dataType_1.checkDataTypes)(itemTypes, item, it.opts.strictNumbers, dataType_1.DataType.Wrong);
           const indices = gen.const("indices", (0, codegen_1._)`{}`);
           gen.for((0, codegen_1._)`;${i}--;`, () => {
-            gen.let(item, (0, codegen_1._)`${data}[${i}]`);
+            gen.let(item, (0, codegen_1._)`${data2}[${i}]`);
             gen.if(wrongType, (0, codegen_1._)`continue`);
             if (itemTypes.length > 1)
               gen.if((0, codegen_1._)`typeof ${item} == "string"`, (0, codegen_1._)`${item} += "_"`);
@@ -37614,7 +37614,7 @@ var require_uniqueItems = __commonJS({
         function loopN2(i, j) {
           const eql = (0, util_1.useFunc)(gen, equal_1.default);
           const outer = gen.name("outer");
-          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j}])`, () => {
+          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data2}[${i}], ${data2}[${j}])`, () => {
             cxt.error();
             gen.assign(valid, false).break(outer);
           })));
@@ -37642,11 +37642,11 @@ var require_const = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schemaCode, schema } = cxt;
-        if ($data || schema && typeof schema == "object") {
-          cxt.fail$data((0, codegen_1._)`!${(0, util_1.useFunc)(gen, equal_1.default)}(${data}, ${schemaCode})`);
+        const { gen, data: data2, $data, schemaCode, schema: schema2 } = cxt;
+        if ($data || schema2 && typeof schema2 == "object") {
+          cxt.fail$data((0, codegen_1._)`!${(0, util_1.useFunc)(gen, equal_1.default)}(${data2}, ${schemaCode})`);
         } else {
-          cxt.fail((0, codegen_1._)`${schema} !== ${data}`);
+          cxt.fail((0, codegen_1._)`${schema2} !== ${data2}`);
         }
       }
     };
@@ -37672,10 +37672,10 @@ var require_enum = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
-        if (!$data && schema.length === 0)
+        const { gen, data: data2, $data, schema: schema2, schemaCode, it } = cxt;
+        if (!$data && schema2.length === 0)
           throw new Error("enum must have non-empty array");
-        const useLoop = schema.length >= it.opts.loopEnum;
+        const useLoop = schema2.length >= it.opts.loopEnum;
         let eql;
         const getEql = () => eql !== null && eql !== void 0 ? eql : eql = (0, util_1.useFunc)(gen, equal_1.default);
         let valid;
@@ -37683,19 +37683,19 @@ var require_enum = __commonJS({
           valid = gen.let("valid");
           cxt.block$data(valid, loopEnum);
         } else {
-          if (!Array.isArray(schema))
+          if (!Array.isArray(schema2))
             throw new Error("ajv implementation error");
           const vSchema = gen.const("vSchema", schemaCode);
-          valid = (0, codegen_1.or)(...schema.map((_x, i) => equalCode(vSchema, i)));
+          valid = (0, codegen_1.or)(...schema2.map((_x, i) => equalCode(vSchema, i)));
         }
         cxt.pass(valid);
         function loopEnum() {
           gen.assign(valid, false);
-          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
+          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data2}, ${v})`, () => gen.assign(valid, true).break()));
         }
         function equalCode(vSchema, i) {
-          const sch = schema[i];
-          return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data}, ${vSchema}[${i}])` : (0, codegen_1._)`${data} === ${sch}`;
+          const sch = schema2[i];
+          return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data2}, ${vSchema}[${i}])` : (0, codegen_1._)`${data2} === ${sch}`;
         }
       }
     };
@@ -37770,13 +37770,13 @@ var require_additionalItems = __commonJS({
       }
     };
     function validateAdditionalItems(cxt, items) {
-      const { gen, schema, data, keyword, it } = cxt;
+      const { gen, schema: schema2, data: data2, keyword, it } = cxt;
       it.items = true;
-      const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-      if (schema === false) {
+      const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
+      if (schema2 === false) {
         cxt.setParams({ len: items.length });
         cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
-      } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+      } else if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
         const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
         gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
         cxt.ok(valid);
@@ -37809,23 +37809,23 @@ var require_items = __commonJS({
       schemaType: ["object", "array", "boolean"],
       before: "uniqueItems",
       code(cxt) {
-        const { schema, it } = cxt;
-        if (Array.isArray(schema))
-          return validateTuple(cxt, "additionalItems", schema);
+        const { schema: schema2, it } = cxt;
+        if (Array.isArray(schema2))
+          return validateTuple(cxt, "additionalItems", schema2);
         it.items = true;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         cxt.ok((0, code_1.validateArray)(cxt));
       }
     };
     function validateTuple(cxt, extraItems, schArr = cxt.schema) {
-      const { gen, parentSchema, data, keyword, it } = cxt;
+      const { gen, parentSchema, data: data2, keyword, it } = cxt;
       checkStrictTuple(parentSchema);
       if (it.opts.unevaluated && schArr.length && it.items !== true) {
         it.items = util_1.mergeEvaluated.items(gen, schArr.length, it.items);
       }
       const valid = gen.name("valid");
-      const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+      const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
       schArr.forEach((sch, i) => {
         if ((0, util_1.alwaysValidSchema)(it, sch))
           return;
@@ -37888,10 +37888,10 @@ var require_items2020 = __commonJS({
       before: "uniqueItems",
       error: error2,
       code(cxt) {
-        const { schema, parentSchema, it } = cxt;
+        const { schema: schema2, parentSchema, it } = cxt;
         const { prefixItems } = parentSchema;
         it.items = true;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         if (prefixItems)
           (0, additionalItems_1.validateAdditionalItems)(cxt, prefixItems);
@@ -37922,7 +37922,7 @@ var require_contains = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
+        const { gen, schema: schema2, parentSchema, data: data2, it } = cxt;
         let min;
         let max;
         const { minContains, maxContains } = parentSchema;
@@ -37932,7 +37932,7 @@ var require_contains = __commonJS({
         } else {
           min = 1;
         }
-        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
+        const len = gen.const("len", (0, codegen_1._)`${data2}.length`);
         cxt.setParams({ min, max });
         if (max === void 0 && min === 0) {
           (0, util_1.checkStrictMode)(it, `"minContains" == 0 without "maxContains": "contains" keyword ignored`);
@@ -37943,7 +37943,7 @@ var require_contains = __commonJS({
           cxt.fail();
           return;
         }
-        if ((0, util_1.alwaysValidSchema)(it, schema)) {
+        if ((0, util_1.alwaysValidSchema)(it, schema2)) {
           let cond = (0, codegen_1._)`${len} >= ${min}`;
           if (max !== void 0)
             cond = (0, codegen_1._)`${cond} && ${len} <= ${max}`;
@@ -37957,7 +37957,7 @@ var require_contains = __commonJS({
         } else if (min === 0) {
           gen.let(valid, true);
           if (max !== void 0)
-            gen.if((0, codegen_1._)`${data}.length > 0`, validateItemsWithCount);
+            gen.if((0, codegen_1._)`${data2}.length > 0`, validateItemsWithCount);
         } else {
           gen.let(valid, false);
           validateItemsWithCount();
@@ -38028,19 +38028,19 @@ var require_dependencies = __commonJS({
         validateSchemaDeps(cxt, schDeps);
       }
     };
-    function splitDependencies({ schema }) {
+    function splitDependencies({ schema: schema2 }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key in schema) {
+      for (const key in schema2) {
         if (key === "__proto__")
           continue;
-        const deps = Array.isArray(schema[key]) ? propertyDeps : schemaDeps;
-        deps[key] = schema[key];
+        const deps = Array.isArray(schema2[key]) ? propertyDeps : schemaDeps;
+        deps[key] = schema2[key];
       }
       return [propertyDeps, schemaDeps];
     }
     function validatePropertyDeps(cxt, propertyDeps = cxt.schema) {
-      const { gen, data, it } = cxt;
+      const { gen, data: data2, it } = cxt;
       if (Object.keys(propertyDeps).length === 0)
         return;
       const missing = gen.let("missing");
@@ -38048,7 +38048,7 @@ var require_dependencies = __commonJS({
         const deps = propertyDeps[prop];
         if (deps.length === 0)
           continue;
-        const hasProperty = (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties);
+        const hasProperty = (0, code_1.propertyInData)(gen, data2, prop, it.opts.ownProperties);
         cxt.setParams({
           property: prop,
           depsCount: deps.length,
@@ -38069,13 +38069,13 @@ var require_dependencies = __commonJS({
     }
     exports.validatePropertyDeps = validatePropertyDeps;
     function validateSchemaDeps(cxt, schemaDeps = cxt.schema) {
-      const { gen, data, keyword, it } = cxt;
+      const { gen, data: data2, keyword, it } = cxt;
       const valid = gen.name("valid");
       for (const prop in schemaDeps) {
         if ((0, util_1.alwaysValidSchema)(it, schemaDeps[prop]))
           continue;
         gen.if(
-          (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties),
+          (0, code_1.propertyInData)(gen, data2, prop, it.opts.ownProperties),
           () => {
             const schCxt = cxt.subschema({ keyword, schemaProp: prop }, valid);
             cxt.mergeValidEvaluated(schCxt, valid);
@@ -38108,11 +38108,11 @@ var require_propertyNames = __commonJS({
       schemaType: ["object", "boolean"],
       error: error2,
       code(cxt) {
-        const { gen, schema, data, it } = cxt;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
+        const { gen, schema: schema2, data: data2, it } = cxt;
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key) => {
+        gen.forIn("key", data2, (key) => {
           cxt.setParams({ propertyName: key });
           cxt.subschema({
             keyword: "propertyNames",
@@ -38155,19 +38155,19 @@ var require_additionalProperties = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, parentSchema, data, errsCount, it } = cxt;
+        const { gen, schema: schema2, parentSchema, data: data2, errsCount, it } = cxt;
         if (!errsCount)
           throw new Error("ajv implementation error");
         const { allErrors, opts } = it;
         it.props = true;
-        if (opts.removeAdditional !== "all" && (0, util_1.alwaysValidSchema)(it, schema))
+        if (opts.removeAdditional !== "all" && (0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const props = (0, code_1.allSchemaProperties)(parentSchema.properties);
         const patProps = (0, code_1.allSchemaProperties)(parentSchema.patternProperties);
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data2, (key) => {
             if (!props.length && !patProps.length)
               additionalPropertyCode(key);
             else
@@ -38190,21 +38190,21 @@ var require_additionalProperties = __commonJS({
           return (0, codegen_1.not)(definedProp);
         }
         function deleteAdditional(key) {
-          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
+          gen.code((0, codegen_1._)`delete ${data2}[${key}]`);
         }
         function additionalPropertyCode(key) {
-          if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
+          if (opts.removeAdditional === "all" || opts.removeAdditional && schema2 === false) {
             deleteAdditional(key);
             return;
           }
-          if (schema === false) {
+          if (schema2 === false) {
             cxt.setParams({ additionalProperty: key });
             cxt.error();
             if (!allErrors)
               gen.break();
             return;
           }
-          if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+          if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
               applyAdditionalSchema(key, valid, false);
@@ -38254,18 +38254,18 @@ var require_properties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
+        const { gen, schema: schema2, parentSchema, data: data2, it } = cxt;
         if (it.opts.removeAdditional === "all" && parentSchema.additionalProperties === void 0) {
           additionalProperties_1.default.code(new validate_1.KeywordCxt(it, additionalProperties_1.default, "additionalProperties"));
         }
-        const allProps = (0, code_1.allSchemaProperties)(schema);
+        const allProps = (0, code_1.allSchemaProperties)(schema2);
         for (const prop of allProps) {
           it.definedProperties.add(prop);
         }
         if (it.opts.unevaluated && allProps.length && it.props !== true) {
           it.props = util_1.mergeEvaluated.props(gen, (0, util_1.toHash)(allProps), it.props);
         }
-        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema[p]));
+        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema2[p]));
         if (properties.length === 0)
           return;
         const valid = gen.name("valid");
@@ -38273,7 +38273,7 @@ var require_properties = __commonJS({
           if (hasDefault(prop)) {
             applyPropertySchema(prop);
           } else {
-            gen.if((0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties));
+            gen.if((0, code_1.propertyInData)(gen, data2, prop, it.opts.ownProperties));
             applyPropertySchema(prop);
             if (!it.allErrors)
               gen.else().var(valid, true);
@@ -38283,7 +38283,7 @@ var require_properties = __commonJS({
           cxt.ok(valid);
         }
         function hasDefault(prop) {
-          return it.opts.useDefaults && !it.compositeRule && schema[prop].default !== void 0;
+          return it.opts.useDefaults && !it.compositeRule && schema2[prop].default !== void 0;
         }
         function applyPropertySchema(prop) {
           cxt.subschema({
@@ -38312,10 +38312,10 @@ var require_patternProperties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema, data, parentSchema, it } = cxt;
+        const { gen, schema: schema2, data: data2, parentSchema, it } = cxt;
         const { opts } = it;
-        const patterns = (0, code_1.allSchemaProperties)(schema);
-        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema[p]));
+        const patterns = (0, code_1.allSchemaProperties)(schema2);
+        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema2[p]));
         if (patterns.length === 0 || alwaysValidPatterns.length === patterns.length && (!it.opts.unevaluated || it.props === true)) {
           return;
         }
@@ -38347,7 +38347,7 @@ var require_patternProperties = __commonJS({
           }
         }
         function validateProperties(pat) {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data2, (key) => {
             gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
@@ -38383,8 +38383,8 @@ var require_not = __commonJS({
       schemaType: ["object", "boolean"],
       trackErrors: true,
       code(cxt) {
-        const { gen, schema, it } = cxt;
-        if ((0, util_1.alwaysValidSchema)(it, schema)) {
+        const { gen, schema: schema2, it } = cxt;
+        if ((0, util_1.alwaysValidSchema)(it, schema2)) {
           cxt.fail();
           return;
         }
@@ -38437,12 +38437,12 @@ var require_oneOf = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, parentSchema, it } = cxt;
-        if (!Array.isArray(schema))
+        const { gen, schema: schema2, parentSchema, it } = cxt;
+        if (!Array.isArray(schema2))
           throw new Error("ajv implementation error");
         if (it.opts.discriminator && parentSchema.discriminator)
           return;
-        const schArr = schema;
+        const schArr = schema2;
         const valid = gen.let("valid", false);
         const passing = gen.let("passing", null);
         const schValid = gen.name("_valid");
@@ -38488,11 +38488,11 @@ var require_allOf = __commonJS({
       keyword: "allOf",
       schemaType: "array",
       code(cxt) {
-        const { gen, schema, it } = cxt;
-        if (!Array.isArray(schema))
+        const { gen, schema: schema2, it } = cxt;
+        if (!Array.isArray(schema2))
           throw new Error("ajv implementation error");
         const valid = gen.name("valid");
-        schema.forEach((sch, i) => {
+        schema2.forEach((sch, i) => {
           if ((0, util_1.alwaysValidSchema)(it, sch))
             return;
           const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid);
@@ -38567,8 +38567,8 @@ var require_if = __commonJS({
       }
     };
     function hasSchema(it, keyword) {
-      const schema = it.schema[keyword];
-      return schema !== void 0 && !(0, util_1.alwaysValidSchema)(it, schema);
+      const schema2 = it.schema[keyword];
+      return schema2 !== void 0 && !(0, util_1.alwaysValidSchema)(it, schema2);
     }
     exports.default = def;
   }
@@ -38657,7 +38657,7 @@ var require_format = __commonJS({
       $data: true,
       error: error2,
       code(cxt, ruleType) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data: data2, $data, schema: schema2, schemaCode, it } = cxt;
         const { opts, errSchemaPath, schemaEnv, self } = it;
         if (!opts.validateFormats)
           return;
@@ -38681,13 +38681,13 @@ var require_format = __commonJS({
             return (0, codegen_1._)`${schemaCode} && !${format}`;
           }
           function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))` : (0, codegen_1._)`${format}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data2}) : ${format}(${data2}))` : (0, codegen_1._)`${format}(${data2})`;
+            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data2}))`;
             return (0, codegen_1._)`${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
           }
         }
         function validateFormat() {
-          const formatDef = self.formats[schema];
+          const formatDef = self.formats[schema2];
           if (!formatDef) {
             unknownFormat();
             return;
@@ -38704,12 +38704,12 @@ var require_format = __commonJS({
             }
             throw new Error(unknownMsg());
             function unknownMsg() {
-              return `unknown format "${schema}" ignored in schema at path "${errSchemaPath}"`;
+              return `unknown format "${schema2}" ignored in schema at path "${errSchemaPath}"`;
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -38719,9 +38719,9 @@ var require_format = __commonJS({
             if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
               if (!schemaEnv.$async)
                 throw new Error("async format in sync schema");
-              return (0, codegen_1._)`await ${fmtRef}(${data})`;
+              return (0, codegen_1._)`await ${fmtRef}(${data2})`;
             }
-            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data2})` : (0, codegen_1._)`${fmtRef}.test(${data2})`;
           }
         }
       }
@@ -38820,20 +38820,20 @@ var require_discriminator = __commonJS({
       schemaType: "object",
       error: error2,
       code(cxt) {
-        const { gen, data, schema, parentSchema, it } = cxt;
+        const { gen, data: data2, schema: schema2, parentSchema, it } = cxt;
         const { oneOf } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
-        const tagName = schema.propertyName;
+        const tagName = schema2.propertyName;
         if (typeof tagName != "string")
           throw new Error("discriminator: requires propertyName");
-        if (schema.mapping)
+        if (schema2.mapping)
           throw new Error("discriminator: mapping is not supported");
         if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
-        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
+        const tag = gen.const("tag", (0, codegen_1._)`${data2}${(0, codegen_1.getProperty)(tagName)}`);
         gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
         cxt.ok(valid);
         function validateMapping() {
@@ -39481,10 +39481,10 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data: data2, colspan, rowspan } = cell;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
-        return this.wrap(tag, data, attrs);
+        return this.wrap(tag, data2, attrs);
       }).join("");
       return this.wrap("tr", cells);
     }).join("");
@@ -39855,9 +39855,9 @@ var CLUSTER_SCOPED_KINDS = /* @__PURE__ */ new Set([
   "ClusterIssuer",
   "GatewayClass"
 ]);
-function apiGroup(apiVersion) {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
+function apiGroup(apiVersion2) {
+  const slash = apiVersion2.indexOf("/");
+  return slash < 0 ? "" : apiVersion2.slice(0, slash);
 }
 var BUILTIN_GROUPS = /* @__PURE__ */ new Set([
   "",
@@ -39905,9 +39905,9 @@ function collect(document, value, basePath, namespaces, out, topLevel, itemType)
   const hasKind = "kind" in value;
   if (topLevel && !hasApiVersion && !hasKind) return;
   if (topLevel && hasApiVersion !== hasKind && !isObject(value.metadata)) return;
-  const apiVersion = hasApiVersion ? asString(value.apiVersion) : itemType?.apiVersion;
+  const apiVersion2 = hasApiVersion ? asString(value.apiVersion) : itemType?.apiVersion;
   const kind = hasKind ? asString(value.kind) : itemType?.kind;
-  if (!apiVersion || !kind) {
+  if (!apiVersion2 || !kind) {
     const field = !kind ? "kind" : "apiVersion";
     out.malformed.push({
       document,
@@ -39918,7 +39918,7 @@ function collect(document, value, basePath, namespaces, out, topLevel, itemType)
   }
   if (kind === "List" || kind.endsWith("List") && Array.isArray(value.items)) {
     const items = Array.isArray(value.items) ? value.items : [];
-    const typed = kind === "List" ? void 0 : { apiVersion, kind: kind.slice(0, -"List".length) };
+    const typed = kind === "List" ? void 0 : { apiVersion: apiVersion2, kind: kind.slice(0, -"List".length) };
     items.forEach((item, i) => collect(document, item, [...basePath, "items", i], namespaces, out, false, typed));
     return;
   }
@@ -39930,7 +39930,7 @@ function collect(document, value, basePath, namespaces, out, topLevel, itemType)
   const name = asString(metadata.name) ?? "";
   const namespace = isClusterScoped(kind) ? "" : namespaces.buildNamespace || asString(metadata.namespace) || namespaces.defaultNamespace;
   out.resources.push({
-    apiVersion,
+    apiVersion: apiVersion2,
     kind,
     name,
     namespace,
@@ -39938,7 +39938,7 @@ function collect(document, value, basePath, namespaces, out, topLevel, itemType)
     object: value,
     document,
     basePath,
-    key: `${apiGroup(apiVersion)}/${kind}/${namespace}/${name}`
+    key: `${apiGroup(apiVersion2)}/${kind}/${namespace}/${name}`
   });
 }
 function describe(value) {
@@ -39963,15 +39963,15 @@ function scalarSourceOf(resource, path12) {
 // src/model/kustomize/builds.ts
 var KUSTOMIZATION_FILE_NAMES = /* @__PURE__ */ new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
 var KUSTOMIZE_CONFIG_GROUP = "kustomize.config.k8s.io";
-function isKustomizeConfig(apiVersion) {
-  return apiGroup(apiVersion) === KUSTOMIZE_CONFIG_GROUP;
+function isKustomizeConfig(apiVersion2) {
+  return apiGroup(apiVersion2) === KUSTOMIZE_CONFIG_GROUP;
 }
 function isKustomization(document) {
   const value = asObject(document.value);
   if (!value) return false;
   if (KUSTOMIZATION_FILE_NAMES.has(path.basename(document.file.path))) return true;
-  const apiVersion = asString(value.apiVersion);
-  return apiVersion !== void 0 && isKustomizeConfig(apiVersion) || value.kind === "Kustomization";
+  const apiVersion2 = asString(value.apiVersion);
+  return apiVersion2 !== void 0 && isKustomizeConfig(apiVersion2) || value.kind === "Kustomization";
 }
 function kustomizePatchFiles(documents) {
   const found = /* @__PURE__ */ new Set();
@@ -40027,8 +40027,8 @@ function unlistedFilesInKustomizationFolders(documents) {
   }
   return unlisted;
 }
-function isKustomizePluginConfig(apiVersion) {
-  return apiVersion === "builtin";
+function isKustomizePluginConfig(apiVersion2) {
+  return apiVersion2 === "builtin";
 }
 var UNSET = "\0unset";
 function kustomizeBuilds(documents) {
@@ -40535,8 +40535,8 @@ function suppressionOf(resource, ruleId) {
     location: { filePath: where4.file, ...where4.range }
   };
 }
-function interpolate(template, data) {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => data && key in data ? String(data[key]) : whole);
+function interpolate(template, data2) {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => data2 && key in data2 ? String(data2[key]) : whole);
 }
 function formatPath(path12) {
   let out = "";
@@ -41428,7 +41428,7 @@ function missingSeparators(pairs, file) {
   if (objectCount < 2) return [];
   const kinds = occurrences("kind");
   const metadata = occurrences("metadata");
-  const describe4 = (n) => {
+  const describe5 = (n) => {
     const kind = kinds[n]?.value;
     const meta = metadata[n]?.value;
     const name = (0, import_yaml4.isMap)(meta) ? meta.get("name") : void 0;
@@ -41452,12 +41452,12 @@ function missingSeparators(pairs, file) {
       kind: "missing-separator",
       message: `a \`---\` line is probably missing here: the document repeats ${repeated.join(", ")}`,
       range: file.rangeAt(start.range[0], start.range[1]),
-      related: previousStart?.range ? [{ range: file.rangeAt(previousStart.range[0], previousStart.range[1]), message: `the previous object (${describe4(n - 1)}) starts here` }] : [],
+      related: previousStart?.range ? [{ range: file.rangeAt(previousStart.range[0], previousStart.range[1]), message: `the previous object (${describe5(n - 1)}) starts here` }] : [],
       objects: {
-        before: describe4(n - 1),
-        after: describe4(n),
+        before: describe5(n - 1),
+        after: describe5(n),
         repeated: repeated.join(", "),
-        leftover: leftover.length > 0 ? `, and ${describe4(n)} also gets the fields only the first one has (${leftover.join(", ")}), which the API server refuses if they do not belong to it` : ""
+        leftover: leftover.length > 0 ? `, and ${describe5(n)} also gets the fields only the first one has (${leftover.join(", ")}), which the API server refuses if they do not belong to it` : ""
       }
     });
   }
@@ -41659,11 +41659,11 @@ function nearestDefinition(graph, from, definitions) {
   const candidates = together.length > 0 ? together : definitions;
   let best;
   let bestRank = Infinity;
-  for (const definition of candidates) {
-    const rank2 = fileOf(definition) === fileOf(from) ? -1 : folderDistance(from, definition);
-    if (rank2 <= bestRank) {
-      best = definition;
-      bestRank = rank2;
+  for (const definition2 of candidates) {
+    const rank3 = fileOf(definition2) === fileOf(from) ? -1 : folderDistance(from, definition2);
+    if (rank3 <= bestRank) {
+      best = definition2;
+      bestRank = rank3;
     }
   }
   return best;
@@ -42346,8 +42346,8 @@ var ResourceGraph = class {
    * The resource an object reference names (HPA scaleTargetRef, ...): built-in kinds by kind, whatever the
    * version (`apps/v1` or `extensions/v1beta1` Deployment), custom kinds by `Kind.group`.
    */
-  findByReference(apiVersion, kind, namespace, name) {
-    return this.find(referenceKindKey(apiVersion, kind), namespace, name);
+  findByReference(apiVersion2, kind, namespace, name) {
+    return this.find(referenceKindKey(apiVersion2, kind), namespace, name);
   }
   /**
    * The resource `from` refers to by name (a StatefulSet's serviceName, an Ingress backend, an HPA target).
@@ -42465,8 +42465,8 @@ var ResourceGraph = class {
     return this.customResourcesIn(namespace).filter(mayCreatePods);
   }
 };
-function referenceKindKey(apiVersion, kind) {
-  const group = apiGroup(apiVersion);
+function referenceKindKey(apiVersion2, kind) {
+  const group = apiGroup(apiVersion2);
   return isBuiltinGroup(group) ? kind : `${kind}.${group}`;
 }
 function kindKeyOf(resource) {
@@ -42927,6 +42927,817 @@ function describe2(error2, schemas) {
   }
 }
 
+// src/model/schema/kubernetes-api.ts
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+function dataFile() {
+  for (let folder = new URL("./", import.meta.url); ; folder = new URL("../", folder)) {
+    const candidate = new URL("schemas/kubernetes.json", folder);
+    if (existsSync2(candidate)) return candidate;
+    if (folder.pathname === "/") throw new Error("kubewire cannot find its schemas/kubernetes.json; reinstall the package");
+  }
+}
+var data;
+function api() {
+  data ??= JSON.parse(readFileSync(dataFile(), "utf8"));
+  return data;
+}
+var releases;
+function knownReleases() {
+  releases ??= api().releases.map((r) => Number(r.split(".")[1]));
+  return releases;
+}
+function newestRelease() {
+  const all = knownReleases();
+  return all[all.length - 1];
+}
+function parseRelease(text) {
+  const match = /^v?1\.(\d+)(\.\d+)?$/.exec(text.trim());
+  const all = knownReleases();
+  const span = `1.${all[0]} to 1.${all[all.length - 1]}`;
+  if (!match) return { problem: `"${text}" is not a Kubernetes version (write it as 1.${all[all.length - 1]}; kubewire knows ${span})` };
+  const minor = Number(match[1]);
+  if (!all.includes(minor)) return { problem: `Kubernetes ${text} is not one kubewire knows (it knows ${span})` };
+  return { minor };
+}
+function releaseName(minor) {
+  return `1.${minor}`;
+}
+var parsedRanges = /* @__PURE__ */ new Map();
+function rangesOf(text) {
+  let ranges = parsedRanges.get(text);
+  if (!ranges) {
+    ranges = text.split(",").map((part) => {
+      const [from, to] = part.split("-");
+      return [Number(from), Number(to ?? from)];
+    });
+    parsedRanges.set(text, ranges);
+  }
+  return ranges;
+}
+function servesIn(releases2, minor) {
+  return rangesOf(releases2).some(([from, to]) => minor >= from && minor <= to);
+}
+function describeReleases(releases2) {
+  const newest = newestRelease();
+  return rangesOf(releases2).map(([from, to]) => from === to ? releaseName(from) : to === newest ? `${releaseName(from)} and later` : `${releaseName(from)} to ${releaseName(to)}`).join(", ");
+}
+function definitionOfKind(group, version, kind, minor) {
+  for (const [name, releases2] of kindEntries(`${group}/${version}/${kind}`)) if (servesIn(releases2, minor)) return name;
+  return void 0;
+}
+function releasesOfKind(group, version, kind) {
+  const entries = kindEntries(`${group}/${version}/${kind}`);
+  if (entries.length === 0) return void 0;
+  return entries.map(([, releases2]) => releases2).join(",");
+}
+function kindEntries(key) {
+  const entry = Object.hasOwn(api().kinds, key) ? api().kinds[key] : void 0;
+  if (!entry) return [];
+  return typeof entry[0] === "string" ? [entry] : entry;
+}
+function versionsOfKind(kind) {
+  const out = [];
+  for (const key of Object.keys(api().kinds)) {
+    const [group, version, k] = key.split("/");
+    if (k !== kind) continue;
+    out.push({ group, version, releases: kindEntries(key).map(([, r]) => r).join(",") });
+  }
+  return out;
+}
+function listKinds() {
+  return Object.keys(api().kinds).map((key) => {
+    const [group, version, kind] = key.split("/");
+    return { group, version, kind };
+  });
+}
+function definition(name) {
+  const defs = api().defs;
+  return Object.hasOwn(defs, name) ? defs[name] : void 0;
+}
+function fieldVariants(def, field) {
+  return Array.isArray(field) ? field : [[field, def.v]];
+}
+
+// src/model/objects/string-fields.ts
+var ANY_KEY = /* @__PURE__ */ Symbol("any key");
+var ANY_ITEM = /* @__PURE__ */ Symbol("any item");
+var fixed = (text) => () => text;
+function stringMap(prefix, field) {
+  return { steps: [...prefix, ANY_KEY], field: fixed(field) };
+}
+function stringList(prefix, field) {
+  return { steps: [...prefix, ANY_ITEM], field: fixed(field) };
+}
+function labelSelector2(prefix) {
+  return [
+    stringMap([...prefix, "matchLabels"], "a matchLabels value"),
+    stringList([...prefix, "matchExpressions", ANY_ITEM, "values"], "a matchExpressions value")
+  ];
+}
+function objectMeta(prefix) {
+  return [
+    stringMap([...prefix, "metadata", "labels"], "a label value"),
+    stringMap([...prefix, "metadata", "annotations"], "an annotation value")
+  ];
+}
+var METADATA_FIELDS = objectMeta([]);
+var BUILTIN_FIELDS = {
+  ConfigMap: [stringMap(["data"], "ConfigMap data"), stringMap(["binaryData"], "ConfigMap binaryData (base64)")],
+  Secret: [stringMap(["data"], "Secret data (base64)"), stringMap(["stringData"], "Secret stringData")],
+  Service: [stringMap(["spec", "selector"], "a Service selector value")],
+  ReplicationController: [stringMap(["spec", "selector"], "a selector value")],
+  Deployment: labelSelector2(["spec", "selector"]),
+  ReplicaSet: labelSelector2(["spec", "selector"]),
+  DaemonSet: labelSelector2(["spec", "selector"]),
+  Job: labelSelector2(["spec", "selector"]),
+  StatefulSet: [...labelSelector2(["spec", "selector"]), ...objectMeta(["spec", "volumeClaimTemplates", ANY_ITEM])],
+  CronJob: [...objectMeta(["spec", "jobTemplate"]), ...labelSelector2(["spec", "jobTemplate", "spec", "selector"])],
+  PodDisruptionBudget: labelSelector2(["spec", "selector"]),
+  NetworkPolicy: [
+    ...labelSelector2(["spec", "podSelector"]),
+    ...labelSelector2(["spec", "ingress", ANY_ITEM, "from", ANY_ITEM, "podSelector"]),
+    ...labelSelector2(["spec", "ingress", ANY_ITEM, "from", ANY_ITEM, "namespaceSelector"]),
+    ...labelSelector2(["spec", "egress", ANY_ITEM, "to", ANY_ITEM, "podSelector"]),
+    ...labelSelector2(["spec", "egress", ANY_ITEM, "to", ANY_ITEM, "namespaceSelector"])
+  ]
+};
+var CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"];
+function nodeSelectorTerm(prefix) {
+  return [
+    stringList([...prefix, "matchExpressions", ANY_ITEM, "values"], "a node affinity value"),
+    stringList([...prefix, "matchFields", ANY_ITEM, "values"], "a node affinity value")
+  ];
+}
+function podAffinityTerm(prefix) {
+  return [...labelSelector2([...prefix, "labelSelector"]), ...labelSelector2([...prefix, "namespaceSelector"])];
+}
+var POD_SPEC_FIELDS = [
+  stringMap(["nodeSelector"], "a nodeSelector value"),
+  ...CONTAINER_LISTS.flatMap((list) => [
+    {
+      steps: [list, ANY_ITEM, "env", ANY_ITEM, "value"],
+      field: (env) => {
+        const name = asString(env?.name);
+        return name ? `the value of env var "${name}"` : "an env value";
+      }
+    },
+    stringList([list, ANY_ITEM, "args"], "a container argument"),
+    stringList([list, ANY_ITEM, "command"], "a container command")
+  ]),
+  { steps: ["tolerations", ANY_ITEM, "value"], field: fixed("a toleration value") },
+  ...nodeSelectorTerm(["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", ANY_ITEM]),
+  ...nodeSelectorTerm(["affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution", ANY_ITEM, "preference"]),
+  ...["podAffinity", "podAntiAffinity"].flatMap((kind) => [
+    ...podAffinityTerm(["affinity", kind, "requiredDuringSchedulingIgnoredDuringExecution", ANY_ITEM]),
+    ...podAffinityTerm(["affinity", kind, "preferredDuringSchedulingIgnoredDuringExecution", ANY_ITEM, "podAffinityTerm"])
+  ]),
+  ...labelSelector2(["topologySpreadConstraints", ANY_ITEM, "labelSelector"])
+];
+function stringOnlyValuesOf(resource) {
+  const patterns = [...METADATA_FIELDS, ...isBuiltin(resource) && Object.hasOwn(BUILTIN_FIELDS, resource.kind) ? BUILTIN_FIELDS[resource.kind] : []];
+  return patterns.flatMap((pattern) => expand(resource.object, [], pattern));
+}
+function stringOnlyValuesOfTemplate(template) {
+  const out = [];
+  if (template.path.length > 0) {
+    const templateObject = getIn(template.owner.object, template.path);
+    for (const pattern of objectMeta([])) out.push(...expand(templateObject, template.path, pattern));
+  }
+  for (const pattern of POD_SPEC_FIELDS) out.push(...expand(template.spec, [...template.path, "spec"], pattern));
+  return out;
+}
+function expand(root, basePath, pattern) {
+  const out = [];
+  const visit = (value, path12, step, parent, lastLiteral) => {
+    if (step === pattern.steps.length) {
+      const last = path12[path12.length - 1];
+      const listItem = typeof last === "number";
+      const key = listItem ? `${lastLiteral}[${last}]` : String(last);
+      out.push({ path: path12, key, listItem, field: pattern.field(parent), value });
+      return;
+    }
+    const current = pattern.steps[step];
+    if (current === ANY_KEY) {
+      if (!isObject(value)) return;
+      for (const [key, child] of Object.entries(value)) visit(child, [...path12, key], step + 1, value, lastLiteral);
+    } else if (current === ANY_ITEM) {
+      asArray(value).forEach((child, i) => visit(child, [...path12, i], step + 1, parent, lastLiteral));
+    } else {
+      if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, current)) return;
+      visit(value[current], [...path12, current], step + 1, value, current);
+    }
+  };
+  visit(root, basePath, 0, void 0, "");
+  return out;
+}
+
+// src/model/objects/names.ts
+var DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+var DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+var DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+var QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+var IANA_SVC_NAME_CHARS = /^[-a-z0-9]+$/;
+var HAS_LETTER = /[a-z]/;
+function isDns1123Label(value) {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}
+function isDns1123Subdomain(value) {
+  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+function isDns1035Label(value) {
+  return value.length <= 63 && DNS1035_LABEL.test(value);
+}
+function ianaSvcNameProblem(value) {
+  if (value.length === 0) return "must not be empty";
+  if (value.length > 15) return `must be no more than 15 characters (it has ${value.length})`;
+  if (!IANA_SVC_NAME_CHARS.test(value)) return 'must contain only lower-case letters, digits and "-"';
+  if (value.includes("--")) return 'must not contain consecutive hyphens ("--")';
+  if (value.startsWith("-") || value.endsWith("-")) return "must not begin or end with a hyphen";
+  if (!HAS_LETTER.test(value)) return "must contain at least one letter";
+  return void 0;
+}
+function isQualifiedName(value) {
+  const slash = value.lastIndexOf("/");
+  const name = slash >= 0 ? value.slice(slash + 1) : value;
+  const prefix = slash >= 0 ? value.slice(0, slash) : void 0;
+  if (prefix !== void 0 && !isDns1123Subdomain(prefix)) return false;
+  return name.length <= 63 && QUALIFIED_NAME_PART.test(name);
+}
+
+// src/model/pods/workload-selector.ts
+var APPS_KINDS = /* @__PURE__ */ new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"]);
+var DEFAULTING_VERSIONS = /* @__PURE__ */ new Set(["extensions/v1beta1", "apps/v1beta1"]);
+function workloadSelectorOf(resource) {
+  if (!isBuiltin(resource)) return void 0;
+  const templatePath = resource.kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
+  const template = asObject(getIn(resource.object, templatePath));
+  if (!template) return void 0;
+  const templateLabelsPath = [...templatePath, "metadata", "labels"];
+  const templateLabels = asStringMap(getIn(resource.object, templateLabelsPath)) ?? {};
+  const at = (path12, rule) => ({
+    rule,
+    path: path12,
+    value: getIn(resource.object, path12),
+    templateLabelsPath,
+    templateLabels
+  });
+  if (APPS_KINDS.has(resource.kind) && ["apps", "extensions"].includes(apiGroup(resource.apiVersion))) {
+    const defaulting = DEFAULTING_VERSIONS.has(resource.apiVersion);
+    return at(["spec", "selector"], { kind: "label-selector", required: !defaulting, emptyAllowed: false, immutable: !defaulting });
+  }
+  if (resource.kind === "ReplicationController" && resource.apiVersion === "v1") {
+    return at(["spec", "selector"], { kind: "equality-map" });
+  }
+  if (resource.kind === "Job" && apiGroup(resource.apiVersion) === "batch") {
+    if (getIn(resource.object, ["spec", "manualSelector"]) === true) {
+      return at(["spec", "selector"], { kind: "label-selector", required: true, emptyAllowed: true, immutable: true });
+    }
+    return at(["spec", "selector"], { kind: "generated", owner: "Job" });
+  }
+  if (resource.kind === "CronJob" && apiGroup(resource.apiVersion) === "batch") {
+    return at(["spec", "jobTemplate", "spec", "selector"], { kind: "generated", owner: "CronJob" });
+  }
+  return void 0;
+}
+var GENERATED_JOB_SELECTOR_KEYS = /* @__PURE__ */ new Set([
+  "controller-uid",
+  "batch.kubernetes.io/controller-uid",
+  "job-name",
+  "batch.kubernetes.io/job-name"
+]);
+function isExportedJobSelector(value) {
+  const selector = labelSelector(value);
+  return selector.requirements.length > 0 && selector.requirements.every((r) => GENERATED_JOB_SELECTOR_KEYS.has(r.key));
+}
+function isEmptyLabelSelector(value) {
+  if (!isObject(value)) return false;
+  return Object.keys(asObject(value.matchLabels) ?? {}).length + asArray(value.matchExpressions).length === 0;
+}
+var SELECTOR_OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist"];
+function expressionProblems(selector) {
+  const out = [];
+  asArray(asObject(selector)?.matchExpressions).forEach((item, i) => {
+    const expression = asObject(item);
+    if (!expression) return;
+    const key = asString(expression.key) ?? "";
+    const operator = asString(expression.operator) ?? "";
+    const values = asArray(expression.values);
+    const at = (field) => ["matchExpressions", i, field];
+    if (operator === "In" || operator === "NotIn") {
+      if (values.length === 0) out.push({ path: at("operator"), problem: `operator ${operator} needs at least one value in \`values\`.` });
+    } else if (operator === "Exists" || operator === "DoesNotExist") {
+      if (values.length > 0) out.push({ path: at("values"), problem: `operator ${operator} must not have \`values\`.` });
+    } else {
+      const suggestion = SELECTOR_OPERATORS.find((o) => o.toLowerCase() === operator.replace(/[\s_-]/g, "").toLowerCase());
+      out.push({
+        path: at("operator"),
+        problem: `"${operator}" is not a selector operator (In, NotIn, Exists, DoesNotExist; case-sensitive)${suggestion ? `: did you mean ${suggestion}?` : "."}`
+      });
+    }
+    if (!isQualifiedName(key)) out.push({ path: at("key"), problem: `"${key}" is not a valid label key.` });
+  });
+  return out;
+}
+function unmatchedEntries(selector, labels) {
+  const out = [];
+  const object = asObject(selector);
+  if (!object) return out;
+  for (const [key, value] of Object.entries(asStringMap(object.matchLabels) ?? {})) {
+    if (labels[key] !== value) out.push({ path: ["matchLabels", key], requirement: { key, operator: "In", values: [value] } });
+  }
+  asArray(object.matchExpressions).forEach((item, i) => {
+    const requirement = labelSelector({ matchExpressions: [item] }).requirements[0];
+    if (requirement && !requirementHolds(requirement, labels[requirement.key])) out.push({ path: ["matchExpressions", i], requirement });
+  });
+  return out;
+}
+function unmatchedMapEntries(selector, labels) {
+  return Object.entries(asStringMap(selector) ?? {}).filter(([key, value]) => labels[key] !== value).map(([key, value]) => ({ path: [key], requirement: { key, operator: "In", values: [value] } }));
+}
+
+// src/model/schema/schema.ts
+var ANY2 = { type: "any" };
+var SCALARS = {
+  s: { type: "string" },
+  i: { type: "integer" },
+  n: { type: "number" },
+  b: { type: "boolean" },
+  y: { type: "string", format: "byte" },
+  ios: { type: "int-or-string" },
+  q: { type: "quantity" },
+  "*": ANY2
+};
+function builtinKindSchema(group, version, kind, minor) {
+  const name = definitionOfKind(group, version, kind, minor);
+  if (!name) return void 0;
+  const schema2 = definitionSchema(name, minor);
+  return schema2.type === "object" ? schema2 : void 0;
+}
+var cache2 = /* @__PURE__ */ new Map();
+function definitionSchema(name, minor) {
+  const key = `${name}@${minor}`;
+  let schema2 = cache2.get(key);
+  if (!schema2) {
+    const def = definition(name);
+    schema2 = def ? fromDefinition(def, minor, name) : ANY2;
+    cache2.set(key, schema2);
+  }
+  return schema2;
+}
+function fromDefinition(def, minor, name) {
+  if (def.n !== void 0) {
+    const node = variantIn(def, def.n, minor);
+    return node === void 0 ? ANY2 : fromNode(node, minor);
+  }
+  if (!def.p) return ANY2;
+  const fields = def.p;
+  const names = Object.keys(fields).filter((f) => variantIn(def, fields[f], minor) !== void 0);
+  const resolved = /* @__PURE__ */ new Map();
+  const required = (def.r ?? []).filter((r) => typeof r === "string" || servesIn(r[1], minor)).map((r) => typeof r === "string" ? r : r[0]);
+  return {
+    type: "object",
+    open: false,
+    ...name ? { definition: name } : {},
+    required,
+    fieldNames: () => names,
+    field(name2) {
+      if (!Object.hasOwn(fields, name2)) return void 0;
+      let schema2 = resolved.get(name2);
+      if (!schema2) {
+        const node = variantIn(def, fields[name2], minor);
+        if (node === void 0) return void 0;
+        schema2 = fromNode(node, minor);
+        resolved.set(name2, schema2);
+      }
+      return schema2;
+    },
+    otherReleasesOf(name2) {
+      if (!Object.hasOwn(fields, name2)) return void 0;
+      const releases2 = fieldVariants(def, fields[name2]).map(([, r]) => r).join(",");
+      return describeReleases(releases2);
+    }
+  };
+}
+function variantIn(def, field, minor) {
+  for (const [node, releases2] of fieldVariants(def, field)) if (servesIn(releases2, minor)) return node;
+  return void 0;
+}
+function fromNode(node, minor) {
+  if (typeof node === "string") {
+    if (node.startsWith("#")) return definitionSchema(node.slice(1), minor);
+    return SCALARS[node] ?? ANY2;
+  }
+  if ("a" in node) {
+    let items;
+    return { type: "array", items: () => items ??= fromNode(node.a, minor) };
+  }
+  if ("m" in node) {
+    let values;
+    return { type: "map", values: () => values ??= fromNode(node.m, minor) };
+  }
+  if ("e" in node) return { type: "string", enum: node.e };
+  return fromDefinition({ v: `${minor}`, p: node.p, ...node.r ? { r: node.r } : {} }, minor);
+}
+
+// src/model/schema/custom-resources.ts
+function definingCrd(graph, resource) {
+  let byKind = crdIndexes.get(graph);
+  if (!byKind) {
+    byKind = /* @__PURE__ */ new Map();
+    for (const crd of graph.ofKind("CustomResourceDefinition")) {
+      if (apiGroup(crd.apiVersion) !== "apiextensions.k8s.io") continue;
+      const spec = asObject(crd.object.spec);
+      const group = asString(spec?.group);
+      const kind = asString(getIn(spec, ["names", "kind"]));
+      if (group && kind) byKind.set(`${kind}.${group}`, crd);
+    }
+    crdIndexes.set(graph, byKind);
+  }
+  return byKind.get(`${resource.kind}.${apiGroup(resource.apiVersion)}`);
+}
+var crdIndexes = /* @__PURE__ */ new WeakMap();
+var compiled = /* @__PURE__ */ new WeakMap();
+function customTypeOf(graph, resource, minor) {
+  if (isBuiltin(resource)) return void 0;
+  const crd = definingCrd(graph, resource);
+  if (!crd) return void 0;
+  const version = resource.apiVersion.slice(resource.apiVersion.indexOf("/") + 1);
+  let byVersion = compiled.get(crd);
+  if (!byVersion) compiled.set(crd, byVersion = /* @__PURE__ */ new Map());
+  let schema2 = byVersion.get(`${version}@${minor}`);
+  if (schema2 === void 0) {
+    schema2 = compileVersion(crd, version, minor) ?? null;
+    byVersion.set(`${version}@${minor}`, schema2);
+  }
+  if (!schema2) return void 0;
+  return { schema: schema2, label: `${resource.apiVersion} ${resource.kind} (CustomResourceDefinition ${crd.name || "(unnamed)"})`, builtin: false };
+}
+function compileVersion(crd, version, minor) {
+  const spec = asObject(crd.object.spec) ?? {};
+  const entry = asArray(spec.versions).map(asObject).find((v) => asString(v?.name) === version);
+  const root = asObject(getIn(entry, ["schema", "openAPIV3Schema"])) ?? asObject(getIn(spec, ["validation", "openAPIV3Schema"]));
+  const servesVersion = entry !== void 0 && entry.served !== false || entry === void 0 && asString(spec.version) === version;
+  if (!root || !servesVersion) return void 0;
+  const preserveAll = apiGroup(crd.apiVersion) === "apiextensions.k8s.io" && crd.apiVersion.endsWith("/v1beta1") && spec.preserveUnknownFields !== false;
+  const schema2 = fromOpenApi(root, preserveAll, minor, true);
+  return schema2.type === "object" ? schema2 : void 0;
+}
+function fromOpenApi(node, preserveAll, minor, isRoot = false) {
+  if (node["x-kubernetes-int-or-string"] === true) return { type: "int-or-string" };
+  const preserve = preserveAll || node["x-kubernetes-preserve-unknown-fields"] === true;
+  const embedded = node["x-kubernetes-embedded-resource"] === true;
+  switch (node.type) {
+    case "string":
+    case "integer":
+    case "number":
+    case "boolean": {
+      const values = Array.isArray(node.enum) ? node.enum : void 0;
+      return { type: node.type, ...values ? { enum: values } : {} };
+    }
+    case "array": {
+      const items = asObject(node.items);
+      let resolved;
+      return { type: "array", items: () => resolved ??= items ? fromOpenApi(items, preserveAll, minor) : ANY2 };
+    }
+    case "object":
+      break;
+    default:
+      return ANY2;
+  }
+  const properties = asObject(node.properties);
+  const additional = node.additionalProperties;
+  if (!properties) {
+    if (isObject(additional)) {
+      let values;
+      return { type: "map", values: () => values ??= fromOpenApi(additional, preserveAll, minor) };
+    }
+    if (!embedded) return ANY2;
+  }
+  const fields = /* @__PURE__ */ new Map();
+  const names = Object.keys(properties ?? {});
+  const required = asArray(node.required).filter((r) => typeof r === "string");
+  const implicit = isRoot || embedded;
+  return {
+    type: "object",
+    open: preserve || additional === true,
+    required: implicit ? required.filter((r) => r !== "apiVersion" && r !== "kind" && r !== "metadata") : required,
+    fieldNames: () => implicit ? [.../* @__PURE__ */ new Set([...names, "apiVersion", "kind", "metadata"])] : names,
+    field(name) {
+      if (implicit && (name === "apiVersion" || name === "kind")) return { type: "string" };
+      if (implicit && name === "metadata") return definitionSchema("meta.v1.ObjectMeta", minor);
+      if (!Object.hasOwn(properties ?? {}, name)) return void 0;
+      let schema2 = fields.get(name);
+      if (!schema2) {
+        const child = asObject(properties[name]);
+        schema2 = child ? fromOpenApi(child, preserveAll, minor) : ANY2;
+        fields.set(name, schema2);
+      }
+      return schema2;
+    }
+  };
+}
+function unservedCustomVersion(graph, resource) {
+  if (isBuiltin(resource)) return void 0;
+  const crd = definingCrd(graph, resource);
+  if (!crd) return void 0;
+  const spec = asObject(crd.object.spec) ?? {};
+  const version = resource.apiVersion.slice(resource.apiVersion.indexOf("/") + 1);
+  const entries = asArray(spec.versions).map(asObject).filter((v) => v !== void 0);
+  const served = entries.length > 0 ? entries.filter((v) => v.served !== false).map((v) => asString(v.name)).filter((n) => n !== void 0) : [asString(spec.version)].filter((n) => n !== void 0);
+  if (served.length === 0 || served.includes(version)) return void 0;
+  return { crd, served, listed: entries.some((v) => asString(v.name) === version) };
+}
+function customResourcesWithoutSchema(graph, minor) {
+  const kinds = /* @__PURE__ */ new Set();
+  let count = 0;
+  for (const resource of graph.resources) {
+    if (isBuiltin(resource)) continue;
+    if (customTypeOf(graph, resource, minor)) continue;
+    if (unservedCustomVersion(graph, resource)) continue;
+    count++;
+    kinds.add(`${resource.kind}.${apiGroup(resource.apiVersion)}`);
+  }
+  return { count, kinds: [...kinds].sort() };
+}
+
+// src/model/schema/validate.ts
+function validateValue(value, schema2, path12, options = {}) {
+  const out = [];
+  const limit = options.limit ?? 50;
+  const walker = new Walker(path12, (problem) => {
+    if (out.length >= limit) return;
+    if ("value" in problem && placeholderIn(problem.value, problem.path[problem.path.length - 1])) return;
+    if (options.ownedElsewhere?.(problem)) return;
+    out.push(problem);
+  });
+  walker.walk(value, schema2);
+  return out;
+}
+var Walker = class {
+  constructor(base, report) {
+    this.report = report;
+    this.path = [...base];
+  }
+  report;
+  path;
+  /** The object types above the current value, with the length of the path at each. */
+  levels = [];
+  walk(value, schema2) {
+    if (value === null || value === void 0) return;
+    const report = this.report;
+    switch (schema2.type) {
+      case "any":
+        return;
+      case "string":
+      case "integer":
+      case "number":
+      case "boolean": {
+        if (!hasScalarType(value, schema2.type)) {
+          report({ code: "wrongType", path: this.at(), expected: EXPECTED[schema2.type], value });
+          return;
+        }
+        if (schema2.enum && value !== "" && !schema2.enum.includes(value)) {
+          const text = String(value);
+          const closest = schema2.enum.find((e) => typeof e === "string" && e.toLowerCase() === text.toLowerCase());
+          report({ code: "notInEnum", path: this.at(), value: text, allowed: schema2.enum, ...closest ? { closest } : {} });
+          return;
+        }
+        if (schema2.format === "byte" && typeof value === "string" && !isBase64(value)) report({ code: "notBase64", path: this.at(), value });
+        return;
+      }
+      case "int-or-string":
+        if (typeof value !== "string" && !(typeof value === "number" && Number.isInteger(value))) {
+          report({ code: "wrongType", path: this.at(), expected: "an integer or a string", value });
+        }
+        return;
+      case "quantity":
+        if (typeof value === "number") return;
+        if (typeof value !== "string") report({ code: "wrongType", path: this.at(), expected: 'a quantity (a number, or a string such as "500m" or "1Gi")', value });
+        else if (!isQuantity(value)) report({ code: "invalidQuantity", path: this.at(), value });
+        return;
+      case "array": {
+        if (!Array.isArray(value)) {
+          report({ code: "wrongType", path: this.at(), expected: "a list", value });
+          return;
+        }
+        const items = schema2.items();
+        for (let i = 0; i < value.length; i++) {
+          this.path.push(i);
+          this.walk(value[i], items);
+          this.path.pop();
+        }
+        return;
+      }
+      case "map": {
+        if (!isObject(value)) {
+          report({ code: "wrongType", path: this.at(), expected: "a map", value });
+          return;
+        }
+        const values = schema2.values();
+        for (const key in value) {
+          if (!Object.hasOwn(value, key)) continue;
+          this.path.push(key);
+          this.walk(value[key], values);
+          this.path.pop();
+        }
+        return;
+      }
+      case "object":
+        if (!isObject(value)) {
+          report({ code: "wrongType", path: this.at(), expected: "an object", value, ...schema2.definition ? { definition: schema2.definition } : {} });
+          return;
+        }
+        this.walkObject(value, schema2);
+    }
+  }
+  walkObject(value, schema2) {
+    this.levels.push({ schema: schema2, depth: this.path.length });
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const childSchema = schema2.field(key);
+      if (childSchema) {
+        this.path.push(key);
+        this.walk(value[key], childSchema);
+        this.path.pop();
+      } else if (!schema2.open) {
+        const parent = this.levels[this.levels.length - 2];
+        this.report(unknownField(key, { schema: schema2, path: this.at() }, parent && { schema: parent.schema, path: this.path.slice(0, parent.depth) }));
+      }
+    }
+    for (const field of schema2.required) {
+      if (value[field] === void 0 || value[field] === null) {
+        this.report({ code: "required", path: this.at(), field, ...schema2.definition ? { definition: schema2.definition } : {} });
+      }
+    }
+    this.levels.pop();
+  }
+  at() {
+    return this.path.slice();
+  }
+};
+function unknownField(field, level, parent) {
+  const problem = unknownFieldAt(field, level, parent);
+  return level.schema.definition ? { ...problem, definition: level.schema.definition } : problem;
+}
+function unknownFieldAt(field, level, parent) {
+  const path12 = [...level.path, field];
+  const otherReleases = level.schema.otherReleasesOf?.(field);
+  if (otherReleases) return { code: "unknownField", path: path12, field, otherReleases };
+  const sameLetters = level.schema.fieldNames().find((c) => c.toLowerCase() === field.toLowerCase());
+  if (sameLetters) return { code: "unknownField", path: path12, field, closest: sameLetters };
+  if (parent?.schema.field(field)) return { code: "unknownField", path: path12, field, elsewhere: [...parent.path, field] };
+  const below = findBelow(field, level.schema, level.path);
+  if (below) return { code: "unknownField", path: path12, field, elsewhere: below };
+  const closest = closestName2(field, level.schema.fieldNames());
+  return { code: "unknownField", path: path12, field, ...closest ? { closest } : {} };
+}
+function closestName2(name, candidates) {
+  const lower = name.toLowerCase();
+  const sameLetters = candidates.find((c) => c.toLowerCase() === lower);
+  if (sameLetters) return sameLetters;
+  const budget = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
+  let best;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance <= budget && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+function findBelow(field, schema2, path12) {
+  let frontier = [{ schema: schema2, path: path12 }];
+  const seen = /* @__PURE__ */ new Set([schema2]);
+  for (let depth = 0; depth < 3; depth++) {
+    const next = [];
+    for (const { schema: current, path: at } of frontier) {
+      for (const name of current.fieldNames()) {
+        let child = current.field(name);
+        const childPath = [...at, name];
+        if (child?.type === "array") {
+          child = child.items();
+          childPath.push(0);
+        }
+        if (child?.type !== "object" || seen.has(child)) continue;
+        seen.add(child);
+        if (child.field(field)) return [...childPath, field];
+        next.push({ schema: child, path: childPath });
+      }
+    }
+    frontier = next;
+  }
+  return void 0;
+}
+var EXPECTED = { string: "a string", integer: "an integer", number: "a number", boolean: "true or false" };
+function hasScalarType(value, type) {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    // 3.0 is sent as 3 (YAML float, then JSON), which decodes into an int.
+    case "integer":
+      return typeof value === "number" && Number.isInteger(value);
+    case "number":
+      return typeof value === "number";
+    case "boolean":
+      return typeof value === "boolean";
+  }
+}
+var QUANTITY = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
+function isQuantity(text) {
+  return QUANTITY.test(text);
+}
+var BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+function isBase64(text) {
+  return BASE64.test(text.replace(/[\r\n]/g, ""));
+}
+function describeValue(value) {
+  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)}`;
+  if (typeof value === "number") return `the number ${value}`;
+  if (typeof value === "boolean") return `the boolean ${value}`;
+  if (Array.isArray(value)) return "a list";
+  if (isObject(value)) return "an object";
+  return String(value);
+}
+
+// src/model/schema/resource-schema.ts
+var KUBERNETES_VERSION_OPTION = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    kubernetesVersion: {
+      type: "string",
+      description: 'The Kubernetes release the objects are applied to ("1.29"); default the newest one kubewire knows. `--kubernetes-version` sets it.'
+    }
+  }
+};
+function targetRelease(kubernetesVersion) {
+  if (kubernetesVersion === void 0 || kubernetesVersion === "") return newestRelease();
+  const parsed = parseRelease(kubernetesVersion);
+  if ("problem" in parsed) throw new Error(parsed.problem);
+  return parsed.minor;
+}
+function groupVersion(apiVersion2) {
+  const slash = apiVersion2.indexOf("/");
+  return slash < 0 ? { group: "", version: apiVersion2 } : { group: apiVersion2.slice(0, slash), version: apiVersion2.slice(slash + 1) };
+}
+function builtinTypeOf(resource, minor) {
+  if (!isBuiltin(resource)) return void 0;
+  const { group, version } = groupVersion(resource.apiVersion);
+  const schema2 = builtinKindSchema(group, version, resource.kind, minor);
+  return schema2 ? { schema: schema2, label: `${resource.apiVersion} ${resource.kind}`, builtin: true } : void 0;
+}
+function uncheckedCustomResourcesNote(graph, kubernetesVersion) {
+  const { count, kinds } = customResourcesWithoutSchema(graph, targetRelease(kubernetesVersion));
+  if (count === 0) return void 0;
+  const shown = kinds.length > 5 ? `${kinds.slice(0, 5).join(", ")} and ${kinds.length - 5} more` : kinds.join(", ");
+  return `${count} custom resource${count === 1 ? "" : "s"} not checked against a schema: the input has no CustomResourceDefinition for ${shown} (lint ${count === 1 ? "it" : "them"} together with the CRDs to check ${count === 1 ? "it" : "them"})`;
+}
+function typeOf(resource, graph, minor) {
+  return isBuiltin(resource) ? builtinTypeOf(resource, minor) : customTypeOf(graph, resource, minor);
+}
+function problemsOf(resource, type, graph) {
+  let ownedOnce;
+  const ownedElsewhere = (problem) => {
+    const owned = ownedOnce ??= ownedPaths(resource, graph);
+    const at = problem.code === "required" ? [...problem.path, problem.field] : problem.path;
+    const key = pathKey(at);
+    if (owned.all.has(key)) return true;
+    if (problem.code === "required" && owned.required.has(key)) return true;
+    for (let i = 1; i < at.length; i++) if (owned.below.has(pathKey(at.slice(0, i)))) return true;
+    if (problem.code === "wrongType" && owned.stringOnly.has(key)) return typeof problem.value === "boolean" || typeof problem.value === "number";
+    return false;
+  };
+  const { status: _status, ...object } = resource.object;
+  return validateValue(object, type.schema, [], { ownedElsewhere });
+}
+function pathKey(path12) {
+  return path12.join("\0");
+}
+function ownedPaths(resource, graph) {
+  const all = /* @__PURE__ */ new Set();
+  const below = /* @__PURE__ */ new Set();
+  const required = /* @__PURE__ */ new Set();
+  const stringOnly = /* @__PURE__ */ new Set();
+  const selector = workloadSelectorOf(resource);
+  if (selector) {
+    required.add(pathKey(selector.path));
+    below.add(pathKey([...selector.path, "matchExpressions"]));
+  }
+  for (const found of stringOnlyValuesOf(resource)) stringOnly.add(pathKey(found.path));
+  for (const template of graph.podTemplatesOf(resource)) {
+    for (const found of stringOnlyValuesOfTemplate(template)) stringOnly.add(pathKey(found.path));
+    for (const container of template.containers) for (const port of container.ports) all.add(pathKey([...port.path, "containerPort"]));
+  }
+  if (resource.kind === "Service" && apiGroup(resource.apiVersion) === "") {
+    for (const field of ["type", "externalTrafficPolicy", "internalTrafficPolicy", "sessionAffinity"]) all.add(pathKey(["spec", field]));
+    const ports = getIn(resource.object, ["spec", "ports"]);
+    if (Array.isArray(ports)) {
+      ports.forEach((_, i) => {
+        for (const field of ["name", "port", "protocol", "targetPort"]) all.add(pathKey(["spec", "ports", i, field]));
+      });
+    }
+  }
+  return { all, required, below, stringOnly };
+}
+
 // src/model/services/endpoints-report.ts
 function endpointsReport(endpoints) {
   const { service } = endpoints;
@@ -42957,12 +43768,199 @@ function endpointsReport(endpoints) {
 
 // src/engine/rule.ts
 var RULE_DOCS_BASE_URL = "https://github.com/kubewire/kubewire/blob/main/rules-docs/";
-function createRule(definition) {
+function createRule(definition2) {
   const meta = {
-    ...definition.meta,
-    docs: { ...definition.meta.docs, url: `${RULE_DOCS_BASE_URL}${definition.name}.md` }
+    ...definition2.meta,
+    docs: { ...definition2.meta.docs, url: `${RULE_DOCS_BASE_URL}${definition2.name}.md` }
   };
-  return { name: definition.name, meta, defaultOptions: definition.meta.defaultOptions, create: definition.create };
+  return { name: definition2.name, meta, defaultOptions: definition2.meta.defaultOptions, create: definition2.create };
+}
+
+// src/model/schema/api-versions.ts
+function apiVersionStatus(apiVersion2, kind, minor) {
+  const slash = apiVersion2.indexOf("/");
+  const group = slash < 0 ? "" : apiVersion2.slice(0, slash);
+  const version = slash < 0 ? apiVersion2 : apiVersion2.slice(slash + 1);
+  if (!isBuiltinGroup(group)) return void 0;
+  const releases2 = releasesOfKind(group, version, kind);
+  if (!releases2) {
+    const others = versionsOfKind(kind);
+    const sameGroup = others.filter((v) => v.group === group);
+    if (sameGroup.length > 0) return { status: "unknownVersion", versions: rank(sameGroup, group, version).map((v) => toReplacement(v, kind, apiVersion2)) };
+    const elsewhere = others.length > 0 ? rank(others, group, version)[0] : void 0;
+    if (elsewhere) return { status: "unknownKind", elsewhere: toReplacement(elsewhere, kind, apiVersion2) };
+    const closest = closestKind(kind, group);
+    return { status: "unknownKind", ...closest ? { closest } : {} };
+  }
+  const lasting = (v) => Math.max(...rangesOf(v.releases).map(([, to]) => to)) >= newestRelease();
+  const replacementIn = (at) => {
+    const others = versionsOfKind(kind).filter((v) => !(v.group === group && v.version === version));
+    const inTarget = rank(others.filter((v) => servesIn(v.releases, at)), group, version);
+    const best = inTarget.find(lasting) ?? inTarget[0];
+    const later = best && lasting(best) ? void 0 : rank(others.filter(lasting), group, version)[0];
+    if (!best && !later) return {};
+    if (!best) return { replacement: toReplacement(later, kind, apiVersion2) };
+    return { replacement: { ...toReplacement(best, kind, apiVersion2), ...later ? { later: toReplacement(later, kind, apiVersion2) } : {} } };
+  };
+  if (servesIn(releases2, minor)) {
+    const last = Math.max(...rangesOf(releases2).map(([, to]) => to));
+    if (last >= newestRelease()) return { status: "served" };
+    return { status: "deprecated", removedIn: last + 1, ...replacementIn(minor) };
+  }
+  const first = Math.min(...rangesOf(releases2).map(([from]) => from));
+  if (minor < first) return { status: "notYet", addedIn: first, ...replacementIn(minor) };
+  const lastBefore = Math.max(...rangesOf(releases2).map(([, to]) => to).filter((to) => to < minor));
+  return { status: "removed", removedIn: lastBefore + 1, served: describeReleases(releases2), ...replacementIn(minor) };
+}
+function rank(candidates, group, version) {
+  const major = (v) => Number(/^v(\d+)/.exec(v)?.[1] ?? 0);
+  const stability = (v) => /alpha/.test(v) ? 0 : /beta/.test(v) ? 1 : 2;
+  const score = (c) => [c.group === group ? 1 : 0, stability(c.version), major(c.version) === major(version) ? 1 : 0, major(c.version)];
+  return [...candidates].sort((a, b) => {
+    const [x, y] = [score(a), score(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return y[i] - x[i];
+    return 0;
+  });
+}
+function toReplacement(v, kind, from) {
+  const apiVersion2 = v.group ? `${v.group}/${v.version}` : v.version;
+  const changes = MIGRATIONS.find((m) => m.kinds.includes(kind) && m.from.includes(from) && m.to === apiVersion2)?.changes;
+  return { apiVersion: apiVersion2, kind, served: describeReleases(v.releases), ...changes ? { changes } : {} };
+}
+function closestKind(kind, group) {
+  const kinds = [...new Set(kindNamesOfGroup(group))];
+  const sameLetters = kinds.find((k) => k.toLowerCase() === kind.toLowerCase());
+  if (sameLetters) return sameLetters;
+  const near = closestName2(kind, kinds);
+  return near && Math.abs(near.length - kind.length) <= 1 && kind.length >= 5 ? near : void 0;
+}
+function kindNamesOfGroup(group) {
+  return listKinds().filter((k) => k.group === group).map((k) => k.kind);
+}
+var MIGRATIONS = [
+  {
+    kinds: ["Ingress"],
+    from: ["extensions/v1beta1", "networking.k8s.io/v1beta1"],
+    to: "networking.k8s.io/v1",
+    changes: "backend.serviceName and backend.servicePort became backend.service.name and backend.service.port.number (or .port.name), spec.backend became spec.defaultBackend, and every path needs a pathType (Prefix, Exact or ImplementationSpecific)"
+  },
+  {
+    kinds: ["Deployment", "DaemonSet", "ReplicaSet", "StatefulSet"],
+    from: ["extensions/v1beta1", "apps/v1beta1", "apps/v1beta2"],
+    to: "apps/v1",
+    changes: "spec.selector is required (it is no longer defaulted from the template labels) and cannot be changed later"
+  },
+  {
+    kinds: ["PodDisruptionBudget"],
+    from: ["policy/v1beta1"],
+    to: "policy/v1",
+    changes: "an empty spec.selector ({}) selects every pod of the namespace (in v1beta1 it selected none)"
+  },
+  {
+    kinds: ["HorizontalPodAutoscaler"],
+    from: ["autoscaling/v2beta1"],
+    to: "autoscaling/v2",
+    changes: "metric targets are written as target: {type: Utilization, averageUtilization: N} (or Value, AverageValue) instead of targetAverageUtilization and targetAverageValue"
+  },
+  {
+    kinds: ["CustomResourceDefinition"],
+    from: ["apiextensions.k8s.io/v1beta1"],
+    to: "apiextensions.k8s.io/v1",
+    changes: "each spec.versions[] entry carries its own schema.openAPIV3Schema, which must be structural, and spec.preserveUnknownFields: true is no longer allowed"
+  }
+];
+
+// src/rules/api-version.ts
+var apiVersion = createRule({
+  name: "api-version",
+  meta: {
+    type: "problem",
+    defaultSeverity: "error",
+    docs: { description: "Require every built-in object to use an API version that the target Kubernetes release serves" },
+    messages: {
+      removed: '{{apiVersion}} {{kind}} is not served by Kubernetes {{release}}: it was removed in {{removedIn}} (served in {{served}}), so the API server rejects the object (no matches for kind "{{kind}}" in version "{{apiVersion}}").{{replacement}}',
+      notYetServed: "{{apiVersion}} {{kind}} is not served by Kubernetes {{release}}: it was added in {{addedIn}}, so the API server rejects the object.{{replacement}} If the cluster runs a newer release, set --kubernetes-version to it.",
+      deprecated: "{{apiVersion}} {{kind}} is deprecated: Kubernetes {{removedIn}} no longer serves it, so the object stops applying once the cluster is upgraded to {{removedIn}}.{{replacement}}",
+      unknownVersion: 'No Kubernetes release serves {{kind}} as {{apiVersion}}, so the API server rejects the object (no matches for kind "{{kind}}" in version "{{apiVersion}}"). {{kind}} is served as {{versions}}.',
+      unknownKind: 'No Kubernetes release has a kind "{{kind}}" in {{apiVersion}}, so the API server rejects the object (no matches for kind "{{kind}}").{{hint}}',
+      customVersionNotServed: 'CustomResourceDefinition {{crd}} in this input does not serve {{apiVersion}} (it serves {{served}}), so the API server rejects the {{kind}} (no matches for kind "{{kind}}" in version "{{apiVersion}}"). Use one of the served versions, or {{fix}}.',
+      unknownKindUnsure: `kubewire knows no kind "{{kind}}" in {{apiVersion}} in any Kubernetes release: unless the cluster serves it through an API kubewire cannot see (an aggregated API, OpenShift's legacy v1 kinds), the API server rejects the object (no matches for kind "{{kind}}"). Check the kind and apiVersion.`
+    },
+    schema: [KUBERNETES_VERSION_OPTION],
+    defaultOptions: [{}]
+  },
+  create(context, [{ kubernetesVersion }]) {
+    const minor = targetRelease(kubernetesVersion);
+    const release = releaseName(minor);
+    return {
+      "*"(resource) {
+        const unserved = unservedCustomVersion(context.graph, resource);
+        if (unserved) {
+          const group = resource.apiVersion.slice(0, resource.apiVersion.indexOf("/"));
+          context.report({
+            resource,
+            path: ["apiVersion"],
+            messageId: "customVersionNotServed",
+            data: {
+              crd: unserved.crd.name || "(unnamed)",
+              apiVersion: resource.apiVersion,
+              kind: resource.kind,
+              served: unserved.served.map((v) => `${group}/${v}`).join(", "),
+              fix: unserved.listed ? `set served: true on the ${resource.apiVersion.slice(group.length + 1)} entry of the CRD's spec.versions` : `add ${resource.apiVersion.slice(group.length + 1)} to the CRD's spec.versions with served: true`
+            },
+            related: [{ resource: unserved.crd, path: ["spec", "versions"], message: `the versions CustomResourceDefinition ${unserved.crd.name} serves` }]
+          });
+          return;
+        }
+        const found = apiVersionStatus(resource.apiVersion, resource.kind, minor);
+        if (!found || found.status === "served") return;
+        const base = { apiVersion: resource.apiVersion, kind: resource.kind, release };
+        const path12 = ["apiVersion"];
+        switch (found.status) {
+          case "removed":
+            context.report({
+              resource,
+              path: path12,
+              messageId: "removed",
+              data: { ...base, removedIn: releaseName(found.removedIn), served: found.served, replacement: useInstead(found.replacement, release, "Use") }
+            });
+            return;
+          case "notYet":
+            context.report({
+              resource,
+              path: path12,
+              messageId: "notYetServed",
+              data: { ...base, addedIn: releaseName(found.addedIn), replacement: found.replacement ? useInstead(found.replacement, release, "Kubernetes " + release + " serves") : "" }
+            });
+            return;
+          case "deprecated":
+            context.report({
+              resource,
+              path: path12,
+              messageId: "deprecated",
+              severity: "warn",
+              data: { ...base, removedIn: releaseName(found.removedIn), replacement: useInstead(found.replacement, release, "Move to") }
+            });
+            return;
+          case "unknownVersion":
+            context.report({ resource, path: path12, messageId: "unknownVersion", data: { ...base, versions: found.versions.map((v) => `${v.apiVersion} (${v.served})`).join(", ") } });
+            return;
+          case "unknownKind": {
+            const hint = found.elsewhere ? ` ${resource.kind} is served as ${found.elsewhere.apiVersion} (${found.elsewhere.served}): write apiVersion: ${found.elsewhere.apiVersion}.` : found.closest ? ` Did you mean kind: ${found.closest}?` : "";
+            if (!hint) context.report({ resource, path: ["kind"], messageId: "unknownKindUnsure", severity: "warn", data: base });
+            else context.report({ resource, path: found.elsewhere ? ["apiVersion"] : ["kind"], messageId: "unknownKind", data: { ...base, hint } });
+            return;
+          }
+        }
+      }
+    };
+  }
+});
+function useInstead(replacement, release, verb) {
+  if (!replacement) return ` No other API version serves this kind in Kubernetes ${release}.`;
+  const describe5 = (r) => `${r.apiVersion} (served in ${r.served})${r.changes ? `; what changes: ${r.changes}` : ", with the same fields"}`;
+  const then = replacement.later ? ` It is removed later too: the lasting version is ${describe5(replacement.later)}.` : "";
+  return ` ${verb} ${describe5(replacement)}.${then}`;
 }
 
 // src/model/pods/container-ports.ts
@@ -43035,35 +44033,6 @@ function overlapOf(a, b) {
   if (a.hostPort === 0 || b.hostPort === 0) return "overlapping";
   if (a.hostPort === b.hostPort && a.hostIP === "" !== (b.hostIP === "")) return "dangerously ambiguous";
   return void 0;
-}
-
-// src/model/objects/names.ts
-var DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-var DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-var QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-var IANA_SVC_NAME_CHARS = /^[-a-z0-9]+$/;
-var HAS_LETTER = /[a-z]/;
-function isDns1123Label(value) {
-  return value.length <= 63 && DNS1123_LABEL.test(value);
-}
-function isDns1123Subdomain(value) {
-  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
-}
-function ianaSvcNameProblem(value) {
-  if (value.length === 0) return "must not be empty";
-  if (value.length > 15) return `must be no more than 15 characters (it has ${value.length})`;
-  if (!IANA_SVC_NAME_CHARS.test(value)) return 'must contain only lower-case letters, digits and "-"';
-  if (value.includes("--")) return 'must not contain consecutive hyphens ("--")';
-  if (value.startsWith("-") || value.endsWith("-")) return "must not begin or end with a hyphen";
-  if (!HAS_LETTER.test(value)) return "must contain at least one letter";
-  return void 0;
-}
-function isQualifiedName(value) {
-  const slash = value.lastIndexOf("/");
-  const name = slash >= 0 ? value.slice(slash + 1) : value;
-  const prefix = slash >= 0 ? value.slice(0, slash) : void 0;
-  if (prefix !== void 0 && !isDns1123Subdomain(prefix)) return false;
-  return name.length <= 63 && QUALIFIED_NAME_PART.test(name);
 }
 
 // src/rules/container-port-names.ts
@@ -43284,7 +44253,7 @@ var duplicateResource = createRule({
         const severity = duplicateSeverity(duplicate);
         if (!severity) return;
         const { first, winner } = duplicate;
-        const data = {
+        const data2 = {
           identity: identityLabel(resource),
           count: duplicate.count,
           position: duplicate.position,
@@ -43297,7 +44266,7 @@ var duplicateResource = createRule({
           resource,
           path: ["metadata", "name"],
           messageId: duplicate.scope === "build" ? "inOneBuild" : duplicate.scope === "file" ? "inOneFile" : "inOneFolder",
-          data,
+          data: data2,
           ...severity === "warn" ? { severity } : {},
           related: [
             { resource: first, path: ["metadata", "name"], message: "first defined here" },
@@ -43461,16 +44430,16 @@ var hpaTarget = createRule({
           context.report({ resource: hpa, path: ["spec", "minReplicas"], messageId: "scaleToZero", severity: "warn", data: { extra } });
         }
         if (!spec.target) return;
-        const { apiVersion, kind, name } = spec.target;
-        const builtin = isBuiltinGroup(apiGroup(apiVersion));
+        const { apiVersion: apiVersion2, kind, name } = spec.target;
+        const builtin = isBuiltinGroup(apiGroup(apiVersion2));
         if (builtin && !SCALABLE_BUILTIN_KINDS.has(kind)) {
           const reason = UNSCALABLE_BUILTIN_KINDS.get(kind);
           if (reason) context.report({ resource: hpa, path: ["spec", "scaleTargetRef", "kind"], messageId: "notScalable", data: { ...base, kind, reason } });
           return;
         }
-        const target = graph.findReferencedBy(hpa, referenceKindKey(apiVersion, kind), hpa.namespace, name);
+        const target = graph.findReferencedBy(hpa, referenceKindKey(apiVersion2, kind), hpa.namespace, name);
         if (!target) {
-          const kindKey = referenceKindKey(apiVersion, kind);
+          const kindKey = referenceKindKey(apiVersion2, kind);
           if (!builtin && graph.ofKind(kindKey).length === 0) return;
           const verdict = judgeAbsence(graph, {
             from: hpa,
@@ -43651,7 +44620,7 @@ var ingressBackend = createRule({
       Ingress(ingress) {
         let reportedUncheckable = false;
         for (const backend of ingressServiceBackends(ingress)) {
-          const data = { name: ingress.name, namespace: ingress.namespace, route: backend.route, service: backend.serviceName };
+          const data2 = { name: ingress.name, namespace: ingress.namespace, route: backend.route, service: backend.serviceName };
           const serviceResource = graph.findReferencedBy(ingress, "Service", ingress.namespace, backend.serviceName);
           if (!serviceResource) {
             const verdict = judgeAbsence(graph, {
@@ -43672,7 +44641,7 @@ var ingressBackend = createRule({
                 resource: ingress,
                 path: backend.serviceNamePath,
                 messageId: "serviceNotFound",
-                data: { ...data, hint: hint.trimEnd() },
+                data: { ...data2, hint: hint.trimEnd() },
                 related: [{ resource: evidence.candidate, path: ["metadata", "name"], message: evidence.kind === "other-namespace" ? `Service "${evidence.candidate.name}" in namespace "${evidence.candidate.namespace}"` : "the Service this backend probably means" }]
               });
               continue;
@@ -43686,7 +44655,7 @@ var ingressBackend = createRule({
                 path: backend.serviceNamePath,
                 messageId: "serviceFromOperator",
                 severity: "warn",
-                data: { ...data, operator: resourceLabel(operator), where: locationOf(operator, ["metadata", "name"]) },
+                data: { ...data2, operator: resourceLabel(operator), where: locationOf(operator, ["metadata", "name"]) },
                 related: [{ resource: operator, path: ["metadata", "name"], message: `${resourceLabel(operator)} is managed by an operator` }]
               });
               continue;
@@ -43694,7 +44663,7 @@ var ingressBackend = createRule({
             if (reason.kind === "none-in-namespace" || reason.kind === "not-with-referrer") {
               if (!reportedUncheckable) {
                 const messageId = reason.kind === "none-in-namespace" ? "servicesNotInInput" : "serviceNotNearby";
-                context.report({ resource: ingress, path: backend.serviceNamePath, messageId, severity: "warn", data });
+                context.report({ resource: ingress, path: backend.serviceNamePath, messageId, severity: "warn", data: data2 });
               }
               reportedUncheckable = true;
               continue;
@@ -43704,7 +44673,7 @@ var ingressBackend = createRule({
               path: backend.serviceNamePath,
               messageId: "serviceNotInInput",
               severity: "warn",
-              data: { ...data, hint: unsureHint(verdict.similar, verdict.elsewhere, ingress.namespace), why: unsureBecause(graph, verdict, ingress, "the Service", "the Ingress") },
+              data: { ...data2, hint: unsureHint(verdict.similar, verdict.elsewhere, ingress.namespace), why: unsureBecause(graph, verdict, ingress, "the Service", "the Ingress") },
               related: [
                 ...verdict.similar ? [{ resource: verdict.similar, path: ["metadata", "name"], message: "Service with a similar name" }] : [],
                 ...verdict.elsewhere ? [{ resource: verdict.elsewhere, path: ["metadata", "name"], message: `Service "${verdict.elsewhere.name}" in namespace "${verdict.elsewhere.namespace}"` }] : []
@@ -43724,7 +44693,7 @@ var ingressBackend = createRule({
               messageId: "targetPortNotServicePort",
               severity: "warn",
               data: {
-                ...data,
+                ...data2,
                 port: formatBackendPort(backend.port),
                 servicePort: servicePortLabel(match.port),
                 servicePortNumber: match.port.port ?? "?",
@@ -43739,7 +44708,7 @@ var ingressBackend = createRule({
             path: backend.portPath,
             messageId: "portNotFound",
             data: {
-              ...data,
+              ...data2,
               port: formatBackendPort(backend.port),
               ports: service.ports.length > 0 ? service.ports.map(servicePortLabel).join(", ") : "none",
               field
@@ -43876,10 +44845,10 @@ var manualEndpoints = createRule({
       const spec = graph.service(service);
       if (spec.type === "ExternalName") return;
       if (spec.selector) {
-        const data = { name: resource.name, service: service.name, where: locationOf(service, ["spec", "selector"]) };
+        const data2 = { name: resource.name, service: service.name, where: locationOf(service, ["spec", "selector"]) };
         const related = [{ resource: service, path: ["spec", "selector"], message: `selector of Service "${service.name}"` }];
-        if (manual.kind === "Endpoints") context.report({ resource, path: ["metadata", "name"], messageId: "endpointsReplaced", severity: "warn", data, related });
-        else context.report({ resource, path: manual.serviceNamePath, messageId: "sliceBesideSelector", severity: "warn", data, related });
+        if (manual.kind === "Endpoints") context.report({ resource, path: ["metadata", "name"], messageId: "endpointsReplaced", severity: "warn", data: data2, related });
+        else context.report({ resource, path: manual.serviceNamePath, messageId: "sliceBesideSelector", severity: "warn", data: data2, related });
         return;
       }
       checkPorts(manual, service, spec);
@@ -44400,7 +45369,7 @@ var probePort = createRule({
               const resolvable = typeof value === "number" || typeof value === "string" && action !== "grpc" && value !== "" && !isQuotedNumber(value);
               const nonTcp = connects && resolvable ? nonTcpProbeTarget(template, container, value) : void 0;
               if (nonTcp) {
-                const data = {
+                const data2 = {
                   field,
                   container: container.name,
                   kind: user.kind,
@@ -44415,12 +45384,12 @@ var probePort = createRule({
                     resource: template.owner,
                     path: path12,
                     messageId: "nonTcpPortName",
-                    data: { ...data, name: value },
+                    data: { ...data2, name: value },
                     related: relatedPort,
                     ...template.builtinOwner ? {} : { severity: "warn" }
                   });
                 } else {
-                  context.report({ resource: template.owner, path: path12, messageId: "nonTcpPortNumber", severity: "warn", data, related: relatedPort });
+                  context.report({ resource: template.owner, path: path12, messageId: "nonTcpPortNumber", severity: "warn", data: data2, related: relatedPort });
                 }
                 continue;
               }
@@ -44510,6 +45479,282 @@ var resourceShape = createRule({
     };
   }
 });
+
+// src/model/schema/api-validation.ts
+function disruptionBudgetProblems(resource) {
+  const spec = asObject(resource.object.spec);
+  if (!spec) return [];
+  const out = [];
+  const set = (field) => spec[field] !== void 0 && spec[field] !== null;
+  if (set("minAvailable") && set("maxUnavailable")) out.push({ code: "budgetBothSet", path: ["spec", "maxUnavailable"] });
+  for (const field of ["minAvailable", "maxUnavailable"]) {
+    const value = spec[field];
+    const path12 = ["spec", field];
+    if (typeof value === "number" && Number.isInteger(value) && value < 0) out.push({ code: "budgetNegative", path: path12, value: String(value) });
+    if (typeof value !== "string") continue;
+    const percent = /^(-?[0-9]+)%$/.exec(value);
+    if (!percent) out.push({ code: "budgetNotPercent", path: path12, value });
+    else if (Number(percent[1]) < 0) out.push({ code: "budgetNegative", path: path12, value });
+    else if (Number(percent[1]) > 100) out.push({ code: "budgetOverHundred", path: path12, value });
+  }
+  return out;
+}
+function duplicateContainerNames(template) {
+  if (!template.builtinOwner) return [];
+  const out = [];
+  const first = /* @__PURE__ */ new Map();
+  const ordered = [...template.containers.filter((c) => c.role !== "container"), ...template.containers.filter((c) => c.role === "container")];
+  for (const container of ordered) {
+    const name = asString(container.object.name);
+    if (!name) continue;
+    const path12 = [...container.path, "name"];
+    const earlier = first.get(name);
+    if (earlier) out.push({ code: "duplicateContainerName", path: path12, name, first: earlier });
+    else first.set(name, path12);
+  }
+  return out;
+}
+var NAME_RULES = {
+  Service: "dns1035Label",
+  Namespace: "dns1123Label",
+  Pod: "dns1123Subdomain",
+  ConfigMap: "dns1123Subdomain",
+  Secret: "dns1123Subdomain",
+  ServiceAccount: "dns1123Subdomain",
+  ReplicationController: "dns1123Subdomain",
+  Endpoints: "dns1123Subdomain",
+  PersistentVolumeClaim: "dns1123Subdomain",
+  Deployment: "dns1123Subdomain",
+  StatefulSet: "dns1123Subdomain",
+  DaemonSet: "dns1123Subdomain",
+  ReplicaSet: "dns1123Subdomain",
+  Job: "dns1123Subdomain",
+  CronJob: "dns1123Subdomain",
+  Ingress: "dns1123Subdomain",
+  NetworkPolicy: "dns1123Subdomain",
+  HorizontalPodAutoscaler: "dns1123Subdomain",
+  PodDisruptionBudget: "dns1123Subdomain"
+};
+var CORE_OR_WORKLOAD_GROUPS = /* @__PURE__ */ new Set(["", "apps", "batch", "extensions", "networking.k8s.io", "autoscaling", "policy"]);
+function nameProblems(resource) {
+  const rule = Object.hasOwn(NAME_RULES, resource.kind) ? NAME_RULES[resource.kind] : void 0;
+  if (!rule || !CORE_OR_WORKLOAD_GROUPS.has(apiGroup(resource.apiVersion))) return [];
+  const metadata = asObject(resource.object.metadata);
+  const name = metadata?.name;
+  if (name === void 0 || name === null || name === "") {
+    const generateName = metadata?.generateName;
+    return typeof generateName === "string" && generateName !== "" ? [] : [{ code: "missingName", path: metadata ? ["metadata"] : [] }];
+  }
+  if (typeof name !== "string" || placeholderIn(name, "name")) return [];
+  const valid = rule === "dns1035Label" ? isDns1035Label(name) : rule === "dns1123Label" ? isDns1123Label(name) : isDns1123Subdomain(name);
+  return valid ? [] : [{ code: "invalidName", path: ["metadata", "name"], name, rule }];
+}
+function ingressProblems(resource) {
+  const spec = asObject(resource.object.spec);
+  const backendField = resource.apiVersion === "networking.k8s.io/v1" ? "defaultBackend" : "backend";
+  const hasRules = asArray(spec?.rules).length > 0;
+  const hasBackend = isObject(spec?.[backendField]);
+  const hasOldBackend = backendField === "defaultBackend" && isObject(spec?.backend);
+  if (hasRules || hasBackend || hasOldBackend) return [];
+  return [{ code: "ingressEmpty", path: spec ? ["spec"] : [], backendField }];
+}
+function serviceProblems(resource, graph) {
+  const service = graph.service(resource);
+  if (service.headless || service.type === "ExternalName") return [];
+  if (asArray(getIn(resource.object, ["spec", "ports"])).length > 0) return [];
+  return [{ code: "servicePortsRequired", path: isObject(resource.object.spec) ? ["spec"] : [] }];
+}
+
+// src/rules/schema.ts
+var schema = createRule({
+  name: "schema",
+  meta: {
+    type: "problem",
+    defaultSeverity: "error",
+    docs: { description: "Require every object to match the schema of its kind in the target Kubernetes release" },
+    messages: {
+      unknownField: "{{path}} is not a field of {{type}}: kubectl apply rejects the object (strict field validation), and with --validate=false the API server drops the field, so the setting does nothing.{{hint}}",
+      wrongType: "{{path}} must be {{expected}}, got {{got}}: the API server cannot decode it and rejects the {{kind}}.{{hint}}",
+      required: '{{path}} needs "{{field}}": the API server rejects the {{kind}} without it (Required value).{{hint}}',
+      notInEnum: '{{path}} is "{{value}}", which the API server rejects: it must be one of {{allowed}} (case matters).{{hint}}',
+      invalidQuantity: '{{path}} "{{value}}" is not a quantity, so the API server rejects the {{kind}}: write a number with an optional suffix, such as 250m, 512Mi or 2Gi (binary Ki Mi Gi Ti Pi Ei, decimal m k M G T P E; case matters).{{hint}}',
+      notBase64: "{{path}} is not valid base64, so the API server rejects the {{kind}}: every value under {{field}} must be base64-encoded.{{hint}}",
+      ingressV1beta1Backend: "{{path}}: serviceName and servicePort are the backend fields of extensions/v1beta1 and networking.k8s.io/v1beta1, and networking.k8s.io/v1 rejects them (unknown field). Write {{fix}}.",
+      budgetBothSet: 'spec.minAvailable and spec.maxUnavailable are both set: a PodDisruptionBudget takes one of them, so the API server rejects it ("minAvailable and maxUnavailable cannot be both set"). Keep the one you mean.',
+      budgetOverHundred: '{{path}} is {{value}}, more than 100%, so the API server rejects the PodDisruptionBudget ("must not be greater than 100%").',
+      budgetNegative: '{{path}} is {{value}}, below zero, so the API server rejects the PodDisruptionBudget ("must be greater than or equal to 0").',
+      budgetNotPercent: '{{path}} "{{value}}" is neither a whole number nor a percentage such as "50%", so the API server rejects the PodDisruptionBudget ("must be an integer or percentage").{{hint}}',
+      duplicateContainerName: `Container name "{{name}}" is already used at {{first}}: names must be unique among a pod's containers and init containers, so the API server rejects the {{kind}} (Duplicate value). Rename one.`,
+      invalidName: 'metadata.name "{{name}}" is not a valid {{kind}} name, so the API server rejects it: {{rule}}.{{hint}}',
+      missingName: 'This {{kind}} has no metadata.name (nor generateName), so kubectl apply rejects it ("resource name may not be empty"). Give it a name.',
+      ingressEmpty: 'This Ingress has neither spec.{{backendField}} nor spec.rules, so it routes nothing and the API server rejects it ("either `{{backendField}}` or `rules` must be specified"). Add rules, or a {{backendField}} for all traffic.',
+      servicePortsRequired: "This Service has no spec.ports, so the API server rejects it (Required value: spec.ports); only a headless Service (clusterIP: None) or an ExternalName Service may have none. Add the port clients connect to."
+    },
+    schema: [KUBERNETES_VERSION_OPTION],
+    defaultOptions: [{}]
+  },
+  create(context, [{ kubernetesVersion }]) {
+    const minor = targetRelease(kubernetesVersion);
+    const report = (resource, type, problem) => {
+      const { messageId, data: data2 } = describe3(problem, type, resource, minor);
+      context.report({ resource, path: problem.path, messageId, data: data2 });
+    };
+    const reportValidation = (resource, problem) => context.report({ resource, path: problem.path, messageId: problem.code, data: describeValidation(problem, resource) });
+    const { graph } = context;
+    const served = (resource) => builtinTypeOf(resource, minor) !== void 0;
+    return {
+      "*"(resource) {
+        const type = typeOf(resource, graph, minor);
+        if (!type) return;
+        for (const problem of problemsOf(resource, type, graph)) {
+          if (problem.code === "unknownField" && isSecondV1beta1BackendField(resource, problem)) continue;
+          report(resource, type, problem);
+        }
+        if (type.builtin) for (const problem of nameProblems(resource)) reportValidation(resource, problem);
+      },
+      PodDisruptionBudget(resource) {
+        if (served(resource)) for (const problem of disruptionBudgetProblems(resource)) reportValidation(resource, problem);
+      },
+      Ingress(resource) {
+        if (served(resource)) for (const problem of ingressProblems(resource)) reportValidation(resource, problem);
+      },
+      Service(resource) {
+        if (served(resource)) for (const problem of serviceProblems(resource, graph)) reportValidation(resource, problem);
+      },
+      PodTemplate(template) {
+        if (!served(template.owner)) return;
+        for (const problem of duplicateContainerNames(template)) reportValidation(template.owner, problem);
+      }
+    };
+  }
+});
+function describe3(problem, type, resource, minor) {
+  const path12 = formatPath(problem.path) || "(the object)";
+  const kind = resource.kind;
+  switch (problem.code) {
+    case "unknownField": {
+      if (problem.definition === "networking.v1.IngressBackend" && (problem.field === "serviceName" || problem.field === "servicePort")) {
+        return { messageId: "ingressV1beta1Backend", data: { path: formatPath(problem.path.slice(0, -1)), fix: v1BackendFix(resource, problem.path.slice(0, -1)) } };
+      }
+      let hint = "";
+      const renamed = problem.definition ? RENAMED_FIELDS[`${problem.definition}.${problem.field}`] : void 0;
+      if (renamed) {
+        hint = ` ${renamed}`;
+      } else if (problem.otherReleases) {
+        hint = ` ${type.label} has it in Kubernetes ${problem.otherReleases}: check --kubernetes-version against the cluster you deploy to, or remove it.`;
+      } else if (problem.elsewhere) {
+        hint = ` "${problem.field}" is a field of ${formatPath(problem.elsewhere.slice(0, -1)) || "the object itself"}: move it to ${formatPath(problem.elsewhere)}.`;
+      } else if (problem.closest) {
+        hint = ` Did you mean "${problem.closest}"?`;
+      }
+      return { messageId: "unknownField", data: { path: path12, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint } };
+    }
+    case "wrongType":
+      return {
+        messageId: "wrongType",
+        data: { path: path12, expected: problem.expected, got: describeWritten(resource, problem.path, problem.value), kind, hint: typeHint(problem.expected, problem.value, problem.definition, scalarSourceOf(resource, problem.path)?.text) }
+      };
+    case "required": {
+      const hint = problem.definition ? REQUIRED_HINTS[`${problem.definition}.${problem.field}`] : void 0;
+      return { messageId: "required", data: { path: formatPath(problem.path) || "The object", field: problem.field, kind, hint: hint ? ` ${hint}` : "" } };
+    }
+    case "notInEnum":
+      return {
+        messageId: "notInEnum",
+        data: { path: path12, value: problem.value, allowed: problem.allowed.map((v) => String(v)).join(", "), hint: problem.closest ? ` Write "${problem.closest}".` : "" }
+      };
+    case "invalidQuantity":
+      return { messageId: "invalidQuantity", data: { path: path12, value: problem.value, kind, hint: quantityHint(problem.value, problem.path[problem.path.length - 1] === "cpu") } };
+    case "notBase64": {
+      const field = formatPath(problem.path.slice(0, -1));
+      const hint = kind === "Secret" && problem.path[0] === "data" ? ` Encode it (printf %s 'value' | base64), or move it to stringData, which takes plain text.` : " Encode it with base64.";
+      return { messageId: "notBase64", data: { path: path12, field, kind, hint } };
+    }
+  }
+}
+function describeWritten(resource, path12, value) {
+  const described = describeValue(value);
+  if (typeof value !== "boolean" && typeof value !== "number") return described;
+  const source = scalarSourceOf(resource, path12);
+  if (!source?.plain || source.text === String(value)) return described;
+  return `${described} (YAML 1.1, as kubectl reads it, takes \`${source.text}\` for ${String(value)})`;
+}
+var RENAMED_FIELDS = {
+  "networking.v1.IngressSpec.backend": "networking.k8s.io/v1 calls it defaultBackend (with service: {name, port: {number}}).",
+  "autoscaling.v2.ResourceMetricSource.targetAverageUtilization": "autoscaling/v2 writes it as target: {type: Utilization, averageUtilization: N}.",
+  "autoscaling.v2.ResourceMetricSource.targetAverageValue": "autoscaling/v2 writes it as target: {type: AverageValue, averageValue: N}."
+};
+var REQUIRED_HINTS = {
+  // pkg/apis/networking/validation validateHTTPIngressPath: pathType is required in networking.k8s.io/v1.
+  "networking.v1.HTTPIngressPath.pathType": "networking.k8s.io/v1 has no default: write pathType: Prefix (matches the path and everything below it, by path segment), Exact, or ImplementationSpecific (the controller decides, as v1beta1 did)."
+};
+function isSecondV1beta1BackendField(resource, problem) {
+  if (problem.definition !== "networking.v1.IngressBackend" || problem.field !== "servicePort") return false;
+  return getIn(resource.object, [...problem.path.slice(0, -1), "serviceName"]) !== void 0;
+}
+function v1BackendFix(resource, backendPath) {
+  const name = getIn(resource.object, [...backendPath, "serviceName"]);
+  const port = getIn(resource.object, [...backendPath, "servicePort"]);
+  const portPart = typeof port === "number" ? `{number: ${port}}` : typeof port === "string" ? `{name: ${port}}` : "{number: 80}";
+  return `service: {name: ${typeof name === "string" ? name : "my-service"}, port: ${portPart}}`;
+}
+function describeValidation(problem, resource) {
+  const path12 = formatPath(problem.path);
+  switch (problem.code) {
+    case "budgetBothSet":
+    case "missingName":
+    case "servicePortsRequired":
+      return { kind: resource.kind };
+    case "budgetOverHundred":
+    case "budgetNegative":
+      return { path: path12, value: problem.value };
+    case "budgetNotPercent":
+      return { path: path12, value: problem.value, hint: /^[0-9]+$/.test(problem.value) ? ` Write it without quotes: ${problem.value}.` : "" };
+    case "duplicateContainerName":
+      return { name: problem.name, first: formatPath(problem.first.slice(0, -1)), kind: resource.kind };
+    case "invalidName":
+      return { name: problem.name, kind: resource.kind, rule: NAME_RULE_TEXT[problem.rule], hint: nameHint2(problem.name, problem.rule) };
+    case "ingressEmpty":
+      return { backendField: problem.backendField };
+  }
+}
+var NAME_RULE_TEXT = {
+  dns1035Label: 'a Service name must be a DNS-1035 label, at most 63 lower-case letters, digits and "-", starting with a letter and ending with a letter or digit',
+  dns1123Label: 'it must be a DNS-1123 label, at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
+  dns1123Subdomain: 'it must be a DNS-1123 subdomain, at most 253 lower-case letters, digits, "-" and ".", each part between dots starting and ending with a letter or digit'
+};
+function nameHint2(name, rule) {
+  const fixed2 = name.toLowerCase().replace(/[_\s]+/g, "-");
+  if (rule === "dns1035Label" && /^[0-9]/.test(name)) return " It may not start with a digit (the Service gets a DNS name and environment variables in every pod).";
+  if (fixed2 !== name && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(fixed2) && !(rule !== "dns1123Subdomain" && fixed2.includes("."))) return ` Write "${fixed2}".`;
+  return "";
+}
+function typeHint(expected, value, definition2, written) {
+  if (definition2 === "meta.v1.LabelSelector") return " A label selector is an object: matchLabels (label: value pairs) and/or matchExpressions, e.g. selector: {matchLabels: {app: web}}.";
+  if (expected === "a map" && typeof value !== "object") return " Write it as key: value pairs on the lines below, indented.";
+  if (typeof value === "string" && /^-?[0-9]+$/.test(value) && expected.startsWith("an integer")) return " Write it without quotes.";
+  if (typeof value === "string" && (value === "true" || value === "false") && expected === "true or false") return " Write it without quotes.";
+  if ((typeof value === "number" || typeof value === "boolean") && expected === "a string") return ` Quote it: ${JSON.stringify(written ?? String(value))}.`;
+  if (expected === "a list" && value !== null && typeof value === "object") return ' Write it as a list: put "- " before the entry.';
+  if (expected === "an object" && typeof value === "string") return " It takes fields on the lines below, indented.";
+  return "";
+}
+function quantityHint(value, cpu) {
+  const match = /^\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*([A-Za-z]*)\s*$/.exec(value);
+  if (!match) return "";
+  const [, number, suffix] = match;
+  const known = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "m", "k", "M", "G", "T", "P", "E"];
+  if (cpu && /^mi?$/i.test(suffix)) return ` Write "${number}m" (millicores).`;
+  const sameLetters = known.find((k) => k.length === 2 && k.toLowerCase() === suffix.toLowerCase());
+  if (sameLetters) return ` Write "${number}${sameLetters}".`;
+  const bytes = /^([kmgtpe])i?b$/i.exec(suffix);
+  if (bytes) {
+    const letter = bytes[1].toUpperCase();
+    return ` Write "${number}${letter}i" (powers of 1024) or "${number}${letter === "K" ? "k" : letter}" (powers of 1000).`;
+  }
+  if (value !== value.trim() || /\s/.test(value)) return ` Write it without spaces: "${number}${suffix}".`;
+  return "";
+}
 
 // src/model/services/node-ports.ts
 function nodePortUseLabel(use) {
@@ -44902,7 +46147,7 @@ var serviceSelectorMatch = createRule({
         const endpoints = graph.endpointsOf(resource);
         if (endpoints.selected.length > 0) return;
         if (service.headless && statefulSetsGovernedBy(graph, resource).length > 0) return;
-        const data = { name: resource.name, namespace: resource.namespace, selector: formatSelector(service.selector) };
+        const data2 = { name: resource.name, namespace: resource.namespace, selector: formatSelector(service.selector) };
         const path12 = ["spec", "selector"];
         const operatorResource = endpoints.operatorResource;
         if (operatorResource) {
@@ -44912,14 +46157,14 @@ var serviceSelectorMatch = createRule({
             path: path12,
             messageId: "operatorManaged",
             severity: "warn",
-            data: { ...data, operator: resourceLabel(operatorResource), where: `${where4.file}:${where4.range.line}` },
+            data: { ...data2, operator: resourceLabel(operatorResource), where: `${where4.file}:${where4.range.line}` },
             related: [{ resource: operatorResource, path: ["metadata", "name"], message: `${resourceLabel(operatorResource)} is managed by an operator` }]
           });
           return;
         }
         const near = closestPodTemplate(graph, service.selector, resource.namespace, resource);
         if (!near && graph.podTemplatesIn(resource.namespace).length === 0) {
-          context.report({ resource, path: path12, messageId: "noWorkloadsInNamespace", severity: "warn", data });
+          context.report({ resource, path: path12, messageId: "noWorkloadsInNamespace", severity: "warn", data: data2 });
           return;
         }
         const operators = near ? [] : graph.podCreatingCustomResourcesIn(resource.namespace);
@@ -44930,7 +46175,7 @@ var serviceSelectorMatch = createRule({
             path: path12,
             messageId: "operatorMayManage",
             severity: "warn",
-            data: { ...data, operators: operators.length > 3 ? `${shown}, ...` : shown },
+            data: { ...data2, operators: operators.length > 3 ? `${shown}, ...` : shown },
             related: operators.slice(0, 3).map((r) => ({ resource: r, path: ["metadata", "name"], message: `${resourceLabel(r)} may create pods` }))
           });
           return;
@@ -44943,7 +46188,7 @@ var serviceSelectorMatch = createRule({
           messageId: sure ? "noMatch" : "noMatchNearby",
           ...sure ? {} : { severity: "warn" },
           data: {
-            ...data,
+            ...data2,
             hint: near?.hint ?? ""
           },
           related: near ? [{ resource: near.template.owner, path: near.path, message: "closest pod template" }] : []
@@ -45009,7 +46254,7 @@ var serviceTargetPort = createRule({
           const hinted = unresolved.map((u) => namedPortHint(target, servicePort.protocol, u.template, resolvedBy)).find((h) => h.hint !== "");
           const operatorManaged = unresolved.every((u) => !u.template.builtinOwner);
           const operatorNote = operatorManaged ? ` (Only a warning: the operator of ${unresolved.map((u) => templateLabel(u.template)).join(", ")} may add this port to the pods it creates.)` : "";
-          const data = {
+          const data2 = {
             port: servicePortLabel(servicePort),
             target,
             unresolved: unresolved.map(describeUnresolved).join("; "),
@@ -45020,7 +46265,7 @@ var serviceTargetPort = createRule({
             resource,
             path: path12,
             messageId: backends.length === 0 ? "namedPortMissing" : "namedPortPartial",
-            data,
+            data: data2,
             related: unresolved.map((u) => portsLocation(u.template, hinted?.template === u.template ? hinted.container : void 0)),
             ...operatorManaged ? { severity: "warn" } : {}
           });
@@ -45157,7 +46402,7 @@ var serviceTypeFields = createRule({
         const spec = asObject(resource.object.spec) ?? {};
         const type = service.type;
         const isSet = (value) => value !== void 0 && value !== null;
-        const report = (path12, messageId, data = {}, severity) => context.report({ resource, path: path12, messageId, data, ...severity ? { severity } : {} });
+        const report = (path12, messageId, data2 = {}, severity) => context.report({ resource, path: path12, messageId, data: data2, ...severity ? { severity } : {} });
         const writtenType = spec.type;
         if (isSet(writtenType) && writtenType !== "" && !SERVICE_TYPES.includes(writtenType)) {
           const fixed2 = typeof writtenType === "string" ? SERVICE_TYPES.find((t) => t.toLowerCase() === writtenType.toLowerCase()) : void 0;
@@ -45284,7 +46529,7 @@ var statefulsetServiceName = createRule({
             context.report({ resource, path: SERVICE_NAME_PATH, messageId: "invalidName", data: { service: governing.name } });
             return;
           case "missing": {
-            const data = { service: governing.name, namespace: resource.namespace, example: podDnsName(resource, governing.name) };
+            const data2 = { service: governing.name, namespace: resource.namespace, example: podDnsName(resource, governing.name) };
             const { verdict } = governing;
             const related = [];
             let hint = "";
@@ -45300,7 +46545,7 @@ var statefulsetServiceName = createRule({
             }
             if (verdict.kind === "unsure" && verdict.reason.kind === "placeholder-names") return;
             if (verdict.kind === "unsure" && verdict.reason.kind === "none-in-namespace" && !meant) {
-              context.report({ resource, path: SERVICE_NAME_PATH, messageId: "serviceNotInInput", severity: "warn", data: { ...data, hint }, related });
+              context.report({ resource, path: SERVICE_NAME_PATH, messageId: "serviceNotInInput", severity: "warn", data: { ...data2, hint }, related });
               return;
             }
             const sure = meant !== void 0 || verdict.kind === "mistake";
@@ -45314,7 +46559,7 @@ var statefulsetServiceName = createRule({
               resource,
               path: SERVICE_NAME_PATH,
               messageId: "serviceNotFound",
-              data: { ...data, hint },
+              data: { ...data2, hint },
               related,
               ...sure ? {} : { severity: "warn" }
             });
@@ -45434,97 +46679,6 @@ var templatePlaceholder = createRule({
     };
   }
 });
-
-// src/model/pods/workload-selector.ts
-var APPS_KINDS = /* @__PURE__ */ new Set(["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"]);
-var DEFAULTING_VERSIONS = /* @__PURE__ */ new Set(["extensions/v1beta1", "apps/v1beta1"]);
-function workloadSelectorOf(resource) {
-  if (!isBuiltin(resource)) return void 0;
-  const templatePath = resource.kind === "CronJob" ? ["spec", "jobTemplate", "spec", "template"] : ["spec", "template"];
-  const template = asObject(getIn(resource.object, templatePath));
-  if (!template) return void 0;
-  const templateLabelsPath = [...templatePath, "metadata", "labels"];
-  const templateLabels = asStringMap(getIn(resource.object, templateLabelsPath)) ?? {};
-  const at = (path12, rule) => ({
-    rule,
-    path: path12,
-    value: getIn(resource.object, path12),
-    templateLabelsPath,
-    templateLabels
-  });
-  if (APPS_KINDS.has(resource.kind) && ["apps", "extensions"].includes(apiGroup(resource.apiVersion))) {
-    const defaulting = DEFAULTING_VERSIONS.has(resource.apiVersion);
-    return at(["spec", "selector"], { kind: "label-selector", required: !defaulting, emptyAllowed: false, immutable: !defaulting });
-  }
-  if (resource.kind === "ReplicationController" && resource.apiVersion === "v1") {
-    return at(["spec", "selector"], { kind: "equality-map" });
-  }
-  if (resource.kind === "Job" && apiGroup(resource.apiVersion) === "batch") {
-    if (getIn(resource.object, ["spec", "manualSelector"]) === true) {
-      return at(["spec", "selector"], { kind: "label-selector", required: true, emptyAllowed: true, immutable: true });
-    }
-    return at(["spec", "selector"], { kind: "generated", owner: "Job" });
-  }
-  if (resource.kind === "CronJob" && apiGroup(resource.apiVersion) === "batch") {
-    return at(["spec", "jobTemplate", "spec", "selector"], { kind: "generated", owner: "CronJob" });
-  }
-  return void 0;
-}
-var GENERATED_JOB_SELECTOR_KEYS = /* @__PURE__ */ new Set([
-  "controller-uid",
-  "batch.kubernetes.io/controller-uid",
-  "job-name",
-  "batch.kubernetes.io/job-name"
-]);
-function isExportedJobSelector(value) {
-  const selector = labelSelector(value);
-  return selector.requirements.length > 0 && selector.requirements.every((r) => GENERATED_JOB_SELECTOR_KEYS.has(r.key));
-}
-function isEmptyLabelSelector(value) {
-  if (!isObject(value)) return false;
-  return Object.keys(asObject(value.matchLabels) ?? {}).length + asArray(value.matchExpressions).length === 0;
-}
-var SELECTOR_OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist"];
-function expressionProblems(selector) {
-  const out = [];
-  asArray(asObject(selector)?.matchExpressions).forEach((item, i) => {
-    const expression = asObject(item);
-    if (!expression) return;
-    const key = asString(expression.key) ?? "";
-    const operator = asString(expression.operator) ?? "";
-    const values = asArray(expression.values);
-    const at = (field) => ["matchExpressions", i, field];
-    if (operator === "In" || operator === "NotIn") {
-      if (values.length === 0) out.push({ path: at("operator"), problem: `operator ${operator} needs at least one value in \`values\`.` });
-    } else if (operator === "Exists" || operator === "DoesNotExist") {
-      if (values.length > 0) out.push({ path: at("values"), problem: `operator ${operator} must not have \`values\`.` });
-    } else {
-      const suggestion = SELECTOR_OPERATORS.find((o) => o.toLowerCase() === operator.replace(/[\s_-]/g, "").toLowerCase());
-      out.push({
-        path: at("operator"),
-        problem: `"${operator}" is not a selector operator (In, NotIn, Exists, DoesNotExist; case-sensitive)${suggestion ? `: did you mean ${suggestion}?` : "."}`
-      });
-    }
-    if (!isQualifiedName(key)) out.push({ path: at("key"), problem: `"${key}" is not a valid label key.` });
-  });
-  return out;
-}
-function unmatchedEntries(selector, labels) {
-  const out = [];
-  const object = asObject(selector);
-  if (!object) return out;
-  for (const [key, value] of Object.entries(asStringMap(object.matchLabels) ?? {})) {
-    if (labels[key] !== value) out.push({ path: ["matchLabels", key], requirement: { key, operator: "In", values: [value] } });
-  }
-  asArray(object.matchExpressions).forEach((item, i) => {
-    const requirement = labelSelector({ matchExpressions: [item] }).requirements[0];
-    if (requirement && !requirementHolds(requirement, labels[requirement.key])) out.push({ path: ["matchExpressions", i], requirement });
-  });
-  return out;
-}
-function unmatchedMapEntries(selector, labels) {
-  return Object.entries(asStringMap(selector) ?? {}).filter(([key, value]) => labels[key] !== value).map(([key, value]) => ({ path: [key], requirement: { key, operator: "In", values: [value] } }));
-}
 
 // src/rules/workload-selector.ts
 var workloadSelector = createRule({
@@ -45718,127 +46872,14 @@ var yamlDuplicateKey = createRule({
           }
           if (problem.kind !== "duplicate-key") continue;
           const key = /"(.*)"/.exec(problem.message)?.[1] ?? "";
-          const data = { key, firstLine: problem.related[0]?.range.line ?? 0 };
-          if (problem.sameValue) context.report({ document, range: problem.range, messageId: "sameValue", data, severity: "warn" });
-          else context.report({ document, range: problem.range, messageId: "duplicate", data });
+          const data2 = { key, firstLine: problem.related[0]?.range.line ?? 0 };
+          if (problem.sameValue) context.report({ document, range: problem.range, messageId: "sameValue", data: data2, severity: "warn" });
+          else context.report({ document, range: problem.range, messageId: "duplicate", data: data2 });
         }
       }
     };
   }
 });
-
-// src/model/objects/string-fields.ts
-var ANY_KEY = /* @__PURE__ */ Symbol("any key");
-var ANY_ITEM = /* @__PURE__ */ Symbol("any item");
-var fixed = (text) => () => text;
-function stringMap(prefix, field) {
-  return { steps: [...prefix, ANY_KEY], field: fixed(field) };
-}
-function stringList(prefix, field) {
-  return { steps: [...prefix, ANY_ITEM], field: fixed(field) };
-}
-function labelSelector2(prefix) {
-  return [
-    stringMap([...prefix, "matchLabels"], "a matchLabels value"),
-    stringList([...prefix, "matchExpressions", ANY_ITEM, "values"], "a matchExpressions value")
-  ];
-}
-function objectMeta(prefix) {
-  return [
-    stringMap([...prefix, "metadata", "labels"], "a label value"),
-    stringMap([...prefix, "metadata", "annotations"], "an annotation value")
-  ];
-}
-var METADATA_FIELDS = objectMeta([]);
-var BUILTIN_FIELDS = {
-  ConfigMap: [stringMap(["data"], "ConfigMap data"), stringMap(["binaryData"], "ConfigMap binaryData (base64)")],
-  Secret: [stringMap(["data"], "Secret data (base64)"), stringMap(["stringData"], "Secret stringData")],
-  Service: [stringMap(["spec", "selector"], "a Service selector value")],
-  ReplicationController: [stringMap(["spec", "selector"], "a selector value")],
-  Deployment: labelSelector2(["spec", "selector"]),
-  ReplicaSet: labelSelector2(["spec", "selector"]),
-  DaemonSet: labelSelector2(["spec", "selector"]),
-  Job: labelSelector2(["spec", "selector"]),
-  StatefulSet: [...labelSelector2(["spec", "selector"]), ...objectMeta(["spec", "volumeClaimTemplates", ANY_ITEM])],
-  CronJob: [...objectMeta(["spec", "jobTemplate"]), ...labelSelector2(["spec", "jobTemplate", "spec", "selector"])],
-  PodDisruptionBudget: labelSelector2(["spec", "selector"]),
-  NetworkPolicy: [
-    ...labelSelector2(["spec", "podSelector"]),
-    ...labelSelector2(["spec", "ingress", ANY_ITEM, "from", ANY_ITEM, "podSelector"]),
-    ...labelSelector2(["spec", "ingress", ANY_ITEM, "from", ANY_ITEM, "namespaceSelector"]),
-    ...labelSelector2(["spec", "egress", ANY_ITEM, "to", ANY_ITEM, "podSelector"]),
-    ...labelSelector2(["spec", "egress", ANY_ITEM, "to", ANY_ITEM, "namespaceSelector"])
-  ]
-};
-var CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"];
-function nodeSelectorTerm(prefix) {
-  return [
-    stringList([...prefix, "matchExpressions", ANY_ITEM, "values"], "a node affinity value"),
-    stringList([...prefix, "matchFields", ANY_ITEM, "values"], "a node affinity value")
-  ];
-}
-function podAffinityTerm(prefix) {
-  return [...labelSelector2([...prefix, "labelSelector"]), ...labelSelector2([...prefix, "namespaceSelector"])];
-}
-var POD_SPEC_FIELDS = [
-  stringMap(["nodeSelector"], "a nodeSelector value"),
-  ...CONTAINER_LISTS.flatMap((list) => [
-    {
-      steps: [list, ANY_ITEM, "env", ANY_ITEM, "value"],
-      field: (env) => {
-        const name = asString(env?.name);
-        return name ? `the value of env var "${name}"` : "an env value";
-      }
-    },
-    stringList([list, ANY_ITEM, "args"], "a container argument"),
-    stringList([list, ANY_ITEM, "command"], "a container command")
-  ]),
-  { steps: ["tolerations", ANY_ITEM, "value"], field: fixed("a toleration value") },
-  ...nodeSelectorTerm(["affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", ANY_ITEM]),
-  ...nodeSelectorTerm(["affinity", "nodeAffinity", "preferredDuringSchedulingIgnoredDuringExecution", ANY_ITEM, "preference"]),
-  ...["podAffinity", "podAntiAffinity"].flatMap((kind) => [
-    ...podAffinityTerm(["affinity", kind, "requiredDuringSchedulingIgnoredDuringExecution", ANY_ITEM]),
-    ...podAffinityTerm(["affinity", kind, "preferredDuringSchedulingIgnoredDuringExecution", ANY_ITEM, "podAffinityTerm"])
-  ]),
-  ...labelSelector2(["topologySpreadConstraints", ANY_ITEM, "labelSelector"])
-];
-function stringOnlyValuesOf(resource) {
-  const patterns = [...METADATA_FIELDS, ...isBuiltin(resource) && Object.hasOwn(BUILTIN_FIELDS, resource.kind) ? BUILTIN_FIELDS[resource.kind] : []];
-  return patterns.flatMap((pattern) => expand(resource.object, [], pattern));
-}
-function stringOnlyValuesOfTemplate(template) {
-  const out = [];
-  if (template.path.length > 0) {
-    const templateObject = getIn(template.owner.object, template.path);
-    for (const pattern of objectMeta([])) out.push(...expand(templateObject, template.path, pattern));
-  }
-  for (const pattern of POD_SPEC_FIELDS) out.push(...expand(template.spec, [...template.path, "spec"], pattern));
-  return out;
-}
-function expand(root, basePath, pattern) {
-  const out = [];
-  const visit = (value, path12, step, parent, lastLiteral) => {
-    if (step === pattern.steps.length) {
-      const last = path12[path12.length - 1];
-      const listItem = typeof last === "number";
-      const key = listItem ? `${lastLiteral}[${last}]` : String(last);
-      out.push({ path: path12, key, listItem, field: pattern.field(parent), value });
-      return;
-    }
-    const current = pattern.steps[step];
-    if (current === ANY_KEY) {
-      if (!isObject(value)) return;
-      for (const [key, child] of Object.entries(value)) visit(child, [...path12, key], step + 1, value, lastLiteral);
-    } else if (current === ANY_ITEM) {
-      asArray(value).forEach((child, i) => visit(child, [...path12, i], step + 1, parent, lastLiteral));
-    } else {
-      if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, current)) return;
-      visit(value[current], [...path12, current], step + 1, value, current);
-    }
-  };
-  visit(root, basePath, 0, void 0, "");
-  return out;
-}
 
 // src/rules/yaml-implicit-boolean.ts
 var YAML11_ONLY_BOOLEANS = /* @__PURE__ */ new Set([
@@ -45874,7 +46915,7 @@ var yamlImplicitBoolean = createRule({
   },
   create(context) {
     const check = (resource, found, severity) => {
-      const report = describe3(resource, found);
+      const report = describe4(resource, found);
       if (report) context.report({ ...report, ...severity ? { severity } : {} });
     };
     return {
@@ -45888,7 +46929,7 @@ var yamlImplicitBoolean = createRule({
     };
   }
 });
-function describe3(resource, found) {
+function describe4(resource, found) {
   const { value } = found;
   if (typeof value !== "boolean" && typeof value !== "number") return void 0;
   const source = scalarSourceOf(resource, found.path);
@@ -45899,15 +46940,15 @@ function describe3(resource, found) {
   const quoted = JSON.stringify(literal);
   const fix = found.listItem ? quoted : `${key}: ${quoted}`;
   const field = found.listItem ? `${found.field}, ${found.key}` : found.field;
-  const data = { key: found.key, literal, sent, field, written, fix };
+  const data2 = { key: found.key, literal, sent, field, written, fix };
   const location = { resource, path: found.path };
   if (typeof value === "boolean" && source?.plain && YAML11_ONLY_BOOLEANS.has(source.text)) {
-    return { ...location, messageId: "implicitBoolean", data };
+    return { ...location, messageId: "implicitBoolean", data: data2 };
   }
   const type = typeof value === "boolean" ? "boolean" : "number";
   const changed = typeof value === "number" && literal !== sent && (Number.isSafeInteger(value) || !Number.isInteger(value));
   const note = changed ? ` Unquoted, it is sent as ${sent}, not ${literal}: a tool that converts it to a string writes "${sent}".` : "";
-  return { ...location, messageId: "nonString", data: { ...data, type, note } };
+  return { ...location, messageId: "nonString", data: { ...data2, type, note } };
 }
 
 // src/rules/yaml-syntax.ts
@@ -45953,6 +46994,7 @@ var yamlSyntax = createRule({
 
 // src/rules/index.ts
 var allRules = [
+  apiVersion,
   containerPortNames,
   duplicateResource,
   hpaTarget,
@@ -45963,6 +47005,7 @@ var allRules = [
   pdbSelectorMatch,
   probePort,
   resourceShape,
+  schema,
   serviceNodePort,
   servicePortNames,
   serviceSelectorMatch,
@@ -45980,7 +47023,7 @@ var allRules = [
 var VERSION = "0.1.0";
 
 // src/api/formatters.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
 import path10 from "node:path";
 
 // src/reporters/escape.ts
@@ -46197,16 +47240,16 @@ var Fingerprints = class {
     return `${createHash("sha256").update(key).digest("hex").slice(0, 32)}:${occurrence}`;
   }
 };
-function apiGroup2(apiVersion) {
-  const slash = apiVersion.indexOf("/");
-  return slash < 0 ? "" : apiVersion.slice(0, slash);
+function apiGroup2(apiVersion2) {
+  const slash = apiVersion2.indexOf("/");
+  return slash < 0 ? "" : apiVersion2.slice(0, slash);
 }
 function ruleDescriptor(id, rule) {
   const page = rule.docsMarkdown;
   const level = rule.defaultSeverity === "error" ? "error" : "warning";
   return {
     id,
-    name: pascalCase(id),
+    name: ruleName(id),
     shortDescription: { text: sentence(rule.description) },
     fullDescription: { text: sentence((page && firstParagraphOf(page, "What it checks")) ?? rule.description) },
     ...page ? { help: { text: markdownToText(page), markdown: page } } : {},
@@ -46219,6 +47262,10 @@ function ruleDescriptor(id, rule) {
       "problem.severity": level === "error" ? "error" : "warning"
     }
   };
+}
+function ruleName(id) {
+  const name = pascalCase(id);
+  return name.toLowerCase() === id.toLowerCase() ? `${name}Rule` : name;
 }
 function pascalCase(id) {
   return id.split("-").map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join("");
@@ -46377,14 +47424,14 @@ function loadFormatter(name, rules = allRules) {
 }
 function repositoryRoot(cwd) {
   for (let dir = path10.resolve(cwd); ; dir = path10.dirname(dir)) {
-    if (existsSync2(path10.join(dir, ".git"))) return dir;
+    if (existsSync3(path10.join(dir, ".git"))) return dir;
     if (path10.dirname(dir) === dir) return path10.resolve(cwd);
   }
 }
 var RULES_DOCS = new URL("../../rules-docs/", import.meta.url);
 function readRuleDocs(id) {
   try {
-    return readFileSync(new URL(`${id}.md`, RULES_DOCS), "utf8");
+    return readFileSync2(new URL(`${id}.md`, RULES_DOCS), "utf8");
   } catch {
     return void 0;
   }
@@ -46421,6 +47468,15 @@ var Kubewire = class {
     this.#options = options;
     this.#rules = allRules;
     this.#config = resolveRuleConfig(this.#rules, options.rules ?? {});
+    if (options.kubernetesVersion !== void 0) {
+      const release = parseRelease(options.kubernetesVersion);
+      if ("problem" in release) throw new UsageError(`--kubernetes-version: ${release.problem}`);
+      for (const rule of this.#rules) {
+        if (!takesOption(rule, "kubernetesVersion")) continue;
+        const own = this.#config.options[rule.name]?.[0];
+        this.#config.options[rule.name] = [{ kubernetesVersion: options.kubernetesVersion, ...typeof own === "object" && own !== null ? own : {} }];
+      }
+    }
   }
   /** Every rule kubewire has, sorted by id. */
   static rules() {
@@ -46460,6 +47516,13 @@ var Kubewire = class {
   /** A reporter by name (`stylish`, `json`, `sarif`, `github`); throws a UsageError naming the known ones. */
   loadFormatter(name) {
     return loadFormatter(name, this.#rules);
+  }
+  /** Custom resources that no schema checks (no CRD in the input), counted in one line when `schema` runs. */
+  #uncheckedCustomResources(project) {
+    if (this.#options.quiet || this.#config.severities.schema === "off") return [];
+    const version = this.#config.options.schema?.[0]?.kubernetesVersion;
+    const note = uncheckedCustomResourcesNote(project.graph, version);
+    return note ? [`${note}.`] : [];
   }
   #load(patterns) {
     return loadProject({
@@ -46501,13 +47564,22 @@ var Kubewire = class {
       maxWarnings,
       tooManyWarnings,
       exitStatus: errorCount > 0 || tooManyWarnings ? 1 : 0,
-      notices: [...helm.notices, ...errorCount + warningCount === 0 ? emptyInputNotices(project) : []],
+      notices: [
+        ...helm.notices,
+        ...errorCount + warningCount === 0 ? emptyInputNotices(project) : [],
+        ...this.#uncheckedCustomResources(project)
+      ],
       cwd: this.cwd,
       sourceOf: (filePath) => sources.get(filePath),
       graph: project.graph
     };
   }
 };
+function takesOption(rule, property) {
+  const schema2 = Array.isArray(rule.meta.schema) ? rule.meta.schema[0] : void 0;
+  const properties = schema2 && typeof schema2 === "object" ? schema2.properties : void 0;
+  return properties !== void 0 && property in properties;
+}
 function errorsOnly(result) {
   const messages = result.messages.filter((m) => m.severity === 2);
   return { ...result, messages, warningCount: 0, suppressedMessages: result.suppressedMessages.filter((m) => m.severity === 2) };
@@ -46621,11 +47693,11 @@ function autoscalerWiring(graph, builder, hpa) {
   const spec = readAutoscaler(hpa);
   if (!spec.target) return;
   const from = builder.resource(hpa);
-  const { apiVersion, kind, name } = spec.target;
+  const { apiVersion: apiVersion2, kind, name } = spec.target;
   const label = `${spec.minReplicas ?? 1}–${spec.maxReplicas ?? "?"} replicas`;
-  const kindKey = referenceKindKey(apiVersion, kind);
+  const kindKey = referenceKindKey(apiVersion2, kind);
   const target = graph.findReferencedBy(hpa, kindKey, hpa.namespace, name);
-  const builtin = isBuiltinGroup(apiGroup(apiVersion));
+  const builtin = isBuiltinGroup(apiGroup(apiVersion2));
   if (!target) {
     const state = builtin || graph.ofKind(kindKey).length > 0 ? danglingState(graph, kindKey, hpa, name) : { state: "warning", reason: `no ${kind} objects in the input` };
     builder.edge({ from, to: builder.node(kind, hpa.namespace, name, "missing"), via: "scale", label, ...state });
@@ -46706,7 +47778,7 @@ function foldedView(wiring, limits) {
   const kept = /* @__PURE__ */ new Set();
   const edges = [];
   const budget = limits.maxNodes - Math.min(namespaces.length, limits.maxNodes);
-  const problems = wiring.edges.filter((e) => e.state !== "ok").sort((a, b) => rank(b.state) - rank(a.state));
+  const problems = wiring.edges.filter((e) => e.state !== "ok").sort((a, b) => rank2(b.state) - rank2(a.state));
   for (const edge of problems) {
     const added = [edge.from, edge.to].filter((id) => !kept.has(id));
     if (edges.length >= limits.maxEdges || kept.size + added.length > budget) break;
@@ -46759,7 +47831,7 @@ function countByKind(nodes) {
   for (const node of nodes) counts.set(node.kind, (counts.get(node.kind) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([kind, n]) => `${kind} ×${n}`).join(", ");
 }
-function rank(state) {
+function rank2(state) {
   return state === "broken" ? 2 : state === "warning" ? 1 : 0;
 }
 function groupTitle(namespace) {

@@ -7,6 +7,8 @@ import type { RuleModule } from '../engine/rule.js';
 import { UsageError } from '../loader/read-inputs.js';
 import { SourceFile } from '../loader/source.js';
 import type { ResourceGraph } from '../model/graph.js';
+import { parseRelease } from '../model/schema/kubernetes-api.js';
+import { uncheckedCustomResourcesNote } from '../model/schema/resource-schema.js';
 import { endpointsReport, type EndpointsReport } from '../model/services/endpoints-report.js';
 import { allRules } from '../rules/index.js';
 import { VERSION } from '../version.js';
@@ -31,6 +33,11 @@ export interface KubewireOptions {
    * its name under `cwd`: findings in documents after `# Source: <chart>/templates/<file>` are placed there.
    */
   helmChartRoot?: string;
+  /**
+   * The Kubernetes release objects are checked against (`1.29`): the `kubernetesVersion` option of every rule
+   * that takes one (schema, api-version). Default: the newest release kubewire knows.
+   */
+  kubernetesVersion?: string;
   /** Standard input, for the `-` pattern; may stop reading after `maxBytes`. */
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
 }
@@ -83,6 +90,16 @@ export class Kubewire {
     this.#options = options;
     this.#rules = allRules;
     this.#config = resolveRuleConfig(this.#rules, options.rules ?? {});
+    if (options.kubernetesVersion !== undefined) {
+      const release = parseRelease(options.kubernetesVersion);
+      if ('problem' in release) throw new UsageError(`--kubernetes-version: ${release.problem}`);
+      // Every rule whose options take a release gets it; a rule's own option wins.
+      for (const rule of this.#rules) {
+        if (!takesOption(rule, 'kubernetesVersion')) continue;
+        const own = this.#config.options[rule.name]?.[0];
+        this.#config.options[rule.name] = [{ kubernetesVersion: options.kubernetesVersion, ...(typeof own === 'object' && own !== null ? own : {}) }];
+      }
+    }
   }
 
   /** Every rule kubewire has, sorted by id. */
@@ -130,6 +147,14 @@ export class Kubewire {
     return loadFormatter(name, this.#rules);
   }
 
+  /** Custom resources that no schema checks (no CRD in the input), counted in one line when `schema` runs. */
+  #uncheckedCustomResources(project: Project): string[] {
+    if (this.#options.quiet || this.#config.severities.schema === 'off') return [];
+    const version = (this.#config.options.schema?.[0] as { kubernetesVersion?: string } | undefined)?.kubernetesVersion;
+    const note = uncheckedCustomResourcesNote(project.graph, version);
+    return note ? [`${note}.`] : [];
+  }
+
   #load(patterns: readonly string[]): Promise<Project> {
     return loadProject({
       cwd: this.cwd,
@@ -172,12 +197,23 @@ export class Kubewire {
       maxWarnings,
       tooManyWarnings,
       exitStatus: errorCount > 0 || tooManyWarnings ? 1 : 0,
-      notices: [...helm.notices, ...(errorCount + warningCount === 0 ? emptyInputNotices(project) : [])],
+      notices: [
+        ...helm.notices,
+        ...(errorCount + warningCount === 0 ? emptyInputNotices(project) : []),
+        ...this.#uncheckedCustomResources(project),
+      ],
       cwd: this.cwd,
       sourceOf: (filePath) => sources.get(filePath),
       graph: project.graph,
     };
   }
+}
+
+/** True when the rule's first option object has the property (ESLint's positional `meta.schema`). */
+function takesOption(rule: RuleModule, property: string): boolean {
+  const schema = Array.isArray(rule.meta.schema) ? rule.meta.schema[0] : undefined;
+  const properties = schema && typeof schema === 'object' ? (schema as { properties?: Record<string, unknown> }).properties : undefined;
+  return properties !== undefined && property in properties;
 }
 
 /** ESLint's --quiet: errors only, in the messages and in the suppressed ones. */

@@ -189,7 +189,7 @@ function ruleDescriptor(id: string, rule: RuleInfo): Json {
   const level = rule.defaultSeverity === 'error' ? 'error' : 'warning';
   return {
     id,
-    name: pascalCase(id),
+    name: ruleName(id),
     shortDescription: { text: sentence(rule.description) },
     fullDescription: { text: sentence((page && firstParagraphOf(page, 'What it checks')) ?? rule.description) },
     ...(page ? { help: { text: markdownToText(page), markdown: page } } : {}),
@@ -205,6 +205,15 @@ function ruleDescriptor(id: string, rule: RuleInfo): Json {
 }
 
 /** `service-selector-match` → `ServiceSelectorMatch`, SARIF's friendly rule name. */
+/**
+ * SARIF's `name`: the id in PascalCase. It must differ from the id (SARIF1001, which compares without regard to
+ * case), so a one-word id (`schema`) gets a suffix.
+ */
+function ruleName(id: string): string {
+  const name = pascalCase(id);
+  return name.toLowerCase() === id.toLowerCase() ? `${name}Rule` : name;
+}
+
 function pascalCase(id: string): string {
   return id
     .split('-')

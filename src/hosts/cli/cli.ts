@@ -50,6 +50,7 @@ Options:
       --rule <id>=<severity>   set a rule's severity: off, warn or error (repeatable); with options,
                                ESLint's form: --rule 'service-node-port=["error",{"range":"20000-22767"}]'
       --ignore-pattern <glob>  skip files matching the glob (repeatable)
+      --kubernetes-version <v> the release to check objects against, e.g. 1.29 (default: the newest kubewire knows)
       --color / --no-color     force or disable colours (default: on for a terminal, off with NO_COLOR)
   -v, --version                print the version
   -h, --help                   print this help
@@ -68,6 +69,7 @@ const OPTIONS = {
   'helm-chart-root': { type: 'string' },
   rule: { type: 'string', multiple: true },
   'ignore-pattern': { type: 'string', multiple: true },
+  'kubernetes-version': { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
@@ -125,6 +127,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     cwd: io.cwd,
     namespace: values.namespace ?? 'default',
     ignorePatterns: values['ignore-pattern'] ?? [],
+    ...(values['kubernetes-version'] !== undefined ? { kubernetesVersion: values['kubernetes-version'] } : {}),
     readStdin: io.readStdin,
   };
 
