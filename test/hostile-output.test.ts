@@ -22,7 +22,10 @@ const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-
 
 const yamlString = (s: string) => JSON.stringify(s); // a YAML double-quoted scalar accepts JSON escapes
 
-/** A Service whose selector matches nothing, so its (hostile) name and labels are quoted in findings. */
+/**
+ * A Service whose selector matches nothing, so its (hostile) name and labels are quoted in findings. It is an
+ * error (exit code 1): the Deployment beside it, which no Service selects, has a label the selector comes close to.
+ */
 const MANIFEST = `# a comment with a raw escape \u001b[2J and a bidi override \u202e here
 apiVersion: v1
 kind: Service
@@ -34,7 +37,7 @@ metadata:
     note: ${yamlString(HOSTILE)}
 spec:
   selector:
-    app: ${yamlString(HOSTILE)}
+    app: ${yamlString(`web${HOSTILE}`)}
   ports:
   - port: 80
     targetPort: 8080

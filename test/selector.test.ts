@@ -8,11 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { NamespaceLabelIndex } from '../src/model/pods/label-index.js';
 import type { PodTemplate } from '../src/model/pods/pod-template.js';
 import {
+  formatLabel,
+  formatLabels,
   formatSelector,
   labelSelector,
   matchesLabels,
   matchTemplate,
   serviceSelector,
+  yamlString,
   type Selector,
 } from '../src/model/pods/selector.js';
 import { projectOf } from './helpers.js';
@@ -299,5 +302,27 @@ describe('the label index answers as a plain scan', () => {
     const { graph } = projectOf({ 'w.yaml': yaml });
     const selector = labelSelector({ matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'web'] }] });
     expect(graph.podTemplatesSelectedBy(selector, 'default').map((m) => m.template.owner.name)).toEqual(['web']);
+  });
+});
+
+describe('labels in messages', () => {
+  it('prints an empty value as "" (never `key: }` or a bare `app=`)', () => {
+    expect(formatLabels({ app: 'web', tier: '' })).toBe('{app: web, tier: ""}');
+    expect(formatLabel('tier', '')).toBe('tier: ""');
+    expect(formatSelector(serviceSelector({ app: 'web', tier: '' })!)).toBe('app=web,tier=""');
+    expect(formatSelector(labelSelector({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['', 'web'] }] }))).toBe('tier in ("",web)');
+  });
+
+  it('quotes values that kubectl would not read back as the same string', () => {
+    // go-yaml v2 (YAML 1.1): booleans, numbers (0o17 and 1.10 too), null; a comment or a flow indicator ends the scalar.
+    for (const value of ['yes', 'on', 'Off', 'y', 'true', '1', '1.10', '0o17', '0x1F', '.inf', 'null', '~', 'a #b', 'x,y', '{a}', '- x', ' x', '*ref', '!tag']) {
+      expect(yamlString(value), value).toBe(JSON.stringify(value));
+    }
+    // Strings as kubectl reads them: base-60 (22:22) and timestamps stay strings (loader/yaml-schema.ts).
+    for (const value of ['web', 'web-v1', 'app.kubernetes.io', '22:22', '2024-01-01', 'a#b', 'v1.2.3', '-x']) {
+      expect(yamlString(value), value).toBe(value);
+    }
+    expect(formatLabels({})).toBe('(none)');
+    expect(formatLabel('managed', 'yes')).toBe('managed: "yes"');
   });
 });

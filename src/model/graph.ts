@@ -1,8 +1,10 @@
-import type { ManifestDocument } from '../loader/parse.js';
+import type { ManifestDocument, Path } from '../loader/parse.js';
 import { nearestDefinition } from './evidence/apply-scope.js';
 import { simulateEndpoints, type ServiceEndpoints } from './services/endpoints.js';
 import { deployHookOf } from './objects/hooks.js';
 import { isKustomizeConfig, isKustomizePluginConfig, kustomizeBuilds, kustomizePatchFiles, kustomizePluginConfigFiles, unlistedFilesInKustomizationFolders, type KustomizeBuilds } from './kustomize/builds.js';
+import { kustomizePatches, patchesTouching, type BuildPatch } from './kustomize/patches.js';
+import { applyBuildTransforms } from './kustomize/transforms.js';
 import { NamespaceLabelIndex } from './pods/label-index.js';
 import { mayCreatePods } from './objects/operators.js';
 import { podTemplatesOf, type PodTemplate } from './pods/pod-template.js';
@@ -54,7 +56,8 @@ export class ResourceGraph {
       // other object is still linted.
       try {
         const found = extractResources(document, options.defaultNamespace, this.kustomize.namespaceOf(document.file.path));
-        this.malformed.push(...found.malformed);
+        // A patch is a partial object on purpose (no apiVersion, no selector): not malformed.
+        if (!buildInputFiles.has(document.file.path)) this.malformed.push(...found.malformed);
         extracted.push(...found.resources);
       } catch (error) {
         this.malformed.push({ document, path: [], message: `kubewire could not read this document (${(error as Error)?.message ?? String(error)}); please report it` });
@@ -82,7 +85,10 @@ export class ResourceGraph {
       const file = resource.document.file.path;
       if (buildInputFiles.has(file) || unlistedPatches.has(file) || isKustomizeConfig(resource.apiVersion) || isKustomizePluginConfig(resource.apiVersion)) {
         this.kustomizeInputs.push(resource);
-      } else this.add(resource);
+      } else {
+        const transforms = this.kustomize.transformsOf(file);
+        this.add(transforms ? applyBuildTransforms(resource, transforms) : resource);
+      }
     }
   }
 
@@ -105,6 +111,14 @@ export class ResourceGraph {
       if (!index) this.labelIndexes.set(template.namespace, (index = new NamespaceLabelIndex()));
       index.add(template);
     }
+  }
+
+  private patches: BuildPatch[] | undefined;
+
+  /** The kustomize patches that change the resource (at `field`, when given) in some build of the input. */
+  patchesTouching(resource: Resource, field?: Path): BuildPatch[] {
+    this.patches ??= kustomizePatches(this.documents);
+    return this.patches.length === 0 ? [] : patchesTouching(this.patches, this.kustomize, resource, field);
   }
 
   /** Built-in resources of a kind (`Service`, `Deployment`); custom resources by `Kind.group`. */
@@ -215,6 +229,19 @@ export class ResourceGraph {
       kept.add(group.find((m) => m.template.owner === nearest) ?? group[group.length - 1]!);
     }
     return matches.filter((m) => kept.has(m));
+  }
+
+  private servicesByTemplate: Map<PodTemplate, Resource[]> | undefined;
+
+  /** The Services whose simulated endpoints include pods of the template. */
+  servicesSelecting(template: PodTemplate): readonly Resource[] {
+    if (!this.servicesByTemplate) {
+      this.servicesByTemplate = new Map();
+      for (const service of this.ofKind('Service')) {
+        for (const match of this.endpointsOf(service).selected) pushTo(this.servicesByTemplate, match.template, service);
+      }
+    }
+    return this.servicesByTemplate.get(template) ?? [];
   }
 
   /** Hand-written Endpoints (same name) and EndpointSlices (label kubernetes.io/service-name) of a Service. */

@@ -1,5 +1,5 @@
 import { createRule } from '../engine/rule.js';
-import { duplicateOf, identityLabel, repeatsOfSameFile } from '../model/evidence/duplicates.js';
+import { duplicateOf, duplicateSeverity, identityLabel, repeatsOfSameFile } from '../model/evidence/duplicates.js';
 import { locateField, type Resource } from '../model/objects/resource.js';
 import { asString, getIn } from '../model/objects/values.js';
 
@@ -13,12 +13,14 @@ export const duplicateResource = createRule({
     defaultSeverity: 'error',
     docs: { description: 'Disallow defining the same object (API group, kind, namespace, name) more than once' },
     messages: {
-      duplicate:
-        '{{identity}} is defined {{count}} times (this is definition {{position}}; first defined at {{first}}). kubectl apply applies them in order, so the last one ({{winner}}) silently overwrites the others{{difference}}; kustomize rejects the repetition and Argo CD flags it (RepeatedResourceWarning).{{namespaceNote}} Keep one definition, or give the copies different names.',
+      inOneBuild:
+        '{{identity}} is defined {{count}} times in one kustomize build (this is definition {{position}}; first defined at {{first}}): `kustomize build` fails ("may not add resource with an already registered id"), so nothing of the build is applied.{{namespaceNote}} Keep one definition, or give the copies different names.',
+      inOneFile:
+        '{{identity}} is defined {{count}} times in this file (this is definition {{position}}; first defined at {{first}}). kubectl apply applies them in order, so the last one ({{winner}}) overwrites the others{{difference}}; Argo CD flags the repetition (RepeatedResourceWarning).{{namespaceNote}} Keep one definition, or give the copies different names.',
+      inOneFolder:
+        '{{identity}} is also defined in {{first}}, in the same folder, with different settings. `kubectl apply -f` on the folder applies both in file order, so the last one ({{winner}}) overwrites the other and the settings that differ are lost.{{namespaceNote}} If the files are alternatives applied one at a time, ignore this; otherwise keep one definition.',
       repeatsFile:
-        '{{file}} defines {{count}} objects that {{other}} defines too ({{list}}). If both files are applied together, the one applied last overwrites the other\'s copies; if they are alternative versions applied one at a time (examples, variants), this is fine. Keep one definition of each, or give the copies different names.',
-      duplicateInOtherFolder:
-        '{{identity}} is also defined in another folder ({{first}}). If both folders are applied together (kubectl apply -R, one kustomization, one Argo CD application), the last one ({{winner}}) overwrites the other{{difference}}.{{namespaceNote}} If they are copies for different environments, applied separately, give each its own namespace or ignore this.',
+        '{{file}} defines {{count}} objects that {{other}} defines too ({{list}}){{how}}. Keep one definition of each, or give the copies different names.',
     },
     schema: [],
     defaultOptions: [],
@@ -33,22 +35,34 @@ export const duplicateResource = createRule({
         const repeats = repeatsOfSameFile(graph, resource, duplicate);
         if (repeats.length >= MIN_REPEATS_FOR_ONE_FINDING) {
           if (repeats[0] !== resource) return;
+          const anyDiffers = repeats.some((r) => {
+            const d = duplicateOf(graph, r);
+            return d !== undefined && !d.identical;
+          });
+          const severity = duplicateSeverity(duplicate, anyDiffers);
+          if (!severity) return;
           const names = repeats.map(identityLabel);
           context.report({
             resource,
             path: ['metadata', 'name'],
             messageId: 'repeatsFile',
-            ...(duplicate.surelyTogether ? {} : { severity: 'warn' as const }),
+            ...(severity === 'warn' ? { severity } : {}),
             data: {
               file: resource.document.file.path,
               count: repeats.length,
               other: duplicate.first.document.file.path,
               list: names.length > 5 ? `${names.slice(0, 5).join(', ')}, ...` : names.join(', '),
+              how:
+                duplicate.scope === 'build'
+                  ? ', and one kustomize build includes both: `kustomize build` fails ("may not add resource with an already registered id")'
+                  : ', in the same folder and with different settings: `kubectl apply -f` on the folder applies both, and the file applied last overwrites the other\'s copies. If they are alternative versions applied one at a time (examples, variants), this is fine',
             },
             related: [{ resource: duplicate.first, path: ['metadata', 'name'], message: 'first defined here' }],
           });
           return;
         }
+        const severity = duplicateSeverity(duplicate);
+        if (!severity) return;
         const { first, winner } = duplicate;
         const data = {
           identity: identityLabel(resource),
@@ -57,18 +71,16 @@ export const duplicateResource = createRule({
           first: where(first),
           winner: winner === resource ? 'this one' : where(winner),
           difference: duplicate.identical
-            ? '. The copies are identical today, but the next edit to one of them will be undone by the other'
+            ? '. The copies are identical today, so nothing is lost yet, but the next edit to one of them will be undone by the other'
             : ', and the settings that differ in the earlier copies are lost',
           namespaceNote: namespaceNote(first, resource),
         };
         context.report({
           resource,
           path: ['metadata', 'name'],
-          messageId: duplicate.sameFolder ? 'duplicate' : 'duplicateInOtherFolder',
+          messageId: duplicate.scope === 'build' ? 'inOneBuild' : duplicate.scope === 'file' ? 'inOneFile' : 'inOneFolder',
           data,
-          // An error only when the copies are surely applied together (one file, one kustomize build); copies in
-          // two files, even of one folder, may be alternative versions that are never applied together.
-          ...(duplicate.surelyTogether ? {} : { severity: 'warn' as const }),
+          ...(severity === 'warn' ? { severity } : {}),
           related: [
             { resource: first, path: ['metadata', 'name'], message: 'first defined here' },
             ...(winner !== resource && winner !== first ? [{ resource: winner, path: ['metadata', 'name'], message: 'this definition wins on apply (the last one)' }] : []),

@@ -1,8 +1,9 @@
-import { createRule } from '../engine/rule.js';
-import { inSameSubtree } from '../model/evidence/apply-scope.js';
+import { createRule, type RelatedLocation } from '../engine/rule.js';
+import { judgeAbsence, unsureBecause, type AbsenceVerdict } from '../model/evidence/absence.js';
+import type { ResourceGraph } from '../model/graph.js';
 import { referenceKindKey } from '../model/graph.js';
-import { containerWithoutRequest, readAutoscaler, SCALABLE_BUILTIN_KINDS, UNSCALABLE_BUILTIN_KINDS } from '../model/references/autoscaling.js';
-import { explainMissingReference, locationOf } from '../model/evidence/missing-reference.js';
+import { autoscalersOf, containerWithoutRequest, readAutoscaler, SCALABLE_BUILTIN_KINDS, UNSCALABLE_BUILTIN_KINDS } from '../model/references/autoscaling.js';
+import { locationOf } from '../model/evidence/missing-reference.js';
 import { apiGroup, isBuiltinGroup, resourceLabel, type Resource } from '../model/objects/resource.js';
 import { templateLabel } from '../model/pods/pod-template.js';
 
@@ -62,29 +63,28 @@ export const hpaTarget = createRule({
           const kindKey = referenceKindKey(apiVersion, kind);
           // A custom kind the input has no object of: its CRD and objects live elsewhere.
           if (!builtin && graph.ofKind(kindKey).length === 0) return;
-          const missing = explainMissingReference(graph, kindKey, hpa.namespace, name, hpa);
-          const otherKind = builtin ? [...SCALABLE_BUILTIN_KINDS].map((k) => graph.find(k, hpa.namespace, name)).find((r) => r !== undefined) : undefined;
-          const templates = graph.podTemplatesIn(hpa.namespace);
-          const uncheckable = missing.inNamespace === 0 && !otherKind && templates.length === 0;
-          // A whole repository of unrelated apps: workloads only in other folders, and nothing that suggests
-          // the name is wrong (no close name, no other kind or namespace with it). The target is probably
-          // applied with another app, so this is a warning.
-          const notNearby =
-            !uncheckable &&
-            missing.nearby === 0 &&
-            !missing.similar &&
-            !otherKind &&
-            missing.elsewhere.length === 0 &&
-            !templates.some((t) => inSameSubtree(graph, hpa, t.owner));
+          const verdict = judgeAbsence(graph, {
+            from: hpa,
+            kindKeys: [kindKey],
+            otherKindKeys: builtin ? [...SCALABLE_BUILTIN_KINDS].filter((k) => k !== kind) : [],
+            namespace: hpa.namespace,
+            name,
+            // The workload an HPA was written for: the one it is named after, or a close-named one that nothing
+            // else autoscales (the HPA that should scale it is this one).
+            confirms: (candidate) => {
+              if (candidate.name === hpa.name) return `This HPA is named after it`;
+              if (autoscalersOf(graph, candidate).length === 0) return `Nothing else autoscales it`;
+              return undefined;
+            },
+          });
+          if (verdict.kind === 'unsure' && verdict.reason.kind === 'placeholder-names') return;
           context.report({
             resource: hpa,
             path: ['spec', 'scaleTargetRef', 'name'],
             messageId: 'targetNotFound',
-            ...(uncheckable || notNearby ? { severity: 'warn' as const } : {}),
-            data: { ...base, kind, target: name, hint: targetHint(missing.similar, missing.elsewhere, otherKind, hpa.namespace, uncheckable, notNearby) },
-            related: [missing.similar, otherKind, missing.elsewhere[0]]
-              .filter((r): r is Resource => r !== undefined)
-              .map((r) => ({ resource: r, path: ['metadata', 'name'], message: resourceLabel(r, true) })),
+            ...(verdict.kind === 'unsure' ? { severity: 'warn' as const } : {}),
+            data: { ...base, kind, target: name, hint: targetHint(graph, hpa, verdict, hpa.namespace) },
+            related: relatedOf(verdict),
           });
           return;
         }
@@ -115,24 +115,28 @@ export const hpaTarget = createRule({
   },
 });
 
-function targetHint(
-  similar: Resource | undefined,
-  elsewhere: readonly Resource[],
-  otherKind: Resource | undefined,
-  namespace: string,
-  uncheckable: boolean,
-  notNearby: boolean,
-): string {
-  if (uncheckable) return ` The input has no workloads in namespace "${namespace}", so kubewire cannot check the target: lint the HPA together with it.`;
-  if (notNearby) {
-    return ` No workload of namespace "${namespace}" is defined near the HPA (its folder, the folders above or below it, its kustomize build), so the target is probably applied with another app and kubewire cannot check it: lint the HPA together with it.`;
+function targetHint(graph: ResourceGraph, hpa: Resource, verdict: AbsenceVerdict, namespace: string): string {
+  if (verdict.kind === 'mistake') {
+    const { evidence } = verdict;
+    const { candidate } = evidence;
+    const where = locationOf(candidate, ['metadata', 'name']);
+    if (evidence.kind === 'other-kind') return ` ${resourceLabel(candidate)} exists (${where}): did you mean kind: ${candidate.kind}?`;
+    if (evidence.kind === 'other-namespace') {
+      return ` ${resourceLabel(candidate, true)} exists (${where}) and is applied with this HPA, but an HPA only scales resources in its own namespace ("${namespace}").`;
+    }
+    return ` Did you mean ${resourceLabel(candidate)} (${where})? ${evidence.why}.`;
   }
   let hint = '';
-  if (otherKind) hint += ` ${resourceLabel(otherKind)} exists (${locationOf(otherKind, ['metadata', 'name'])}): did you mean kind: ${otherKind.kind}?`;
-  else if (similar) hint += ` Did you mean ${resourceLabel(similar)} (${locationOf(similar, ['metadata', 'name'])})?`;
-  if (elsewhere.length > 0) {
-    const first = elsewhere[0]!;
-    hint += ` ${resourceLabel(first, true)} exists (${locationOf(first, ['metadata', 'name'])}), but an HPA only scales resources in its own namespace ("${namespace}").`;
+  if (verdict.similar) hint += ` ${resourceLabel(verdict.similar)} (${locationOf(verdict.similar, ['metadata', 'name'])}) has a similar name; if it is the one meant, fix the name.`;
+  if (verdict.elsewhere) {
+    hint += ` ${resourceLabel(verdict.elsewhere, true)} exists (${locationOf(verdict.elsewhere, ['metadata', 'name'])}), but an HPA only scales resources in its own namespace ("${namespace}").`;
   }
-  return hint;
+  return `${hint} This is a warning, not an error, because ${unsureBecause(graph, verdict, hpa, 'the target', 'the HPA')}. Lint the HPA together with its target to check it.`;
+}
+
+function relatedOf(verdict: AbsenceVerdict): RelatedLocation[] {
+  if (verdict.kind === 'mistake') return [{ resource: verdict.evidence.candidate, path: ['metadata', 'name'], message: resourceLabel(verdict.evidence.candidate, true) }];
+  return [verdict.similar, verdict.elsewhere]
+    .filter((r): r is Resource => r !== undefined)
+    .map((r) => ({ resource: r, path: ['metadata', 'name'], message: resourceLabel(r, true) }));
 }

@@ -5,6 +5,7 @@ import { duplicateResource } from './duplicate-resource.js';
 import { hpaTarget } from './hpa-target.js';
 import { ingressBackend } from './ingress-backend.js';
 import { inputUnreadable } from './input-unreadable.js';
+import { manualEndpoints } from './manual-endpoints.js';
 import { networkpolicySelectorMatch } from './networkpolicy-selector-match.js';
 import { pdbSelectorMatch } from './pdb-selector-match.js';
 import { probePort } from './probe-port.js';
@@ -15,6 +16,7 @@ import { serviceSelectorMatch } from './service-selector-match.js';
 import { serviceTargetPort } from './service-target-port.js';
 import { serviceTypeFields } from './service-type-fields.js';
 import { statefulsetServiceName } from './statefulset-service-name.js';
+import { templatePlaceholder } from './template-placeholder.js';
 import { workloadSelector } from './workload-selector.js';
 import { yamlDuplicateKey } from './yaml-duplicate-key.js';
 import { yamlImplicitBoolean } from './yaml-implicit-boolean.js';
@@ -27,6 +29,7 @@ export const allRules: readonly RuleModule[] = [
   hpaTarget,
   ingressBackend,
   inputUnreadable,
+  manualEndpoints,
   networkpolicySelectorMatch,
   pdbSelectorMatch,
   probePort,
@@ -37,6 +40,7 @@ export const allRules: readonly RuleModule[] = [
   serviceTargetPort,
   serviceTypeFields,
   statefulsetServiceName,
+  templatePlaceholder,
   workloadSelector,
   yamlDuplicateKey,
   yamlImplicitBoolean,

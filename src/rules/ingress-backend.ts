@@ -1,6 +1,7 @@
 import { createRule } from '../engine/rule.js';
 import { formatBackendPort, ingressServiceBackends, matchBackendPort } from '../model/references/ingress.js';
-import { explainMissingReference, locationOf } from '../model/evidence/missing-reference.js';
+import { judgeAbsence, unsureBecause } from '../model/evidence/absence.js';
+import { locationOf } from '../model/evidence/missing-reference.js';
 import { resourceLabel, type Resource } from '../model/objects/resource.js';
 import { servicePortLabel } from '../model/services/service.js';
 
@@ -15,6 +16,8 @@ export const ingressBackend = createRule({
         'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which does not exist in namespace "{{namespace}}": the controller answers 503 (or 404) for this route.{{hint}}',
       serviceFromOperator:
         'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which is not in the input; it is probably created by the operator of {{operator}} ({{where}}), so kubewire cannot check it. Make sure the operator names its Service this way and serves this port.',
+      serviceNotInInput:
+        'Ingress "{{name}}" sends {{route}} to Service "{{service}}", which the input does not define.{{hint}} This is a warning, not an error, because {{why}}. If the Service does not exist when the Ingress is applied, the controller answers 503 (or 404) for this route.',
       servicesNotInInput:
         'Ingress "{{name}}" sends {{route}} to Service "{{service}}", but the input has no Services in namespace "{{namespace}}", so kubewire cannot check its backends. Lint the Ingress together with its Services.',
       serviceNotNearby:
@@ -36,11 +39,38 @@ export const ingressBackend = createRule({
           const data = { name: ingress.name, namespace: ingress.namespace, route: backend.route, service: backend.serviceName };
           const serviceResource = graph.findReferencedBy(ingress, 'Service', ingress.namespace, backend.serviceName);
           if (!serviceResource) {
-            const missing = explainMissingReference(graph, 'Service', ingress.namespace, backend.serviceName, ingress);
-            if (missing.createdByOperator && missing.elsewhere.length === 0) {
+            const verdict = judgeAbsence(graph, {
+              from: ingress,
+              kindKeys: ['Service'],
+              namespace: ingress.namespace,
+              name: backend.serviceName,
+              confirms: (candidate) => {
+                const port = backend.port;
+                if (!port || matchBackendPort(graph.service(candidate), port).kind !== 'port') return undefined;
+                return `It serves port ${formatBackendPort(port)}, as this backend asks`;
+              },
+            });
+            if (verdict.kind === 'mistake') {
+              const { evidence } = verdict;
+              const hint =
+                evidence.kind === 'other-namespace'
+                  ? ` ${resourceLabel(evidence.candidate, true)} exists (${locationOf(evidence.candidate, ['metadata', 'name'])}) and is applied with this Ingress, but an Ingress only routes to Services in its own namespace ("${ingress.namespace}"): move one of them, or add an ExternalName Service in "${ingress.namespace}" that points to ${evidence.candidate.name}.${evidence.candidate.namespace}.svc.`
+                  : ` Did you mean Service "${evidence.candidate.name}" (${locationOf(evidence.candidate, ['metadata', 'name'])})? ${evidence.kind === 'meant' ? `${evidence.why}.` : ''}`;
+              context.report({
+                resource: ingress,
+                path: backend.serviceNamePath,
+                messageId: 'serviceNotFound',
+                data: { ...data, hint: hint.trimEnd() },
+                related: [{ resource: evidence.candidate, path: ['metadata', 'name'], message: evidence.kind === 'other-namespace' ? `Service "${evidence.candidate.name}" in namespace "${evidence.candidate.namespace}"` : 'the Service this backend probably means' }],
+              });
+              continue;
+            }
+            const { reason } = verdict;
+            if (reason.kind === 'placeholder-names') continue;
+            if (reason.kind === 'operator') {
               // Operators create Services named after their custom resource (ECK `<name>-es-http`, CloudNativePG
               // `<name>-rw`): what the operator creates cannot be checked, so this is a warning, not an error.
-              const operator = missing.createdByOperator;
+              const operator = reason.operator;
               context.report({
                 resource: ingress,
                 path: backend.serviceNamePath,
@@ -51,14 +81,10 @@ export const ingressBackend = createRule({
               });
               continue;
             }
-            // Nothing to check against: no Service in the namespace at all, or (a whole repository of unrelated
-            // apps) none near the Ingress and no evidence that this one was meant: no close name, no Service of
-            // this name in another namespace.
-            const uncheckable = missing.elsewhere.length === 0 && (missing.inNamespace === 0 || (missing.nearby === 0 && !missing.similar));
-            if (uncheckable) {
+            if (reason.kind === 'none-in-namespace' || reason.kind === 'not-with-referrer') {
               // Once per Ingress: every backend has the same cause.
               if (!reportedUncheckable) {
-                const messageId = missing.inNamespace === 0 ? 'servicesNotInInput' : 'serviceNotNearby';
+                const messageId = reason.kind === 'none-in-namespace' ? 'servicesNotInInput' : 'serviceNotNearby';
                 context.report({ resource: ingress, path: backend.serviceNamePath, messageId, severity: 'warn', data });
               }
               reportedUncheckable = true;
@@ -67,11 +93,12 @@ export const ingressBackend = createRule({
             context.report({
               resource: ingress,
               path: backend.serviceNamePath,
-              messageId: 'serviceNotFound',
-              data: { ...data, hint: missingServiceHint(missing.similar, missing.elsewhere, ingress.namespace) },
+              messageId: 'serviceNotInInput',
+              severity: 'warn',
+              data: { ...data, hint: unsureHint(verdict.similar, verdict.elsewhere, ingress.namespace), why: unsureBecause(graph, verdict, ingress, 'the Service', 'the Ingress') },
               related: [
-                ...(missing.similar ? [{ resource: missing.similar, path: ['metadata', 'name'], message: 'Service with a similar name' }] : []),
-                ...missing.elsewhere.map((s) => ({ resource: s, path: ['metadata', 'name'], message: `Service "${s.name}" in namespace "${s.namespace}"` })),
+                ...(verdict.similar ? [{ resource: verdict.similar, path: ['metadata', 'name'], message: 'Service with a similar name' }] : []),
+                ...(verdict.elsewhere ? [{ resource: verdict.elsewhere, path: ['metadata', 'name'], message: `Service "${verdict.elsewhere.name}" in namespace "${verdict.elsewhere.namespace}"` }] : []),
               ],
             });
             continue;
@@ -117,12 +144,11 @@ export const ingressBackend = createRule({
   },
 });
 
-function missingServiceHint(similar: Resource | undefined, elsewhere: readonly Resource[], namespace: string): string {
+function unsureHint(similar: Resource | undefined, elsewhere: Resource | undefined, namespace: string): string {
   let hint = '';
-  if (similar) hint += ` Did you mean Service "${similar.name}" (${locationOf(similar, ['metadata', 'name'])})?`;
-  if (elsewhere.length > 0) {
-    const first = elsewhere[0]!;
-    hint += ` ${resourceLabel(first, true)} exists (${locationOf(first, ['metadata', 'name'])}), but an Ingress only routes to Services in its own namespace ("${namespace}"): move the Ingress, or add an ExternalName Service in "${namespace}" that points to ${first.name}.${first.namespace}.svc.`;
+  if (similar) hint += ` Service "${similar.name}" (${locationOf(similar, ['metadata', 'name'])}) has a similar name; if it is the one meant, fix the name.`;
+  if (elsewhere) {
+    hint += ` ${resourceLabel(elsewhere, true)} exists (${locationOf(elsewhere, ['metadata', 'name'])}), but an Ingress only routes to Services in its own namespace ("${namespace}").`;
   }
   return hint;
 }

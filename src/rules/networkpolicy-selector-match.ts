@@ -1,18 +1,21 @@
 import { createRule } from '../engine/rule.js';
-import { egressDestinations, namedPortOn, policyPodSelector, policyPorts } from '../model/references/network-policy.js';
+import { egressDestinations, likelyOperatorFor, namedPortOn, policyPodSelector, policyPorts, sameNamespacePodPeers } from '../model/references/network-policy.js';
 import { templateLabel } from '../model/pods/pod-template.js';
-import { selectorKeyPath, selectorNearMiss } from '../model/evidence/missing-reference.js';
-import { formatSelector } from '../model/pods/selector.js';
+import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/missing-reference.js';
+import { closestPodTemplate } from '../model/evidence/near-miss.js';
+import { formatSelector, type Selector } from '../model/pods/selector.js';
 
 export const networkpolicySelectorMatch = createRule({
   name: 'networkpolicy-selector-match',
   meta: {
     type: 'problem',
     defaultSeverity: 'warn',
-    docs: { description: 'Require every NetworkPolicy to select pods, and its named ports to exist on the pods they apply to' },
+    docs: { description: 'Require every NetworkPolicy, and every podSelector peer of its rules, to select pods, and its named ports to exist on the pods they apply to' },
     messages: {
       noPodsSelected:
         'NetworkPolicy "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so the policy has no effect: the pods it was written for are neither isolated nor allowed the traffic it lists.{{hint}}',
+      peerSelectsNoPods:
+        '{{direction}} rule {{rule}} allows traffic {{fromTo}} pods labelled {{selector}}, but no workload in namespace "{{namespace}}" runs such pods: a podSelector peer without a namespaceSelector only matches pods of the policy\'s own namespace, so this peer allows nothing and that traffic stays blocked.{{hint}}',
       namedPortNotDeclared:
         'Named port "{{port}}" resolves against the container ports of the {{side}}, but none of them ({{pods}}) declares a {{protocol}} port named "{{port}}": this rule allows no traffic on it.{{hint}} Declare the port on the container, or use the port number.',
       endPortWithNamedPort:
@@ -29,11 +32,9 @@ export const networkpolicySelectorMatch = createRule({
         const selected = graph.podTemplatesSelectedBy(selector, policy.namespace);
         // No pod templates at all in the namespace: the workloads are deployed from elsewhere (a platform
         // team's policy repository), so there is nothing to compare with. Operator-created pods: not visible.
-        if (
-          selected.length === 0 &&
-          graph.podTemplatesIn(policy.namespace).length > 0 &&
-          !graph.likelyOperatorResource(selector, policy.namespace)
-        ) {
+        const comparable = (s: Selector) => graph.podTemplatesIn(policy.namespace).length > 0 && !likelyOperatorFor(graph, s, policy.namespace);
+        const policySelectsNothing = selected.length === 0 && comparable(selector);
+        if (policySelectsNothing) {
           const near = selectorNearMiss(graph, selector, policy.namespace, 'NetworkPolicy', policy);
           context.report({
             resource: policy,
@@ -43,6 +44,35 @@ export const networkpolicySelectorMatch = createRule({
             data: { name: policy.name, namespace: policy.namespace, selector: formatSelector(selector), hint: near?.hint ?? '' },
             related: near ? [{ resource: near.template.owner, path: near.path, message: 'closest pod template' }] : [],
           });
+        }
+
+        // The same question for the peers, unless the policy itself selects nothing: then nothing it lists matters,
+        // and one finding says so.
+        if (!policySelectsNothing) {
+          for (const peer of sameNamespacePodPeers(policy)) {
+            if (peer.selector.kind !== 'requirements' || !comparable(peer.selector)) continue;
+            if (graph.podTemplatesSelectedBy(peer.selector, policy.namespace).length > 0) continue;
+            const near = closestPodTemplate(graph, peer.selector, policy.namespace, policy);
+            const otherNamespace = near && near.template.namespace !== policy.namespace ? near.template.namespace : undefined;
+            const hint = otherNamespace
+              ? ` ${templateLabel(near!.template)} in namespace "${otherNamespace}" (${locationOf(near!.template.owner, near!.path)}) has these labels: to allow it, add namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${otherNamespace}}} to this peer.`
+              : (near?.hint ?? '');
+            context.report({
+              resource: policy,
+              path: selectorKeyPath(policy, peer.path, otherNamespace ? undefined : near?.selectorKey),
+              messageId: 'peerSelectsNoPods',
+              severity: 'warn',
+              data: {
+                direction: peer.direction === 'ingress' ? 'Ingress' : 'Egress',
+                rule: `${peer.direction}[${peer.ruleIndex}]`,
+                fromTo: peer.direction === 'ingress' ? 'from' : 'to',
+                selector: formatSelector(peer.selector),
+                namespace: policy.namespace,
+                hint,
+              },
+              related: near ? [{ resource: near.template.owner, path: near.path, message: 'closest pod template' }] : [],
+            });
+          }
         }
 
         for (const port of policyPorts(policy)) {

@@ -1,7 +1,7 @@
 import { createRule } from '../engine/rule.js';
 import { autoscalersOf } from '../model/references/autoscaling.js';
 import type { ResourceGraph } from '../model/graph.js';
-import { disruptionBudgetSelector, disruptionBudgetsSelecting, readBudget } from '../model/references/disruption-budget.js';
+import { disruptionBudgetSelector, disruptionBudgetsSelecting, readBudget, setsNoBudget } from '../model/references/disruption-budget.js';
 import { templateLabel } from '../model/pods/pod-template.js';
 import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/missing-reference.js';
 import { resourceLabel } from '../model/objects/resource.js';
@@ -20,6 +20,8 @@ export const pdbSelectorMatch = createRule({
         'PodDisruptionBudget "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so it protects nothing and a node drain can evict every replica at once.{{hint}}',
       minAvailableBlocksEviction:
         'minAvailable: {{budget}} leaves no room for an eviction: {{replicas}}. The eviction API refuses every voluntary eviction, so `kubectl drain`, node upgrades and the cluster autoscaler hang on these pods. Set minAvailable below the replica count, use maxUnavailable: 1, or run more replicas.',
+      noBudget:
+        'PodDisruptionBudget "{{name}}" sets neither minAvailable nor maxUnavailable: the disruption controller then expects no pods and allows 0 disruptions, so the eviction API refuses every voluntary eviction of the pods it selects and `kubectl drain`, node upgrades and the cluster autoscaler hang on them. Set maxUnavailable: 1 (or minAvailable), unless blocking every drain is what you want.',
       maxUnavailableZero:
         'maxUnavailable: {{budget}} never allows a voluntary eviction, so `kubectl drain`, node upgrades and the cluster autoscaler hang on the pods of {{workloads}}. Use maxUnavailable: 1 (or a percentage), unless blocking drains is what you want.',
       overlappingBudgets:
@@ -38,6 +40,8 @@ export const pdbSelectorMatch = createRule({
           context.report({ resource: pdb, path: ['spec', 'selector'], messageId: 'nullSelector', data: base });
           return;
         }
+        // Whatever it selects, in the input or not: the budget itself is the problem.
+        if (setsNoBudget(pdb)) context.report({ resource: pdb, path: ['spec'], messageId: 'noBudget', severity: 'warn', data: base });
         const matches = graph.podTemplatesSelectedBy(selector, pdb.namespace);
         if (matches.length === 0) {
           if (v1beta1Empty) {

@@ -1,7 +1,29 @@
 import { createRule } from '../engine/rule.js';
+import { namespaceDifferenceIsEvidence, nearReferrer } from '../model/evidence/absence.js';
+import type { NearMiss } from '../model/evidence/near-miss.js';
+import type { ResourceGraph } from '../model/graph.js';
+import { runsToCompletion } from '../model/pods/pod-template.js';
+import { statefulSetsGovernedBy } from '../model/services/statefulset.js';
 import { closestPodTemplate } from '../model/evidence/near-miss.js';
-import { locateField, resourceLabel } from '../model/objects/resource.js';
+import { locateField, resourceLabel, type Resource } from '../model/objects/resource.js';
 import { formatSelector } from '../model/pods/selector.js';
+
+/**
+ * Whether the near miss is the workload the Service was written for, so that the mismatch is a mistake: in the
+ * Service's part of the tree, with a difference that is itself a mistake or a workload the Service is named
+ * after (Service `checkout` for Deployment `checkout`) or that no Service selects; or its exact labels in another namespace, applied
+ * together with a Service that names its own namespace.
+ */
+function selectorWasWrittenFor(graph: ResourceGraph, service: Resource, near: NearMiss): boolean {
+  const owner = near.template.owner;
+  if (near.template.namespace !== service.namespace) {
+    return namespaceDifferenceIsEvidence(graph, service, owner);
+  }
+  // A workload near the Service that no Service selects, while this Service selects nothing: each is what the
+  // other is missing.
+  const orphan = graph.servicesSelecting(near.template).length === 0 && !runsToCompletion(near.template);
+  return nearReferrer(graph, service, owner) && (near.evidence || owner.name === service.name || orphan);
+}
 
 export const serviceSelectorMatch = createRule({
   name: 'service-selector-match',
@@ -12,6 +34,8 @@ export const serviceSelectorMatch = createRule({
     messages: {
       noMatch:
         'Service "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so the Service gets no endpoints and every connection to it fails.{{hint}}',
+      noMatchNearby:
+        'Service "{{name}}" selects {{selector}}, and no workload in the input runs such pods in namespace "{{namespace}}".{{hint}} This is a warning, not an error, because nothing in the input shows that the selector is wrong: the pods may come from a Helm release, an operator or another repository. If they do not, the Service gets no endpoints and every connection to it fails.',
       noWorkloadsInNamespace:
         'Service "{{name}}" selects {{selector}}, but the input has no workloads in namespace "{{namespace}}", so kubewire cannot check that anything will back it. Lint the Service together with its workloads.',
       operatorManaged:
@@ -30,6 +54,10 @@ export const serviceSelectorMatch = createRule({
         if (service.type === 'ExternalName' || !service.selector) return;
         const endpoints = graph.endpointsOf(resource);
         if (endpoints.selected.length > 0) return;
+        // A headless Service that a StatefulSet names as its governing Service was written for that StatefulSet's
+        // pods: statefulset-service-name reports the mismatch, with the label that differs (one mistake, one
+        // finding).
+        if (service.headless && statefulSetsGovernedBy(graph, resource).length > 0) return;
         const data = { name: resource.name, namespace: resource.namespace, selector: formatSelector(service.selector) };
         const path = ['spec', 'selector'];
 
@@ -66,15 +94,21 @@ export const serviceSelectorMatch = createRule({
           });
           return;
         }
+        // An error only when the input shows the Service was written for these pods: a near miss whose difference
+        // is itself a mistake, in the Service's part of the tree (evidence/absence.ts). A resemblance, a template
+        // in another app's folder, or nothing close: the pods may come from a chart, an operator or another
+        // repository, so it is a warning that says so.
+        const sure = near !== undefined && selectorWasWrittenFor(graph, resource, near);
         context.report({
           resource,
           // Point at the label that differs when one does: that is the line to fix.
           path: near?.selectorKey !== undefined ? [...path, near.selectorKey] : path,
-          messageId: 'noMatch',
-          // With no workload at all in the Service's namespace, the match in another namespace may be a copy
-          // while the real backend comes from outside the input (a chart): likely a namespace typo, not surely.
-          ...(graph.podTemplatesIn(resource.namespace).length === 0 ? { severity: 'warn' as const } : {}),
-          data: { ...data, hint: near?.hint ?? '' },
+          messageId: sure ? 'noMatch' : 'noMatchNearby',
+          ...(sure ? {} : { severity: 'warn' as const }),
+          data: {
+            ...data,
+            hint: near?.hint ?? '',
+          },
           related: near ? [{ resource: near.template.owner, path: near.path, message: 'closest pod template' }] : [],
         });
       },

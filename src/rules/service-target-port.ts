@@ -6,12 +6,13 @@ import {
   containerPortByName,
   containerPortLabel,
   describePods,
-  isQuotedNumber,
   portNumberLabel,
   servingContainers,
 } from '../model/pods/container-ports.js';
 import type { Backend, PortEndpoints, UnresolvedBackend } from '../model/services/endpoints.js';
 import { runsToCompletion, templateLabel, type Container, type ContainerPort, type PodTemplate } from '../model/pods/pod-template.js';
+import { ianaSvcNameProblem } from '../model/objects/names.js';
+import { srvRecordOf } from '../model/services/dns.js';
 import { servicePortLabel, type ServicePort } from '../model/services/service.js';
 
 export const serviceTargetPort = createRule({
@@ -25,6 +26,8 @@ export const serviceTargetPort = createRule({
         'Service port {{port}} targets the container port named "{{target}}", which does not resolve on {{unresolved}}. The EndpointSlice lists these pods without this port, so the Service has no endpoint for {{port}} and connections to it are refused.{{hint}}',
       namedPortPartial:
         'Service port {{port}} targets the container port named "{{target}}": it resolves on {{resolved}}, but not on {{unresolved}}. The EndpointSlice lists those pods without this port, so traffic to {{port}} only reaches {{resolved}}.{{hint}}',
+      srvPortUndeclared:
+        'Headless Service port {{port}} is named, so cluster DNS publishes the SRV records {{record}} with port {{target}} of each pod, but {{undeclared}}. Peers that find each other through SRV (StatefulSet clusters, gRPC and mesh resolvers) connect to port {{target}}, where nothing declared listens.{{hint}}',
       numericPortUndeclared:
         'Service port {{port}} sends traffic to port {{target}} of the pods, but {{undeclared}}. containerPort is informational, so traffic still goes to port {{target}}, but nothing declared listens there.{{hint}}',
     },
@@ -44,12 +47,19 @@ export const serviceTargetPort = createRule({
           if (target === undefined) continue;
           // Report on targetPort when written; otherwise it defaults to port, and port is the line to fix.
           const path: Path = [...servicePort.path, servicePort.targetPortWritten ? 'targetPort' : 'port'];
+          // A string that is no valid port name (`"6379"`, `PORT`) makes the API server reject the Service:
+          // service-port-names says so; what it would resolve to is moot.
+          if (typeof target === 'string' && ianaSvcNameProblem(target) !== undefined) continue;
           if (typeof target === 'string') {
             checkNamedPort(servicePort, target, portEndpoints, path);
           } else if (!endpoints.service.headless) {
+            checkNumericPort(servicePort, target, portEndpoints.backends, path);
+          } else {
             // Clients of a headless Service connect to pod IPs on ports of their choosing; the API server
             // tolerates targetPort != port there (validateServicePort), so an undeclared number says little.
-            checkNumericPort(servicePort, target, portEndpoints.backends, path);
+            // Unless the port is named: then DNS publishes it in SRV records, and SRV clients use it.
+            const srv = srvRecordOf(endpoints.service, servicePort);
+            if (srv?.carries === 'endpoint-port') checkNumericPort(servicePort, target, portEndpoints.backends, path, srv.name);
           }
         }
 
@@ -88,7 +98,7 @@ export const serviceTargetPort = createRule({
           });
         }
 
-        function checkNumericPort(servicePort: ServicePort, target: number, backends: readonly Backend[], path: Path): void {
+        function checkNumericPort(servicePort: ServicePort, target: number, backends: readonly Backend[], path: Path, srvRecord?: string): void {
           // As for named ports: with workloads that declare the port, batch pods and workloads farther away are not
           // what the Service was written for.
           const declaring = backends.filter((b) => b.declared);
@@ -105,13 +115,14 @@ export const serviceTargetPort = createRule({
           context.report({
             resource,
             path,
-            messageId: 'numericPortUndeclared',
+            messageId: srvRecord ? 'srvPortUndeclared' : 'numericPortUndeclared',
             severity: 'warn',
             data: {
               port: servicePortLabel(servicePort),
+              record: srvRecord ?? '',
               target,
               undeclared: `${described}${others}`,
-              hint: numericPortHint(target, servicePort.protocol, undeclared.flatMap((u) => u.ports)),
+              hint: numericPortHint(target, servicePort.protocol, undeclared.flatMap((u) => u.ports), srvRecord ? servicePort.name : undefined),
             },
             related: [portsLocation(first.backend.template, undefined)],
           });
@@ -136,12 +147,6 @@ function namedPortHint(
   template: PodTemplate,
   resolvedBy: string | undefined,
 ): { hint: string; template: PodTemplate; container?: Container } {
-  if (isQuotedNumber(target)) {
-    return {
-      template,
-      hint: ` "${target}" is a quoted number: a string targetPort is a port name, and a port name must contain a letter, so the API server also rejects this Service. Write it without quotes: targetPort: ${target}.`,
-    };
-  }
   const serving = servingContainers(template);
   for (const container of serving) {
     const sameName = containerPortByName(container, target);
@@ -185,11 +190,14 @@ function namedPortHint(
   };
 }
 
-function numericPortHint(target: number, protocol: string, ports: readonly ContainerPort[]): string {
+/** `sameNameAs`: the Service port's name, when a container port of that name is the likely target (SRV records). */
+function numericPortHint(target: number, protocol: string, ports: readonly ContainerPort[], sameNameAs?: string): string {
   const otherProtocol = ports.find((p) => p.containerPort === target && p.protocol !== protocol);
   if (otherProtocol) {
     return ` Port ${target} is declared with protocol ${otherProtocol.protocol}, not ${protocol}: check the protocol of this Service port.`;
   }
+  const sameName = sameNameAs === undefined ? undefined : ports.find((p) => p.name === sameNameAs && p.protocol === protocol && p.containerPort !== undefined);
+  if (sameName) return ` The pods declare "${sameNameAs}" as ${portNumberLabel(sameName)}: did you mean targetPort: ${sameName.containerPort} (or "${sameNameAs}")?`;
   const numbers = [...new Set(ports.filter((p) => p.protocol === protocol && p.containerPort !== undefined).map((p) => p.containerPort))];
   if (numbers.length === 1) {
     const port = ports.find((p) => p.containerPort === numbers[0])!;

@@ -1,6 +1,6 @@
 import { createRule, type RelatedLocation } from '../engine/rule.js';
 import { locateField, resourceLabel, type Resource } from '../model/objects/resource.js';
-import { formatSelector } from '../model/pods/selector.js';
+import { formatLabel, formatSelector } from '../model/pods/selector.js';
 import { governingService, podDnsName, SERVICE_NAME_PATH, type LabelMismatch } from '../model/services/statefulset.js';
 import { asString, getIn } from '../model/objects/values.js';
 
@@ -18,7 +18,7 @@ export const statefulsetServiceName = createRule({
       serviceNotFound:
         'spec.serviceName is "{{service}}", but there is no Service "{{service}}" in namespace "{{namespace}}", so the per-pod DNS names ({{example}}) never resolve.{{hint}}',
       serviceNotInInput:
-        'spec.serviceName is "{{service}}", but the input defines no Service in namespace "{{namespace}}", so kubewire cannot check that the per-pod DNS names ({{example}}) will resolve. If the Service comes from elsewhere (another repository, a chart dependency), make sure it is headless and selects these pods; otherwise add it.',
+        'spec.serviceName is "{{service}}", but the input defines no Service in namespace "{{namespace}}", so kubewire cannot check that the per-pod DNS names ({{example}}) will resolve. If the Service comes from elsewhere (another repository, a chart dependency), make sure it is headless and selects these pods; otherwise add it.{{hint}}',
       notHeadless:
         'spec.serviceName "{{service}}" names a Service that is not headless ({{why}}). The Kubernetes DNS specification defines per-pod names such as {{example}} only for headless Services: CoreDNS answers them anyway, other cluster DNS servers may not, and "{{service}}" itself resolves to one virtual IP that spreads connections over all pods instead of to each pod.{{hint}}',
       selectsOtherPods:
@@ -51,37 +51,42 @@ export const statefulsetServiceName = createRule({
             return;
           case 'missing': {
             const data = { service: governing.name, namespace: resource.namespace, example: podDnsName(resource, governing.name) };
-            if (governing.servicesInNamespace === 0 && !governing.inOtherNamespace) {
-              context.report({ resource, path: SERVICE_NAME_PATH, messageId: 'serviceNotInInput', severity: 'warn', data });
-              return;
-            }
+            const { verdict } = governing;
             const related: RelatedLocation[] = [];
             let hint = '';
-            if (governing.probablyMeant) {
-              const meant = governing.probablyMeant;
-              const headless = graph.service(meant).headless;
-              hint += ` Did you mean "${meant.name}" (${where(meant, ['metadata', 'name'])})? ${headless ? 'It is headless and selects these pods.' : 'It has a close name.'}`;
+            const meant = governing.governing ?? (verdict.kind === 'mistake' && verdict.evidence.kind === 'meant' ? verdict.evidence.candidate : undefined);
+            if (meant) {
+              hint += ` Did you mean "${meant.name}" (${where(meant, ['metadata', 'name'])})? It is headless and selects these pods.`;
               related.push({ resource: meant, path: ['metadata', 'name'], message: `Service "${meant.name}"` });
             }
-            if (governing.inOtherNamespace) {
-              const other = governing.inOtherNamespace;
+            const other = verdict.kind === 'mistake' && verdict.evidence.kind === 'other-namespace' ? verdict.evidence.candidate : verdict.kind === 'unsure' ? verdict.elsewhere : undefined;
+            if (other) {
               hint += ` A Service "${other.name}" exists in namespace "${other.namespace}" (${where(other, ['metadata', 'name'])}), but the governing Service must be in the StatefulSet's namespace: set metadata.namespace on the StatefulSet (or, if you apply it with \`kubectl apply -n ${other.namespace}\`, ignore this).`;
               related.push({ resource: other, path: ['metadata', 'namespace'], message: `Service "${other.name}" in namespace "${other.namespace}"` });
             }
-            // An error only with evidence that per-pod DNS was wanted and the name is wrong: a close name or a
-            // headless Service that selects these pods. Without it, the StatefulSet may use serviceName only
-            // because old API versions listed it as required (Argo CD's application controller, CSI
-            // controllers): the pods run, and nothing resolves them by name.
-            const evidence = governing.probablyMeant !== undefined;
-            if (!hint) hint = ' If these pods are resolved by name, add a headless Service (clusterIP: None) of that name that selects them; if not, drop spec.serviceName (optional since Kubernetes 1.33).';
+            if (verdict.kind === 'unsure' && verdict.reason.kind === 'placeholder-names') return;
+            if (verdict.kind === 'unsure' && verdict.reason.kind === 'none-in-namespace' && !meant) {
+              context.report({ resource, path: SERVICE_NAME_PATH, messageId: 'serviceNotInInput', severity: 'warn', data: { ...data, hint }, related });
+              return;
+            }
+            // An error only with evidence that per-pod DNS was wanted and the name is wrong: a headless Service that
+            // selects these pods under another name, or the name in another namespace applied together. Without it,
+            // the StatefulSet may use serviceName only because old API versions listed it as required (Argo CD's
+            // application controller, CSI controllers): the pods run, and nothing resolves them by name.
+            const sure = meant !== undefined || verdict.kind === 'mistake';
+            if (!sure && verdict.kind === 'unsure' && verdict.similar) {
+              const similar = verdict.similar;
+              hint += ` Service "${similar.name}" (${where(similar, ['metadata', 'name'])}) has a close name, but ${graph.service(similar).headless ? 'does not select these pods' : 'is not headless'}.`;
+              related.push({ resource: similar, path: ['metadata', 'name'], message: `Service "${similar.name}"` });
+            }
+            if (!sure) hint += ' If these pods are resolved by name, add a headless Service (clusterIP: None) of that name that selects them; if not, drop spec.serviceName (optional since Kubernetes 1.33).';
             context.report({
               resource,
               path: SERVICE_NAME_PATH,
               messageId: 'serviceNotFound',
               data: { ...data, hint },
               related,
-              // Only a Service in another namespace: the StatefulSet may be meant for `kubectl apply -n` there.
-              ...(governing.servicesInNamespace === 0 || !evidence ? { severity: 'warn' as const } : {}),
+              ...(sure ? {} : { severity: 'warn' as const }),
             });
             return;
           }
@@ -153,8 +158,8 @@ function describeMismatch(mismatch: LabelMismatch): string {
   const { key, values } = mismatch.requirement;
   const wanted = values[0] ?? '';
   return mismatch.templateValue === undefined
-    ? ` (the pods have no label \`${key}\`, the Service wants \`${key}: ${wanted}\`)`
-    : ` (the pods have \`${key}: ${mismatch.templateValue}\`, the Service wants \`${key}: ${wanted}\`)`;
+    ? ` (the pods have no label \`${key}\`, the Service wants \`${formatLabel(key, wanted)}\`)`
+    : ` (the pods have \`${formatLabel(key, mismatch.templateValue)}\`, the Service wants \`${formatLabel(key, wanted)}\`)`;
 }
 
 function where(resource: Resource, path: readonly (string | number)[]): string {

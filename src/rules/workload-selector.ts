@@ -2,7 +2,7 @@ import type { Path } from '../loader/parse.js';
 import { createRule, type RelatedLocation } from '../engine/rule.js';
 import { editDistance } from '../model/evidence/near-miss.js';
 import type { Resource } from '../model/objects/resource.js';
-import { formatSelector } from '../model/pods/selector.js';
+import { formatLabel, formatLabels, formatSelector, yamlString } from '../model/pods/selector.js';
 import { asArray, asString, asStringMap, getIn } from '../model/objects/values.js';
 import {
   expressionProblems,
@@ -155,12 +155,12 @@ function explain(
   const isEquality = operator === 'In' && values.length === 1;
   if (actual !== undefined) {
     const related = { resource, path: [...labelsPath, key], message: `pod template label ${key}` };
-    if (!isEquality) return { hint: ` The pod template has \`${key}: ${actual}\`, which the expression excludes.`, related };
+    if (!isEquality) return { hint: ` The pod template has \`${formatLabel(key, actual)}\`, which the expression excludes.`, related };
     const close = editDistance(actual, wanted) <= Math.max(2, Math.floor(wanted.length / 3));
     return {
       hint: close
-        ? ` The pod template has \`${key}: ${actual}\`: did you mean the same value on both sides (a typo of \`${wanted}\`)?`
-        : ` The pod template has \`${key}: ${actual}\`.`,
+        ? ` The pod template has \`${formatLabel(key, actual)}\`: did you mean the same value on both sides (a typo of \`${yamlString(wanted)}\`)?`
+        : ` The pod template has \`${formatLabel(key, actual)}\`.`,
       related,
     };
   }
@@ -168,7 +168,7 @@ function explain(
     const ownLabels = asStringMap(getIn(resource.object, ['metadata', 'labels'])) ?? {};
     if (ownLabels[key] === wanted) {
       return {
-        hint: ` ${resource.kind} "${resource.name}" has \`${key}: ${wanted}\` in its own metadata.labels, but the selector is matched against the pod template's labels: add it to ${labelsPath.join('.')}.`,
+        hint: ` ${resource.kind} "${resource.name}" has \`${formatLabel(key, wanted)}\` in its own metadata.labels, but the selector is matched against the pod template's labels: add it to ${labelsPath.join('.')}.`,
         related: { resource, path: ['metadata', 'labels', key], message: `${resource.kind}'s own label ${key}` },
       };
     }
@@ -176,7 +176,7 @@ function explain(
     const otherKey = Object.keys(labels).find((k) => labels[k] === wanted && !selectorKeys.has(k));
     if (otherKey !== undefined) {
       return {
-        hint: ` Did you mean \`${otherKey}: ${wanted}\`? The pod template has it.`,
+        hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? The pod template has it.`,
         related: { resource, path: [...labelsPath, otherKey], message: `pod template label ${otherKey}` },
       };
     }
@@ -203,16 +203,11 @@ function selectorKeysOf(selector: WorkloadSelector): Set<string> {
   return keys;
 }
 
-function formatLabels(labels: Readonly<Record<string, string>>): string {
-  const entries = Object.entries(labels);
-  return entries.length === 0 ? '(none)' : `{${entries.map(([k, v]) => `${k}: ${v}`).join(', ')}}`;
-}
-
 /** `matchLabels: {app: web}` from the template labels, or an example to copy onto both when the template has none. */
 function suggestSelector(selector: WorkloadSelector, name: string): string {
   const labels = formatLabels(selector.templateLabels);
   if (labels === '(none)') {
-    const example = selector.rule.kind === 'equality-map' ? `selector: {app: ${name}}` : `matchLabels: {app: ${name}}`;
+    const example = selector.rule.kind === 'equality-map' ? `selector: {app: ${yamlString(name)}}` : `matchLabels: {app: ${yamlString(name)}}`;
     return `${example}, with the same label on the pod template (${selector.templateLabelsPath.join('.')})`;
   }
   return selector.rule.kind === 'equality-map' ? `selector: ${labels}` : `matchLabels: ${labels}`;

@@ -89,7 +89,7 @@ export function surelyAppliedTogether(graph: ResourceGraph, a: Resource, b: Reso
 }
 
 /** True when one kustomize build of the input includes both files. */
-function shareABuild(graph: ResourceGraph, a: Resource, b: Resource): boolean {
+export function shareABuild(graph: ResourceGraph, a: Resource, b: Resource): boolean {
   const buildsOfB = graph.kustomize.buildsOf(fileOf(b));
   return [...graph.kustomize.buildsOf(fileOf(a))].some((build) => buildsOfB.has(build));
 }

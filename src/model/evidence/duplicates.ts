@@ -1,4 +1,4 @@
-import { appliedTogether, inSameFolder, surelyAppliedTogether } from './apply-scope.js';
+import { appliedTogether, inSameFolder, shareABuild } from './apply-scope.js';
 import type { ResourceGraph } from '../graph.js';
 import { apiGroup, isBuiltin, type Resource } from '../objects/resource.js';
 import { isObject, pushTo } from '../objects/values.js';
@@ -19,22 +19,24 @@ import { isObject, pushTo } from '../objects/values.js';
  * file is a patch when a kustomization lists it under `patches` / `patchesStrategicMerge` (kustomize/builds.ts; the graph
  * keeps patches out of its resources).
  */
+/**
+ * How surely two definitions are applied together: in one kustomize build (which refuses the pair), in one file
+ * (`kubectl apply -f file` sends both), in two files of one folder (`kubectl apply -f folder/` sends both, though
+ * a folder of examples may hold alternatives), or elsewhere in the tree (folders that are alternatives or
+ * environments, applied one at a time: no evidence that they ever meet).
+ */
+export type DuplicateScope = 'build' | 'file' | 'folder' | 'elsewhere';
+
 export interface Duplicate {
-  /** The earlier definition to point at: the first one in the same folder when there is one, else the first. */
+  /** The earlier definition to point at: the one most surely applied with this one. */
   readonly first: Resource;
   /** The definition that wins when everything is applied together: the last one. */
   readonly winner: Resource;
   /** 1-based position of this definition among all of them, and how many there are. */
   readonly position: number;
   readonly count: number;
-  /** True when an earlier definition is in the same folder (or file). */
-  readonly sameFolder: boolean;
-  /**
-   * True when an earlier definition is in the same file or the same kustomize build, so the two are surely
-   * applied together. Two files of one folder usually are too (`kubectl apply -f folder/`), but a folder of
-   * examples holds alternative versions of one object that are never applied together.
-   */
-  readonly surelyTogether: boolean;
+  /** How surely `first` and this definition are applied together. */
+  readonly scope: DuplicateScope;
   /** True when this definition and `first` are the same object field for field. */
   readonly identical: boolean;
 }
@@ -47,18 +49,44 @@ export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate
   const index = definitions.indexOf(resource);
   if (index <= 0) return undefined;
   const earlier = definitions.slice(0, index);
-  const together = earlier.find((r) => surelyAppliedTogether(graph, r, resource));
-  const sameFolder = earlier.find((r) => inSameFolder(r, resource));
-  const first = together ?? sameFolder ?? earlier[0]!;
+  const inBuild = earlier.find((r) => shareABuild(graph, r, resource));
+  const inFile = earlier.find((r) => r.document.file.path === resource.document.file.path);
+  const inFolder = earlier.find((r) => inSameFolder(r, resource));
+  const first = inBuild ?? inFile ?? inFolder ?? earlier[0]!;
   return {
     first,
     winner: definitions[definitions.length - 1]!,
     position: index + 1,
     count: definitions.length,
-    sameFolder: sameFolder !== undefined,
-    surelyTogether: together !== undefined,
-    identical: stableJson(first.object) === stableJson(resource.object),
+    scope: inBuild ? 'build' : inFile ? 'file' : inFolder ? 'folder' : 'elsewhere',
+    identical: sameDefinition(first, resource),
   };
+}
+
+/**
+ * Whether a duplicate is evidence of a mistake, and how sure: copies in one kustomize build break the build
+ * (kustomize refuses them, identical or not); differing copies in one file lose the earlier one's settings on
+ * every apply; identical copies in one file change nothing today. Two files of one folder are applied together by
+ * `kubectl apply -f folder/`, but a folder may hold alternatives: differing copies there are a warning, identical
+ * ones harmless. Copies in different folders are no evidence at all: repositories keep alternatives, versions and
+ * environments side by side, and apply them one at a time.
+ */
+export function duplicateSeverity(duplicate: Duplicate, anyDiffers = !duplicate.identical): 'error' | 'warn' | undefined {
+  switch (duplicate.scope) {
+    case 'build':
+      return 'error';
+    case 'file':
+      return anyDiffers ? 'error' : 'warn';
+    case 'folder':
+      return anyDiffers ? 'warn' : undefined;
+    case 'elsewhere':
+      return undefined;
+  }
+}
+
+/** Whether two definitions of one object say the same thing field for field. */
+export function sameDefinition(a: Resource, b: Resource): boolean {
+  return stableJson(a.object) === stableJson(b.object);
 }
 
 const resourcesByFile = new WeakMap<ResourceGraph, Map<string, Resource[]>>();

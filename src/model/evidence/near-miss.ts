@@ -1,9 +1,10 @@
 import type { Path } from '../../loader/parse.js';
 import type { ResourceGraph } from '../graph.js';
 import { templateLabel, type PodTemplate } from '../pods/pod-template.js';
+import { isTypo } from './absence.js';
 import { folderDistance, inSameFolder } from './apply-scope.js';
 import { locateField, type Resource } from '../objects/resource.js';
-import { matchTemplate, type Requirement, type Selector } from '../pods/selector.js';
+import { formatLabel, matchTemplate, type Requirement, type Selector } from '../pods/selector.js';
 import { asString, asStringMap, getIn } from '../objects/values.js';
 
 /** The pod template a selector was probably meant for, and what to say about it. */
@@ -15,6 +16,13 @@ export interface NearMiss {
   readonly path: Path;
   /** The selector key that does not match, when one stands out. */
   readonly selectorKey?: string;
+  /**
+   * True when the difference itself shows a mistake (a typo in a value, the label on the owner instead of its
+   * pods, a replica count that leaves out the selected ordinal, a deploy hook), false when it is only a
+   * resemblance (a value that adds or drops whole words, `tls-backend` and `tls-backend-v2`; a missing label;
+   * the same labels in another namespace). Resemblance is a hint, never evidence (evidence/absence.ts).
+   */
+  readonly evidence: boolean;
 }
 
 /**
@@ -48,6 +56,7 @@ export function closestPodTemplate(graph: ResourceGraph, selector: Selector, nam
         template: match,
         hint: ` ${templateLabel(match)} in namespace "${other}" (${where(match, labelsPath(match))}) has these labels, but a Service only selects pods in its own namespace ("${namespace}").${namespaceAdvice(from, other)}`,
         path: labelsPath(match),
+        evidence: false,
       };
     }
   }
@@ -106,21 +115,21 @@ function explain(requirements: readonly Requirement[], template: PodTemplate): N
     // Every requirement holds, yet the endpoint simulation leaves these pods out: a deploy hook (a `helm test`
     // Pod) that runs to completion. Found by fuzzing; without this the rule crashed.
     const path = labelsPath(template);
-    return { template, path, hint: ` ${name} (${where(template, path)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
+    return { template, path, evidence: true, hint: ` ${name} (${where(template, path)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
   }
   const wanted = first.values[0] ?? '';
   const added = template.controllerLabels.find((l) => l.key === first.key);
   if (added?.kind === 'ordinal' && template.replicas !== null && template.replicas > 0) {
     const from = added.valueFor(template.firstOrdinal);
     const to = added.valueFor(template.firstOrdinal + template.replicas - 1);
-    const pods = template.replicas === 1 ? `its only pod has \`${first.key}: ${from}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
+    const pods = template.replicas === 1 ? `its only pod has \`${formatLabel(first.key, from)}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
     const path = ['spec', 'replicas'];
-    return { template, path, selectorKey: first.key, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? '' : 's'}: ${pods}.` };
+    return { template, path, selectorKey: first.key, evidence: true, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? '' : 's'}: ${pods}.` };
   }
   const value = template.labels[first.key];
   if (value !== undefined) {
     const path = [...labelsPath(template), first.key];
-    return { template, path, selectorKey: first.key, hint: ` Did you mean \`${first.key}: ${value}\`? ${name} (${where(template, path)}) has it.` };
+    return { template, path, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where(template, path)}) has it.` };
   }
   const onOwner = ownerLabels(template)[first.key];
   if (onOwner === wanted && template.path.length > 0) {
@@ -129,18 +138,20 @@ function explain(requirements: readonly Requirement[], template: PodTemplate): N
       template,
       path,
       selectorKey: first.key,
-      hint: ` ${name} has \`${first.key}: ${wanted}\` in its own metadata.labels (${where(template, path)}), but selectors match the labels of the pods: add it to ${[...template.path, 'metadata', 'labels'].join('.')}.`,
+      evidence: true,
+      hint: ` ${name} has \`${formatLabel(first.key, wanted)}\` in its own metadata.labels (${where(template, path)}), but selectors match the labels of the pods: add it to ${[...template.path, 'metadata', 'labels'].join('.')}.`,
     };
   }
   const otherKey = Object.entries(template.labels).find(([, v]) => v === wanted)?.[0];
   if (otherKey) {
     const path = [...labelsPath(template), otherKey];
-    return { template, path, selectorKey: first.key, hint: ` Did you mean \`${otherKey}: ${wanted}\`? ${name} (${where(template, path)}) has it.` };
+    return { template, path, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where(template, path)}) has it.` };
   }
   return {
     template,
     path: labelsPath(template),
     selectorKey: first.key,
+    evidence: false,
     hint: ` The closest is ${name} (${where(template, labelsPath(template))}), which has no label \`${first.key}\`.`,
   };
 }

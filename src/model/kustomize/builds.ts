@@ -29,7 +29,7 @@ export function isKustomizeConfig(apiVersion: string): boolean {
   return apiGroup(apiVersion) === KUSTOMIZE_CONFIG_GROUP;
 }
 
-function isKustomization(document: ManifestDocument): boolean {
+export function isKustomization(document: ManifestDocument): boolean {
   const value = asObject(document.value);
   if (!value) return false;
   if (KUSTOMIZATION_FILE_NAMES.has(path.basename(document.file.path))) return true;
@@ -46,7 +46,7 @@ export function kustomizePatchFiles(documents: readonly ManifestDocument[]): Set
     const folder = path.dirname(document.file.path);
     const add = (relative: string | undefined) => {
       // patchesStrategicMerge entries may also be inline YAML; only single-line entries are file paths.
-      if (relative && !relative.includes('\n')) found.add(path.join(folder, relative));
+      if (relative && !relative.includes('\n')) found.add(path.join(folder, relative.trim()));
     };
     for (const entry of asArray(value.patchesStrategicMerge)) add(asString(entry));
     for (const entry of asArray(value.patches)) add(asString(entry) ?? asString(getIn(entry, ['path'])));
@@ -140,11 +140,48 @@ export interface KustomizeBuilds {
   namespaceOf(file: string): string | undefined;
   /** The top-level kustomizations whose build includes the file (empty: not part of any kustomize build). */
   buildsOf(file: string): ReadonlySet<string>;
+  /**
+   * True when some build that includes the file sets a namespace for it, even where builds disagree and the
+   * file keeps its written one: its namespace after the build is not what it says.
+   */
+  namespaceSetByBuild(file: string): boolean;
+  /** The files a kustomization includes, directly or through the kustomizations it includes. */
+  filesUnder(kustomizationFile: string): ReadonlySet<string>;
+  /** What every build that includes the file does to its labels, selectors and replicas (see BuildTransforms). */
+  transformsOf(file: string): BuildTransforms | undefined;
+}
+
+/**
+ * The transformers of a kustomization that change wiring, as kustomize applies them (sigs.k8s.io/kustomize
+ * api/konfig/builtinpluginconsts commonlabels.go fieldSpecs; kubectl.docs.kubernetes.io/references/kustomize/
+ * kustomization/commonlabels/, labels/, replicas/):
+ * - `commonLabels` adds its pairs to every object's metadata.labels, to pod template labels, and to selectors:
+ *   a Service's spec.selector and a workload's spec.selector.matchLabels, created when absent (`create: true`), so
+ *   a base Deployment written without a selector gets one); PodDisruptionBudget and NetworkPolicy selectors only
+ *   when they exist;
+ * - `labels` entries add their pairs to metadata.labels, and to pod templates with `includeTemplates: true`, and
+ *   to templates and selectors as commonLabels does with `includeSelectors: true`;
+ * - `replicas` sets spec.replicas of the workloads it names.
+ * An outer kustomization runs after the inner ones, so its value for a key wins.
+ * A file that several builds include gets what `transformsOf` says of them together.
+ */
+export interface BuildTransforms {
+  /** Added to metadata.labels. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Added to pod template labels. */
+  readonly templateLabels: Readonly<Record<string, string>>;
+  /** Added to selectors (and created where kustomize creates them). */
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  /** spec.replicas per workload name. */
+  readonly replicas: Readonly<Record<string, number>>;
+  /** Workload names whose replicas differ between the builds of a file: `replicas` is then the largest. */
+  readonly replicasVary?: ReadonlySet<string>;
 }
 
 interface KustomizationNode {
   readonly file: string;
   readonly namespace: string | undefined;
+  readonly transforms: BuildTransforms;
   /** Included files (not kustomizations) and included kustomization files. */
   readonly files: string[];
   readonly children: string[];
@@ -161,7 +198,7 @@ interface NamespaceAssignment {
 export function kustomizeBuilds(documents: readonly ManifestDocument[]): KustomizeBuilds {
   const inputFiles = new Set(documents.map((d) => d.file.path));
   const kustomizationByFolder = new Map<string, string>();
-  const raw = new Map<string, { namespace: string | undefined; entries: string[] }>();
+  const raw = new Map<string, { namespace: string | undefined; entries: string[]; transforms: BuildTransforms }>();
   for (const document of documents) {
     const value = asObject(document.value);
     if (!value || !isKustomization(document)) continue;
@@ -170,11 +207,11 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
     const entries = ['resources', 'bases', 'components'].flatMap((field) =>
       asArray(value[field]).map(asString).filter((e): e is string => !!e && !e.includes('\n') && !isRemote(e)).map((e) => path.join(folder, e)),
     );
-    raw.set(document.file.path, { namespace: asString(value.namespace) || undefined, entries });
+    raw.set(document.file.path, { namespace: asString(value.namespace) || undefined, entries, transforms: readTransforms(value) });
   }
   const nodes = new Map<string, KustomizationNode>();
-  for (const [file, { namespace, entries }] of raw) {
-    const node: KustomizationNode = { file, namespace, files: [], children: [] };
+  for (const [file, { namespace, entries, transforms }] of raw) {
+    const node: KustomizationNode = { file, namespace, transforms, files: [], children: [] };
     for (const entry of entries) {
       const child = kustomizationByFolder.get(entry);
       if (child && child !== file) node.children.push(child);
@@ -188,20 +225,26 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
   // Per file: the namespace each build gives it (UNSET when no kustomization on the way sets one), and the
   // kustomization whose `namespace:` that is.
   const assigned = new Map<string, Map<string, NamespaceAssignment>>();
+  const transformed = new Map<string, Map<string, BuildTransforms>>();
   for (const root of roots) {
-    const visit = (file: string, inherited: NamespaceAssignment | undefined, seen: Set<string>) => {
+    // `outer`: the transforms of the kustomizations above this one, which run after it and win.
+    const visit = (file: string, inherited: NamespaceAssignment | undefined, outer: BuildTransforms, seen: Set<string>) => {
       if (seen.has(file)) return; // a cycle is kustomize's error to report
       seen.add(file);
       const node = nodes.get(file)!;
       const effective = inherited ?? (node.namespace ? { namespace: node.namespace, setBy: file } : undefined);
+      const composed = compose(node.transforms, outer);
       for (const member of node.files) {
         let byRoot = assigned.get(member);
         if (!byRoot) assigned.set(member, (byRoot = new Map()));
         if (!byRoot.has(root)) byRoot.set(root, effective ?? { namespace: UNSET, setBy: undefined });
+        let transformsByRoot = transformed.get(member);
+        if (!transformsByRoot) transformed.set(member, (transformsByRoot = new Map()));
+        if (!transformsByRoot.has(root)) transformsByRoot.set(root, composed);
       }
-      for (const child of node.children) visit(child, effective, seen);
+      for (const child of node.children) visit(child, effective, composed, seen);
     };
-    visit(root, undefined, new Set());
+    visit(root, undefined, NO_TRANSFORMS, new Set());
   }
 
   // A file that builds put in different namespaces keeps the namespace it is written with, and so does every file
@@ -222,6 +265,7 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
     }
   };
   for (const [file, byRoot] of assigned) if (ambiguous(byRoot)) markIncluders(file);
+  const filesUnderCache = new Map<string, Set<string>>();
   return {
     namespaceOf(file) {
       const byRoot = assigned.get(file);
@@ -234,7 +278,110 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
     buildsOf(file) {
       return new Set(assigned.get(file)?.keys() ?? []);
     },
+    namespaceSetByBuild(file) {
+      return [...(assigned.get(file)?.values() ?? [])].some((a) => a.namespace !== UNSET);
+    },
+    filesUnder(kustomizationFile) {
+      let files = filesUnderCache.get(kustomizationFile);
+      if (!files) {
+        files = new Set();
+        const seen = new Set<string>();
+        const collect = (file: string) => {
+          const node = nodes.get(file);
+          if (!node || seen.has(file)) return;
+          seen.add(file);
+          for (const member of node.files) files!.add(member);
+          for (const child of node.children) collect(child);
+        };
+        collect(kustomizationFile);
+        filesUnderCache.set(kustomizationFile, files);
+      }
+      return files;
+    },
+    transformsOf(file) {
+      const byRoot = transformed.get(file);
+      if (!byRoot || byRoot.size === 0) return undefined;
+      // Builds that transform a shared base differently (overlays with their own labels) are each consistent in
+      // themselves, but kubewire sees one copy of the base. It reads them so that no build's wiring looks broken:
+      // labels any build adds count as present on the object and its pods, a selector requires only what every
+      // build adds (a selector that some build creates is created with the first build's labels), and a replica
+      // count that builds set differently is the largest (at least the written one).
+      const all = [...byRoot.values()];
+      const union = all.reduce(compose);
+      const common = all.reduce(intersect);
+      const selectorLabels = Object.keys(common.selectorLabels).length > 0 || all.some((t) => Object.keys(t.selectorLabels).length === 0) ? common.selectorLabels : all[0]!.selectorLabels;
+      const replicas: Record<string, number> = {};
+      const replicasVary = new Set<string>();
+      for (const name of new Set(all.flatMap((t) => Object.keys(t.replicas)))) {
+        const counts = all.map((t) => t.replicas[name]);
+        const set = counts.filter((c): c is number => c !== undefined);
+        replicas[name] = Math.max(...set);
+        if (set.length < counts.length || new Set(set).size > 1) replicasVary.add(name);
+      }
+      const merged: BuildTransforms = { labels: union.labels, templateLabels: union.templateLabels, selectorLabels, replicas, replicasVary };
+      return isEmpty(merged) ? undefined : merged;
+    },
   };
+}
+
+const NO_TRANSFORMS: BuildTransforms = { labels: {}, templateLabels: {}, selectorLabels: {}, replicas: {} };
+
+function readTransforms(kustomization: Record<string, unknown>): BuildTransforms {
+  const labels: Record<string, string> = {};
+  const templateLabels: Record<string, string> = {};
+  const selectorLabels: Record<string, string> = {};
+  const replicas: Record<string, number> = {};
+  const common = stringPairs(kustomization.commonLabels);
+  Object.assign(labels, common);
+  Object.assign(templateLabels, common);
+  Object.assign(selectorLabels, common);
+  for (const entry of asArray(kustomization.labels)) {
+    const pairs = stringPairs(asObject(entry)?.pairs);
+    const includeSelectors = asObject(entry)?.includeSelectors === true;
+    const includeTemplates = includeSelectors || asObject(entry)?.includeTemplates === true;
+    Object.assign(labels, pairs);
+    if (includeTemplates) Object.assign(templateLabels, pairs);
+    if (includeSelectors) Object.assign(selectorLabels, pairs);
+  }
+  for (const entry of asArray(kustomization.replicas)) {
+    const name = asString(asObject(entry)?.name);
+    const count = asObject(entry)?.count;
+    if (name && typeof count === 'number' && Number.isInteger(count)) replicas[name] = count;
+  }
+  return { labels, templateLabels, selectorLabels, replicas };
+}
+
+/** Label values as kustomize writes them: strings (a number or boolean is its YAML text). */
+function stringPairs(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const object = asObject(value);
+  if (!object) return out;
+  for (const [key, v] of Object.entries(object)) if (v !== null && typeof v !== 'object') out[key] = String(v);
+  return out;
+}
+
+/** `inner` then `outer`: the outer kustomization's values win. */
+function compose(inner: BuildTransforms, outer: BuildTransforms): BuildTransforms {
+  return {
+    labels: { ...inner.labels, ...outer.labels },
+    templateLabels: { ...inner.templateLabels, ...outer.templateLabels },
+    selectorLabels: { ...inner.selectorLabels, ...outer.selectorLabels },
+    replicas: { ...inner.replicas, ...outer.replicas },
+  };
+}
+
+function intersect(a: BuildTransforms, b: BuildTransforms): BuildTransforms {
+  const same = <T>(x: Readonly<Record<string, T>>, y: Readonly<Record<string, T>>) => Object.fromEntries(Object.entries(x).filter(([k, v]) => y[k] === v));
+  return {
+    labels: same(a.labels, b.labels),
+    templateLabels: same(a.templateLabels, b.templateLabels),
+    selectorLabels: same(a.selectorLabels, b.selectorLabels),
+    replicas: same(a.replicas, b.replicas),
+  };
+}
+
+function isEmpty(t: BuildTransforms): boolean {
+  return [t.labels, t.templateLabels, t.selectorLabels, t.replicas].every((m) => Object.keys(m).length === 0);
 }
 
 /** A remote base (`github.com/org/repo//path?ref=v1`, `https://...`): not in the input, never followed. */

@@ -30,3 +30,13 @@ export function mayCreatePods(resource: Resource): boolean {
   const group = apiGroup(resource.apiVersion);
   return !(Object.hasOwn(CONFIGURATION_ONLY_KINDS, group) && CONFIGURATION_ONLY_KINDS[group]!.has(resource.kind));
 }
+
+/**
+ * True when a label value names the custom resource's kind: operators label the pods they create after the
+ * kind they create them from (the Prometheus operator's `app.kubernetes.io/name: prometheus` and
+ * `alertmanager` on the pods of a Prometheus or Alertmanager resource), so a selector on that value is
+ * probably meant for those pods.
+ */
+export function labelValueNamesKind(value: string, resource: Resource): boolean {
+  return value !== '' && value.toLowerCase() === resource.kind.toLowerCase();
+}

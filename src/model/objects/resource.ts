@@ -105,6 +105,10 @@ function collect(
   const hasApiVersion = 'apiVersion' in value;
   const hasKind = 'kind' in value;
   if (topLevel && !hasApiVersion && !hasKind) return;
+  // A document with only one of the two is a Kubernetes object that lost the other only when it looks like one
+  // (a metadata object beside it); otherwise it is another tool's file that happens to use the word: a chart's
+  // values.yaml (`kind: DaemonSet`), Grafana provisioning (`apiVersion: 1`). Those are skipped quietly.
+  if (topLevel && hasApiVersion !== hasKind && !isObject(value.metadata)) return;
   // Items of a typed list (DeploymentList, as the API returns it) may omit apiVersion and kind: they are the
   // list's type (apimachinery decodes them into the list's item type).
   const apiVersion = hasApiVersion ? asString(value.apiVersion) : itemType?.apiVersion;

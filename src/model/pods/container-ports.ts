@@ -24,6 +24,29 @@ export function containerPortByName(container: Container, name: string): Contain
 }
 
 /**
+ * The declaration that shows a probe or hook port is not a TCP port, when the input shows it: the kubelet's
+ * httpGet, tcpSocket and grpc probes, and httpGet hooks, always connect over TCP to the port number, whatever
+ * protocol the port is declared with (pkg/probe/tcp/tcp.go `DoTCPProbe`: net.DialTimeout("tcp", ...); the
+ * HTTP and gRPC probers dial TCP as well; pkg/kubelet/prober/tcp_runner.go resolves the port with
+ * `probe.ResolveContainerPort`, which takes a named port's number and ignores its protocol).
+ * - a name: the port the kubelet resolves it to (containerPortByName) is declared UDP or SCTP;
+ * - a number: the probe's own container declares that number, only with UDP or SCTP.
+ * Either way, only when no container of the pod declares that number with TCP (containers share the pod's
+ * network, and a DNS server declares 53/UDP and 53/TCP): then nothing declared accepts the connection.
+ */
+export function nonTcpProbeTarget(template: PodTemplate, container: Container, port: number | string): ContainerPort | undefined {
+  const declared =
+    typeof port === 'string'
+      ? [containerPortByName(container, port)].filter((p): p is ContainerPort => p !== undefined)
+      : container.ports.filter((p) => p.containerPort === port);
+  const first = declared[0];
+  if (!first || first.containerPort === undefined || declared.some((p) => p.protocol === 'TCP')) return undefined;
+  const number = first.containerPort;
+  const tcpElsewhere = template.containers.some((c) => c.ports.some((p) => p.containerPort === number && p.protocol === 'TCP'));
+  return tcpElsewhere ? undefined : first;
+}
+
+/**
  * A port string made only of digits (`port: "8080"`). Where the API takes an IntOrString, a string is a port
  * name, and a port name must contain a letter (IsValidPortName, enforced by ValidatePortNumOrName for probe
  * and hook ports and by validateServicePort for targetPort), so a quoted number is rejected or never resolves.

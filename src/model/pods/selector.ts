@@ -1,3 +1,5 @@
+import { parse } from 'yaml';
+import { KUBECTL_PARSE_OPTIONS } from '../../loader/yaml-schema.js';
 import type { PodTemplate } from './pod-template.js';
 import { asArray, asObject, asString, asStringMap, isObject } from '../objects/values.js';
 
@@ -133,24 +135,62 @@ export function matchesLabels(selector: Selector, labels: Readonly<Record<string
   return selector.requirements.every((r) => requirementHolds(r, labels[r.key]));
 }
 
-/** `app=web,tier in (api,worker)`: how messages show a selector. */
+/**
+ * `app=web,tier in (api,worker)`: how messages show a selector. An empty value is shown as `app=""`, not as a
+ * bare `app=` that reads as a cut-off sentence.
+ */
 export function formatSelector(selector: Selector): string {
   if (selector.kind === 'nothing') return '(null selector: matches nothing)';
   if (selector.kind === 'everything') return '{} (every pod)';
+  const value = (v: string) => (v === '' ? '""' : v);
   return selector.requirements
     .map((r) => {
       switch (r.operator) {
         case 'In':
-          return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
+          return r.values.length === 1 ? `${r.key}=${value(r.values[0]!)}` : `${r.key} in (${r.values.map(value).join(',')})`;
         case 'NotIn':
-          return `${r.key} notin (${r.values.join(',')})`;
+          return `${r.key} notin (${r.values.map(value).join(',')})`;
         case 'Exists':
           return r.key;
         case 'DoesNotExist':
           return `!${r.key}`;
         default:
-          return `${r.key} ${r.operator} (${r.values.join(',')})`;
+          return `${r.key} ${r.operator} (${r.values.map(value).join(',')})`;
       }
     })
     .join(',');
+}
+
+/**
+ * A label (or annotation) key or value as a message prints it in YAML form: as written when kubectl would read it
+ * back as the same string, otherwise double-quoted. An empty value is `""` (never a bare `key: `), and `yes`,
+ * `1.10`, `null` or `on` are quoted, since unquoted go-yaml v2 reads them as a boolean, a number or null.
+ */
+export function yamlString(value: string): string {
+  return readsBackAsString(value) ? value : JSON.stringify(value);
+}
+
+/** `app: web`, `tier: ""`, `managed: "yes"`: one label in YAML form, for messages. */
+export function formatLabel(key: string, value: string): string {
+  return `${yamlString(key)}: ${yamlString(value)}`;
+}
+
+/** `{app: web, tier: ""}`, or `(none)`: a label set in YAML flow form, for messages. */
+export function formatLabels(labels: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(labels);
+  return entries.length === 0 ? '(none)' : `{${entries.map(([k, v]) => formatLabel(k, v)).join(', ')}}`;
+}
+
+/**
+ * Whether a plain scalar reads back as this very string in the YAML kubectl speaks (loader/yaml-schema.ts),
+ * in flow context too (`{app: web}`), where `,` `[` `]` `{` `}` end a scalar.
+ */
+function readsBackAsString(value: string): boolean {
+  if (value === '') return false;
+  try {
+    const read: unknown = parse(`[${value}]`, { ...KUBECTL_PARSE_OPTIONS, logLevel: 'silent' });
+    return Array.isArray(read) && read.length === 1 && read[0] === value;
+  } catch {
+    return false;
+  }
 }

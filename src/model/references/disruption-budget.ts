@@ -71,3 +71,21 @@ export function readBudget(pdb: Resource, field: 'minAvailable' | 'maxUnavailabl
   }
   return undefined;
 }
+
+/**
+ * A budget that sets neither minAvailable nor maxUnavailable allows no voluntary eviction at all:
+ * - nothing defaults either field in policy/v1, and validation only rejects setting both
+ *   (pkg/apis/policy/validation/validation.go ValidatePodDisruptionBudgetSpec), so it is stored as written;
+ * - the disruption controller's getExpectedPodCount (pkg/controller/disruption/disruption.go) then leaves
+ *   expectedCount and desiredHealthy at 0, and updatePdbStatus sets disruptionsAllowed to 0 whenever
+ *   expectedCount <= 0;
+ * - the eviction API refuses a healthy pod while disruptionsAllowed is 0, and its shortcut for unready pods
+ *   needs desiredHealthy > 0 (pkg/registry/core/pod/storage/eviction.go), so only unhealthyPodEvictionPolicy:
+ *   AlwaysAllow lets unready pods go.
+ * An absent field and `null` are the same (a nil pointer).
+ */
+export function setsNoBudget(pdb: Resource): boolean {
+  const spec = asObject(pdb.object.spec) ?? {};
+  const unset = (field: string) => spec[field] === undefined || spec[field] === null;
+  return unset('minAvailable') && unset('maxUnavailable');
+}

@@ -2,6 +2,7 @@ import type { Path } from '../../loader/parse.js';
 import type { ResourceGraph } from '../graph.js';
 import type { PodTemplate } from '../pods/pod-template.js';
 import type { Resource } from '../objects/resource.js';
+import { labelValueNamesKind } from '../objects/operators.js';
 import { labelSelector, type Selector, type TemplateMatch } from '../pods/selector.js';
 import { asArray, asInteger, asObject, asString, getIn, isObject } from '../objects/values.js';
 
@@ -82,4 +83,48 @@ export function namedPortOn(template: PodTemplate, name: string, protocol: strin
   const ports = template.containers.flatMap((c) => c.ports).filter((p) => p.name === name);
   if (ports.some((p) => p.protocol === protocol)) return 'yes';
   return ports.length > 0 ? 'otherProtocol' : 'no';
+}
+
+/** A `from` / `to` peer that selects pods of the policy's own namespace by label. */
+export interface SameNamespacePodPeer {
+  readonly direction: PolicyDirection;
+  readonly ruleIndex: number;
+  readonly peerIndex: number;
+  readonly selector: Selector;
+  /** Path of the peer's podSelector. */
+  readonly path: Path;
+}
+
+/**
+ * The peers of ingress `from` and egress `to` that select pods in the policy's own namespace: a podSelector
+ * without a namespaceSelector beside it (k8s.io/api networking/v1 types.go NetworkPolicyPeer: with a
+ * namespaceSelector it selects the matching pods of the selected namespaces, "otherwise it selects the pods
+ * matching podSelector in the policy's own namespace"). `podSelector: {}` selects every pod of the namespace.
+ * An ipBlock peer has no podSelector (validation allows one field of the three only with the other two empty).
+ */
+export function sameNamespacePodPeers(policy: Resource): SameNamespacePodPeer[] {
+  const out: SameNamespacePodPeer[] = [];
+  for (const direction of ['ingress', 'egress'] as const) {
+    const peersKey = direction === 'ingress' ? 'from' : 'to';
+    asArray(getIn(policy.object, ['spec', direction])).forEach((rule, ruleIndex) => {
+      asArray(asObject(rule)?.[peersKey]).forEach((value, peerIndex) => {
+        const peer = asObject(value);
+        if (!peer || !isObject(peer.podSelector) || (peer.namespaceSelector !== undefined && peer.namespaceSelector !== null) || peer.ipBlock !== undefined) return;
+        out.push({ direction, ruleIndex, peerIndex, selector: labelSelector(peer.podSelector), path: ['spec', direction, ruleIndex, peersKey, peerIndex, 'podSelector'] });
+      });
+    });
+  }
+  return out;
+}
+
+/**
+ * The custom resource whose operator probably creates the pods a NetworkPolicy selector is written for: the
+ * graph's guess (a resource named by a selector value, or of the selector key's domain), else a pod-creating
+ * custom resource of the namespace whose kind a selector value names (objects/operators.ts labelValueNamesKind).
+ */
+export function likelyOperatorFor(graph: ResourceGraph, selector: Selector, namespace: string): Resource | undefined {
+  const guess = graph.likelyOperatorResource(selector, namespace);
+  if (guess) return guess;
+  const values = selector.requirements.flatMap((r) => r.values);
+  return graph.podCreatingCustomResourcesIn(namespace).find((cr) => values.some((v) => labelValueNamesKind(v, cr)));
 }

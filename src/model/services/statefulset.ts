@@ -1,7 +1,8 @@
 import type { Path } from '../../loader/parse.js';
+import { deployHookOf } from '../objects/hooks.js';
 import type { ResourceGraph } from '../graph.js';
 import { isDns1123Label } from '../objects/names.js';
-import { editDistance } from '../evidence/near-miss.js';
+import { appliedAsOne, judgeAbsence, type AbsenceVerdict } from '../evidence/absence.js';
 import type { PodTemplate } from '../pods/pod-template.js';
 import type { Resource } from '../objects/resource.js';
 import { matchTemplate, type Requirement } from '../pods/selector.js';
@@ -28,12 +29,13 @@ export type GoverningService =
   | {
       readonly kind: 'missing';
       readonly name: string;
-      /** Services the input defines in the StatefulSet's namespace. */
-      readonly servicesInNamespace: number;
-      /** The Service that was probably meant: headless and selecting these pods, or a close name. */
-      readonly probablyMeant?: Resource;
-      /** A Service of that name in another namespace. */
-      readonly inOtherNamespace?: Resource;
+      /**
+       * A headless Service near the StatefulSet that selects its pods, under another name: the Service that
+       * governs these pods, so serviceName is surely wrong.
+       */
+      readonly governing?: Resource;
+      /** Whether the absence is evidence of a mistake (evidence/absence.ts). */
+      readonly verdict: AbsenceVerdict;
     }
   | { readonly kind: 'not-headless'; readonly name: string; readonly service: Resource; readonly headlessAlternative?: Resource }
   | { readonly kind: 'selects-other-pods'; readonly name: string; readonly service: Resource; readonly mismatch?: LabelMismatch }
@@ -64,18 +66,16 @@ export function governingService(graph: ResourceGraph, statefulSet: Resource): G
   const template = graph.podTemplatesOf(statefulSet)[0];
   const service = graph.findReferencedBy(statefulSet, 'Service', statefulSet.namespace, name);
   if (!service) {
-    const inNamespace = servicesIn(graph, statefulSet.namespace);
-    const governing = template && inNamespace.find((s) => graph.service(s).headless && selectsTemplate(graph, s, template));
-    const close = inNamespace.find((s) => editDistance(s.name, name) <= Math.max(1, Math.floor(name.length / 4)));
-    const probablyMeant = governing ?? close;
-    const inOtherNamespace = graph.ofKind('Service').find((s) => s.name === name && s.namespace !== statefulSet.namespace);
-    return {
-      kind: 'missing',
+    const headlessSelecting = (s: Resource) => template !== undefined && graph.service(s).headless && selectsTemplate(graph, s, template);
+    const governing = servicesIn(graph, statefulSet.namespace).find((s) => headlessSelecting(s) && appliedAsOne(graph, statefulSet, s));
+    const verdict = judgeAbsence(graph, {
+      from: statefulSet,
+      kindKeys: ['Service'],
+      namespace: statefulSet.namespace,
       name,
-      servicesInNamespace: inNamespace.length,
-      ...(probablyMeant ? { probablyMeant } : {}),
-      ...(inOtherNamespace ? { inOtherNamespace } : {}),
-    };
+      confirms: (candidate) => (headlessSelecting(candidate) ? 'It is headless and selects these pods' : undefined),
+    });
+    return { kind: 'missing', name, verdict, ...(governing ? { governing } : {}) };
   }
 
   const spec = graph.service(service);
@@ -100,7 +100,18 @@ function servicesIn(graph: ResourceGraph, namespace: string): Resource[] {
   return graph.ofKind('Service').filter((s) => s.namespace === namespace);
 }
 
-/** Whether the Service's simulated endpoints include pods of the template. */
+/**
+ * Whether the Service selects pods of the template. Asked of the labels, not of the simulated endpoints: the
+ * simulation counts a workload defined twice (two files of one repository with the same StatefulSet) once, from
+ * the copy nearest the Service, and the other copy must get the same answer since it is the same object.
+ */
 function selectsTemplate(graph: ResourceGraph, service: Resource, template: PodTemplate): boolean {
-  return graph.endpointsOf(service).selected.some((match) => match.template === template);
+  const spec = graph.service(service);
+  if (!spec.selector || service.namespace !== template.namespace || deployHookOf(template.owner) !== undefined) return false;
+  return matchTemplate(spec.selector, template) !== undefined;
+}
+
+/** The StatefulSets of the Service's namespace whose spec.serviceName names it. */
+export function statefulSetsGovernedBy(graph: ResourceGraph, service: Resource): Resource[] {
+  return graph.ofKind('StatefulSet').filter((s) => s.namespace === service.namespace && getIn(s.object, SERVICE_NAME_PATH) === service.name);
 }
