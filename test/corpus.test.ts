@@ -33,10 +33,14 @@ const NO_FINDINGS: Readonly<Record<string, number>> = {};
 
 /** One entry per folder of test/corpus/, sorted by name. See test/corpus/README.md for what each one holds. */
 const LAYOUTS: Readonly<Record<string, LayoutExpectation>> = {
+  // Copies of one object side by side (variants/, api-v1/ and api-v2/): the same answer for each copy, no duplicates.
+  'copies-of-one-object': { findings: NO_FINDINGS },
   // `helm template prod ./storefront -n shop`: the parent chart's resources name no namespace, helm installs them in shop.
   'helm-output': { namespace: 'shop', findings: NO_FINDINGS },
   'json-and-lists': { findings: NO_FINDINGS },
   'kustomize-output': { findings: NO_FINDINGS },
+  // worker/: a port name only the overlay's JSON 6902 patch adds, a warning that names the patch.
+  'kustomize-transformers': { findings: { 'service-target-port': 1 } },
   'microservices-ingress': { findings: NO_FINDINGS },
   // One mistake per file (the duplicate-resource pair is one), two findings in each of the files that make two.
   mistakes: {
@@ -59,6 +63,8 @@ const LAYOUTS: Readonly<Record<string, LayoutExpectation>> = {
   },
   // The three Services that select pods an operator creates from a custom resource: warnings (operatorManaged).
   'operator-managed': { findings: { 'service-selector-match': 3 } },
+  // One template-placeholder note per template file, and the one finding that depends on no placeholder.
+  placeholders: { findings: { 'hpa-target': 1, 'template-placeholder': 4 } },
   'statefulset-database': { findings: NO_FINDINGS },
 };
 
