@@ -57,7 +57,7 @@ Default severity: **error** · Type: problem · Messages: \`todo\`
 
 ### Incorrect
 
-\`\`\`yaml incorrect
+\`\`\`yaml incorrect messageId=todo line=1
 \`\`\`
 
 ### Correct

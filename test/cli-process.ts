@@ -1,6 +1,6 @@
 /** Runs the real command line (bin/kubewire.js over dist/) in a child process, building dist/ first when stale. */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './helpers.js';
 
@@ -23,12 +23,42 @@ function distIsFresh(): boolean {
   }
 }
 
+/** What the last build under the lock gave, for the test files that waited for it. */
+const BUILD_RESULT = path.join(repoRoot, '.tmp', 'build-result.json');
+
+interface BuildResult {
+  status: number | null;
+  output: string;
+}
+
+/** The result of the build that wrote the current dist/, when this file's lock built it (else: a success). */
+function lastBuildResult(): BuildResult {
+  try {
+    // tsc writes dist/ before the result is written, so a result older than dist/ is of an earlier build.
+    if (statSync(BUILD_RESULT).mtimeMs < statSync(path.join(repoRoot, 'dist', 'main.js')).mtimeMs) return { status: 0, output: '' };
+    return JSON.parse(readFileSync(BUILD_RESULT, 'utf8')) as BuildResult;
+  } catch {
+    return { status: 0, output: '' };
+  }
+}
+
+function failIfBroken(result: BuildResult): void {
+  if (result.status === 0) return;
+  throw new Error(
+    `building dist/ failed (tsc -p tsconfig.build.json exited with ${result.status}); the CLI tests would run stale or half-built code:\n${result.output}`,
+  );
+}
+
 /**
  * `npm test` builds before running the suite; a direct `npx vitest run` may find dist/ stale. Test files run in
- * parallel, so one of them builds (under a lock directory) while the others wait for it.
+ * parallel, so one of them builds (under a lock directory) while the others wait for it. A failed build (a type
+ * error, a missing file) fails every caller loudly, with tsc's output: the tests must not run an old dist/.
  */
 export function ensureBuilt(): void {
-  if (distIsFresh()) return;
+  if (distIsFresh()) {
+    failIfBroken(lastBuildResult());
+    return;
+  }
   const lock = path.join(repoRoot, '.tmp', 'build.lock');
   mkdirSync(path.dirname(lock), { recursive: true });
   let owner = false;
@@ -39,15 +69,20 @@ export function ensureBuilt(): void {
     // Someone else is building: wait for the lock to go (at most two minutes).
   }
   if (owner) {
+    let result: BuildResult;
     try {
-      // Type errors elsewhere do not stop tsc from emitting; the tests then run what was emitted.
-      spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+      rmSync(BUILD_RESULT, { force: true });
+      const run = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
         cwd: repoRoot,
-        stdio: 'ignore',
+        encoding: 'utf8',
       });
+      const output = `${run.stdout ?? ''}${run.stderr ?? ''}${run.error ? String(run.error) : ''}`.slice(0, 8000);
+      result = { status: run.status, output };
+      writeFileSync(BUILD_RESULT, JSON.stringify(result));
     } finally {
       rmdirSync(lock);
     }
+    failIfBroken(result);
     return;
   }
   const deadline = Date.now() + 120_000;
@@ -55,10 +90,18 @@ export function ensureBuilt(): void {
     try {
       statSync(lock);
     } catch {
+      let result: BuildResult;
+      try {
+        result = JSON.parse(readFileSync(BUILD_RESULT, 'utf8')) as BuildResult;
+      } catch {
+        result = { status: null, output: `the build that held ${lock} left no result in ${BUILD_RESULT}` };
+      }
+      failIfBroken(result);
       return;
     }
     spawnSync(process.execPath, ['-e', 'setTimeout(() => {}, 200)']);
   }
+  throw new Error(`waited two minutes for another test file's build (${lock}); if no build is running, remove that directory`);
 }
 
 export interface CliRun {
