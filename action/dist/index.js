@@ -40023,9 +40023,15 @@ function unlistedFilesInKustomizationFolders(documents) {
   const unlisted = /* @__PURE__ */ new Set();
   for (const document of documents) {
     const file = document.file.path;
-    if (kustomizationFolders.has(path.dirname(file)) && !named.has(file) && !isKustomization(document)) unlisted.add(file);
+    if (insideKustomizeTree(kustomizationFolders, file) && !named.has(file) && !isKustomization(document)) unlisted.add(file);
   }
   return unlisted;
+}
+function insideKustomizeTree(kustomizationFolders, file) {
+  for (let folder = path.dirname(file); ; folder = path.dirname(folder)) {
+    if (kustomizationFolders.has(folder)) return true;
+    if (path.dirname(folder) === folder) return false;
+  }
 }
 function isKustomizePluginConfig(apiVersion2) {
   return apiVersion2 === "builtin";
@@ -40316,7 +40322,8 @@ function placeholdersOf(resource) {
   let found = cache.get(resource);
   if (!found) {
     const out = [];
-    walk(resource.object, [], void 0, out);
+    if (isBuiltin(resource)) walk(resource.object, [], void 0, out);
+    else walk({ metadata: resource.object.metadata }, [], void 0, out);
     cache.set(resource, found = out);
   }
   return found;
@@ -44154,9 +44161,13 @@ function duplicateOf(graph, resource) {
     winner: definitions[definitions.length - 1],
     position: index + 1,
     count: definitions.length,
-    scope: inBuild ? "build" : inFile ? "file" : inFolder ? "folder" : "elsewhere",
+    scope: inBuild ? "build" : inFile ? "file" : inFolder && !folderOfAlternatives(definitions, resource) ? "folder" : "elsewhere",
     identical: sameDefinition(first, resource)
   };
+}
+function folderOfAlternatives(definitions, resource) {
+  const files = new Set(definitions.filter((r) => inSameFolder(r, resource)).map((r) => r.document.file.path));
+  return files.size >= 3;
 }
 function duplicateSeverity(duplicate, anyDiffers = !duplicate.identical) {
   switch (duplicate.scope) {

@@ -58,9 +58,19 @@ export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate
     winner: definitions[definitions.length - 1]!,
     position: index + 1,
     count: definitions.length,
-    scope: inBuild ? 'build' : inFile ? 'file' : inFolder ? 'folder' : 'elsewhere',
+    scope: inBuild ? 'build' : inFile ? 'file' : inFolder && !folderOfAlternatives(definitions, resource) ? 'folder' : 'elsewhere',
     identical: sameDefinition(first, resource),
   };
+}
+
+/**
+ * True when three or more files of the resource's folder define the object: a folder of samples or variants
+ * (`cluster-example.yaml`, `cluster-example-backup.yaml`, `cluster-example-tls.yaml`), each applied on its own,
+ * not one app whose files are applied together.
+ */
+function folderOfAlternatives(definitions: readonly Resource[], resource: Resource): boolean {
+  const files = new Set(definitions.filter((r) => inSameFolder(r, resource)).map((r) => r.document.file.path));
+  return files.size >= 3;
 }
 
 /**

@@ -77,7 +77,7 @@ export function kustomizePluginConfigFiles(documents: readonly ManifestDocument[
 }
 
 /**
- * Files next to a kustomization that no kustomization of the input names in any field. `kustomize build` reads
+ * Files next to a kustomization, or in a folder below one, that no kustomization of the input names in any field. `kustomize build` reads
  * only the files a kustomization names, so no build applies them, and `kubectl apply -f` on that folder fails on
  * the kustomization itself. The graph treats those that only repeat objects defined elsewhere as patches
  * nobody listed (kubeflow keeps `patch-deployment.yaml` beside an overlay that names it in another branch).
@@ -105,9 +105,20 @@ export function unlistedFilesInKustomizationFolders(documents: readonly Manifest
   const unlisted = new Set<string>();
   for (const document of documents) {
     const file = document.file.path;
-    if (kustomizationFolders.has(path.dirname(file)) && !named.has(file) && !isKustomization(document)) unlisted.add(file);
+    if (insideKustomizeTree(kustomizationFolders, file) && !named.has(file) && !isKustomization(document)) unlisted.add(file);
   }
   return unlisted;
+}
+
+/**
+ * True when the file is in a kustomization's folder or below it (`config/crd/patches/` under `config/crd/`, as
+ * kubebuilder lays out patches that the kustomization lists commented out).
+ */
+function insideKustomizeTree(kustomizationFolders: ReadonlySet<string>, file: string): boolean {
+  for (let folder = path.dirname(file); ; folder = path.dirname(folder)) {
+    if (kustomizationFolders.has(folder)) return true;
+    if (path.dirname(folder) === folder) return false;
+  }
 }
 
 /** kustomize's builtin plugins are configured with `apiVersion: builtin` (LabelTransformer, PatchTransformer...). */

@@ -1,5 +1,5 @@
 import type { Path } from '../../loader/parse.js';
-import type { Resource } from './resource.js';
+import { isBuiltin, type Resource } from './resource.js';
 import { isObject } from './values.js';
 
 /**
@@ -62,7 +62,10 @@ export function placeholdersOf(resource: Resource): readonly Placeholder[] {
   let found = cache.get(resource);
   if (!found) {
     const out: Placeholder[] = [];
-    walk(resource.object, [], undefined, out);
+    // A custom resource's spec is its operator's business (a HelmRelease's chart values, a TaskRun's params):
+    // only its metadata is read for wiring.
+    if (isBuiltin(resource)) walk(resource.object, [], undefined, out);
+    else walk({ metadata: resource.object.metadata }, [], undefined, out);
     cache.set(resource, (found = out));
   }
   return found;
