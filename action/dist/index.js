@@ -40040,6 +40040,7 @@ var UNSET = "\0unset";
 function kustomizeBuilds(documents) {
   const inputFiles = new Set(documents.map((d) => d.file.path));
   const kustomizationByFolder = /* @__PURE__ */ new Map();
+  const components = /* @__PURE__ */ new Set();
   const raw = /* @__PURE__ */ new Map();
   for (const document of documents) {
     const value = asObject(document.value);
@@ -40049,6 +40050,7 @@ function kustomizeBuilds(documents) {
     const entries = ["resources", "bases", "components"].flatMap(
       (field) => asArray(value[field]).map(asString).filter((e) => !!e && !e.includes("\n") && !isRemote(e)).map((e) => path.join(folder, e))
     );
+    if (value.kind === "Component") components.add(document.file.path);
     raw.set(document.file.path, { namespace: asString(value.namespace) || void 0, entries, transforms: readTransforms(value) });
   }
   const nodes = /* @__PURE__ */ new Map();
@@ -40113,6 +40115,12 @@ function kustomizeBuilds(documents) {
     },
     namespaceSetByBuild(file) {
       return [...assigned.get(file)?.values() ?? []].some((a) => a.namespace !== UNSET);
+    },
+    filesPatchedBy(kustomizationFile) {
+      if (!components.has(kustomizationFile)) return this.filesUnder(kustomizationFile);
+      const files = new Set(this.filesUnder(kustomizationFile));
+      for (const includer of includers.get(kustomizationFile) ?? []) for (const f of this.filesUnder(includer)) files.add(f);
+      return files;
     },
     filesUnder(kustomizationFile) {
       let files = filesUnderCache.get(kustomizationFile);
@@ -40262,7 +40270,7 @@ function touchedPaths(content) {
       for (const item of value) walk2(item, at);
     } else if (isObject(value)) {
       const keys = Object.keys(value).filter((k) => !(at.length === 0 && (k === "apiVersion" || k === "kind")) && !(at.length === 1 && at[0] === "metadata" && (k === "name" || k === "namespace")));
-      if (keys.length === 0 && at.length > 0) out.push(at);
+      if (keys.length === 0 && at.length > 0 && !(at.length === 1 && at[0] === "metadata")) out.push(at);
       for (const key of keys) walk2(value[key], [...at, key]);
     } else if (at.length > 0) {
       out.push(at);
@@ -40275,7 +40283,7 @@ function patchesTouching(patches, builds, resource, field) {
   const file = resource.document.file.path;
   const keys = field?.filter((s) => typeof s === "string");
   return patches.filter(
-    (patch) => (patch.kind === void 0 || patch.kind === resource.kind) && (patch.name === void 0 || patch.name === resource.name) && builds.filesUnder(patch.kustomization.file.path).has(file) && (keys === void 0 || patch.touches.some((touched) => isPrefix(touched, keys) || isPrefix(keys, touched)))
+    (patch) => (patch.kind === void 0 || patch.kind === resource.kind) && (patch.name === void 0 || patch.name === resource.name) && builds.filesPatchedBy(patch.kustomization.file.path).has(file) && (keys === void 0 || patch.touches.some((touched) => isPrefix(touched, keys) || isPrefix(keys, touched)))
   );
 }
 function isPrefix(prefix, path12) {
@@ -45270,7 +45278,9 @@ var pdbSelectorMatch = createRule({
               resource: pdb,
               path: ["spec", "minAvailable"],
               messageId: "minAvailableBlocksEviction",
-              data: { budget: minAvailable.kind === "percent" ? `${minAvailable.value}%` : minAvailable.value, replicas }
+              data: { budget: minAvailable.kind === "percent" ? `${minAvailable.value}%` : minAvailable.value, replicas },
+              // The replica counts the finding rests on (a kustomize patch or `replicas:` may change them).
+              related: matches.map((m) => ({ resource: m.template.owner, path: ["spec", "replicas"], message: `replicas of ${templateLabel(m.template)}` }))
             });
           }
         }

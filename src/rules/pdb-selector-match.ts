@@ -87,6 +87,8 @@ export const pdbSelectorMatch = createRule({
               path: ['spec', 'minAvailable'],
               messageId: 'minAvailableBlocksEviction',
               data: { budget: minAvailable.kind === 'percent' ? `${minAvailable.value}%` : minAvailable.value, replicas },
+              // The replica counts the finding rests on (a kustomize patch or `replicas:` may change them).
+              related: matches.map((m) => ({ resource: m.template.owner, path: ['spec', 'replicas'], message: `replicas of ${templateLabel(m.template)}` })),
             });
           }
         }

@@ -156,6 +156,11 @@ export interface KustomizeBuilds {
    * file keeps its written one: its namespace after the build is not what it says.
    */
   namespaceSetByBuild(file: string): boolean;
+  /**
+   * The files a kustomization's patches apply to: those it includes, and for a Component (which kustomize merges
+   * into the kustomization that lists it) those of every kustomization that lists it.
+   */
+  filesPatchedBy(kustomizationFile: string): ReadonlySet<string>;
   /** The files a kustomization includes, directly or through the kustomizations it includes. */
   filesUnder(kustomizationFile: string): ReadonlySet<string>;
   /** What every build that includes the file does to its labels, selectors and replicas (see BuildTransforms). */
@@ -209,6 +214,7 @@ interface NamespaceAssignment {
 export function kustomizeBuilds(documents: readonly ManifestDocument[]): KustomizeBuilds {
   const inputFiles = new Set(documents.map((d) => d.file.path));
   const kustomizationByFolder = new Map<string, string>();
+  const components = new Set<string>();
   const raw = new Map<string, { namespace: string | undefined; entries: string[]; transforms: BuildTransforms }>();
   for (const document of documents) {
     const value = asObject(document.value);
@@ -218,6 +224,7 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
     const entries = ['resources', 'bases', 'components'].flatMap((field) =>
       asArray(value[field]).map(asString).filter((e): e is string => !!e && !e.includes('\n') && !isRemote(e)).map((e) => path.join(folder, e)),
     );
+    if (value.kind === 'Component') components.add(document.file.path);
     raw.set(document.file.path, { namespace: asString(value.namespace) || undefined, entries, transforms: readTransforms(value) });
   }
   const nodes = new Map<string, KustomizationNode>();
@@ -291,6 +298,12 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
     },
     namespaceSetByBuild(file) {
       return [...(assigned.get(file)?.values() ?? [])].some((a) => a.namespace !== UNSET);
+    },
+    filesPatchedBy(kustomizationFile) {
+      if (!components.has(kustomizationFile)) return this.filesUnder(kustomizationFile);
+      const files = new Set(this.filesUnder(kustomizationFile));
+      for (const includer of includers.get(kustomizationFile) ?? []) for (const f of this.filesUnder(includer)) files.add(f);
+      return files;
     },
     filesUnder(kustomizationFile) {
       let files = filesUnderCache.get(kustomizationFile);

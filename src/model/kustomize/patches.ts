@@ -90,7 +90,8 @@ function touchedPaths(content: unknown): string[][] {
       for (const item of value) walk(item, at);
     } else if (isObject(value)) {
       const keys = Object.keys(value).filter((k) => !(at.length === 0 && (k === 'apiVersion' || k === 'kind')) && !(at.length === 1 && at[0] === 'metadata' && (k === 'name' || k === 'namespace')));
-      if (keys.length === 0 && at.length > 0) out.push(at);
+      // `metadata` that only names the target (name, namespace) changes nothing.
+      if (keys.length === 0 && at.length > 0 && !(at.length === 1 && at[0] === 'metadata')) out.push(at);
       for (const key of keys) walk(value[key], [...at, key]);
     } else if (at.length > 0) {
       out.push(at);
@@ -111,7 +112,7 @@ export function patchesTouching(patches: readonly BuildPatch[], builds: Kustomiz
     (patch) =>
       (patch.kind === undefined || patch.kind === resource.kind) &&
       (patch.name === undefined || patch.name === resource.name) &&
-      builds.filesUnder(patch.kustomization.file.path).has(file) &&
+      builds.filesPatchedBy(patch.kustomization.file.path).has(file) &&
       (keys === undefined || patch.touches.some((touched) => isPrefix(touched, keys) || isPrefix(keys, touched))),
   );
 }
