@@ -42271,7 +42271,7 @@ var ResourceGraph = class {
     for (const document of documents) {
       try {
         const found = extractResources(document, options.defaultNamespace, this.kustomize.namespaceOf(document.file.path));
-        if (!buildInputFiles.has(document.file.path)) this.malformed.push(...found.malformed);
+        if (!buildInputFiles.has(document.file.path) && !isTestAssertion(document.file.path)) this.malformed.push(...found.malformed);
         extracted.push(...found.resources);
       } catch (error2) {
         this.malformed.push({ document, path: [], message: `kubewire could not read this document (${error2?.message ?? String(error2)}); please report it` });
@@ -42295,7 +42295,7 @@ var ResourceGraph = class {
     );
     for (const resource of extracted) {
       const file = resource.document.file.path;
-      if (buildInputFiles.has(file) || unlistedPatches.has(file) || isKustomizeConfig(resource.apiVersion) || isKustomizePluginConfig(resource.apiVersion)) {
+      if (buildInputFiles.has(file) || unlistedPatches.has(file) || isTestAssertion(file) || isKustomizeConfig(resource.apiVersion) || isKustomizePluginConfig(resource.apiVersion)) {
         this.kustomizeInputs.push(resource);
       } else {
         const transforms = this.kustomize.transformsOf(file);
@@ -42317,7 +42317,8 @@ var ResourceGraph = class {
   endpoints = /* @__PURE__ */ new Map();
   /**
    * Objects that are kustomize build inputs, not objects applied to a cluster: kustomization documents and
-   * the partial objects of patch files (see kustomize/builds.ts). Rules never visit them.
+   * the partial objects of patch files (see kustomize/builds.ts), and the partial objects of kuttl test
+   * assertions. Rules never visit them.
    */
   kustomizeInputs = [];
   /** What the kustomize builds of the input do with its files: their namespace, and which builds include them. */
@@ -42480,6 +42481,9 @@ var ResourceGraph = class {
     return this.customResourcesIn(namespace).filter(mayCreatePods);
   }
 };
+function isTestAssertion(file) {
+  return /^\d+-(assert|errors)(-[\w.-]+)?\.ya?ml$/.test(file.slice(file.lastIndexOf("/") + 1));
+}
 function referenceKindKey(apiVersion2, kind) {
   const group = apiGroup(apiVersion2);
   return isBuiltinGroup(group) ? kind : `${kind}.${group}`;
@@ -42527,18 +42531,7 @@ var import_ajv = __toESM(require_ajv(), 1);
 // src/model/evidence/absence.ts
 import path7 from "node:path";
 
-// src/model/evidence/missing-reference.ts
-function explainMissingReference(graph, kindKey, namespace, name, from) {
-  const all = graph.ofKind(kindKey);
-  const sameNamespace = all.filter((r) => r.namespace === namespace);
-  return {
-    similar: closestName(name, sameNamespace),
-    elsewhere: all.filter((r) => r.namespace !== namespace && r.name === name),
-    inNamespace: sameNamespace.length,
-    nearby: from ? sameNamespace.filter((r) => inSameSubtree(graph, from, r)).length : sameNamespace.length,
-    createdByOperator: likelyCreatorByName(graph, namespace, name)
-  };
-}
+// src/model/evidence/hints.ts
 function likelyCreatorByName(graph, namespace, name) {
   let best;
   for (const custom of graph.customResourcesIn(namespace)) {
@@ -42546,16 +42539,6 @@ function likelyCreatorByName(graph, namespace, name) {
     if (!best || custom.name.length > best.name.length) best = custom;
   }
   return best;
-}
-function closestName(name, candidates) {
-  let best;
-  for (const candidate of candidates) {
-    if (!candidate.name || candidate.name === name) continue;
-    const distance = editDistance(name, candidate.name);
-    const close = distance <= Math.max(1, Math.floor(name.length / 3)) || candidate.name.includes(name) || name.includes(candidate.name);
-    if (close && (!best || distance < best.distance)) best = { resource: candidate, distance };
-  }
-  return best?.resource;
 }
 function locationOf(resource, path12 = []) {
   const located = locateField(resource, path12);
@@ -43603,10 +43586,10 @@ function unknownFieldAt(field, level, parent) {
   if (parent?.schema.field(field)) return { code: "unknownField", path: path12, field, elsewhere: [...parent.path, field] };
   const below = findBelow(field, level.schema, level.path);
   if (below) return { code: "unknownField", path: path12, field, elsewhere: below };
-  const closest = closestName2(field, level.schema.fieldNames());
+  const closest = closestName(field, level.schema.fieldNames());
   return { code: "unknownField", path: path12, field, ...closest ? { closest } : {} };
 }
-function closestName2(name, candidates) {
+function closestName(name, candidates) {
   const lower = name.toLowerCase();
   const sameLetters = candidates.find((c) => c.toLowerCase() === lower);
   if (sameLetters) return sameLetters;
@@ -43846,7 +43829,7 @@ function closestKind(kind, group) {
   const kinds = [...new Set(kindNamesOfGroup(group))];
   const sameLetters = kinds.find((k) => k.toLowerCase() === kind.toLowerCase());
   if (sameLetters) return sameLetters;
-  const near = closestName2(kind, kinds);
+  const near = closestName(kind, kinds);
   return near && Math.abs(near.length - kind.length) <= 1 && kind.length >= 5 ? near : void 0;
 }
 function kindNamesOfGroup(group) {
@@ -44414,6 +44397,22 @@ function limitRangeDefaultsRequest(graph, namespace, resource) {
     })
   );
 }
+function judgeMissingScaleTarget(graph, hpa, target) {
+  const builtin = isBuiltinGroup(apiGroup(target.apiVersion));
+  return judgeAbsence(graph, {
+    from: hpa,
+    kindKeys: [referenceKindKey(target.apiVersion, target.kind)],
+    // `kind: Deployment` naming a StatefulSet: only when the written kind is a scalable one itself.
+    otherKindKeys: builtin && SCALABLE_BUILTIN_KINDS.has(target.kind) ? [...SCALABLE_BUILTIN_KINDS].filter((k) => k !== target.kind) : [],
+    namespace: hpa.namespace,
+    name: target.name,
+    confirms: (candidate) => {
+      if (candidate.name === hpa.name) return "This HPA is named after it";
+      if (autoscalersOf(graph, candidate).length === 0) return "Nothing else autoscales it";
+      return void 0;
+    }
+  });
+}
 
 // src/rules/hpa-target.ts
 var hpaTarget = createRule({
@@ -44460,20 +44459,7 @@ var hpaTarget = createRule({
         if (!target) {
           const kindKey = referenceKindKey(apiVersion2, kind);
           if (!builtin && graph.ofKind(kindKey).length === 0) return;
-          const verdict = judgeAbsence(graph, {
-            from: hpa,
-            kindKeys: [kindKey],
-            otherKindKeys: builtin ? [...SCALABLE_BUILTIN_KINDS].filter((k) => k !== kind) : [],
-            namespace: hpa.namespace,
-            name,
-            // The workload an HPA was written for: the one it is named after, or a close-named one that nothing
-            // else autoscales (the HPA that should scale it is this one).
-            confirms: (candidate) => {
-              if (candidate.name === hpa.name) return `This HPA is named after it`;
-              if (autoscalersOf(graph, candidate).length === 0) return `Nothing else autoscales it`;
-              return void 0;
-            }
-          });
+          const verdict = judgeMissingScaleTarget(graph, hpa, spec.target);
           if (verdict.kind === "unsure" && verdict.reason.kind === "placeholder-names") return;
           context.report({
             resource: hpa,
@@ -44613,6 +44599,19 @@ function matchBackendPort(service, ref) {
 function formatBackendPort(ref) {
   return ref.kind === "number" ? String(ref.value) : `"${ref.value}"`;
 }
+function judgeMissingBackendService(graph, ingress, backend) {
+  return judgeAbsence(graph, {
+    from: ingress,
+    kindKeys: ["Service"],
+    namespace: ingress.namespace,
+    name: backend.serviceName,
+    confirms: (candidate) => {
+      const port = backend.port;
+      if (!port || matchBackendPort(graph.service(candidate), port).kind !== "port") return void 0;
+      return `It serves port ${formatBackendPort(port)}, as this backend asks`;
+    }
+  });
+}
 
 // src/rules/ingress-backend.ts
 var ingressBackend = createRule({
@@ -44642,17 +44641,7 @@ var ingressBackend = createRule({
           const data2 = { name: ingress.name, namespace: ingress.namespace, route: backend.route, service: backend.serviceName };
           const serviceResource = graph.findReferencedBy(ingress, "Service", ingress.namespace, backend.serviceName);
           if (!serviceResource) {
-            const verdict = judgeAbsence(graph, {
-              from: ingress,
-              kindKeys: ["Service"],
-              namespace: ingress.namespace,
-              name: backend.serviceName,
-              confirms: (candidate) => {
-                const port = backend.port;
-                if (!port || matchBackendPort(graph.service(candidate), port).kind !== "port") return void 0;
-                return `It serves port ${formatBackendPort(port)}, as this backend asks`;
-              }
-            });
+            const verdict = judgeMissingBackendService(graph, ingress, backend);
             if (verdict.kind === "mistake") {
               const { evidence } = verdict;
               const hint = evidence.kind === "other-namespace" ? ` ${resourceLabel(evidence.candidate, true)} exists (${locationOf(evidence.candidate, ["metadata", "name"])}) and is applied with this Ingress, but an Ingress only routes to Services in its own namespace ("${ingress.namespace}"): move one of them, or add an ExternalName Service in "${ingress.namespace}" that points to ${evidence.candidate.name}.${evidence.candidate.namespace}.svc.` : ` Did you mean Service "${evidence.candidate.name}" (${locationOf(evidence.candidate, ["metadata", "name"])})? ${evidence.kind === "meant" ? `${evidence.why}.` : ""}`;
@@ -45618,6 +45607,11 @@ var schema = createRule({
     const minor = targetRelease(kubernetesVersion);
     const report = (resource, type, problem) => {
       const { messageId, data: data2 } = describe3(problem, type, resource, minor);
+      if (!type.builtin && problem.code === "required") {
+        const hint = `${data2.hint ?? ""} This is a warning, not an error: the operator's mutating webhook may set it before validation, and the cluster's CRD may differ from the one in the input.`;
+        context.report({ resource, path: problem.path, messageId, data: { ...data2, hint }, severity: "warn" });
+        return;
+      }
       context.report({ resource, path: problem.path, messageId, data: data2 });
     };
     const reportValidation = (resource, problem) => context.report({ resource, path: problem.path, messageId: problem.code, data: describeValidation(problem, resource) });
@@ -45625,13 +45619,15 @@ var schema = createRule({
     const served = (resource) => builtinTypeOf(resource, minor) !== void 0;
     return {
       "*"(resource) {
+        if ("sops" in resource.object) return;
         const type = typeOf(resource, graph, minor);
         if (!type) return;
         for (const problem of problemsOf(resource, type, graph)) {
           if (problem.code === "unknownField" && isSecondV1beta1BackendField(resource, problem)) continue;
           report(resource, type, problem);
         }
-        if (type.builtin) for (const problem of nameProblems(resource)) reportValidation(resource, problem);
+        const renamedByBuild = resource.kind === "Namespace" && graph.kustomize.namespaceSetByBuild(resource.document.file.path);
+        if (type.builtin && !renamedByBuild) for (const problem of nameProblems(resource)) reportValidation(resource, problem);
       },
       PodDisruptionBudget(resource) {
         if (served(resource)) for (const problem of disruptionBudgetProblems(resource)) reportValidation(resource, problem);
@@ -47699,7 +47695,7 @@ function ingressWiring(graph, builder, ingress) {
         to: builder.node("Service", ingress.namespace, backend.serviceName, "missing"),
         via: "backend",
         label: `${route} → ${port}`,
-        ...danglingState(graph, "Service", ingress, backend.serviceName)
+        ...danglingState(judgeMissingBackendService(graph, ingress, backend), "Service", ingress, backend.serviceName)
       });
       continue;
     }
@@ -47720,23 +47716,19 @@ function autoscalerWiring(graph, builder, hpa) {
   const target = graph.findReferencedBy(hpa, kindKey, hpa.namespace, name);
   const builtin = isBuiltinGroup(apiGroup(apiVersion2));
   if (!target) {
-    const state = builtin || graph.ofKind(kindKey).length > 0 ? danglingState(graph, kindKey, hpa, name) : { state: "warning", reason: `no ${kind} objects in the input` };
+    const state = builtin || graph.ofKind(kindKey).length > 0 ? danglingState(judgeMissingScaleTarget(graph, hpa, spec.target), kind, hpa, name) : { state: "warning", reason: `no ${kind} objects in the input` };
     builder.edge({ from, to: builder.node(kind, hpa.namespace, name, "missing"), via: "scale", label, ...state });
     return;
   }
   const unscalable = builtin && !SCALABLE_BUILTIN_KINDS.has(kind) ? UNSCALABLE_BUILTIN_KINDS.get(kind) : void 0;
   builder.edge({ from, to: builder.resource(target), via: "scale", label, ...unscalable ? { state: "broken", reason: unscalable } : { state: "ok" } });
 }
-function danglingState(graph, kindKey, from, name) {
-  const missing = explainMissingReference(graph, kindKey, from.namespace, name, from);
-  const kind = kindKey.split(".")[0];
-  if (missing.createdByOperator && missing.elsewhere.length === 0) {
-    return { state: "warning", reason: `not in the input; probably created by the operator of ${resourceLabel(missing.createdByOperator)}` };
+function danglingState(verdict, kind, from, name) {
+  if (verdict.kind === "mistake") return { state: "broken", reason: `${kind} "${name}" does not exist in namespace "${from.namespace}"` };
+  if (verdict.reason.kind === "operator") {
+    return { state: "warning", reason: `not in the input; probably created by the operator of ${resourceLabel(verdict.reason.operator)}` };
   }
-  if (missing.elsewhere.length === 0 && (missing.inNamespace === 0 || missing.nearby === 0 && !missing.similar)) {
-    return { state: "warning", reason: `not in the input (no ${kind} of namespace "${from.namespace}" is defined near it)` };
-  }
-  return { state: "broken", reason: `${kind} "${name}" does not exist in namespace "${from.namespace}"` };
+  return { state: "warning", reason: `not in the input (kubewire cannot tell whether it comes from elsewhere)` };
 }
 function portText(port) {
   return port.port === void 0 ? "?" : String(port.port);

@@ -36,7 +36,8 @@ export class ResourceGraph {
 
   /**
    * Objects that are kustomize build inputs, not objects applied to a cluster: kustomization documents and
-   * the partial objects of patch files (see kustomize/builds.ts). Rules never visit them.
+   * the partial objects of patch files (see kustomize/builds.ts), and the partial objects of kuttl test
+   * assertions. Rules never visit them.
    */
   readonly kustomizeInputs: Resource[] = [];
 
@@ -57,7 +58,7 @@ export class ResourceGraph {
       try {
         const found = extractResources(document, options.defaultNamespace, this.kustomize.namespaceOf(document.file.path));
         // A patch is a partial object on purpose (no apiVersion, no selector): not malformed.
-        if (!buildInputFiles.has(document.file.path)) this.malformed.push(...found.malformed);
+        if (!buildInputFiles.has(document.file.path) && !isTestAssertion(document.file.path)) this.malformed.push(...found.malformed);
         extracted.push(...found.resources);
       } catch (error) {
         this.malformed.push({ document, path: [], message: `kubewire could not read this document (${(error as Error)?.message ?? String(error)}); please report it` });
@@ -83,7 +84,7 @@ export class ResourceGraph {
     );
     for (const resource of extracted) {
       const file = resource.document.file.path;
-      if (buildInputFiles.has(file) || unlistedPatches.has(file) || isKustomizeConfig(resource.apiVersion) || isKustomizePluginConfig(resource.apiVersion)) {
+      if (buildInputFiles.has(file) || unlistedPatches.has(file) || isTestAssertion(file) || isKustomizeConfig(resource.apiVersion) || isKustomizePluginConfig(resource.apiVersion)) {
         this.kustomizeInputs.push(resource);
       } else {
         const transforms = this.kustomize.transformsOf(file);
@@ -275,6 +276,14 @@ export class ResourceGraph {
     return this.customResourcesIn(namespace).filter(mayCreatePods);
   }
 
+}
+
+/**
+ * kuttl and chainsaw test steps: `00-assert.yaml` / `01-errors.yaml` hold partial objects that the test runner
+ * compares with the cluster's state; they are never applied (kuttl.dev docs, "Test steps").
+ */
+function isTestAssertion(file: string): boolean {
+  return /^\d+-(assert|errors)(-[\w.-]+)?\.ya?ml$/.test(file.slice(file.lastIndexOf('/') + 1));
 }
 
 /** The key ofKind/find use for the kind an object reference names: `Deployment`, `Rollout.argoproj.io`. */

@@ -1,11 +1,11 @@
 import type { ResourceGraph } from './graph.js';
 import { referenceKindKey } from './graph.js';
-import { explainMissingReference } from './evidence/missing-reference.js';
+import type { AbsenceVerdict } from './evidence/absence.js';
 import { apiGroup, isBuiltinGroup, resourceLabel, type Resource } from './objects/resource.js';
 import { asString, getIn } from './objects/values.js';
 import { runsToCompletion } from './pods/pod-template.js';
-import { readAutoscaler, SCALABLE_BUILTIN_KINDS, UNSCALABLE_BUILTIN_KINDS } from './references/autoscaling.js';
-import { formatBackendPort, ingressServiceBackends, matchBackendPort } from './references/ingress.js';
+import { judgeMissingScaleTarget, readAutoscaler, SCALABLE_BUILTIN_KINDS, UNSCALABLE_BUILTIN_KINDS } from './references/autoscaling.js';
+import { formatBackendPort, ingressServiceBackends, judgeMissingBackendService, matchBackendPort } from './references/ingress.js';
 import type { ServicePort } from './services/service.js';
 
 /**
@@ -139,7 +139,7 @@ function ingressWiring(graph: ResourceGraph, builder: WiringBuilder, ingress: Re
         to: builder.node('Service', ingress.namespace, backend.serviceName, 'missing'),
         via: 'backend',
         label: `${route} → ${port}`,
-        ...danglingState(graph, 'Service', ingress, backend.serviceName),
+        ...danglingState(judgeMissingBackendService(graph, ingress, backend), 'Service', ingress, backend.serviceName),
       });
       continue;
     }
@@ -167,7 +167,7 @@ function autoscalerWiring(graph: ResourceGraph, builder: WiringBuilder, hpa: Res
   const builtin = isBuiltinGroup(apiGroup(apiVersion));
   if (!target) {
     // A custom kind the input has no object of at all: its CRD and objects live elsewhere (as hpa-target says).
-    const state = builtin || graph.ofKind(kindKey).length > 0 ? danglingState(graph, kindKey, hpa, name) : { state: 'warning' as const, reason: `no ${kind} objects in the input` };
+    const state = builtin || graph.ofKind(kindKey).length > 0 ? danglingState(judgeMissingScaleTarget(graph, hpa, spec.target), kind, hpa, name) : { state: 'warning' as const, reason: `no ${kind} objects in the input` };
     builder.edge({ from, to: builder.node(kind, hpa.namespace, name, 'missing'), via: 'scale', label, ...state });
     return;
   }
@@ -176,21 +176,15 @@ function autoscalerWiring(graph: ResourceGraph, builder: WiringBuilder, hpa: Res
 }
 
 /**
- * A reference whose target the input does not define. It is broken when the input shows the target should be
- * there (others of its kind are defined near the referrer, or one with a close name, or one in another
- * namespace); when the target is probably created by an operator or applied with another app, kubewire cannot
- * tell, and says so.
+ * A reference whose target the input does not define: broken when the absence is evidence of a mistake, as the
+ * rules judge it (evidence/absence.ts); otherwise kubewire cannot tell, and says why.
  */
-function danglingState(graph: ResourceGraph, kindKey: string, from: Resource, name: string): Pick<WiringEdge, 'state' | 'reason'> {
-  const missing = explainMissingReference(graph, kindKey, from.namespace, name, from);
-  const kind = kindKey.split('.')[0];
-  if (missing.createdByOperator && missing.elsewhere.length === 0) {
-    return { state: 'warning', reason: `not in the input; probably created by the operator of ${resourceLabel(missing.createdByOperator)}` };
+function danglingState(verdict: AbsenceVerdict, kind: string, from: Resource, name: string): Pick<WiringEdge, 'state' | 'reason'> {
+  if (verdict.kind === 'mistake') return { state: 'broken', reason: `${kind} "${name}" does not exist in namespace "${from.namespace}"` };
+  if (verdict.reason.kind === 'operator') {
+    return { state: 'warning', reason: `not in the input; probably created by the operator of ${resourceLabel(verdict.reason.operator)}` };
   }
-  if (missing.elsewhere.length === 0 && (missing.inNamespace === 0 || (missing.nearby === 0 && !missing.similar))) {
-    return { state: 'warning', reason: `not in the input (no ${kind} of namespace "${from.namespace}" is defined near it)` };
-  }
-  return { state: 'broken', reason: `${kind} "${name}" does not exist in namespace "${from.namespace}"` };
+  return { state: 'warning', reason: `not in the input (kubewire cannot tell whether it comes from elsewhere)` };
 }
 
 function portText(port: ServicePort): string {

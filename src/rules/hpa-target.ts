@@ -1,9 +1,9 @@
 import { createRule, type RelatedLocation } from '../api/authoring.js';
-import { judgeAbsence, unsureBecause, type AbsenceVerdict } from '../model/evidence/absence.js';
+import { unsureBecause, type AbsenceVerdict } from '../model/evidence/absence.js';
 import type { ResourceGraph } from '../model/graph.js';
 import { referenceKindKey } from '../model/graph.js';
-import { autoscalersOf, containerWithoutRequest, readAutoscaler, SCALABLE_BUILTIN_KINDS, UNSCALABLE_BUILTIN_KINDS } from '../model/references/autoscaling.js';
-import { locationOf } from '../model/evidence/missing-reference.js';
+import { containerWithoutRequest, judgeMissingScaleTarget, readAutoscaler, SCALABLE_BUILTIN_KINDS, UNSCALABLE_BUILTIN_KINDS } from '../model/references/autoscaling.js';
+import { locationOf } from '../model/evidence/hints.js';
 import { apiGroup, isBuiltinGroup, resourceLabel, type Resource } from '../model/objects/resource.js';
 import { templateLabel } from '../model/pods/pod-template.js';
 
@@ -63,20 +63,7 @@ export const hpaTarget = createRule({
           const kindKey = referenceKindKey(apiVersion, kind);
           // A custom kind the input has no object of: its CRD and objects live elsewhere.
           if (!builtin && graph.ofKind(kindKey).length === 0) return;
-          const verdict = judgeAbsence(graph, {
-            from: hpa,
-            kindKeys: [kindKey],
-            otherKindKeys: builtin ? [...SCALABLE_BUILTIN_KINDS].filter((k) => k !== kind) : [],
-            namespace: hpa.namespace,
-            name,
-            // The workload an HPA was written for: the one it is named after, or a close-named one that nothing
-            // else autoscales (the HPA that should scale it is this one).
-            confirms: (candidate) => {
-              if (candidate.name === hpa.name) return `This HPA is named after it`;
-              if (autoscalersOf(graph, candidate).length === 0) return `Nothing else autoscales it`;
-              return undefined;
-            },
-          });
+          const verdict = judgeMissingScaleTarget(graph, hpa, spec.target);
           if (verdict.kind === 'unsure' && verdict.reason.kind === 'placeholder-names') return;
           context.report({
             resource: hpa,

@@ -1,7 +1,7 @@
 import { createRule } from '../api/authoring.js';
-import { formatBackendPort, ingressServiceBackends, matchBackendPort } from '../model/references/ingress.js';
-import { judgeAbsence, unsureBecause } from '../model/evidence/absence.js';
-import { locationOf } from '../model/evidence/missing-reference.js';
+import { formatBackendPort, ingressServiceBackends, judgeMissingBackendService, matchBackendPort } from '../model/references/ingress.js';
+import { unsureBecause } from '../model/evidence/absence.js';
+import { locationOf } from '../model/evidence/hints.js';
 import { resourceLabel, type Resource } from '../model/objects/resource.js';
 import { servicePortLabel } from '../model/services/service.js';
 
@@ -39,17 +39,7 @@ export const ingressBackend = createRule({
           const data = { name: ingress.name, namespace: ingress.namespace, route: backend.route, service: backend.serviceName };
           const serviceResource = graph.findReferencedBy(ingress, 'Service', ingress.namespace, backend.serviceName);
           if (!serviceResource) {
-            const verdict = judgeAbsence(graph, {
-              from: ingress,
-              kindKeys: ['Service'],
-              namespace: ingress.namespace,
-              name: backend.serviceName,
-              confirms: (candidate) => {
-                const port = backend.port;
-                if (!port || matchBackendPort(graph.service(candidate), port).kind !== 'port') return undefined;
-                return `It serves port ${formatBackendPort(port)}, as this backend asks`;
-              },
-            });
+            const verdict = judgeMissingBackendService(graph, ingress, backend);
             if (verdict.kind === 'mistake') {
               const { evidence } = verdict;
               const hint =

@@ -1,7 +1,7 @@
 import { createRule, type Path, type RelatedLocation } from '../api/authoring.js';
 import { judgeAbsence, nearReferrer, unsureBecause } from '../model/evidence/absence.js';
 import { inSameSubtree } from '../model/evidence/apply-scope.js';
-import { locationOf } from '../model/evidence/missing-reference.js';
+import { locationOf } from '../model/evidence/hints.js';
 import type { Resource } from '../model/objects/resource.js';
 import {
   endpointPortServes,

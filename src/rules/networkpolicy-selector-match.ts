@@ -1,7 +1,7 @@
 import { createRule } from '../api/authoring.js';
 import { egressDestinations, likelyOperatorFor, namedPortOn, policyPodSelector, policyPorts, sameNamespacePodPeers } from '../model/references/network-policy.js';
 import { templateLabel } from '../model/pods/pod-template.js';
-import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/missing-reference.js';
+import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/hints.js';
 import { closestPodTemplate } from '../model/evidence/near-miss.js';
 import { formatSelector, type Selector } from '../model/pods/selector.js';
 

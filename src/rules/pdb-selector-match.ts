@@ -3,7 +3,7 @@ import { autoscalersOf } from '../model/references/autoscaling.js';
 import type { ResourceGraph } from '../model/graph.js';
 import { disruptionBudgetSelector, disruptionBudgetsSelecting, readBudget, setsNoBudget } from '../model/references/disruption-budget.js';
 import { templateLabel } from '../model/pods/pod-template.js';
-import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/missing-reference.js';
+import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/hints.js';
 import { resourceLabel } from '../model/objects/resource.js';
 import { formatSelector, type TemplateMatch } from '../model/pods/selector.js';
 

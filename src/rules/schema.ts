@@ -54,6 +54,14 @@ export const schema = createRule<Options, MessageIds>({
     const minor = targetRelease(kubernetesVersion);
     const report = (resource: Resource, type: ResourceType, problem: SchemaProblem) => {
       const { messageId, data } = describe(problem, type, resource, minor);
+      // A custom resource's required field may be set by its operator's mutating webhook, which runs before
+      // schema validation (admission order: mutating, then validation), and the CRD in the input may not be the
+      // one installed: a warning.
+      if (!type.builtin && problem.code === 'required') {
+        const hint = `${data.hint ?? ''} This is a warning, not an error: the operator's mutating webhook may set it before validation, and the cluster's CRD may differ from the one in the input.`;
+        context.report({ resource, path: problem.path, messageId, data: { ...data, hint }, severity: 'warn' });
+        return;
+      }
       context.report({ resource, path: problem.path, messageId, data });
     };
     const reportValidation = (resource: Resource, problem: ValidationProblem) =>
@@ -63,13 +71,18 @@ export const schema = createRule<Options, MessageIds>({
     const served = (resource: Resource) => builtinTypeOf(resource, minor) !== undefined;
     return {
       '*'(resource) {
+        // A SOPS-encrypted file (`sops:` beside the object) is decrypted before it is applied: what it holds now
+        // is ciphertext and SOPS's own metadata.
+        if ('sops' in resource.object) return;
         const type = typeOf(resource, graph, minor);
         if (!type) return;
         for (const problem of problemsOf(resource, type, graph)) {
           if (problem.code === 'unknownField' && isSecondV1beta1BackendField(resource, problem)) continue;
           report(resource, type, problem);
         }
-        if (type.builtin) for (const problem of nameProblems(resource)) reportValidation(resource, problem);
+        // kustomize's `namespace:` also names the Namespace objects it builds (`name: _` in a shared component).
+        const renamedByBuild = resource.kind === 'Namespace' && graph.kustomize.namespaceSetByBuild(resource.document.file.path);
+        if (type.builtin && !renamedByBuild) for (const problem of nameProblems(resource)) reportValidation(resource, problem);
       },
       PodDisruptionBudget(resource) {
         if (served(resource)) for (const problem of disruptionBudgetProblems(resource)) reportValidation(resource, problem);

@@ -4,7 +4,7 @@ import { identityIsPlaceholder } from '../objects/placeholders.js';
 import type { Resource } from '../objects/resource.js';
 import { getIn } from '../objects/values.js';
 import { inSameSubtree, shareABuild } from './apply-scope.js';
-import { likelyCreatorByName } from './missing-reference.js';
+import { likelyCreatorByName } from './hints.js';
 
 /**
  * Is this absence evidence of a mistake?

@@ -2,7 +2,8 @@ import type { Path } from '../../loader/parse.js';
 import type { ResourceGraph } from '../graph.js';
 import { referenceKindKey } from '../graph.js';
 import type { Container, PodTemplate } from '../pods/pod-template.js';
-import type { Resource } from '../objects/resource.js';
+import { judgeAbsence, type AbsenceVerdict } from '../evidence/absence.js';
+import { apiGroup, isBuiltinGroup, type Resource } from '../objects/resource.js';
 import { asArray, asInteger, asObject, asString, getIn, isObject, pushTo } from '../objects/values.js';
 
 /**
@@ -190,4 +191,26 @@ function limitRangeDefaultsRequest(graph: ResourceGraph, namespace: string, reso
         );
       }),
   );
+}
+
+/**
+ * Whether an HPA's target, which the input does not define, is a mistake (evidence/absence.ts): the workload it
+ * was written for is a typo-close one it is named after or that nothing else autoscales, or one of another
+ * scalable kind with that name.
+ */
+export function judgeMissingScaleTarget(graph: ResourceGraph, hpa: Resource, target: ScaleTargetRef): AbsenceVerdict {
+  const builtin = isBuiltinGroup(apiGroup(target.apiVersion));
+  return judgeAbsence(graph, {
+    from: hpa,
+    kindKeys: [referenceKindKey(target.apiVersion, target.kind)],
+    // `kind: Deployment` naming a StatefulSet: only when the written kind is a scalable one itself.
+    otherKindKeys: builtin && SCALABLE_BUILTIN_KINDS.has(target.kind) ? [...SCALABLE_BUILTIN_KINDS].filter((k) => k !== target.kind) : [],
+    namespace: hpa.namespace,
+    name: target.name,
+    confirms: (candidate) => {
+      if (candidate.name === hpa.name) return 'This HPA is named after it';
+      if (autoscalersOf(graph, candidate).length === 0) return 'Nothing else autoscales it';
+      return undefined;
+    },
+  });
 }

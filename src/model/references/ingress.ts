@@ -1,4 +1,6 @@
 import type { Path } from '../../loader/parse.js';
+import { judgeAbsence, type AbsenceVerdict } from '../evidence/absence.js';
+import type { ResourceGraph } from '../graph.js';
 import type { Resource } from '../objects/resource.js';
 import type { ServicePort, ServiceSpec } from '../services/service.js';
 import { asArray, asInteger, asObject, asString, getIn, isObject, type JsonObject } from '../objects/values.js';
@@ -136,4 +138,22 @@ export function matchBackendPort(service: ServiceSpec, ref: BackendPortRef): Bac
 
 export function formatBackendPort(ref: BackendPortRef): string {
   return ref.kind === 'number' ? String(ref.value) : `"${ref.value}"`;
+}
+
+/**
+ * Whether a backend's Service, which the input does not define, is a mistake (evidence/absence.ts): the Service
+ * it was written for is a typo-close one that serves the port the backend asks for.
+ */
+export function judgeMissingBackendService(graph: ResourceGraph, ingress: Resource, backend: IngressServiceBackend): AbsenceVerdict {
+  return judgeAbsence(graph, {
+    from: ingress,
+    kindKeys: ['Service'],
+    namespace: ingress.namespace,
+    name: backend.serviceName,
+    confirms: (candidate) => {
+      const port = backend.port;
+      if (!port || matchBackendPort(graph.service(candidate), port).kind !== 'port') return undefined;
+      return `It serves port ${formatBackendPort(port)}, as this backend asks`;
+    },
+  });
 }

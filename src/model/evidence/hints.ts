@@ -1,44 +1,15 @@
+/**
+ * Hints for messages about references and selectors: where an object is written, the custom resource whose
+ * operator probably creates a missing object, the near miss of a selector. Whether an absence is a mistake is
+ * decided in absence.ts, not here.
+ */
 import type { Path } from '../../loader/parse.js';
-import { inSameSubtree } from './apply-scope.js';
 import type { ResourceGraph } from '../graph.js';
-import { closestPodTemplate, editDistance, type NearMiss } from './near-miss.js';
+import { closestPodTemplate, type NearMiss } from './near-miss.js';
 import { templateLabel } from '../pods/pod-template.js';
 import { locateField, type Resource } from '../objects/resource.js';
 import type { Selector } from '../pods/selector.js';
 import { asObject, getIn } from '../objects/values.js';
-
-/**
- * What to say about a name that a reference (Ingress backend, HPA scaleTargetRef) gives but that does not
- * exist: a resource of the same kind in the same namespace with a close name ("did you mean"), and the ones
- * with exactly that name in other namespaces (references never cross namespaces).
- */
-export interface MissingReference {
-  readonly similar: Resource | undefined;
-  readonly elsewhere: readonly Resource[];
-  /** How many resources of that kind the input has in the namespace (0: it cannot be checked). */
-  readonly inNamespace: number;
-  /**
-   * How many of those are near the reference (inSameSubtree: its folder, the folders above or below it, its
-   * kustomize build); all of them when no referrer is given. 0 with others in the namespace: the input is a
-   * tree of unrelated apps, and the target is probably applied from somewhere kubewire was not shown.
-   */
-  readonly nearby: number;
-  /** A custom resource in the namespace whose operator probably creates the object (see likelyCreatorByName). */
-  readonly createdByOperator: Resource | undefined;
-}
-
-/** `kindKey` as ResourceGraph.ofKind takes it: `Service`, `Deployment`, or `Rollout.argoproj.io`. */
-export function explainMissingReference(graph: ResourceGraph, kindKey: string, namespace: string, name: string, from?: Resource): MissingReference {
-  const all = graph.ofKind(kindKey);
-  const sameNamespace = all.filter((r) => r.namespace === namespace);
-  return {
-    similar: closestName(name, sameNamespace),
-    elsewhere: all.filter((r) => r.namespace !== namespace && r.name === name),
-    inNamespace: sameNamespace.length,
-    nearby: from ? sameNamespace.filter((r) => inSameSubtree(graph, from, r)).length : sameNamespace.length,
-    createdByOperator: likelyCreatorByName(graph, namespace, name),
-  };
-}
 
 /**
  * The custom resource whose operator probably creates an object of this name: operators name what they create
@@ -54,18 +25,6 @@ export function likelyCreatorByName(graph: ResourceGraph, namespace: string, nam
     if (!best || custom.name.length > best.name.length) best = custom;
   }
   return best;
-}
-
-/** The candidate whose name is closest to `name`: a small edit distance, or one name containing the other. */
-export function closestName(name: string, candidates: readonly Resource[]): Resource | undefined {
-  let best: { resource: Resource; distance: number } | undefined;
-  for (const candidate of candidates) {
-    if (!candidate.name || candidate.name === name) continue;
-    const distance = editDistance(name, candidate.name);
-    const close = distance <= Math.max(1, Math.floor(name.length / 3)) || candidate.name.includes(name) || name.includes(candidate.name);
-    if (close && (!best || distance < best.distance)) best = { resource: candidate, distance };
-  }
-  return best?.resource;
 }
 
 /** `deploy/web.yaml:12`: where a resource (or one of its fields) is, for messages. */
