@@ -46978,6 +46978,7 @@ var yamlSyntax = createRule({
     fatal: true,
     docs: { description: "Disallow YAML that kubectl cannot parse or silently skips" },
     messages: {
+      templateFile: 'This document is a template (`{{ ... }}` here), not YAML that kubectl can read: kubectl stops with "invalid map key". This is a warning, not an error, because such a file is rendered (helm template, gomplate, a kustomize function) before anything applies it, and kubewire cannot check it as written. Lint the rendered output instead.',
       syntax: "YAML syntax error: {{detail}}. kubectl applies the documents before this one, then stops reading the file: this document and every later one in the file are not applied. (kubewire still lints the later documents.)",
       unseparated: "kubectl never applies this document: it decodes only the first document between two `---` lines, and no `---` line separates this one from the previous (a `...` end marker does not count). Put a `---` line before it.",
       underIndented: `A continuation line of this quoted value or [ ] / { } list is indented no deeper than its key{{more}}. kubectl reads it as intended (go-yaml does not check indentation inside quotes and brackets), so this is only a warning; but ${YAML_12_TOOLS}. Indent the continuation lines deeper than the key.`,
@@ -46994,7 +46995,11 @@ var yamlSyntax = createRule({
         const first = syntax[0];
         if (first) {
           const more = syntax.length > 1 ? ` (and ${syntax.length - 1} more error${syntax.length > 2 ? "s" : ""} after it in this document)` : "";
-          context.report({ document, range: first.range, messageId: "syntax", data: { detail: `${first.message}${more}` } });
+          if (first.message.startsWith("`{{ ... }}` is template syntax")) {
+            context.report({ document, range: first.range, messageId: "templateFile", severity: "warn" });
+          } else {
+            context.report({ document, range: first.range, messageId: "syntax", data: { detail: `${first.message}${more}` } });
+          }
         }
         for (const problem of document.problems) {
           if (problem.kind === "unseparated") context.report({ document, range: problem.range, messageId: "unseparated" });

@@ -11,6 +11,8 @@ export const yamlSyntax = createRule({
     fatal: true,
     docs: { description: 'Disallow YAML that kubectl cannot parse or silently skips' },
     messages: {
+      templateFile:
+        'This document is a template (`{{ ... }}` here), not YAML that kubectl can read: kubectl stops with "invalid map key". This is a warning, not an error, because such a file is rendered (helm template, gomplate, a kustomize function) before anything applies it, and kubewire cannot check it as written. Lint the rendered output instead.',
       syntax:
         'YAML syntax error: {{detail}}. kubectl applies the documents before this one, then stops reading the file: this document and every later one in the file are not applied. (kubewire still lints the later documents.)',
       unseparated:
@@ -34,7 +36,13 @@ export const yamlSyntax = createRule({
         const first = syntax[0];
         if (first) {
           const more = syntax.length > 1 ? ` (and ${syntax.length - 1} more error${syntax.length > 2 ? 's' : ''} after it in this document)` : '';
-          context.report({ document, range: first.range, messageId: 'syntax', data: { detail: `${first.message}${more}` } });
+          // A Go-template file (`{{ .Values.x }}`) outside a chart folder is input to another tool: it is rendered
+          // before anything applies it, so its syntax is no defect of a manifest (a warning, as for placeholders).
+          if (first.message.startsWith('`{{ ... }}` is template syntax')) {
+            context.report({ document, range: first.range, messageId: 'templateFile', severity: 'warn' });
+          } else {
+            context.report({ document, range: first.range, messageId: 'syntax', data: { detail: `${first.message}${more}` } });
+          }
         }
         for (const problem of document.problems) {
           if (problem.kind === 'unseparated') context.report({ document, range: problem.range, messageId: 'unseparated' });
