@@ -42410,7 +42410,7 @@ var ResourceGraph = class {
       const service = this.service(resource);
       const selected = service.selector ? this.oneDefinitionEach(
         resource,
-        this.podTemplatesSelectedBy(service.selector, resource.namespace).filter((m) => deployHookOf(m.template.owner) === void 0)
+        this.podTemplatesSelectedBy(service.selector, resource.namespace).filter((m) => becomesEndpoint(m.template))
       ) : [];
       result = simulateEndpoints(service, selected, service.selector ? [] : this.manualEndpointsFor(resource));
       if (service.selector && selected.length === 0 && service.type !== "ExternalName") {
@@ -42440,6 +42440,14 @@ var ResourceGraph = class {
       kept.add(group.find((m) => m.template.owner === nearest) ?? group[group.length - 1]);
     }
     return matches.filter((m) => kept.has(m));
+  }
+  /**
+   * Whether the Service selects pods of the template, asked of the labels: a workload defined twice is one object,
+   * and each copy gets the same answer (the endpoint simulation counts only the copy nearest the Service).
+   */
+  selects(serviceResource, template) {
+    const { selector } = this.service(serviceResource);
+    return selector !== void 0 && serviceResource.namespace === template.namespace && becomesEndpoint(template) && matchTemplate(selector, template) !== void 0;
   }
   servicesByTemplate;
   /** The Services whose simulated endpoints include pods of the template. */
@@ -42483,6 +42491,9 @@ var ResourceGraph = class {
 };
 function isTestAssertion(file) {
   return /^\d+-(assert|errors)(-[\w.-]+)?\.ya?ml$/.test(file.slice(file.lastIndexOf("/") + 1));
+}
+function becomesEndpoint(template) {
+  return deployHookOf(template.owner) === void 0;
 }
 function referenceKindKey(apiVersion2, kind) {
   const group = apiGroup(apiVersion2);
@@ -42586,6 +42597,12 @@ function judgeAbsence(graph, reference) {
   if (sameNamespace.length === 0) return { kind: "unsure", reason: { kind: "none-in-namespace" }, ...hints };
   if (!sameNamespace.some((r) => appliedAsOne(graph, from, r))) return { kind: "unsure", reason: { kind: "not-with-referrer" }, ...hints };
   return { kind: "unsure", reason: { kind: "not-in-input" }, ...hints };
+}
+function selectorMissIsMistake(graph, owner, near) {
+  const workload = near.template.owner;
+  if (near.template.namespace !== owner.namespace) return namespaceDifferenceIsEvidence(graph, owner, workload);
+  const orphan = graph.servicesSelecting(near.template).length === 0 && !runsToCompletion(near.template);
+  return nearReferrer(graph, owner, workload) && (near.evidence || workload.name === owner.name || orphan);
 }
 function namespaceDifferenceIsEvidence(graph, from, other) {
   const movedByBuild = (r) => graph.kustomize.namespaceSetByBuild(r.document.file.path);
@@ -46093,7 +46110,7 @@ function governingService(graph, statefulSet) {
   const template = graph.podTemplatesOf(statefulSet)[0];
   const service = graph.findReferencedBy(statefulSet, "Service", statefulSet.namespace, name);
   if (!service) {
-    const headlessSelecting = (s) => template !== void 0 && graph.service(s).headless && selectsTemplate(graph, s, template);
+    const headlessSelecting = (s) => template !== void 0 && graph.service(s).headless && graph.selects(s, template);
     const governing = servicesIn(graph, statefulSet.namespace).find((s) => headlessSelecting(s) && appliedAsOne(graph, statefulSet, s));
     const verdict = judgeAbsence(graph, {
       from: statefulSet,
@@ -46106,10 +46123,10 @@ function governingService(graph, statefulSet) {
   }
   const spec = graph.service(service);
   if (!spec.headless) {
-    const headlessAlternative = template && servicesIn(graph, statefulSet.namespace).find((s) => s !== service && graph.service(s).headless && selectsTemplate(graph, s, template));
+    const headlessAlternative = template && servicesIn(graph, statefulSet.namespace).find((s) => s !== service && graph.service(s).headless && graph.selects(s, template));
     return { kind: "not-headless", name, service, ...headlessAlternative ? { headlessAlternative } : {} };
   }
-  if (!spec.selector || !template || selectsTemplate(graph, service, template)) return { kind: "ok", name, service };
+  if (!spec.selector || !template || graph.selects(service, template)) return { kind: "ok", name, service };
   const failing = spec.selector.requirements.find((r) => !matchTemplate({ kind: "requirements", requirements: [r] }, template));
   return {
     kind: "selects-other-pods",
@@ -46121,24 +46138,11 @@ function governingService(graph, statefulSet) {
 function servicesIn(graph, namespace) {
   return graph.ofKind("Service").filter((s) => s.namespace === namespace);
 }
-function selectsTemplate(graph, service, template) {
-  const spec = graph.service(service);
-  if (!spec.selector || service.namespace !== template.namespace || deployHookOf(template.owner) !== void 0) return false;
-  return matchTemplate(spec.selector, template) !== void 0;
-}
 function statefulSetsGovernedBy(graph, service) {
   return graph.ofKind("StatefulSet").filter((s) => s.namespace === service.namespace && getIn(s.object, SERVICE_NAME_PATH) === service.name);
 }
 
 // src/rules/service-selector-match.ts
-function selectorWasWrittenFor(graph, service, near) {
-  const owner = near.template.owner;
-  if (near.template.namespace !== service.namespace) {
-    return namespaceDifferenceIsEvidence(graph, service, owner);
-  }
-  const orphan = graph.servicesSelecting(near.template).length === 0 && !runsToCompletion(near.template);
-  return nearReferrer(graph, service, owner) && (near.evidence || owner.name === service.name || orphan);
-}
 var serviceSelectorMatch = createRule({
   name: "service-selector-match",
   meta: {
@@ -46197,7 +46201,7 @@ var serviceSelectorMatch = createRule({
           });
           return;
         }
-        const sure = near !== void 0 && selectorWasWrittenFor(graph, resource, near);
+        const sure = near !== void 0 && selectorMissIsMistake(graph, resource, near);
         context.report({
           resource,
           // Point at the label that differs when one does: that is the line to fix.

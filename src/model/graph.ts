@@ -9,7 +9,7 @@ import { NamespaceLabelIndex } from './pods/label-index.js';
 import { mayCreatePods } from './objects/operators.js';
 import { podTemplatesOf, type PodTemplate } from './pods/pod-template.js';
 import { apiGroup, extractResources, isBuiltin, isBuiltinGroup, type MalformedObject, type Resource } from './objects/resource.js';
-import type { Selector, TemplateMatch } from './pods/selector.js';
+import { matchTemplate, type Selector, type TemplateMatch } from './pods/selector.js';
 import { readService, type ServiceSpec } from './services/service.js';
 import { pushTo } from './objects/values.js';
 
@@ -192,12 +192,10 @@ export class ResourceGraph {
     let result = this.endpoints.get(resource);
     if (!result) {
       const service = this.service(resource);
-      // A deploy tool's hook (a `helm test` Pod carrying the chart's labels) runs to completion, and pods that
-      // have Succeeded are not endpoints (EndpointSlice controller, podutil.ShouldPodBeInEndpoints).
       const selected = service.selector
         ? this.oneDefinitionEach(
             resource,
-            this.podTemplatesSelectedBy(service.selector, resource.namespace).filter((m) => deployHookOf(m.template.owner) === undefined),
+            this.podTemplatesSelectedBy(service.selector, resource.namespace).filter((m) => becomesEndpoint(m.template)),
           )
         : [];
       result = simulateEndpoints(service, selected, service.selector ? [] : this.manualEndpointsFor(resource));
@@ -230,6 +228,15 @@ export class ResourceGraph {
       kept.add(group.find((m) => m.template.owner === nearest) ?? group[group.length - 1]!);
     }
     return matches.filter((m) => kept.has(m));
+  }
+
+  /**
+   * Whether the Service selects pods of the template, asked of the labels: a workload defined twice is one object,
+   * and each copy gets the same answer (the endpoint simulation counts only the copy nearest the Service).
+   */
+  selects(serviceResource: Resource, template: PodTemplate): boolean {
+    const { selector } = this.service(serviceResource);
+    return selector !== undefined && serviceResource.namespace === template.namespace && becomesEndpoint(template) && matchTemplate(selector, template) !== undefined;
   }
 
   private servicesByTemplate: Map<PodTemplate, Resource[]> | undefined;
@@ -284,6 +291,14 @@ export class ResourceGraph {
  */
 function isTestAssertion(file: string): boolean {
   return /^\d+-(assert|errors)(-[\w.-]+)?\.ya?ml$/.test(file.slice(file.lastIndexOf('/') + 1));
+}
+
+/**
+ * A deploy tool's hook (a `helm test` Pod carrying the chart's labels) runs to completion, and pods that have
+ * Succeeded are not endpoints (EndpointSlice controller, podutil.ShouldPodBeInEndpoints).
+ */
+function becomesEndpoint(template: PodTemplate): boolean {
+  return deployHookOf(template.owner) === undefined;
 }
 
 /** The key ofKind/find use for the kind an object reference names: `Deployment`, `Rollout.argoproj.io`. */

@@ -1,29 +1,9 @@
 import { createRule } from '../api/authoring.js';
-import { namespaceDifferenceIsEvidence, nearReferrer } from '../model/evidence/absence.js';
-import type { NearMiss } from '../model/evidence/near-miss.js';
-import type { ResourceGraph } from '../model/graph.js';
-import { runsToCompletion } from '../model/pods/pod-template.js';
+import { selectorMissIsMistake } from '../model/evidence/absence.js';
 import { statefulSetsGovernedBy } from '../model/services/statefulset.js';
 import { closestPodTemplate } from '../model/evidence/near-miss.js';
-import { locateField, resourceLabel, type Resource } from '../model/objects/resource.js';
+import { locateField, resourceLabel } from '../model/objects/resource.js';
 import { formatSelector } from '../model/pods/selector.js';
-
-/**
- * Whether the near miss is the workload the Service was written for, so that the mismatch is a mistake: in the
- * Service's part of the tree, with a difference that is itself a mistake or a workload the Service is named
- * after (Service `checkout` for Deployment `checkout`) or that no Service selects; or its exact labels in another namespace, applied
- * together with a Service that names its own namespace.
- */
-function selectorWasWrittenFor(graph: ResourceGraph, service: Resource, near: NearMiss): boolean {
-  const owner = near.template.owner;
-  if (near.template.namespace !== service.namespace) {
-    return namespaceDifferenceIsEvidence(graph, service, owner);
-  }
-  // A workload near the Service that no Service selects, while this Service selects nothing: each is what the
-  // other is missing.
-  const orphan = graph.servicesSelecting(near.template).length === 0 && !runsToCompletion(near.template);
-  return nearReferrer(graph, service, owner) && (near.evidence || owner.name === service.name || orphan);
-}
 
 export const serviceSelectorMatch = createRule({
   name: 'service-selector-match',
@@ -98,7 +78,7 @@ export const serviceSelectorMatch = createRule({
         // is itself a mistake, in the Service's part of the tree (evidence/absence.ts). A resemblance, a template
         // in another app's folder, or nothing close: the pods may come from a chart, an operator or another
         // repository, so it is a warning that says so.
-        const sure = near !== undefined && selectorWasWrittenFor(graph, resource, near);
+        const sure = near !== undefined && selectorMissIsMistake(graph, resource, near);
         context.report({
           resource,
           // Point at the label that differs when one does: that is the line to fix.

@@ -3,6 +3,8 @@ import type { ResourceGraph } from '../graph.js';
 import { identityIsPlaceholder } from '../objects/placeholders.js';
 import type { Resource } from '../objects/resource.js';
 import { getIn } from '../objects/values.js';
+import { runsToCompletion } from '../pods/pod-template.js';
+import type { NearMiss } from './near-miss.js';
 import { inSameSubtree, shareABuild } from './apply-scope.js';
 import { likelyCreatorByName } from './hints.js';
 
@@ -96,6 +98,20 @@ export function judgeAbsence(graph: ResourceGraph, reference: MissingReference):
   if (sameNamespace.length === 0) return { kind: 'unsure', reason: { kind: 'none-in-namespace' }, ...hints };
   if (!sameNamespace.some((r) => appliedAsOne(graph, from, r))) return { kind: 'unsure', reason: { kind: 'not-with-referrer' }, ...hints };
   return { kind: 'unsure', reason: { kind: 'not-in-input' }, ...hints };
+}
+
+/**
+ * Whether a selector that selects nothing is a mistake, judged on its near miss (near-miss.ts): a pod template
+ * in the selector owner's part of the tree whose difference is itself a mistake, or of a workload the owner is
+ * named after (Service `checkout`, Deployment `checkout`), or of one that no Service selects (each is what the
+ * other is missing); or the exact labels in another namespace, applied together with an owner that names its
+ * namespace. A resemblance elsewhere is a hint: the pods may come from a chart, an operator or another repository.
+ */
+export function selectorMissIsMistake(graph: ResourceGraph, owner: Resource, near: NearMiss): boolean {
+  const workload = near.template.owner;
+  if (near.template.namespace !== owner.namespace) return namespaceDifferenceIsEvidence(graph, owner, workload);
+  const orphan = graph.servicesSelecting(near.template).length === 0 && !runsToCompletion(near.template);
+  return nearReferrer(graph, owner, workload) && (near.evidence || workload.name === owner.name || orphan);
 }
 
 /**

@@ -1,9 +1,7 @@
 import type { Path } from '../../loader/parse.js';
-import { deployHookOf } from '../objects/hooks.js';
 import type { ResourceGraph } from '../graph.js';
 import { isDns1123Label } from '../objects/names.js';
 import { appliedAsOne, judgeAbsence, type AbsenceVerdict } from '../evidence/absence.js';
-import type { PodTemplate } from '../pods/pod-template.js';
 import type { Resource } from '../objects/resource.js';
 import { matchTemplate, type Requirement } from '../pods/selector.js';
 import { asInteger, asString, getIn } from '../objects/values.js';
@@ -66,7 +64,7 @@ export function governingService(graph: ResourceGraph, statefulSet: Resource): G
   const template = graph.podTemplatesOf(statefulSet)[0];
   const service = graph.findReferencedBy(statefulSet, 'Service', statefulSet.namespace, name);
   if (!service) {
-    const headlessSelecting = (s: Resource) => template !== undefined && graph.service(s).headless && selectsTemplate(graph, s, template);
+    const headlessSelecting = (s: Resource) => template !== undefined && graph.service(s).headless && graph.selects(s, template);
     const governing = servicesIn(graph, statefulSet.namespace).find((s) => headlessSelecting(s) && appliedAsOne(graph, statefulSet, s));
     const verdict = judgeAbsence(graph, {
       from: statefulSet,
@@ -81,12 +79,12 @@ export function governingService(graph: ResourceGraph, statefulSet: Resource): G
   const spec = graph.service(service);
   if (!spec.headless) {
     const headlessAlternative =
-      template && servicesIn(graph, statefulSet.namespace).find((s) => s !== service && graph.service(s).headless && selectsTemplate(graph, s, template));
+      template && servicesIn(graph, statefulSet.namespace).find((s) => s !== service && graph.service(s).headless && graph.selects(s, template));
     return { kind: 'not-headless', name, service, ...(headlessAlternative ? { headlessAlternative } : {}) };
   }
   // A headless Service without a selector gets hand-written Endpoints/EndpointSlices: we cannot tell which
   // pods they name, so it is trusted.
-  if (!spec.selector || !template || selectsTemplate(graph, service, template)) return { kind: 'ok', name, service };
+  if (!spec.selector || !template || graph.selects(service, template)) return { kind: 'ok', name, service };
   const failing = spec.selector.requirements.find((r) => !matchTemplate({ kind: 'requirements', requirements: [r] }, template));
   return {
     kind: 'selects-other-pods',
@@ -100,16 +98,6 @@ function servicesIn(graph: ResourceGraph, namespace: string): Resource[] {
   return graph.ofKind('Service').filter((s) => s.namespace === namespace);
 }
 
-/**
- * Whether the Service selects pods of the template. Asked of the labels, not of the simulated endpoints: the
- * simulation counts a workload defined twice (two files of one repository with the same StatefulSet) once, from
- * the copy nearest the Service, and the other copy must get the same answer since it is the same object.
- */
-function selectsTemplate(graph: ResourceGraph, service: Resource, template: PodTemplate): boolean {
-  const spec = graph.service(service);
-  if (!spec.selector || service.namespace !== template.namespace || deployHookOf(template.owner) !== undefined) return false;
-  return matchTemplate(spec.selector, template) !== undefined;
-}
 
 /** The StatefulSets of the Service's namespace whose spec.serviceName names it. */
 export function statefulSetsGovernedBy(graph: ResourceGraph, service: Resource): Resource[] {
