@@ -106,8 +106,8 @@ function parseComment(file: SourceFile, comment: string, start: number): Omit<Di
     cursor += item.length + 1;
     const id = item.trim().replace(/^(['"]?)(.*)\1$/s, '$2');
     if (!id) continue;
-    const from = listStart + itemStart + item.indexOf(item.trim());
-    rules.push({ id, range: file.rangeAt(from, from + item.trim().length) });
+    const from = listStart + itemStart + item.indexOf(id);
+    rules.push({ id, range: file.rangeAt(from, from + id.length) });
   }
   return { kind, name, rules, justification, range: file.rangeAt(start, start + comment.length) };
 }
