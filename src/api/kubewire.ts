@@ -38,6 +38,8 @@ export interface KubewireOptions {
    * that takes one (schema, api-version). Default: the newest release kubewire knows.
    */
   kubernetesVersion?: string;
+  /** Report `# kubewire-disable` directives that silence nothing, at this severity. Default: `warn` (ESLint 9's). */
+  reportUnusedDisableDirectives?: 'off' | 'warn' | 'error';
   /** Standard input, for the `-` pattern; may stop reading after `maxBytes`. */
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
 }
@@ -173,6 +175,7 @@ export class Kubewire {
       severities: this.#config.severities,
       ruleOptions: this.#config.options,
       filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
+      ...(this.#options.reportUnusedDisableDirectives !== undefined ? { reportUnusedDisableDirectives: this.#options.reportUnusedDisableDirectives } : {}),
     });
     const sources = new Map(project.files.map((f) => [f.path, f]));
     // Rendered Helm charts: findings move to the template files they come from.

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { FORMATTER_NAMES } from '../../api/formatters.js';
 import { Kubewire, type KubewireOptions } from '../../api/kubewire.js';
 import { RuleConfigError, type RuleConfig } from '../../engine/rule-config.js';
+import { unusedDirectivesOption } from './suppression-flags.js';
 import { UsageError } from '../../loader/read-inputs.js';
 import { endpointsTable } from '../../reporters/endpoints-table.js';
 import { formatWiring, GRAPH_FORMATS, isGraphFormat } from '../../reporters/graph/index.js';
@@ -51,6 +52,10 @@ Options:
                                ESLint's form: --rule 'service-node-port=["error",{"range":"20000-22767"}]'
       --ignore-pattern <glob>  skip files matching the glob (repeatable)
       --kubernetes-version <v> the release to check objects against, e.g. 1.29 (default: the newest kubewire knows)
+      --report-unused-disable-directives
+                               report # kubewire-disable comments that silence nothing as errors
+      --report-unused-disable-directives-severity <sev>
+                               ... at this severity: off, warn (default) or error
       --color / --no-color     force or disable colours (default: on for a terminal, off with NO_COLOR)
   -v, --version                print the version
   -h, --help                   print this help
@@ -70,6 +75,8 @@ const OPTIONS = {
   rule: { type: 'string', multiple: true },
   'ignore-pattern': { type: 'string', multiple: true },
   'kubernetes-version': { type: 'string' },
+  'report-unused-disable-directives': { type: 'boolean' },
+  'report-unused-disable-directives-severity': { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
@@ -153,6 +160,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     quiet: values.quiet === true,
     maxWarnings: parseMaxWarnings(values['max-warnings']),
     ...(values['helm-chart-root'] !== undefined ? { helmChartRoot: values['helm-chart-root'] } : {}),
+    ...unusedDirectivesOption(values['report-unused-disable-directives'], values['report-unused-disable-directives-severity']),
   });
   const formatter = kubewire.loadFormatter(format);
   const run = await kubewire.lintFiles(positionals);
