@@ -17,3 +17,20 @@ export function unusedDirectivesOption(flag: boolean | undefined, severity: stri
   if (!value) throw new UsageError(`--report-unused-disable-directives-severity takes off, warn or error (or 0, 1, 2), not "${severity}"`);
   return { reportUnusedDisableDirectives: value };
 }
+
+/** ESLint's bulk suppression flags, as the API takes them. */
+export function bulkSuppressionOptions(values: {
+  'suppress-all'?: boolean | undefined;
+  'suppress-rule'?: string[] | undefined;
+  'prune-suppressions'?: boolean | undefined;
+  'suppressions-location'?: string | undefined;
+  'pass-on-unpruned-suppressions'?: boolean | undefined;
+}): Pick<KubewireOptions, 'suppressAll' | 'suppressRule' | 'pruneSuppressions' | 'suppressionsLocation' | 'passOnUnprunedSuppressions'> {
+  return {
+    ...(values['suppress-all'] ? { suppressAll: true } : {}),
+    ...(values['suppress-rule'] ? { suppressRule: values['suppress-rule'] } : {}),
+    ...(values['prune-suppressions'] ? { pruneSuppressions: true } : {}),
+    ...(values['suppressions-location'] !== undefined ? { suppressionsLocation: values['suppressions-location'] } : {}),
+    ...(values['pass-on-unpruned-suppressions'] ? { passOnUnprunedSuppressions: true } : {}),
+  };
+}
