@@ -191,6 +191,14 @@ spec:
     expect(directivesOf(new SourceFile('x.yaml', text)).directives).toEqual([
       expect.objectContaining({ kind: 'disable-line', rules: [expect.objectContaining({ id: 'probe-port' })], justification: 'a real one', range: { line: 6, column: 1, endLine: 6, endColumn: 49 } }),
     ]);
+    // Line ends as go-yaml reads them: CRLF, and a lone CR (old Mac files).
+    for (const eol of ['\r\n', '\r']) {
+      const lines = ['a: 1', '# kubewire-disable-next-line probe-port', 'b: 2', '# kubewire-enable'].join(eol);
+      expect(directivesOf(new SourceFile('x.yaml', lines)).directives.map((d) => `${d.range.line}:${d.range.endColumn} ${d.kind} ${d.rules.map((r) => r.id).join()}`)).toEqual([
+        '2:40 disable-next-line probe-port',
+        '4:18 enable ',
+      ]);
+    }
     // A file that never says kubewire- is not lexed at all.
     expect(directivesOf(new SourceFile('y.yaml', 'a: 1 # note\n'))).toEqual({ directives: [], scopeStarts: [1] });
   });

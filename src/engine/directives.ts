@@ -67,9 +67,12 @@ export function directivesOf(file: SourceFile): FileDirectives {
   if (!file.text.includes('kubewire-')) return none;
   const directives: Directive[] = [];
   const scopeStarts = [1];
+  // go-yaml (and SourceFile) end a line at a lone CR too, the yaml Lexer does not: the same text with LF there
+  // (same length, so offsets still point into the file).
+  const text = file.text.includes('\r') ? file.text.replace(/\r(?!\n)/g, '\n') : file.text;
   let offset = 0;
-  for (const token of new Lexer().lex(file.text)) {
-    if (!file.text.startsWith(token, offset)) {
+  for (const token of new Lexer().lex(text)) {
+    if (!text.startsWith(token, offset)) {
       if (CONTROL_TOKENS.has(token)) continue;
       return none; // the tokens no longer line up with the text: better no directive than a misplaced one
     }
