@@ -1,5 +1,4 @@
 import { mapHelmSources } from '../engine/helm-sources.js';
-import { applyBulkSuppressions, bulkSuppressionNotices, checkBulkSuppressionOptions, type BulkSuppressionOutcome } from './bulk-suppressions.js';
 import { lint } from '../engine/linter.js';
 import { loadProject, projectFromFiles, type Project } from '../engine/project.js';
 import type { LintResult } from '../engine/results.js';
@@ -13,6 +12,7 @@ import { uncheckedCustomResourcesNote } from '../model/schema/resource-schema.js
 import { endpointsReport, type EndpointsReport } from '../model/services/endpoints-report.js';
 import { allRules } from '../rules/index.js';
 import { VERSION } from '../version.js';
+import { applyBulkSuppressions, bulkSuppressionNotices, checkBulkSuppressionOptions, type BulkSuppressionOutcome } from './bulk-suppressions.js';
 import { loadFormatter, type Formatter } from './formatters.js';
 
 /** What a host resolves from its own input (flags, action inputs, a config file) before a run. */

@@ -126,6 +126,7 @@ export interface DirectiveInput {
   reportUnused: Severity;
   messagesByFile: Map<string, LintMessage[]>;
   suppressedByFile: Map<string, SuppressedLintMessage[]>;
+  /** The linter's message interpolation and ignore annotation, passed in since linter.ts imports this module. */
   interpolate: (template: string, data: Readonly<Record<string, string | number>>) => string;
   annotation: string;
 }
