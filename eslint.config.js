@@ -10,7 +10,17 @@ export default tseslint.config(
   {
     // Generated output and installed packages; the fixtures, the corpus and the Helm chart are inputs whose
     // bytes are the test (and hold no JavaScript).
-    ignores: ['dist/', 'action/dist/', 'node_modules/', 'coverage/', '.tmp/', 'test/fixtures/', 'test/corpus/', 'test/helm/'],
+    ignores: [
+      'dist/',
+      'action/dist/',
+      'node_modules/',
+      'coverage/',
+      '.tmp/',
+      'test/fixtures/',
+      'test/fixtures-*/',
+      'test/corpus/',
+      'test/helm/',
+    ],
   },
   {
     // A disable comment that no longer suppresses anything is dead code too.
