@@ -3,13 +3,14 @@
 // types of the same tsconfig.json that `npm run typecheck` uses (projectService finds it). Plain JavaScript
 // (scripts, bin, this file) gets the untyped recommended rules: tsconfig.json does not include JavaScript.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   {
     // Generated output and installed packages; the fixtures, the corpus and the Helm chart are inputs whose
-    // bytes are the test (and hold no JavaScript).
+    // bytes are the test.
     ignores: [
       'dist/',
       'action/dist/',
