@@ -325,7 +325,7 @@ if (!existsSync(source)) {
 const text = generate();
 if (check) {
   let current = '';
-  try { current = readFileSync(target, 'utf8'); } catch {}
+  try { current = readFileSync(target, 'utf8'); } catch { /* not generated yet */ }
   if (current !== text) {
     console.error('schemas/kubernetes.json is stale: run `npm run gen:schemas`');
     process.exit(1);

@@ -82,7 +82,7 @@ export function examplesOf(markdown: string): DocExample[] {
     try {
       pins = pinsOf(match[3]!);
     } catch (error) {
-      throw new Error(`line ${line}: ${(error as Error).message}`);
+      throw new Error(`line ${line}: ${(error as Error).message}`, { cause: error });
     }
     if (kind === 'correct' && pins.length > 0) throw new Error(`line ${line}: a correct example takes no messageId= pins`);
     out.push({ kind, pins, bytes, line });

@@ -140,6 +140,7 @@ function applyMutation(root: unknown, m: Mutation): void {
     case 'unicode': {
       const value = get(slot);
       const odd = ODD_STRINGS[m.text % ODD_STRINGS.length]!;
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any text will do to put odd characters into, even [object Object]
       const text = typeof value === 'string' ? value : String(value ?? '');
       const at = m.where % (text.length + 1);
       set(slot, text.slice(0, at) + odd + text.slice(at));
@@ -155,7 +156,6 @@ function applyMutation(root: unknown, m: Mutation): void {
         configurable: true,
         writable: true,
       });
-      return;
     }
   }
 }

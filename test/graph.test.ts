@@ -63,7 +63,7 @@ function parseDot(text: string): ParsedDiagram {
   const result = viz.render(text, { format: 'svg' });
   expect(result.errors.filter((e) => e.level === 'error')).toEqual([]);
   expect(result.status).toBe('success');
-  const svg = new JSDOM(result.output!, { contentType: 'image/svg+xml' }).window.document;
+  const svg = new JSDOM(result.output, { contentType: 'image/svg+xml' }).window.document;
   const title = (g: Element) => g.querySelector('title')?.textContent ?? '';
   // Graphviz keeps runs of spaces as no-break spaces; they look the same.
   const label = (g: Element) => [...g.querySelectorAll('text')].map((t) => (t.textContent ?? '').replace(/\u00a0/g, ' ')).join('\n');

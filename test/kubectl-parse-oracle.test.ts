@@ -171,7 +171,7 @@ async function kubectlVerdict(kubectl: string, file: string): Promise<Verdict> {
     const stderr = String((error as { stderr?: string }).stderr ?? error);
     // Only a failure to read the YAML counts; anything else means the case (or the harness) is wrong.
     if (/error parsing .*: error converting YAML to JSON|invalid Yaml document separator/.test(stderr)) return { parses: false };
-    throw new Error(`kubectl failed for another reason on ${file}: ${stderr}`);
+    throw new Error(`kubectl failed for another reason on ${file}: ${stderr}`, { cause: error });
   }
 }
 

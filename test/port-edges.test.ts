@@ -72,7 +72,7 @@ describe('repeated container ports and hostIP (pkg/api/pod/warnings.go)', () => 
 });
 
 describe('closestPortName ("did you mean")', () => {
-  const port = (name: string): ContainerPort => ({ name, containerPort: 8080, protocol: 'TCP', path: ['spec', 'containers', 0, 'ports', 0] }) as ContainerPort;
+  const port = (name: string): ContainerPort => ({ name, containerPort: 8080, protocol: 'TCP', path: ['spec', 'containers', 0, 'ports', 0] });
 
   it('a name of up to 3 letters gets a budget of one edit, so `ui` never suggests `db`', () => {
     expect(closestPortName('ui', [port('db')])).toBeUndefined();

@@ -27,7 +27,9 @@ const work = path.join(repoRoot, '.tmp', 'sarif-validate');
 type Sarif = {
   runs: {
     tool: { driver: { rules: Record<string, unknown>[] } & Record<string, unknown> };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads SARIF as loose JSON and asserts its shape
     results: Record<string, any>[];
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
     invocations: Record<string, any>[];
     automationDetails?: { id: string };
     originalUriBaseIds?: Record<string, { uri: string }>;

@@ -81,7 +81,7 @@ export interface LintRun {
   /** The working directory of the run; results' paths are relative to it. */
   cwd: string;
   /** The text of an input file, by the path results name it with (code frames, SARIF snippets). */
-  sourceOf(filePath: string): SourceFile | undefined;
+  sourceOf: (filePath: string) => SourceFile | undefined;
   /** The resources and their wiring, for hosts that draw or summarise it. */
   graph: ResourceGraph;
 }
@@ -245,7 +245,7 @@ export class Kubewire {
 
 /** True when the rule's first option object has the property (ESLint's positional `meta.schema`). */
 function takesOption(rule: RuleModule, property: string): boolean {
-  const schema = Array.isArray(rule.meta.schema) ? rule.meta.schema[0] : undefined;
+  const schema: unknown = Array.isArray(rule.meta.schema) ? rule.meta.schema[0] : undefined;
   const properties = schema && typeof schema === 'object' ? (schema as { properties?: Record<string, unknown> }).properties : undefined;
   return properties !== undefined && property in properties;
 }

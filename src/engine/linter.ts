@@ -60,7 +60,7 @@ export function lint(input: LintInput): LintResult[] {
         if ('suppressions' in message) {
           let list = suppressedByFile.get(filePath);
           if (!list) suppressedByFile.set(filePath, (list = []));
-          list.push(message as SuppressedLintMessage);
+          list.push(message);
         } else {
           messagesByFile.get(filePath)!.push(message);
         }
@@ -70,13 +70,13 @@ export function lint(input: LintInput): LintResult[] {
     try {
       listeners = rule.create(context, options);
     } catch (error) {
-      throw new Error(`rule ${rule.name} failed to start: ${(error as Error).message}`);
+      throw new Error(`rule ${rule.name} failed to start: ${(error as Error).message}`, { cause: error });
     }
     for (const [key, fn] of Object.entries(listeners)) {
       if (typeof fn !== 'function') continue;
       let list = dispatch.get(key);
       if (!list) dispatch.set(key, (list = []));
-      list.push({ ruleId: rule.name, fn: fn as (arg: never) => void });
+      list.push({ ruleId: rule.name, fn });
     }
   }
 

@@ -117,5 +117,5 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
     ...definition.meta,
     docs: { ...definition.meta.docs, url: `${RULE_DOCS_BASE_URL}${definition.name}.md` },
   };
-  return { name: definition.name, meta, defaultOptions: definition.meta.defaultOptions, create: definition.create };
+  return { name: definition.name, meta, defaultOptions: definition.meta.defaultOptions, create: (context, options) => definition.create(context, options) };
 }

@@ -103,13 +103,13 @@ export class ManifestDocument {
   }
 
   private walk(path: Path): { node: YamlNode | null; key: YamlNode | null; exact: boolean } {
-    let node: YamlNode | null = this.ast.contents as YamlNode | null;
+    let node: YamlNode | null = this.ast.contents;
     let key: YamlNode | null = null;
     for (let i = 0; i < path.length; i++) {
       const segment = path[i]!;
       if (node && isAlias(node)) node = (node.resolve(this.ast) as YamlNode | undefined) ?? node;
       if (isMap(node) && typeof segment === 'string') {
-        const pair = findLastPair(node.items as Pair[], segment);
+        const pair = findLastPair(node.items, segment);
         if (!pair) return { node, key, exact: false };
         node = (pair.value as YamlNode | null) ?? null;
         key = pair.key as YamlNode;
@@ -147,7 +147,7 @@ export class ManifestDocument {
 }
 
 function keyString(key: unknown): string | undefined {
-  if (isScalar(key)) return key.value === null ? 'null' : String(key.value);
+  if (isScalar(key)) return String(key.value); // String(null) is 'null'
   return undefined;
 }
 
@@ -179,7 +179,7 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
       // go-yaml v2's Unmarshal decodes the first document of a piece and ignores the rest (a document after
       // a `...` end marker with no `---` line).
       asts.push({
-        ast: ast as Document.Parsed,
+        ast,
         unseparated: i > 0,
         ...(i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {}),
         ...(i === 0 ? { compat: { piece, lenient: prepared.lenient, rejections: prepared.rejections } } : {}),
@@ -213,7 +213,7 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
     if (compat) addGoYamlFindings(file, ast, compat, problems);
     const parsedCleanly = () => !problems.some((p) => p.kind === 'syntax');
     if (parsedCleanly()) {
-      const shape = measureShape(ast.contents as YamlNode | null);
+      const shape = measureShape(ast.contents);
       if (shape.tooDeep) problems.push({ kind: 'syntax', message: TOO_DEEP, range: firstLineRange(file, shape.tooDeep), related: [] });
     }
     if (parsedCleanly()) collectDuplicateKeys(ast, file, problems);
@@ -224,7 +224,7 @@ export function parseManifestFile(file: SourceFile): ManifestDocument[] {
       } catch (error) {
         const text = String((error as Error)?.message ?? error);
         const bomb = /alias count/i.test(text);
-        const firstAlias = bomb ? measureShape(ast.contents as YamlNode | null).firstAlias : undefined;
+        const firstAlias = bomb ? measureShape(ast.contents).firstAlias : undefined;
         const start = firstAlias?.[0] ?? ast.range?.[0] ?? 0;
         problems.push({
           kind: 'syntax',
@@ -318,7 +318,7 @@ interface CompatFindings {
 function addGoYamlFindings(file: SourceFile, ast: Document.Parsed, compat: CompatFindings, problems: ParseProblem[]): void {
   const { piece } = compat;
   const columnOf = (offset: number) => file.positionAt(offset).column - 1;
-  const structure = structureOf(ast.contents as YamlNode | null, file.text, columnOf);
+  const structure = structureOf(ast.contents, file.text, columnOf);
   const rejections = [
     ...compat.rejections.map((r) => ({ ...r, start: piece.start + r.start, end: piece.start + r.end })),
     ...structure.rejections,
@@ -408,7 +408,7 @@ function collectDuplicateKeys(ast: Document.Parsed, file: SourceFile, problems: 
     const node = stack.pop();
     if (!node) continue;
     if (isMap(node)) {
-      const glued = node === root ? missingSeparators(node.items as Pair[], file) : [];
+      const glued = node === root ? missingSeparators(node.items, file) : [];
       problems.push(...glued);
       const seen = new Map<string, Pair>();
       for (const pair of node.items) {
@@ -427,7 +427,7 @@ function collectDuplicateKeys(ast: Document.Parsed, file: SourceFile, problems: 
               ...(sameValue(ast, first!.value, pair.value) ? { sameValue: true } : {}),
             });
           } else if (!first) {
-            seen.set(name, pair as Pair);
+            seen.set(name, pair);
           }
         }
         if (isPair(pair)) stack.push(pair.value as YamlNode | null);
@@ -443,7 +443,7 @@ function collectDuplicateKeys(ast: Document.Parsed, file: SourceFile, problems: 
 /** Whether two values build the same JSON (`"1"` and `1` do not); false when either cannot be built. */
 function sameValue(ast: Document.Parsed, a: unknown, b: unknown): boolean {
   try {
-    const build = (node: unknown) => (node && typeof node === 'object' && 'toJS' in node ? (node as YamlNode).toJS(ast, { maxAliasCount: MAX_ALIAS_COUNT }) : null);
+    const build = (node: unknown): unknown => (node && typeof node === 'object' && 'toJS' in node ? (node as YamlNode).toJS(ast, { maxAliasCount: MAX_ALIAS_COUNT }) : null);
     return canonicalJson(build(a)) === canonicalJson(build(b));
   } catch {
     return false;
@@ -473,7 +473,7 @@ function missingSeparators(pairs: Pair[], file: SourceFile): ParseProblem[] {
   const describe = (n: number) => {
     const kind = kinds[n]?.value;
     const meta = metadata[n]?.value;
-    const name = isMap(meta) ? (meta.get('name') as unknown) : undefined;
+    const name = isMap(meta) ? meta.get('name') : undefined;
     const kindText = isScalar(kind) && typeof kind.value === 'string' ? kind.value : 'object';
     return typeof name === 'string' ? `${kindText} "${name}"` : kindText;
   };
@@ -481,13 +481,13 @@ function missingSeparators(pairs: Pair[], file: SourceFile): ParseProblem[] {
   const problems: ParseProblem[] = [];
   for (let n = 1; n < objectCount; n++) {
     const keys = starts.map((s) => s[n]?.key as ParsedNode | undefined).filter((k): k is ParsedNode => Boolean(k?.range));
-    const start = keys.sort((a, b) => a.range![0] - b.range![0])[0];
+    const start = keys.sort((a, b) => a.range[0] - b.range[0])[0];
     if (!start?.range) continue;
     const previous = starts.map((s) => s[n - 1]?.key as ParsedNode | undefined).filter((k): k is ParsedNode => Boolean(k?.range));
-    const previousStart = previous.sort((a, b) => a.range![0] - b.range![0])[0];
+    const previousStart = previous.sort((a, b) => a.range[0] - b.range[0])[0];
     // Top-level keys of the previous object that the next one does not write: they stay in the merged object.
     const next = starts.map((s) => s[n + 1]?.key as ParsedNode | undefined).filter((k): k is ParsedNode => Boolean(k?.range));
-    const nextStart = next.sort((a, b) => a.range![0] - b.range![0])[0]?.range?.[0] ?? Infinity;
+    const nextStart = next.sort((a, b) => a.range[0] - b.range[0])[0]?.range?.[0] ?? Infinity;
     const keysBetween = (from: number, to: number) =>
       new Set(pairs.filter((p) => isScalar(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)!));
     const after = keysBetween(start.range[0], nextStart);

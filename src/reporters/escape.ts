@@ -5,6 +5,7 @@
  */
 // C0 and C1 controls (ESC starts ANSI sequences, CR rewrites a line), line and paragraph separators, the
 // bidirectional marks, embeddings, overrides and isolates ("Trojan Source"), and the invisible BOM.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|\n|\t/g;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };

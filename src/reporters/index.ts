@@ -56,7 +56,7 @@ export function formatResults(format: string, results: readonly LintResult[], co
 
 function deepEscape<T>(value: T, escape: (text: string) => string): T {
   if (typeof value === 'string') return escape(value) as T;
-  if (Array.isArray(value)) return value.map((v) => deepEscape(v, escape)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => deepEscape(v, escape)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = deepEscape(v, escape);

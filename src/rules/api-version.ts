@@ -86,7 +86,6 @@ export const apiVersion = createRule<Options, MessageIds>({
             // Without a near name, the kind may come from an aggregated API kubewire cannot see: say it, softly.
             if (!hint) context.report({ resource, path: ['kind'], messageId: 'unknownKindUnsure', severity: 'warn', data: base });
             else context.report({ resource, path: found.elsewhere ? ['apiVersion'] : ['kind'], messageId: 'unknownKind', data: { ...base, hint } });
-            return;
           }
         }
       },

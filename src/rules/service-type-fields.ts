@@ -1,7 +1,7 @@
 import { createRule, type Path } from '../api/authoring.js';
 import { isDns1123Subdomain } from '../model/objects/names.js';
 import { headlessPath, isExternallyAccessible, needsHealthCheck } from '../model/services/service.js';
-import { asArray, asObject, getIn } from '../model/objects/values.js';
+import { asArray, asObject, getIn, textOf } from '../model/objects/values.js';
 
 /** validation.go supportedServiceType; case-sensitive. */
 const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
@@ -80,7 +80,7 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
         const writtenType = spec.type;
         if (isSet(writtenType) && writtenType !== '' && !SERVICE_TYPES.includes(writtenType as string)) {
           const fixed = typeof writtenType === 'string' ? SERVICE_TYPES.find((t) => t.toLowerCase() === writtenType.toLowerCase()) : undefined;
-          report(['spec', 'type'], 'unknownType', { value: String(writtenType), hint: fixed ? ` Write "${fixed}".` : '' });
+          report(['spec', 'type'], 'unknownType', { value: textOf(writtenType), hint: fixed ? ` Write "${fixed}".` : '' });
           return;
         }
 
@@ -103,7 +103,7 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
           if (!isSet(externalName) || externalName === '' || (typeof externalName === 'string' && cname === '')) {
             report(['spec', 'externalName'], 'externalNameRequired');
           } else if (typeof externalName !== 'string' || !isDns1123Subdomain(cname)) {
-            report(['spec', 'externalName'], 'invalidExternalName', { value: String(externalName), hint: externalNameHint(String(externalName)) });
+            report(['spec', 'externalName'], 'invalidExternalName', { value: textOf(externalName), hint: externalNameHint(textOf(externalName)) });
           }
         } else if (typeof spec.externalName === 'string' && spec.externalName !== '') {
           report(['spec', 'externalName'], 'externalNameIgnored', { type }, 'warn');
@@ -115,7 +115,7 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
           if (!isExternallyAccessible(service)) {
             report(['spec', 'externalTrafficPolicy'], 'externalTrafficPolicyNotAllowed', { type: describeType(service.type, service.headless) });
           } else if (!TRAFFIC_POLICIES.includes(externalTrafficPolicy as string)) {
-            report(['spec', 'externalTrafficPolicy'], 'invalidTrafficPolicy', { field: 'externalTrafficPolicy', value: String(externalTrafficPolicy) });
+            report(['spec', 'externalTrafficPolicy'], 'invalidTrafficPolicy', { field: 'externalTrafficPolicy', value: textOf(externalTrafficPolicy) });
           }
         }
         if (service.healthCheckNodePort !== undefined && !needsHealthCheck(service)) {
@@ -126,7 +126,7 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
         // validateServiceInternalTrafficFieldsValue
         const internalTrafficPolicy = spec.internalTrafficPolicy;
         if (isSet(internalTrafficPolicy) && !TRAFFIC_POLICIES.includes(internalTrafficPolicy as string)) {
-          report(['spec', 'internalTrafficPolicy'], 'invalidTrafficPolicy', { field: 'internalTrafficPolicy', value: String(internalTrafficPolicy) });
+          report(['spec', 'internalTrafficPolicy'], 'invalidTrafficPolicy', { field: 'internalTrafficPolicy', value: textOf(internalTrafficPolicy) });
         }
 
         if (type !== 'LoadBalancer') {
@@ -151,7 +151,7 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
         // fills a missing timeout with 10800; then validateClientIPAffinityConfig checks 0 < timeout <= 86400.
         const affinity = isSet(spec.sessionAffinity) && spec.sessionAffinity !== '' ? spec.sessionAffinity : 'None';
         if (!SESSION_AFFINITIES.includes(affinity as string)) {
-          report(['spec', 'sessionAffinity'], 'invalidSessionAffinity', { value: String(affinity) });
+          report(['spec', 'sessionAffinity'], 'invalidSessionAffinity', { value: textOf(affinity) });
         } else if (affinity === 'ClientIP') {
           const timeoutPath = ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'];
           const timeout = getIn(resource.object, timeoutPath);

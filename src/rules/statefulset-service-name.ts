@@ -146,7 +146,6 @@ export const statefulsetServiceName = createRule({
                 { resource, path: [...templatePath, 'metadata', 'labels'], message: `pod template labels of ${resourceLabel(resource)}` },
               ],
             });
-            return;
           }
         }
       },

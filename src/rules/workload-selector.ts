@@ -100,7 +100,6 @@ export const workloadSelector = createRule({
           // The API server checks the match only once the selector parses.
           if (problems.length > 0) return;
           reportMismatch(resource, selector, unmatchedEntries(value, selector.templateLabels), rule.immutable);
-          return;
         }
       }
     };

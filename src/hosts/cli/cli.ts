@@ -209,7 +209,7 @@ async function emit(io: CliIo, outputFile: string | undefined, text: string, cod
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
-    throw new Error(`cannot write the report to ${outputFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(`cannot write the report to ${outputFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
   return code;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ManifestDocument } from '../../loader/parse.js';
 import { apiGroup } from '../objects/resource.js';
-import { asArray, asObject, asString, getIn } from '../objects/values.js';
+import { asArray, asObject, asString, getIn, textOf } from '../objects/values.js';
 
 /**
  * What kustomize does with the files of a kustomization tree, so that linting the unbuilt tree of a
@@ -254,10 +254,10 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
       const composed = compose(node.transforms, outer);
       for (const member of node.files) {
         let byRoot = assigned.get(member);
-        if (!byRoot) assigned.set(member, (byRoot = new Map()));
+        if (!byRoot) assigned.set(member, (byRoot = new Map<string, NamespaceAssignment>()));
         if (!byRoot.has(root)) byRoot.set(root, effective ?? { namespace: UNSET, setBy: undefined });
         let transformsByRoot = transformed.get(member);
-        if (!transformsByRoot) transformed.set(member, (transformsByRoot = new Map()));
+        if (!transformsByRoot) transformed.set(member, (transformsByRoot = new Map<string, BuildTransforms>()));
         if (!transformsByRoot.has(root)) transformsByRoot.set(root, composed);
       }
       for (const child of node.children) visit(child, effective, composed, seen);
@@ -380,7 +380,7 @@ function stringPairs(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   const object = asObject(value);
   if (!object) return out;
-  for (const [key, v] of Object.entries(object)) if (v !== null && typeof v !== 'object') out[key] = String(v);
+  for (const [key, v] of Object.entries(object)) if (v !== null && typeof v !== 'object') out[key] = textOf(v);
   return out;
 }
 

@@ -70,7 +70,7 @@ export function kustomizePatches(documents: readonly ManifestDocument[]): BuildP
 
 function parseInline(text: string): unknown[] {
   try {
-    return parseAllDocuments(text).flatMap((d) => ('errors' in d && d.errors.length === 0 ? [d.toJS({ maxAliasCount: 100 })] : []));
+    return parseAllDocuments(text).flatMap((d) => ('errors' in d && d.errors.length === 0 ? [d.toJS({ maxAliasCount: 100 }) as unknown] : []));
   } catch {
     return [];
   }

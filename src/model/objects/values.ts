@@ -16,6 +16,11 @@ export function asArray(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** A value as text: a scalar as kubectl sends it (`true`, `8080`), an object or a list as JSON, never `[object Object]`. */
+export function textOf(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
 export function asString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
@@ -45,11 +50,11 @@ export function getIn(root: unknown, path: readonly (string | number)[]): unknow
  */
 export function asStringMap(value: unknown): Record<string, string> | undefined {
   if (!isObject(value)) return undefined;
-  const out: Record<string, string> = Object.create(null);
+  const out = Object.create(null) as Record<string, string>;
   for (const [key, v] of Object.entries(value)) {
     if (v === null || v === undefined) out[key] = '';
     else if (typeof v === 'object') continue;
-    else out[key] = String(v);
+    else out[key] = textOf(v);
   }
   return out;
 }

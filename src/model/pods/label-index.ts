@@ -20,7 +20,7 @@ export class NamespaceLabelIndex {
     for (const [key, value] of Object.entries(template.labels)) {
       pushTo(this.byKey, key, template);
       let values = this.byValue.get(key);
-      if (!values) this.byValue.set(key, (values = new Map()));
+      if (!values) this.byValue.set(key, (values = new Map<string, PodTemplate[]>()));
       pushTo(values, value, template);
     }
     for (const label of template.controllerLabels) {
@@ -28,7 +28,7 @@ export class NamespaceLabelIndex {
       pushTo(this.byKey, label.key, template);
       if (label.kind === 'fixed') {
         let values = this.byValue.get(label.key);
-        if (!values) this.byValue.set(label.key, (values = new Map()));
+        if (!values) this.byValue.set(label.key, (values = new Map<string, PodTemplate[]>()));
         pushTo(values, label.value, template);
       } else {
         pushTo(this.byKeyOnly, label.key, template);

@@ -2,6 +2,7 @@ import type { Path } from '../../loader/parse.js';
 import { apiGroup, isBuiltin, type Resource } from '../objects/resource.js';
 import { asArray, asInteger, asObject, asString, asStringMap, getIn, isObject, type JsonObject } from '../objects/values.js';
 
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the literals document the known values; a manifest may hold any string
 export type Protocol = 'TCP' | 'UDP' | 'SCTP' | string;
 
 export interface ContainerPort {

@@ -15,6 +15,7 @@ export type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 
 export interface Requirement {
   readonly key: string;
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the literals document the known values; a manifest may hold any string
   readonly operator: Operator | string;
   readonly values: readonly string[];
 }

@@ -49,7 +49,7 @@ export function customTypeOf(graph: ResourceGraph, resource: Resource, minor: Mi
   if (!crd) return undefined;
   const version = resource.apiVersion.slice(resource.apiVersion.indexOf('/') + 1);
   let byVersion = compiled.get(crd);
-  if (!byVersion) compiled.set(crd, (byVersion = new Map()));
+  if (!byVersion) compiled.set(crd, (byVersion = new Map<string, ObjectSchema | null>()));
   let schema = byVersion.get(`${version}@${minor}`);
   if (schema === undefined) {
     schema = compileVersion(crd, version, minor) ?? null;

@@ -1,7 +1,7 @@
 import type { Path } from '../../loader/parse.js';
 import { nearestName } from '../evidence/nearest-name.js';
 import { placeholderIn } from '../objects/placeholders.js';
-import { isObject, type JsonObject } from '../objects/values.js';
+import { isObject, textOf, type JsonObject } from '../objects/values.js';
 import type { ObjectSchema, Schema } from './schema.js';
 
 /**
@@ -78,7 +78,7 @@ class Walker {
           return;
         }
         if (schema.enum && value !== '' && !schema.enum.includes(value)) {
-          const text = String(value);
+          const text = textOf(value);
           const closest = schema.enum.find((e) => typeof e === 'string' && e.toLowerCase() === text.toLowerCase()) as string | undefined;
           report({ code: 'notInEnum', path: this.at(), value: text, allowed: schema.enum, ...(closest ? { closest } : {}) });
           return;

@@ -3,6 +3,7 @@ import type { Resource } from '../objects/resource.js';
 import { serviceSelector, type Selector } from '../pods/selector.js';
 import { asArray, asInteger, asObject, asString, getIn } from '../objects/values.js';
 
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents -- the literals document the known values; a manifest may hold any string
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName' | string;
 
 export interface ServicePort {
