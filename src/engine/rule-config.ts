@@ -105,6 +105,7 @@ export function optionsProblem(rule: RuleModule, given: readonly unknown[]): str
   if (given.length > schemas.length) {
     return schemas.length === 0 ? 'this rule takes no options' : `this rule takes ${schemas.length} option${schemas.length === 1 ? '' : 's'}`;
   }
+  if (given.length === 0) return undefined;
   let validate = validators.get(rule);
   if (!validate) {
     validate = ajv.compile({ type: 'array', items: schemas, minItems: 0, maxItems: schemas.length });
