@@ -50,6 +50,8 @@ export function writeError(error: unknown, file: string, absolute: string): Erro
     EROFS: `${folder} is on a read-only file system`,
     EISDIR: `${file} is a directory; name a file in it, e.g. ${path.join(file, 'kubewire-report.txt')}`,
     ENOTDIR: `a part of ${folder} is a file, not a folder`,
+    // mkdir -p meets a file where a folder should be.
+    EEXIST: `a part of ${folder} is a file, not a folder`,
     ENOENT: `${folder} does not exist and cannot be created there`,
     ENOSPC: 'no space left on the device',
     EDQUOT: 'the disk quota is exhausted',
