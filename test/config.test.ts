@@ -175,8 +175,8 @@ reportUnusedDisableDirectives: sometimes
       'kubewire: kubewire.config.yaml:9:15: rules.nosuchrule: unknown rule "nosuchrule"; `kubewire rules` lists them',
       'kubewire: kubewire.config.yaml:10:1: ignorr: unknown setting "ignorr" (did you mean "ignore"?); allowed here: extends, rules, namespace, kubernetesVersion, ignore, context, reportUnusedDisableDirectives, externalPods, overrides',
       'kubewire: kubewire.config.yaml:12:23: externalPods[0].labels.enabled: must be a string; quote it: "true" (YAML reads true unquoted as a boolean)',
-      'kubewire: kubewire.config.yaml:14:12: overrides[0].files: must be a list',
-      'kubewire: kubewire.config.yaml:16:5: overrides[1]: needs "files"',
+      'kubewire: kubewire.config.yaml:14:12: overrides[0].files: must be a list of globs, e.g. [legacy/**]',
+      'kubewire: kubewire.config.yaml:16:5: overrides[1]: needs "files" (Globs of the files, relative to this file (legacy/**))',
       'kubewire: kubewire.config.yaml:17:32: reportUnusedDisableDirectives: must be off, warn, error, not "sometimes"',
     ]);
   });

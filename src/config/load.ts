@@ -204,13 +204,17 @@ function describe(error: ErrorObject, where: Path, document: ManifestDocument): 
       const allowed = Object.keys((schema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
       return { where: [...where, key], message: `unknown setting "${key}"${didYouMean(key, allowed)}; allowed here: ${allowed.join(', ')}` };
     }
-    case 'required':
-      return { where, message: `needs "${String(error.params.missingProperty)}"` };
+    case 'required': {
+      const missing = String(error.params.missingProperty);
+      const about = ((schema as { properties?: Record<string, { description?: string }> } | undefined)?.properties?.[missing]?.description ?? '').replace(/\.$/, '');
+      return { where, message: `needs "${missing}"${about ? ` (${about})` : ''}` };
+    }
     case 'type': {
       const type = String(error.params.type);
       const written = document.scalarSource(where);
       const quote = type === 'string' && written?.plain ? `; quote it: "${written.text}" (YAML reads ${written.text} unquoted as a ${typeof error.data})` : '';
-      const expected = type === 'object' ? 'a mapping' : type === 'array' ? 'a list' : `a ${type}`;
+      const globs = type === 'array' && (schema as { items?: { type?: string } } | undefined)?.items?.type === 'string';
+      const expected = type === 'object' ? 'a mapping' : globs ? 'a list of globs, e.g. [legacy/**]' : type === 'array' ? 'a list' : `a ${type}`;
       return { where, message: `must be ${expected}${quote}` };
     }
     case 'enum': {
