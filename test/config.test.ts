@@ -13,6 +13,7 @@ import { parse as parseYaml } from 'yaml';
 import { Kubewire } from '../src/api/kubewire.js';
 import { configSchema, findConfigFile, loadConfigFile, resolveOptions, CONFIG_SCHEMA_PATH } from '../src/config/index.js';
 import { closestMatch } from '../src/engine/did-you-mean.js';
+import { wiringOf } from '../src/model/wiring.js';
 import { allRules } from '../src/rules/index.js';
 import { ensureBuilt, runKubewire, STACK_FRAME } from './cli-process.js';
 import { repoRoot } from './helpers.js';
@@ -372,7 +373,12 @@ spec: {selector: {app: web}, ports: [{port: 80, targetPort: nosuchport}]}
     expect(without).toContain('kafka.yaml:4 service-selector-match warn');
     expect(without).toContain('mixed.yaml:4 service-target-port error');
     const config = 'externalPods:\n  - namespace: shop\n    labels: {strimzi.io/cluster: events, strimzi.io/kind: Kafka}\n  - labels: {app: web, managed-by: operator}\n';
-    expect(findings(await lintWithConfig(dir, config))).toEqual([]);
+    const declared = await lintWithConfig(dir, config);
+    expect(findings(declared)).toEqual([]);
+    // The wiring diagram draws them as pods from elsewhere, not as a Service without endpoints.
+    const wiring = wiringOf(declared.graph);
+    const kafkaEdge = wiring.edges.find((e) => e.from === wiring.nodes.find((n) => n.kind === 'Service' && n.name === 'kafka')?.id);
+    expect(kafkaEdge).toMatchObject({ via: 'endpoints', label: 'external pods', state: 'ok' });
     // In another namespace than declared, they are not those pods.
     expect(findings(await lintWithConfig(dir, config.replace('namespace: shop', 'namespace: other')))).toContain('kafka.yaml:4 service-selector-match warn');
   });

@@ -190,7 +190,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const exit = await emit(io, values['output-file'], formatter.format(run, { color, ...(values['sarif-category'] !== undefined ? { sarifCategory: values['sarif-category'] } : {}) }), run.exitStatus);
   if (run.tooManyWarnings) io.stderr(`kubewire found too many warnings (maximum: ${run.maxWarnings}).\n`);
   for (const notice of run.notices) io.stderr(`kubewire: ${notice}\n`);
-  const clean = io.stderrIsTTY ? cleanRunLine(run) : undefined;
+  const clean = io.stderrIsTTY ? cleanRunLine(run, values.quiet === true) : undefined;
   if (clean) io.stderr(`${clean}\n`);
   return exit;
 }

@@ -25,8 +25,10 @@ export function reportHasColors(
  * no problems`. Silence would leave them wondering whether anything was read; a pipe or a CI log gets nothing,
  * and standard output (which may be JSON or SARIF) never does.
  */
-export function cleanRunLine(run: LintRun): string | undefined {
+export function cleanRunLine(run: LintRun, quiet: boolean): string | undefined {
   if (run.errorCount > 0 || run.warningCount > 0) return undefined;
+  // --quiet drops warnings: "no problems" would hide them.
+  if (quiet) return undefined;
   const files = run.results.length;
   const objects = run.graph.resources.length;
   const suppressed = run.suppressedCount > 0 ? ` (${run.suppressedCount} suppressed)` : '';
