@@ -9,6 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { Kubewire } from '../src/api/kubewire.js';
 import { configSchema, findConfigFile, loadConfigFile, resolveOptions, CONFIG_SCHEMA_PATH } from '../src/config/index.js';
@@ -406,6 +407,10 @@ describe('the shipped schema', () => {
     expect(shipped, 'schema/kubewire.config.schema.json is stale: run npm run gen:config-schema').toEqual(configSchema(allRules));
     const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { files: string[] };
     expect(pkg.files).toContain('schema');
+  });
+
+  it('is valid JSON Schema draft-07, rule entries included', () => {
+    expect(() => new Ajv({ strict: false }).compile(configSchema(allRules))).not.toThrow();
   });
 
   it('gives editors each rule with its options', () => {
