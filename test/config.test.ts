@@ -13,7 +13,7 @@ import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { Kubewire } from '../src/api/kubewire.js';
 import { configSchema, findConfigFile, loadConfigFile, resolveOptions, CONFIG_SCHEMA_PATH } from '../src/config/index.js';
-import { closestMatch } from '../src/engine/did-you-mean.js';
+import { nearestName as closestMatch } from '../src/model/evidence/nearest-name.js';
 import { wiringOf } from '../src/model/wiring.js';
 import { allRules } from '../src/rules/index.js';
 import { ensureBuilt, runKubewire, STACK_FRAME } from './cli-process.js';

@@ -14,6 +14,7 @@ import { uncheckedCustomResourcesNote } from '../model/schema/resource-schema.js
 import { endpointsReport, type EndpointsReport } from '../model/services/endpoints-report.js';
 import { allRules } from '../rules/index.js';
 import { VERSION } from '../version.js';
+import { applyBulkSuppressions, bulkSuppressionNotices, checkBulkSuppressionOptions, type BulkSuppressionOutcome } from './bulk-suppressions.js';
 import { loadFormatter, type Formatter } from './formatters.js';
 
 /** What a host resolves from its own input (flags, action inputs, a config file) before a run. */
@@ -39,8 +40,6 @@ export interface KubewireOptions {
   externalPods?: readonly ExternalPods[];
   /** Globs of files loaded for cross-file facts only: their own findings are not reported. */
   context?: readonly string[];
-  /** Report `# kubewire-disable` comments that silence nothing (ESLint's reportUnusedDisableDirectives). */
-  reportUnusedDisableDirectives?: 'off' | 'warn' | 'error';
   /** Report errors only (ESLint's `--quiet`): warnings are dropped from the results and the counts. */
   quiet?: boolean;
   /** More warnings than this make the exit status 1 (ESLint's `--max-warnings`); unset or negative: no limit. */
@@ -55,6 +54,20 @@ export interface KubewireOptions {
    * that takes one (schema, api-version). Default: the newest release kubewire knows.
    */
   kubernetesVersion?: string;
+  /** Report `# kubewire-disable` directives that silence nothing, at this severity. Default: `warn` (ESLint 9's). */
+  reportUnusedDisableDirectives?: 'off' | 'warn' | 'error';
+  /**
+   * Bulk suppressions (ESLint's `--suppress-all`, `--suppress-rule`, `--prune-suppressions`,
+   * `--suppressions-location`, `--pass-on-unpruned-suppressions`; src/api/bulk-suppressions.ts): the file
+   * (default `kubewire-suppressions.json` in `cwd`, read whenever it exists) counts errors per file and rule
+   * that runs leave out.
+   */
+  suppressAll?: boolean;
+  suppressRule?: readonly string[];
+  pruneSuppressions?: boolean;
+  suppressionsLocation?: string;
+  /** Entries of the suppressions file that no longer occur do not fail the run. */
+  passOnUnprunedSuppressions?: boolean;
   /** Standard input, for the `-` pattern; may stop reading after `maxBytes`. */
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
 }
@@ -66,13 +79,18 @@ export interface LintRun {
   warningCount: number;
   /** Errors about input that could not be read or parsed. */
   fatalErrorCount: number;
-  /** Findings silenced by `kubewire.io/ignore` (in each result's `suppressedMessages`). */
+  /** Findings silenced by `kubewire.io/ignore`, `# kubewire-disable` comments or the bulk suppressions file (in each result's `suppressedMessages`). */
   suppressedCount: number;
+  /** The bulk suppressions file of the run, when there is one: errors it left out, entries that no longer occur. */
+  bulkSuppressions?: BulkSuppressionOutcome;
   /** The limit of the options, -1 for none. */
   maxWarnings: number;
   tooManyWarnings: boolean;
-  /** ESLint's exit status: 1 with errors or more warnings than maxWarnings, else 0. */
-  exitStatus: 0 | 1;
+  /**
+   * ESLint's exit status: 1 with errors or more warnings than maxWarnings, else 0; 2 when the bulk suppressions
+   * file has entries that no longer occur (ESLint's, unless passOnUnprunedSuppressions).
+   */
+  exitStatus: 0 | 1 | 2;
   /** Notes for a person (no objects found, chart sources left out), one line each, without a trailing newline. */
   notices: string[];
   /** The working directory of the run; results' paths are relative to it. */
@@ -107,6 +125,7 @@ export class Kubewire {
   constructor(options: KubewireOptions = {}) {
     this.#options = options;
     this.#rules = allRules;
+    checkBulkSuppressionOptions({ ...options, ruleIds: this.#rules.map((r) => r.name) });
     const version = options.kubernetesVersion;
     if (version !== undefined) {
       const release = parseRelease(version);
@@ -222,6 +241,7 @@ export class Kubewire {
       ruleOptions: this.#config.options,
       ...(this.#byFile.variesByFile ? { configForFile: (filePath: string) => this.#byFile.forFile(filePath) } : {}),
       filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
+      ...(this.#options.reportUnusedDisableDirectives !== undefined ? { reportUnusedDisableDirectives: this.#options.reportUnusedDisableDirectives } : {}),
     });
     const sources = new Map(project.files.map((f) => [f.path, f]));
     // Rendered Helm charts: findings move to the template files they come from.
@@ -231,6 +251,16 @@ export class Kubewire {
     });
     results = helm.results;
     for (const template of helm.sources) if (!sources.has(template.path)) sources.set(template.path, template);
+    const bulk = await applyBulkSuppressions(results, {
+      cwd: this.cwd,
+      location: this.#options.suppressionsLocation,
+      suppressAll: this.#options.suppressAll,
+      suppressRule: this.#options.suppressRule,
+      pruneSuppressions: this.#options.pruneSuppressions,
+      ruleIds: this.#rules.map((r) => r.name),
+    });
+    if (bulk) results = bulk.results;
+    const staleSuppressions = bulk !== undefined && bulk.stale.length > 0 && !this.#options.passOnUnprunedSuppressions;
     if (this.#options.quiet) results = results.map(errorsOnly);
     const sum = (count: (r: LintResult) => number) => results.reduce((n, r) => n + count(r), 0);
     const errorCount = sum((r) => r.errorCount);
@@ -245,9 +275,11 @@ export class Kubewire {
       suppressedCount: sum((r) => r.suppressedMessages.length),
       maxWarnings,
       tooManyWarnings,
-      exitStatus: errorCount > 0 || tooManyWarnings ? 1 : 0,
+      ...(bulk ? { bulkSuppressions: bulk } : {}),
+      exitStatus: staleSuppressions ? 2 : errorCount > 0 || tooManyWarnings ? 1 : 0,
       notices: [
         ...helm.notices,
+        ...(bulk ? bulkSuppressionNotices(bulk, this.#options.passOnUnprunedSuppressions === true) : []),
         ...(errorCount + warningCount === 0 ? emptyInputNotices(project) : []),
         ...this.#uncheckedCustomResources(project),
       ],

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { didYouMean } from '../engine/did-you-mean.js';
+import { didYouMean } from '../model/evidence/nearest-name.js';
 import { formatPath } from '../engine/linter.js';
 import { resolveRuleConfig, RuleConfigError } from '../engine/rule-config.js';
 import type { RuleModule } from '../engine/rule.js';

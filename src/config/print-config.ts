@@ -19,7 +19,7 @@ export function printConfig(settings: ResolvedSettings, kubewire: Kubewire, file
     ignorePatterns: options.ignorePatterns ?? [],
     context: options.context ?? [],
     externalPods: options.externalPods ?? [],
-    reportUnusedDisableDirectives: options.reportUnusedDisableDirectives ?? 'off',
+    reportUnusedDisableDirectives: options.reportUnusedDisableDirectives ?? 'warn',
     rules: kubewire.calculateConfigForFile(filePath).rules,
   };
   return `${JSON.stringify(effective, null, 2)}\n`;

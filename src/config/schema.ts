@@ -72,7 +72,7 @@ export function configSchema(rules: readonly RuleModule[]): Record<string, unkno
       },
       reportUnusedDisableDirectives: {
         enum: ['off', 'warn', 'error'],
-        description: 'Report # kubewire-disable comments that silence nothing. Default: off.',
+        description: 'Report # kubewire-disable comments that silence nothing, at this severity. Default: warn (ESLint 9\'s).',
       },
       externalPods: {
         type: 'array',

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UsageError } from '../loader/read-inputs.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../model/evidence/nearest-name.js';
 import type { RuleModule, RuleOptionSchema, Severity } from './rule.js';
 
 /**

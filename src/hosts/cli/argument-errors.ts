@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { closestMatch } from '../../engine/did-you-mean.js';
+import { nearestName } from '../../model/evidence/nearest-name.js';
 import { UsageError } from '../../loader/read-inputs.js';
 
 /** ESLint options kubewire has no use for, with what to do instead. */
@@ -24,7 +24,7 @@ export function argumentError(error: unknown, options: readonly string[]): Usage
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
     const foreign = FOREIGN_OPTIONS[option];
     if (foreign) return new UsageError(`unknown option ${option}: ${foreign}`);
-    const near = option.startsWith('--') ? closestMatch(option.slice(2), options) : undefined;
+    const near = option.startsWith('--') ? nearestName(option.slice(2), options) : undefined;
     return new UsageError(`unknown option ${option}${near ? ` (did you mean --${near}?)` : ''}`);
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
