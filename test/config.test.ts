@@ -345,6 +345,16 @@ describe('settings of the file', () => {
     expect(findings(flagged)).toEqual(['svc.yaml:4 service-selector-match warn']);
   });
 
+  it('reportUnusedDisableDirectives sets the severity of a directive that silences nothing; the flag wins', () => {
+    const dir = tree({ 'a.yaml': '# kubewire-disable-next-line probe-port\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' });
+    expect(runKubewire(['.'], { cwd: dir }).stdout).toContain('a.yaml:1:1  warning  disable-directive');
+    writeFileSync(path.join(dir, 'kubewire.config.yaml'), 'reportUnusedDisableDirectives: error\n');
+    expect(runKubewire(['.'], { cwd: dir })).toMatchObject({ status: 1 });
+    writeFileSync(path.join(dir, 'kubewire.config.yaml'), 'reportUnusedDisableDirectives: off\n');
+    expect(runKubewire(['.'], { cwd: dir })).toMatchObject({ status: 0, stdout: '' });
+    expect(runKubewire(['--report-unused-disable-directives', '.'], { cwd: dir }).status).toBe(1);
+  });
+
   it('externalPods: selecting pods other systems create is selecting something, and their ports are not judged', async () => {
     const kafka = `apiVersion: v1
 kind: Service
