@@ -67,7 +67,7 @@ Default severity: **error** · Type: problem · Messages: \`todo\`
 
 ## Options
 
-This rule has no options.
+This rule has no options of its own (like every rule, it takes \`unsure\`: the severity of the findings it is unsure of, see "Configuring kubewire" in the README).
 
 ## How to suppress
 

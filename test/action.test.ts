@@ -284,9 +284,9 @@ describe('inputs', () => {
   });
 
   const failures: [string, Record<string, string>, string][] = [
-    ['config is reserved until kubewire reads a configuration file', { config: '.kubewire.yaml' }, 'the config input is reserved for the kubewire configuration file'],
+    ['a config file that does not exist', { config: 'no-such.kubewire.yaml' }, 'no-such.kubewire.yaml: no such file'],
     ['fail-on takes error, warning or none', { 'fail-on': 'always' }, 'fail-on must be error, warning or none, not "always"'],
-    ['max-warnings takes a number', { 'max-warnings': 'ten' }, 'max-warnings takes a whole number, not "ten"'],
+    ['max-warnings takes a number', { 'max-warnings': 'ten' }, 'max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "ten"'],
     ['an unknown format', { format: 'xml' }, 'unknown format "xml"'],
     ['files that do not exist', { files: 'no/such/dir' }, 'no/such/dir'],
   ];

@@ -123,7 +123,7 @@ describe('exit codes', () => {
   });
 
   it.each([
-    [['--bogus', 'clean'], "Unknown option '--bogus'"],
+    [['--bogus', 'clean'], 'unknown option --bogus'],
     [['--rule', 'no-such-rule=error', 'clean'], 'unknown rule "no-such-rule"'],
     [['--rule', 'service-selector-match=loud', 'clean'], 'severity must be off, warn or error, not "loud"'],
     [['does-not-exist'], 'no such file or directory: does-not-exist'],

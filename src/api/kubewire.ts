@@ -1,12 +1,14 @@
+import path from 'node:path';
+import { RuleConfigByFile, type RuleOverride } from '../config/overrides.js';
 import { mapHelmSources } from '../engine/helm-sources.js';
 import { lint } from '../engine/linter.js';
 import { loadProject, projectFromFiles, type Project } from '../engine/project.js';
 import type { LintResult } from '../engine/results.js';
-import { resolveRuleConfig, type ResolvedRuleConfig, type RuleConfig } from '../engine/rule-config.js';
-import type { RuleModule } from '../engine/rule.js';
-import { UsageError } from '../loader/read-inputs.js';
+import { resolveRuleConfig, UNSURE_DEFAULT, UNSURE_OPTION, type ResolvedRuleConfig, type RuleConfig } from '../engine/rule-config.js';
+import type { RuleModule, Severity } from '../engine/rule.js';
+import { displayPath, UsageError } from '../loader/read-inputs.js';
 import { SourceFile } from '../loader/source.js';
-import type { ResourceGraph } from '../model/graph.js';
+import type { ExternalPods, ResourceGraph } from '../model/graph.js';
 import { parseRelease } from '../model/schema/kubernetes-api.js';
 import { uncheckedCustomResourcesNote } from '../model/schema/resource-schema.js';
 import { endpointsReport, type EndpointsReport } from '../model/services/endpoints-report.js';
@@ -23,8 +25,21 @@ export interface KubewireOptions {
   namespace?: string;
   /** Globs of files to skip, relative to `cwd` (ESLint's ignore patterns). */
   ignorePatterns?: readonly string[];
-  /** ESLint's `rules` setting: `{ "service-node-port": ["error", { "range": "20000-22767" }] }`. */
+  /**
+   * ESLint's `rules` setting: `{ "service-node-port": ["error", { "range": "20000-22767" }] }`. The severity is
+   * that of the findings a rule is sure of; `{ "unsure": "error" }` among the options sets that of the findings it
+   * is unsure of (default `warn`).
+   */
   rules?: Readonly<Record<string, RuleConfig>>;
+  /** Rule settings for some files (the config file's `overrides`, ESLint's `files:`), laid over `rules` in order. */
+  overrides?: readonly RuleOverride[];
+  /**
+   * Label sets of pods that other systems create (operators, charts installed elsewhere): a Service, a
+   * PodDisruptionBudget or a NetworkPolicy that selects them selects something, though no manifest runs them.
+   */
+  externalPods?: readonly ExternalPods[];
+  /** Globs of files loaded for cross-file facts only: their own findings are not reported. */
+  context?: readonly string[];
   /** Report errors only (ESLint's `--quiet`): warnings are dropped from the results and the counts. */
   quiet?: boolean;
   /** More warnings than this make the exit status 1 (ESLint's `--max-warnings`); unset or negative: no limit. */
@@ -104,23 +119,52 @@ export class Kubewire {
   readonly #options: KubewireOptions;
   readonly #rules: readonly RuleModule[];
   readonly #config: ResolvedRuleConfig;
+  readonly #byFile: RuleConfigByFile;
 
   /** Throws a RuleConfigError (a UsageError) when the rule configuration names an unknown rule or bad options. */
   constructor(options: KubewireOptions = {}) {
     this.#options = options;
     this.#rules = allRules;
-    this.#config = resolveRuleConfig(this.#rules, options.rules ?? {});
     checkBulkSuppressionOptions({ ...options, ruleIds: this.#rules.map((r) => r.name) });
-    if (options.kubernetesVersion !== undefined) {
-      const release = parseRelease(options.kubernetesVersion);
+    const version = options.kubernetesVersion;
+    if (version !== undefined) {
+      const release = parseRelease(version);
       if ('problem' in release) throw new UsageError(`--kubernetes-version: ${release.problem}`);
+    }
+    const resolve = (rules: Readonly<Record<string, RuleConfig>>) => {
+      const config = resolveRuleConfig(this.#rules, rules);
+      if (version === undefined) return config;
       // Every rule whose options take a release gets it; a rule's own option wins.
       for (const rule of this.#rules) {
         if (!takesOption(rule, 'kubernetesVersion')) continue;
-        const own = this.#config.options[rule.name]?.[0];
-        this.#config.options[rule.name] = [{ kubernetesVersion: options.kubernetesVersion, ...(typeof own === 'object' && own !== null ? own : {}) }];
+        const own = config.options[rule.name]?.[0];
+        config.options[rule.name] = [{ kubernetesVersion: version, ...(typeof own === 'object' && own !== null ? own : {}) }, ...(config.options[rule.name]?.slice(1) ?? [])];
       }
+      return config;
+    };
+    this.#byFile = new RuleConfigByFile(this.cwd, options.rules ?? {}, options.overrides ?? [], resolve);
+    this.#config = this.#byFile.base;
+  }
+
+  /**
+   * The rules as they apply to one file (ESLint's calculateConfigForFile): each rule's severity, then its options
+   * with the shared `unsure` severity and the rule's defaults filled in, in ESLint's array form.
+   */
+  calculateConfigForFile(filePath: string): { rules: Record<string, [Severity, ...unknown[]]> } {
+    const shown = path.isAbsolute(filePath) ? displayPath(filePath, this.cwd) : filePath.split(path.sep).join('/');
+    const config = this.#byFile.forFile(shown);
+    const rules: Record<string, [Severity, ...unknown[]]> = {};
+    for (const rule of Kubewire.rules()) {
+      const given = config.options[rule.name] ?? [];
+      const [first, ...rest] = Array.from({ length: Math.max(rule.defaultOptions.length, given.length, 1) }, (_, i) => {
+        const base = rule.defaultOptions[i];
+        const over = given[i];
+        return isRecord(base) && isRecord(over) ? { ...base, ...over } : (over ?? base);
+      });
+      const unsure = config.unsureSeverities[rule.name] ?? UNSURE_DEFAULT;
+      rules[rule.name] = [config.severities[rule.name] ?? rule.meta.defaultSeverity, { [UNSURE_OPTION]: unsure, ...(isRecord(first) ? first : {}) }, ...rest];
     }
+    return { rules };
   }
 
   /** Every rule kubewire has, sorted by id. */
@@ -147,7 +191,7 @@ export class Kubewire {
   /** Lints text held in memory (an editor buffer, a pre-commit staged blob), reported as `filePath`. */
   async lintText(text: string, options: { filePath?: string } = {}): Promise<LintRun> {
     const file = new SourceFile(options.filePath ?? '<text>', text);
-    return this.#lint(projectFromFiles([file], this.#options.namespace ?? 'default'));
+    return this.#lint(projectFromFiles([file], this.#options.namespace ?? 'default', [], this.#options.externalPods));
   }
 
   /** What `kubectl get endpointslices` would show once the inputs are applied. */
@@ -183,6 +227,7 @@ export class Kubewire {
       ignorePatterns: this.#options.ignorePatterns ?? [],
       namespace: this.#options.namespace ?? 'default',
       ...(this.#options.readStdin ? { readStdin: this.#options.readStdin } : {}),
+      ...(this.#options.externalPods ? { externalPods: this.#options.externalPods } : {}),
     });
   }
 
@@ -192,7 +237,9 @@ export class Kubewire {
       inputProblems: project.inputProblems,
       rules: this.#rules,
       severities: this.#config.severities,
+      unsureSeverities: this.#config.unsureSeverities,
       ruleOptions: this.#config.options,
+      ...(this.#byFile.variesByFile ? { configForFile: (filePath: string) => this.#byFile.forFile(filePath) } : {}),
       filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
       ...(this.#options.reportUnusedDisableDirectives !== undefined ? { reportUnusedDisableDirectives: this.#options.reportUnusedDisableDirectives } : {}),
     });
@@ -248,6 +295,10 @@ function takesOption(rule: RuleModule, property: string): boolean {
   const schema: unknown = Array.isArray(rule.meta.schema) ? rule.meta.schema[0] : undefined;
   const properties = schema && typeof schema === 'object' ? (schema as { properties?: Record<string, unknown> }).properties : undefined;
   return properties !== undefined && property in properties;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** ESLint's --quiet: errors only, in the messages and in the suppressed ones. */

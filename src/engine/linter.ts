@@ -7,6 +7,7 @@ import { isBuiltin, locateField, type Resource } from '../model/objects/resource
 import { asObject, asString, getIn } from '../model/objects/values.js';
 import { applyDirectives } from './directives.js';
 import type { LintMessage, LintResult, RelatedMessage, SuppressedLintMessage, Suppression } from './results.js';
+import { UNSURE_DEFAULT, type ResolvedRuleConfig } from './rule-config.js';
 import type { ReportDescriptor, RuleContext, RuleListener, RuleModule, Severity } from './rule.js';
 
 export type RuleSeverities = Readonly<Record<string, Severity>>;
@@ -19,6 +20,13 @@ export interface LintInput {
   severities?: RuleSeverities;
   /** Options per rule id, as ESLint takes them (`[{ range: '20000-22767' }]`), merged over the rule's defaults. */
   ruleOptions?: Readonly<Record<string, readonly unknown[]>>;
+  /** Severity per rule id of the findings it is unsure of (reported with `severity: 'warn'`); default warn. */
+  unsureSeverities?: RuleSeverities;
+  /**
+   * The rule configuration of the file a finding lands in, when files have configurations of their own (the
+   * config file's `overrides`); without it every file has `severities`, `unsureSeverities` and `ruleOptions`.
+   */
+  configForFile?: (filePath: string) => ResolvedRuleConfig;
   /** Files read, so that clean files appear in the results too (as ESLint lists them). */
   filePaths: readonly string[];
   /** Severity of `# kubewire-disable` directives that silence nothing (ESLint 9's default: warn). */
@@ -44,16 +52,26 @@ export function lint(input: LintInput): LintResult[] {
   for (const path of input.filePaths) messagesByFile.set(path, []);
   const dispatch: Dispatch = new Map();
 
-  for (const rule of input.rules) {
-    const configured = input.severities?.[rule.name] ?? rule.meta.defaultSeverity;
-    if (configured === 'off') continue;
-    const options = mergeOptions(rule.defaultOptions, input.ruleOptions?.[rule.name]);
+  const base: ResolvedRuleConfig = { severities: { ...input.severities }, unsureSeverities: { ...input.unsureSeverities }, options: { ...input.ruleOptions } };
+  const configOf = input.configForFile ?? (() => base);
+  const configs = input.configForFile ? [...new Set([base, ...input.filePaths.map(configOf)])] : [base];
+
+  // A rule runs once per distinct set of options that some file gives it; each finding is kept by the run
+  // whose options are those of the file it lands in, with that file's severities.
+  for (const rule of input.rules) for (const variant of optionVariants(rule, configs)) {
+    const options = mergeOptions(rule.defaultOptions, variant.options);
     const context: RuleContext<string, readonly unknown[]> = {
       id: rule.name,
       graph,
       options,
       report: (descriptor) => {
-        const reported = toMessage(graph, rule, configured, descriptor);
+        const reported = toMessage(graph, rule, descriptor, (filePath, unsure) => {
+          const config = configOf(filePath);
+          // Another run of the rule, with this file's options, reports it.
+          if (optionsKey(config.options[rule.name]) !== variant.key) return undefined;
+          const severity = severityOf(rule, config, unsure);
+          return severity === 'off' ? undefined : severity === 'error' ? 2 : 1;
+        });
         if (!reported) return;
         const { filePath, message } = reported;
         if (!messagesByFile.has(filePath)) messagesByFile.set(filePath, []);
@@ -138,6 +156,29 @@ export function lint(input: LintInput): LintResult[] {
   return results;
 }
 
+/** The distinct options that the configurations of the files give a rule, for those where it is not off. */
+function optionVariants(rule: RuleModule, configs: readonly ResolvedRuleConfig[]): { key: string; options: readonly unknown[] | undefined }[] {
+  const variants = new Map<string, readonly unknown[] | undefined>();
+  for (const config of configs) {
+    if ((config.severities[rule.name] ?? rule.meta.defaultSeverity) === 'off') continue;
+    const options = config.options[rule.name];
+    const key = optionsKey(options);
+    if (!variants.has(key)) variants.set(key, options);
+  }
+  return [...variants].map(([key, options]) => ({ key, options }));
+}
+
+function optionsKey(options: readonly unknown[] | undefined): string {
+  return options === undefined ? '' : JSON.stringify(options);
+}
+
+/** A finding's severity: the rule's for sure findings, or its unsure severity (default warn) for unsure ones. */
+function severityOf(rule: RuleModule, config: ResolvedRuleConfig, unsure: boolean): Severity {
+  const sure = config.severities[rule.name] ?? rule.meta.defaultSeverity;
+  if (sure === 'off' || !unsure) return sure;
+  return config.unsureSeverities[rule.name] ?? UNSURE_DEFAULT;
+}
+
 /** typescript-eslint's applyDefault: each given option object is laid over the default at the same place. */
 function mergeOptions(defaults: readonly unknown[], given: readonly unknown[] | undefined): readonly unknown[] {
   if (!given) return defaults;
@@ -184,24 +225,27 @@ function dedupe<M extends LintMessage>(messages: M[]): M[] {
   });
 }
 
+/**
+ * The finding as a message, or undefined when it is dropped. `severityFor` gives its severity from the
+ * configuration of the file it lands in and whether the rule is unsure of it (undefined: not reported there).
+ */
 function toMessage(
   graph: ResourceGraph,
   rule: RuleModule,
-  configured: Exclude<Severity, 'off'>,
   descriptor: ReportDescriptor<string>,
+  severityFor: (filePath: string, unsure: boolean) => 1 | 2 | undefined,
 ): { filePath: string; message: LintMessage | SuppressedLintMessage } | undefined {
   const template = rule.meta.messages[descriptor.messageId];
   if (template === undefined) throw new Error(`rule ${rule.name} reported unknown messageId "${descriptor.messageId}"`);
-  const text = interpolate(template, descriptor.data);
-  const severity: 1 | 2 = descriptor.severity === 'warn' || configured === 'warn' ? 1 : 2;
-  // Rules that read the input declare it (meta.fatal): their errors mean a file could not be read or parsed.
-  const fatal = rule.meta.fatal === true && severity === 2 ? { fatal: true as const } : {};
-  const base: { ruleId: string; messageId: string; severity: 1 | 2; message: string; fatal?: true } = {
-    ruleId: rule.name,
-    messageId: descriptor.messageId,
-    severity,
-    message: text,
-    ...fatal,
+  let text = interpolate(template, descriptor.data);
+  // A rule lowers a finding it is unsure of; the configuration says what severity unsure findings get.
+  let unsure = descriptor.severity === 'warn';
+  const head = (filePath: string) => {
+    const severity = severityFor(filePath, unsure);
+    if (severity === undefined) return undefined;
+    // Rules that read the input declare it (meta.fatal): their errors mean a file could not be read or parsed.
+    const fatal = rule.meta.fatal === true && severity === 2 ? { fatal: true as const } : {};
+    return { ruleId: rule.name, messageId: descriptor.messageId, severity, message: text, ...fatal };
   };
 
   if ('resource' in descriptor) {
@@ -210,15 +254,17 @@ function toMessage(
     // template-placeholder rule says once per file that these checks were left out.
     if (dependsOnPlaceholder([{ resource, path }, ...(descriptor.related ?? [])], text)) return undefined;
     // kubewire lints objects as written; a kustomize patch may change the very field a finding is about, so such
-    // a finding is never an error, and says which patch it could not follow.
+    // a finding is unsure (a warning unless configured otherwise), and says which patch it could not follow.
     const patched = [{ resource, path }, ...(descriptor.related ?? [])]
       .map((place) => ({ resource: place.resource, patch: graph.patchesTouching(place.resource, place.path)[0] }))
       .find((p) => p.patch !== undefined);
     if (patched?.patch) {
-      base.severity = 1;
-      base.message += patchNote(patched.patch, patched.resource);
+      unsure = true;
+      text += patchNote(patched.patch, patched.resource);
     }
     const located = locateField(resource, path);
+    const base = head(located.file);
+    if (!base) return undefined;
     const message: LintMessage = {
       ...base,
       ...located.range,
@@ -234,11 +280,13 @@ function toMessage(
     return { filePath: located.file, message: suppression ? { ...message, suppressions: [suppression] } : message };
   }
   if ('document' in descriptor) {
-    return { filePath: descriptor.document.file.path, message: { ...base, ...descriptor.range } };
+    const base = head(descriptor.document.file.path);
+    return base && { filePath: descriptor.document.file.path, message: { ...base, ...descriptor.range } };
   }
   const line = descriptor.line ?? 1;
   const column = descriptor.column ?? 1;
-  return { filePath: descriptor.file, message: { ...base, line, column, endLine: line, endColumn: column } };
+  const base = head(descriptor.file);
+  return base && { filePath: descriptor.file, message: { ...base, line, column, endLine: line, endColumn: column } };
 }
 
 /** The `kubewire.io/ignore` annotation of the resource, when it names the rule. */

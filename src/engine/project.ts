@@ -1,7 +1,7 @@
 import { parseManifestFile, type ManifestDocument } from '../loader/parse.js';
 import { readInputs, type InputProblem } from '../loader/read-inputs.js';
 import type { SourceFile } from '../loader/source.js';
-import { ResourceGraph } from '../model/graph.js';
+import { ResourceGraph, type ExternalPods } from '../model/graph.js';
 
 export interface LoadOptions {
   cwd: string;
@@ -11,6 +11,8 @@ export interface LoadOptions {
   /** Namespace of namespaced objects that name none (default `default`, as kubectl). */
   namespace?: string;
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
+  /** Pods that other systems create (the configuration's `externalPods`). */
+  externalPods?: readonly ExternalPods[];
 }
 
 /** Everything read from the inputs: files, their documents, the graph, and what could not be read. */
@@ -29,11 +31,11 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     ignorePatterns: options.ignorePatterns ?? [],
     readStdin: options.readStdin ?? (() => Promise.resolve(Buffer.alloc(0))),
   });
-  return { ...projectFromFiles(inputs.files, options.namespace, inputs.problems), helmChartSources: inputs.helmChartSources ?? 0 };
+  return { ...projectFromFiles(inputs.files, options.namespace, inputs.problems, options.externalPods), helmChartSources: inputs.helmChartSources ?? 0 };
 }
 
 /** Builds a project from files already in memory (tests, the docs examples, editor integrations). */
-export function projectFromFiles(files: SourceFile[], namespace = 'default', inputProblems: InputProblem[] = []): Project {
+export function projectFromFiles(files: SourceFile[], namespace = 'default', inputProblems: InputProblem[] = [], externalPods?: readonly ExternalPods[]): Project {
   const documents: ManifestDocument[] = [];
   const problems = [...inputProblems];
   for (const file of files) {
@@ -44,5 +46,5 @@ export function projectFromFiles(files: SourceFile[], namespace = 'default', inp
       problems.push({ path: file.path, message: `cannot parse the file: ${(error as Error).message}` });
     }
   }
-  return { files, documents, graph: new ResourceGraph(documents, { defaultNamespace: namespace }), inputProblems: problems };
+  return { files, documents, graph: new ResourceGraph(documents, { defaultNamespace: namespace, ...(externalPods ? { externalPods } : {}) }), inputProblems: problems };
 }

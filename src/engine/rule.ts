@@ -85,7 +85,11 @@ export type ReportDescriptor<MessageIds extends string> = ReportLocation & {
   messageId: MessageIds;
   data?: Readonly<Record<string, string | number>>;
   related?: readonly RelatedLocation[];
-  /** A rule may lower a finding to a warning (never raise it) when it is less sure. */
+  /**
+   * `'warn'`: the rule is unsure of this finding (the input cannot show the mistake: the pods may come from an
+   * operator, the object from another repository). It gets the rule's unsure severity, a warning unless the user
+   * sets the shared `unsure` option (`["error", { "unsure": "error" }]`), instead of the rule's severity.
+   */
   severity?: 'warn';
 };
 

@@ -1,4 +1,5 @@
 import type { ManifestDocument, Path } from '../loader/parse.js';
+import { externalPodsSelectedBy } from './evidence/absence.js';
 import { nearestDefinition } from './evidence/apply-scope.js';
 import { simulateEndpoints, type ServiceEndpoints } from './services/endpoints.js';
 import { deployHookOf } from './objects/hooks.js';
@@ -16,6 +17,18 @@ import { pushTo } from './objects/values.js';
 export interface GraphOptions {
   /** Namespace of namespaced resources that name none (`kubectl apply -n`). */
   defaultNamespace: string;
+  /** Pods that other systems create (evidence/absence.ts `externalPodsSelectedBy`). */
+  externalPods?: readonly ExternalPods[];
+}
+
+/**
+ * A label set of pods that something outside the input creates (an operator, a chart installed elsewhere), as
+ * the configuration's `externalPods` declares them: selecting such pods is selecting something.
+ */
+export interface ExternalPods {
+  readonly labels: Readonly<Record<string, string>>;
+  /** The namespace the pods run in; without one, any namespace. */
+  readonly namespace?: string;
 }
 
 /**
@@ -199,6 +212,8 @@ export class ResourceGraph {
           )
         : [];
       result = simulateEndpoints(service, selected, service.selector ? [] : this.manualEndpointsFor(resource));
+      const external = service.selector && service.type !== 'ExternalName' ? externalPodsSelectedBy(this, service.selector, resource.namespace) : [];
+      if (external.length > 0) result = { ...result, external };
       if (service.selector && selected.length === 0 && service.type !== 'ExternalName') {
         const operatorResource = this.likelyOperatorResource(service.selector, resource.namespace);
         if (operatorResource) result = { ...result, operatorResource };

@@ -75,6 +75,11 @@ function serviceWiring(graph: ResourceGraph, builder: WiringBuilder, resource: R
     return;
   }
   if (endpoints.selected.length === 0) {
+    // Pods the configuration says other systems create (externalPods): the endpoints are there, not in the input.
+    if (endpoints.external) {
+      builder.edge({ from, to: builder.node('Pods', resource.namespace, resource.name, 'external'), via: 'endpoints', label: 'external pods', state: 'ok' });
+      return;
+    }
     if (endpoints.operatorResource) {
       const operator = endpoints.operatorResource;
       builder.edge({

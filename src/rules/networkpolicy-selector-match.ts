@@ -1,6 +1,7 @@
 import { createRule } from '../api/authoring.js';
 import { egressDestinations, likelyOperatorFor, namedPortOn, policyPodSelector, policyPorts, sameNamespacePodPeers } from '../model/references/network-policy.js';
 import { templateLabel } from '../model/pods/pod-template.js';
+import { externalPodsSelectedBy } from '../model/evidence/absence.js';
 import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/hints.js';
 import { closestPodTemplate } from '../model/evidence/near-miss.js';
 import { formatSelector, type Selector } from '../model/pods/selector.js';
@@ -32,7 +33,10 @@ export const networkpolicySelectorMatch = createRule({
         const selected = graph.podTemplatesSelectedBy(selector, policy.namespace);
         // No pod templates at all in the namespace: the workloads are deployed from elsewhere (a platform
         // team's policy repository), so there is nothing to compare with. Operator-created pods: not visible.
-        const comparable = (s: Selector) => graph.podTemplatesIn(policy.namespace).length > 0 && !likelyOperatorFor(graph, s, policy.namespace);
+        // Pods the configuration says other systems create (externalPods): selecting them is selecting something,
+        // and their ports are unknown.
+        const comparable = (s: Selector) =>
+          graph.podTemplatesIn(policy.namespace).length > 0 && !likelyOperatorFor(graph, s, policy.namespace) && externalPodsSelectedBy(graph, s, policy.namespace).length === 0;
         const policySelectsNothing = selected.length === 0 && comparable(selector);
         if (policySelectsNothing) {
           const near = selectorNearMiss(graph, selector, policy.namespace, 'NetworkPolicy', policy);
@@ -82,6 +86,7 @@ export const networkpolicySelectorMatch = createRule({
           }
           const targets = port.direction === 'ingress' ? selected : egressDestinations(graph, policy, port.ruleIndex);
           if (!targets || targets.length === 0) continue;
+          if (port.direction === 'ingress' && externalPodsSelectedBy(graph, selector, policy.namespace).length > 0) continue;
           const found = targets.map((t) => namedPortOn(t.template, port.port as string, port.protocol));
           if (found.includes('yes')) continue;
           const names = targets.map((t) => templateLabel(t.template));

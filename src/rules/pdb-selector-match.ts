@@ -3,6 +3,7 @@ import { autoscalersOf } from '../model/references/autoscaling.js';
 import type { ResourceGraph } from '../model/graph.js';
 import { disruptionBudgetSelector, disruptionBudgetsSelecting, readBudget, setsNoBudget } from '../model/references/disruption-budget.js';
 import { templateLabel } from '../model/pods/pod-template.js';
+import { externalPodsSelectedBy } from '../model/evidence/absence.js';
 import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/hints.js';
 import { resourceLabel } from '../model/objects/resource.js';
 import { formatSelector, type TemplateMatch } from '../model/pods/selector.js';
@@ -49,8 +50,10 @@ export const pdbSelectorMatch = createRule({
             context.report({ resource: pdb, path: ['spec', 'selector'], messageId: 'noPodsSelected', data: { ...base, selector: '{}', hint } });
             return;
           }
-          // Nothing to compare with (workloads deployed from elsewhere), or pods an operator creates.
+          // Nothing to compare with (workloads deployed from elsewhere), pods an operator creates, or pods the
+          // configuration says other systems create.
           if (graph.podTemplatesIn(pdb.namespace).length === 0 || graph.likelyOperatorResource(selector, pdb.namespace)) return;
+          if (externalPodsSelectedBy(graph, selector, pdb.namespace).length > 0) return;
           const near = selectorNearMiss(graph, selector, pdb.namespace, 'PodDisruptionBudget', pdb);
           context.report({
             resource: pdb,

@@ -33,7 +33,8 @@ export const serviceSelectorMatch = createRule({
         const service = graph.service(resource);
         if (service.type === 'ExternalName' || !service.selector) return;
         const endpoints = graph.endpointsOf(resource);
-        if (endpoints.selected.length > 0) return;
+        // Pods in the input, or pods the configuration says other systems create (externalPods).
+        if (endpoints.selected.length > 0 || endpoints.external) return;
         // A headless Service that a StatefulSet names as its governing Service was written for that StatefulSet's
         // pods: statefulset-service-name reports the mismatch, with the label that differs (one mistake, one
         // finding).

@@ -40,6 +40,8 @@ export const serviceTargetPort = createRule({
         const endpoints = graph.endpointsOf(resource);
         // ExternalName Services have no endpoints; selectorless ones get hand-written endpoints with explicit ports.
         if (endpoints.mode !== 'selector' || endpoints.selected.length === 0) return;
+        // Some of its pods are created elsewhere (externalPods): their ports are unknown, so no port can be judged.
+        if (endpoints.external) return;
         for (const portEndpoints of endpoints.ports) {
           const { servicePort } = portEndpoints;
           const target = servicePort.targetPort;

@@ -2,8 +2,11 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FORMATTER_NAMES } from '../../api/formatters.js';
+import { ConfigError, formatConfigProblem, printConfig, resolveOptions } from '../../config/index.js';
+import { argumentError, joinNegativeValues, writeError } from './argument-errors.js';
+import { cleanRunLine, reportHasColors } from './terminal.js';
 import { Kubewire, type KubewireOptions } from '../../api/kubewire.js';
-import { RuleConfigError, type RuleConfig } from '../../engine/rule-config.js';
+import { RuleConfigError, UNSURE_DEFAULT, type RuleConfig } from '../../engine/rule-config.js';
 import { bulkSuppressionOptions, unusedDirectivesOption } from './suppression-flags.js';
 import { UsageError } from '../../loader/read-inputs.js';
 import { endpointsTable } from '../../reporters/endpoints-table.js';
@@ -18,6 +21,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stdoutIsTTY: boolean;
+  /** A person watches standard error (a terminal): a clean run says so in one line there. */
+  stderrIsTTY?: boolean;
   /** Standard input; may stop reading after `maxBytes` bytes. */
   readStdin: (maxBytes?: number) => Promise<Buffer>;
 }
@@ -43,13 +48,18 @@ Options:
   -f, --format <name>          output format: ${FORMATTER_NAMES.join(', ')} (default: stylish)
   -o, --output-file <file>     write the report to a file instead of standard output
       --sarif-category <id>    SARIF automationDetails.id, to tell several uploads for one commit apart
-      --max-warnings <n>       exit with code 1 when there are more than n warnings
+      --max-warnings <n>       exit with code 1 when there are more than n warnings (-1, the default: no limit)
       --quiet                  report errors only
+  -c, --config <file>          the config file (default: kubewire.config.yaml, .kubewire.yaml or
+                               kubewire.config.json, looked for from here up to the repository root)
+      --no-config              read no config file
+      --print-config <file>    print the settings that apply to the file (JSON), and exit
   -n, --namespace <ns>         namespace of resources that have none (default: default, as kubectl apply)
       --helm-chart-root <dir>  the chart of \`helm template ... | kubewire -\` output, when kubewire cannot find it
                                by name under the working directory (findings go to the template files)
       --rule <id>=<severity>   set a rule's severity: off, warn or error (repeatable); with options,
-                               ESLint's form: --rule 'service-node-port=["error",{"range":"20000-22767"}]'
+                               ESLint's form: --rule 'service-node-port=["error",{"range":"20000-22767"}]';
+                               findings the rule is unsure of: --rule 'service-selector-match=["error",{"unsure":"error"}]'
       --ignore-pattern <glob>  skip files matching the glob (repeatable)
       --kubernetes-version <v> the release to check objects against, e.g. 1.29 (default: the newest kubewire knows)
       --report-unused-disable-directives
@@ -63,7 +73,7 @@ Options:
                                the suppressions file (default: kubewire-suppressions.json)
       --pass-on-unpruned-suppressions
                                entries that no longer occur do not fail the run
-      --color / --no-color     force or disable colours (default: on for a terminal, off with NO_COLOR)
+      --color / --no-color     force or disable colours (default: on for a terminal; FORCE_COLOR and NO_COLOR are honoured)
   -v, --version                print the version
   -h, --help                   print this help
 
@@ -76,6 +86,9 @@ const OPTIONS = {
   format: { type: 'string', short: 'f' },
   'output-file': { type: 'string', short: 'o' },
   'sarif-category': { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  'no-config': { type: 'boolean' },
+  'print-config': { type: 'string' },
   'max-warnings': { type: 'string' },
   quiet: { type: 'boolean' },
   namespace: { type: 'string', short: 'n' },
@@ -101,6 +114,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await run(argv, io);
   } catch (error) {
+    // A config file with mistakes: one line per mistake, each with its file, line, column and key.
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) io.stderr(`kubewire: ${escapeControl(formatConfigProblem(problem))}\n`);
+      return 2;
+    }
     if (error instanceof UsageError) {
       io.stderr(`kubewire: ${escapeControl(error.message)}\nRun \`kubewire --help\` for usage.\n`);
       return 2;
@@ -115,9 +133,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, '--max-warnings'), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.split('\n')[0] ?? 'invalid arguments');
+    throw argumentError(error, Object.keys(OPTIONS));
   }
   const { values } = parsed;
   let positionals = parsed.positionals;
@@ -135,7 +153,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     positionals = positionals.slice(1);
   }
   const format = values.format ?? (command === 'lint' ? 'stylish' : command === 'graph' ? 'mermaid' : 'text');
-  const color = values['no-color'] ? false : values.color ? true : !values['output-file'] && io.stdoutIsTTY && !io.env.NO_COLOR;
+  const color = reportHasColors({ color: values.color, noColor: values['no-color'], outputFile: values['output-file'] }, io.env, io.stdoutIsTTY);
 
   if (command === 'rules') {
     if (format !== 'text' && format !== 'json') throw new UsageError(`"kubewire rules" prints text or json, not "${format}"`);
@@ -143,13 +161,34 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 
   if (command === 'endpoints' && format !== 'text' && format !== 'json') throw new UsageError(`"kubewire endpoints" prints text or json, not "${format}"`);
-  const options: KubewireOptions = {
-    cwd: io.cwd,
-    namespace: values.namespace ?? 'default',
+  // The flags, then the config file under them (config/resolve.ts): the one way every host starts a run.
+  const flags: KubewireOptions = {
+    ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
     ignorePatterns: values['ignore-pattern'] ?? [],
     ...(values['kubernetes-version'] !== undefined ? { kubernetesVersion: values['kubernetes-version'] } : {}),
     readStdin: io.readStdin,
   };
+  const lintFlags: KubewireOptions = {
+    ...flags,
+    rules: parseRuleFlags(values.rule ?? []),
+    quiet: values.quiet === true,
+    maxWarnings: parseMaxWarnings(values['max-warnings']),
+    ...(values['helm-chart-root'] !== undefined ? { helmChartRoot: values['helm-chart-root'] } : {}),
+    ...unusedDirectivesOption(values['report-unused-disable-directives'], values['report-unused-disable-directives-severity']),
+    ...bulkSuppressionOptions(values),
+  };
+  const settings = resolveOptions({
+    cwd: io.cwd,
+    ...(values.config !== undefined ? { configFile: values.config } : {}),
+    noConfig: values['no-config'] === true,
+    flags: command === 'lint' ? lintFlags : flags,
+  });
+  const options = settings.options;
+
+  if (values['print-config'] !== undefined) {
+    if (positionals.length > 0 || command !== 'lint') throw new UsageError('--print-config takes one file and no other paths or command');
+    return emit(io, values['output-file'], printConfig(settings, newKubewire(options), values['print-config']), 0);
+  }
 
   if (command === 'endpoints') {
     const run = await new Kubewire(options).endpoints(positionals);
@@ -167,20 +206,14 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return emit(io, values['output-file'], formatWiring(format, wiringOf(run.graph)), 0);
   }
 
-  const kubewire = newKubewire({
-    ...options,
-    rules: parseRuleFlags(values.rule ?? []),
-    quiet: values.quiet === true,
-    maxWarnings: parseMaxWarnings(values['max-warnings']),
-    ...(values['helm-chart-root'] !== undefined ? { helmChartRoot: values['helm-chart-root'] } : {}),
-    ...unusedDirectivesOption(values['report-unused-disable-directives'], values['report-unused-disable-directives-severity']),
-    ...bulkSuppressionOptions(values),
-  });
+  const kubewire = newKubewire(options);
   const formatter = kubewire.loadFormatter(format);
   const run = await kubewire.lintFiles(positionals);
   const exit = await emit(io, values['output-file'], formatter.format(run, { color, ...(values['sarif-category'] !== undefined ? { sarifCategory: values['sarif-category'] } : {}) }), run.exitStatus);
   if (run.tooManyWarnings) io.stderr(`kubewire found too many warnings (maximum: ${run.maxWarnings}).\n`);
   for (const notice of run.notices) io.stderr(`kubewire: ${notice}\n`);
+  const clean = io.stderrIsTTY ? cleanRunLine(run, values.quiet === true) : undefined;
+  if (clean) io.stderr(`${clean}\n`);
   return exit;
 }
 
@@ -209,14 +242,15 @@ async function emit(io: CliIo, outputFile: string | undefined, text: string, cod
     await rename(temporary, target);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
-    throw new Error(`cannot write the report to ${outputFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
+    throw writeError(error, outputFile, target);
   }
   return code;
 }
 
+/** ESLint's --max-warnings: a count of warnings, or -1 (its default) for no limit. */
 function parseMaxWarnings(value: string | undefined): number {
   if (value === undefined) return -1;
-  if (!/^-?\d+$/.test(value)) throw new UsageError(`--max-warnings takes a whole number, not "${value}"`);
+  if (!/^(-1|\d+)$/.test(value)) throw new UsageError(`--max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "${value}"`);
   return Number(value);
 }
 
@@ -250,8 +284,20 @@ function parseRuleFlags(specs: readonly string[]): Record<string, RuleConfig> {
 function rulesListing(format: 'text' | 'json'): string {
   const rules = Kubewire.rules();
   if (format === 'json') {
-    return `${JSON.stringify(rules.map((r) => ({ id: r.name, defaultSeverity: r.meta.defaultSeverity, type: r.meta.type, description: r.meta.docs.description, url: r.meta.docs.url })), null, 2)}\n`;
+    return `${JSON.stringify(
+      rules.map((r) => ({
+        id: r.name,
+        defaultSeverity: r.meta.defaultSeverity,
+        unsureSeverity: UNSURE_DEFAULT,
+        type: r.meta.type,
+        description: r.meta.docs.description,
+        url: r.meta.docs.url,
+      })),
+      null,
+      2,
+    )}\n`;
   }
+  // Both severities: the one of the findings a rule is sure of, and (`unsure`) the one of those it is not.
   const width = Math.max(...rules.map((r) => r.name.length));
-  return `${rules.map((r) => `${r.name.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(5)}  ${r.meta.docs.description}`).join('\n')}\n`;
+  return `${rules.map((r) => `${r.name.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(5)}  unsure: ${UNSURE_DEFAULT.padEnd(5)}  ${r.meta.docs.description}`).join('\n')}\n`;
 }

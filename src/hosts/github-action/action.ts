@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { Kubewire, type LintRun } from '../../api/kubewire.js';
 import type { LintMessage, LintResult } from '../../engine/results.js';
+import { ConfigError, formatConfigProblem, resolveOptions } from '../../config/index.js';
 import { RuleConfigError } from '../../engine/rule-config.js';
 import { UsageError } from '../../loader/read-inputs.js';
 import { wiringOf } from '../../model/wiring.js';
@@ -25,7 +26,12 @@ export interface ActionInputs {
   sarifCategory: string | undefined;
   failOn: 'error' | 'warning' | 'none';
   maxWarnings: number;
-  namespace: string;
+  /** Unset: the config file's, else `default`. */
+  namespace: string | undefined;
+  /** `working-directory`, absolute: where the search for a config file starts. */
+  workingDirectory: string;
+  /** The `config` input: a config file relative to the workspace; unset: found from working-directory up. */
+  configFile: string | undefined;
 }
 
 /** GitHub shows at most 10 error and 10 warning annotations per step and drops the rest. */
@@ -34,7 +40,15 @@ export const ANNOTATIONS_PER_LEVEL = 10;
 export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     const inputs = readActionInputs(env);
-    const kubewire = new Kubewire({ cwd: inputs.workspace, namespace: inputs.namespace, maxWarnings: inputs.maxWarnings });
+    // The inputs over the config file, resolved as the command line resolves its flags (config/resolve.ts).
+    const settings = resolveOptions({
+      cwd: inputs.workspace,
+      searchFrom: inputs.workingDirectory,
+      ...(inputs.configFile !== undefined ? { configFile: inputs.configFile } : {}),
+      flags: { maxWarnings: inputs.maxWarnings, ...(inputs.namespace !== undefined ? { namespace: inputs.namespace } : {}) },
+    });
+    if (settings.configFile) core.info(`kubewire: settings from ${escapeControl(path.relative(inputs.workspace, settings.configFile) || settings.configFile)}`);
+    const kubewire = new Kubewire(settings.options);
     const formatter = kubewire.loadFormatter(inputs.format);
     const sarif = inputs.sarifFile ? kubewire.loadFormatter('sarif') : undefined;
     const run = await kubewire.lintFiles(inputs.patterns);
@@ -60,6 +74,18 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     const failure = failureOf(run, inputs);
     if (failure) core.setFailed(`kubewire found ${failure} (fail-on: ${inputs.failOn})`);
   } catch (error) {
+    // A config file with mistakes: each one an annotation on the config file, at its line.
+    if (error instanceof ConfigError && error.problems.some((p) => p.line !== undefined)) {
+      for (const problem of error.problems) {
+        core.error(escapeControl(formatConfigProblem(problem)), {
+          title: 'kubewire configuration',
+          file: escapeControl(problem.file),
+          ...(problem.line !== undefined ? { startLine: problem.line, startColumn: problem.column ?? 1 } : {}),
+        });
+      }
+      core.setFailed(`kubewire: the config file ${escapeControl(error.problems[0]?.file ?? '')} has ${error.problems.length === 1 ? 'a mistake' : `${error.problems.length} mistakes`} (above)`);
+      return;
+    }
     // Usage and configuration problems in one line; for anything else, the stack in the debug log (ACTIONS_STEP_DEBUG).
     if (error instanceof UsageError || error instanceof RuleConfigError) {
       core.setFailed(escapeControl(error.message));
@@ -72,18 +98,13 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
 
 /** The inputs as action.yml declares them; core.getInput reads INPUT_<NAME> (upper-cased, dashes kept). */
 export function readActionInputs(env: NodeJS.ProcessEnv): ActionInputs {
-  if (core.getInput('config')) {
-    throw new UsageError(
-      'the config input is reserved for the kubewire configuration file, which this version of kubewire does not read yet; remove it (rules can be set in a later version)',
-    );
-  }
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
   const workingDirectory = core.getInput('working-directory') || '.';
   const files = core.getMultilineInput('files');
   const failOn = core.getInput('fail-on') || 'error';
   if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'none') throw new UsageError(`fail-on must be error, warning or none, not "${failOn}"`);
   const maxWarnings = core.getInput('max-warnings');
-  if (maxWarnings !== '' && !/^-?\d+$/.test(maxWarnings)) throw new UsageError(`max-warnings takes a whole number, not "${maxWarnings}"`);
+  if (maxWarnings !== '' && !/^(-1|\d+)$/.test(maxWarnings)) throw new UsageError(`max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "${maxWarnings}"`);
   const sarifCategory = core.getInput('sarif-category');
   return {
     workspace,
@@ -93,7 +114,9 @@ export function readActionInputs(env: NodeJS.ProcessEnv): ActionInputs {
     sarifCategory: sarifCategory || undefined,
     failOn,
     maxWarnings: maxWarnings === '' ? -1 : Number(maxWarnings),
-    namespace: core.getInput('namespace') || 'default',
+    namespace: core.getInput('namespace') || undefined,
+    workingDirectory: path.resolve(workspace, workingDirectory),
+    configFile: core.getInput('config') || undefined,
   };
 }
 

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import type { ResourceGraph } from '../graph.js';
+import type { ExternalPods, ResourceGraph } from '../graph.js';
 import { identityIsPlaceholder } from '../objects/placeholders.js';
 import type { Resource } from '../objects/resource.js';
 import { getIn } from '../objects/values.js';
 import { runsToCompletion } from '../pods/pod-template.js';
+import { matchesLabels, type Selector } from '../pods/selector.js';
 import type { NearMiss } from './near-miss.js';
 import { inSameSubtree, shareABuild } from './apply-scope.js';
 import { likelyCreatorByName } from './hints.js';
@@ -98,6 +99,18 @@ export function judgeAbsence(graph: ResourceGraph, reference: MissingReference):
   if (sameNamespace.length === 0) return { kind: 'unsure', reason: { kind: 'none-in-namespace' }, ...hints };
   if (!sameNamespace.some((r) => appliedAsOne(graph, from, r))) return { kind: 'unsure', reason: { kind: 'not-with-referrer' }, ...hints };
   return { kind: 'unsure', reason: { kind: 'not-in-input' }, ...hints };
+}
+
+/**
+ * The pods that the configuration declares as created by other systems (`externalPods`: an operator's, a chart
+ * installed from elsewhere) that a selector selects in a namespace. A selector that selects only such pods
+ * selects something: no absence, so no finding; and since their containers are not in the input, nothing that
+ * depends on them (the ports they serve) can be checked either.
+ */
+export function externalPodsSelectedBy(graph: ResourceGraph, selector: Selector, namespace: string): readonly ExternalPods[] {
+  const declared = graph.options.externalPods ?? [];
+  if (declared.length === 0) return [];
+  return declared.filter((pods) => (pods.namespace === undefined || pods.namespace === namespace) && matchesLabels(selector, pods.labels));
 }
 
 /**

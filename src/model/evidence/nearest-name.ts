@@ -39,3 +39,9 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
   }
   return best?.name;
 }
+
+/** ` (did you mean "error"?)`, or nothing when no candidate is close: the phrase every message uses. */
+export function didYouMean(name: string, candidates: Iterable<string>): string {
+  const near = nearestName(name, candidates);
+  return near === undefined ? '' : ` (did you mean "${near}"?)`;
+}

@@ -1,5 +1,6 @@
 import { findPort } from './find-port.js';
 import type { Container, PodTemplate } from '../pods/pod-template.js';
+import type { ExternalPods } from '../graph.js';
 import type { Resource } from '../objects/resource.js';
 import type { TemplateMatch } from '../pods/selector.js';
 import type { ServicePort, ServiceSpec } from './service.js';
@@ -45,6 +46,11 @@ export interface ServiceEndpoints {
   readonly manual: readonly Resource[];
   /** When nothing in the input is selected: the custom resource whose operator probably creates the pods. */
   readonly operatorResource?: Resource;
+  /**
+   * Pods the configuration declares as created elsewhere (`externalPods`) that the selector selects: their
+   * containers are not in the input, so neither the endpoints nor their ports can be known.
+   */
+  readonly external?: readonly ExternalPods[];
 }
 
 export function simulateEndpoints(service: ServiceSpec, selected: readonly TemplateMatch[], manual: readonly Resource[]): ServiceEndpoints {
