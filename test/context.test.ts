@@ -9,39 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Kubewire, UsageError } from '../src/index.js';
 import { ensureBuilt, runKubewire } from './cli-process.js';
-
-const service = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: web
-  ports:
-    - port: 80
-      targetPort: http
-`;
-
-const deployment = (app: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels:
-      app: ${app}
-  template:
-    metadata:
-      labels:
-        app: ${app}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          ports:
-            - name: http
-              containerPort: 8080
-`;
+import { deployment, service } from './support/wiring-pair.js';
 
 const made: string[] = [];
 /** A temporary repository (a `.git` directory is all the walk looks for) with these files. */
