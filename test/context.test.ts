@@ -41,6 +41,14 @@ describe('the API with context', () => {
     expect((await new Kubewire({ cwd }).lintFiles(['k8s/deploy.yaml'])).errorCount).toBe(0);
   });
 
+  it("a near miss in another app's folder is not moved onto the linted file: nothing it changed broke it", async () => {
+    const cwd = repository({ 'apps/a/svc.yaml': service, 'apps/b/deploy.yaml': deployment('webb') });
+    const whole = await new Kubewire({ cwd }).lintFiles(['.']);
+    expect(whole.results.find((r) => r.filePath === 'apps/a/svc.yaml')!.messages[0]!.related?.[0]?.filePath).toBe('apps/b/deploy.yaml');
+    const run = await new Kubewire({ cwd, context: ['.'] }).lintFiles(['apps/b/deploy.yaml']);
+    expect(run.results).toMatchObject([{ filePath: 'apps/b/deploy.yaml', messages: [] }]);
+  });
+
   it('a Service correct only because of an unchanged Deployment: clean, and the context file is not reported', async () => {
     const cwd = repository({ 'k8s/svc.yaml': service, 'k8s/deploy.yaml': deployment('web') });
     const run = await new Kubewire({ cwd, context: ['k8s'] }).lintFiles(['k8s/svc.yaml']);
