@@ -1076,14 +1076,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path13 && path13[0] !== "/") {
-          path13 = `/${path13}`;
+        if (path19 && path19[0] !== "/") {
+          path19 = `/${path19}`;
         }
-        return new URL(`${origin}${path13}`);
+        return new URL(`${origin}${path19}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1534,39 +1534,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path19, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path13);
+        debuglog("sending request to %s %s/%s", method, origin, path19);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path19, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path13,
+          path19,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin }
+          request: { method, path: path19, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path13);
+        debuglog("trailers received from %s %s/%s", method, origin, path19);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path13, origin },
+          request: { method, path: path19, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path13,
+          path19,
           error2.message
         );
       });
@@ -1615,9 +1615,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path13, origin }
+            request: { method, path: path19, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path13);
+          debuglog("sending request to %s %s/%s", method, origin, path19);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1680,7 +1680,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path13,
+        path: path19,
         method,
         body,
         headers,
@@ -1695,11 +1695,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path13 !== "string") {
+        if (typeof path19 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path13)) {
+        } else if (invalidPathRegex.test(path19)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1765,7 +1765,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path13, query) : path13;
+        this.path = query ? buildURL(path19, query) : path19;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6458,7 +6458,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path13, host, upgrade, blocking, reset } = request;
+      const { method, path: path19, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6539,7 +6539,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path13} HTTP/1.1\r
+      let header = `${method} ${path19} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7068,7 +7068,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path19, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7165,7 +7165,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path13;
+      headers[HTTP2_HEADER_PATH] = path19;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7518,9 +7518,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path13 = search ? `${pathname}${search}` : pathname;
+        const path19 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path13;
+        this.opts.path = path19;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8759,10 +8759,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path13 = "/",
+          path: path19 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path13;
+        opts.path = origin + path19;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10734,20 +10734,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path13) {
-      if (typeof path13 !== "string") {
-        return path13;
+    function safeUrl(path19) {
+      if (typeof path19 !== "string") {
+        return path19;
       }
-      const pathSegments = path13.split("?");
+      const pathSegments = path19.split("?");
       if (pathSegments.length !== 2) {
-        return path13;
+        return path19;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path13);
+    function matchKey(mockDispatch2, { path: path19, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path19);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10769,7 +10769,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19 }) => matchValue(safeUrl(path19), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10807,9 +10807,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path13, method, body, headers, query } = opts;
+      const { path: path19, method, body, headers, query } = opts;
       return {
-        path: path13,
+        path: path19,
         method,
         body,
         headers,
@@ -11272,10 +11272,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path13,
+            Path: path19,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16154,9 +16154,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path13) {
-      for (let i = 0; i < path13.length; ++i) {
-        const code = path13.charCodeAt(i);
+    function validateCookiePath(path19) {
+      for (let i = 0; i < path19.length; ++i) {
+        const code = path19.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19076,11 +19076,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path13 = opts.path;
+          let path19 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path13 = `/${path13}`;
+            path19 = `/${path19}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path13);
+          url = new URL(util.parseOrigin(url).origin + path19);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19151,1388 +19151,11 @@ var require_undici = __commonJS({
   }
 });
 
-// node_modules/fast-glob/out/utils/array.js
-var require_array = __commonJS({
-  "node_modules/fast-glob/out/utils/array.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.splitWhen = exports.flatten = void 0;
-    function flatten(items) {
-      return items.reduce((collection, item) => [].concat(collection, item), []);
-    }
-    exports.flatten = flatten;
-    function splitWhen(items, predicate) {
-      const result = [[]];
-      let groupIndex = 0;
-      for (const item of items) {
-        if (predicate(item)) {
-          groupIndex++;
-          result[groupIndex] = [];
-        } else {
-          result[groupIndex].push(item);
-        }
-      }
-      return result;
-    }
-    exports.splitWhen = splitWhen;
-  }
-});
-
-// node_modules/fast-glob/out/utils/errno.js
-var require_errno = __commonJS({
-  "node_modules/fast-glob/out/utils/errno.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isEnoentCodeError = void 0;
-    function isEnoentCodeError(error2) {
-      return error2.code === "ENOENT";
-    }
-    exports.isEnoentCodeError = isEnoentCodeError;
-  }
-});
-
-// node_modules/fast-glob/out/utils/fs.js
-var require_fs = __commonJS({
-  "node_modules/fast-glob/out/utils/fs.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name, stats) {
-        this.name = name;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
-    }
-    exports.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/fast-glob/out/utils/path.js
-var require_path = __commonJS({
-  "node_modules/fast-glob/out/utils/path.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
-    var os5 = __require("os");
-    var path13 = __require("path");
-    var IS_WINDOWS_PLATFORM = os5.platform() === "win32";
-    var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
-    var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
-    var WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()[\]{}]|^!|[!+@](?=\())/g;
-    var DOS_DEVICE_PATH_RE = /^\\\\([.?])/;
-    var WINDOWS_BACKSLASHES_RE = /\\(?![!()+@[\]{}])/g;
-    function unixify(filepath) {
-      return filepath.replace(/\\/g, "/");
-    }
-    exports.unixify = unixify;
-    function makeAbsolute(cwd, filepath) {
-      return path13.resolve(cwd, filepath);
-    }
-    exports.makeAbsolute = makeAbsolute;
-    function removeLeadingDotSegment(entry) {
-      if (entry.charAt(0) === ".") {
-        const secondCharactery = entry.charAt(1);
-        if (secondCharactery === "/" || secondCharactery === "\\") {
-          return entry.slice(LEADING_DOT_SEGMENT_CHARACTERS_COUNT);
-        }
-      }
-      return entry;
-    }
-    exports.removeLeadingDotSegment = removeLeadingDotSegment;
-    exports.escape = IS_WINDOWS_PLATFORM ? escapeWindowsPath : escapePosixPath;
-    function escapeWindowsPath(pattern) {
-      return pattern.replace(WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports.escapeWindowsPath = escapeWindowsPath;
-    function escapePosixPath(pattern) {
-      return pattern.replace(POSIX_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
-    }
-    exports.escapePosixPath = escapePosixPath;
-    exports.convertPathToPattern = IS_WINDOWS_PLATFORM ? convertWindowsPathToPattern : convertPosixPathToPattern;
-    function convertWindowsPathToPattern(filepath) {
-      return escapeWindowsPath(filepath).replace(DOS_DEVICE_PATH_RE, "//$1").replace(WINDOWS_BACKSLASHES_RE, "/");
-    }
-    exports.convertWindowsPathToPattern = convertWindowsPathToPattern;
-    function convertPosixPathToPattern(filepath) {
-      return escapePosixPath(filepath);
-    }
-    exports.convertPosixPathToPattern = convertPosixPathToPattern;
-  }
-});
-
-// node_modules/is-extglob/index.js
-var require_is_extglob = __commonJS({
-  "node_modules/is-extglob/index.js"(exports, module) {
-    module.exports = function isExtglob(str) {
-      if (typeof str !== "string" || str === "") {
-        return false;
-      }
-      var match;
-      while (match = /(\\).|([@?!+*]\(.*\))/g.exec(str)) {
-        if (match[2]) return true;
-        str = str.slice(match.index + match[0].length);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/is-glob/index.js
-var require_is_glob = __commonJS({
-  "node_modules/is-glob/index.js"(exports, module) {
-    var isExtglob = require_is_extglob();
-    var chars = { "{": "}", "(": ")", "[": "]" };
-    var strictCheck = function(str) {
-      if (str[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      var pipeIndex = -2;
-      var closeSquareIndex = -2;
-      var closeCurlyIndex = -2;
-      var closeParenIndex = -2;
-      var backSlashIndex = -2;
-      while (index < str.length) {
-        if (str[index] === "*") {
-          return true;
-        }
-        if (str[index + 1] === "?" && /[\].+)]/.test(str[index])) {
-          return true;
-        }
-        if (closeSquareIndex !== -1 && str[index] === "[" && str[index + 1] !== "]") {
-          if (closeSquareIndex < index) {
-            closeSquareIndex = str.indexOf("]", index);
-          }
-          if (closeSquareIndex > index) {
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeCurlyIndex !== -1 && str[index] === "{" && str[index + 1] !== "}") {
-          closeCurlyIndex = str.indexOf("}", index);
-          if (closeCurlyIndex > index) {
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeCurlyIndex) {
-              return true;
-            }
-          }
-        }
-        if (closeParenIndex !== -1 && str[index] === "(" && str[index + 1] === "?" && /[:!=]/.test(str[index + 2]) && str[index + 3] !== ")") {
-          closeParenIndex = str.indexOf(")", index);
-          if (closeParenIndex > index) {
-            backSlashIndex = str.indexOf("\\", index);
-            if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-              return true;
-            }
-          }
-        }
-        if (pipeIndex !== -1 && str[index] === "(" && str[index + 1] !== "|") {
-          if (pipeIndex < index) {
-            pipeIndex = str.indexOf("|", index);
-          }
-          if (pipeIndex !== -1 && str[pipeIndex + 1] !== ")") {
-            closeParenIndex = str.indexOf(")", pipeIndex);
-            if (closeParenIndex > pipeIndex) {
-              backSlashIndex = str.indexOf("\\", pipeIndex);
-              if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
-                return true;
-              }
-            }
-          }
-        }
-        if (str[index] === "\\") {
-          var open3 = str[index + 1];
-          index += 2;
-          var close = chars[open3];
-          if (close) {
-            var n = str.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    var relaxedCheck = function(str) {
-      if (str[0] === "!") {
-        return true;
-      }
-      var index = 0;
-      while (index < str.length) {
-        if (/[*?{}()[\]]/.test(str[index])) {
-          return true;
-        }
-        if (str[index] === "\\") {
-          var open3 = str[index + 1];
-          index += 2;
-          var close = chars[open3];
-          if (close) {
-            var n = str.indexOf(close, index);
-            if (n !== -1) {
-              index = n + 1;
-            }
-          }
-          if (str[index] === "!") {
-            return true;
-          }
-        } else {
-          index++;
-        }
-      }
-      return false;
-    };
-    module.exports = function isGlob(str, options) {
-      if (typeof str !== "string" || str === "") {
-        return false;
-      }
-      if (isExtglob(str)) {
-        return true;
-      }
-      var check = strictCheck;
-      if (options && options.strict === false) {
-        check = relaxedCheck;
-      }
-      return check(str);
-    };
-  }
-});
-
-// node_modules/glob-parent/index.js
-var require_glob_parent = __commonJS({
-  "node_modules/glob-parent/index.js"(exports, module) {
-    "use strict";
-    var isGlob = require_is_glob();
-    var pathPosixDirname = __require("path").posix.dirname;
-    var isWin32 = __require("os").platform() === "win32";
-    var slash = "/";
-    var backslash = /\\/g;
-    var enclosure = /[\{\[].*[\}\]]$/;
-    var globby = /(^|[^\\])([\{\[]|\([^\)]+$)/;
-    var escaped = /\\([\!\*\?\|\[\]\(\)\{\}])/g;
-    module.exports = function globParent(str, opts) {
-      var options = Object.assign({ flipBackslashes: true }, opts);
-      if (options.flipBackslashes && isWin32 && str.indexOf(slash) < 0) {
-        str = str.replace(backslash, slash);
-      }
-      if (enclosure.test(str)) {
-        str += slash;
-      }
-      str += "a";
-      do {
-        str = pathPosixDirname(str);
-      } while (isGlob(str) || globby.test(str));
-      return str.replace(escaped, "$1");
-    };
-  }
-});
-
-// node_modules/braces/lib/utils.js
-var require_utils2 = __commonJS({
-  "node_modules/braces/lib/utils.js"(exports) {
-    "use strict";
-    exports.isInteger = (num) => {
-      if (typeof num === "number") {
-        return Number.isInteger(num);
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isInteger(Number(num));
-      }
-      return false;
-    };
-    exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
-    exports.exceedsLimit = (min, max, step = 1, limit) => {
-      if (limit === false) return false;
-      if (!exports.isInteger(min) || !exports.isInteger(max)) return false;
-      return (Number(max) - Number(min)) / Number(step) >= limit;
-    };
-    exports.escapeNode = (block, n = 0, type) => {
-      const node = block.nodes[n];
-      if (!node) return;
-      if (type && node.type === type || node.type === "open" || node.type === "close") {
-        if (node.escaped !== true) {
-          node.value = "\\" + node.value;
-          node.escaped = true;
-        }
-      }
-    };
-    exports.encloseBrace = (node) => {
-      if (node.type !== "brace") return false;
-      if (node.commas >> 0 + node.ranges >> 0 === 0) {
-        node.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isInvalidBrace = (block) => {
-      if (block.type !== "brace") return false;
-      if (block.invalid === true || block.dollar) return true;
-      if (block.commas >> 0 + block.ranges >> 0 === 0) {
-        block.invalid = true;
-        return true;
-      }
-      if (block.open !== true || block.close !== true) {
-        block.invalid = true;
-        return true;
-      }
-      return false;
-    };
-    exports.isOpenOrClose = (node) => {
-      if (node.type === "open" || node.type === "close") {
-        return true;
-      }
-      return node.open === true || node.close === true;
-    };
-    exports.reduce = (nodes) => nodes.reduce((acc, node) => {
-      if (node.type === "text") acc.push(node.value);
-      if (node.type === "range") node.type = "text";
-      return acc;
-    }, []);
-    exports.flatten = (...args) => {
-      const result = [];
-      const flat = (arr) => {
-        for (let i = 0; i < arr.length; i++) {
-          const ele = arr[i];
-          if (Array.isArray(ele)) {
-            flat(ele);
-            continue;
-          }
-          if (ele !== void 0) {
-            result.push(ele);
-          }
-        }
-        return result;
-      };
-      flat(args);
-      return result;
-    };
-  }
-});
-
-// node_modules/braces/lib/stringify.js
-var require_stringify = __commonJS({
-  "node_modules/braces/lib/stringify.js"(exports, module) {
-    "use strict";
-    var utils = require_utils2();
-    module.exports = (ast, options = {}) => {
-      const stringify = (node, parent = {}) => {
-        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        let output = "";
-        if (node.value) {
-          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
-            return "\\" + node.value;
-          }
-          return node.value;
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += stringify(child);
-          }
-        }
-        return output;
-      };
-      return stringify(ast);
-    };
-  }
-});
-
-// node_modules/is-number/index.js
-var require_is_number = __commonJS({
-  "node_modules/is-number/index.js"(exports, module) {
-    "use strict";
-    module.exports = function(num) {
-      if (typeof num === "number") {
-        return num - num === 0;
-      }
-      if (typeof num === "string" && num.trim() !== "") {
-        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/to-regex-range/index.js
-var require_to_regex_range = __commonJS({
-  "node_modules/to-regex-range/index.js"(exports, module) {
-    "use strict";
-    var isNumber = require_is_number();
-    var toRegexRange = (min, max, options) => {
-      if (isNumber(min) === false) {
-        throw new TypeError("toRegexRange: expected the first argument to be a number");
-      }
-      if (max === void 0 || min === max) {
-        return String(min);
-      }
-      if (isNumber(max) === false) {
-        throw new TypeError("toRegexRange: expected the second argument to be a number.");
-      }
-      let opts = { relaxZeros: true, ...options };
-      if (typeof opts.strictZeros === "boolean") {
-        opts.relaxZeros = opts.strictZeros === false;
-      }
-      let relax = String(opts.relaxZeros);
-      let shorthand = String(opts.shorthand);
-      let capture = String(opts.capture);
-      let wrap = String(opts.wrap);
-      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
-      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
-        return toRegexRange.cache[cacheKey].result;
-      }
-      let a = Math.min(min, max);
-      let b = Math.max(min, max);
-      if (Math.abs(a - b) === 1) {
-        let result = min + "|" + max;
-        if (opts.capture) {
-          return `(${result})`;
-        }
-        if (opts.wrap === false) {
-          return result;
-        }
-        return `(?:${result})`;
-      }
-      let isPadded = hasPadding(min) || hasPadding(max);
-      let state = { min, max, a, b };
-      let positives = [];
-      let negatives = [];
-      if (isPadded) {
-        state.isPadded = isPadded;
-        state.maxLen = String(state.max).length;
-      }
-      if (a < 0) {
-        let newMin = b < 0 ? Math.abs(b) : 1;
-        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
-        a = state.a = 0;
-      }
-      if (b >= 0) {
-        positives = splitToPatterns(a, b, state, opts);
-      }
-      state.negatives = negatives;
-      state.positives = positives;
-      state.result = collatePatterns(negatives, positives, opts);
-      if (opts.capture === true) {
-        state.result = `(${state.result})`;
-      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
-        state.result = `(?:${state.result})`;
-      }
-      toRegexRange.cache[cacheKey] = state;
-      return state.result;
-    };
-    function collatePatterns(neg, pos, options) {
-      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
-      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
-      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
-      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
-      return subpatterns.join("|");
-    }
-    function splitToRanges(min, max) {
-      let nines = 1;
-      let zeros = 1;
-      let stop = countNines(min, nines);
-      let stops = /* @__PURE__ */ new Set([max]);
-      while (min <= stop && stop <= max) {
-        stops.add(stop);
-        nines += 1;
-        stop = countNines(min, nines);
-      }
-      stop = countZeros(max + 1, zeros) - 1;
-      while (min < stop && stop <= max) {
-        stops.add(stop);
-        zeros += 1;
-        stop = countZeros(max + 1, zeros) - 1;
-      }
-      stops = [...stops];
-      stops.sort(compare2);
-      return stops;
-    }
-    function rangeToPattern(start, stop, options) {
-      if (start === stop) {
-        return { pattern: start, count: [], digits: 0 };
-      }
-      let zipped = zip(start, stop);
-      let digits = zipped.length;
-      let pattern = "";
-      let count = 0;
-      for (let i = 0; i < digits; i++) {
-        let [startDigit, stopDigit] = zipped[i];
-        if (startDigit === stopDigit) {
-          pattern += startDigit;
-        } else if (startDigit !== "0" || stopDigit !== "9") {
-          pattern += toCharacterClass(startDigit, stopDigit, options);
-        } else {
-          count++;
-        }
-      }
-      if (count) {
-        pattern += options.shorthand === true ? "\\d" : "[0-9]";
-      }
-      return { pattern, count: [count], digits };
-    }
-    function splitToPatterns(min, max, tok, options) {
-      let ranges = splitToRanges(min, max);
-      let tokens = [];
-      let start = min;
-      let prev;
-      for (let i = 0; i < ranges.length; i++) {
-        let max2 = ranges[i];
-        let obj = rangeToPattern(String(start), String(max2), options);
-        let zeros = "";
-        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
-          if (prev.count.length > 1) {
-            prev.count.pop();
-          }
-          prev.count.push(obj.count[0]);
-          prev.string = prev.pattern + toQuantifier(prev.count);
-          start = max2 + 1;
-          continue;
-        }
-        if (tok.isPadded) {
-          zeros = padZeros(max2, tok, options);
-        }
-        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
-        tokens.push(obj);
-        start = max2 + 1;
-        prev = obj;
-      }
-      return tokens;
-    }
-    function filterPatterns(arr, comparison, prefix, intersection, options) {
-      let result = [];
-      for (let ele of arr) {
-        let { string } = ele;
-        if (!intersection && !contains(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-        if (intersection && contains(comparison, "string", string)) {
-          result.push(prefix + string);
-        }
-      }
-      return result;
-    }
-    function zip(a, b) {
-      let arr = [];
-      for (let i = 0; i < a.length; i++) arr.push([a[i], b[i]]);
-      return arr;
-    }
-    function compare2(a, b) {
-      return a > b ? 1 : b > a ? -1 : 0;
-    }
-    function contains(arr, key, val) {
-      return arr.some((ele) => ele[key] === val);
-    }
-    function countNines(min, len) {
-      return Number(String(min).slice(0, -len) + "9".repeat(len));
-    }
-    function countZeros(integer, zeros) {
-      return integer - integer % Math.pow(10, zeros);
-    }
-    function toQuantifier(digits) {
-      let [start = 0, stop = ""] = digits;
-      if (stop || start > 1) {
-        return `{${start + (stop ? "," + stop : "")}}`;
-      }
-      return "";
-    }
-    function toCharacterClass(a, b, options) {
-      return `[${a}${b - a === 1 ? "" : "-"}${b}]`;
-    }
-    function hasPadding(str) {
-      return /^-?(0+)\d/.test(str);
-    }
-    function padZeros(value, tok, options) {
-      if (!tok.isPadded) {
-        return value;
-      }
-      let diff = Math.abs(tok.maxLen - String(value).length);
-      let relax = options.relaxZeros !== false;
-      switch (diff) {
-        case 0:
-          return "";
-        case 1:
-          return relax ? "0?" : "0";
-        case 2:
-          return relax ? "0{0,2}" : "00";
-        default: {
-          return relax ? `0{0,${diff}}` : `0{${diff}}`;
-        }
-      }
-    }
-    toRegexRange.cache = {};
-    toRegexRange.clearCache = () => toRegexRange.cache = {};
-    module.exports = toRegexRange;
-  }
-});
-
-// node_modules/fill-range/index.js
-var require_fill_range = __commonJS({
-  "node_modules/fill-range/index.js"(exports, module) {
-    "use strict";
-    var util = __require("util");
-    var toRegexRange = require_to_regex_range();
-    var isObject2 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
-    var transform = (toNumber) => {
-      return (value) => toNumber === true ? Number(value) : String(value);
-    };
-    var isValidValue = (value) => {
-      return typeof value === "number" || typeof value === "string" && value !== "";
-    };
-    var isNumber = (num) => Number.isInteger(+num);
-    var zeros = (input) => {
-      let value = `${input}`;
-      let index = -1;
-      if (value[0] === "-") value = value.slice(1);
-      if (value === "0") return false;
-      while (value[++index] === "0") ;
-      return index > 0;
-    };
-    var stringify = (start, end, options) => {
-      if (typeof start === "string" || typeof end === "string") {
-        return true;
-      }
-      return options.stringify === true;
-    };
-    var pad = (input, maxLength, toNumber) => {
-      if (maxLength > 0) {
-        let dash = input[0] === "-" ? "-" : "";
-        if (dash) input = input.slice(1);
-        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
-      }
-      if (toNumber === false) {
-        return String(input);
-      }
-      return input;
-    };
-    var toMaxLen = (input, maxLength) => {
-      let negative = input[0] === "-" ? "-" : "";
-      if (negative) {
-        input = input.slice(1);
-        maxLength--;
-      }
-      while (input.length < maxLength) input = "0" + input;
-      return negative ? "-" + input : input;
-    };
-    var toSequence = (parts, options, maxLen) => {
-      parts.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      parts.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
-      let prefix = options.capture ? "" : "?:";
-      let positives = "";
-      let negatives = "";
-      let result;
-      if (parts.positives.length) {
-        positives = parts.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
-      }
-      if (parts.negatives.length) {
-        negatives = `-(${prefix}${parts.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
-      }
-      if (positives && negatives) {
-        result = `${positives}|${negatives}`;
-      } else {
-        result = positives || negatives;
-      }
-      if (options.wrap) {
-        return `(${prefix}${result})`;
-      }
-      return result;
-    };
-    var toRange = (a, b, isNumbers, options) => {
-      if (isNumbers) {
-        return toRegexRange(a, b, { wrap: false, ...options });
-      }
-      let start = String.fromCharCode(a);
-      if (a === b) return start;
-      let stop = String.fromCharCode(b);
-      return `[${start}-${stop}]`;
-    };
-    var toRegex = (start, end, options) => {
-      if (Array.isArray(start)) {
-        let wrap = options.wrap === true;
-        let prefix = options.capture ? "" : "?:";
-        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
-      }
-      return toRegexRange(start, end, options);
-    };
-    var rangeError = (...args) => {
-      return new RangeError("Invalid range arguments: " + util.inspect(...args));
-    };
-    var invalidRange = (start, end, options) => {
-      if (options.strictRanges === true) throw rangeError([start, end]);
-      return [];
-    };
-    var invalidStep = (step, options) => {
-      if (options.strictRanges === true) {
-        throw new TypeError(`Expected step "${step}" to be a number`);
-      }
-      return [];
-    };
-    var fillNumbers = (start, end, step = 1, options = {}) => {
-      let a = Number(start);
-      let b = Number(end);
-      if (!Number.isInteger(a) || !Number.isInteger(b)) {
-        if (options.strictRanges === true) throw rangeError([start, end]);
-        return [];
-      }
-      if (a === 0) a = 0;
-      if (b === 0) b = 0;
-      let descending = a > b;
-      let startString = String(start);
-      let endString = String(end);
-      let stepString = String(step);
-      step = Math.max(Math.abs(step), 1);
-      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
-      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
-      let toNumber = padded === false && stringify(start, end, options) === false;
-      let format = options.transform || transform(toNumber);
-      if (options.toRegex && step === 1) {
-        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
-      }
-      let parts = { negatives: [], positives: [] };
-      let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b : a <= b) {
-        if (options.toRegex === true && step > 1) {
-          push(a);
-        } else {
-          range.push(pad(format(a, index), maxLen, toNumber));
-        }
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
-      }
-      return range;
-    };
-    var fillLetters = (start, end, step = 1, options = {}) => {
-      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
-        return invalidRange(start, end, options);
-      }
-      let format = options.transform || ((val) => String.fromCharCode(val));
-      let a = `${start}`.charCodeAt(0);
-      let b = `${end}`.charCodeAt(0);
-      let descending = a > b;
-      let min = Math.min(a, b);
-      let max = Math.max(a, b);
-      if (options.toRegex && step === 1) {
-        return toRange(min, max, false, options);
-      }
-      let range = [];
-      let index = 0;
-      while (descending ? a >= b : a <= b) {
-        range.push(format(a, index));
-        a = descending ? a - step : a + step;
-        index++;
-      }
-      if (options.toRegex === true) {
-        return toRegex(range, null, { wrap: false, options });
-      }
-      return range;
-    };
-    var fill = (start, end, step, options = {}) => {
-      if (end == null && isValidValue(start)) {
-        return [start];
-      }
-      if (!isValidValue(start) || !isValidValue(end)) {
-        return invalidRange(start, end, options);
-      }
-      if (typeof step === "function") {
-        return fill(start, end, 1, { transform: step });
-      }
-      if (isObject2(step)) {
-        return fill(start, end, 0, step);
-      }
-      let opts = { ...options };
-      if (opts.capture === true) opts.wrap = true;
-      step = step || opts.step || 1;
-      if (!isNumber(step)) {
-        if (step != null && !isObject2(step)) return invalidStep(step, opts);
-        return fill(start, end, 1, step);
-      }
-      if (isNumber(start) && isNumber(end)) {
-        return fillNumbers(start, end, step, opts);
-      }
-      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
-    };
-    module.exports = fill;
-  }
-});
-
-// node_modules/braces/lib/compile.js
-var require_compile = __commonJS({
-  "node_modules/braces/lib/compile.js"(exports, module) {
-    "use strict";
-    var fill = require_fill_range();
-    var utils = require_utils2();
-    var compile = (ast, options = {}) => {
-      const walk2 = (node, parent = {}) => {
-        const invalidBlock = utils.isInvalidBrace(parent);
-        const invalidNode = node.invalid === true && options.escapeInvalid === true;
-        const invalid = invalidBlock === true || invalidNode === true;
-        const prefix = options.escapeInvalid === true ? "\\" : "";
-        let output = "";
-        if (node.isOpen === true) {
-          return prefix + node.value;
-        }
-        if (node.isClose === true) {
-          console.log("node.isClose", prefix, node.value);
-          return prefix + node.value;
-        }
-        if (node.type === "open") {
-          return invalid ? prefix + node.value : "(";
-        }
-        if (node.type === "close") {
-          return invalid ? prefix + node.value : ")";
-        }
-        if (node.type === "comma") {
-          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
-        }
-        if (node.value) {
-          return node.value;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
-          if (range.length !== 0) {
-            return args.length > 1 && range.length > 1 ? `(${range})` : range;
-          }
-        }
-        if (node.nodes) {
-          for (const child of node.nodes) {
-            output += walk2(child, node);
-          }
-        }
-        return output;
-      };
-      return walk2(ast);
-    };
-    module.exports = compile;
-  }
-});
-
-// node_modules/braces/lib/expand.js
-var require_expand = __commonJS({
-  "node_modules/braces/lib/expand.js"(exports, module) {
-    "use strict";
-    var fill = require_fill_range();
-    var stringify = require_stringify();
-    var utils = require_utils2();
-    var append = (queue = "", stash = "", enclose = false) => {
-      const result = [];
-      queue = [].concat(queue);
-      stash = [].concat(stash);
-      if (!stash.length) return queue;
-      if (!queue.length) {
-        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
-      }
-      for (const item of queue) {
-        if (Array.isArray(item)) {
-          for (const value of item) {
-            result.push(append(value, stash, enclose));
-          }
-        } else {
-          for (let ele of stash) {
-            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
-            result.push(Array.isArray(ele) ? append(item, ele, enclose) : item + ele);
-          }
-        }
-      }
-      return utils.flatten(result);
-    };
-    var expand2 = (ast, options = {}) => {
-      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
-      const walk2 = (node, parent = {}) => {
-        node.queue = [];
-        let p = parent;
-        let q = parent.queue;
-        while (p.type !== "brace" && p.type !== "root" && p.parent) {
-          p = p.parent;
-          q = p.queue;
-        }
-        if (node.invalid || node.dollar) {
-          q.push(append(q.pop(), stringify(node, options)));
-          return;
-        }
-        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
-          q.push(append(q.pop(), ["{}"]));
-          return;
-        }
-        if (node.nodes && node.ranges > 0) {
-          const args = utils.reduce(node.nodes);
-          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
-            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
-          }
-          let range = fill(...args, options);
-          if (range.length === 0) {
-            range = stringify(node, options);
-          }
-          q.push(append(q.pop(), range));
-          node.nodes = [];
-          return;
-        }
-        const enclose = utils.encloseBrace(node);
-        let queue = node.queue;
-        let block = node;
-        while (block.type !== "brace" && block.type !== "root" && block.parent) {
-          block = block.parent;
-          queue = block.queue;
-        }
-        for (let i = 0; i < node.nodes.length; i++) {
-          const child = node.nodes[i];
-          if (child.type === "comma" && node.type === "brace") {
-            if (i === 1) queue.push("");
-            queue.push("");
-            continue;
-          }
-          if (child.type === "close") {
-            q.push(append(q.pop(), queue, enclose));
-            continue;
-          }
-          if (child.value && child.type !== "open") {
-            queue.push(append(queue.pop(), child.value));
-            continue;
-          }
-          if (child.nodes) {
-            walk2(child, node);
-          }
-        }
-        return queue;
-      };
-      return utils.flatten(walk2(ast));
-    };
-    module.exports = expand2;
-  }
-});
-
-// node_modules/braces/lib/constants.js
-var require_constants6 = __commonJS({
-  "node_modules/braces/lib/constants.js"(exports, module) {
-    "use strict";
-    module.exports = {
-      MAX_LENGTH: 1e4,
-      // Digits
-      CHAR_0: "0",
-      /* 0 */
-      CHAR_9: "9",
-      /* 9 */
-      // Alphabet chars.
-      CHAR_UPPERCASE_A: "A",
-      /* A */
-      CHAR_LOWERCASE_A: "a",
-      /* a */
-      CHAR_UPPERCASE_Z: "Z",
-      /* Z */
-      CHAR_LOWERCASE_Z: "z",
-      /* z */
-      CHAR_LEFT_PARENTHESES: "(",
-      /* ( */
-      CHAR_RIGHT_PARENTHESES: ")",
-      /* ) */
-      CHAR_ASTERISK: "*",
-      /* * */
-      // Non-alphabetic chars.
-      CHAR_AMPERSAND: "&",
-      /* & */
-      CHAR_AT: "@",
-      /* @ */
-      CHAR_BACKSLASH: "\\",
-      /* \ */
-      CHAR_BACKTICK: "`",
-      /* ` */
-      CHAR_CARRIAGE_RETURN: "\r",
-      /* \r */
-      CHAR_CIRCUMFLEX_ACCENT: "^",
-      /* ^ */
-      CHAR_COLON: ":",
-      /* : */
-      CHAR_COMMA: ",",
-      /* , */
-      CHAR_DOLLAR: "$",
-      /* . */
-      CHAR_DOT: ".",
-      /* . */
-      CHAR_DOUBLE_QUOTE: '"',
-      /* " */
-      CHAR_EQUAL: "=",
-      /* = */
-      CHAR_EXCLAMATION_MARK: "!",
-      /* ! */
-      CHAR_FORM_FEED: "\f",
-      /* \f */
-      CHAR_FORWARD_SLASH: "/",
-      /* / */
-      CHAR_HASH: "#",
-      /* # */
-      CHAR_HYPHEN_MINUS: "-",
-      /* - */
-      CHAR_LEFT_ANGLE_BRACKET: "<",
-      /* < */
-      CHAR_LEFT_CURLY_BRACE: "{",
-      /* { */
-      CHAR_LEFT_SQUARE_BRACKET: "[",
-      /* [ */
-      CHAR_LINE_FEED: "\n",
-      /* \n */
-      CHAR_NO_BREAK_SPACE: " ",
-      /* \u00A0 */
-      CHAR_PERCENT: "%",
-      /* % */
-      CHAR_PLUS: "+",
-      /* + */
-      CHAR_QUESTION_MARK: "?",
-      /* ? */
-      CHAR_RIGHT_ANGLE_BRACKET: ">",
-      /* > */
-      CHAR_RIGHT_CURLY_BRACE: "}",
-      /* } */
-      CHAR_RIGHT_SQUARE_BRACKET: "]",
-      /* ] */
-      CHAR_SEMICOLON: ";",
-      /* ; */
-      CHAR_SINGLE_QUOTE: "'",
-      /* ' */
-      CHAR_SPACE: " ",
-      /*   */
-      CHAR_TAB: "	",
-      /* \t */
-      CHAR_UNDERSCORE: "_",
-      /* _ */
-      CHAR_VERTICAL_LINE: "|",
-      /* | */
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
-      /* \uFEFF */
-    };
-  }
-});
-
-// node_modules/braces/lib/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/braces/lib/parse.js"(exports, module) {
-    "use strict";
-    var stringify = require_stringify();
-    var {
-      MAX_LENGTH,
-      CHAR_BACKSLASH,
-      /* \ */
-      CHAR_BACKTICK,
-      /* ` */
-      CHAR_COMMA,
-      /* , */
-      CHAR_DOT,
-      /* . */
-      CHAR_LEFT_PARENTHESES,
-      /* ( */
-      CHAR_RIGHT_PARENTHESES,
-      /* ) */
-      CHAR_LEFT_CURLY_BRACE,
-      /* { */
-      CHAR_RIGHT_CURLY_BRACE,
-      /* } */
-      CHAR_LEFT_SQUARE_BRACKET,
-      /* [ */
-      CHAR_RIGHT_SQUARE_BRACKET,
-      /* ] */
-      CHAR_DOUBLE_QUOTE,
-      /* " */
-      CHAR_SINGLE_QUOTE,
-      /* ' */
-      CHAR_NO_BREAK_SPACE,
-      CHAR_ZERO_WIDTH_NOBREAK_SPACE
-    } = require_constants6();
-    var parse2 = (input, options = {}) => {
-      if (typeof input !== "string") {
-        throw new TypeError("Expected a string");
-      }
-      const opts = options || {};
-      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
-      if (input.length > max) {
-        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
-      }
-      const ast = { type: "root", input, nodes: [] };
-      const stack = [ast];
-      let block = ast;
-      let prev = ast;
-      let brackets = 0;
-      const length = input.length;
-      let index = 0;
-      let depth = 0;
-      let value;
-      const advance = () => input[index++];
-      const push = (node) => {
-        if (node.type === "text" && prev.type === "dot") {
-          prev.type = "text";
-        }
-        if (prev && prev.type === "text" && node.type === "text") {
-          prev.value += node.value;
-          return;
-        }
-        block.nodes.push(node);
-        node.parent = block;
-        node.prev = prev;
-        prev = node;
-        return node;
-      };
-      push({ type: "bos" });
-      while (index < length) {
-        block = stack[stack.length - 1];
-        value = advance();
-        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
-          continue;
-        }
-        if (value === CHAR_BACKSLASH) {
-          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
-          continue;
-        }
-        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
-          push({ type: "text", value: "\\" + value });
-          continue;
-        }
-        if (value === CHAR_LEFT_SQUARE_BRACKET) {
-          brackets++;
-          let next;
-          while (index < length && (next = advance())) {
-            value += next;
-            if (next === CHAR_LEFT_SQUARE_BRACKET) {
-              brackets++;
-              continue;
-            }
-            if (next === CHAR_BACKSLASH) {
-              value += advance();
-              continue;
-            }
-            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
-              brackets--;
-              if (brackets === 0) {
-                break;
-              }
-            }
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_PARENTHESES) {
-          block = push({ type: "paren", nodes: [] });
-          stack.push(block);
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_PARENTHESES) {
-          if (block.type !== "paren") {
-            push({ type: "text", value });
-            continue;
-          }
-          block = stack.pop();
-          push({ type: "text", value });
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
-          const open3 = value;
-          let next;
-          if (options.keepQuotes !== true) {
-            value = "";
-          }
-          while (index < length && (next = advance())) {
-            if (next === CHAR_BACKSLASH) {
-              value += next + advance();
-              continue;
-            }
-            if (next === open3) {
-              if (options.keepQuotes === true) value += next;
-              break;
-            }
-            value += next;
-          }
-          push({ type: "text", value });
-          continue;
-        }
-        if (value === CHAR_LEFT_CURLY_BRACE) {
-          depth++;
-          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
-          const brace = {
-            type: "brace",
-            open: true,
-            close: false,
-            dollar,
-            depth,
-            commas: 0,
-            ranges: 0,
-            nodes: []
-          };
-          block = push(brace);
-          stack.push(block);
-          push({ type: "open", value });
-          continue;
-        }
-        if (value === CHAR_RIGHT_CURLY_BRACE) {
-          if (block.type !== "brace") {
-            push({ type: "text", value });
-            continue;
-          }
-          const type = "close";
-          block = stack.pop();
-          block.close = true;
-          push({ type, value });
-          depth--;
-          block = stack[stack.length - 1];
-          continue;
-        }
-        if (value === CHAR_COMMA && depth > 0) {
-          if (block.ranges > 0) {
-            block.ranges = 0;
-            const open3 = block.nodes.shift();
-            block.nodes = [open3, { type: "text", value: stringify(block) }];
-          }
-          push({ type: "comma", value });
-          block.commas++;
-          continue;
-        }
-        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
-          const siblings = block.nodes;
-          if (depth === 0 || siblings.length === 0) {
-            push({ type: "text", value });
-            continue;
-          }
-          if (prev.type === "dot") {
-            block.range = [];
-            prev.value += value;
-            prev.type = "range";
-            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
-              block.invalid = true;
-              block.ranges = 0;
-              prev.type = "text";
-              continue;
-            }
-            block.ranges++;
-            block.args = [];
-            continue;
-          }
-          if (prev.type === "range") {
-            siblings.pop();
-            const before2 = siblings[siblings.length - 1];
-            before2.value += prev.value + value;
-            prev = before2;
-            block.ranges--;
-            continue;
-          }
-          push({ type: "dot", value });
-          continue;
-        }
-        push({ type: "text", value });
-      }
-      do {
-        block = stack.pop();
-        if (block.type !== "root") {
-          block.nodes.forEach((node) => {
-            if (!node.nodes) {
-              if (node.type === "open") node.isOpen = true;
-              if (node.type === "close") node.isClose = true;
-              if (!node.nodes) node.type = "text";
-              node.invalid = true;
-            }
-          });
-          const parent = stack[stack.length - 1];
-          const index2 = parent.nodes.indexOf(block);
-          parent.nodes.splice(index2, 1, ...block.nodes);
-        }
-      } while (stack.length > 0);
-      push({ type: "eos" });
-      return ast;
-    };
-    module.exports = parse2;
-  }
-});
-
-// node_modules/braces/index.js
-var require_braces = __commonJS({
-  "node_modules/braces/index.js"(exports, module) {
-    "use strict";
-    var stringify = require_stringify();
-    var compile = require_compile();
-    var expand2 = require_expand();
-    var parse2 = require_parse2();
-    var braces = (input, options = {}) => {
-      let output = [];
-      if (Array.isArray(input)) {
-        for (const pattern of input) {
-          const result = braces.create(pattern, options);
-          if (Array.isArray(result)) {
-            output.push(...result);
-          } else {
-            output.push(result);
-          }
-        }
-      } else {
-        output = [].concat(braces.create(input, options));
-      }
-      if (options && options.expand === true && options.nodupes === true) {
-        output = [...new Set(output)];
-      }
-      return output;
-    };
-    braces.parse = (input, options = {}) => parse2(input, options);
-    braces.stringify = (input, options = {}) => {
-      if (typeof input === "string") {
-        return stringify(braces.parse(input, options), options);
-      }
-      return stringify(input, options);
-    };
-    braces.compile = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      return compile(input, options);
-    };
-    braces.expand = (input, options = {}) => {
-      if (typeof input === "string") {
-        input = braces.parse(input, options);
-      }
-      let result = expand2(input, options);
-      if (options.noempty === true) {
-        result = result.filter(Boolean);
-      }
-      if (options.nodupes === true) {
-        result = [...new Set(result)];
-      }
-      return result;
-    };
-    braces.create = (input, options = {}) => {
-      if (input === "" || input.length < 3) {
-        return [input];
-      }
-      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
-    };
-    module.exports = braces;
-  }
-});
-
 // node_modules/picomatch/lib/constants.js
-var require_constants7 = __commonJS({
+var require_constants6 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path13 = __require("path");
+    var path19 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -20706,7 +19329,7 @@ var require_constants7 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path13.sep,
+      SEP: path19.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -20730,17 +19353,17 @@ var require_constants7 = __commonJS({
 });
 
 // node_modules/picomatch/lib/utils.js
-var require_utils3 = __commonJS({
+var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path13 = __require("path");
+    var path19 = __require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
       REGEX_REMOVE_BACKSLASH,
       REGEX_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_GLOBAL
-    } = require_constants7();
+    } = require_constants6();
     exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
     exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
     exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
@@ -20762,7 +19385,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path13.sep === "\\";
+      return win32 === true || path19.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -20794,7 +19417,7 @@ var require_utils3 = __commonJS({
 var require_scan = __commonJS({
   "node_modules/picomatch/lib/scan.js"(exports, module) {
     "use strict";
-    var utils = require_utils3();
+    var utils = require_utils2();
     var {
       CHAR_ASTERISK,
       /* * */
@@ -20826,7 +19449,7 @@ var require_scan = __commonJS({
       /* ) */
       CHAR_RIGHT_SQUARE_BRACKET
       /* ] */
-    } = require_constants7();
+    } = require_constants6();
     var isPathSeparator = (code) => {
       return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
     };
@@ -21121,11 +19744,11 @@ var require_scan = __commonJS({
 });
 
 // node_modules/picomatch/lib/parse.js
-var require_parse3 = __commonJS({
+var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants3 = require_constants7();
-    var utils = require_utils3();
+    var constants3 = require_constants6();
+    var utils = require_utils2();
     var {
       MAX_LENGTH,
       POSIX_REGEX_SOURCE,
@@ -22126,15 +20749,15 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path13 = __require("path");
+    var path19 = __require("path");
     var scan = require_scan();
-    var parse2 = require_parse3();
-    var utils = require_utils3();
-    var constants3 = require_constants7();
+    var parse2 = require_parse2();
+    var utils = require_utils2();
+    var constants3 = require_constants6();
     var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch = (glob, options, returnState = false) => {
+    var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch(input, options, returnState));
+        const fns = glob.map((input) => picomatch2(input, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -22150,16 +20773,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix = utils.isWindows(options);
-      const regex = isState ? picomatch.compileRe(glob, options) : picomatch.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch.test(input, regex, options, { glob, posix });
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix });
         const result = { glob, state, regex, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -22185,7 +20808,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch.test = (input, regex, options, { glob, posix } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -22202,24 +20825,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch.matchBase(input, regex, options, posix);
+          match = picomatch2.matchBase(input, regex, options, posix);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
-      const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path13.basename(input));
+    picomatch2.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
+      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+      return regex.test(path19.basename(input));
     };
-    picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-    picomatch.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch.parse(p, options));
+    picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    picomatch2.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
       return parse2(pattern, { ...options, fastpaths: false });
     };
-    picomatch.scan = (input, options) => scan(input, options);
-    picomatch.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch2.scan = (input, options) => scan(input, options);
+    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -22230,13 +20853,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch.toRegex(source, options);
+      const regex = picomatch2.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
+    picomatch2.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -22247,9 +20870,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse2(input, options);
       }
-      return picomatch.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch.toRegex = (source, options) => {
+    picomatch2.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -22258,8 +20881,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch.constants = constants3;
-    module.exports = picomatch;
+    picomatch2.constants = constants3;
+    module.exports = picomatch2;
   }
 });
 
@@ -22268,2632 +20891,6 @@ var require_picomatch2 = __commonJS({
   "node_modules/picomatch/index.js"(exports, module) {
     "use strict";
     module.exports = require_picomatch();
-  }
-});
-
-// node_modules/micromatch/index.js
-var require_micromatch = __commonJS({
-  "node_modules/micromatch/index.js"(exports, module) {
-    "use strict";
-    var util = __require("util");
-    var braces = require_braces();
-    var picomatch = require_picomatch2();
-    var utils = require_utils3();
-    var isEmptyString = (v) => v === "" || v === "./";
-    var hasBraces = (v) => {
-      const index = v.indexOf("{");
-      return index > -1 && v.indexOf("}", index) > -1;
-    };
-    var micromatch = (list, patterns, options) => {
-      patterns = [].concat(patterns);
-      list = [].concat(list);
-      let omit = /* @__PURE__ */ new Set();
-      let keep = /* @__PURE__ */ new Set();
-      let items = /* @__PURE__ */ new Set();
-      let negatives = 0;
-      let onResult = (state) => {
-        items.add(state.output);
-        if (options && options.onResult) {
-          options.onResult(state);
-        }
-      };
-      for (let i = 0; i < patterns.length; i++) {
-        let isMatch = picomatch(String(patterns[i]), { ...options, onResult }, true);
-        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
-        if (negated) negatives++;
-        for (let item of list) {
-          let matched = isMatch(item, true);
-          let match = negated ? !matched.isMatch : matched.isMatch;
-          if (!match) continue;
-          if (negated) {
-            omit.add(matched.output);
-          } else {
-            omit.delete(matched.output);
-            keep.add(matched.output);
-          }
-        }
-      }
-      let result = negatives === patterns.length ? [...items] : [...keep];
-      let matches = result.filter((item) => !omit.has(item));
-      if (options && matches.length === 0) {
-        if (options.failglob === true) {
-          throw new Error(`No matches found for "${patterns.join(", ")}"`);
-        }
-        if (options.nonull === true || options.nullglob === true) {
-          return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
-        }
-      }
-      return matches;
-    };
-    micromatch.match = micromatch;
-    micromatch.matcher = (pattern, options) => picomatch(pattern, options);
-    micromatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
-    micromatch.any = micromatch.isMatch;
-    micromatch.not = (list, patterns, options = {}) => {
-      patterns = [].concat(patterns).map(String);
-      let result = /* @__PURE__ */ new Set();
-      let items = [];
-      let onResult = (state) => {
-        if (options.onResult) options.onResult(state);
-        items.push(state.output);
-      };
-      let matches = new Set(micromatch(list, patterns, { ...options, onResult }));
-      for (let item of items) {
-        if (!matches.has(item)) {
-          result.add(item);
-        }
-      }
-      return [...result];
-    };
-    micromatch.contains = (str, pattern, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      if (Array.isArray(pattern)) {
-        return pattern.some((p) => micromatch.contains(str, p, options));
-      }
-      if (typeof pattern === "string") {
-        if (isEmptyString(str) || isEmptyString(pattern)) {
-          return false;
-        }
-        if (str.includes(pattern) || str.startsWith("./") && str.slice(2).includes(pattern)) {
-          return true;
-        }
-      }
-      return micromatch.isMatch(str, pattern, { ...options, contains: true });
-    };
-    micromatch.matchKeys = (obj, patterns, options) => {
-      if (!utils.isObject(obj)) {
-        throw new TypeError("Expected the first argument to be an object");
-      }
-      let keys = micromatch(Object.keys(obj), patterns, options);
-      let res = {};
-      for (let key of keys) res[key] = obj[key];
-      return res;
-    };
-    micromatch.some = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
-        if (items.some((item) => isMatch(item))) {
-          return true;
-        }
-      }
-      return false;
-    };
-    micromatch.every = (list, patterns, options) => {
-      let items = [].concat(list);
-      for (let pattern of [].concat(patterns)) {
-        let isMatch = picomatch(String(pattern), options);
-        if (!items.every((item) => isMatch(item))) {
-          return false;
-        }
-      }
-      return true;
-    };
-    micromatch.all = (str, patterns, options) => {
-      if (typeof str !== "string") {
-        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
-      }
-      return [].concat(patterns).every((p) => picomatch(p, options)(str));
-    };
-    micromatch.capture = (glob, input, options) => {
-      let posix = utils.isWindows(options);
-      let regex = picomatch.makeRe(String(glob), { ...options, capture: true });
-      let match = regex.exec(posix ? utils.toPosixSlashes(input) : input);
-      if (match) {
-        return match.slice(1).map((v) => v === void 0 ? "" : v);
-      }
-    };
-    micromatch.makeRe = (...args) => picomatch.makeRe(...args);
-    micromatch.scan = (...args) => picomatch.scan(...args);
-    micromatch.parse = (patterns, options) => {
-      let res = [];
-      for (let pattern of [].concat(patterns || [])) {
-        for (let str of braces(String(pattern), options)) {
-          res.push(picomatch.parse(str, options));
-        }
-      }
-      return res;
-    };
-    micromatch.braces = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      if (options && options.nobrace === true || !hasBraces(pattern)) {
-        return [pattern];
-      }
-      return braces(pattern, options);
-    };
-    micromatch.braceExpand = (pattern, options) => {
-      if (typeof pattern !== "string") throw new TypeError("Expected a string");
-      return micromatch.braces(pattern, { ...options, expand: true });
-    };
-    micromatch.hasBraces = hasBraces;
-    module.exports = micromatch;
-  }
-});
-
-// node_modules/fast-glob/out/utils/pattern.js
-var require_pattern = __commonJS({
-  "node_modules/fast-glob/out/utils/pattern.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path13 = __require("path");
-    var globParent = require_glob_parent();
-    var micromatch = require_micromatch();
-    var GLOBSTAR = "**";
-    var ESCAPE_SYMBOL = "\\";
-    var COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
-    var REGEX_CHARACTER_CLASS_SYMBOLS_RE = /\[[^[]*]/;
-    var REGEX_GROUP_SYMBOLS_RE = /(?:^|[^!*+?@])\([^(]*\|[^|]*\)/;
-    var GLOB_EXTENSION_SYMBOLS_RE = /[!*+?@]\([^(]*\)/;
-    var BRACE_EXPANSION_SEPARATORS_RE = /,|\.\./;
-    var DOUBLE_SLASH_RE = /(?!^)\/{2,}/g;
-    function isStaticPattern(pattern, options = {}) {
-      return !isDynamicPattern(pattern, options);
-    }
-    exports.isStaticPattern = isStaticPattern;
-    function isDynamicPattern(pattern, options = {}) {
-      if (pattern === "") {
-        return false;
-      }
-      if (options.caseSensitiveMatch === false || pattern.includes(ESCAPE_SYMBOL)) {
-        return true;
-      }
-      if (COMMON_GLOB_SYMBOLS_RE.test(pattern) || REGEX_CHARACTER_CLASS_SYMBOLS_RE.test(pattern) || REGEX_GROUP_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.extglob !== false && GLOB_EXTENSION_SYMBOLS_RE.test(pattern)) {
-        return true;
-      }
-      if (options.braceExpansion !== false && hasBraceExpansion(pattern)) {
-        return true;
-      }
-      return false;
-    }
-    exports.isDynamicPattern = isDynamicPattern;
-    function hasBraceExpansion(pattern) {
-      const openingBraceIndex = pattern.indexOf("{");
-      if (openingBraceIndex === -1) {
-        return false;
-      }
-      const closingBraceIndex = pattern.indexOf("}", openingBraceIndex + 1);
-      if (closingBraceIndex === -1) {
-        return false;
-      }
-      const braceContent = pattern.slice(openingBraceIndex, closingBraceIndex);
-      return BRACE_EXPANSION_SEPARATORS_RE.test(braceContent);
-    }
-    function convertToPositivePattern(pattern) {
-      return isNegativePattern(pattern) ? pattern.slice(1) : pattern;
-    }
-    exports.convertToPositivePattern = convertToPositivePattern;
-    function convertToNegativePattern(pattern) {
-      return "!" + pattern;
-    }
-    exports.convertToNegativePattern = convertToNegativePattern;
-    function isNegativePattern(pattern) {
-      return pattern.startsWith("!") && pattern[1] !== "(";
-    }
-    exports.isNegativePattern = isNegativePattern;
-    function isPositivePattern(pattern) {
-      return !isNegativePattern(pattern);
-    }
-    exports.isPositivePattern = isPositivePattern;
-    function getNegativePatterns(patterns) {
-      return patterns.filter(isNegativePattern);
-    }
-    exports.getNegativePatterns = getNegativePatterns;
-    function getPositivePatterns(patterns) {
-      return patterns.filter(isPositivePattern);
-    }
-    exports.getPositivePatterns = getPositivePatterns;
-    function getPatternsInsideCurrentDirectory(patterns) {
-      return patterns.filter((pattern) => !isPatternRelatedToParentDirectory(pattern));
-    }
-    exports.getPatternsInsideCurrentDirectory = getPatternsInsideCurrentDirectory;
-    function getPatternsOutsideCurrentDirectory(patterns) {
-      return patterns.filter(isPatternRelatedToParentDirectory);
-    }
-    exports.getPatternsOutsideCurrentDirectory = getPatternsOutsideCurrentDirectory;
-    function isPatternRelatedToParentDirectory(pattern) {
-      return pattern.startsWith("..") || pattern.startsWith("./..");
-    }
-    exports.isPatternRelatedToParentDirectory = isPatternRelatedToParentDirectory;
-    function getBaseDirectory(pattern) {
-      return globParent(pattern, { flipBackslashes: false });
-    }
-    exports.getBaseDirectory = getBaseDirectory;
-    function hasGlobStar(pattern) {
-      return pattern.includes(GLOBSTAR);
-    }
-    exports.hasGlobStar = hasGlobStar;
-    function endsWithSlashGlobStar(pattern) {
-      return pattern.endsWith("/" + GLOBSTAR);
-    }
-    exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
-    function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path13.basename(pattern);
-      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
-    }
-    exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
-    function expandPatternsWithBraceExpansion(patterns) {
-      return patterns.reduce((collection, pattern) => {
-        return collection.concat(expandBraceExpansion(pattern));
-      }, []);
-    }
-    exports.expandPatternsWithBraceExpansion = expandPatternsWithBraceExpansion;
-    function expandBraceExpansion(pattern) {
-      const patterns = micromatch.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
-      patterns.sort((a, b) => a.length - b.length);
-      return patterns.filter((pattern2) => pattern2 !== "");
-    }
-    exports.expandBraceExpansion = expandBraceExpansion;
-    function getPatternParts(pattern, options) {
-      let { parts } = micromatch.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
-      if (parts.length === 0) {
-        parts = [pattern];
-      }
-      if (parts[0].startsWith("/")) {
-        parts[0] = parts[0].slice(1);
-        parts.unshift("");
-      }
-      return parts;
-    }
-    exports.getPatternParts = getPatternParts;
-    function makeRe(pattern, options) {
-      return micromatch.makeRe(pattern, options);
-    }
-    exports.makeRe = makeRe;
-    function convertPatternsToRe(patterns, options) {
-      return patterns.map((pattern) => makeRe(pattern, options));
-    }
-    exports.convertPatternsToRe = convertPatternsToRe;
-    function matchAny(entry, patternsRe) {
-      return patternsRe.some((patternRe) => patternRe.test(entry));
-    }
-    exports.matchAny = matchAny;
-    function removeDuplicateSlashes(pattern) {
-      return pattern.replace(DOUBLE_SLASH_RE, "/");
-    }
-    exports.removeDuplicateSlashes = removeDuplicateSlashes;
-    function partitionAbsoluteAndRelative(patterns) {
-      const absolute = [];
-      const relative = [];
-      for (const pattern of patterns) {
-        if (isAbsolute(pattern)) {
-          absolute.push(pattern);
-        } else {
-          relative.push(pattern);
-        }
-      }
-      return [absolute, relative];
-    }
-    exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
-    function isAbsolute(pattern) {
-      return path13.isAbsolute(pattern);
-    }
-    exports.isAbsolute = isAbsolute;
-  }
-});
-
-// node_modules/merge2/index.js
-var require_merge2 = __commonJS({
-  "node_modules/merge2/index.js"(exports, module) {
-    "use strict";
-    var Stream = __require("stream");
-    var PassThrough = Stream.PassThrough;
-    var slice = Array.prototype.slice;
-    module.exports = merge2;
-    function merge2() {
-      const streamsQueue = [];
-      const args = slice.call(arguments);
-      let merging = false;
-      let options = args[args.length - 1];
-      if (options && !Array.isArray(options) && options.pipe == null) {
-        args.pop();
-      } else {
-        options = {};
-      }
-      const doEnd = options.end !== false;
-      const doPipeError = options.pipeError === true;
-      if (options.objectMode == null) {
-        options.objectMode = true;
-      }
-      if (options.highWaterMark == null) {
-        options.highWaterMark = 64 * 1024;
-      }
-      const mergedStream = PassThrough(options);
-      function addStream() {
-        for (let i = 0, len = arguments.length; i < len; i++) {
-          streamsQueue.push(pauseStreams(arguments[i], options));
-        }
-        mergeStream();
-        return this;
-      }
-      function mergeStream() {
-        if (merging) {
-          return;
-        }
-        merging = true;
-        let streams = streamsQueue.shift();
-        if (!streams) {
-          process.nextTick(endStream);
-          return;
-        }
-        if (!Array.isArray(streams)) {
-          streams = [streams];
-        }
-        let pipesCount = streams.length + 1;
-        function next() {
-          if (--pipesCount > 0) {
-            return;
-          }
-          merging = false;
-          mergeStream();
-        }
-        function pipe(stream) {
-          function onend() {
-            stream.removeListener("merge2UnpipeEnd", onend);
-            stream.removeListener("end", onend);
-            if (doPipeError) {
-              stream.removeListener("error", onerror);
-            }
-            next();
-          }
-          function onerror(err) {
-            mergedStream.emit("error", err);
-          }
-          if (stream._readableState.endEmitted) {
-            return next();
-          }
-          stream.on("merge2UnpipeEnd", onend);
-          stream.on("end", onend);
-          if (doPipeError) {
-            stream.on("error", onerror);
-          }
-          stream.pipe(mergedStream, { end: false });
-          stream.resume();
-        }
-        for (let i = 0; i < streams.length; i++) {
-          pipe(streams[i]);
-        }
-        next();
-      }
-      function endStream() {
-        merging = false;
-        mergedStream.emit("queueDrain");
-        if (doEnd) {
-          mergedStream.end();
-        }
-      }
-      mergedStream.setMaxListeners(0);
-      mergedStream.add = addStream;
-      mergedStream.on("unpipe", function(stream) {
-        stream.emit("merge2UnpipeEnd");
-      });
-      if (args.length) {
-        addStream.apply(null, args);
-      }
-      return mergedStream;
-    }
-    function pauseStreams(streams, options) {
-      if (!Array.isArray(streams)) {
-        if (!streams._readableState && streams.pipe) {
-          streams = streams.pipe(PassThrough(options));
-        }
-        if (!streams._readableState || !streams.pause || !streams.pipe) {
-          throw new Error("Only readable stream can be merged.");
-        }
-        streams.pause();
-      } else {
-        for (let i = 0, len = streams.length; i < len; i++) {
-          streams[i] = pauseStreams(streams[i], options);
-        }
-      }
-      return streams;
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/stream.js
-var require_stream = __commonJS({
-  "node_modules/fast-glob/out/utils/stream.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.merge = void 0;
-    var merge2 = require_merge2();
-    function merge(streams) {
-      const mergedStream = merge2(streams);
-      streams.forEach((stream) => {
-        stream.once("error", (error2) => mergedStream.emit("error", error2));
-      });
-      mergedStream.once("close", () => propagateCloseEventToSources(streams));
-      mergedStream.once("end", () => propagateCloseEventToSources(streams));
-      return mergedStream;
-    }
-    exports.merge = merge;
-    function propagateCloseEventToSources(streams) {
-      streams.forEach((stream) => stream.emit("close"));
-    }
-  }
-});
-
-// node_modules/fast-glob/out/utils/string.js
-var require_string = __commonJS({
-  "node_modules/fast-glob/out/utils/string.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.isEmpty = exports.isString = void 0;
-    function isString(input) {
-      return typeof input === "string";
-    }
-    exports.isString = isString;
-    function isEmpty2(input) {
-      return input === "";
-    }
-    exports.isEmpty = isEmpty2;
-  }
-});
-
-// node_modules/fast-glob/out/utils/index.js
-var require_utils4 = __commonJS({
-  "node_modules/fast-glob/out/utils/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.string = exports.stream = exports.pattern = exports.path = exports.fs = exports.errno = exports.array = void 0;
-    var array = require_array();
-    exports.array = array;
-    var errno = require_errno();
-    exports.errno = errno;
-    var fs4 = require_fs();
-    exports.fs = fs4;
-    var path13 = require_path();
-    exports.path = path13;
-    var pattern = require_pattern();
-    exports.pattern = pattern;
-    var stream = require_stream();
-    exports.stream = stream;
-    var string = require_string();
-    exports.string = string;
-  }
-});
-
-// node_modules/fast-glob/out/managers/tasks.js
-var require_tasks = __commonJS({
-  "node_modules/fast-glob/out/managers/tasks.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.convertPatternGroupToTask = exports.convertPatternGroupsToTasks = exports.groupPatternsByBaseDirectory = exports.getNegativePatternsAsPositive = exports.getPositivePatterns = exports.convertPatternsToTasks = exports.generate = void 0;
-    var utils = require_utils4();
-    function generate(input, settings) {
-      const patterns = processPatterns(input, settings);
-      const ignore = processPatterns(settings.ignore, settings);
-      const positivePatterns = getPositivePatterns(patterns);
-      const negativePatterns = getNegativePatternsAsPositive(patterns, ignore);
-      const staticPatterns = positivePatterns.filter((pattern) => utils.pattern.isStaticPattern(pattern, settings));
-      const dynamicPatterns = positivePatterns.filter((pattern) => utils.pattern.isDynamicPattern(pattern, settings));
-      const staticTasks = convertPatternsToTasks(
-        staticPatterns,
-        negativePatterns,
-        /* dynamic */
-        false
-      );
-      const dynamicTasks = convertPatternsToTasks(
-        dynamicPatterns,
-        negativePatterns,
-        /* dynamic */
-        true
-      );
-      return staticTasks.concat(dynamicTasks);
-    }
-    exports.generate = generate;
-    function processPatterns(input, settings) {
-      let patterns = input;
-      if (settings.braceExpansion) {
-        patterns = utils.pattern.expandPatternsWithBraceExpansion(patterns);
-      }
-      if (settings.baseNameMatch) {
-        patterns = patterns.map((pattern) => pattern.includes("/") ? pattern : `**/${pattern}`);
-      }
-      return patterns.map((pattern) => utils.pattern.removeDuplicateSlashes(pattern));
-    }
-    function convertPatternsToTasks(positive, negative, dynamic) {
-      const tasks = [];
-      const patternsOutsideCurrentDirectory = utils.pattern.getPatternsOutsideCurrentDirectory(positive);
-      const patternsInsideCurrentDirectory = utils.pattern.getPatternsInsideCurrentDirectory(positive);
-      const outsideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsOutsideCurrentDirectory);
-      const insideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsInsideCurrentDirectory);
-      tasks.push(...convertPatternGroupsToTasks(outsideCurrentDirectoryGroup, negative, dynamic));
-      if ("." in insideCurrentDirectoryGroup) {
-        tasks.push(convertPatternGroupToTask(".", patternsInsideCurrentDirectory, negative, dynamic));
-      } else {
-        tasks.push(...convertPatternGroupsToTasks(insideCurrentDirectoryGroup, negative, dynamic));
-      }
-      return tasks;
-    }
-    exports.convertPatternsToTasks = convertPatternsToTasks;
-    function getPositivePatterns(patterns) {
-      return utils.pattern.getPositivePatterns(patterns);
-    }
-    exports.getPositivePatterns = getPositivePatterns;
-    function getNegativePatternsAsPositive(patterns, ignore) {
-      const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore);
-      const positive = negative.map(utils.pattern.convertToPositivePattern);
-      return positive;
-    }
-    exports.getNegativePatternsAsPositive = getNegativePatternsAsPositive;
-    function groupPatternsByBaseDirectory(patterns) {
-      const group = {};
-      return patterns.reduce((collection, pattern) => {
-        const base = utils.pattern.getBaseDirectory(pattern);
-        if (base in collection) {
-          collection[base].push(pattern);
-        } else {
-          collection[base] = [pattern];
-        }
-        return collection;
-      }, group);
-    }
-    exports.groupPatternsByBaseDirectory = groupPatternsByBaseDirectory;
-    function convertPatternGroupsToTasks(positive, negative, dynamic) {
-      return Object.keys(positive).map((base) => {
-        return convertPatternGroupToTask(base, positive[base], negative, dynamic);
-      });
-    }
-    exports.convertPatternGroupsToTasks = convertPatternGroupsToTasks;
-    function convertPatternGroupToTask(base, positive, negative, dynamic) {
-      return {
-        dynamic,
-        positive,
-        negative,
-        base,
-        patterns: [].concat(positive, negative.map(utils.pattern.convertToNegativePattern))
-      };
-    }
-    exports.convertPatternGroupToTask = convertPatternGroupToTask;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/async.js
-var require_async = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.read = void 0;
-    function read(path13, settings, callback) {
-      settings.fs.lstat(path13, (lstatError, lstat5) => {
-        if (lstatError !== null) {
-          callFailureCallback(callback, lstatError);
-          return;
-        }
-        if (!lstat5.isSymbolicLink() || !settings.followSymbolicLink) {
-          callSuccessCallback(callback, lstat5);
-          return;
-        }
-        settings.fs.stat(path13, (statError, stat4) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              callFailureCallback(callback, statError);
-              return;
-            }
-            callSuccessCallback(callback, lstat5);
-            return;
-          }
-          if (settings.markSymbolicLink) {
-            stat4.isSymbolicLink = () => true;
-          }
-          callSuccessCallback(callback, stat4);
-        });
-      });
-    }
-    exports.read = read;
-    function callFailureCallback(callback, error2) {
-      callback(error2);
-    }
-    function callSuccessCallback(callback, result) {
-      callback(null, result);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/providers/sync.js
-var require_sync = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/providers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.read = void 0;
-    function read(path13, settings) {
-      const lstat5 = settings.fs.lstatSync(path13);
-      if (!lstat5.isSymbolicLink() || !settings.followSymbolicLink) {
-        return lstat5;
-      }
-      try {
-        const stat4 = settings.fs.statSync(path13);
-        if (settings.markSymbolicLink) {
-          stat4.isSymbolicLink = () => true;
-        }
-        return stat4;
-      } catch (error2) {
-        if (!settings.throwErrorOnBrokenSymbolicLink) {
-          return lstat5;
-        }
-        throw error2;
-      }
-    }
-    exports.read = read;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/adapters/fs.js
-var require_fs2 = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/adapters/fs.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs4 = __require("fs");
-    exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs4.lstat,
-      stat: fs4.stat,
-      lstatSync: fs4.lstatSync,
-      statSync: fs4.statSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/settings.js
-var require_settings = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/settings.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fs4 = require_fs2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLink = this._getValue(this._options.followSymbolicLink, true);
-        this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.stat/out/index.js
-var require_out = __commonJS({
-  "node_modules/@nodelib/fs.stat/out/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.statSync = exports.stat = exports.Settings = void 0;
-    var async = require_async();
-    var sync = require_sync();
-    var settings_1 = require_settings();
-    exports.Settings = settings_1.default;
-    function stat4(path13, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path13, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports.stat = stat4;
-    function statSync(path13, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path13, settings);
-    }
-    exports.statSync = statSync;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/queue-microtask/index.js
-var require_queue_microtask = __commonJS({
-  "node_modules/queue-microtask/index.js"(exports, module) {
-    var promise;
-    module.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
-      throw err;
-    }, 0));
-  }
-});
-
-// node_modules/run-parallel/index.js
-var require_run_parallel = __commonJS({
-  "node_modules/run-parallel/index.js"(exports, module) {
-    module.exports = runParallel;
-    var queueMicrotask2 = require_queue_microtask();
-    function runParallel(tasks, cb) {
-      let results, pending, keys;
-      let isSync = true;
-      if (Array.isArray(tasks)) {
-        results = [];
-        pending = tasks.length;
-      } else {
-        keys = Object.keys(tasks);
-        results = {};
-        pending = keys.length;
-      }
-      function done(err) {
-        function end() {
-          if (cb) cb(err, results);
-          cb = null;
-        }
-        if (isSync) queueMicrotask2(end);
-        else end();
-      }
-      function each(i, err, result) {
-        results[i] = result;
-        if (--pending === 0 || err) {
-          done(err);
-        }
-      }
-      if (!pending) {
-        done(null);
-      } else if (keys) {
-        keys.forEach(function(key) {
-          tasks[key](function(err, result) {
-            each(key, err, result);
-          });
-        });
-      } else {
-        tasks.forEach(function(task, i) {
-          task(function(err, result) {
-            each(i, err, result);
-          });
-        });
-      }
-      isSync = false;
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/constants.js
-var require_constants8 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/constants.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = void 0;
-    var NODE_PROCESS_VERSION_PARTS = process.versions.node.split(".");
-    if (NODE_PROCESS_VERSION_PARTS[0] === void 0 || NODE_PROCESS_VERSION_PARTS[1] === void 0) {
-      throw new Error(`Unexpected behavior. The 'process.versions.node' variable has invalid value: ${process.versions.node}`);
-    }
-    var MAJOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[0], 10);
-    var MINOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[1], 10);
-    var SUPPORTED_MAJOR_VERSION = 10;
-    var SUPPORTED_MINOR_VERSION = 10;
-    var IS_MATCHED_BY_MAJOR = MAJOR_VERSION > SUPPORTED_MAJOR_VERSION;
-    var IS_MATCHED_BY_MAJOR_AND_MINOR = MAJOR_VERSION === SUPPORTED_MAJOR_VERSION && MINOR_VERSION >= SUPPORTED_MINOR_VERSION;
-    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = IS_MATCHED_BY_MAJOR || IS_MATCHED_BY_MAJOR_AND_MINOR;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/fs.js
-var require_fs3 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/fs.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createDirentFromStats = void 0;
-    var DirentFromStats = class {
-      constructor(name, stats) {
-        this.name = name;
-        this.isBlockDevice = stats.isBlockDevice.bind(stats);
-        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
-        this.isDirectory = stats.isDirectory.bind(stats);
-        this.isFIFO = stats.isFIFO.bind(stats);
-        this.isFile = stats.isFile.bind(stats);
-        this.isSocket = stats.isSocket.bind(stats);
-        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
-      }
-    };
-    function createDirentFromStats(name, stats) {
-      return new DirentFromStats(name, stats);
-    }
-    exports.createDirentFromStats = createDirentFromStats;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/utils/index.js
-var require_utils5 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/utils/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.fs = void 0;
-    var fs4 = require_fs3();
-    exports.fs = fs4;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/common.js
-var require_common = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/common.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.joinPathSegments = void 0;
-    function joinPathSegments(a, b, separator) {
-      if (a.endsWith(separator)) {
-        return a + b;
-      }
-      return a + separator + b;
-    }
-    exports.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/async.js
-var require_async2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
-    var fsStat = require_out();
-    var rpl = require_run_parallel();
-    var constants_1 = require_constants8();
-    var utils = require_utils5();
-    var common = require_common();
-    function read(directory, settings, callback) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        readdirWithFileTypes(directory, settings, callback);
-        return;
-      }
-      readdir2(directory, settings, callback);
-    }
-    exports.read = read;
-    function readdirWithFileTypes(directory, settings, callback) {
-      settings.fs.readdir(directory, { withFileTypes: true }, (readdirError, dirents) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const entries = dirents.map((dirent) => ({
-          dirent,
-          name: dirent.name,
-          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        }));
-        if (!settings.followSymbolicLinks) {
-          callSuccessCallback(callback, entries);
-          return;
-        }
-        const tasks = entries.map((entry) => makeRplTaskEntry(entry, settings));
-        rpl(tasks, (rplError, rplEntries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, rplEntries);
-        });
-      });
-    }
-    exports.readdirWithFileTypes = readdirWithFileTypes;
-    function makeRplTaskEntry(entry, settings) {
-      return (done) => {
-        if (!entry.dirent.isSymbolicLink()) {
-          done(null, entry);
-          return;
-        }
-        settings.fs.stat(entry.path, (statError, stats) => {
-          if (statError !== null) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              done(statError);
-              return;
-            }
-            done(null, entry);
-            return;
-          }
-          entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          done(null, entry);
-        });
-      };
-    }
-    function readdir2(directory, settings, callback) {
-      settings.fs.readdir(directory, (readdirError, names2) => {
-        if (readdirError !== null) {
-          callFailureCallback(callback, readdirError);
-          return;
-        }
-        const tasks = names2.map((name) => {
-          const path13 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
-          return (done) => {
-            fsStat.stat(path13, settings.fsStatSettings, (error2, stats) => {
-              if (error2 !== null) {
-                done(error2);
-                return;
-              }
-              const entry = {
-                name,
-                path: path13,
-                dirent: utils.fs.createDirentFromStats(name, stats)
-              };
-              if (settings.stats) {
-                entry.stats = stats;
-              }
-              done(null, entry);
-            });
-          };
-        });
-        rpl(tasks, (rplError, entries) => {
-          if (rplError !== null) {
-            callFailureCallback(callback, rplError);
-            return;
-          }
-          callSuccessCallback(callback, entries);
-        });
-      });
-    }
-    exports.readdir = readdir2;
-    function callFailureCallback(callback, error2) {
-      callback(error2);
-    }
-    function callSuccessCallback(callback, result) {
-      callback(null, result);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/providers/sync.js
-var require_sync2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/providers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
-    var fsStat = require_out();
-    var constants_1 = require_constants8();
-    var utils = require_utils5();
-    var common = require_common();
-    function read(directory, settings) {
-      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
-        return readdirWithFileTypes(directory, settings);
-      }
-      return readdir2(directory, settings);
-    }
-    exports.read = read;
-    function readdirWithFileTypes(directory, settings) {
-      const dirents = settings.fs.readdirSync(directory, { withFileTypes: true });
-      return dirents.map((dirent) => {
-        const entry = {
-          dirent,
-          name: dirent.name,
-          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
-        };
-        if (entry.dirent.isSymbolicLink() && settings.followSymbolicLinks) {
-          try {
-            const stats = settings.fs.statSync(entry.path);
-            entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
-          } catch (error2) {
-            if (settings.throwErrorOnBrokenSymbolicLink) {
-              throw error2;
-            }
-          }
-        }
-        return entry;
-      });
-    }
-    exports.readdirWithFileTypes = readdirWithFileTypes;
-    function readdir2(directory, settings) {
-      const names2 = settings.fs.readdirSync(directory);
-      return names2.map((name) => {
-        const entryPath = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
-        const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
-        const entry = {
-          name,
-          path: entryPath,
-          dirent: utils.fs.createDirentFromStats(name, stats)
-        };
-        if (settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      });
-    }
-    exports.readdir = readdir2;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/adapters/fs.js
-var require_fs4 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/adapters/fs.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
-    var fs4 = __require("fs");
-    exports.FILE_SYSTEM_ADAPTER = {
-      lstat: fs4.lstat,
-      stat: fs4.stat,
-      lstatSync: fs4.lstatSync,
-      statSync: fs4.statSync,
-      readdir: fs4.readdir,
-      readdirSync: fs4.readdirSync
-    };
-    function createFileSystemAdapter(fsMethods) {
-      if (fsMethods === void 0) {
-        return exports.FILE_SYSTEM_ADAPTER;
-      }
-      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
-    }
-    exports.createFileSystemAdapter = createFileSystemAdapter;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/settings.js
-var require_settings2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path13 = __require("path");
-    var fsStat = require_out();
-    var fs4 = require_fs4();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
-        this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path13.sep);
-        this.stats = this._getValue(this._options.stats, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
-        this.fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this.followSymbolicLinks,
-          fs: this.fs,
-          throwErrorOnBrokenSymbolicLink: this.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.scandir/out/index.js
-var require_out2 = __commonJS({
-  "node_modules/@nodelib/fs.scandir/out/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Settings = exports.scandirSync = exports.scandir = void 0;
-    var async = require_async2();
-    var sync = require_sync2();
-    var settings_1 = require_settings2();
-    exports.Settings = settings_1.default;
-    function scandir(path13, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path13, getSettings(), optionsOrSettingsOrCallback);
-        return;
-      }
-      async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
-    }
-    exports.scandir = scandir;
-    function scandirSync(path13, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      return sync.read(path13, settings);
-    }
-    exports.scandirSync = scandirSync;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/reusify/reusify.js
-var require_reusify = __commonJS({
-  "node_modules/reusify/reusify.js"(exports, module) {
-    "use strict";
-    function reusify(Constructor) {
-      var head = new Constructor();
-      var tail = head;
-      function get() {
-        var current = head;
-        if (current.next) {
-          head = current.next;
-        } else {
-          head = new Constructor();
-          tail = head;
-        }
-        current.next = null;
-        return current;
-      }
-      function release(obj) {
-        tail.next = obj;
-        tail = obj;
-      }
-      return {
-        get,
-        release
-      };
-    }
-    module.exports = reusify;
-  }
-});
-
-// node_modules/fastq/queue.js
-var require_queue = __commonJS({
-  "node_modules/fastq/queue.js"(exports, module) {
-    "use strict";
-    var reusify = require_reusify();
-    function fastqueue(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      if (!(_concurrency >= 1)) {
-        throw new Error("fastqueue concurrency must be equal to or greater than 1");
-      }
-      var cache3 = reusify(Task);
-      var queueHead = null;
-      var queueTail = null;
-      var _running = 0;
-      var errorHandler = null;
-      var self = {
-        push,
-        drain: noop,
-        saturated: noop,
-        pause,
-        paused: false,
-        get concurrency() {
-          return _concurrency;
-        },
-        set concurrency(value) {
-          if (!(value >= 1)) {
-            throw new Error("fastqueue concurrency must be equal to or greater than 1");
-          }
-          _concurrency = value;
-          if (self.paused) return;
-          for (; queueHead && _running < _concurrency; ) {
-            _running++;
-            release();
-          }
-        },
-        running,
-        resume,
-        idle,
-        length,
-        getQueue,
-        unshift,
-        empty: noop,
-        kill,
-        killAndDrain,
-        error: error2,
-        abort
-      };
-      return self;
-      function running() {
-        return _running;
-      }
-      function pause() {
-        self.paused = true;
-      }
-      function length() {
-        var current = queueHead;
-        var counter = 0;
-        while (current) {
-          current = current.next;
-          counter++;
-        }
-        return counter;
-      }
-      function getQueue() {
-        var current = queueHead;
-        var tasks = [];
-        while (current) {
-          tasks.push(current.value);
-          current = current.next;
-        }
-        return tasks;
-      }
-      function resume() {
-        if (!self.paused) return;
-        self.paused = false;
-        if (queueHead === null) {
-          _running++;
-          release();
-          return;
-        }
-        for (; queueHead && _running < _concurrency; ) {
-          _running++;
-          release();
-        }
-      }
-      function idle() {
-        return _running === 0 && self.length() === 0;
-      }
-      function push(value, done) {
-        var current = cache3.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueTail) {
-            queueTail.next = current;
-            queueTail = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function unshift(value, done) {
-        var current = cache3.get();
-        current.context = context;
-        current.release = release;
-        current.value = value;
-        current.callback = done || noop;
-        current.errorHandler = errorHandler;
-        if (_running >= _concurrency || self.paused) {
-          if (queueHead) {
-            current.next = queueHead;
-            queueHead = current;
-          } else {
-            queueHead = current;
-            queueTail = current;
-            self.saturated();
-          }
-        } else {
-          _running++;
-          worker.call(context, current.value, current.worked);
-        }
-      }
-      function release(holder) {
-        if (holder) {
-          cache3.release(holder);
-        }
-        var next = queueHead;
-        if (next && _running <= _concurrency) {
-          if (!self.paused) {
-            if (queueTail === queueHead) {
-              queueTail = null;
-            }
-            queueHead = next.next;
-            next.next = null;
-            worker.call(context, next.value, next.worked);
-            if (queueTail === null) {
-              self.empty();
-            }
-          } else {
-            _running--;
-          }
-        } else if (--_running === 0) {
-          self.drain();
-        }
-      }
-      function kill() {
-        queueHead = null;
-        queueTail = null;
-        self.drain = noop;
-      }
-      function killAndDrain() {
-        queueHead = null;
-        queueTail = null;
-        self.drain();
-        self.drain = noop;
-      }
-      function abort() {
-        var current = queueHead;
-        queueHead = null;
-        queueTail = null;
-        while (current) {
-          var next = current.next;
-          var callback = current.callback;
-          var errorHandler2 = current.errorHandler;
-          var val = current.value;
-          var context2 = current.context;
-          current.value = null;
-          current.callback = noop;
-          current.errorHandler = null;
-          current.next = null;
-          if (errorHandler2) {
-            errorHandler2(new Error("abort"), val);
-          }
-          callback.call(context2, new Error("abort"));
-          cache3.release(current);
-          current = next;
-        }
-        self.drain = noop;
-      }
-      function error2(handler) {
-        errorHandler = handler;
-      }
-    }
-    function noop() {
-    }
-    function Task() {
-      this.value = null;
-      this.callback = noop;
-      this.next = null;
-      this.release = noop;
-      this.context = null;
-      this.errorHandler = null;
-      var self = this;
-      this.worked = function worked(err, result) {
-        var callback = self.callback;
-        var errorHandler = self.errorHandler;
-        var val = self.value;
-        self.value = null;
-        self.callback = noop;
-        if (self.errorHandler) {
-          errorHandler(err, val);
-        }
-        callback.call(self.context, err, result);
-        self.release(self);
-      };
-    }
-    function queueAsPromised(context, worker, _concurrency) {
-      if (typeof context === "function") {
-        _concurrency = worker;
-        worker = context;
-        context = null;
-      }
-      function asyncWrapper(arg, cb) {
-        worker.call(this, arg).then(function(res) {
-          cb(null, res);
-        }, cb);
-      }
-      var queue = fastqueue(context, asyncWrapper, _concurrency);
-      var pushCb = queue.push;
-      var unshiftCb = queue.unshift;
-      queue.push = push;
-      queue.unshift = unshift;
-      queue.drained = drained;
-      return queue;
-      function push(value) {
-        var p = new Promise(function(resolve, reject) {
-          pushCb(value, function(err, result) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve(result);
-          });
-        });
-        p.catch(noop);
-        return p;
-      }
-      function unshift(value) {
-        var p = new Promise(function(resolve, reject) {
-          unshiftCb(value, function(err, result) {
-            if (err) {
-              reject(err);
-              return;
-            }
-            resolve(result);
-          });
-        });
-        p.catch(noop);
-        return p;
-      }
-      function drained() {
-        var p = new Promise(function(resolve) {
-          process.nextTick(function() {
-            if (queue.idle()) {
-              resolve();
-            } else {
-              var previousDrain = queue.drain;
-              queue.drain = function() {
-                if (typeof previousDrain === "function") previousDrain();
-                resolve();
-                queue.drain = previousDrain;
-              };
-            }
-          });
-        });
-        return p;
-      }
-    }
-    module.exports = fastqueue;
-    module.exports.promise = queueAsPromised;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/common.js
-var require_common2 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/common.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.joinPathSegments = exports.replacePathSegmentSeparator = exports.isAppliedFilter = exports.isFatalError = void 0;
-    function isFatalError(settings, error2) {
-      if (settings.errorFilter === null) {
-        return true;
-      }
-      return !settings.errorFilter(error2);
-    }
-    exports.isFatalError = isFatalError;
-    function isAppliedFilter(filter, value) {
-      return filter === null || filter(value);
-    }
-    exports.isAppliedFilter = isAppliedFilter;
-    function replacePathSegmentSeparator(filepath, separator) {
-      return filepath.split(/[/\\]/).join(separator);
-    }
-    exports.replacePathSegmentSeparator = replacePathSegmentSeparator;
-    function joinPathSegments(a, b, separator) {
-      if (a === "") {
-        return b;
-      }
-      if (a.endsWith(separator)) {
-        return a + b;
-      }
-      return a + separator + b;
-    }
-    exports.joinPathSegments = joinPathSegments;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/reader.js
-var require_reader = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/reader.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var common = require_common2();
-    var Reader = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._root = common.replacePathSegmentSeparator(_root, _settings.pathSegmentSeparator);
-      }
-    };
-    exports.default = Reader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/async.js
-var require_async3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var events_1 = __require("events");
-    var fsScandir = require_out2();
-    var fastq = require_queue();
-    var common = require_common2();
-    var reader_1 = require_reader();
-    var AsyncReader = class extends reader_1.default {
-      constructor(_root, _settings) {
-        super(_root, _settings);
-        this._settings = _settings;
-        this._scandir = fsScandir.scandir;
-        this._emitter = new events_1.EventEmitter();
-        this._queue = fastq(this._worker.bind(this), this._settings.concurrency);
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        this._queue.drain = () => {
-          if (!this._isFatalError) {
-            this._emitter.emit("end");
-          }
-        };
-      }
-      read() {
-        this._isFatalError = false;
-        this._isDestroyed = false;
-        setImmediate(() => {
-          this._pushToQueue(this._root, this._settings.basePath);
-        });
-        return this._emitter;
-      }
-      get isDestroyed() {
-        return this._isDestroyed;
-      }
-      destroy() {
-        if (this._isDestroyed) {
-          throw new Error("The reader is already destroyed");
-        }
-        this._isDestroyed = true;
-        this._queue.killAndDrain();
-      }
-      onEntry(callback) {
-        this._emitter.on("entry", callback);
-      }
-      onError(callback) {
-        this._emitter.once("error", callback);
-      }
-      onEnd(callback) {
-        this._emitter.once("end", callback);
-      }
-      _pushToQueue(directory, base) {
-        const queueItem = { directory, base };
-        this._queue.push(queueItem, (error2) => {
-          if (error2 !== null) {
-            this._handleError(error2);
-          }
-        });
-      }
-      _worker(item, done) {
-        this._scandir(item.directory, this._settings.fsScandirSettings, (error2, entries) => {
-          if (error2 !== null) {
-            done(error2, void 0);
-            return;
-          }
-          for (const entry of entries) {
-            this._handleEntry(entry, item.base);
-          }
-          done(null, void 0);
-        });
-      }
-      _handleError(error2) {
-        if (this._isDestroyed || !common.isFatalError(this._settings, error2)) {
-          return;
-        }
-        this._isFatalError = true;
-        this._isDestroyed = true;
-        this._emitter.emit("error", error2);
-      }
-      _handleEntry(entry, base) {
-        if (this._isDestroyed || this._isFatalError) {
-          return;
-        }
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._emitEntry(entry);
-        }
-        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _emitEntry(entry) {
-        this._emitter.emit("entry", entry);
-      }
-    };
-    exports.default = AsyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/async.js
-var require_async4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var async_1 = require_async3();
-    var AsyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._storage = [];
-      }
-      read(callback) {
-        this._reader.onError((error2) => {
-          callFailureCallback(callback, error2);
-        });
-        this._reader.onEntry((entry) => {
-          this._storage.push(entry);
-        });
-        this._reader.onEnd(() => {
-          callSuccessCallback(callback, this._storage);
-        });
-        this._reader.read();
-      }
-    };
-    exports.default = AsyncProvider;
-    function callFailureCallback(callback, error2) {
-      callback(error2);
-    }
-    function callSuccessCallback(callback, entries) {
-      callback(null, entries);
-    }
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/stream.js
-var require_stream2 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/stream.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var async_1 = require_async3();
-    var StreamProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new async_1.default(this._root, this._settings);
-        this._stream = new stream_1.Readable({
-          objectMode: true,
-          read: () => {
-          },
-          destroy: () => {
-            if (!this._reader.isDestroyed) {
-              this._reader.destroy();
-            }
-          }
-        });
-      }
-      read() {
-        this._reader.onError((error2) => {
-          this._stream.emit("error", error2);
-        });
-        this._reader.onEntry((entry) => {
-          this._stream.push(entry);
-        });
-        this._reader.onEnd(() => {
-          this._stream.push(null);
-        });
-        this._reader.read();
-        return this._stream;
-      }
-    };
-    exports.default = StreamProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/readers/sync.js
-var require_sync3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/readers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsScandir = require_out2();
-    var common = require_common2();
-    var reader_1 = require_reader();
-    var SyncReader = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._scandir = fsScandir.scandirSync;
-        this._storage = [];
-        this._queue = /* @__PURE__ */ new Set();
-      }
-      read() {
-        this._pushToQueue(this._root, this._settings.basePath);
-        this._handleQueue();
-        return this._storage;
-      }
-      _pushToQueue(directory, base) {
-        this._queue.add({ directory, base });
-      }
-      _handleQueue() {
-        for (const item of this._queue.values()) {
-          this._handleDirectory(item.directory, item.base);
-        }
-      }
-      _handleDirectory(directory, base) {
-        try {
-          const entries = this._scandir(directory, this._settings.fsScandirSettings);
-          for (const entry of entries) {
-            this._handleEntry(entry, base);
-          }
-        } catch (error2) {
-          this._handleError(error2);
-        }
-      }
-      _handleError(error2) {
-        if (!common.isFatalError(this._settings, error2)) {
-          return;
-        }
-        throw error2;
-      }
-      _handleEntry(entry, base) {
-        const fullpath = entry.path;
-        if (base !== void 0) {
-          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
-        }
-        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
-          this._pushToStorage(entry);
-        }
-        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
-          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
-        }
-      }
-      _pushToStorage(entry) {
-        this._storage.push(entry);
-      }
-    };
-    exports.default = SyncReader;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/providers/sync.js
-var require_sync4 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/providers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var sync_1 = require_sync3();
-    var SyncProvider = class {
-      constructor(_root, _settings) {
-        this._root = _root;
-        this._settings = _settings;
-        this._reader = new sync_1.default(this._root, this._settings);
-      }
-      read() {
-        return this._reader.read();
-      }
-    };
-    exports.default = SyncProvider;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/settings.js
-var require_settings3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path13 = __require("path");
-    var fsScandir = require_out2();
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.basePath = this._getValue(this._options.basePath, void 0);
-        this.concurrency = this._getValue(this._options.concurrency, Number.POSITIVE_INFINITY);
-        this.deepFilter = this._getValue(this._options.deepFilter, null);
-        this.entryFilter = this._getValue(this._options.entryFilter, null);
-        this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path13.sep);
-        this.fsScandirSettings = new fsScandir.Settings({
-          followSymbolicLinks: this._options.followSymbolicLinks,
-          fs: this._options.fs,
-          pathSegmentSeparator: this._options.pathSegmentSeparator,
-          stats: this._options.stats,
-          throwErrorOnBrokenSymbolicLink: this._options.throwErrorOnBrokenSymbolicLink
-        });
-      }
-      _getValue(option, value) {
-        return option !== null && option !== void 0 ? option : value;
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/@nodelib/fs.walk/out/index.js
-var require_out3 = __commonJS({
-  "node_modules/@nodelib/fs.walk/out/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.Settings = exports.walkStream = exports.walkSync = exports.walk = void 0;
-    var async_1 = require_async4();
-    var stream_1 = require_stream2();
-    var sync_1 = require_sync4();
-    var settings_1 = require_settings3();
-    exports.Settings = settings_1.default;
-    function walk2(directory, optionsOrSettingsOrCallback, callback) {
-      if (typeof optionsOrSettingsOrCallback === "function") {
-        new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
-        return;
-      }
-      new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
-    }
-    exports.walk = walk2;
-    function walkSync(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new sync_1.default(directory, settings);
-      return provider.read();
-    }
-    exports.walkSync = walkSync;
-    function walkStream(directory, optionsOrSettings) {
-      const settings = getSettings(optionsOrSettings);
-      const provider = new stream_1.default(directory, settings);
-      return provider.read();
-    }
-    exports.walkStream = walkStream;
-    function getSettings(settingsOrOptions = {}) {
-      if (settingsOrOptions instanceof settings_1.default) {
-        return settingsOrOptions;
-      }
-      return new settings_1.default(settingsOrOptions);
-    }
-  }
-});
-
-// node_modules/fast-glob/out/readers/reader.js
-var require_reader2 = __commonJS({
-  "node_modules/fast-glob/out/readers/reader.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path13 = __require("path");
-    var fsStat = require_out();
-    var utils = require_utils4();
-    var Reader = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this._fsStatSettings = new fsStat.Settings({
-          followSymbolicLink: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          throwErrorOnBrokenSymbolicLink: this._settings.followSymbolicLinks
-        });
-      }
-      _getFullEntryPath(filepath) {
-        return path13.resolve(this._settings.cwd, filepath);
-      }
-      _makeEntry(stats, pattern) {
-        const entry = {
-          name: pattern,
-          path: pattern,
-          dirent: utils.fs.createDirentFromStats(pattern, stats)
-        };
-        if (this._settings.stats) {
-          entry.stats = stats;
-        }
-        return entry;
-      }
-      _isFatalError(error2) {
-        return !utils.errno.isEnoentCodeError(error2) && !this._settings.suppressErrors;
-      }
-    };
-    exports.default = Reader;
-  }
-});
-
-// node_modules/fast-glob/out/readers/stream.js
-var require_stream3 = __commonJS({
-  "node_modules/fast-glob/out/readers/stream.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderStream = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkStream = fsWalk.walkStream;
-        this._stat = fsStat.stat;
-      }
-      dynamic(root, options) {
-        return this._walkStream(root, options);
-      }
-      static(patterns, options) {
-        const filepaths = patterns.map(this._getFullEntryPath, this);
-        const stream = new stream_1.PassThrough({ objectMode: true });
-        stream._write = (index, _enc, done) => {
-          return this._getEntry(filepaths[index], patterns[index], options).then((entry) => {
-            if (entry !== null && options.entryFilter(entry)) {
-              stream.push(entry);
-            }
-            if (index === filepaths.length - 1) {
-              stream.end();
-            }
-            done();
-          }).catch(done);
-        };
-        for (let i = 0; i < filepaths.length; i++) {
-          stream.write(i);
-        }
-        return stream;
-      }
-      _getEntry(filepath, pattern, options) {
-        return this._getStat(filepath).then((stats) => this._makeEntry(stats, pattern)).catch((error2) => {
-          if (options.errorFilter(error2)) {
-            return null;
-          }
-          throw error2;
-        });
-      }
-      _getStat(filepath) {
-        return new Promise((resolve, reject) => {
-          this._stat(filepath, this._fsStatSettings, (error2, stats) => {
-            return error2 === null ? resolve(stats) : reject(error2);
-          });
-        });
-      }
-    };
-    exports.default = ReaderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/async.js
-var require_async5 = __commonJS({
-  "node_modules/fast-glob/out/readers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var stream_1 = require_stream3();
-    var ReaderAsync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkAsync = fsWalk.walk;
-        this._readerStream = new stream_1.default(this._settings);
-      }
-      dynamic(root, options) {
-        return new Promise((resolve, reject) => {
-          this._walkAsync(root, options, (error2, entries) => {
-            if (error2 === null) {
-              resolve(entries);
-            } else {
-              reject(error2);
-            }
-          });
-        });
-      }
-      async static(patterns, options) {
-        const entries = [];
-        const stream = this._readerStream.static(patterns, options);
-        return new Promise((resolve, reject) => {
-          stream.once("error", reject);
-          stream.on("data", (entry) => entries.push(entry));
-          stream.once("end", () => resolve(entries));
-        });
-      }
-    };
-    exports.default = ReaderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/matcher.js
-var require_matcher = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/matcher.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var Matcher = class {
-      constructor(_patterns, _settings, _micromatchOptions) {
-        this._patterns = _patterns;
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this._storage = [];
-        this._fillStorage();
-      }
-      _fillStorage() {
-        for (const pattern of this._patterns) {
-          const segments = this._getPatternSegments(pattern);
-          const sections = this._splitSegmentsIntoSections(segments);
-          this._storage.push({
-            complete: sections.length <= 1,
-            pattern,
-            segments,
-            sections
-          });
-        }
-      }
-      _getPatternSegments(pattern) {
-        const parts = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
-        return parts.map((part) => {
-          const dynamic = utils.pattern.isDynamicPattern(part, this._settings);
-          if (!dynamic) {
-            return {
-              dynamic: false,
-              pattern: part
-            };
-          }
-          return {
-            dynamic: true,
-            pattern: part,
-            patternRe: utils.pattern.makeRe(part, this._micromatchOptions)
-          };
-        });
-      }
-      _splitSegmentsIntoSections(segments) {
-        return utils.array.splitWhen(segments, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
-      }
-    };
-    exports.default = Matcher;
-  }
-});
-
-// node_modules/fast-glob/out/providers/matchers/partial.js
-var require_partial = __commonJS({
-  "node_modules/fast-glob/out/providers/matchers/partial.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var matcher_1 = require_matcher();
-    var PartialMatcher = class extends matcher_1.default {
-      match(filepath) {
-        const parts = filepath.split("/");
-        const levels = parts.length;
-        const patterns = this._storage.filter((info2) => !info2.complete || info2.segments.length > levels);
-        for (const pattern of patterns) {
-          const section = pattern.sections[0];
-          if (!pattern.complete && levels > section.length) {
-            return true;
-          }
-          const match = parts.every((part, index) => {
-            const segment = pattern.segments[index];
-            if (segment.dynamic && segment.patternRe.test(part)) {
-              return true;
-            }
-            if (!segment.dynamic && segment.pattern === part) {
-              return true;
-            }
-            return false;
-          });
-          if (match) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    exports.default = PartialMatcher;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/deep.js
-var require_deep = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/deep.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var partial_1 = require_partial();
-    var DeepFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-      }
-      getFilter(basePath, positive, negative) {
-        const matcher = this._getMatcher(positive);
-        const negativeRe = this._getNegativePatternsRe(negative);
-        return (entry) => this._filter(basePath, entry, matcher, negativeRe);
-      }
-      _getMatcher(patterns) {
-        return new partial_1.default(patterns, this._settings, this._micromatchOptions);
-      }
-      _getNegativePatternsRe(patterns) {
-        const affectDepthOfReadingPatterns = patterns.filter(utils.pattern.isAffectDepthOfReadingPattern);
-        return utils.pattern.convertPatternsToRe(affectDepthOfReadingPatterns, this._micromatchOptions);
-      }
-      _filter(basePath, entry, matcher, negativeRe) {
-        if (this._isSkippedByDeep(basePath, entry.path)) {
-          return false;
-        }
-        if (this._isSkippedSymbolicLink(entry)) {
-          return false;
-        }
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._isSkippedByPositivePatterns(filepath, matcher)) {
-          return false;
-        }
-        return this._isSkippedByNegativePatterns(filepath, negativeRe);
-      }
-      _isSkippedByDeep(basePath, entryPath) {
-        if (this._settings.deep === Infinity) {
-          return false;
-        }
-        return this._getEntryLevel(basePath, entryPath) >= this._settings.deep;
-      }
-      _getEntryLevel(basePath, entryPath) {
-        const entryPathDepth = entryPath.split("/").length;
-        if (basePath === "") {
-          return entryPathDepth;
-        }
-        const basePathDepth = basePath.split("/").length;
-        return entryPathDepth - basePathDepth;
-      }
-      _isSkippedSymbolicLink(entry) {
-        return !this._settings.followSymbolicLinks && entry.dirent.isSymbolicLink();
-      }
-      _isSkippedByPositivePatterns(entryPath, matcher) {
-        return !this._settings.baseNameMatch && !matcher.match(entryPath);
-      }
-      _isSkippedByNegativePatterns(entryPath, patternsRe) {
-        return !utils.pattern.matchAny(entryPath, patternsRe);
-      }
-    };
-    exports.default = DeepFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/entry.js
-var require_entry = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/entry.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var EntryFilter = class {
-      constructor(_settings, _micromatchOptions) {
-        this._settings = _settings;
-        this._micromatchOptions = _micromatchOptions;
-        this.index = /* @__PURE__ */ new Map();
-      }
-      getFilter(positive, negative) {
-        const [absoluteNegative, relativeNegative] = utils.pattern.partitionAbsoluteAndRelative(negative);
-        const patterns = {
-          positive: {
-            all: utils.pattern.convertPatternsToRe(positive, this._micromatchOptions)
-          },
-          negative: {
-            absolute: utils.pattern.convertPatternsToRe(absoluteNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true })),
-            relative: utils.pattern.convertPatternsToRe(relativeNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true }))
-          }
-        };
-        return (entry) => this._filter(entry, patterns);
-      }
-      _filter(entry, patterns) {
-        const filepath = utils.path.removeLeadingDotSegment(entry.path);
-        if (this._settings.unique && this._isDuplicateEntry(filepath)) {
-          return false;
-        }
-        if (this._onlyFileFilter(entry) || this._onlyDirectoryFilter(entry)) {
-          return false;
-        }
-        const isMatched = this._isMatchToPatternsSet(filepath, patterns, entry.dirent.isDirectory());
-        if (this._settings.unique && isMatched) {
-          this._createIndexRecord(filepath);
-        }
-        return isMatched;
-      }
-      _isDuplicateEntry(filepath) {
-        return this.index.has(filepath);
-      }
-      _createIndexRecord(filepath) {
-        this.index.set(filepath, void 0);
-      }
-      _onlyFileFilter(entry) {
-        return this._settings.onlyFiles && !entry.dirent.isFile();
-      }
-      _onlyDirectoryFilter(entry) {
-        return this._settings.onlyDirectories && !entry.dirent.isDirectory();
-      }
-      _isMatchToPatternsSet(filepath, patterns, isDirectory2) {
-        const isMatched = this._isMatchToPatterns(filepath, patterns.positive.all, isDirectory2);
-        if (!isMatched) {
-          return false;
-        }
-        const isMatchedByRelativeNegative = this._isMatchToPatterns(filepath, patterns.negative.relative, isDirectory2);
-        if (isMatchedByRelativeNegative) {
-          return false;
-        }
-        const isMatchedByAbsoluteNegative = this._isMatchToAbsoluteNegative(filepath, patterns.negative.absolute, isDirectory2);
-        if (isMatchedByAbsoluteNegative) {
-          return false;
-        }
-        return true;
-      }
-      _isMatchToAbsoluteNegative(filepath, patternsRe, isDirectory2) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const fullpath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-        return this._isMatchToPatterns(fullpath, patternsRe, isDirectory2);
-      }
-      _isMatchToPatterns(filepath, patternsRe, isDirectory2) {
-        if (patternsRe.length === 0) {
-          return false;
-        }
-        const isMatched = utils.pattern.matchAny(filepath, patternsRe);
-        if (!isMatched && isDirectory2) {
-          return utils.pattern.matchAny(filepath + "/", patternsRe);
-        }
-        return isMatched;
-      }
-    };
-    exports.default = EntryFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/filters/error.js
-var require_error = __commonJS({
-  "node_modules/fast-glob/out/providers/filters/error.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var ErrorFilter = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getFilter() {
-        return (error2) => this._isNonFatalError(error2);
-      }
-      _isNonFatalError(error2) {
-        return utils.errno.isEnoentCodeError(error2) || this._settings.suppressErrors;
-      }
-    };
-    exports.default = ErrorFilter;
-  }
-});
-
-// node_modules/fast-glob/out/providers/transformers/entry.js
-var require_entry2 = __commonJS({
-  "node_modules/fast-glob/out/providers/transformers/entry.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var utils = require_utils4();
-    var EntryTransformer = class {
-      constructor(_settings) {
-        this._settings = _settings;
-      }
-      getTransformer() {
-        return (entry) => this._transform(entry);
-      }
-      _transform(entry) {
-        let filepath = entry.path;
-        if (this._settings.absolute) {
-          filepath = utils.path.makeAbsolute(this._settings.cwd, filepath);
-          filepath = utils.path.unixify(filepath);
-        }
-        if (this._settings.markDirectories && entry.dirent.isDirectory()) {
-          filepath += "/";
-        }
-        if (!this._settings.objectMode) {
-          return filepath;
-        }
-        return Object.assign(Object.assign({}, entry), { path: filepath });
-      }
-    };
-    exports.default = EntryTransformer;
-  }
-});
-
-// node_modules/fast-glob/out/providers/provider.js
-var require_provider = __commonJS({
-  "node_modules/fast-glob/out/providers/provider.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var path13 = __require("path");
-    var deep_1 = require_deep();
-    var entry_1 = require_entry();
-    var error_1 = require_error();
-    var entry_2 = require_entry2();
-    var Provider = class {
-      constructor(_settings) {
-        this._settings = _settings;
-        this.errorFilter = new error_1.default(this._settings);
-        this.entryFilter = new entry_1.default(this._settings, this._getMicromatchOptions());
-        this.deepFilter = new deep_1.default(this._settings, this._getMicromatchOptions());
-        this.entryTransformer = new entry_2.default(this._settings);
-      }
-      _getRootDirectory(task) {
-        return path13.resolve(this._settings.cwd, task.base);
-      }
-      _getReaderOptions(task) {
-        const basePath = task.base === "." ? "" : task.base;
-        return {
-          basePath,
-          pathSegmentSeparator: "/",
-          concurrency: this._settings.concurrency,
-          deepFilter: this.deepFilter.getFilter(basePath, task.positive, task.negative),
-          entryFilter: this.entryFilter.getFilter(task.positive, task.negative),
-          errorFilter: this.errorFilter.getFilter(),
-          followSymbolicLinks: this._settings.followSymbolicLinks,
-          fs: this._settings.fs,
-          stats: this._settings.stats,
-          throwErrorOnBrokenSymbolicLink: this._settings.throwErrorOnBrokenSymbolicLink,
-          transform: this.entryTransformer.getTransformer()
-        };
-      }
-      _getMicromatchOptions() {
-        return {
-          dot: this._settings.dot,
-          matchBase: this._settings.baseNameMatch,
-          nobrace: !this._settings.braceExpansion,
-          nocase: !this._settings.caseSensitiveMatch,
-          noext: !this._settings.extglob,
-          noglobstar: !this._settings.globstar,
-          posix: true,
-          strictSlashes: false
-        };
-      }
-    };
-    exports.default = Provider;
-  }
-});
-
-// node_modules/fast-glob/out/providers/async.js
-var require_async6 = __commonJS({
-  "node_modules/fast-glob/out/providers/async.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var async_1 = require_async5();
-    var provider_1 = require_provider();
-    var ProviderAsync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new async_1.default(this._settings);
-      }
-      async read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = await this.api(root, task, options);
-        return entries.map((entry) => options.transform(entry));
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderAsync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/stream.js
-var require_stream4 = __commonJS({
-  "node_modules/fast-glob/out/providers/stream.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var stream_1 = __require("stream");
-    var stream_2 = require_stream3();
-    var provider_1 = require_provider();
-    var ProviderStream = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new stream_2.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const source = this.api(root, task, options);
-        const destination = new stream_1.Readable({ objectMode: true, read: () => {
-        } });
-        source.once("error", (error2) => destination.emit("error", error2)).on("data", (entry) => destination.emit("data", options.transform(entry))).once("end", () => destination.emit("end"));
-        destination.once("close", () => source.destroy());
-        return destination;
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderStream;
-  }
-});
-
-// node_modules/fast-glob/out/readers/sync.js
-var require_sync5 = __commonJS({
-  "node_modules/fast-glob/out/readers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var fsStat = require_out();
-    var fsWalk = require_out3();
-    var reader_1 = require_reader2();
-    var ReaderSync = class extends reader_1.default {
-      constructor() {
-        super(...arguments);
-        this._walkSync = fsWalk.walkSync;
-        this._statSync = fsStat.statSync;
-      }
-      dynamic(root, options) {
-        return this._walkSync(root, options);
-      }
-      static(patterns, options) {
-        const entries = [];
-        for (const pattern of patterns) {
-          const filepath = this._getFullEntryPath(pattern);
-          const entry = this._getEntry(filepath, pattern, options);
-          if (entry === null || !options.entryFilter(entry)) {
-            continue;
-          }
-          entries.push(entry);
-        }
-        return entries;
-      }
-      _getEntry(filepath, pattern, options) {
-        try {
-          const stats = this._getStat(filepath);
-          return this._makeEntry(stats, pattern);
-        } catch (error2) {
-          if (options.errorFilter(error2)) {
-            return null;
-          }
-          throw error2;
-        }
-      }
-      _getStat(filepath) {
-        return this._statSync(filepath, this._fsStatSettings);
-      }
-    };
-    exports.default = ReaderSync;
-  }
-});
-
-// node_modules/fast-glob/out/providers/sync.js
-var require_sync6 = __commonJS({
-  "node_modules/fast-glob/out/providers/sync.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var sync_1 = require_sync5();
-    var provider_1 = require_provider();
-    var ProviderSync = class extends provider_1.default {
-      constructor() {
-        super(...arguments);
-        this._reader = new sync_1.default(this._settings);
-      }
-      read(task) {
-        const root = this._getRootDirectory(task);
-        const options = this._getReaderOptions(task);
-        const entries = this.api(root, task, options);
-        return entries.map(options.transform);
-      }
-      api(root, task, options) {
-        if (task.dynamic) {
-          return this._reader.dynamic(root, options);
-        }
-        return this._reader.static(task.patterns, options);
-      }
-    };
-    exports.default = ProviderSync;
-  }
-});
-
-// node_modules/fast-glob/out/settings.js
-var require_settings4 = __commonJS({
-  "node_modules/fast-glob/out/settings.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DEFAULT_FILE_SYSTEM_ADAPTER = void 0;
-    var fs4 = __require("fs");
-    var os5 = __require("os");
-    var CPU_COUNT = Math.max(os5.cpus().length, 1);
-    exports.DEFAULT_FILE_SYSTEM_ADAPTER = {
-      lstat: fs4.lstat,
-      lstatSync: fs4.lstatSync,
-      stat: fs4.stat,
-      statSync: fs4.statSync,
-      readdir: fs4.readdir,
-      readdirSync: fs4.readdirSync
-    };
-    var Settings = class {
-      constructor(_options = {}) {
-        this._options = _options;
-        this.absolute = this._getValue(this._options.absolute, false);
-        this.baseNameMatch = this._getValue(this._options.baseNameMatch, false);
-        this.braceExpansion = this._getValue(this._options.braceExpansion, true);
-        this.caseSensitiveMatch = this._getValue(this._options.caseSensitiveMatch, true);
-        this.concurrency = this._getValue(this._options.concurrency, CPU_COUNT);
-        this.cwd = this._getValue(this._options.cwd, process.cwd());
-        this.deep = this._getValue(this._options.deep, Infinity);
-        this.dot = this._getValue(this._options.dot, false);
-        this.extglob = this._getValue(this._options.extglob, true);
-        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, true);
-        this.fs = this._getFileSystemMethods(this._options.fs);
-        this.globstar = this._getValue(this._options.globstar, true);
-        this.ignore = this._getValue(this._options.ignore, []);
-        this.markDirectories = this._getValue(this._options.markDirectories, false);
-        this.objectMode = this._getValue(this._options.objectMode, false);
-        this.onlyDirectories = this._getValue(this._options.onlyDirectories, false);
-        this.onlyFiles = this._getValue(this._options.onlyFiles, true);
-        this.stats = this._getValue(this._options.stats, false);
-        this.suppressErrors = this._getValue(this._options.suppressErrors, false);
-        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, false);
-        this.unique = this._getValue(this._options.unique, true);
-        if (this.onlyDirectories) {
-          this.onlyFiles = false;
-        }
-        if (this.stats) {
-          this.objectMode = true;
-        }
-        this.ignore = [].concat(this.ignore);
-      }
-      _getValue(option, value) {
-        return option === void 0 ? value : option;
-      }
-      _getFileSystemMethods(methods = {}) {
-        return Object.assign(Object.assign({}, exports.DEFAULT_FILE_SYSTEM_ADAPTER), methods);
-      }
-    };
-    exports.default = Settings;
-  }
-});
-
-// node_modules/fast-glob/out/index.js
-var require_out4 = __commonJS({
-  "node_modules/fast-glob/out/index.js"(exports, module) {
-    "use strict";
-    var taskManager = require_tasks();
-    var async_1 = require_async6();
-    var stream_1 = require_stream4();
-    var sync_1 = require_sync6();
-    var settings_1 = require_settings4();
-    var utils = require_utils4();
-    async function FastGlob(source, options) {
-      assertPatternsInput(source);
-      const works = getWorks(source, async_1.default, options);
-      const result = await Promise.all(works);
-      return utils.array.flatten(result);
-    }
-    (function(FastGlob2) {
-      FastGlob2.glob = FastGlob2;
-      FastGlob2.globSync = sync;
-      FastGlob2.globStream = stream;
-      FastGlob2.async = FastGlob2;
-      function sync(source, options) {
-        assertPatternsInput(source);
-        const works = getWorks(source, sync_1.default, options);
-        return utils.array.flatten(works);
-      }
-      FastGlob2.sync = sync;
-      function stream(source, options) {
-        assertPatternsInput(source);
-        const works = getWorks(source, stream_1.default, options);
-        return utils.stream.merge(works);
-      }
-      FastGlob2.stream = stream;
-      function generateTasks(source, options) {
-        assertPatternsInput(source);
-        const patterns = [].concat(source);
-        const settings = new settings_1.default(options);
-        return taskManager.generate(patterns, settings);
-      }
-      FastGlob2.generateTasks = generateTasks;
-      function isDynamicPattern(source, options) {
-        assertPatternsInput(source);
-        const settings = new settings_1.default(options);
-        return utils.pattern.isDynamicPattern(source, settings);
-      }
-      FastGlob2.isDynamicPattern = isDynamicPattern;
-      function escapePath(source) {
-        assertPatternsInput(source);
-        return utils.path.escape(source);
-      }
-      FastGlob2.escapePath = escapePath;
-      function convertPathToPattern(source) {
-        assertPatternsInput(source);
-        return utils.path.convertPathToPattern(source);
-      }
-      FastGlob2.convertPathToPattern = convertPathToPattern;
-      let posix;
-      (function(posix2) {
-        function escapePath2(source) {
-          assertPatternsInput(source);
-          return utils.path.escapePosixPath(source);
-        }
-        posix2.escapePath = escapePath2;
-        function convertPathToPattern2(source) {
-          assertPatternsInput(source);
-          return utils.path.convertPosixPathToPattern(source);
-        }
-        posix2.convertPathToPattern = convertPathToPattern2;
-      })(posix = FastGlob2.posix || (FastGlob2.posix = {}));
-      let win32;
-      (function(win322) {
-        function escapePath2(source) {
-          assertPatternsInput(source);
-          return utils.path.escapeWindowsPath(source);
-        }
-        win322.escapePath = escapePath2;
-        function convertPathToPattern2(source) {
-          assertPatternsInput(source);
-          return utils.path.convertWindowsPathToPattern(source);
-        }
-        win322.convertPathToPattern = convertPathToPattern2;
-      })(win32 = FastGlob2.win32 || (FastGlob2.win32 = {}));
-    })(FastGlob || (FastGlob = {}));
-    function getWorks(source, _Provider, options) {
-      const patterns = [].concat(source);
-      const settings = new settings_1.default(options);
-      const tasks = taskManager.generate(patterns, settings);
-      const provider = new _Provider(settings);
-      return tasks.map(provider.read, provider);
-    }
-    function assertPatternsInput(input) {
-      const source = [].concat(input);
-      const isValidSource = source.every((item) => utils.string.isString(item) && !utils.string.isEmpty(item));
-      if (!isValidSource) {
-        throw new TypeError("Patterns must be a string (non empty) or an array of strings");
-      }
-    }
-    module.exports = FastGlob;
   }
 });
 
@@ -24974,17 +20971,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path13) {
-      const ctrl = callVisitor(key, node, visitor, path13);
+    function visit_(key, node, visitor, path19) {
+      const ctrl = callVisitor(key, node, visitor, path19);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visit_(key, ctrl, visitor, path13);
+        replaceNode(key, path19, ctrl);
+        return visit_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path13);
+            const ci = visit_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24995,13 +20992,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = visit_("key", node.key, visitor, path13);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = visit_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path13);
+          const cv = visit_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25022,17 +21019,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path13) {
-      const ctrl = await callVisitor(key, node, visitor, path13);
+    async function visitAsync_(key, node, visitor, path19) {
+      const ctrl = await callVisitor(key, node, visitor, path19);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visitAsync_(key, ctrl, visitor, path13);
+        replaceNode(key, path19, ctrl);
+        return visitAsync_(key, ctrl, visitor, path19);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path13 = Object.freeze(path13.concat(node));
+          path19 = Object.freeze(path19.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path13);
+            const ci = await visitAsync_(i, node.items[i], visitor, path19);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -25043,13 +21040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path13 = Object.freeze(path13.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path13);
+          path19 = Object.freeze(path19.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path19);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path13);
+          const cv = await visitAsync_("value", node.value, visitor, path19);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25076,23 +21073,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path13) {
+    function callVisitor(key, node, visitor, path19) {
       if (typeof visitor === "function")
-        return visitor(key, node, path13);
+        return visitor(key, node, path19);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path13);
+        return visitor.Map?.(key, node, path19);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path13);
+        return visitor.Seq?.(key, node, path19);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path13);
+        return visitor.Pair?.(key, node, path19);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path13);
+        return visitor.Scalar?.(key, node, path19);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path13);
+        return visitor.Alias?.(key, node, path19);
       return void 0;
     }
-    function replaceNode(key, path13, node) {
-      const parent = path13[path13.length - 1];
+    function replaceNode(key, path19, node) {
+      const parent = path19[path19.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -25704,10 +21701,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path13, value) {
+    function collectionFromPath(schema2, path19, value) {
       let v = value;
-      for (let i = path13.length - 1; i >= 0; --i) {
-        const k = path13[i];
+      for (let i = path19.length - 1; i >= 0; --i) {
+        const k = path19[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -25726,7 +21723,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
+    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema2) {
         super(type);
@@ -25756,11 +21753,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path13, value) {
-        if (isEmptyPath(path13))
+      addIn(path19, value) {
+        if (isEmptyPath(path19))
           this.add(value);
         else {
-          const [key, ...rest] = path13;
+          const [key, ...rest] = path19;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -25774,8 +21771,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        const [key, ...rest] = path13;
+      deleteIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -25789,8 +21786,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        const [key, ...rest] = path13;
+      getIn(path19, keepScalar) {
+        const [key, ...rest] = path19;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -25808,8 +21805,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path13) {
-        const [key, ...rest] = path13;
+      hasIn(path19) {
+        const [key, ...rest] = path19;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -25819,8 +21816,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        const [key, ...rest] = path13;
+      setIn(path19, value) {
+        const [key, ...rest] = path19;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -26277,7 +22274,7 @@ ${indent}`);
 });
 
 // node_modules/yaml/dist/stringify/stringify.js
-var require_stringify2 = __commonJS({
+var require_stringify = __commonJS({
   "node_modules/yaml/dist/stringify/stringify.js"(exports) {
     "use strict";
     var anchors = require_anchors();
@@ -26406,7 +22403,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
-    var stringify = require_stringify2();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -26621,7 +22618,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge = require_merge();
-    var stringify = require_stringify2();
+    var stringify = require_stringify();
     var identity2 = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map, { key, value }) {
@@ -26724,7 +22721,7 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var stringify = require_stringify2();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
@@ -27175,7 +23172,7 @@ var require_seq = __commonJS({
 });
 
 // node_modules/yaml/dist/schema/common/string.js
-var require_string2 = __commonJS({
+var require_string = __commonJS({
   "node_modules/yaml/dist/schema/common/string.js"(exports) {
     "use strict";
     var stringifyString = require_stringifyString();
@@ -27360,7 +23357,7 @@ var require_schema = __commonJS({
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
-    var string = require_string2();
+    var string = require_string();
     var bool = require_bool();
     var float = require_float();
     var int = require_int();
@@ -28014,7 +24011,7 @@ var require_schema3 = __commonJS({
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
-    var string = require_string2();
+    var string = require_string();
     var binary = require_binary();
     var bool = require_bool2();
     var float = require_float2();
@@ -28058,7 +24055,7 @@ var require_tags = __commonJS({
     var map = require_map();
     var _null = require_null();
     var seq = require_seq();
-    var string = require_string2();
+    var string = require_string();
     var bool = require_bool();
     var float = require_float();
     var int = require_int();
@@ -28152,7 +24149,7 @@ var require_Schema = __commonJS({
     var identity2 = require_identity();
     var map = require_map();
     var seq = require_seq();
-    var string = require_string2();
+    var string = require_string();
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
@@ -28182,7 +24179,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity2 = require_identity();
-    var stringify = require_stringify2();
+    var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -28335,9 +24332,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path13, value) {
+      addIn(path19, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path13, value);
+          this.contents.addIn(path19, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -28412,14 +24409,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        if (Collection.isEmptyPath(path13)) {
+      deleteIn(path19) {
+        if (Collection.isEmptyPath(path19)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -28434,10 +24431,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        if (Collection.isEmptyPath(path13))
+      getIn(path19, keepScalar) {
+        if (Collection.isEmptyPath(path19))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -28448,10 +24445,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path13) {
-        if (Collection.isEmptyPath(path13))
+      hasIn(path19) {
+        if (Collection.isEmptyPath(path19))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -28468,13 +24465,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        if (Collection.isEmptyPath(path13)) {
+      setIn(path19, value) {
+        if (Collection.isEmptyPath(path19)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path13, value);
+          this.contents.setIn(path19, value);
         }
       }
       /**
@@ -30435,9 +26432,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path13) => {
+    visit.itemAtPath = (cst, path19) => {
       let item = cst;
-      for (const [field, index] of path13) {
+      for (const [field, index] of path19) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -30446,23 +26443,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path13) => {
-      const parent = visit.itemAtPath(cst, path13.slice(0, -1));
-      const field = path13[path13.length - 1][0];
+    visit.parentCollection = (cst, path19) => {
+      const parent = visit.itemAtPath(cst, path19.slice(0, -1));
+      const field = path19[path19.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path13, item, visitor) {
-      let ctrl = visitor(item, path13);
+    function _visit(path19, item, visitor) {
+      let ctrl = visitor(item, path19);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -30473,10 +26470,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path13);
+            ctrl = ctrl(item, path19);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
     }
     exports.visit = visit;
   }
@@ -32224,6 +28221,4009 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit.visit;
     exports.visitAsync = visit.visitAsync;
+  }
+});
+
+// node_modules/fast-glob/out/utils/array.js
+var require_array = __commonJS({
+  "node_modules/fast-glob/out/utils/array.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.splitWhen = exports.flatten = void 0;
+    function flatten(items) {
+      return items.reduce((collection, item) => [].concat(collection, item), []);
+    }
+    exports.flatten = flatten;
+    function splitWhen(items, predicate) {
+      const result = [[]];
+      let groupIndex = 0;
+      for (const item of items) {
+        if (predicate(item)) {
+          groupIndex++;
+          result[groupIndex] = [];
+        } else {
+          result[groupIndex].push(item);
+        }
+      }
+      return result;
+    }
+    exports.splitWhen = splitWhen;
+  }
+});
+
+// node_modules/fast-glob/out/utils/errno.js
+var require_errno = __commonJS({
+  "node_modules/fast-glob/out/utils/errno.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.isEnoentCodeError = void 0;
+    function isEnoentCodeError(error2) {
+      return error2.code === "ENOENT";
+    }
+    exports.isEnoentCodeError = isEnoentCodeError;
+  }
+});
+
+// node_modules/fast-glob/out/utils/fs.js
+var require_fs = __commonJS({
+  "node_modules/fast-glob/out/utils/fs.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createDirentFromStats = void 0;
+    var DirentFromStats = class {
+      constructor(name, stats) {
+        this.name = name;
+        this.isBlockDevice = stats.isBlockDevice.bind(stats);
+        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
+        this.isDirectory = stats.isDirectory.bind(stats);
+        this.isFIFO = stats.isFIFO.bind(stats);
+        this.isFile = stats.isFile.bind(stats);
+        this.isSocket = stats.isSocket.bind(stats);
+        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
+      }
+    };
+    function createDirentFromStats(name, stats) {
+      return new DirentFromStats(name, stats);
+    }
+    exports.createDirentFromStats = createDirentFromStats;
+  }
+});
+
+// node_modules/fast-glob/out/utils/path.js
+var require_path = __commonJS({
+  "node_modules/fast-glob/out/utils/path.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
+    var os5 = __require("os");
+    var path19 = __require("path");
+    var IS_WINDOWS_PLATFORM = os5.platform() === "win32";
+    var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
+    var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
+    var WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()[\]{}]|^!|[!+@](?=\())/g;
+    var DOS_DEVICE_PATH_RE = /^\\\\([.?])/;
+    var WINDOWS_BACKSLASHES_RE = /\\(?![!()+@[\]{}])/g;
+    function unixify(filepath) {
+      return filepath.replace(/\\/g, "/");
+    }
+    exports.unixify = unixify;
+    function makeAbsolute(cwd, filepath) {
+      return path19.resolve(cwd, filepath);
+    }
+    exports.makeAbsolute = makeAbsolute;
+    function removeLeadingDotSegment(entry) {
+      if (entry.charAt(0) === ".") {
+        const secondCharactery = entry.charAt(1);
+        if (secondCharactery === "/" || secondCharactery === "\\") {
+          return entry.slice(LEADING_DOT_SEGMENT_CHARACTERS_COUNT);
+        }
+      }
+      return entry;
+    }
+    exports.removeLeadingDotSegment = removeLeadingDotSegment;
+    exports.escape = IS_WINDOWS_PLATFORM ? escapeWindowsPath : escapePosixPath;
+    function escapeWindowsPath(pattern) {
+      return pattern.replace(WINDOWS_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
+    }
+    exports.escapeWindowsPath = escapeWindowsPath;
+    function escapePosixPath(pattern) {
+      return pattern.replace(POSIX_UNESCAPED_GLOB_SYMBOLS_RE, "\\$2");
+    }
+    exports.escapePosixPath = escapePosixPath;
+    exports.convertPathToPattern = IS_WINDOWS_PLATFORM ? convertWindowsPathToPattern : convertPosixPathToPattern;
+    function convertWindowsPathToPattern(filepath) {
+      return escapeWindowsPath(filepath).replace(DOS_DEVICE_PATH_RE, "//$1").replace(WINDOWS_BACKSLASHES_RE, "/");
+    }
+    exports.convertWindowsPathToPattern = convertWindowsPathToPattern;
+    function convertPosixPathToPattern(filepath) {
+      return escapePosixPath(filepath);
+    }
+    exports.convertPosixPathToPattern = convertPosixPathToPattern;
+  }
+});
+
+// node_modules/is-extglob/index.js
+var require_is_extglob = __commonJS({
+  "node_modules/is-extglob/index.js"(exports, module) {
+    module.exports = function isExtglob(str) {
+      if (typeof str !== "string" || str === "") {
+        return false;
+      }
+      var match;
+      while (match = /(\\).|([@?!+*]\(.*\))/g.exec(str)) {
+        if (match[2]) return true;
+        str = str.slice(match.index + match[0].length);
+      }
+      return false;
+    };
+  }
+});
+
+// node_modules/is-glob/index.js
+var require_is_glob = __commonJS({
+  "node_modules/is-glob/index.js"(exports, module) {
+    var isExtglob = require_is_extglob();
+    var chars = { "{": "}", "(": ")", "[": "]" };
+    var strictCheck = function(str) {
+      if (str[0] === "!") {
+        return true;
+      }
+      var index = 0;
+      var pipeIndex = -2;
+      var closeSquareIndex = -2;
+      var closeCurlyIndex = -2;
+      var closeParenIndex = -2;
+      var backSlashIndex = -2;
+      while (index < str.length) {
+        if (str[index] === "*") {
+          return true;
+        }
+        if (str[index + 1] === "?" && /[\].+)]/.test(str[index])) {
+          return true;
+        }
+        if (closeSquareIndex !== -1 && str[index] === "[" && str[index + 1] !== "]") {
+          if (closeSquareIndex < index) {
+            closeSquareIndex = str.indexOf("]", index);
+          }
+          if (closeSquareIndex > index) {
+            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
+              return true;
+            }
+            backSlashIndex = str.indexOf("\\", index);
+            if (backSlashIndex === -1 || backSlashIndex > closeSquareIndex) {
+              return true;
+            }
+          }
+        }
+        if (closeCurlyIndex !== -1 && str[index] === "{" && str[index + 1] !== "}") {
+          closeCurlyIndex = str.indexOf("}", index);
+          if (closeCurlyIndex > index) {
+            backSlashIndex = str.indexOf("\\", index);
+            if (backSlashIndex === -1 || backSlashIndex > closeCurlyIndex) {
+              return true;
+            }
+          }
+        }
+        if (closeParenIndex !== -1 && str[index] === "(" && str[index + 1] === "?" && /[:!=]/.test(str[index + 2]) && str[index + 3] !== ")") {
+          closeParenIndex = str.indexOf(")", index);
+          if (closeParenIndex > index) {
+            backSlashIndex = str.indexOf("\\", index);
+            if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
+              return true;
+            }
+          }
+        }
+        if (pipeIndex !== -1 && str[index] === "(" && str[index + 1] !== "|") {
+          if (pipeIndex < index) {
+            pipeIndex = str.indexOf("|", index);
+          }
+          if (pipeIndex !== -1 && str[pipeIndex + 1] !== ")") {
+            closeParenIndex = str.indexOf(")", pipeIndex);
+            if (closeParenIndex > pipeIndex) {
+              backSlashIndex = str.indexOf("\\", pipeIndex);
+              if (backSlashIndex === -1 || backSlashIndex > closeParenIndex) {
+                return true;
+              }
+            }
+          }
+        }
+        if (str[index] === "\\") {
+          var open3 = str[index + 1];
+          index += 2;
+          var close = chars[open3];
+          if (close) {
+            var n = str.indexOf(close, index);
+            if (n !== -1) {
+              index = n + 1;
+            }
+          }
+          if (str[index] === "!") {
+            return true;
+          }
+        } else {
+          index++;
+        }
+      }
+      return false;
+    };
+    var relaxedCheck = function(str) {
+      if (str[0] === "!") {
+        return true;
+      }
+      var index = 0;
+      while (index < str.length) {
+        if (/[*?{}()[\]]/.test(str[index])) {
+          return true;
+        }
+        if (str[index] === "\\") {
+          var open3 = str[index + 1];
+          index += 2;
+          var close = chars[open3];
+          if (close) {
+            var n = str.indexOf(close, index);
+            if (n !== -1) {
+              index = n + 1;
+            }
+          }
+          if (str[index] === "!") {
+            return true;
+          }
+        } else {
+          index++;
+        }
+      }
+      return false;
+    };
+    module.exports = function isGlob(str, options) {
+      if (typeof str !== "string" || str === "") {
+        return false;
+      }
+      if (isExtglob(str)) {
+        return true;
+      }
+      var check = strictCheck;
+      if (options && options.strict === false) {
+        check = relaxedCheck;
+      }
+      return check(str);
+    };
+  }
+});
+
+// node_modules/glob-parent/index.js
+var require_glob_parent = __commonJS({
+  "node_modules/glob-parent/index.js"(exports, module) {
+    "use strict";
+    var isGlob = require_is_glob();
+    var pathPosixDirname = __require("path").posix.dirname;
+    var isWin32 = __require("os").platform() === "win32";
+    var slash = "/";
+    var backslash = /\\/g;
+    var enclosure = /[\{\[].*[\}\]]$/;
+    var globby = /(^|[^\\])([\{\[]|\([^\)]+$)/;
+    var escaped = /\\([\!\*\?\|\[\]\(\)\{\}])/g;
+    module.exports = function globParent(str, opts) {
+      var options = Object.assign({ flipBackslashes: true }, opts);
+      if (options.flipBackslashes && isWin32 && str.indexOf(slash) < 0) {
+        str = str.replace(backslash, slash);
+      }
+      if (enclosure.test(str)) {
+        str += slash;
+      }
+      str += "a";
+      do {
+        str = pathPosixDirname(str);
+      } while (isGlob(str) || globby.test(str));
+      return str.replace(escaped, "$1");
+    };
+  }
+});
+
+// node_modules/braces/lib/utils.js
+var require_utils3 = __commonJS({
+  "node_modules/braces/lib/utils.js"(exports) {
+    "use strict";
+    exports.isInteger = (num) => {
+      if (typeof num === "number") {
+        return Number.isInteger(num);
+      }
+      if (typeof num === "string" && num.trim() !== "") {
+        return Number.isInteger(Number(num));
+      }
+      return false;
+    };
+    exports.find = (node, type) => node.nodes.find((node2) => node2.type === type);
+    exports.exceedsLimit = (min, max, step = 1, limit) => {
+      if (limit === false) return false;
+      if (!exports.isInteger(min) || !exports.isInteger(max)) return false;
+      return (Number(max) - Number(min)) / Number(step) >= limit;
+    };
+    exports.escapeNode = (block, n = 0, type) => {
+      const node = block.nodes[n];
+      if (!node) return;
+      if (type && node.type === type || node.type === "open" || node.type === "close") {
+        if (node.escaped !== true) {
+          node.value = "\\" + node.value;
+          node.escaped = true;
+        }
+      }
+    };
+    exports.encloseBrace = (node) => {
+      if (node.type !== "brace") return false;
+      if (node.commas >> 0 + node.ranges >> 0 === 0) {
+        node.invalid = true;
+        return true;
+      }
+      return false;
+    };
+    exports.isInvalidBrace = (block) => {
+      if (block.type !== "brace") return false;
+      if (block.invalid === true || block.dollar) return true;
+      if (block.commas >> 0 + block.ranges >> 0 === 0) {
+        block.invalid = true;
+        return true;
+      }
+      if (block.open !== true || block.close !== true) {
+        block.invalid = true;
+        return true;
+      }
+      return false;
+    };
+    exports.isOpenOrClose = (node) => {
+      if (node.type === "open" || node.type === "close") {
+        return true;
+      }
+      return node.open === true || node.close === true;
+    };
+    exports.reduce = (nodes) => nodes.reduce((acc, node) => {
+      if (node.type === "text") acc.push(node.value);
+      if (node.type === "range") node.type = "text";
+      return acc;
+    }, []);
+    exports.flatten = (...args) => {
+      const result = [];
+      const flat = (arr) => {
+        for (let i = 0; i < arr.length; i++) {
+          const ele = arr[i];
+          if (Array.isArray(ele)) {
+            flat(ele);
+            continue;
+          }
+          if (ele !== void 0) {
+            result.push(ele);
+          }
+        }
+        return result;
+      };
+      flat(args);
+      return result;
+    };
+  }
+});
+
+// node_modules/braces/lib/stringify.js
+var require_stringify2 = __commonJS({
+  "node_modules/braces/lib/stringify.js"(exports, module) {
+    "use strict";
+    var utils = require_utils3();
+    module.exports = (ast, options = {}) => {
+      const stringify = (node, parent = {}) => {
+        const invalidBlock = options.escapeInvalid && utils.isInvalidBrace(parent);
+        const invalidNode = node.invalid === true && options.escapeInvalid === true;
+        let output = "";
+        if (node.value) {
+          if ((invalidBlock || invalidNode) && utils.isOpenOrClose(node)) {
+            return "\\" + node.value;
+          }
+          return node.value;
+        }
+        if (node.value) {
+          return node.value;
+        }
+        if (node.nodes) {
+          for (const child of node.nodes) {
+            output += stringify(child);
+          }
+        }
+        return output;
+      };
+      return stringify(ast);
+    };
+  }
+});
+
+// node_modules/is-number/index.js
+var require_is_number = __commonJS({
+  "node_modules/is-number/index.js"(exports, module) {
+    "use strict";
+    module.exports = function(num) {
+      if (typeof num === "number") {
+        return num - num === 0;
+      }
+      if (typeof num === "string" && num.trim() !== "") {
+        return Number.isFinite ? Number.isFinite(+num) : isFinite(+num);
+      }
+      return false;
+    };
+  }
+});
+
+// node_modules/to-regex-range/index.js
+var require_to_regex_range = __commonJS({
+  "node_modules/to-regex-range/index.js"(exports, module) {
+    "use strict";
+    var isNumber = require_is_number();
+    var toRegexRange = (min, max, options) => {
+      if (isNumber(min) === false) {
+        throw new TypeError("toRegexRange: expected the first argument to be a number");
+      }
+      if (max === void 0 || min === max) {
+        return String(min);
+      }
+      if (isNumber(max) === false) {
+        throw new TypeError("toRegexRange: expected the second argument to be a number.");
+      }
+      let opts = { relaxZeros: true, ...options };
+      if (typeof opts.strictZeros === "boolean") {
+        opts.relaxZeros = opts.strictZeros === false;
+      }
+      let relax = String(opts.relaxZeros);
+      let shorthand = String(opts.shorthand);
+      let capture = String(opts.capture);
+      let wrap = String(opts.wrap);
+      let cacheKey = min + ":" + max + "=" + relax + shorthand + capture + wrap;
+      if (toRegexRange.cache.hasOwnProperty(cacheKey)) {
+        return toRegexRange.cache[cacheKey].result;
+      }
+      let a = Math.min(min, max);
+      let b = Math.max(min, max);
+      if (Math.abs(a - b) === 1) {
+        let result = min + "|" + max;
+        if (opts.capture) {
+          return `(${result})`;
+        }
+        if (opts.wrap === false) {
+          return result;
+        }
+        return `(?:${result})`;
+      }
+      let isPadded = hasPadding(min) || hasPadding(max);
+      let state = { min, max, a, b };
+      let positives = [];
+      let negatives = [];
+      if (isPadded) {
+        state.isPadded = isPadded;
+        state.maxLen = String(state.max).length;
+      }
+      if (a < 0) {
+        let newMin = b < 0 ? Math.abs(b) : 1;
+        negatives = splitToPatterns(newMin, Math.abs(a), state, opts);
+        a = state.a = 0;
+      }
+      if (b >= 0) {
+        positives = splitToPatterns(a, b, state, opts);
+      }
+      state.negatives = negatives;
+      state.positives = positives;
+      state.result = collatePatterns(negatives, positives, opts);
+      if (opts.capture === true) {
+        state.result = `(${state.result})`;
+      } else if (opts.wrap !== false && positives.length + negatives.length > 1) {
+        state.result = `(?:${state.result})`;
+      }
+      toRegexRange.cache[cacheKey] = state;
+      return state.result;
+    };
+    function collatePatterns(neg, pos, options) {
+      let onlyNegative = filterPatterns(neg, pos, "-", false, options) || [];
+      let onlyPositive = filterPatterns(pos, neg, "", false, options) || [];
+      let intersected = filterPatterns(neg, pos, "-?", true, options) || [];
+      let subpatterns = onlyNegative.concat(intersected).concat(onlyPositive);
+      return subpatterns.join("|");
+    }
+    function splitToRanges(min, max) {
+      let nines = 1;
+      let zeros = 1;
+      let stop = countNines(min, nines);
+      let stops = /* @__PURE__ */ new Set([max]);
+      while (min <= stop && stop <= max) {
+        stops.add(stop);
+        nines += 1;
+        stop = countNines(min, nines);
+      }
+      stop = countZeros(max + 1, zeros) - 1;
+      while (min < stop && stop <= max) {
+        stops.add(stop);
+        zeros += 1;
+        stop = countZeros(max + 1, zeros) - 1;
+      }
+      stops = [...stops];
+      stops.sort(compare2);
+      return stops;
+    }
+    function rangeToPattern(start, stop, options) {
+      if (start === stop) {
+        return { pattern: start, count: [], digits: 0 };
+      }
+      let zipped = zip(start, stop);
+      let digits = zipped.length;
+      let pattern = "";
+      let count = 0;
+      for (let i = 0; i < digits; i++) {
+        let [startDigit, stopDigit] = zipped[i];
+        if (startDigit === stopDigit) {
+          pattern += startDigit;
+        } else if (startDigit !== "0" || stopDigit !== "9") {
+          pattern += toCharacterClass(startDigit, stopDigit, options);
+        } else {
+          count++;
+        }
+      }
+      if (count) {
+        pattern += options.shorthand === true ? "\\d" : "[0-9]";
+      }
+      return { pattern, count: [count], digits };
+    }
+    function splitToPatterns(min, max, tok, options) {
+      let ranges = splitToRanges(min, max);
+      let tokens = [];
+      let start = min;
+      let prev;
+      for (let i = 0; i < ranges.length; i++) {
+        let max2 = ranges[i];
+        let obj = rangeToPattern(String(start), String(max2), options);
+        let zeros = "";
+        if (!tok.isPadded && prev && prev.pattern === obj.pattern) {
+          if (prev.count.length > 1) {
+            prev.count.pop();
+          }
+          prev.count.push(obj.count[0]);
+          prev.string = prev.pattern + toQuantifier(prev.count);
+          start = max2 + 1;
+          continue;
+        }
+        if (tok.isPadded) {
+          zeros = padZeros(max2, tok, options);
+        }
+        obj.string = zeros + obj.pattern + toQuantifier(obj.count);
+        tokens.push(obj);
+        start = max2 + 1;
+        prev = obj;
+      }
+      return tokens;
+    }
+    function filterPatterns(arr, comparison, prefix, intersection, options) {
+      let result = [];
+      for (let ele of arr) {
+        let { string } = ele;
+        if (!intersection && !contains(comparison, "string", string)) {
+          result.push(prefix + string);
+        }
+        if (intersection && contains(comparison, "string", string)) {
+          result.push(prefix + string);
+        }
+      }
+      return result;
+    }
+    function zip(a, b) {
+      let arr = [];
+      for (let i = 0; i < a.length; i++) arr.push([a[i], b[i]]);
+      return arr;
+    }
+    function compare2(a, b) {
+      return a > b ? 1 : b > a ? -1 : 0;
+    }
+    function contains(arr, key, val) {
+      return arr.some((ele) => ele[key] === val);
+    }
+    function countNines(min, len) {
+      return Number(String(min).slice(0, -len) + "9".repeat(len));
+    }
+    function countZeros(integer, zeros) {
+      return integer - integer % Math.pow(10, zeros);
+    }
+    function toQuantifier(digits) {
+      let [start = 0, stop = ""] = digits;
+      if (stop || start > 1) {
+        return `{${start + (stop ? "," + stop : "")}}`;
+      }
+      return "";
+    }
+    function toCharacterClass(a, b, options) {
+      return `[${a}${b - a === 1 ? "" : "-"}${b}]`;
+    }
+    function hasPadding(str) {
+      return /^-?(0+)\d/.test(str);
+    }
+    function padZeros(value, tok, options) {
+      if (!tok.isPadded) {
+        return value;
+      }
+      let diff = Math.abs(tok.maxLen - String(value).length);
+      let relax = options.relaxZeros !== false;
+      switch (diff) {
+        case 0:
+          return "";
+        case 1:
+          return relax ? "0?" : "0";
+        case 2:
+          return relax ? "0{0,2}" : "00";
+        default: {
+          return relax ? `0{0,${diff}}` : `0{${diff}}`;
+        }
+      }
+    }
+    toRegexRange.cache = {};
+    toRegexRange.clearCache = () => toRegexRange.cache = {};
+    module.exports = toRegexRange;
+  }
+});
+
+// node_modules/fill-range/index.js
+var require_fill_range = __commonJS({
+  "node_modules/fill-range/index.js"(exports, module) {
+    "use strict";
+    var util = __require("util");
+    var toRegexRange = require_to_regex_range();
+    var isObject2 = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    var transform = (toNumber) => {
+      return (value) => toNumber === true ? Number(value) : String(value);
+    };
+    var isValidValue = (value) => {
+      return typeof value === "number" || typeof value === "string" && value !== "";
+    };
+    var isNumber = (num) => Number.isInteger(+num);
+    var zeros = (input) => {
+      let value = `${input}`;
+      let index = -1;
+      if (value[0] === "-") value = value.slice(1);
+      if (value === "0") return false;
+      while (value[++index] === "0") ;
+      return index > 0;
+    };
+    var stringify = (start, end, options) => {
+      if (typeof start === "string" || typeof end === "string") {
+        return true;
+      }
+      return options.stringify === true;
+    };
+    var pad = (input, maxLength, toNumber) => {
+      if (maxLength > 0) {
+        let dash = input[0] === "-" ? "-" : "";
+        if (dash) input = input.slice(1);
+        input = dash + input.padStart(dash ? maxLength - 1 : maxLength, "0");
+      }
+      if (toNumber === false) {
+        return String(input);
+      }
+      return input;
+    };
+    var toMaxLen = (input, maxLength) => {
+      let negative = input[0] === "-" ? "-" : "";
+      if (negative) {
+        input = input.slice(1);
+        maxLength--;
+      }
+      while (input.length < maxLength) input = "0" + input;
+      return negative ? "-" + input : input;
+    };
+    var toSequence = (parts, options, maxLen) => {
+      parts.negatives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+      parts.positives.sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+      let prefix = options.capture ? "" : "?:";
+      let positives = "";
+      let negatives = "";
+      let result;
+      if (parts.positives.length) {
+        positives = parts.positives.map((v) => toMaxLen(String(v), maxLen)).join("|");
+      }
+      if (parts.negatives.length) {
+        negatives = `-(${prefix}${parts.negatives.map((v) => toMaxLen(String(v), maxLen)).join("|")})`;
+      }
+      if (positives && negatives) {
+        result = `${positives}|${negatives}`;
+      } else {
+        result = positives || negatives;
+      }
+      if (options.wrap) {
+        return `(${prefix}${result})`;
+      }
+      return result;
+    };
+    var toRange = (a, b, isNumbers, options) => {
+      if (isNumbers) {
+        return toRegexRange(a, b, { wrap: false, ...options });
+      }
+      let start = String.fromCharCode(a);
+      if (a === b) return start;
+      let stop = String.fromCharCode(b);
+      return `[${start}-${stop}]`;
+    };
+    var toRegex = (start, end, options) => {
+      if (Array.isArray(start)) {
+        let wrap = options.wrap === true;
+        let prefix = options.capture ? "" : "?:";
+        return wrap ? `(${prefix}${start.join("|")})` : start.join("|");
+      }
+      return toRegexRange(start, end, options);
+    };
+    var rangeError = (...args) => {
+      return new RangeError("Invalid range arguments: " + util.inspect(...args));
+    };
+    var invalidRange = (start, end, options) => {
+      if (options.strictRanges === true) throw rangeError([start, end]);
+      return [];
+    };
+    var invalidStep = (step, options) => {
+      if (options.strictRanges === true) {
+        throw new TypeError(`Expected step "${step}" to be a number`);
+      }
+      return [];
+    };
+    var fillNumbers = (start, end, step = 1, options = {}) => {
+      let a = Number(start);
+      let b = Number(end);
+      if (!Number.isInteger(a) || !Number.isInteger(b)) {
+        if (options.strictRanges === true) throw rangeError([start, end]);
+        return [];
+      }
+      if (a === 0) a = 0;
+      if (b === 0) b = 0;
+      let descending = a > b;
+      let startString = String(start);
+      let endString = String(end);
+      let stepString = String(step);
+      step = Math.max(Math.abs(step), 1);
+      let padded = zeros(startString) || zeros(endString) || zeros(stepString);
+      let maxLen = padded ? Math.max(startString.length, endString.length, stepString.length) : 0;
+      let toNumber = padded === false && stringify(start, end, options) === false;
+      let format = options.transform || transform(toNumber);
+      if (options.toRegex && step === 1) {
+        return toRange(toMaxLen(start, maxLen), toMaxLen(end, maxLen), true, options);
+      }
+      let parts = { negatives: [], positives: [] };
+      let push = (num) => parts[num < 0 ? "negatives" : "positives"].push(Math.abs(num));
+      let range = [];
+      let index = 0;
+      while (descending ? a >= b : a <= b) {
+        if (options.toRegex === true && step > 1) {
+          push(a);
+        } else {
+          range.push(pad(format(a, index), maxLen, toNumber));
+        }
+        a = descending ? a - step : a + step;
+        index++;
+      }
+      if (options.toRegex === true) {
+        return step > 1 ? toSequence(parts, options, maxLen) : toRegex(range, null, { wrap: false, ...options });
+      }
+      return range;
+    };
+    var fillLetters = (start, end, step = 1, options = {}) => {
+      if (!isNumber(start) && start.length > 1 || !isNumber(end) && end.length > 1) {
+        return invalidRange(start, end, options);
+      }
+      let format = options.transform || ((val) => String.fromCharCode(val));
+      let a = `${start}`.charCodeAt(0);
+      let b = `${end}`.charCodeAt(0);
+      let descending = a > b;
+      let min = Math.min(a, b);
+      let max = Math.max(a, b);
+      if (options.toRegex && step === 1) {
+        return toRange(min, max, false, options);
+      }
+      let range = [];
+      let index = 0;
+      while (descending ? a >= b : a <= b) {
+        range.push(format(a, index));
+        a = descending ? a - step : a + step;
+        index++;
+      }
+      if (options.toRegex === true) {
+        return toRegex(range, null, { wrap: false, options });
+      }
+      return range;
+    };
+    var fill = (start, end, step, options = {}) => {
+      if (end == null && isValidValue(start)) {
+        return [start];
+      }
+      if (!isValidValue(start) || !isValidValue(end)) {
+        return invalidRange(start, end, options);
+      }
+      if (typeof step === "function") {
+        return fill(start, end, 1, { transform: step });
+      }
+      if (isObject2(step)) {
+        return fill(start, end, 0, step);
+      }
+      let opts = { ...options };
+      if (opts.capture === true) opts.wrap = true;
+      step = step || opts.step || 1;
+      if (!isNumber(step)) {
+        if (step != null && !isObject2(step)) return invalidStep(step, opts);
+        return fill(start, end, 1, step);
+      }
+      if (isNumber(start) && isNumber(end)) {
+        return fillNumbers(start, end, step, opts);
+      }
+      return fillLetters(start, end, Math.max(Math.abs(step), 1), opts);
+    };
+    module.exports = fill;
+  }
+});
+
+// node_modules/braces/lib/compile.js
+var require_compile = __commonJS({
+  "node_modules/braces/lib/compile.js"(exports, module) {
+    "use strict";
+    var fill = require_fill_range();
+    var utils = require_utils3();
+    var compile = (ast, options = {}) => {
+      const walk2 = (node, parent = {}) => {
+        const invalidBlock = utils.isInvalidBrace(parent);
+        const invalidNode = node.invalid === true && options.escapeInvalid === true;
+        const invalid = invalidBlock === true || invalidNode === true;
+        const prefix = options.escapeInvalid === true ? "\\" : "";
+        let output = "";
+        if (node.isOpen === true) {
+          return prefix + node.value;
+        }
+        if (node.isClose === true) {
+          console.log("node.isClose", prefix, node.value);
+          return prefix + node.value;
+        }
+        if (node.type === "open") {
+          return invalid ? prefix + node.value : "(";
+        }
+        if (node.type === "close") {
+          return invalid ? prefix + node.value : ")";
+        }
+        if (node.type === "comma") {
+          return node.prev.type === "comma" ? "" : invalid ? node.value : "|";
+        }
+        if (node.value) {
+          return node.value;
+        }
+        if (node.nodes && node.ranges > 0) {
+          const args = utils.reduce(node.nodes);
+          const range = fill(...args, { ...options, wrap: false, toRegex: true, strictZeros: true });
+          if (range.length !== 0) {
+            return args.length > 1 && range.length > 1 ? `(${range})` : range;
+          }
+        }
+        if (node.nodes) {
+          for (const child of node.nodes) {
+            output += walk2(child, node);
+          }
+        }
+        return output;
+      };
+      return walk2(ast);
+    };
+    module.exports = compile;
+  }
+});
+
+// node_modules/braces/lib/expand.js
+var require_expand = __commonJS({
+  "node_modules/braces/lib/expand.js"(exports, module) {
+    "use strict";
+    var fill = require_fill_range();
+    var stringify = require_stringify2();
+    var utils = require_utils3();
+    var append = (queue = "", stash = "", enclose = false) => {
+      const result = [];
+      queue = [].concat(queue);
+      stash = [].concat(stash);
+      if (!stash.length) return queue;
+      if (!queue.length) {
+        return enclose ? utils.flatten(stash).map((ele) => `{${ele}}`) : stash;
+      }
+      for (const item of queue) {
+        if (Array.isArray(item)) {
+          for (const value of item) {
+            result.push(append(value, stash, enclose));
+          }
+        } else {
+          for (let ele of stash) {
+            if (enclose === true && typeof ele === "string") ele = `{${ele}}`;
+            result.push(Array.isArray(ele) ? append(item, ele, enclose) : item + ele);
+          }
+        }
+      }
+      return utils.flatten(result);
+    };
+    var expand2 = (ast, options = {}) => {
+      const rangeLimit = options.rangeLimit === void 0 ? 1e3 : options.rangeLimit;
+      const walk2 = (node, parent = {}) => {
+        node.queue = [];
+        let p = parent;
+        let q = parent.queue;
+        while (p.type !== "brace" && p.type !== "root" && p.parent) {
+          p = p.parent;
+          q = p.queue;
+        }
+        if (node.invalid || node.dollar) {
+          q.push(append(q.pop(), stringify(node, options)));
+          return;
+        }
+        if (node.type === "brace" && node.invalid !== true && node.nodes.length === 2) {
+          q.push(append(q.pop(), ["{}"]));
+          return;
+        }
+        if (node.nodes && node.ranges > 0) {
+          const args = utils.reduce(node.nodes);
+          if (utils.exceedsLimit(...args, options.step, rangeLimit)) {
+            throw new RangeError("expanded array length exceeds range limit. Use options.rangeLimit to increase or disable the limit.");
+          }
+          let range = fill(...args, options);
+          if (range.length === 0) {
+            range = stringify(node, options);
+          }
+          q.push(append(q.pop(), range));
+          node.nodes = [];
+          return;
+        }
+        const enclose = utils.encloseBrace(node);
+        let queue = node.queue;
+        let block = node;
+        while (block.type !== "brace" && block.type !== "root" && block.parent) {
+          block = block.parent;
+          queue = block.queue;
+        }
+        for (let i = 0; i < node.nodes.length; i++) {
+          const child = node.nodes[i];
+          if (child.type === "comma" && node.type === "brace") {
+            if (i === 1) queue.push("");
+            queue.push("");
+            continue;
+          }
+          if (child.type === "close") {
+            q.push(append(q.pop(), queue, enclose));
+            continue;
+          }
+          if (child.value && child.type !== "open") {
+            queue.push(append(queue.pop(), child.value));
+            continue;
+          }
+          if (child.nodes) {
+            walk2(child, node);
+          }
+        }
+        return queue;
+      };
+      return utils.flatten(walk2(ast));
+    };
+    module.exports = expand2;
+  }
+});
+
+// node_modules/braces/lib/constants.js
+var require_constants7 = __commonJS({
+  "node_modules/braces/lib/constants.js"(exports, module) {
+    "use strict";
+    module.exports = {
+      MAX_LENGTH: 1e4,
+      // Digits
+      CHAR_0: "0",
+      /* 0 */
+      CHAR_9: "9",
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: "A",
+      /* A */
+      CHAR_LOWERCASE_A: "a",
+      /* a */
+      CHAR_UPPERCASE_Z: "Z",
+      /* Z */
+      CHAR_LOWERCASE_Z: "z",
+      /* z */
+      CHAR_LEFT_PARENTHESES: "(",
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: ")",
+      /* ) */
+      CHAR_ASTERISK: "*",
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: "&",
+      /* & */
+      CHAR_AT: "@",
+      /* @ */
+      CHAR_BACKSLASH: "\\",
+      /* \ */
+      CHAR_BACKTICK: "`",
+      /* ` */
+      CHAR_CARRIAGE_RETURN: "\r",
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: "^",
+      /* ^ */
+      CHAR_COLON: ":",
+      /* : */
+      CHAR_COMMA: ",",
+      /* , */
+      CHAR_DOLLAR: "$",
+      /* . */
+      CHAR_DOT: ".",
+      /* . */
+      CHAR_DOUBLE_QUOTE: '"',
+      /* " */
+      CHAR_EQUAL: "=",
+      /* = */
+      CHAR_EXCLAMATION_MARK: "!",
+      /* ! */
+      CHAR_FORM_FEED: "\f",
+      /* \f */
+      CHAR_FORWARD_SLASH: "/",
+      /* / */
+      CHAR_HASH: "#",
+      /* # */
+      CHAR_HYPHEN_MINUS: "-",
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: "<",
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: "{",
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: "[",
+      /* [ */
+      CHAR_LINE_FEED: "\n",
+      /* \n */
+      CHAR_NO_BREAK_SPACE: " ",
+      /* \u00A0 */
+      CHAR_PERCENT: "%",
+      /* % */
+      CHAR_PLUS: "+",
+      /* + */
+      CHAR_QUESTION_MARK: "?",
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: ">",
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: "}",
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: "]",
+      /* ] */
+      CHAR_SEMICOLON: ";",
+      /* ; */
+      CHAR_SINGLE_QUOTE: "'",
+      /* ' */
+      CHAR_SPACE: " ",
+      /*   */
+      CHAR_TAB: "	",
+      /* \t */
+      CHAR_UNDERSCORE: "_",
+      /* _ */
+      CHAR_VERTICAL_LINE: "|",
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: "\uFEFF"
+      /* \uFEFF */
+    };
+  }
+});
+
+// node_modules/braces/lib/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/braces/lib/parse.js"(exports, module) {
+    "use strict";
+    var stringify = require_stringify2();
+    var {
+      MAX_LENGTH,
+      CHAR_BACKSLASH,
+      /* \ */
+      CHAR_BACKTICK,
+      /* ` */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_RIGHT_SQUARE_BRACKET,
+      /* ] */
+      CHAR_DOUBLE_QUOTE,
+      /* " */
+      CHAR_SINGLE_QUOTE,
+      /* ' */
+      CHAR_NO_BREAK_SPACE,
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE
+    } = require_constants7();
+    var parse2 = (input, options = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      const opts = options || {};
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
+      if (input.length > max) {
+        throw new SyntaxError(`Input length (${input.length}), exceeds max characters (${max})`);
+      }
+      const ast = { type: "root", input, nodes: [] };
+      const stack = [ast];
+      let block = ast;
+      let prev = ast;
+      let brackets = 0;
+      const length = input.length;
+      let index = 0;
+      let depth = 0;
+      let value;
+      const advance = () => input[index++];
+      const push = (node) => {
+        if (node.type === "text" && prev.type === "dot") {
+          prev.type = "text";
+        }
+        if (prev && prev.type === "text" && node.type === "text") {
+          prev.value += node.value;
+          return;
+        }
+        block.nodes.push(node);
+        node.parent = block;
+        node.prev = prev;
+        prev = node;
+        return node;
+      };
+      push({ type: "bos" });
+      while (index < length) {
+        block = stack[stack.length - 1];
+        value = advance();
+        if (value === CHAR_ZERO_WIDTH_NOBREAK_SPACE || value === CHAR_NO_BREAK_SPACE) {
+          continue;
+        }
+        if (value === CHAR_BACKSLASH) {
+          push({ type: "text", value: (options.keepEscaping ? value : "") + advance() });
+          continue;
+        }
+        if (value === CHAR_RIGHT_SQUARE_BRACKET) {
+          push({ type: "text", value: "\\" + value });
+          continue;
+        }
+        if (value === CHAR_LEFT_SQUARE_BRACKET) {
+          brackets++;
+          let next;
+          while (index < length && (next = advance())) {
+            value += next;
+            if (next === CHAR_LEFT_SQUARE_BRACKET) {
+              brackets++;
+              continue;
+            }
+            if (next === CHAR_BACKSLASH) {
+              value += advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              brackets--;
+              if (brackets === 0) {
+                break;
+              }
+            }
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_LEFT_PARENTHESES) {
+          block = push({ type: "paren", nodes: [] });
+          stack.push(block);
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_RIGHT_PARENTHESES) {
+          if (block.type !== "paren") {
+            push({ type: "text", value });
+            continue;
+          }
+          block = stack.pop();
+          push({ type: "text", value });
+          block = stack[stack.length - 1];
+          continue;
+        }
+        if (value === CHAR_DOUBLE_QUOTE || value === CHAR_SINGLE_QUOTE || value === CHAR_BACKTICK) {
+          const open3 = value;
+          let next;
+          if (options.keepQuotes !== true) {
+            value = "";
+          }
+          while (index < length && (next = advance())) {
+            if (next === CHAR_BACKSLASH) {
+              value += next + advance();
+              continue;
+            }
+            if (next === open3) {
+              if (options.keepQuotes === true) value += next;
+              break;
+            }
+            value += next;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === CHAR_LEFT_CURLY_BRACE) {
+          depth++;
+          const dollar = prev.value && prev.value.slice(-1) === "$" || block.dollar === true;
+          const brace = {
+            type: "brace",
+            open: true,
+            close: false,
+            dollar,
+            depth,
+            commas: 0,
+            ranges: 0,
+            nodes: []
+          };
+          block = push(brace);
+          stack.push(block);
+          push({ type: "open", value });
+          continue;
+        }
+        if (value === CHAR_RIGHT_CURLY_BRACE) {
+          if (block.type !== "brace") {
+            push({ type: "text", value });
+            continue;
+          }
+          const type = "close";
+          block = stack.pop();
+          block.close = true;
+          push({ type, value });
+          depth--;
+          block = stack[stack.length - 1];
+          continue;
+        }
+        if (value === CHAR_COMMA && depth > 0) {
+          if (block.ranges > 0) {
+            block.ranges = 0;
+            const open3 = block.nodes.shift();
+            block.nodes = [open3, { type: "text", value: stringify(block) }];
+          }
+          push({ type: "comma", value });
+          block.commas++;
+          continue;
+        }
+        if (value === CHAR_DOT && depth > 0 && block.commas === 0) {
+          const siblings = block.nodes;
+          if (depth === 0 || siblings.length === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+          if (prev.type === "dot") {
+            block.range = [];
+            prev.value += value;
+            prev.type = "range";
+            if (block.nodes.length !== 3 && block.nodes.length !== 5) {
+              block.invalid = true;
+              block.ranges = 0;
+              prev.type = "text";
+              continue;
+            }
+            block.ranges++;
+            block.args = [];
+            continue;
+          }
+          if (prev.type === "range") {
+            siblings.pop();
+            const before2 = siblings[siblings.length - 1];
+            before2.value += prev.value + value;
+            prev = before2;
+            block.ranges--;
+            continue;
+          }
+          push({ type: "dot", value });
+          continue;
+        }
+        push({ type: "text", value });
+      }
+      do {
+        block = stack.pop();
+        if (block.type !== "root") {
+          block.nodes.forEach((node) => {
+            if (!node.nodes) {
+              if (node.type === "open") node.isOpen = true;
+              if (node.type === "close") node.isClose = true;
+              if (!node.nodes) node.type = "text";
+              node.invalid = true;
+            }
+          });
+          const parent = stack[stack.length - 1];
+          const index2 = parent.nodes.indexOf(block);
+          parent.nodes.splice(index2, 1, ...block.nodes);
+        }
+      } while (stack.length > 0);
+      push({ type: "eos" });
+      return ast;
+    };
+    module.exports = parse2;
+  }
+});
+
+// node_modules/braces/index.js
+var require_braces = __commonJS({
+  "node_modules/braces/index.js"(exports, module) {
+    "use strict";
+    var stringify = require_stringify2();
+    var compile = require_compile();
+    var expand2 = require_expand();
+    var parse2 = require_parse3();
+    var braces = (input, options = {}) => {
+      let output = [];
+      if (Array.isArray(input)) {
+        for (const pattern of input) {
+          const result = braces.create(pattern, options);
+          if (Array.isArray(result)) {
+            output.push(...result);
+          } else {
+            output.push(result);
+          }
+        }
+      } else {
+        output = [].concat(braces.create(input, options));
+      }
+      if (options && options.expand === true && options.nodupes === true) {
+        output = [...new Set(output)];
+      }
+      return output;
+    };
+    braces.parse = (input, options = {}) => parse2(input, options);
+    braces.stringify = (input, options = {}) => {
+      if (typeof input === "string") {
+        return stringify(braces.parse(input, options), options);
+      }
+      return stringify(input, options);
+    };
+    braces.compile = (input, options = {}) => {
+      if (typeof input === "string") {
+        input = braces.parse(input, options);
+      }
+      return compile(input, options);
+    };
+    braces.expand = (input, options = {}) => {
+      if (typeof input === "string") {
+        input = braces.parse(input, options);
+      }
+      let result = expand2(input, options);
+      if (options.noempty === true) {
+        result = result.filter(Boolean);
+      }
+      if (options.nodupes === true) {
+        result = [...new Set(result)];
+      }
+      return result;
+    };
+    braces.create = (input, options = {}) => {
+      if (input === "" || input.length < 3) {
+        return [input];
+      }
+      return options.expand !== true ? braces.compile(input, options) : braces.expand(input, options);
+    };
+    module.exports = braces;
+  }
+});
+
+// node_modules/micromatch/index.js
+var require_micromatch = __commonJS({
+  "node_modules/micromatch/index.js"(exports, module) {
+    "use strict";
+    var util = __require("util");
+    var braces = require_braces();
+    var picomatch2 = require_picomatch2();
+    var utils = require_utils2();
+    var isEmptyString = (v) => v === "" || v === "./";
+    var hasBraces = (v) => {
+      const index = v.indexOf("{");
+      return index > -1 && v.indexOf("}", index) > -1;
+    };
+    var micromatch = (list, patterns, options) => {
+      patterns = [].concat(patterns);
+      list = [].concat(list);
+      let omit = /* @__PURE__ */ new Set();
+      let keep = /* @__PURE__ */ new Set();
+      let items = /* @__PURE__ */ new Set();
+      let negatives = 0;
+      let onResult = (state) => {
+        items.add(state.output);
+        if (options && options.onResult) {
+          options.onResult(state);
+        }
+      };
+      for (let i = 0; i < patterns.length; i++) {
+        let isMatch = picomatch2(String(patterns[i]), { ...options, onResult }, true);
+        let negated = isMatch.state.negated || isMatch.state.negatedExtglob;
+        if (negated) negatives++;
+        for (let item of list) {
+          let matched = isMatch(item, true);
+          let match = negated ? !matched.isMatch : matched.isMatch;
+          if (!match) continue;
+          if (negated) {
+            omit.add(matched.output);
+          } else {
+            omit.delete(matched.output);
+            keep.add(matched.output);
+          }
+        }
+      }
+      let result = negatives === patterns.length ? [...items] : [...keep];
+      let matches = result.filter((item) => !omit.has(item));
+      if (options && matches.length === 0) {
+        if (options.failglob === true) {
+          throw new Error(`No matches found for "${patterns.join(", ")}"`);
+        }
+        if (options.nonull === true || options.nullglob === true) {
+          return options.unescape ? patterns.map((p) => p.replace(/\\/g, "")) : patterns;
+        }
+      }
+      return matches;
+    };
+    micromatch.match = micromatch;
+    micromatch.matcher = (pattern, options) => picomatch2(pattern, options);
+    micromatch.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
+    micromatch.any = micromatch.isMatch;
+    micromatch.not = (list, patterns, options = {}) => {
+      patterns = [].concat(patterns).map(String);
+      let result = /* @__PURE__ */ new Set();
+      let items = [];
+      let onResult = (state) => {
+        if (options.onResult) options.onResult(state);
+        items.push(state.output);
+      };
+      let matches = new Set(micromatch(list, patterns, { ...options, onResult }));
+      for (let item of items) {
+        if (!matches.has(item)) {
+          result.add(item);
+        }
+      }
+      return [...result];
+    };
+    micromatch.contains = (str, pattern, options) => {
+      if (typeof str !== "string") {
+        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
+      }
+      if (Array.isArray(pattern)) {
+        return pattern.some((p) => micromatch.contains(str, p, options));
+      }
+      if (typeof pattern === "string") {
+        if (isEmptyString(str) || isEmptyString(pattern)) {
+          return false;
+        }
+        if (str.includes(pattern) || str.startsWith("./") && str.slice(2).includes(pattern)) {
+          return true;
+        }
+      }
+      return micromatch.isMatch(str, pattern, { ...options, contains: true });
+    };
+    micromatch.matchKeys = (obj, patterns, options) => {
+      if (!utils.isObject(obj)) {
+        throw new TypeError("Expected the first argument to be an object");
+      }
+      let keys = micromatch(Object.keys(obj), patterns, options);
+      let res = {};
+      for (let key of keys) res[key] = obj[key];
+      return res;
+    };
+    micromatch.some = (list, patterns, options) => {
+      let items = [].concat(list);
+      for (let pattern of [].concat(patterns)) {
+        let isMatch = picomatch2(String(pattern), options);
+        if (items.some((item) => isMatch(item))) {
+          return true;
+        }
+      }
+      return false;
+    };
+    micromatch.every = (list, patterns, options) => {
+      let items = [].concat(list);
+      for (let pattern of [].concat(patterns)) {
+        let isMatch = picomatch2(String(pattern), options);
+        if (!items.every((item) => isMatch(item))) {
+          return false;
+        }
+      }
+      return true;
+    };
+    micromatch.all = (str, patterns, options) => {
+      if (typeof str !== "string") {
+        throw new TypeError(`Expected a string: "${util.inspect(str)}"`);
+      }
+      return [].concat(patterns).every((p) => picomatch2(p, options)(str));
+    };
+    micromatch.capture = (glob, input, options) => {
+      let posix = utils.isWindows(options);
+      let regex = picomatch2.makeRe(String(glob), { ...options, capture: true });
+      let match = regex.exec(posix ? utils.toPosixSlashes(input) : input);
+      if (match) {
+        return match.slice(1).map((v) => v === void 0 ? "" : v);
+      }
+    };
+    micromatch.makeRe = (...args) => picomatch2.makeRe(...args);
+    micromatch.scan = (...args) => picomatch2.scan(...args);
+    micromatch.parse = (patterns, options) => {
+      let res = [];
+      for (let pattern of [].concat(patterns || [])) {
+        for (let str of braces(String(pattern), options)) {
+          res.push(picomatch2.parse(str, options));
+        }
+      }
+      return res;
+    };
+    micromatch.braces = (pattern, options) => {
+      if (typeof pattern !== "string") throw new TypeError("Expected a string");
+      if (options && options.nobrace === true || !hasBraces(pattern)) {
+        return [pattern];
+      }
+      return braces(pattern, options);
+    };
+    micromatch.braceExpand = (pattern, options) => {
+      if (typeof pattern !== "string") throw new TypeError("Expected a string");
+      return micromatch.braces(pattern, { ...options, expand: true });
+    };
+    micromatch.hasBraces = hasBraces;
+    module.exports = micromatch;
+  }
+});
+
+// node_modules/fast-glob/out/utils/pattern.js
+var require_pattern = __commonJS({
+  "node_modules/fast-glob/out/utils/pattern.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
+    var path19 = __require("path");
+    var globParent = require_glob_parent();
+    var micromatch = require_micromatch();
+    var GLOBSTAR = "**";
+    var ESCAPE_SYMBOL = "\\";
+    var COMMON_GLOB_SYMBOLS_RE = /[*?]|^!/;
+    var REGEX_CHARACTER_CLASS_SYMBOLS_RE = /\[[^[]*]/;
+    var REGEX_GROUP_SYMBOLS_RE = /(?:^|[^!*+?@])\([^(]*\|[^|]*\)/;
+    var GLOB_EXTENSION_SYMBOLS_RE = /[!*+?@]\([^(]*\)/;
+    var BRACE_EXPANSION_SEPARATORS_RE = /,|\.\./;
+    var DOUBLE_SLASH_RE = /(?!^)\/{2,}/g;
+    function isStaticPattern(pattern, options = {}) {
+      return !isDynamicPattern(pattern, options);
+    }
+    exports.isStaticPattern = isStaticPattern;
+    function isDynamicPattern(pattern, options = {}) {
+      if (pattern === "") {
+        return false;
+      }
+      if (options.caseSensitiveMatch === false || pattern.includes(ESCAPE_SYMBOL)) {
+        return true;
+      }
+      if (COMMON_GLOB_SYMBOLS_RE.test(pattern) || REGEX_CHARACTER_CLASS_SYMBOLS_RE.test(pattern) || REGEX_GROUP_SYMBOLS_RE.test(pattern)) {
+        return true;
+      }
+      if (options.extglob !== false && GLOB_EXTENSION_SYMBOLS_RE.test(pattern)) {
+        return true;
+      }
+      if (options.braceExpansion !== false && hasBraceExpansion(pattern)) {
+        return true;
+      }
+      return false;
+    }
+    exports.isDynamicPattern = isDynamicPattern;
+    function hasBraceExpansion(pattern) {
+      const openingBraceIndex = pattern.indexOf("{");
+      if (openingBraceIndex === -1) {
+        return false;
+      }
+      const closingBraceIndex = pattern.indexOf("}", openingBraceIndex + 1);
+      if (closingBraceIndex === -1) {
+        return false;
+      }
+      const braceContent = pattern.slice(openingBraceIndex, closingBraceIndex);
+      return BRACE_EXPANSION_SEPARATORS_RE.test(braceContent);
+    }
+    function convertToPositivePattern(pattern) {
+      return isNegativePattern(pattern) ? pattern.slice(1) : pattern;
+    }
+    exports.convertToPositivePattern = convertToPositivePattern;
+    function convertToNegativePattern(pattern) {
+      return "!" + pattern;
+    }
+    exports.convertToNegativePattern = convertToNegativePattern;
+    function isNegativePattern(pattern) {
+      return pattern.startsWith("!") && pattern[1] !== "(";
+    }
+    exports.isNegativePattern = isNegativePattern;
+    function isPositivePattern(pattern) {
+      return !isNegativePattern(pattern);
+    }
+    exports.isPositivePattern = isPositivePattern;
+    function getNegativePatterns(patterns) {
+      return patterns.filter(isNegativePattern);
+    }
+    exports.getNegativePatterns = getNegativePatterns;
+    function getPositivePatterns(patterns) {
+      return patterns.filter(isPositivePattern);
+    }
+    exports.getPositivePatterns = getPositivePatterns;
+    function getPatternsInsideCurrentDirectory(patterns) {
+      return patterns.filter((pattern) => !isPatternRelatedToParentDirectory(pattern));
+    }
+    exports.getPatternsInsideCurrentDirectory = getPatternsInsideCurrentDirectory;
+    function getPatternsOutsideCurrentDirectory(patterns) {
+      return patterns.filter(isPatternRelatedToParentDirectory);
+    }
+    exports.getPatternsOutsideCurrentDirectory = getPatternsOutsideCurrentDirectory;
+    function isPatternRelatedToParentDirectory(pattern) {
+      return pattern.startsWith("..") || pattern.startsWith("./..");
+    }
+    exports.isPatternRelatedToParentDirectory = isPatternRelatedToParentDirectory;
+    function getBaseDirectory(pattern) {
+      return globParent(pattern, { flipBackslashes: false });
+    }
+    exports.getBaseDirectory = getBaseDirectory;
+    function hasGlobStar(pattern) {
+      return pattern.includes(GLOBSTAR);
+    }
+    exports.hasGlobStar = hasGlobStar;
+    function endsWithSlashGlobStar(pattern) {
+      return pattern.endsWith("/" + GLOBSTAR);
+    }
+    exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
+    function isAffectDepthOfReadingPattern(pattern) {
+      const basename = path19.basename(pattern);
+      return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
+    }
+    exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
+    function expandPatternsWithBraceExpansion(patterns) {
+      return patterns.reduce((collection, pattern) => {
+        return collection.concat(expandBraceExpansion(pattern));
+      }, []);
+    }
+    exports.expandPatternsWithBraceExpansion = expandPatternsWithBraceExpansion;
+    function expandBraceExpansion(pattern) {
+      const patterns = micromatch.braces(pattern, { expand: true, nodupes: true, keepEscaping: true });
+      patterns.sort((a, b) => a.length - b.length);
+      return patterns.filter((pattern2) => pattern2 !== "");
+    }
+    exports.expandBraceExpansion = expandBraceExpansion;
+    function getPatternParts(pattern, options) {
+      let { parts } = micromatch.scan(pattern, Object.assign(Object.assign({}, options), { parts: true }));
+      if (parts.length === 0) {
+        parts = [pattern];
+      }
+      if (parts[0].startsWith("/")) {
+        parts[0] = parts[0].slice(1);
+        parts.unshift("");
+      }
+      return parts;
+    }
+    exports.getPatternParts = getPatternParts;
+    function makeRe(pattern, options) {
+      return micromatch.makeRe(pattern, options);
+    }
+    exports.makeRe = makeRe;
+    function convertPatternsToRe(patterns, options) {
+      return patterns.map((pattern) => makeRe(pattern, options));
+    }
+    exports.convertPatternsToRe = convertPatternsToRe;
+    function matchAny(entry, patternsRe) {
+      return patternsRe.some((patternRe) => patternRe.test(entry));
+    }
+    exports.matchAny = matchAny;
+    function removeDuplicateSlashes(pattern) {
+      return pattern.replace(DOUBLE_SLASH_RE, "/");
+    }
+    exports.removeDuplicateSlashes = removeDuplicateSlashes;
+    function partitionAbsoluteAndRelative(patterns) {
+      const absolute = [];
+      const relative = [];
+      for (const pattern of patterns) {
+        if (isAbsolute(pattern)) {
+          absolute.push(pattern);
+        } else {
+          relative.push(pattern);
+        }
+      }
+      return [absolute, relative];
+    }
+    exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
+    function isAbsolute(pattern) {
+      return path19.isAbsolute(pattern);
+    }
+    exports.isAbsolute = isAbsolute;
+  }
+});
+
+// node_modules/merge2/index.js
+var require_merge2 = __commonJS({
+  "node_modules/merge2/index.js"(exports, module) {
+    "use strict";
+    var Stream = __require("stream");
+    var PassThrough = Stream.PassThrough;
+    var slice = Array.prototype.slice;
+    module.exports = merge2;
+    function merge2() {
+      const streamsQueue = [];
+      const args = slice.call(arguments);
+      let merging = false;
+      let options = args[args.length - 1];
+      if (options && !Array.isArray(options) && options.pipe == null) {
+        args.pop();
+      } else {
+        options = {};
+      }
+      const doEnd = options.end !== false;
+      const doPipeError = options.pipeError === true;
+      if (options.objectMode == null) {
+        options.objectMode = true;
+      }
+      if (options.highWaterMark == null) {
+        options.highWaterMark = 64 * 1024;
+      }
+      const mergedStream = PassThrough(options);
+      function addStream() {
+        for (let i = 0, len = arguments.length; i < len; i++) {
+          streamsQueue.push(pauseStreams(arguments[i], options));
+        }
+        mergeStream();
+        return this;
+      }
+      function mergeStream() {
+        if (merging) {
+          return;
+        }
+        merging = true;
+        let streams = streamsQueue.shift();
+        if (!streams) {
+          process.nextTick(endStream);
+          return;
+        }
+        if (!Array.isArray(streams)) {
+          streams = [streams];
+        }
+        let pipesCount = streams.length + 1;
+        function next() {
+          if (--pipesCount > 0) {
+            return;
+          }
+          merging = false;
+          mergeStream();
+        }
+        function pipe(stream) {
+          function onend() {
+            stream.removeListener("merge2UnpipeEnd", onend);
+            stream.removeListener("end", onend);
+            if (doPipeError) {
+              stream.removeListener("error", onerror);
+            }
+            next();
+          }
+          function onerror(err) {
+            mergedStream.emit("error", err);
+          }
+          if (stream._readableState.endEmitted) {
+            return next();
+          }
+          stream.on("merge2UnpipeEnd", onend);
+          stream.on("end", onend);
+          if (doPipeError) {
+            stream.on("error", onerror);
+          }
+          stream.pipe(mergedStream, { end: false });
+          stream.resume();
+        }
+        for (let i = 0; i < streams.length; i++) {
+          pipe(streams[i]);
+        }
+        next();
+      }
+      function endStream() {
+        merging = false;
+        mergedStream.emit("queueDrain");
+        if (doEnd) {
+          mergedStream.end();
+        }
+      }
+      mergedStream.setMaxListeners(0);
+      mergedStream.add = addStream;
+      mergedStream.on("unpipe", function(stream) {
+        stream.emit("merge2UnpipeEnd");
+      });
+      if (args.length) {
+        addStream.apply(null, args);
+      }
+      return mergedStream;
+    }
+    function pauseStreams(streams, options) {
+      if (!Array.isArray(streams)) {
+        if (!streams._readableState && streams.pipe) {
+          streams = streams.pipe(PassThrough(options));
+        }
+        if (!streams._readableState || !streams.pause || !streams.pipe) {
+          throw new Error("Only readable stream can be merged.");
+        }
+        streams.pause();
+      } else {
+        for (let i = 0, len = streams.length; i < len; i++) {
+          streams[i] = pauseStreams(streams[i], options);
+        }
+      }
+      return streams;
+    }
+  }
+});
+
+// node_modules/fast-glob/out/utils/stream.js
+var require_stream = __commonJS({
+  "node_modules/fast-glob/out/utils/stream.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.merge = void 0;
+    var merge2 = require_merge2();
+    function merge(streams) {
+      const mergedStream = merge2(streams);
+      streams.forEach((stream) => {
+        stream.once("error", (error2) => mergedStream.emit("error", error2));
+      });
+      mergedStream.once("close", () => propagateCloseEventToSources(streams));
+      mergedStream.once("end", () => propagateCloseEventToSources(streams));
+      return mergedStream;
+    }
+    exports.merge = merge;
+    function propagateCloseEventToSources(streams) {
+      streams.forEach((stream) => stream.emit("close"));
+    }
+  }
+});
+
+// node_modules/fast-glob/out/utils/string.js
+var require_string2 = __commonJS({
+  "node_modules/fast-glob/out/utils/string.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.isEmpty = exports.isString = void 0;
+    function isString(input) {
+      return typeof input === "string";
+    }
+    exports.isString = isString;
+    function isEmpty2(input) {
+      return input === "";
+    }
+    exports.isEmpty = isEmpty2;
+  }
+});
+
+// node_modules/fast-glob/out/utils/index.js
+var require_utils4 = __commonJS({
+  "node_modules/fast-glob/out/utils/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.string = exports.stream = exports.pattern = exports.path = exports.fs = exports.errno = exports.array = void 0;
+    var array = require_array();
+    exports.array = array;
+    var errno = require_errno();
+    exports.errno = errno;
+    var fs4 = require_fs();
+    exports.fs = fs4;
+    var path19 = require_path();
+    exports.path = path19;
+    var pattern = require_pattern();
+    exports.pattern = pattern;
+    var stream = require_stream();
+    exports.stream = stream;
+    var string = require_string2();
+    exports.string = string;
+  }
+});
+
+// node_modules/fast-glob/out/managers/tasks.js
+var require_tasks = __commonJS({
+  "node_modules/fast-glob/out/managers/tasks.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.convertPatternGroupToTask = exports.convertPatternGroupsToTasks = exports.groupPatternsByBaseDirectory = exports.getNegativePatternsAsPositive = exports.getPositivePatterns = exports.convertPatternsToTasks = exports.generate = void 0;
+    var utils = require_utils4();
+    function generate(input, settings) {
+      const patterns = processPatterns(input, settings);
+      const ignore = processPatterns(settings.ignore, settings);
+      const positivePatterns = getPositivePatterns(patterns);
+      const negativePatterns = getNegativePatternsAsPositive(patterns, ignore);
+      const staticPatterns = positivePatterns.filter((pattern) => utils.pattern.isStaticPattern(pattern, settings));
+      const dynamicPatterns = positivePatterns.filter((pattern) => utils.pattern.isDynamicPattern(pattern, settings));
+      const staticTasks = convertPatternsToTasks(
+        staticPatterns,
+        negativePatterns,
+        /* dynamic */
+        false
+      );
+      const dynamicTasks = convertPatternsToTasks(
+        dynamicPatterns,
+        negativePatterns,
+        /* dynamic */
+        true
+      );
+      return staticTasks.concat(dynamicTasks);
+    }
+    exports.generate = generate;
+    function processPatterns(input, settings) {
+      let patterns = input;
+      if (settings.braceExpansion) {
+        patterns = utils.pattern.expandPatternsWithBraceExpansion(patterns);
+      }
+      if (settings.baseNameMatch) {
+        patterns = patterns.map((pattern) => pattern.includes("/") ? pattern : `**/${pattern}`);
+      }
+      return patterns.map((pattern) => utils.pattern.removeDuplicateSlashes(pattern));
+    }
+    function convertPatternsToTasks(positive, negative, dynamic) {
+      const tasks = [];
+      const patternsOutsideCurrentDirectory = utils.pattern.getPatternsOutsideCurrentDirectory(positive);
+      const patternsInsideCurrentDirectory = utils.pattern.getPatternsInsideCurrentDirectory(positive);
+      const outsideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsOutsideCurrentDirectory);
+      const insideCurrentDirectoryGroup = groupPatternsByBaseDirectory(patternsInsideCurrentDirectory);
+      tasks.push(...convertPatternGroupsToTasks(outsideCurrentDirectoryGroup, negative, dynamic));
+      if ("." in insideCurrentDirectoryGroup) {
+        tasks.push(convertPatternGroupToTask(".", patternsInsideCurrentDirectory, negative, dynamic));
+      } else {
+        tasks.push(...convertPatternGroupsToTasks(insideCurrentDirectoryGroup, negative, dynamic));
+      }
+      return tasks;
+    }
+    exports.convertPatternsToTasks = convertPatternsToTasks;
+    function getPositivePatterns(patterns) {
+      return utils.pattern.getPositivePatterns(patterns);
+    }
+    exports.getPositivePatterns = getPositivePatterns;
+    function getNegativePatternsAsPositive(patterns, ignore) {
+      const negative = utils.pattern.getNegativePatterns(patterns).concat(ignore);
+      const positive = negative.map(utils.pattern.convertToPositivePattern);
+      return positive;
+    }
+    exports.getNegativePatternsAsPositive = getNegativePatternsAsPositive;
+    function groupPatternsByBaseDirectory(patterns) {
+      const group = {};
+      return patterns.reduce((collection, pattern) => {
+        const base = utils.pattern.getBaseDirectory(pattern);
+        if (base in collection) {
+          collection[base].push(pattern);
+        } else {
+          collection[base] = [pattern];
+        }
+        return collection;
+      }, group);
+    }
+    exports.groupPatternsByBaseDirectory = groupPatternsByBaseDirectory;
+    function convertPatternGroupsToTasks(positive, negative, dynamic) {
+      return Object.keys(positive).map((base) => {
+        return convertPatternGroupToTask(base, positive[base], negative, dynamic);
+      });
+    }
+    exports.convertPatternGroupsToTasks = convertPatternGroupsToTasks;
+    function convertPatternGroupToTask(base, positive, negative, dynamic) {
+      return {
+        dynamic,
+        positive,
+        negative,
+        base,
+        patterns: [].concat(positive, negative.map(utils.pattern.convertToNegativePattern))
+      };
+    }
+    exports.convertPatternGroupToTask = convertPatternGroupToTask;
+  }
+});
+
+// node_modules/@nodelib/fs.stat/out/providers/async.js
+var require_async = __commonJS({
+  "node_modules/@nodelib/fs.stat/out/providers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.read = void 0;
+    function read(path19, settings, callback) {
+      settings.fs.lstat(path19, (lstatError, lstat5) => {
+        if (lstatError !== null) {
+          callFailureCallback(callback, lstatError);
+          return;
+        }
+        if (!lstat5.isSymbolicLink() || !settings.followSymbolicLink) {
+          callSuccessCallback(callback, lstat5);
+          return;
+        }
+        settings.fs.stat(path19, (statError, stat4) => {
+          if (statError !== null) {
+            if (settings.throwErrorOnBrokenSymbolicLink) {
+              callFailureCallback(callback, statError);
+              return;
+            }
+            callSuccessCallback(callback, lstat5);
+            return;
+          }
+          if (settings.markSymbolicLink) {
+            stat4.isSymbolicLink = () => true;
+          }
+          callSuccessCallback(callback, stat4);
+        });
+      });
+    }
+    exports.read = read;
+    function callFailureCallback(callback, error2) {
+      callback(error2);
+    }
+    function callSuccessCallback(callback, result) {
+      callback(null, result);
+    }
+  }
+});
+
+// node_modules/@nodelib/fs.stat/out/providers/sync.js
+var require_sync = __commonJS({
+  "node_modules/@nodelib/fs.stat/out/providers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.read = void 0;
+    function read(path19, settings) {
+      const lstat5 = settings.fs.lstatSync(path19);
+      if (!lstat5.isSymbolicLink() || !settings.followSymbolicLink) {
+        return lstat5;
+      }
+      try {
+        const stat4 = settings.fs.statSync(path19);
+        if (settings.markSymbolicLink) {
+          stat4.isSymbolicLink = () => true;
+        }
+        return stat4;
+      } catch (error2) {
+        if (!settings.throwErrorOnBrokenSymbolicLink) {
+          return lstat5;
+        }
+        throw error2;
+      }
+    }
+    exports.read = read;
+  }
+});
+
+// node_modules/@nodelib/fs.stat/out/adapters/fs.js
+var require_fs2 = __commonJS({
+  "node_modules/@nodelib/fs.stat/out/adapters/fs.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
+    var fs4 = __require("fs");
+    exports.FILE_SYSTEM_ADAPTER = {
+      lstat: fs4.lstat,
+      stat: fs4.stat,
+      lstatSync: fs4.lstatSync,
+      statSync: fs4.statSync
+    };
+    function createFileSystemAdapter(fsMethods) {
+      if (fsMethods === void 0) {
+        return exports.FILE_SYSTEM_ADAPTER;
+      }
+      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
+    }
+    exports.createFileSystemAdapter = createFileSystemAdapter;
+  }
+});
+
+// node_modules/@nodelib/fs.stat/out/settings.js
+var require_settings = __commonJS({
+  "node_modules/@nodelib/fs.stat/out/settings.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fs4 = require_fs2();
+    var Settings = class {
+      constructor(_options = {}) {
+        this._options = _options;
+        this.followSymbolicLink = this._getValue(this._options.followSymbolicLink, true);
+        this.fs = fs4.createFileSystemAdapter(this._options.fs);
+        this.markSymbolicLink = this._getValue(this._options.markSymbolicLink, false);
+        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
+      }
+      _getValue(option, value) {
+        return option !== null && option !== void 0 ? option : value;
+      }
+    };
+    exports.default = Settings;
+  }
+});
+
+// node_modules/@nodelib/fs.stat/out/index.js
+var require_out = __commonJS({
+  "node_modules/@nodelib/fs.stat/out/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.statSync = exports.stat = exports.Settings = void 0;
+    var async = require_async();
+    var sync = require_sync();
+    var settings_1 = require_settings();
+    exports.Settings = settings_1.default;
+    function stat4(path19, optionsOrSettingsOrCallback, callback) {
+      if (typeof optionsOrSettingsOrCallback === "function") {
+        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
+        return;
+      }
+      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
+    }
+    exports.stat = stat4;
+    function statSync4(path19, optionsOrSettings) {
+      const settings = getSettings(optionsOrSettings);
+      return sync.read(path19, settings);
+    }
+    exports.statSync = statSync4;
+    function getSettings(settingsOrOptions = {}) {
+      if (settingsOrOptions instanceof settings_1.default) {
+        return settingsOrOptions;
+      }
+      return new settings_1.default(settingsOrOptions);
+    }
+  }
+});
+
+// node_modules/queue-microtask/index.js
+var require_queue_microtask = __commonJS({
+  "node_modules/queue-microtask/index.js"(exports, module) {
+    var promise;
+    module.exports = typeof queueMicrotask === "function" ? queueMicrotask.bind(typeof window !== "undefined" ? window : global) : (cb) => (promise || (promise = Promise.resolve())).then(cb).catch((err) => setTimeout(() => {
+      throw err;
+    }, 0));
+  }
+});
+
+// node_modules/run-parallel/index.js
+var require_run_parallel = __commonJS({
+  "node_modules/run-parallel/index.js"(exports, module) {
+    module.exports = runParallel;
+    var queueMicrotask2 = require_queue_microtask();
+    function runParallel(tasks, cb) {
+      let results, pending, keys;
+      let isSync = true;
+      if (Array.isArray(tasks)) {
+        results = [];
+        pending = tasks.length;
+      } else {
+        keys = Object.keys(tasks);
+        results = {};
+        pending = keys.length;
+      }
+      function done(err) {
+        function end() {
+          if (cb) cb(err, results);
+          cb = null;
+        }
+        if (isSync) queueMicrotask2(end);
+        else end();
+      }
+      function each(i, err, result) {
+        results[i] = result;
+        if (--pending === 0 || err) {
+          done(err);
+        }
+      }
+      if (!pending) {
+        done(null);
+      } else if (keys) {
+        keys.forEach(function(key) {
+          tasks[key](function(err, result) {
+            each(key, err, result);
+          });
+        });
+      } else {
+        tasks.forEach(function(task, i) {
+          task(function(err, result) {
+            each(i, err, result);
+          });
+        });
+      }
+      isSync = false;
+    }
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/constants.js
+var require_constants8 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/constants.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = void 0;
+    var NODE_PROCESS_VERSION_PARTS = process.versions.node.split(".");
+    if (NODE_PROCESS_VERSION_PARTS[0] === void 0 || NODE_PROCESS_VERSION_PARTS[1] === void 0) {
+      throw new Error(`Unexpected behavior. The 'process.versions.node' variable has invalid value: ${process.versions.node}`);
+    }
+    var MAJOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[0], 10);
+    var MINOR_VERSION = Number.parseInt(NODE_PROCESS_VERSION_PARTS[1], 10);
+    var SUPPORTED_MAJOR_VERSION = 10;
+    var SUPPORTED_MINOR_VERSION = 10;
+    var IS_MATCHED_BY_MAJOR = MAJOR_VERSION > SUPPORTED_MAJOR_VERSION;
+    var IS_MATCHED_BY_MAJOR_AND_MINOR = MAJOR_VERSION === SUPPORTED_MAJOR_VERSION && MINOR_VERSION >= SUPPORTED_MINOR_VERSION;
+    exports.IS_SUPPORT_READDIR_WITH_FILE_TYPES = IS_MATCHED_BY_MAJOR || IS_MATCHED_BY_MAJOR_AND_MINOR;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/utils/fs.js
+var require_fs3 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/utils/fs.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createDirentFromStats = void 0;
+    var DirentFromStats = class {
+      constructor(name, stats) {
+        this.name = name;
+        this.isBlockDevice = stats.isBlockDevice.bind(stats);
+        this.isCharacterDevice = stats.isCharacterDevice.bind(stats);
+        this.isDirectory = stats.isDirectory.bind(stats);
+        this.isFIFO = stats.isFIFO.bind(stats);
+        this.isFile = stats.isFile.bind(stats);
+        this.isSocket = stats.isSocket.bind(stats);
+        this.isSymbolicLink = stats.isSymbolicLink.bind(stats);
+      }
+    };
+    function createDirentFromStats(name, stats) {
+      return new DirentFromStats(name, stats);
+    }
+    exports.createDirentFromStats = createDirentFromStats;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/utils/index.js
+var require_utils5 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/utils/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.fs = void 0;
+    var fs4 = require_fs3();
+    exports.fs = fs4;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/providers/common.js
+var require_common = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/providers/common.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.joinPathSegments = void 0;
+    function joinPathSegments(a, b, separator) {
+      if (a.endsWith(separator)) {
+        return a + b;
+      }
+      return a + separator + b;
+    }
+    exports.joinPathSegments = joinPathSegments;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/providers/async.js
+var require_async2 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/providers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
+    var fsStat = require_out();
+    var rpl = require_run_parallel();
+    var constants_1 = require_constants8();
+    var utils = require_utils5();
+    var common = require_common();
+    function read(directory, settings, callback) {
+      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
+        readdirWithFileTypes(directory, settings, callback);
+        return;
+      }
+      readdir2(directory, settings, callback);
+    }
+    exports.read = read;
+    function readdirWithFileTypes(directory, settings, callback) {
+      settings.fs.readdir(directory, { withFileTypes: true }, (readdirError, dirents) => {
+        if (readdirError !== null) {
+          callFailureCallback(callback, readdirError);
+          return;
+        }
+        const entries = dirents.map((dirent) => ({
+          dirent,
+          name: dirent.name,
+          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
+        }));
+        if (!settings.followSymbolicLinks) {
+          callSuccessCallback(callback, entries);
+          return;
+        }
+        const tasks = entries.map((entry) => makeRplTaskEntry(entry, settings));
+        rpl(tasks, (rplError, rplEntries) => {
+          if (rplError !== null) {
+            callFailureCallback(callback, rplError);
+            return;
+          }
+          callSuccessCallback(callback, rplEntries);
+        });
+      });
+    }
+    exports.readdirWithFileTypes = readdirWithFileTypes;
+    function makeRplTaskEntry(entry, settings) {
+      return (done) => {
+        if (!entry.dirent.isSymbolicLink()) {
+          done(null, entry);
+          return;
+        }
+        settings.fs.stat(entry.path, (statError, stats) => {
+          if (statError !== null) {
+            if (settings.throwErrorOnBrokenSymbolicLink) {
+              done(statError);
+              return;
+            }
+            done(null, entry);
+            return;
+          }
+          entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
+          done(null, entry);
+        });
+      };
+    }
+    function readdir2(directory, settings, callback) {
+      settings.fs.readdir(directory, (readdirError, names2) => {
+        if (readdirError !== null) {
+          callFailureCallback(callback, readdirError);
+          return;
+        }
+        const tasks = names2.map((name) => {
+          const path19 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          return (done) => {
+            fsStat.stat(path19, settings.fsStatSettings, (error2, stats) => {
+              if (error2 !== null) {
+                done(error2);
+                return;
+              }
+              const entry = {
+                name,
+                path: path19,
+                dirent: utils.fs.createDirentFromStats(name, stats)
+              };
+              if (settings.stats) {
+                entry.stats = stats;
+              }
+              done(null, entry);
+            });
+          };
+        });
+        rpl(tasks, (rplError, entries) => {
+          if (rplError !== null) {
+            callFailureCallback(callback, rplError);
+            return;
+          }
+          callSuccessCallback(callback, entries);
+        });
+      });
+    }
+    exports.readdir = readdir2;
+    function callFailureCallback(callback, error2) {
+      callback(error2);
+    }
+    function callSuccessCallback(callback, result) {
+      callback(null, result);
+    }
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/providers/sync.js
+var require_sync2 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/providers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.readdir = exports.readdirWithFileTypes = exports.read = void 0;
+    var fsStat = require_out();
+    var constants_1 = require_constants8();
+    var utils = require_utils5();
+    var common = require_common();
+    function read(directory, settings) {
+      if (!settings.stats && constants_1.IS_SUPPORT_READDIR_WITH_FILE_TYPES) {
+        return readdirWithFileTypes(directory, settings);
+      }
+      return readdir2(directory, settings);
+    }
+    exports.read = read;
+    function readdirWithFileTypes(directory, settings) {
+      const dirents = settings.fs.readdirSync(directory, { withFileTypes: true });
+      return dirents.map((dirent) => {
+        const entry = {
+          dirent,
+          name: dirent.name,
+          path: common.joinPathSegments(directory, dirent.name, settings.pathSegmentSeparator)
+        };
+        if (entry.dirent.isSymbolicLink() && settings.followSymbolicLinks) {
+          try {
+            const stats = settings.fs.statSync(entry.path);
+            entry.dirent = utils.fs.createDirentFromStats(entry.name, stats);
+          } catch (error2) {
+            if (settings.throwErrorOnBrokenSymbolicLink) {
+              throw error2;
+            }
+          }
+        }
+        return entry;
+      });
+    }
+    exports.readdirWithFileTypes = readdirWithFileTypes;
+    function readdir2(directory, settings) {
+      const names2 = settings.fs.readdirSync(directory);
+      return names2.map((name) => {
+        const entryPath = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+        const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
+        const entry = {
+          name,
+          path: entryPath,
+          dirent: utils.fs.createDirentFromStats(name, stats)
+        };
+        if (settings.stats) {
+          entry.stats = stats;
+        }
+        return entry;
+      });
+    }
+    exports.readdir = readdir2;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/adapters/fs.js
+var require_fs4 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/adapters/fs.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.createFileSystemAdapter = exports.FILE_SYSTEM_ADAPTER = void 0;
+    var fs4 = __require("fs");
+    exports.FILE_SYSTEM_ADAPTER = {
+      lstat: fs4.lstat,
+      stat: fs4.stat,
+      lstatSync: fs4.lstatSync,
+      statSync: fs4.statSync,
+      readdir: fs4.readdir,
+      readdirSync: fs4.readdirSync
+    };
+    function createFileSystemAdapter(fsMethods) {
+      if (fsMethods === void 0) {
+        return exports.FILE_SYSTEM_ADAPTER;
+      }
+      return Object.assign(Object.assign({}, exports.FILE_SYSTEM_ADAPTER), fsMethods);
+    }
+    exports.createFileSystemAdapter = createFileSystemAdapter;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/settings.js
+var require_settings2 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var path19 = __require("path");
+    var fsStat = require_out();
+    var fs4 = require_fs4();
+    var Settings = class {
+      constructor(_options = {}) {
+        this._options = _options;
+        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
+        this.fs = fs4.createFileSystemAdapter(this._options.fs);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
+        this.stats = this._getValue(this._options.stats, false);
+        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
+        this.fsStatSettings = new fsStat.Settings({
+          followSymbolicLink: this.followSymbolicLinks,
+          fs: this.fs,
+          throwErrorOnBrokenSymbolicLink: this.throwErrorOnBrokenSymbolicLink
+        });
+      }
+      _getValue(option, value) {
+        return option !== null && option !== void 0 ? option : value;
+      }
+    };
+    exports.default = Settings;
+  }
+});
+
+// node_modules/@nodelib/fs.scandir/out/index.js
+var require_out2 = __commonJS({
+  "node_modules/@nodelib/fs.scandir/out/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Settings = exports.scandirSync = exports.scandir = void 0;
+    var async = require_async2();
+    var sync = require_sync2();
+    var settings_1 = require_settings2();
+    exports.Settings = settings_1.default;
+    function scandir(path19, optionsOrSettingsOrCallback, callback) {
+      if (typeof optionsOrSettingsOrCallback === "function") {
+        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
+        return;
+      }
+      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
+    }
+    exports.scandir = scandir;
+    function scandirSync(path19, optionsOrSettings) {
+      const settings = getSettings(optionsOrSettings);
+      return sync.read(path19, settings);
+    }
+    exports.scandirSync = scandirSync;
+    function getSettings(settingsOrOptions = {}) {
+      if (settingsOrOptions instanceof settings_1.default) {
+        return settingsOrOptions;
+      }
+      return new settings_1.default(settingsOrOptions);
+    }
+  }
+});
+
+// node_modules/reusify/reusify.js
+var require_reusify = __commonJS({
+  "node_modules/reusify/reusify.js"(exports, module) {
+    "use strict";
+    function reusify(Constructor) {
+      var head = new Constructor();
+      var tail = head;
+      function get() {
+        var current = head;
+        if (current.next) {
+          head = current.next;
+        } else {
+          head = new Constructor();
+          tail = head;
+        }
+        current.next = null;
+        return current;
+      }
+      function release(obj) {
+        tail.next = obj;
+        tail = obj;
+      }
+      return {
+        get,
+        release
+      };
+    }
+    module.exports = reusify;
+  }
+});
+
+// node_modules/fastq/queue.js
+var require_queue = __commonJS({
+  "node_modules/fastq/queue.js"(exports, module) {
+    "use strict";
+    var reusify = require_reusify();
+    function fastqueue(context, worker, _concurrency) {
+      if (typeof context === "function") {
+        _concurrency = worker;
+        worker = context;
+        context = null;
+      }
+      if (!(_concurrency >= 1)) {
+        throw new Error("fastqueue concurrency must be equal to or greater than 1");
+      }
+      var cache3 = reusify(Task);
+      var queueHead = null;
+      var queueTail = null;
+      var _running = 0;
+      var errorHandler = null;
+      var self = {
+        push,
+        drain: noop,
+        saturated: noop,
+        pause,
+        paused: false,
+        get concurrency() {
+          return _concurrency;
+        },
+        set concurrency(value) {
+          if (!(value >= 1)) {
+            throw new Error("fastqueue concurrency must be equal to or greater than 1");
+          }
+          _concurrency = value;
+          if (self.paused) return;
+          for (; queueHead && _running < _concurrency; ) {
+            _running++;
+            release();
+          }
+        },
+        running,
+        resume,
+        idle,
+        length,
+        getQueue,
+        unshift,
+        empty: noop,
+        kill,
+        killAndDrain,
+        error: error2,
+        abort
+      };
+      return self;
+      function running() {
+        return _running;
+      }
+      function pause() {
+        self.paused = true;
+      }
+      function length() {
+        var current = queueHead;
+        var counter = 0;
+        while (current) {
+          current = current.next;
+          counter++;
+        }
+        return counter;
+      }
+      function getQueue() {
+        var current = queueHead;
+        var tasks = [];
+        while (current) {
+          tasks.push(current.value);
+          current = current.next;
+        }
+        return tasks;
+      }
+      function resume() {
+        if (!self.paused) return;
+        self.paused = false;
+        if (queueHead === null) {
+          _running++;
+          release();
+          return;
+        }
+        for (; queueHead && _running < _concurrency; ) {
+          _running++;
+          release();
+        }
+      }
+      function idle() {
+        return _running === 0 && self.length() === 0;
+      }
+      function push(value, done) {
+        var current = cache3.get();
+        current.context = context;
+        current.release = release;
+        current.value = value;
+        current.callback = done || noop;
+        current.errorHandler = errorHandler;
+        if (_running >= _concurrency || self.paused) {
+          if (queueTail) {
+            queueTail.next = current;
+            queueTail = current;
+          } else {
+            queueHead = current;
+            queueTail = current;
+            self.saturated();
+          }
+        } else {
+          _running++;
+          worker.call(context, current.value, current.worked);
+        }
+      }
+      function unshift(value, done) {
+        var current = cache3.get();
+        current.context = context;
+        current.release = release;
+        current.value = value;
+        current.callback = done || noop;
+        current.errorHandler = errorHandler;
+        if (_running >= _concurrency || self.paused) {
+          if (queueHead) {
+            current.next = queueHead;
+            queueHead = current;
+          } else {
+            queueHead = current;
+            queueTail = current;
+            self.saturated();
+          }
+        } else {
+          _running++;
+          worker.call(context, current.value, current.worked);
+        }
+      }
+      function release(holder) {
+        if (holder) {
+          cache3.release(holder);
+        }
+        var next = queueHead;
+        if (next && _running <= _concurrency) {
+          if (!self.paused) {
+            if (queueTail === queueHead) {
+              queueTail = null;
+            }
+            queueHead = next.next;
+            next.next = null;
+            worker.call(context, next.value, next.worked);
+            if (queueTail === null) {
+              self.empty();
+            }
+          } else {
+            _running--;
+          }
+        } else if (--_running === 0) {
+          self.drain();
+        }
+      }
+      function kill() {
+        queueHead = null;
+        queueTail = null;
+        self.drain = noop;
+      }
+      function killAndDrain() {
+        queueHead = null;
+        queueTail = null;
+        self.drain();
+        self.drain = noop;
+      }
+      function abort() {
+        var current = queueHead;
+        queueHead = null;
+        queueTail = null;
+        while (current) {
+          var next = current.next;
+          var callback = current.callback;
+          var errorHandler2 = current.errorHandler;
+          var val = current.value;
+          var context2 = current.context;
+          current.value = null;
+          current.callback = noop;
+          current.errorHandler = null;
+          current.next = null;
+          if (errorHandler2) {
+            errorHandler2(new Error("abort"), val);
+          }
+          callback.call(context2, new Error("abort"));
+          cache3.release(current);
+          current = next;
+        }
+        self.drain = noop;
+      }
+      function error2(handler) {
+        errorHandler = handler;
+      }
+    }
+    function noop() {
+    }
+    function Task() {
+      this.value = null;
+      this.callback = noop;
+      this.next = null;
+      this.release = noop;
+      this.context = null;
+      this.errorHandler = null;
+      var self = this;
+      this.worked = function worked(err, result) {
+        var callback = self.callback;
+        var errorHandler = self.errorHandler;
+        var val = self.value;
+        self.value = null;
+        self.callback = noop;
+        if (self.errorHandler) {
+          errorHandler(err, val);
+        }
+        callback.call(self.context, err, result);
+        self.release(self);
+      };
+    }
+    function queueAsPromised(context, worker, _concurrency) {
+      if (typeof context === "function") {
+        _concurrency = worker;
+        worker = context;
+        context = null;
+      }
+      function asyncWrapper(arg, cb) {
+        worker.call(this, arg).then(function(res) {
+          cb(null, res);
+        }, cb);
+      }
+      var queue = fastqueue(context, asyncWrapper, _concurrency);
+      var pushCb = queue.push;
+      var unshiftCb = queue.unshift;
+      queue.push = push;
+      queue.unshift = unshift;
+      queue.drained = drained;
+      return queue;
+      function push(value) {
+        var p = new Promise(function(resolve, reject) {
+          pushCb(value, function(err, result) {
+            if (err) {
+              reject(err);
+              return;
+            }
+            resolve(result);
+          });
+        });
+        p.catch(noop);
+        return p;
+      }
+      function unshift(value) {
+        var p = new Promise(function(resolve, reject) {
+          unshiftCb(value, function(err, result) {
+            if (err) {
+              reject(err);
+              return;
+            }
+            resolve(result);
+          });
+        });
+        p.catch(noop);
+        return p;
+      }
+      function drained() {
+        var p = new Promise(function(resolve) {
+          process.nextTick(function() {
+            if (queue.idle()) {
+              resolve();
+            } else {
+              var previousDrain = queue.drain;
+              queue.drain = function() {
+                if (typeof previousDrain === "function") previousDrain();
+                resolve();
+                queue.drain = previousDrain;
+              };
+            }
+          });
+        });
+        return p;
+      }
+    }
+    module.exports = fastqueue;
+    module.exports.promise = queueAsPromised;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/readers/common.js
+var require_common2 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/readers/common.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.joinPathSegments = exports.replacePathSegmentSeparator = exports.isAppliedFilter = exports.isFatalError = void 0;
+    function isFatalError(settings, error2) {
+      if (settings.errorFilter === null) {
+        return true;
+      }
+      return !settings.errorFilter(error2);
+    }
+    exports.isFatalError = isFatalError;
+    function isAppliedFilter(filter, value) {
+      return filter === null || filter(value);
+    }
+    exports.isAppliedFilter = isAppliedFilter;
+    function replacePathSegmentSeparator(filepath, separator) {
+      return filepath.split(/[/\\]/).join(separator);
+    }
+    exports.replacePathSegmentSeparator = replacePathSegmentSeparator;
+    function joinPathSegments(a, b, separator) {
+      if (a === "") {
+        return b;
+      }
+      if (a.endsWith(separator)) {
+        return a + b;
+      }
+      return a + separator + b;
+    }
+    exports.joinPathSegments = joinPathSegments;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/readers/reader.js
+var require_reader = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/readers/reader.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var common = require_common2();
+    var Reader = class {
+      constructor(_root, _settings) {
+        this._root = _root;
+        this._settings = _settings;
+        this._root = common.replacePathSegmentSeparator(_root, _settings.pathSegmentSeparator);
+      }
+    };
+    exports.default = Reader;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/readers/async.js
+var require_async3 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/readers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var events_1 = __require("events");
+    var fsScandir = require_out2();
+    var fastq = require_queue();
+    var common = require_common2();
+    var reader_1 = require_reader();
+    var AsyncReader = class extends reader_1.default {
+      constructor(_root, _settings) {
+        super(_root, _settings);
+        this._settings = _settings;
+        this._scandir = fsScandir.scandir;
+        this._emitter = new events_1.EventEmitter();
+        this._queue = fastq(this._worker.bind(this), this._settings.concurrency);
+        this._isFatalError = false;
+        this._isDestroyed = false;
+        this._queue.drain = () => {
+          if (!this._isFatalError) {
+            this._emitter.emit("end");
+          }
+        };
+      }
+      read() {
+        this._isFatalError = false;
+        this._isDestroyed = false;
+        setImmediate(() => {
+          this._pushToQueue(this._root, this._settings.basePath);
+        });
+        return this._emitter;
+      }
+      get isDestroyed() {
+        return this._isDestroyed;
+      }
+      destroy() {
+        if (this._isDestroyed) {
+          throw new Error("The reader is already destroyed");
+        }
+        this._isDestroyed = true;
+        this._queue.killAndDrain();
+      }
+      onEntry(callback) {
+        this._emitter.on("entry", callback);
+      }
+      onError(callback) {
+        this._emitter.once("error", callback);
+      }
+      onEnd(callback) {
+        this._emitter.once("end", callback);
+      }
+      _pushToQueue(directory, base) {
+        const queueItem = { directory, base };
+        this._queue.push(queueItem, (error2) => {
+          if (error2 !== null) {
+            this._handleError(error2);
+          }
+        });
+      }
+      _worker(item, done) {
+        this._scandir(item.directory, this._settings.fsScandirSettings, (error2, entries) => {
+          if (error2 !== null) {
+            done(error2, void 0);
+            return;
+          }
+          for (const entry of entries) {
+            this._handleEntry(entry, item.base);
+          }
+          done(null, void 0);
+        });
+      }
+      _handleError(error2) {
+        if (this._isDestroyed || !common.isFatalError(this._settings, error2)) {
+          return;
+        }
+        this._isFatalError = true;
+        this._isDestroyed = true;
+        this._emitter.emit("error", error2);
+      }
+      _handleEntry(entry, base) {
+        if (this._isDestroyed || this._isFatalError) {
+          return;
+        }
+        const fullpath = entry.path;
+        if (base !== void 0) {
+          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
+        }
+        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
+          this._emitEntry(entry);
+        }
+        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
+          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
+        }
+      }
+      _emitEntry(entry) {
+        this._emitter.emit("entry", entry);
+      }
+    };
+    exports.default = AsyncReader;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/providers/async.js
+var require_async4 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/providers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var async_1 = require_async3();
+    var AsyncProvider = class {
+      constructor(_root, _settings) {
+        this._root = _root;
+        this._settings = _settings;
+        this._reader = new async_1.default(this._root, this._settings);
+        this._storage = [];
+      }
+      read(callback) {
+        this._reader.onError((error2) => {
+          callFailureCallback(callback, error2);
+        });
+        this._reader.onEntry((entry) => {
+          this._storage.push(entry);
+        });
+        this._reader.onEnd(() => {
+          callSuccessCallback(callback, this._storage);
+        });
+        this._reader.read();
+      }
+    };
+    exports.default = AsyncProvider;
+    function callFailureCallback(callback, error2) {
+      callback(error2);
+    }
+    function callSuccessCallback(callback, entries) {
+      callback(null, entries);
+    }
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/providers/stream.js
+var require_stream2 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/providers/stream.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var stream_1 = __require("stream");
+    var async_1 = require_async3();
+    var StreamProvider = class {
+      constructor(_root, _settings) {
+        this._root = _root;
+        this._settings = _settings;
+        this._reader = new async_1.default(this._root, this._settings);
+        this._stream = new stream_1.Readable({
+          objectMode: true,
+          read: () => {
+          },
+          destroy: () => {
+            if (!this._reader.isDestroyed) {
+              this._reader.destroy();
+            }
+          }
+        });
+      }
+      read() {
+        this._reader.onError((error2) => {
+          this._stream.emit("error", error2);
+        });
+        this._reader.onEntry((entry) => {
+          this._stream.push(entry);
+        });
+        this._reader.onEnd(() => {
+          this._stream.push(null);
+        });
+        this._reader.read();
+        return this._stream;
+      }
+    };
+    exports.default = StreamProvider;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/readers/sync.js
+var require_sync3 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/readers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fsScandir = require_out2();
+    var common = require_common2();
+    var reader_1 = require_reader();
+    var SyncReader = class extends reader_1.default {
+      constructor() {
+        super(...arguments);
+        this._scandir = fsScandir.scandirSync;
+        this._storage = [];
+        this._queue = /* @__PURE__ */ new Set();
+      }
+      read() {
+        this._pushToQueue(this._root, this._settings.basePath);
+        this._handleQueue();
+        return this._storage;
+      }
+      _pushToQueue(directory, base) {
+        this._queue.add({ directory, base });
+      }
+      _handleQueue() {
+        for (const item of this._queue.values()) {
+          this._handleDirectory(item.directory, item.base);
+        }
+      }
+      _handleDirectory(directory, base) {
+        try {
+          const entries = this._scandir(directory, this._settings.fsScandirSettings);
+          for (const entry of entries) {
+            this._handleEntry(entry, base);
+          }
+        } catch (error2) {
+          this._handleError(error2);
+        }
+      }
+      _handleError(error2) {
+        if (!common.isFatalError(this._settings, error2)) {
+          return;
+        }
+        throw error2;
+      }
+      _handleEntry(entry, base) {
+        const fullpath = entry.path;
+        if (base !== void 0) {
+          entry.path = common.joinPathSegments(base, entry.name, this._settings.pathSegmentSeparator);
+        }
+        if (common.isAppliedFilter(this._settings.entryFilter, entry)) {
+          this._pushToStorage(entry);
+        }
+        if (entry.dirent.isDirectory() && common.isAppliedFilter(this._settings.deepFilter, entry)) {
+          this._pushToQueue(fullpath, base === void 0 ? void 0 : entry.path);
+        }
+      }
+      _pushToStorage(entry) {
+        this._storage.push(entry);
+      }
+    };
+    exports.default = SyncReader;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/providers/sync.js
+var require_sync4 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/providers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var sync_1 = require_sync3();
+    var SyncProvider = class {
+      constructor(_root, _settings) {
+        this._root = _root;
+        this._settings = _settings;
+        this._reader = new sync_1.default(this._root, this._settings);
+      }
+      read() {
+        return this._reader.read();
+      }
+    };
+    exports.default = SyncProvider;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/settings.js
+var require_settings3 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var path19 = __require("path");
+    var fsScandir = require_out2();
+    var Settings = class {
+      constructor(_options = {}) {
+        this._options = _options;
+        this.basePath = this._getValue(this._options.basePath, void 0);
+        this.concurrency = this._getValue(this._options.concurrency, Number.POSITIVE_INFINITY);
+        this.deepFilter = this._getValue(this._options.deepFilter, null);
+        this.entryFilter = this._getValue(this._options.entryFilter, null);
+        this.errorFilter = this._getValue(this._options.errorFilter, null);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
+        this.fsScandirSettings = new fsScandir.Settings({
+          followSymbolicLinks: this._options.followSymbolicLinks,
+          fs: this._options.fs,
+          pathSegmentSeparator: this._options.pathSegmentSeparator,
+          stats: this._options.stats,
+          throwErrorOnBrokenSymbolicLink: this._options.throwErrorOnBrokenSymbolicLink
+        });
+      }
+      _getValue(option, value) {
+        return option !== null && option !== void 0 ? option : value;
+      }
+    };
+    exports.default = Settings;
+  }
+});
+
+// node_modules/@nodelib/fs.walk/out/index.js
+var require_out3 = __commonJS({
+  "node_modules/@nodelib/fs.walk/out/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.Settings = exports.walkStream = exports.walkSync = exports.walk = void 0;
+    var async_1 = require_async4();
+    var stream_1 = require_stream2();
+    var sync_1 = require_sync4();
+    var settings_1 = require_settings3();
+    exports.Settings = settings_1.default;
+    function walk2(directory, optionsOrSettingsOrCallback, callback) {
+      if (typeof optionsOrSettingsOrCallback === "function") {
+        new async_1.default(directory, getSettings()).read(optionsOrSettingsOrCallback);
+        return;
+      }
+      new async_1.default(directory, getSettings(optionsOrSettingsOrCallback)).read(callback);
+    }
+    exports.walk = walk2;
+    function walkSync(directory, optionsOrSettings) {
+      const settings = getSettings(optionsOrSettings);
+      const provider = new sync_1.default(directory, settings);
+      return provider.read();
+    }
+    exports.walkSync = walkSync;
+    function walkStream(directory, optionsOrSettings) {
+      const settings = getSettings(optionsOrSettings);
+      const provider = new stream_1.default(directory, settings);
+      return provider.read();
+    }
+    exports.walkStream = walkStream;
+    function getSettings(settingsOrOptions = {}) {
+      if (settingsOrOptions instanceof settings_1.default) {
+        return settingsOrOptions;
+      }
+      return new settings_1.default(settingsOrOptions);
+    }
+  }
+});
+
+// node_modules/fast-glob/out/readers/reader.js
+var require_reader2 = __commonJS({
+  "node_modules/fast-glob/out/readers/reader.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var path19 = __require("path");
+    var fsStat = require_out();
+    var utils = require_utils4();
+    var Reader = class {
+      constructor(_settings) {
+        this._settings = _settings;
+        this._fsStatSettings = new fsStat.Settings({
+          followSymbolicLink: this._settings.followSymbolicLinks,
+          fs: this._settings.fs,
+          throwErrorOnBrokenSymbolicLink: this._settings.followSymbolicLinks
+        });
+      }
+      _getFullEntryPath(filepath) {
+        return path19.resolve(this._settings.cwd, filepath);
+      }
+      _makeEntry(stats, pattern) {
+        const entry = {
+          name: pattern,
+          path: pattern,
+          dirent: utils.fs.createDirentFromStats(pattern, stats)
+        };
+        if (this._settings.stats) {
+          entry.stats = stats;
+        }
+        return entry;
+      }
+      _isFatalError(error2) {
+        return !utils.errno.isEnoentCodeError(error2) && !this._settings.suppressErrors;
+      }
+    };
+    exports.default = Reader;
+  }
+});
+
+// node_modules/fast-glob/out/readers/stream.js
+var require_stream3 = __commonJS({
+  "node_modules/fast-glob/out/readers/stream.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var stream_1 = __require("stream");
+    var fsStat = require_out();
+    var fsWalk = require_out3();
+    var reader_1 = require_reader2();
+    var ReaderStream = class extends reader_1.default {
+      constructor() {
+        super(...arguments);
+        this._walkStream = fsWalk.walkStream;
+        this._stat = fsStat.stat;
+      }
+      dynamic(root, options) {
+        return this._walkStream(root, options);
+      }
+      static(patterns, options) {
+        const filepaths = patterns.map(this._getFullEntryPath, this);
+        const stream = new stream_1.PassThrough({ objectMode: true });
+        stream._write = (index, _enc, done) => {
+          return this._getEntry(filepaths[index], patterns[index], options).then((entry) => {
+            if (entry !== null && options.entryFilter(entry)) {
+              stream.push(entry);
+            }
+            if (index === filepaths.length - 1) {
+              stream.end();
+            }
+            done();
+          }).catch(done);
+        };
+        for (let i = 0; i < filepaths.length; i++) {
+          stream.write(i);
+        }
+        return stream;
+      }
+      _getEntry(filepath, pattern, options) {
+        return this._getStat(filepath).then((stats) => this._makeEntry(stats, pattern)).catch((error2) => {
+          if (options.errorFilter(error2)) {
+            return null;
+          }
+          throw error2;
+        });
+      }
+      _getStat(filepath) {
+        return new Promise((resolve, reject) => {
+          this._stat(filepath, this._fsStatSettings, (error2, stats) => {
+            return error2 === null ? resolve(stats) : reject(error2);
+          });
+        });
+      }
+    };
+    exports.default = ReaderStream;
+  }
+});
+
+// node_modules/fast-glob/out/readers/async.js
+var require_async5 = __commonJS({
+  "node_modules/fast-glob/out/readers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fsWalk = require_out3();
+    var reader_1 = require_reader2();
+    var stream_1 = require_stream3();
+    var ReaderAsync = class extends reader_1.default {
+      constructor() {
+        super(...arguments);
+        this._walkAsync = fsWalk.walk;
+        this._readerStream = new stream_1.default(this._settings);
+      }
+      dynamic(root, options) {
+        return new Promise((resolve, reject) => {
+          this._walkAsync(root, options, (error2, entries) => {
+            if (error2 === null) {
+              resolve(entries);
+            } else {
+              reject(error2);
+            }
+          });
+        });
+      }
+      async static(patterns, options) {
+        const entries = [];
+        const stream = this._readerStream.static(patterns, options);
+        return new Promise((resolve, reject) => {
+          stream.once("error", reject);
+          stream.on("data", (entry) => entries.push(entry));
+          stream.once("end", () => resolve(entries));
+        });
+      }
+    };
+    exports.default = ReaderAsync;
+  }
+});
+
+// node_modules/fast-glob/out/providers/matchers/matcher.js
+var require_matcher = __commonJS({
+  "node_modules/fast-glob/out/providers/matchers/matcher.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var utils = require_utils4();
+    var Matcher = class {
+      constructor(_patterns, _settings, _micromatchOptions) {
+        this._patterns = _patterns;
+        this._settings = _settings;
+        this._micromatchOptions = _micromatchOptions;
+        this._storage = [];
+        this._fillStorage();
+      }
+      _fillStorage() {
+        for (const pattern of this._patterns) {
+          const segments = this._getPatternSegments(pattern);
+          const sections = this._splitSegmentsIntoSections(segments);
+          this._storage.push({
+            complete: sections.length <= 1,
+            pattern,
+            segments,
+            sections
+          });
+        }
+      }
+      _getPatternSegments(pattern) {
+        const parts = utils.pattern.getPatternParts(pattern, this._micromatchOptions);
+        return parts.map((part) => {
+          const dynamic = utils.pattern.isDynamicPattern(part, this._settings);
+          if (!dynamic) {
+            return {
+              dynamic: false,
+              pattern: part
+            };
+          }
+          return {
+            dynamic: true,
+            pattern: part,
+            patternRe: utils.pattern.makeRe(part, this._micromatchOptions)
+          };
+        });
+      }
+      _splitSegmentsIntoSections(segments) {
+        return utils.array.splitWhen(segments, (segment) => segment.dynamic && utils.pattern.hasGlobStar(segment.pattern));
+      }
+    };
+    exports.default = Matcher;
+  }
+});
+
+// node_modules/fast-glob/out/providers/matchers/partial.js
+var require_partial = __commonJS({
+  "node_modules/fast-glob/out/providers/matchers/partial.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var matcher_1 = require_matcher();
+    var PartialMatcher = class extends matcher_1.default {
+      match(filepath) {
+        const parts = filepath.split("/");
+        const levels = parts.length;
+        const patterns = this._storage.filter((info2) => !info2.complete || info2.segments.length > levels);
+        for (const pattern of patterns) {
+          const section = pattern.sections[0];
+          if (!pattern.complete && levels > section.length) {
+            return true;
+          }
+          const match = parts.every((part, index) => {
+            const segment = pattern.segments[index];
+            if (segment.dynamic && segment.patternRe.test(part)) {
+              return true;
+            }
+            if (!segment.dynamic && segment.pattern === part) {
+              return true;
+            }
+            return false;
+          });
+          if (match) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    exports.default = PartialMatcher;
+  }
+});
+
+// node_modules/fast-glob/out/providers/filters/deep.js
+var require_deep = __commonJS({
+  "node_modules/fast-glob/out/providers/filters/deep.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var utils = require_utils4();
+    var partial_1 = require_partial();
+    var DeepFilter = class {
+      constructor(_settings, _micromatchOptions) {
+        this._settings = _settings;
+        this._micromatchOptions = _micromatchOptions;
+      }
+      getFilter(basePath, positive, negative) {
+        const matcher = this._getMatcher(positive);
+        const negativeRe = this._getNegativePatternsRe(negative);
+        return (entry) => this._filter(basePath, entry, matcher, negativeRe);
+      }
+      _getMatcher(patterns) {
+        return new partial_1.default(patterns, this._settings, this._micromatchOptions);
+      }
+      _getNegativePatternsRe(patterns) {
+        const affectDepthOfReadingPatterns = patterns.filter(utils.pattern.isAffectDepthOfReadingPattern);
+        return utils.pattern.convertPatternsToRe(affectDepthOfReadingPatterns, this._micromatchOptions);
+      }
+      _filter(basePath, entry, matcher, negativeRe) {
+        if (this._isSkippedByDeep(basePath, entry.path)) {
+          return false;
+        }
+        if (this._isSkippedSymbolicLink(entry)) {
+          return false;
+        }
+        const filepath = utils.path.removeLeadingDotSegment(entry.path);
+        if (this._isSkippedByPositivePatterns(filepath, matcher)) {
+          return false;
+        }
+        return this._isSkippedByNegativePatterns(filepath, negativeRe);
+      }
+      _isSkippedByDeep(basePath, entryPath) {
+        if (this._settings.deep === Infinity) {
+          return false;
+        }
+        return this._getEntryLevel(basePath, entryPath) >= this._settings.deep;
+      }
+      _getEntryLevel(basePath, entryPath) {
+        const entryPathDepth = entryPath.split("/").length;
+        if (basePath === "") {
+          return entryPathDepth;
+        }
+        const basePathDepth = basePath.split("/").length;
+        return entryPathDepth - basePathDepth;
+      }
+      _isSkippedSymbolicLink(entry) {
+        return !this._settings.followSymbolicLinks && entry.dirent.isSymbolicLink();
+      }
+      _isSkippedByPositivePatterns(entryPath, matcher) {
+        return !this._settings.baseNameMatch && !matcher.match(entryPath);
+      }
+      _isSkippedByNegativePatterns(entryPath, patternsRe) {
+        return !utils.pattern.matchAny(entryPath, patternsRe);
+      }
+    };
+    exports.default = DeepFilter;
+  }
+});
+
+// node_modules/fast-glob/out/providers/filters/entry.js
+var require_entry = __commonJS({
+  "node_modules/fast-glob/out/providers/filters/entry.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var utils = require_utils4();
+    var EntryFilter = class {
+      constructor(_settings, _micromatchOptions) {
+        this._settings = _settings;
+        this._micromatchOptions = _micromatchOptions;
+        this.index = /* @__PURE__ */ new Map();
+      }
+      getFilter(positive, negative) {
+        const [absoluteNegative, relativeNegative] = utils.pattern.partitionAbsoluteAndRelative(negative);
+        const patterns = {
+          positive: {
+            all: utils.pattern.convertPatternsToRe(positive, this._micromatchOptions)
+          },
+          negative: {
+            absolute: utils.pattern.convertPatternsToRe(absoluteNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true })),
+            relative: utils.pattern.convertPatternsToRe(relativeNegative, Object.assign(Object.assign({}, this._micromatchOptions), { dot: true }))
+          }
+        };
+        return (entry) => this._filter(entry, patterns);
+      }
+      _filter(entry, patterns) {
+        const filepath = utils.path.removeLeadingDotSegment(entry.path);
+        if (this._settings.unique && this._isDuplicateEntry(filepath)) {
+          return false;
+        }
+        if (this._onlyFileFilter(entry) || this._onlyDirectoryFilter(entry)) {
+          return false;
+        }
+        const isMatched = this._isMatchToPatternsSet(filepath, patterns, entry.dirent.isDirectory());
+        if (this._settings.unique && isMatched) {
+          this._createIndexRecord(filepath);
+        }
+        return isMatched;
+      }
+      _isDuplicateEntry(filepath) {
+        return this.index.has(filepath);
+      }
+      _createIndexRecord(filepath) {
+        this.index.set(filepath, void 0);
+      }
+      _onlyFileFilter(entry) {
+        return this._settings.onlyFiles && !entry.dirent.isFile();
+      }
+      _onlyDirectoryFilter(entry) {
+        return this._settings.onlyDirectories && !entry.dirent.isDirectory();
+      }
+      _isMatchToPatternsSet(filepath, patterns, isDirectory2) {
+        const isMatched = this._isMatchToPatterns(filepath, patterns.positive.all, isDirectory2);
+        if (!isMatched) {
+          return false;
+        }
+        const isMatchedByRelativeNegative = this._isMatchToPatterns(filepath, patterns.negative.relative, isDirectory2);
+        if (isMatchedByRelativeNegative) {
+          return false;
+        }
+        const isMatchedByAbsoluteNegative = this._isMatchToAbsoluteNegative(filepath, patterns.negative.absolute, isDirectory2);
+        if (isMatchedByAbsoluteNegative) {
+          return false;
+        }
+        return true;
+      }
+      _isMatchToAbsoluteNegative(filepath, patternsRe, isDirectory2) {
+        if (patternsRe.length === 0) {
+          return false;
+        }
+        const fullpath = utils.path.makeAbsolute(this._settings.cwd, filepath);
+        return this._isMatchToPatterns(fullpath, patternsRe, isDirectory2);
+      }
+      _isMatchToPatterns(filepath, patternsRe, isDirectory2) {
+        if (patternsRe.length === 0) {
+          return false;
+        }
+        const isMatched = utils.pattern.matchAny(filepath, patternsRe);
+        if (!isMatched && isDirectory2) {
+          return utils.pattern.matchAny(filepath + "/", patternsRe);
+        }
+        return isMatched;
+      }
+    };
+    exports.default = EntryFilter;
+  }
+});
+
+// node_modules/fast-glob/out/providers/filters/error.js
+var require_error = __commonJS({
+  "node_modules/fast-glob/out/providers/filters/error.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var utils = require_utils4();
+    var ErrorFilter = class {
+      constructor(_settings) {
+        this._settings = _settings;
+      }
+      getFilter() {
+        return (error2) => this._isNonFatalError(error2);
+      }
+      _isNonFatalError(error2) {
+        return utils.errno.isEnoentCodeError(error2) || this._settings.suppressErrors;
+      }
+    };
+    exports.default = ErrorFilter;
+  }
+});
+
+// node_modules/fast-glob/out/providers/transformers/entry.js
+var require_entry2 = __commonJS({
+  "node_modules/fast-glob/out/providers/transformers/entry.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var utils = require_utils4();
+    var EntryTransformer = class {
+      constructor(_settings) {
+        this._settings = _settings;
+      }
+      getTransformer() {
+        return (entry) => this._transform(entry);
+      }
+      _transform(entry) {
+        let filepath = entry.path;
+        if (this._settings.absolute) {
+          filepath = utils.path.makeAbsolute(this._settings.cwd, filepath);
+          filepath = utils.path.unixify(filepath);
+        }
+        if (this._settings.markDirectories && entry.dirent.isDirectory()) {
+          filepath += "/";
+        }
+        if (!this._settings.objectMode) {
+          return filepath;
+        }
+        return Object.assign(Object.assign({}, entry), { path: filepath });
+      }
+    };
+    exports.default = EntryTransformer;
+  }
+});
+
+// node_modules/fast-glob/out/providers/provider.js
+var require_provider = __commonJS({
+  "node_modules/fast-glob/out/providers/provider.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var path19 = __require("path");
+    var deep_1 = require_deep();
+    var entry_1 = require_entry();
+    var error_1 = require_error();
+    var entry_2 = require_entry2();
+    var Provider = class {
+      constructor(_settings) {
+        this._settings = _settings;
+        this.errorFilter = new error_1.default(this._settings);
+        this.entryFilter = new entry_1.default(this._settings, this._getMicromatchOptions());
+        this.deepFilter = new deep_1.default(this._settings, this._getMicromatchOptions());
+        this.entryTransformer = new entry_2.default(this._settings);
+      }
+      _getRootDirectory(task) {
+        return path19.resolve(this._settings.cwd, task.base);
+      }
+      _getReaderOptions(task) {
+        const basePath = task.base === "." ? "" : task.base;
+        return {
+          basePath,
+          pathSegmentSeparator: "/",
+          concurrency: this._settings.concurrency,
+          deepFilter: this.deepFilter.getFilter(basePath, task.positive, task.negative),
+          entryFilter: this.entryFilter.getFilter(task.positive, task.negative),
+          errorFilter: this.errorFilter.getFilter(),
+          followSymbolicLinks: this._settings.followSymbolicLinks,
+          fs: this._settings.fs,
+          stats: this._settings.stats,
+          throwErrorOnBrokenSymbolicLink: this._settings.throwErrorOnBrokenSymbolicLink,
+          transform: this.entryTransformer.getTransformer()
+        };
+      }
+      _getMicromatchOptions() {
+        return {
+          dot: this._settings.dot,
+          matchBase: this._settings.baseNameMatch,
+          nobrace: !this._settings.braceExpansion,
+          nocase: !this._settings.caseSensitiveMatch,
+          noext: !this._settings.extglob,
+          noglobstar: !this._settings.globstar,
+          posix: true,
+          strictSlashes: false
+        };
+      }
+    };
+    exports.default = Provider;
+  }
+});
+
+// node_modules/fast-glob/out/providers/async.js
+var require_async6 = __commonJS({
+  "node_modules/fast-glob/out/providers/async.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var async_1 = require_async5();
+    var provider_1 = require_provider();
+    var ProviderAsync = class extends provider_1.default {
+      constructor() {
+        super(...arguments);
+        this._reader = new async_1.default(this._settings);
+      }
+      async read(task) {
+        const root = this._getRootDirectory(task);
+        const options = this._getReaderOptions(task);
+        const entries = await this.api(root, task, options);
+        return entries.map((entry) => options.transform(entry));
+      }
+      api(root, task, options) {
+        if (task.dynamic) {
+          return this._reader.dynamic(root, options);
+        }
+        return this._reader.static(task.patterns, options);
+      }
+    };
+    exports.default = ProviderAsync;
+  }
+});
+
+// node_modules/fast-glob/out/providers/stream.js
+var require_stream4 = __commonJS({
+  "node_modules/fast-glob/out/providers/stream.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var stream_1 = __require("stream");
+    var stream_2 = require_stream3();
+    var provider_1 = require_provider();
+    var ProviderStream = class extends provider_1.default {
+      constructor() {
+        super(...arguments);
+        this._reader = new stream_2.default(this._settings);
+      }
+      read(task) {
+        const root = this._getRootDirectory(task);
+        const options = this._getReaderOptions(task);
+        const source = this.api(root, task, options);
+        const destination = new stream_1.Readable({ objectMode: true, read: () => {
+        } });
+        source.once("error", (error2) => destination.emit("error", error2)).on("data", (entry) => destination.emit("data", options.transform(entry))).once("end", () => destination.emit("end"));
+        destination.once("close", () => source.destroy());
+        return destination;
+      }
+      api(root, task, options) {
+        if (task.dynamic) {
+          return this._reader.dynamic(root, options);
+        }
+        return this._reader.static(task.patterns, options);
+      }
+    };
+    exports.default = ProviderStream;
+  }
+});
+
+// node_modules/fast-glob/out/readers/sync.js
+var require_sync5 = __commonJS({
+  "node_modules/fast-glob/out/readers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var fsStat = require_out();
+    var fsWalk = require_out3();
+    var reader_1 = require_reader2();
+    var ReaderSync = class extends reader_1.default {
+      constructor() {
+        super(...arguments);
+        this._walkSync = fsWalk.walkSync;
+        this._statSync = fsStat.statSync;
+      }
+      dynamic(root, options) {
+        return this._walkSync(root, options);
+      }
+      static(patterns, options) {
+        const entries = [];
+        for (const pattern of patterns) {
+          const filepath = this._getFullEntryPath(pattern);
+          const entry = this._getEntry(filepath, pattern, options);
+          if (entry === null || !options.entryFilter(entry)) {
+            continue;
+          }
+          entries.push(entry);
+        }
+        return entries;
+      }
+      _getEntry(filepath, pattern, options) {
+        try {
+          const stats = this._getStat(filepath);
+          return this._makeEntry(stats, pattern);
+        } catch (error2) {
+          if (options.errorFilter(error2)) {
+            return null;
+          }
+          throw error2;
+        }
+      }
+      _getStat(filepath) {
+        return this._statSync(filepath, this._fsStatSettings);
+      }
+    };
+    exports.default = ReaderSync;
+  }
+});
+
+// node_modules/fast-glob/out/providers/sync.js
+var require_sync6 = __commonJS({
+  "node_modules/fast-glob/out/providers/sync.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var sync_1 = require_sync5();
+    var provider_1 = require_provider();
+    var ProviderSync = class extends provider_1.default {
+      constructor() {
+        super(...arguments);
+        this._reader = new sync_1.default(this._settings);
+      }
+      read(task) {
+        const root = this._getRootDirectory(task);
+        const options = this._getReaderOptions(task);
+        const entries = this.api(root, task, options);
+        return entries.map(options.transform);
+      }
+      api(root, task, options) {
+        if (task.dynamic) {
+          return this._reader.dynamic(root, options);
+        }
+        return this._reader.static(task.patterns, options);
+      }
+    };
+    exports.default = ProviderSync;
+  }
+});
+
+// node_modules/fast-glob/out/settings.js
+var require_settings4 = __commonJS({
+  "node_modules/fast-glob/out/settings.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DEFAULT_FILE_SYSTEM_ADAPTER = void 0;
+    var fs4 = __require("fs");
+    var os5 = __require("os");
+    var CPU_COUNT = Math.max(os5.cpus().length, 1);
+    exports.DEFAULT_FILE_SYSTEM_ADAPTER = {
+      lstat: fs4.lstat,
+      lstatSync: fs4.lstatSync,
+      stat: fs4.stat,
+      statSync: fs4.statSync,
+      readdir: fs4.readdir,
+      readdirSync: fs4.readdirSync
+    };
+    var Settings = class {
+      constructor(_options = {}) {
+        this._options = _options;
+        this.absolute = this._getValue(this._options.absolute, false);
+        this.baseNameMatch = this._getValue(this._options.baseNameMatch, false);
+        this.braceExpansion = this._getValue(this._options.braceExpansion, true);
+        this.caseSensitiveMatch = this._getValue(this._options.caseSensitiveMatch, true);
+        this.concurrency = this._getValue(this._options.concurrency, CPU_COUNT);
+        this.cwd = this._getValue(this._options.cwd, process.cwd());
+        this.deep = this._getValue(this._options.deep, Infinity);
+        this.dot = this._getValue(this._options.dot, false);
+        this.extglob = this._getValue(this._options.extglob, true);
+        this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, true);
+        this.fs = this._getFileSystemMethods(this._options.fs);
+        this.globstar = this._getValue(this._options.globstar, true);
+        this.ignore = this._getValue(this._options.ignore, []);
+        this.markDirectories = this._getValue(this._options.markDirectories, false);
+        this.objectMode = this._getValue(this._options.objectMode, false);
+        this.onlyDirectories = this._getValue(this._options.onlyDirectories, false);
+        this.onlyFiles = this._getValue(this._options.onlyFiles, true);
+        this.stats = this._getValue(this._options.stats, false);
+        this.suppressErrors = this._getValue(this._options.suppressErrors, false);
+        this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, false);
+        this.unique = this._getValue(this._options.unique, true);
+        if (this.onlyDirectories) {
+          this.onlyFiles = false;
+        }
+        if (this.stats) {
+          this.objectMode = true;
+        }
+        this.ignore = [].concat(this.ignore);
+      }
+      _getValue(option, value) {
+        return option === void 0 ? value : option;
+      }
+      _getFileSystemMethods(methods = {}) {
+        return Object.assign(Object.assign({}, exports.DEFAULT_FILE_SYSTEM_ADAPTER), methods);
+      }
+    };
+    exports.default = Settings;
+  }
+});
+
+// node_modules/fast-glob/out/index.js
+var require_out4 = __commonJS({
+  "node_modules/fast-glob/out/index.js"(exports, module) {
+    "use strict";
+    var taskManager = require_tasks();
+    var async_1 = require_async6();
+    var stream_1 = require_stream4();
+    var sync_1 = require_sync6();
+    var settings_1 = require_settings4();
+    var utils = require_utils4();
+    async function FastGlob(source, options) {
+      assertPatternsInput(source);
+      const works = getWorks(source, async_1.default, options);
+      const result = await Promise.all(works);
+      return utils.array.flatten(result);
+    }
+    (function(FastGlob2) {
+      FastGlob2.glob = FastGlob2;
+      FastGlob2.globSync = sync;
+      FastGlob2.globStream = stream;
+      FastGlob2.async = FastGlob2;
+      function sync(source, options) {
+        assertPatternsInput(source);
+        const works = getWorks(source, sync_1.default, options);
+        return utils.array.flatten(works);
+      }
+      FastGlob2.sync = sync;
+      function stream(source, options) {
+        assertPatternsInput(source);
+        const works = getWorks(source, stream_1.default, options);
+        return utils.stream.merge(works);
+      }
+      FastGlob2.stream = stream;
+      function generateTasks(source, options) {
+        assertPatternsInput(source);
+        const patterns = [].concat(source);
+        const settings = new settings_1.default(options);
+        return taskManager.generate(patterns, settings);
+      }
+      FastGlob2.generateTasks = generateTasks;
+      function isDynamicPattern(source, options) {
+        assertPatternsInput(source);
+        const settings = new settings_1.default(options);
+        return utils.pattern.isDynamicPattern(source, settings);
+      }
+      FastGlob2.isDynamicPattern = isDynamicPattern;
+      function escapePath(source) {
+        assertPatternsInput(source);
+        return utils.path.escape(source);
+      }
+      FastGlob2.escapePath = escapePath;
+      function convertPathToPattern(source) {
+        assertPatternsInput(source);
+        return utils.path.convertPathToPattern(source);
+      }
+      FastGlob2.convertPathToPattern = convertPathToPattern;
+      let posix;
+      (function(posix2) {
+        function escapePath2(source) {
+          assertPatternsInput(source);
+          return utils.path.escapePosixPath(source);
+        }
+        posix2.escapePath = escapePath2;
+        function convertPathToPattern2(source) {
+          assertPatternsInput(source);
+          return utils.path.convertPosixPathToPattern(source);
+        }
+        posix2.convertPathToPattern = convertPathToPattern2;
+      })(posix = FastGlob2.posix || (FastGlob2.posix = {}));
+      let win32;
+      (function(win322) {
+        function escapePath2(source) {
+          assertPatternsInput(source);
+          return utils.path.escapeWindowsPath(source);
+        }
+        win322.escapePath = escapePath2;
+        function convertPathToPattern2(source) {
+          assertPatternsInput(source);
+          return utils.path.convertWindowsPathToPattern(source);
+        }
+        win322.convertPathToPattern = convertPathToPattern2;
+      })(win32 = FastGlob2.win32 || (FastGlob2.win32 = {}));
+    })(FastGlob || (FastGlob = {}));
+    function getWorks(source, _Provider, options) {
+      const patterns = [].concat(source);
+      const settings = new settings_1.default(options);
+      const tasks = taskManager.generate(patterns, settings);
+      const provider = new _Provider(settings);
+      return tasks.map(provider.read, provider);
+    }
+    function assertPatternsInput(input) {
+      const source = [].concat(input);
+      const isValidSource = source.every((item) => utils.string.isString(item) && !utils.string.isEmpty(item));
+      if (!isValidSource) {
+        throw new TypeError("Patterns must be a string (non empty) or an array of strings");
+      }
+    }
+    module.exports = FastGlob;
   }
 });
 
@@ -34064,8 +34064,8 @@ var require_keyword = __commonJS({
       var _a;
       const { gen, keyword, schema: schema2, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
-      const validate = !$data && def.compile ? def.compile.call(it.self, schema2, parentSchema, it) : def.validate;
-      const validateRef = useKeyword(gen, keyword, validate);
+      const validate2 = !$data && def.compile ? def.compile.call(it.self, schema2, parentSchema, it) : def.validate;
+      const validateRef = useKeyword(gen, keyword, validate2);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
       cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
@@ -35138,28 +35138,28 @@ var require_compile2 = __commonJS({
         if (this.opts.code.process)
           sourceCode = this.opts.code.process(sourceCode, sch);
         const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
-        const validate = makeValidate(this, this.scope.get());
-        this.scope.value(validateName, { ref: validate });
-        validate.errors = null;
-        validate.schema = sch.schema;
-        validate.schemaEnv = sch;
+        const validate2 = makeValidate(this, this.scope.get());
+        this.scope.value(validateName, { ref: validate2 });
+        validate2.errors = null;
+        validate2.schema = sch.schema;
+        validate2.schemaEnv = sch;
         if (sch.$async)
-          validate.$async = true;
+          validate2.$async = true;
         if (this.opts.code.source === true) {
-          validate.source = { validateName, validateCode, scopeValues: gen._values };
+          validate2.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
           const { props, items } = schemaCxt;
-          validate.evaluated = {
+          validate2.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
             items: items instanceof codegen_1.Name ? void 0 : items,
             dynamicProps: props instanceof codegen_1.Name,
             dynamicItems: items instanceof codegen_1.Name
           };
-          if (validate.source)
-            validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
+          if (validate2.source)
+            validate2.source.evaluated = (0, codegen_1.stringify)(validate2.evaluated);
         }
-        sch.validate = validate;
+        sch.validate = validate2;
         return sch;
       } catch (e) {
         delete sch.validate;
@@ -35456,8 +35456,8 @@ var require_utils6 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path13) {
-      let input = path13;
+    function removeDotSegments(path19) {
+      let input = path19;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -35531,11 +35531,11 @@ var require_utils6 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path13) {
-      if (path13 === "" || path13[0] === "/") {
-        return removeDotSegments(path13);
+    function removeDotSegmentsRelative(path19) {
+      if (path19 === "" || path19[0] === "/") {
+        return removeDotSegments(path19);
       }
-      const segments = path13.split("/");
+      const segments = path19.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -35898,8 +35898,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path13 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path13 && path13 !== "/" ? path13 : void 0;
+        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -36591,7 +36591,7 @@ var require_core = __commonJS({
         uriResolver
       };
     }
-    var Ajv2 = class {
+    var Ajv3 = class {
       constructor(opts = {}) {
         this.schemas = {};
         this.refs = {};
@@ -36961,9 +36961,9 @@ var require_core = __commonJS({
         }
       }
     };
-    Ajv2.ValidationError = validation_error_1.default;
-    Ajv2.MissingRefError = ref_error_1.default;
-    exports.default = Ajv2;
+    Ajv3.ValidationError = validation_error_1.default;
+    Ajv3.MissingRefError = ref_error_1.default;
+    exports.default = Ajv3;
     function checkOptions(checkOpts, options, msg, log = "error") {
       for (const key in checkOpts) {
         const opt = key;
@@ -39074,7 +39074,7 @@ var require_ajv = __commonJS({
     var draft7MetaSchema = require_json_schema_draft_07();
     var META_SUPPORT_DATA = ["/properties"];
     var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv2 = class extends core_1.default {
+    var Ajv3 = class extends core_1.default {
       _addVocabularies() {
         super._addVocabularies();
         draft7_1.default.forEach((v) => this.addVocabulary(v));
@@ -39093,11 +39093,11 @@ var require_ajv = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv = Ajv2;
-    module.exports = exports = Ajv2;
-    module.exports.Ajv = Ajv2;
+    exports.Ajv = Ajv3;
+    module.exports = exports = Ajv3;
+    module.exports.Ajv = Ajv3;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv2;
+    exports.default = Ajv3;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -39135,7 +39135,7 @@ var require_ajv = __commonJS({
 // src/hosts/github-action/action.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { mkdir as mkdir3, rename as rename3, writeFile as writeFile3 } from "node:fs/promises";
-import path12 from "node:path";
+import path18 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -39646,11 +39646,827 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// src/engine/helm-sources.ts
+// src/api/kubewire.ts
+import path14 from "node:path";
+
+// src/config/overrides.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+import path from "node:path";
+function layerRules(lower, upper) {
+  const merged = { ...lower };
+  for (const [id, value] of Object.entries(upper)) {
+    const before2 = merged[id];
+    merged[id] = !Array.isArray(value) && Array.isArray(before2) ? [value, ...before2.slice(1)] : value;
+  }
+  return merged;
+}
+var RuleConfigByFile = class {
+  /** The configuration of a file that no override with `files` matches. */
+  base;
+  /** True when some override names files, so that files can differ. */
+  variesByFile;
+  #rules;
+  #overrides;
+  #resolve;
+  #byMatches = /* @__PURE__ */ new Map();
+  #byFile = /* @__PURE__ */ new Map();
+  /** `resolve` checks and resolves one `rules` setting; it is called on each layer first, so errors come early. */
+  constructor(cwd, rules, overrides, resolve) {
+    this.#rules = rules;
+    this.#resolve = resolve;
+    resolve(rules);
+    for (const override of overrides) resolve(override.rules);
+    this.#overrides = overrides.map((override) => ({ override, matches: matcherOf(cwd, override) }));
+    this.variesByFile = overrides.some((o) => o.files !== void 0);
+    this.base = this.#layered(this.#overrides.map((o) => o.override.files === void 0));
+  }
+  /** The configuration of a file, by the path results name it with (relative to `cwd`, or absolute). */
+  forFile(filePath) {
+    let config = this.#byFile.get(filePath);
+    if (!config) {
+      config = this.#layered(this.#overrides.map((o) => o.matches(filePath)));
+      this.#byFile.set(filePath, config);
+    }
+    return config;
+  }
+  #layered(applies) {
+    const key = applies.map((a) => a ? "1" : "0").join("");
+    let config = this.#byMatches.get(key);
+    if (!config) {
+      let rules = this.#rules;
+      this.#overrides.forEach((o, i) => {
+        if (applies[i]) rules = layerRules(rules, o.override.rules);
+      });
+      config = this.#resolve(rules);
+      this.#byMatches.set(key, config);
+    }
+    return config;
+  }
+};
+function matcherOf(cwd, override) {
+  const { files } = override;
+  if (files === void 0) return () => true;
+  const base = path.resolve(cwd, override.basePath ?? ".");
+  const isMatch = (0, import_picomatch.default)([...files], { dot: true });
+  return (filePath) => {
+    const relative = path.relative(base, path.resolve(cwd, filePath));
+    if (filePath.startsWith("<") || relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return false;
+    return isMatch(relative.split(path.sep).join("/"));
+  };
+}
+
+// src/engine/context.ts
+import { existsSync as existsSync2, statSync } from "node:fs";
+import path6 from "node:path";
+
+// src/loader/parse.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/loader/go-yaml-compat.ts
+var import_yaml = __toESM(require_dist(), 1);
+var CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
+var MAX_ROUNDS = 1e3;
+function needsPreparation(source, parsedWithErrors) {
+  return parsedWithErrors || CONTROL_CHARACTER.test(source) || /^%|\\\/|\r(?!\n)/m.test(source);
+}
+function prepareForYamlPackage(source) {
+  let text = source.replace(/\r(?!\n)/g, "\n");
+  const edits = [];
+  const lenient = [];
+  const rejections = [];
+  const toOriginal = (offset) => {
+    let last;
+    for (const edit of edits) {
+      if (edit.cur > offset) break;
+      last = edit;
+    }
+    if (!last) return offset;
+    if (offset < last.cur + last.ins) return last.orig + Math.min(offset - last.cur, last.del);
+    return last.orig + last.del + (offset - last.cur - last.ins);
+  };
+  const reject = (at, length, message) => {
+    const start = toOriginal(at);
+    rejections.push({ message, start, end: start + length });
+  };
+  const control = CONTROL_CHARACTER.exec(source);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    rejections.push({
+      start: control.index,
+      end: control.index + 1,
+      message: `the control character U+${code}: go-yaml (kubectl) refuses the whole document ("control characters are not allowed"), even in a comment or a quoted string; remove it, or write it as an escape in a double-quoted string`
+    });
+  }
+  let cursor = 0;
+  let checked = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    let offset = 0;
+    let pending = [];
+    let resume = 0;
+    for (const token of new import_yaml.Lexer().lex(text)) {
+      const type = import_yaml.CST.tokenType(token);
+      if (type === "doc-mode" || type === "flow-error-end" || type === "scalar") continue;
+      const start = offset;
+      offset += token.length;
+      if (start >= checked) {
+        checked = offset;
+        if (type === "directive-line") {
+          reject(start, token.trimEnd().length, 'a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing: go-yaml stops with "did not find expected <document start>"');
+        }
+      }
+      if (start < cursor) continue;
+      let scan;
+      if (type === "flow-seq-start" || type === "flow-map-start") scan = scanFlow(text, start);
+      else if (type === "single-quoted-scalar" || type === "double-quoted-scalar") scan = scanQuoted(text, start);
+      else if (type === "comment" && start > 0 && !isWhite(text[start - 1])) {
+        scan = { end: start, edits: [{ at: start, del: 0, insert: " ", kind: "comment-without-space" }], rejections: [] };
+      }
+      if (!scan) continue;
+      for (const r of scan.rejections) reject(r.at, r.length, r.message);
+      if (scan.end === void 0) {
+        cursor = offset;
+        continue;
+      }
+      if (scan.edits.length > 0) {
+        pending = scan.edits;
+        resume = scan.end;
+        break;
+      }
+      cursor = scan.end;
+    }
+    if (pending.length === 0) break;
+    let shift = 0;
+    const noted = /* @__PURE__ */ new Set();
+    for (const edit of pending.sort((a, b) => a.at - b.at)) {
+      const at = edit.at + shift;
+      const orig = toOriginal(at);
+      text = text.slice(0, at) + edit.insert + text.slice(at + edit.del);
+      edits.push({ cur: at, orig, del: edit.del, ins: edit.insert.length });
+      if (edit.kind !== "realign" && !noted.has(edit.kind)) {
+        noted.add(edit.kind);
+        lenient.push({ kind: edit.kind, start: orig, end: orig + Math.max(edit.del, 1) });
+      }
+      shift += edit.insert.length - edit.del;
+    }
+    cursor = resume + shift;
+    checked = Math.min(checked, cursor);
+  }
+  return { text, toOriginal, lenient, rejections };
+}
+function isWhite(ch) {
+  return ch === " " || ch === "	" || ch === "\n" || ch === "\r";
+}
+function isBreak(ch) {
+  return ch === "\n" || ch === "\r";
+}
+function isDocumentIndicator(text, lineStart) {
+  const three = text.slice(lineStart, lineStart + 3);
+  if (three !== "---" && three !== "...") return false;
+  const next = text[lineStart + 3];
+  return next === void 0 || isWhite(next);
+}
+function badAnchorName(token) {
+  const name = token.slice(1);
+  if (name.length === 0) return void 0;
+  const valid = /^[0-9A-Za-z_-]*/.exec(name)[0];
+  if (valid.length === name.length && valid.length > 0) return void 0;
+  if (valid.length > 0 && "?:,]}%@`".includes(name[valid.length])) return void 0;
+  const what = token[0] === "&" ? "anchor" : "alias";
+  return `the ${what} name "${name}" has a character go-yaml does not accept (only letters, digits, \`-\` and \`_\`): kubectl stops with "did not find expected alphabetic or numeric character"`;
+}
+function scanQuoted(text, start) {
+  const scan = { end: void 0, edits: [], rejections: [] };
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "\n") {
+      if (isDocumentIndicator(text, i + 1)) return scan;
+      continue;
+    }
+    if (quote === "'") {
+      if (ch !== "'") continue;
+      if (text[i + 1] === "'") {
+        i++;
+        continue;
+      }
+      scan.end = i + 1;
+      break;
+    }
+    if (ch === "\\") {
+      const next = text[i + 1];
+      if (next === "'") scan.edits.push({ at: i, del: 1, insert: "", kind: "escaped-apostrophe" });
+      if (next === "/") scan.rejections.push({ at: i, length: 2, message: "found unknown escape character: go-yaml (kubectl) does not know the escape `\\/`; write `/`" });
+      i += next === "\r" && text[i + 2] === "\n" ? 2 : 1;
+      continue;
+    }
+    if (ch === '"') {
+      scan.end = i + 1;
+      break;
+    }
+  }
+  if (scan.end !== void 0) scan.edits.push(...indentContinuations(text, start, scan.end));
+  return scan;
+}
+function scanFlow(text, start) {
+  const scan = { end: void 0, edits: [], rejections: [] };
+  let depth = 0;
+  let tokenStart = true;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "\n") {
+      if (isDocumentIndicator(text, i + 1)) return scan;
+      tokenStart = true;
+    } else if (ch === " " || ch === "	" || ch === "\r") {
+      tokenStart = true;
+    } else if (ch === "#" && tokenStart) {
+      if (!isWhite(text[i - 1])) scan.edits.push({ at: i, del: 0, insert: " ", kind: "comment-without-space" });
+      while (i + 1 < text.length && !isBreak(text[i + 1])) i++;
+    } else if (ch === "[" || ch === "{") {
+      depth++;
+      tokenStart = true;
+    } else if (ch === "]" || ch === "}") {
+      depth--;
+      tokenStart = true;
+      if (depth === 0) {
+        scan.end = i + 1;
+        break;
+      }
+    } else if (ch === ",") {
+      tokenStart = true;
+    } else if ((ch === "'" || ch === '"') && tokenStart) {
+      const inner = scanQuoted(text, i);
+      scan.rejections.push(...inner.rejections);
+      if (inner.end === void 0) return scan;
+      scan.edits.push(...inner.edits.filter((e) => e.kind === "escaped-apostrophe"));
+      i = inner.end - 1;
+      tokenStart = true;
+    } else if (ch === ":") {
+      tokenStart = isWhite(text[i + 1]) || `[]{},"'`.includes(text[i - 1] ?? "");
+    } else {
+      tokenStart = false;
+    }
+  }
+  if (scan.end !== void 0) scan.edits.push(...indentContinuations(text, start, scan.end));
+  return scan;
+}
+function indentContinuations(text, start, end) {
+  const edits = [];
+  const lineStartOfConstruct = text.lastIndexOf("\n", start - 1) + 1;
+  const column = start - lineStartOfConstruct;
+  let lineIndent = 0;
+  while (text[lineStartOfConstruct + lineIndent] === " ") lineIndent++;
+  for (let nl = text.indexOf("\n", start); nl >= 0 && nl + 1 < end; nl = text.indexOf("\n", nl + 1)) {
+    const lineStart = nl + 1;
+    let spaces = 0;
+    while (text[lineStart + spaces] === " ") spaces++;
+    const first = text[lineStart + spaces];
+    if (first === void 0 || isBreak(first) || spaces >= column) continue;
+    if (spaces === 0 && isDocumentIndicator(text, lineStart)) continue;
+    edits.push({ at: lineStart, del: 0, insert: " ".repeat(column - spaces), kind: spaces <= lineIndent || first === "	" ? "under-indented" : "realign" });
+  }
+  return edits;
+}
+var TAB_IN_INDENT = /^ *(?:[-?:] +)*[-?:]?\t/m;
+function tabRejections(text, from, to, spans, columnOf) {
+  const piece = text.slice(from, to);
+  if (!TAB_IN_INDENT.test(piece)) return [];
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const out = [];
+  const lines = new RegExp(TAB_IN_INDENT.source, "gm");
+  for (let match = lines.exec(piece); match; match = lines.exec(piece)) {
+    const lineStart = from + match.index;
+    const tab = lineStart + match[0].length - 1;
+    let first = lineStart;
+    while (text[first] === " ") first++;
+    const inside = sorted.find((s) => s.start <= first && first < s.end);
+    let allowedFrom;
+    if (inside) {
+      if (inside.kind !== "plain") continue;
+      allowedFrom = inside.indent;
+    } else {
+      let before2;
+      for (const s of sorted) if (s.end <= lineStart && (!before2 || s.end >= before2.end)) before2 = s;
+      if (before2?.kind === "plain" && /^[ \t\r\n]*$/.test(text.slice(before2.end, lineStart))) allowedFrom = before2.indent;
+    }
+    if (allowedFrom !== void 0 && columnOf(tab) >= allowedFrom) continue;
+    out.push({
+      start: tab,
+      end: tab + 1,
+      message: 'a tab in the indentation: go-yaml (kubectl) refuses a tab at the start of a line or after `-`, even on a line that is otherwise blank or a comment ("found character that cannot start any token"); use spaces'
+    });
+    if (match[0].length === 0) lines.lastIndex++;
+  }
+  return out;
+}
+var NON_FINITE = /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
+function structureOf(root, text, columnOf) {
+  const spans = [];
+  const rejections = [];
+  const stack = [[root, 0, false]];
+  while (stack.length > 0) {
+    const [node, indent, isKey] = stack.pop();
+    if (!node || !node.range) continue;
+    const [start, end] = node.range;
+    const name = (0, import_yaml.isAlias)(node) ? `*${node.source}` : node.anchor ? `&${node.anchor}` : void 0;
+    const badName = name && badAnchorName(name);
+    if (badName) {
+      const at = (0, import_yaml.isAlias)(node) ? start : text.lastIndexOf(name, start);
+      rejections.push({ start: Math.max(0, at), end: Math.max(0, at) + name.length, message: badName });
+    }
+    if ((0, import_yaml.isScalar)(node)) {
+      const type = node.type;
+      const kind = type === import_yaml.Scalar.PLAIN ? "plain" : type === import_yaml.Scalar.BLOCK_FOLDED || type === import_yaml.Scalar.BLOCK_LITERAL ? "block" : "quoted";
+      spans.push({ start, end, kind, indent });
+      if (kind === "plain" && !isKey && typeof node.value === "number" && !Number.isFinite(node.value) && NON_FINITE.test(String(node.source ?? ""))) {
+        rejections.push({ start, end, message: `\`${String(node.source)}\` is not a number JSON can hold: kubectl stops with "json: unsupported value"; quote it if it is meant as text` });
+      }
+      continue;
+    }
+    if (!(0, import_yaml.isMap)(node) && !(0, import_yaml.isSeq)(node)) continue;
+    if (node.flow) spans.push({ start, end, kind: "flow", indent });
+    const firstKey = (0, import_yaml.isMap)(node) ? node.items[0]?.key : void 0;
+    const column = columnOf(firstKey?.range?.[0] ?? start);
+    for (const item of node.items) {
+      if ((0, import_yaml.isPair)(item)) {
+        const key = item.key;
+        const value = item.value;
+        const at = key?.range?.[0] ?? value?.range?.[0] ?? start;
+        if ((0, import_yaml.isMap)(key) || (0, import_yaml.isSeq)(key)) {
+          const keyEnd = key.range?.[1] ?? at;
+          const template = text.startsWith("{{", at - 1);
+          rejections.push({
+            start: template ? at - 1 : at,
+            end: keyEnd,
+            message: template ? '`{{ ... }}` is template syntax, not YAML: kubectl reads it as a map used as a mapping key and stops ("invalid map key"); substitute or render the file first and lint the result' : 'a list or map used as a mapping key: JSON field names are strings, kubectl stops with "invalid map key"'
+          });
+        } else if (!key || (0, import_yaml.isScalar)(key) && key.value === null) {
+          rejections.push({ start: at, end: key?.range?.[1] ?? at, message: 'an empty or null mapping key (`: value`, `~: value`, `null: value`): kubectl cannot turn it into a JSON field name and stops ("unsupported map key of type: <nil>")' });
+        }
+        stack.push([key, column + 1, true], [value, column + 1, false]);
+      } else {
+        stack.push([item, column + 1, false]);
+      }
+    }
+  }
+  return { spans, rejections };
+}
+
+// src/loader/yaml-schema.ts
+var SEXAGESIMAL_OR_TIMESTAMP_FORMATS = /* @__PURE__ */ new Set(["TIME"]);
+function goStyleInt(format, test, radix, prefixLength) {
+  return {
+    identify: (value) => typeof value === "number" && Number.isInteger(value),
+    default: true,
+    tag: "tag:yaml.org,2002:int",
+    ...format ? { format } : {},
+    test,
+    resolve(source) {
+      const negative = source.startsWith("-");
+      const unsigned = source.replace(/^[-+]/, "").slice(prefixLength).replace(/_/g, "");
+      const value = parseInt(unsigned, radix);
+      return negative && value !== 0 ? -value : value;
+    }
+  };
+}
+var intOctO = goStyleInt("OCT", /^[-+]?0o[0-7_]+$/, 8, 2);
+var upperCasePrefixes = [
+  goStyleInt("HEX", /^[-+]?0X[0-9a-fA-F_]+$/, 16, 2),
+  goStyleInt("OCT", /^[-+]?0O[0-7_]+$/, 8, 2),
+  goStyleInt("BIN", /^[-+]?0B[01_]+$/, 2, 2)
+];
+var binaryAsString = {
+  identify: () => false,
+  default: false,
+  tag: "tag:yaml.org,2002:binary",
+  resolve: (source) => Buffer.from(source.replace(/\s+/g, ""), "base64").toString("utf8")
+};
+var NOT_RESOLVED_BY_GO_YAML = /* @__PURE__ */ new Set(["tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:binary"]);
+function kubectlYamlTags(tags) {
+  const kept = tags.filter((tag) => {
+    const t = tag;
+    if (t.tag === "tag:yaml.org,2002:timestamp" || NOT_RESOLVED_BY_GO_YAML.has(t.tag)) return false;
+    if (t.format && SEXAGESIMAL_OR_TIMESTAMP_FORMATS.has(t.format)) return false;
+    return true;
+  });
+  return [...kept, intOctO, ...upperCasePrefixes, binaryAsString];
+}
+var KUBECTL_PARSE_OPTIONS = {
+  version: "1.1",
+  schema: "yaml-1.1",
+  customTags: kubectlYamlTags,
+  merge: true,
+  // We report duplicate keys ourselves (with both positions), so the parser must not stop at them.
+  uniqueKeys: false,
+  prettyErrors: false,
+  keepSourceTokens: false
+};
+
+// src/loader/parse.ts
+var MAX_ALIAS_COUNT = 100;
+var MAX_NESTING_DEPTH = 256;
+var TOO_DEEP = `collections are nested more than ${MAX_NESTING_DEPTH} levels deep; kubewire does not read this document`;
+var ALIAS_BOMB = `the document expands aliases (*name) more than ${MAX_ALIAS_COUNT} times, as an alias bomb ("billion laughs") does; kubewire does not expand it`;
+var ManifestDocument = class {
+  constructor(file, index, ast, value, problems) {
+    this.file = file;
+    this.index = index;
+    this.ast = ast;
+    this.value = value;
+    this.problems = problems;
+  }
+  file;
+  index;
+  ast;
+  value;
+  problems;
+  /** True when the document parsed cleanly enough to be linted as a resource. */
+  get usable() {
+    return !this.problems.some((p) => p.kind === "syntax" || p.kind === "unseparated");
+  }
+  /** The range for a field; falls back to the nearest ancestor that exists (never to "line 1"). */
+  locate(path19) {
+    const { node, key, exact } = this.walk(path19);
+    return { range: this.rangeOf(node, key), exact };
+  }
+  /** How the scalar at `path` was written, when the path names a scalar. */
+  scalarSource(path19) {
+    const { node, exact } = this.walk(path19);
+    if (!exact || !node || !(0, import_yaml2.isScalar)(node) || !node.range) return void 0;
+    const [start, end] = node.range;
+    const text = this.file.text.slice(start, end);
+    const plain = node.type === import_yaml2.Scalar.PLAIN && !node.tag;
+    return { text, plain, range: this.file.rangeAt(start, end) };
+  }
+  walk(path19) {
+    let node = this.ast.contents;
+    let key = null;
+    for (let i = 0; i < path19.length; i++) {
+      const segment = path19[i];
+      if (node && (0, import_yaml2.isAlias)(node)) node = node.resolve(this.ast) ?? node;
+      if ((0, import_yaml2.isMap)(node) && typeof segment === "string") {
+        const pair = findLastPair(node.items, segment);
+        if (!pair) return { node, key, exact: false };
+        node = pair.value ?? null;
+        key = pair.key;
+      } else if ((0, import_yaml2.isSeq)(node) && typeof segment === "number" && node.items[segment]) {
+        node = node.items[segment];
+        key = null;
+      } else {
+        return { node, key, exact: false };
+      }
+      if (!node) return { node: null, key, exact: i === path19.length - 1 };
+    }
+    return { node, key, exact: true };
+  }
+  rangeOf(node, key) {
+    const empty = node && (0, import_yaml2.isScalar)(node) && node.range && node.range[0] === node.range[1];
+    if (node && (0, import_yaml2.isScalar)(node) && node.range && !(empty && key?.range)) return this.file.rangeAt(node.range[0], node.range[1]);
+    if (key?.range) return this.file.rangeAt(key.range[0], key.range[1]);
+    if (node?.range) return this.firstLineOf(node.range[0], node.range[1]);
+    const docStart = this.ast.range?.[0] ?? 0;
+    return this.firstLineOf(docStart, this.ast.range?.[1] ?? docStart);
+  }
+  firstLineOf(start, end) {
+    const text = this.file.text;
+    let stop = start;
+    while (stop < end && text.charCodeAt(stop) !== 10 && text.charCodeAt(stop) !== 13) stop++;
+    return this.file.rangeAt(start, stop);
+  }
+};
+function keyString(key) {
+  if ((0, import_yaml2.isScalar)(key)) return String(key.value);
+  return void 0;
+}
+function findLastPair(pairs, name) {
+  for (let i = pairs.length - 1; i >= 0; i--) if (keyString(pairs[i].key) === name) return pairs[i];
+  return void 0;
+}
+function parseManifestFile(file) {
+  const asts = [];
+  for (const piece of splitDocumentsLikeKubectl(file.text)) {
+    const source = file.text.slice(piece.start, piece.end);
+    let prepared = { text: source, toOriginal: (offset) => offset, lenient: [], rejections: [] };
+    let parsed = (0, import_yaml2.parseAllDocuments)(source, KUBECTL_PARSE_OPTIONS);
+    const failed = (Array.isArray(parsed) ? parsed : [parsed]).some((d) => d.errors.length > 0);
+    if (needsPreparation(source, failed)) {
+      prepared = prepareForYamlPackage(source);
+      if (prepared.text !== source) parsed = (0, import_yaml2.parseAllDocuments)(prepared.text, KUBECTL_PARSE_OPTIONS);
+    }
+    const toFile = (offset) => piece.start + prepared.toOriginal(offset);
+    let documents = Array.isArray(parsed) ? parsed : [parsed];
+    if (documents.length === 0 && prepared.rejections.length > 0) documents = [(0, import_yaml2.parseDocument)(prepared.text, KUBECTL_PARSE_OPTIONS)];
+    documents.forEach((ast, i) => {
+      remapPositions(ast, toFile);
+      asts.push({
+        ast,
+        unseparated: i > 0,
+        ...i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {},
+        ...i === 0 ? { compat: { piece, lenient: prepared.lenient, rejections: prepared.rejections } } : {}
+      });
+    });
+  }
+  return asts.map(({ ast, unseparated, invalidSeparator, compat }, index) => {
+    const problems = [];
+    if (invalidSeparator) {
+      problems.push({
+        kind: "syntax",
+        message: "invalid document separator: kubectl allows only white space or a comment after `---` on its line",
+        range: file.rangeAt(invalidSeparator.start, invalidSeparator.end),
+        related: []
+      });
+    }
+    if (unseparated) {
+      const start = ast.range?.[0] ?? 0;
+      problems.push({ kind: "unseparated", message: "document not separated from the previous one by a `---` line", range: firstLineRange(file, [start, ast.range?.[1] ?? start]), related: [] });
+      return new ManifestDocument(file, index, ast, void 0, problems);
+    }
+    for (const error2 of ast.errors) {
+      problems.push({
+        kind: "syntax",
+        // The composer turns a stack overflow on deep nesting into RESOURCE_EXHAUSTION: say what it means.
+        message: error2.code === "RESOURCE_EXHAUSTION" ? TOO_DEEP : firstLine(error2.message),
+        range: file.rangeAt(error2.pos[0], error2.pos[1]),
+        related: []
+      });
+    }
+    if (compat) addGoYamlFindings(file, ast, compat, problems);
+    const parsedCleanly = () => !problems.some((p) => p.kind === "syntax");
+    if (parsedCleanly()) {
+      const shape2 = measureShape(ast.contents);
+      if (shape2.tooDeep) problems.push({ kind: "syntax", message: TOO_DEEP, range: firstLineRange(file, shape2.tooDeep), related: [] });
+    }
+    if (parsedCleanly()) collectDuplicateKeys(ast, file, problems);
+    let value;
+    if (parsedCleanly()) {
+      try {
+        value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      } catch (error2) {
+        const text = String(error2?.message ?? error2);
+        const bomb = /alias count/i.test(text);
+        const firstAlias = bomb ? measureShape(ast.contents).firstAlias : void 0;
+        const start = firstAlias?.[0] ?? ast.range?.[0] ?? 0;
+        problems.push({
+          kind: "syntax",
+          message: bomb ? ALIAS_BOMB : error2 instanceof RangeError ? TOO_DEEP : `the document could not be built: ${firstLine(text)}`,
+          range: firstAlias ? file.rangeAt(firstAlias[0], firstAlias[1]) : file.rangeAt(start, start),
+          related: []
+        });
+      }
+    }
+    return new ManifestDocument(file, index, ast, value, problems);
+  });
+}
+function splitDocumentsLikeKubectl(text) {
+  const pieces = [];
+  let piece = { start: 0, end: 0 };
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    const newline = text.indexOf("\n", lineStart);
+    const lineEnd = newline < 0 ? text.length : newline;
+    if (text.startsWith("---", lineStart)) {
+      const rest = text.slice(lineStart + 3, lineEnd).trim();
+      piece.end = lineStart;
+      pieces.push(piece);
+      if (rest === "" || rest.startsWith("#")) {
+        piece = { start: newline < 0 ? text.length : newline + 1, end: 0 };
+      } else {
+        piece = { start: lineStart, end: 0, invalidSeparator: { start: lineStart, end: lineEnd } };
+      }
+    }
+    if (newline < 0) break;
+    lineStart = newline + 1;
+  }
+  piece.end = text.length;
+  pieces.push(piece);
+  const nonEmpty = pieces.filter((p) => p.invalidSeparator || text.slice(p.start, p.end).trim() !== "");
+  return nonEmpty.length > 0 ? nonEmpty : [pieces[0]];
+}
+function remapPositions(ast, toFile) {
+  const map = (range) => {
+    if (range) for (let i = 0; i < range.length; i++) range[i] = toFile(range[i]);
+  };
+  map(ast.range);
+  for (const error2 of [...ast.errors, ...ast.warnings]) {
+    error2.pos[0] = toFile(error2.pos[0]);
+    error2.pos[1] = toFile(error2.pos[1]);
+  }
+  const stack = [ast.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if ((0, import_yaml2.isPair)(node)) {
+      stack.push(node.key, node.value);
+      continue;
+    }
+    if (!node || typeof node !== "object" || !("range" in node)) continue;
+    map(node.range);
+    if ((0, import_yaml2.isMap)(node) || (0, import_yaml2.isSeq)(node)) stack.push(...node.items);
+  }
+}
+function addGoYamlFindings(file, ast, compat, problems) {
+  const { piece } = compat;
+  const columnOf = (offset) => file.positionAt(offset).column - 1;
+  const structure = structureOf(ast.contents, file.text, columnOf);
+  const rejections = [
+    ...compat.rejections.map((r) => ({ ...r, start: piece.start + r.start, end: piece.start + r.end })),
+    ...structure.rejections,
+    ...tabRejections(file.text, piece.start, piece.end, structure.spans, columnOf)
+  ];
+  const linesWithErrors = new Set(problems.filter((p) => p.kind === "syntax").map((p) => p.range.line));
+  for (const r of rejections) {
+    const range = file.rangeAt(r.start, r.end);
+    if (!linesWithErrors.has(range.line)) problems.push({ kind: "syntax", message: r.message, range, related: [] });
+  }
+  const first = compat.lenient[0];
+  if (first) {
+    problems.push({
+      kind: "lenient",
+      leniency: first.kind,
+      message: LENIENT_MESSAGES[first.kind],
+      range: file.rangeAt(piece.start + first.start, piece.start + first.end),
+      related: compat.lenient.slice(1).map((l) => ({ range: file.rangeAt(piece.start + l.start, piece.start + l.end), message: LENIENT_MESSAGES[l.kind] }))
+    });
+  }
+  problems.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+}
+var LENIENT_MESSAGES = {
+  "under-indented": "a continuation line of a quoted value or of a [ ] / { } collection is indented no deeper than its key",
+  "comment-without-space": "a `#` comment follows the value with no space before it",
+  "escaped-apostrophe": "the escape `\\'` in a double-quoted string is YAML 1.1 only"
+};
+function measureShape(root) {
+  const out = {};
+  const stack = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop();
+    if (!node) continue;
+    if ((0, import_yaml2.isAlias)(node)) {
+      if (node.range && (!out.firstAlias || node.range[0] < out.firstAlias[0])) out.firstAlias = [node.range[0], node.range[1]];
+      continue;
+    }
+    if (!(0, import_yaml2.isMap)(node) && !(0, import_yaml2.isSeq)(node)) continue;
+    if (depth > MAX_NESTING_DEPTH) {
+      if (node.range && (!out.tooDeep || node.range[0] < out.tooDeep[0])) out.tooDeep = [node.range[0], node.range[1]];
+      continue;
+    }
+    for (const item of node.items) {
+      if ((0, import_yaml2.isPair)(item)) {
+        stack.push([item.key, depth + 1]);
+        stack.push([item.value, depth + 1]);
+      } else {
+        stack.push([item, depth + 1]);
+      }
+    }
+  }
+  return out;
+}
+function firstLineRange(file, [start, end]) {
+  let stop = start;
+  while (stop < end && file.text.charCodeAt(stop) !== 10 && file.text.charCodeAt(stop) !== 13) stop++;
+  return file.rangeAt(start, stop);
+}
+function firstLine(message) {
+  return message.split("\n")[0].trim();
+}
+function collectDuplicateKeys(ast, file, problems) {
+  const root = ast.contents;
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node) continue;
+    if ((0, import_yaml2.isMap)(node)) {
+      const glued = node === root ? missingSeparators(node.items, file) : [];
+      problems.push(...glued);
+      const seen = /* @__PURE__ */ new Map();
+      for (const pair of node.items) {
+        const name = keyString(pair.key);
+        const keyNode = pair.key;
+        if (name !== void 0 && name !== "<<" && (0, import_yaml2.isScalar)(keyNode)) {
+          const first = seen.get(name);
+          const firstKey = first?.key;
+          if (firstKey?.range && keyNode.range && glued.length === 0) {
+            const firstRange = file.rangeAt(firstKey.range[0], firstKey.range[1]);
+            problems.push({
+              kind: "duplicate-key",
+              message: `duplicate key "${name}" (first defined at line ${firstRange.line})`,
+              range: file.rangeAt(keyNode.range[0], keyNode.range[1]),
+              related: [{ range: firstRange, message: `first "${name}" here` }],
+              ...sameValue(ast, first.value, pair.value) ? { sameValue: true } : {}
+            });
+          } else if (!first) {
+            seen.set(name, pair);
+          }
+        }
+        if ((0, import_yaml2.isPair)(pair)) stack.push(pair.value);
+      }
+    } else if ((0, import_yaml2.isSeq)(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  problems.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+}
+function sameValue(ast, a, b) {
+  try {
+    const build = (node) => node && typeof node === "object" && "toJS" in node ? node.toJS(ast, { maxAliasCount: MAX_ALIAS_COUNT }) : null;
+    return canonicalJson(build(a)) === canonicalJson(build(b));
+  } catch {
+    return false;
+  }
+}
+function canonicalJson(value) {
+  return JSON.stringify(
+    value,
+    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x < y ? -1 : x > y ? 1 : 0)) : v
+  ) ?? "undefined";
+}
+var OBJECT_START_KEYS = ["apiVersion", "kind"];
+function missingSeparators(pairs, file) {
+  const occurrences = (name) => pairs.filter((p) => keyString(p.key) === name && (0, import_yaml2.isScalar)(p.key));
+  const starts = OBJECT_START_KEYS.map(occurrences);
+  const objectCount = Math.max(...starts.map((s) => s.length));
+  if (objectCount < 2) return [];
+  const kinds = occurrences("kind");
+  const metadata = occurrences("metadata");
+  const describe6 = (n) => {
+    const kind = kinds[n]?.value;
+    const meta = metadata[n]?.value;
+    const name = (0, import_yaml2.isMap)(meta) ? meta.get("name") : void 0;
+    const kindText = (0, import_yaml2.isScalar)(kind) && typeof kind.value === "string" ? kind.value : "object";
+    return typeof name === "string" ? `${kindText} "${name}"` : kindText;
+  };
+  const repeated = [...new Set(pairs.map((p) => keyString(p.key)).filter((k, i, all) => k !== void 0 && k !== "<<" && all.indexOf(k) !== i))];
+  const problems = [];
+  for (let n = 1; n < objectCount; n++) {
+    const keys = starts.map((s) => s[n]?.key).filter((k) => Boolean(k?.range));
+    const start = keys.sort((a, b) => a.range[0] - b.range[0])[0];
+    if (!start?.range) continue;
+    const previous = starts.map((s) => s[n - 1]?.key).filter((k) => Boolean(k?.range));
+    const previousStart = previous.sort((a, b) => a.range[0] - b.range[0])[0];
+    const next = starts.map((s) => s[n + 1]?.key).filter((k) => Boolean(k?.range));
+    const nextStart = next.sort((a, b) => a.range[0] - b.range[0])[0]?.range?.[0] ?? Infinity;
+    const keysBetween = (from, to) => new Set(pairs.filter((p) => (0, import_yaml2.isScalar)(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)));
+    const after = keysBetween(start.range[0], nextStart);
+    const leftover = [...keysBetween(previousStart?.range?.[0] ?? 0, start.range[0])].filter((k) => k !== "<<" && !after.has(k));
+    problems.push({
+      kind: "missing-separator",
+      message: `a \`---\` line is probably missing here: the document repeats ${repeated.join(", ")}`,
+      range: file.rangeAt(start.range[0], start.range[1]),
+      related: previousStart?.range ? [{ range: file.rangeAt(previousStart.range[0], previousStart.range[1]), message: `the previous object (${describe6(n - 1)}) starts here` }] : [],
+      objects: {
+        before: describe6(n - 1),
+        after: describe6(n),
+        repeated: repeated.join(", "),
+        leftover: leftover.length > 0 ? `, and ${describe6(n)} also gets the fields only the first one has (${leftover.join(", ")}), which the API server refuses if they do not belong to it` : ""
+      }
+    });
+  }
+  return problems;
+}
+
+// src/loader/read-inputs.ts
 var import_fast_glob = __toESM(require_out4(), 1);
-var import_yaml3 = __toESM(require_dist(), 1);
-import { lstat as lstat3, readFile } from "node:fs/promises";
+import { lstat as lstat3, stat as stat3 } from "node:fs/promises";
 import path3 from "node:path";
+
+// src/loader/decode.ts
+function decodeManifestBytes(bytes) {
+  if (bytes.length >= 2 && bytes[0] === 255 && bytes[1] === 254) {
+    return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)) };
+  }
+  if (bytes.length >= 2 && bytes[0] === 254 && bytes[1] === 255) {
+    return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)) };
+  }
+  const body = bytes.length >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? bytes.subarray(3) : bytes;
+  const probe = body.subarray(0, 8192);
+  if (probe.includes(0)) return { error: { message: "binary file (contains NUL bytes): not a manifest" } };
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(body) };
+  } catch {
+    const lenient = new TextDecoder("utf-8").decode(body);
+    const bad = lenient.indexOf("�");
+    const before2 = lenient.slice(0, Math.max(0, bad));
+    const line = before2.split("\n").length;
+    const column = bad - (before2.lastIndexOf("\n") + 1) + 1;
+    return { error: { message: "invalid UTF-8: save the file as UTF-8", line, column } };
+  }
+}
+
+// src/loader/helm-chart.ts
+import path2 from "node:path";
+function partitionHelmChartSources(files) {
+  const chartRoots = new Set(files.filter((f) => path2.basename(f) === "Chart.yaml").map((f) => path2.dirname(f)));
+  const manifests = [];
+  const chartSources = [];
+  for (const file of files) (chartRoots.size > 0 && isHelmChartSource(file, chartRoots) ? chartSources : manifests).push(file);
+  return { manifests, chartSources };
+}
+function isHelmChartSource(file, chartRoots) {
+  const directory = path2.dirname(file);
+  if (path2.basename(file) === "Chart.yaml" && chartRoots.has(directory)) return true;
+  for (let dir = directory, child = ""; ; child = path2.basename(dir), dir = path2.dirname(dir)) {
+    if (child === "templates" && chartRoots.has(dir)) return true;
+    if (path2.dirname(dir) === dir) return false;
+  }
+}
 
 // src/loader/read-file.ts
 import fs3 from "node:fs";
@@ -39720,8 +40536,8 @@ function describeUnreadableDirectory(code) {
 
 // src/loader/source.ts
 var SourceFile = class {
-  constructor(path13, text) {
-    this.path = path13;
+  constructor(path19, text) {
+    this.path = path19;
     this.text = text;
   }
   path;
@@ -39769,9 +40585,122 @@ var SourceFile = class {
   }
 };
 
+// src/loader/read-inputs.ts
+var UsageError = class extends Error {
+  name = "UsageError";
+};
+var STDIN_PATH = "<stdin>";
+var MANIFEST_GLOB = "**/*.{yaml,yml,json}";
+var MANIFEST_EXTENSION = /\.(ya?ml|json)$/i;
+var ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**"];
+async function walkDirectory(directory, cwd, ignorePatterns, unreadable = []) {
+  const relative = path3.relative(cwd, directory).split(path3.sep).join("/");
+  const outside = relative.startsWith("..") || path3.isAbsolute(relative);
+  const base = outside || relative === "" ? "" : `${import_fast_glob.default.escapePath(relative)}/`;
+  return (0, import_fast_glob.default)(`${base}${MANIFEST_GLOB}`, {
+    cwd: outside ? directory : cwd,
+    absolute: true,
+    onlyFiles: true,
+    dot: false,
+    // Symlinks found in a directory are neither followed nor read (no loops, and no `leak.yaml -> ~/.kube/config`
+    // from a hostile pull request printed in code frames); a symlink named on the command line is read.
+    followSymbolicLinks: false,
+    suppressErrors: true,
+    fs: { readdir: readdirRecordingFailures(unreadable) },
+    ignore: [...ALWAYS_IGNORED.map((p) => `${base}${p}`), ...ignorePatterns]
+  });
+}
+function hasLiteralExtension(pattern) {
+  return /\.[A-Za-z0-9_-]+$/.test(pattern) && !import_fast_glob.default.isDynamicPattern(pattern.slice(pattern.lastIndexOf(".")));
+}
+function displayPath(absolute, cwd) {
+  const relative = path3.relative(cwd, absolute);
+  const shown = relative && !relative.startsWith("..") && !path3.isAbsolute(relative) ? relative : absolute;
+  return shown.split(path3.sep).join("/");
+}
+async function readInputs(operands, options) {
+  const { cwd } = options;
+  const ignore = [...ALWAYS_IGNORED, ...options.ignorePatterns];
+  const absolutePaths = [];
+  const files = [];
+  const problems = [];
+  const named = /* @__PURE__ */ new Set();
+  let wantsStdin = false;
+  let helmChartSources = 0;
+  for (const operand of operands) {
+    if (operand === "-") {
+      wantsStdin = true;
+      continue;
+    }
+    const absolute = path3.resolve(cwd, operand);
+    const info2 = await stat3(absolute).catch(() => void 0);
+    if (info2?.isDirectory()) {
+      const unreadable = [];
+      const { manifests, chartSources } = partitionHelmChartSources(await walkDirectory(absolute, cwd, options.ignorePatterns, unreadable));
+      absolutePaths.push(...manifests);
+      helmChartSources += chartSources.length;
+      for (const dir of unreadable) {
+        if (path3.relative(absolute, dir.path).split(path3.sep).some((segment) => segment.startsWith("."))) continue;
+        problems.push({ path: displayPath(dir.path, cwd), message: describeUnreadableDirectory(dir.code) });
+      }
+    } else if (info2 || await lstat3(absolute).catch(() => void 0)) {
+      absolutePaths.push(absolute);
+      named.add(path3.normalize(absolute));
+    } else if (import_fast_glob.default.isDynamicPattern(operand)) {
+      const found = await (0, import_fast_glob.default)(operand, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore });
+      const wanted = hasLiteralExtension(operand) ? found : found.filter((p) => MANIFEST_EXTENSION.test(p));
+      if (wanted.length === 0 && options.unmatchedGlobs !== "empty") throw new UsageError(`no files match the pattern "${operand}"`);
+      absolutePaths.push(...wanted);
+    } else {
+      throw new UsageError(`no such file or directory: ${operand}`);
+    }
+  }
+  const unique2 = [...new Set(absolutePaths.map((p) => path3.normalize(p)))].sort();
+  for (const absolute of unique2) {
+    const shown = displayPath(absolute, cwd);
+    try {
+      const read = await readManifestBytes(absolute, !named.has(absolute));
+      if ("skip" in read) continue;
+      if ("problem" in read) {
+        problems.push({ path: shown, message: read.problem });
+        continue;
+      }
+      const decoded = decodeManifestBytes(read.bytes);
+      if ("error" in decoded) problems.push({ path: shown, ...decoded.error });
+      else files.push(new SourceFile(shown, decoded.text));
+    } catch (error2) {
+      problems.push({ path: shown, message: describeReadError(error2) });
+    }
+  }
+  if (wantsStdin) {
+    const bytes = await options.readStdin(MAX_FILE_BYTES + 1);
+    if (bytes.length === 0) throw new UsageError("standard input is empty (did the command before the pipe fail?)");
+    const decoded = bytes.length > MAX_FILE_BYTES ? { error: { message: tooLargeMessage(void 0) } } : decodeManifestBytes(bytes);
+    if ("error" in decoded) problems.push({ path: STDIN_PATH, ...decoded.error });
+    else files.push(new SourceFile(STDIN_PATH, decoded.text));
+  }
+  return { files, problems, helmChartSources };
+}
+function describeReadError(error2) {
+  const code = error2.code;
+  switch (code) {
+    case "EACCES":
+    case "EPERM":
+      return "cannot read the file: permission denied";
+    case "ENOENT":
+      return "the file disappeared while kubewire was reading the inputs";
+    case "EISDIR":
+      return "is a directory, not a file";
+    case "ELOOP":
+      return "cannot read the file: too many levels of symbolic links";
+    default:
+      return `cannot read the file: ${code ?? error2.message}`;
+  }
+}
+
 // src/model/kustomize/patches.ts
-var import_yaml = __toESM(require_dist(), 1);
-import path2 from "node:path";
+var import_yaml3 = __toESM(require_dist(), 1);
+import path5 from "node:path";
 
 // src/model/objects/values.ts
 function isObject(value) {
@@ -39783,15 +40712,18 @@ function asObject(value) {
 function asArray(value) {
   return Array.isArray(value) ? value : [];
 }
+function textOf(value) {
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}
 function asString(value) {
   return typeof value === "string" ? value : void 0;
 }
 function asInteger(value) {
   return typeof value === "number" && Number.isInteger(value) ? value : void 0;
 }
-function getIn(root, path13) {
+function getIn(root, path19) {
   let current = root;
-  for (const segment of path13) {
+  for (const segment of path19) {
     if (typeof segment === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[segment];
@@ -39808,7 +40740,7 @@ function asStringMap(value) {
   for (const [key, v] of Object.entries(value)) {
     if (v === null || v === void 0) out[key] = "";
     else if (typeof v === "object") continue;
-    else out[key] = String(v);
+    else out[key] = textOf(v);
   }
   return out;
 }
@@ -39819,7 +40751,7 @@ function pushTo(map, key, value) {
 }
 
 // src/model/kustomize/builds.ts
-import path from "node:path";
+import path4 from "node:path";
 
 // src/model/objects/resource.ts
 var CLUSTER_SCOPED_KINDS = /* @__PURE__ */ new Set([
@@ -39952,12 +40884,12 @@ function resourceLabel(resource, withNamespace = false) {
   const name = resource.name || "(unnamed)";
   return withNamespace && resource.namespace ? `${resource.kind}/${resource.namespace}/${name}` : `${resource.kind}/${name}`;
 }
-function locateField(resource, path13) {
-  const located = resource.document.locate([...resource.basePath, ...path13]);
+function locateField(resource, path19) {
+  const located = resource.document.locate([...resource.basePath, ...path19]);
   return { file: resource.document.file.path, ...located };
 }
-function scalarSourceOf(resource, path13) {
-  return resource.document.scalarSource([...resource.basePath, ...path13]);
+function scalarSourceOf(resource, path19) {
+  return resource.document.scalarSource([...resource.basePath, ...path19]);
 }
 
 // src/model/kustomize/builds.ts
@@ -39969,7 +40901,7 @@ function isKustomizeConfig(apiVersion2) {
 function isKustomization(document) {
   const value = asObject(document.value);
   if (!value) return false;
-  if (KUSTOMIZATION_FILE_NAMES.has(path.basename(document.file.path))) return true;
+  if (KUSTOMIZATION_FILE_NAMES.has(path4.basename(document.file.path))) return true;
   const apiVersion2 = asString(value.apiVersion);
   return apiVersion2 !== void 0 && isKustomizeConfig(apiVersion2) || value.kind === "Kustomization";
 }
@@ -39978,9 +40910,9 @@ function kustomizePatchFiles(documents) {
   for (const document of documents) {
     const value = asObject(document.value);
     if (!value || !isKustomization(document)) continue;
-    const folder = path.dirname(document.file.path);
+    const folder = path4.dirname(document.file.path);
     const add = (relative) => {
-      if (relative && !relative.includes("\n")) found.add(path.join(folder, relative.trim()));
+      if (relative && !relative.includes("\n")) found.add(path4.join(folder, relative.trim()));
     };
     for (const entry of asArray(value.patchesStrategicMerge)) add(asString(entry));
     for (const entry of asArray(value.patches)) add(asString(entry) ?? asString(getIn(entry, ["path"])));
@@ -39992,11 +40924,11 @@ function kustomizePluginConfigFiles(documents) {
   for (const document of documents) {
     const value = asObject(document.value);
     if (!value || !isKustomization(document)) continue;
-    const folder = path.dirname(document.file.path);
+    const folder = path4.dirname(document.file.path);
     for (const field of ["transformers", "generators", "validators"]) {
       for (const entry of asArray(value[field])) {
         const relative = asString(entry);
-        if (relative && !relative.includes("\n")) found.add(path.join(folder, relative));
+        if (relative && !relative.includes("\n")) found.add(path4.join(folder, relative));
       }
     }
   }
@@ -40007,7 +40939,7 @@ function unlistedFilesInKustomizationFolders(documents) {
   const named = /* @__PURE__ */ new Set();
   const collect2 = (folder, value) => {
     if (typeof value === "string") {
-      if (!value.includes("\n")) named.add(path.join(folder, value));
+      if (!value.includes("\n")) named.add(path4.join(folder, value));
     } else if (Array.isArray(value)) {
       for (const item of value) collect2(folder, item);
     } else if (value && typeof value === "object") {
@@ -40016,7 +40948,7 @@ function unlistedFilesInKustomizationFolders(documents) {
   };
   for (const document of documents) {
     if (!isKustomization(document)) continue;
-    const folder = path.dirname(document.file.path);
+    const folder = path4.dirname(document.file.path);
     kustomizationFolders.add(folder);
     collect2(folder, document.value);
   }
@@ -40028,9 +40960,9 @@ function unlistedFilesInKustomizationFolders(documents) {
   return unlisted;
 }
 function insideKustomizeTree(kustomizationFolders, file) {
-  for (let folder = path.dirname(file); ; folder = path.dirname(folder)) {
+  for (let folder = path4.dirname(file); ; folder = path4.dirname(folder)) {
     if (kustomizationFolders.has(folder)) return true;
-    if (path.dirname(folder) === folder) return false;
+    if (path4.dirname(folder) === folder) return false;
   }
 }
 function isKustomizePluginConfig(apiVersion2) {
@@ -40045,10 +40977,10 @@ function kustomizeBuilds(documents) {
   for (const document of documents) {
     const value = asObject(document.value);
     if (!value || !isKustomization(document)) continue;
-    const folder = path.dirname(document.file.path);
+    const folder = path4.dirname(document.file.path);
     kustomizationByFolder.set(folder, document.file.path);
     const entries = ["resources", "bases", "components"].flatMap(
-      (field) => asArray(value[field]).map(asString).filter((e) => !!e && !e.includes("\n") && !isRemote(e)).map((e) => path.join(folder, e))
+      (field) => asArray(value[field]).map(asString).filter((e) => !!e && !e.includes("\n") && !isRemote(e)).map((e) => path4.join(folder, e))
     );
     if (value.kind === "Component") components.add(document.file.path);
     raw.set(document.file.path, { namespace: asString(value.namespace) || void 0, entries, transforms: readTransforms(value) });
@@ -40188,7 +41120,7 @@ function stringPairs(value) {
   const out = {};
   const object = asObject(value);
   if (!object) return out;
-  for (const [key, v] of Object.entries(object)) if (v !== null && typeof v !== "object") out[key] = String(v);
+  for (const [key, v] of Object.entries(object)) if (v !== null && typeof v !== "object") out[key] = textOf(v);
   return out;
 }
 function compose(inner, outer) {
@@ -40227,7 +41159,7 @@ function kustomizePatches(documents) {
   for (const kustomization of documents) {
     const value = asObject(kustomization.value);
     if (!value || !isKustomization(kustomization)) continue;
-    const folder = path2.dirname(kustomization.file.path);
+    const folder = path5.dirname(kustomization.file.path);
     const add = (entryPath, source2, target) => {
       const contents = source2.file ? (byFile.get(source2.file) ?? []).map((d) => d.value) : source2.inline !== void 0 ? parseInline(source2.inline) : [];
       const targetObject = asObject(target);
@@ -40240,7 +41172,7 @@ function kustomizePatches(documents) {
     };
     const source = (entry) => {
       const text = asString(entry) ?? asString(asObject(entry)?.path);
-      if (text !== void 0 && !text.includes("\n")) return { file: path2.join(folder, text) };
+      if (text !== void 0 && !text.includes("\n")) return { file: path5.join(folder, text) };
       const inline = text ?? asString(asObject(entry)?.patch);
       return inline !== void 0 ? { inline } : {};
     };
@@ -40252,7 +41184,7 @@ function kustomizePatches(documents) {
 }
 function parseInline(text) {
   try {
-    return (0, import_yaml.parseAllDocuments)(text).flatMap((d) => "errors" in d && d.errors.length === 0 ? [d.toJS({ maxAliasCount: 100 })] : []);
+    return (0, import_yaml3.parseAllDocuments)(text).flatMap((d) => "errors" in d && d.errors.length === 0 ? [d.toJS({ maxAliasCount: 100 })] : []);
   } catch {
     return [];
   }
@@ -40286,13 +41218,13 @@ function patchesTouching(patches, builds, resource, field) {
     (patch) => (patch.kind === void 0 || patch.kind === resource.kind) && (patch.name === void 0 || patch.name === resource.name) && builds.filesPatchedBy(patch.kustomization.file.path).has(file) && (keys === void 0 || patch.touches.some((touched) => isPrefix(touched, keys) || isPrefix(keys, touched)))
   );
 }
-function isPrefix(prefix, path13) {
-  return prefix.length <= path13.length && prefix.every((segment, i) => path13[i] === segment);
+function isPrefix(prefix, path19) {
+  return prefix.length <= path19.length && prefix.every((segment, i) => path19[i] === segment);
 }
 function patchNote(patch, resource) {
   const where4 = `${patch.kustomization.file.path}:${patch.kustomization.locate(patch.entryPath).range.line}`;
   const fields = [...new Set(patch.touches.map((t) => t.join(".")))].slice(0, 3).join(", ");
-  const folder = path2.dirname(patch.kustomization.file.path);
+  const folder = path5.dirname(patch.kustomization.file.path);
   return ` This is a warning, not an error: a kustomize patch (${where4}) changes ${fields || "this object"} of ${resource.kind} "${resource.name}" in the builds that include it, and kubewire checks objects as written, before patches. Lint the built output (\`kustomize build ${folder} | kubewire -\`) to check it.`;
 }
 
@@ -40336,43 +41268,43 @@ function placeholdersOf(resource) {
   }
   return found;
 }
-function walk(value, path13, key, out) {
+function walk(value, path19, key, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, [...path13, i], key, out));
+    value.forEach((item, i) => walk(item, [...path19, i], key, out));
     return;
   }
   if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
       if (OPAQUE_FIELDS.has(k)) continue;
       const keyText = placeholderIn(k, void 0);
-      if (keyText) out.push({ path: [...path13, k], text: keyText });
-      walk(v, [...path13, k], k, out);
+      if (keyText) out.push({ path: [...path19, k], text: keyText });
+      walk(v, [...path19, k], k, out);
     }
     return;
   }
   const text = placeholderIn(value, key);
-  if (text) out.push({ path: path13, text });
+  if (text) out.push({ path: path19, text });
 }
-function touchesPlaceholder(resource, path13) {
-  return placeholdersOf(resource).some((p) => isPrefix2(p.path, path13) || isPrefix2(path13, p.path));
+function touchesPlaceholder(resource, path19) {
+  return placeholdersOf(resource).some((p) => isPrefix2(p.path, path19) || isPrefix2(path19, p.path));
 }
 function identityIsPlaceholder(resource) {
   return placeholdersOf(resource).some((p) => p.path.length === 2 && p.path[0] === "metadata" && (p.path[1] === "name" || p.path[1] === "namespace"));
 }
-function isPrefix2(prefix, path13) {
-  if (prefix.length > path13.length) return false;
-  return prefix.every((segment, i) => path13[i] === segment);
+function isPrefix2(prefix, path19) {
+  if (prefix.length > path19.length) return false;
+  return prefix.every((segment, i) => path19[i] === segment);
 }
 function dependsOnPlaceholder(places, message) {
-  for (const { resource, path: path13 } of places) {
-    if (touchesPlaceholder(resource, path13)) return true;
+  for (const { resource, path: path19 } of places) {
+    if (touchesPlaceholder(resource, path19)) return true;
     if (placeholdersOf(resource).some((p) => message.includes(p.text))) return true;
   }
   return false;
 }
 
 // src/engine/directives.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/model/evidence/nearest-name.ts
 function editDistance(a, b) {
@@ -40402,6 +41334,10 @@ function nearestName(name, candidates) {
   }
   return best?.name;
 }
+function didYouMean(name, candidates) {
+  const near = nearestName(name, candidates);
+  return near === void 0 ? "" : ` (did you mean "${near}"?)`;
+}
 
 // src/engine/directives.ts
 var DIRECTIVE = /^(kubewire-(?:disable(?:-next-line|-line)?|enable))(?:\s|$)/;
@@ -40414,7 +41350,7 @@ function directivesOf(file) {
   const scopeStarts = [1];
   const text = file.text.includes("\r") ? file.text.replace(/\r(?!\n)/g, "\n") : file.text;
   let offset = 0;
-  for (const token of new import_yaml2.Lexer().lex(text)) {
+  for (const token of new import_yaml4.Lexer().lex(text)) {
     if (!text.startsWith(token, offset)) {
       if (CONTROL_TOKENS.has(token)) continue;
       return none;
@@ -40642,6 +41578,104 @@ function annotationIdRange(resource, annotation2, id, files) {
   return { file: located.file, range: { line: range.line, column, endLine: range.line, endColumn: column + id.length } };
 }
 
+// src/engine/rule-config.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var RuleConfigError = class extends UsageError {
+  constructor(ruleId, problem, field = "options") {
+    super(`rule ${ruleId}: ${problem}`);
+    this.ruleId = ruleId;
+    this.problem = problem;
+    this.field = field;
+  }
+  ruleId;
+  problem;
+  field;
+};
+var UNSURE_OPTION = "unsure";
+var UNSURE_DEFAULT = "warn";
+var SEVERITIES = /* @__PURE__ */ new Map([
+  ["off", "off"],
+  [0, "off"],
+  ["warn", "warn"],
+  [1, "warn"],
+  ["error", "error"],
+  [2, "error"]
+]);
+function resolveRuleConfig(rules, config) {
+  const byId = new Map(rules.map((r) => [r.name, r]));
+  const resolved = { severities: {}, unsureSeverities: {}, options: {} };
+  for (const [id, value] of Object.entries(config)) {
+    const rule = byId.get(id);
+    if (!rule) throw new RuleConfigError(id, `unknown rule "${id}"${didYouMean(id, byId.keys())}`, "id");
+    const [level, ...given] = Array.isArray(value) ? value : [value];
+    const severity = SEVERITIES.get(level);
+    if (!severity) throw new RuleConfigError(id, severityProblem("severity", level), "severity");
+    resolved.severities[id] = severity;
+    if (Array.isArray(value)) {
+      const { unsure, options } = takeUnsure(rule, given);
+      if (unsure !== void 0) {
+        const unsureSeverity = SEVERITIES.get(unsure);
+        if (!unsureSeverity) throw new RuleConfigError(id, severityProblem(`"${UNSURE_OPTION}"`, unsure), "unsure");
+        resolved.unsureSeverities[id] = unsureSeverity;
+      }
+      const problem = optionsProblem(rule, options);
+      if (problem) throw new RuleConfigError(id, problem);
+      resolved.options[id] = options;
+    }
+  }
+  return resolved;
+}
+function severityProblem(what, given) {
+  const shown = typeof given === "string" ? `"${given}"` : JSON.stringify(given);
+  return `${what} must be off, warn or error, not ${shown}${typeof given === "string" ? didYouMean(given, ["off", "warn", "error"]) : ""}`;
+}
+function takeUnsure(rule, given) {
+  const first = given[0];
+  if (typeof first !== "object" || first === null || Array.isArray(first) || !(UNSURE_OPTION in first)) return { unsure: void 0, options: [...given] };
+  const { [UNSURE_OPTION]: unsure, ...own } = first;
+  const options = Object.keys(own).length === 0 && rule.meta.schema.length === 0 && given.length === 1 ? [] : [own, ...given.slice(1)];
+  return { unsure, options };
+}
+var ajv = new import_ajv.Ajv({ allErrors: false, strict: false, verbose: true });
+var validators = /* @__PURE__ */ new WeakMap();
+function optionsProblem(rule, given) {
+  const schemas = rule.meta.schema;
+  if (given.length > schemas.length) {
+    return schemas.length === 0 ? "this rule takes no options" : `this rule takes ${schemas.length} option${schemas.length === 1 ? "" : "s"}`;
+  }
+  if (given.length === 0) return void 0;
+  let validate2 = validators.get(rule);
+  if (!validate2) {
+    validate2 = ajv.compile({ type: "array", items: schemas, minItems: 0, maxItems: schemas.length });
+    validators.set(rule, validate2);
+  }
+  if (validate2(given)) return void 0;
+  return describe2(validate2.errors?.[0], schemas);
+}
+function describe2(error2, schemas) {
+  if (!error2) return "invalid options";
+  const [index, ...rest] = error2.instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const field = rest.length > 0 ? `option "${rest.join(".")}"` : index !== void 0 && schemas.length > 1 ? `option ${Number(index) + 1}` : "options";
+  switch (error2.keyword) {
+    case "additionalProperties": {
+      const key = String(error2.params.additionalProperty);
+      const properties = Object.keys(error2.parentSchema?.properties ?? {});
+      const prefix = rest.length > 0 ? `${rest.join(".")}.` : "";
+      return `unknown option "${prefix}${key}" (options: ${properties.join(", ") || "none"})`;
+    }
+    case "type": {
+      const type = String(error2.params.type);
+      return `${field} must be ${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+    }
+    case "enum":
+      return `${field} must be one of ${error2.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "required":
+      return `${field === "options" ? "options need" : `${field} needs`} "${String(error2.params.missingProperty)}"`;
+    default:
+      return `${field} ${error2.message ?? "is invalid"}`;
+  }
+}
+
 // src/engine/linter.ts
 var IGNORE_ANNOTATION = "kubewire.io/ignore";
 var ENGINE_LISTENERS = /* @__PURE__ */ new Set(["InputProblem", "Document", "MalformedObject", "PodTemplate", "*", "graph:exit"]);
@@ -40649,18 +41683,24 @@ function lint(input) {
   const { graph } = input;
   const messagesByFile = /* @__PURE__ */ new Map();
   const suppressedByFile = /* @__PURE__ */ new Map();
-  for (const path13 of input.filePaths) messagesByFile.set(path13, []);
+  for (const path19 of input.filePaths) messagesByFile.set(path19, []);
   const dispatch = /* @__PURE__ */ new Map();
-  for (const rule of input.rules) {
-    const configured = input.severities?.[rule.name] ?? rule.meta.defaultSeverity;
-    if (configured === "off") continue;
-    const options = mergeOptions(rule.defaultOptions, input.ruleOptions?.[rule.name]);
+  const base = { severities: { ...input.severities }, unsureSeverities: { ...input.unsureSeverities }, options: { ...input.ruleOptions } };
+  const configOf = input.configForFile ?? (() => base);
+  const configs = input.configForFile ? [.../* @__PURE__ */ new Set([base, ...input.filePaths.map(configOf)])] : [base];
+  for (const rule of input.rules) for (const variant of optionVariants(rule, configs)) {
+    const options = mergeOptions(rule.defaultOptions, variant.options);
     const context = {
       id: rule.name,
       graph,
       options,
       report: (descriptor) => {
-        const reported = toMessage(graph, rule, configured, descriptor);
+        const reported = toMessage(graph, rule, descriptor, (filePath2, unsure) => {
+          const config = configOf(filePath2);
+          if (optionsKey(config.options[rule.name]) !== variant.key) return void 0;
+          const severity = severityOf(rule, config, unsure);
+          return severity === "off" ? void 0 : severity === "error" ? 2 : 1;
+        });
         if (!reported) return;
         const { filePath, message } = reported;
         if (!messagesByFile.has(filePath)) messagesByFile.set(filePath, []);
@@ -40677,7 +41717,7 @@ function lint(input) {
     try {
       listeners = rule.create(context, options);
     } catch (error2) {
-      throw new Error(`rule ${rule.name} failed to start: ${error2.message}`);
+      throw new Error(`rule ${rule.name} failed to start: ${error2.message}`, { cause: error2 });
     }
     for (const [key, fn] of Object.entries(listeners)) {
       if (typeof fn !== "function") continue;
@@ -40738,6 +41778,24 @@ function lint(input) {
   results.sort((a, b) => a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0);
   return results;
 }
+function optionVariants(rule, configs) {
+  const variants = /* @__PURE__ */ new Map();
+  for (const config of configs) {
+    if ((config.severities[rule.name] ?? rule.meta.defaultSeverity) === "off") continue;
+    const options = config.options[rule.name];
+    const key = optionsKey(options);
+    if (!variants.has(key)) variants.set(key, options);
+  }
+  return [...variants].map(([key, options]) => ({ key, options }));
+}
+function optionsKey(options) {
+  return options === void 0 ? "" : JSON.stringify(options);
+}
+function severityOf(rule, config, unsure) {
+  const sure = config.severities[rule.name] ?? rule.meta.defaultSeverity;
+  if (sure === "off" || !unsure) return sure;
+  return config.unsureSeverities[rule.name] ?? UNSURE_DEFAULT;
+}
 function mergeOptions(defaults, given) {
   if (!given) return defaults;
   const length = Math.max(defaults.length, given.length);
@@ -40777,33 +41835,33 @@ function dedupe(messages) {
     return true;
   });
 }
-function toMessage(graph, rule, configured, descriptor) {
+function toMessage(graph, rule, descriptor, severityFor) {
   const template = rule.meta.messages[descriptor.messageId];
   if (template === void 0) throw new Error(`rule ${rule.name} reported unknown messageId "${descriptor.messageId}"`);
-  const text = interpolate(template, descriptor.data);
-  const severity = descriptor.severity === "warn" || configured === "warn" ? 1 : 2;
-  const fatal = rule.meta.fatal === true && severity === 2 ? { fatal: true } : {};
-  const base = {
-    ruleId: rule.name,
-    messageId: descriptor.messageId,
-    severity,
-    message: text,
-    ...fatal
+  let text = interpolate(template, descriptor.data);
+  let unsure = descriptor.severity === "warn";
+  const head = (filePath) => {
+    const severity = severityFor(filePath, unsure);
+    if (severity === void 0) return void 0;
+    const fatal = rule.meta.fatal === true && severity === 2 ? { fatal: true } : {};
+    return { ruleId: rule.name, messageId: descriptor.messageId, severity, message: text, ...fatal };
   };
   if ("resource" in descriptor) {
-    const { resource, path: path13 } = descriptor;
-    if (dependsOnPlaceholder([{ resource, path: path13 }, ...descriptor.related ?? []], text)) return void 0;
-    const patched = [{ resource, path: path13 }, ...descriptor.related ?? []].map((place) => ({ resource: place.resource, patch: graph.patchesTouching(place.resource, place.path)[0] })).find((p) => p.patch !== void 0);
+    const { resource, path: path19 } = descriptor;
+    if (dependsOnPlaceholder([{ resource, path: path19 }, ...descriptor.related ?? []], text)) return void 0;
+    const patched = [{ resource, path: path19 }, ...descriptor.related ?? []].map((place) => ({ resource: place.resource, patch: graph.patchesTouching(place.resource, place.path)[0] })).find((p) => p.patch !== void 0);
     if (patched?.patch) {
-      base.severity = 1;
-      base.message += patchNote(patched.patch, patched.resource);
+      unsure = true;
+      text += patchNote(patched.patch, patched.resource);
     }
-    const located = locateField(resource, path13);
+    const located = locateField(resource, path19);
+    const base2 = head(located.file);
+    if (!base2) return void 0;
     const message = {
-      ...base,
+      ...base2,
       ...located.range,
       resource: { apiVersion: resource.apiVersion, kind: resource.kind, namespace: resource.namespace, name: resource.name },
-      path: formatPath(path13)
+      path: formatPath(path19)
     };
     const related = (descriptor.related ?? []).map((r) => {
       const where4 = locateField(r.resource, r.path);
@@ -40814,11 +41872,13 @@ function toMessage(graph, rule, configured, descriptor) {
     return { filePath: located.file, message: suppression ? { ...message, suppressions: [suppression] } : message };
   }
   if ("document" in descriptor) {
-    return { filePath: descriptor.document.file.path, message: { ...base, ...descriptor.range } };
+    const base2 = head(descriptor.document.file.path);
+    return base2 && { filePath: descriptor.document.file.path, message: { ...base2, ...descriptor.range } };
   }
   const line = descriptor.line ?? 1;
   const column = descriptor.column ?? 1;
-  return { filePath: descriptor.file, message: { ...base, line, column, endLine: line, endColumn: column } };
+  const base = head(descriptor.file);
+  return base && { filePath: descriptor.file, message: { ...base, line, column, endLine: line, endColumn: column } };
 }
 function suppressionOf(resource, ruleId) {
   const annotations = asObject(getIn(resource.object, ["metadata", "annotations"]));
@@ -40834,9 +41894,9 @@ function suppressionOf(resource, ruleId) {
 function interpolate(template, data2) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => data2 && key in data2 ? String(data2[key]) : whole);
 }
-function formatPath(path13) {
+function formatPath(path19) {
   let out = "";
-  for (const segment of path13) {
+  for (const segment of path19) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -40844,7 +41904,83 @@ function formatPath(path13) {
   return out;
 }
 
+// src/engine/context.ts
+var NO_CONTEXT = { files: [], documents: [] };
+async function loadContext(globs, options) {
+  if (globs.length === 0) return NO_CONTEXT;
+  if (globs.includes("-")) throw new UsageError("context: standard input (-) cannot be context; name files, directories or globs");
+  let files;
+  try {
+    ({ files } = await readInputs(globs, {
+      cwd: options.cwd,
+      ignorePatterns: options.ignorePatterns,
+      readStdin: () => Promise.resolve(Buffer.alloc(0)),
+      unmatchedGlobs: "empty"
+    }));
+  } catch (error2) {
+    if (error2 instanceof UsageError) throw new UsageError(`context: ${error2.message}`);
+    throw error2;
+  }
+  const documents = [];
+  for (const file of files) {
+    try {
+      documents.push(...parseManifestFile(file));
+    } catch {
+    }
+  }
+  return { files, documents };
+}
+function withContext(documents, context, cwd) {
+  if (context.documents.length === 0) return [...documents];
+  const linted = new Set(documents.map((d) => path6.resolve(cwd, d.file.path)));
+  const rest = context.documents.filter((d) => !linted.has(path6.resolve(cwd, d.file.path)));
+  return [...documents, ...rest].sort((a, b) => a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0);
+}
+function reportOnLinted(results, reported, takesPart) {
+  const linted = (contextFile) => (filePath) => reported.has(filePath) && takesPart(contextFile, filePath);
+  const kept = /* @__PURE__ */ new Map();
+  for (const result of results) if (reported.has(result.filePath)) kept.set(result.filePath, { messages: [...result.messages], suppressed: [...result.suppressedMessages] });
+  for (const result of results) {
+    if (reported.has(result.filePath)) continue;
+    for (const message of result.messages) {
+      const moved = moveToLinted(message, result.filePath, linted(result.filePath));
+      if (moved) kept.get(moved.filePath)?.messages.push(moved.message);
+    }
+    for (const message of result.suppressedMessages) {
+      const moved = moveToLinted(message, result.filePath, linted(result.filePath));
+      if (moved) kept.get(moved.filePath)?.suppressed.push(moved.message);
+    }
+  }
+  return [...kept].map(([filePath, { messages, suppressed }]) => resultOf(filePath, dedupe(sortMessages(messages)), dedupe(sortMessages(suppressed))));
+}
+function moveToLinted(message, filePath, linted) {
+  const related = message.related ?? [];
+  const target = related.find((r) => linted(r.filePath));
+  if (!target) return void 0;
+  const what = message.resource ? `${message.resource.kind} "${message.resource.name}"${message.path ? ` (${message.path})` : ""}` : "the place";
+  const origin = {
+    filePath,
+    line: message.line,
+    column: message.column,
+    endLine: message.endLine,
+    endColumn: message.endColumn,
+    message: `${what}, which this finding is about: its file is read for context only, so the finding is shown on the linted file`
+  };
+  const { line, column, endLine, endColumn } = target;
+  return { filePath: target.filePath, message: { ...message, line, column, endLine, endColumn, related: [origin, ...related.filter((r) => r !== target)] } };
+}
+function findRepositoryRoot(start) {
+  for (let dir = path6.resolve(start); ; dir = path6.dirname(dir)) {
+    if (existsSync2(path6.join(dir, ".git"))) return dir;
+    if (path6.dirname(dir) === dir) return void 0;
+  }
+}
+
 // src/engine/helm-sources.ts
+var import_fast_glob2 = __toESM(require_out4(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
+import { lstat as lstat4, readFile } from "node:fs/promises";
+import path7 from "node:path";
 var SOURCE_LINE = /^# Source: (\S.*?)\s*$/;
 var MAX_QUOTED = 160;
 async function mapHelmSources(results, sourceOf, options) {
@@ -40988,11 +42124,11 @@ function sortByPosition(messages) {
 }
 async function readTemplate(absolute, cwd) {
   try {
-    const stats = await lstat3(absolute);
+    const stats = await lstat4(absolute);
     if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
     const text = (await readFile(absolute, "utf8")).replace(/^\ufeff/, "");
-    const relative = path3.relative(cwd, absolute);
-    const shown = relative.startsWith("..") || path3.isAbsolute(relative) ? absolute : relative.split(path3.sep).join("/");
+    const relative = path7.relative(cwd, absolute);
+    const shown = relative.startsWith("..") || path7.isAbsolute(relative) ? absolute : relative.split(path7.sep).join("/");
     return new SourceFile(shown, text);
   } catch {
     return void 0;
@@ -41009,7 +42145,7 @@ var ChartFinder = class {
     const segments = helmSource.split("/");
     if (segments.length < 3 || segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\"))) return void 0;
     const [chart, ...rest] = segments;
-    if (this.options.chartRoot !== void 0) return existingInside(path3.resolve(this.options.cwd, this.options.chartRoot), rest);
+    if (this.options.chartRoot !== void 0) return existingInside(path7.resolve(this.options.cwd, this.options.chartRoot), rest);
     const byName = await this.#charts();
     const found = (await Promise.all((byName.get(chart) ?? []).map((dir) => existingInside(dir, rest)))).filter((f) => f !== void 0);
     if (found.length === 1) return found[0];
@@ -41025,7 +42161,7 @@ var ChartFinder = class {
   #charts() {
     this.#byName ??= (async () => {
       const byName = /* @__PURE__ */ new Map();
-      const files = await (0, import_fast_glob.default)("**/Chart.yaml", {
+      const files = await (0, import_fast_glob2.default)("**/Chart.yaml", {
         cwd: this.options.cwd,
         absolute: true,
         onlyFiles: true,
@@ -41037,7 +42173,7 @@ var ChartFinder = class {
         const name = await chartName(file);
         if (name === void 0) continue;
         const dirs = byName.get(name) ?? [];
-        dirs.push(path3.dirname(file));
+        dirs.push(path7.dirname(file));
         byName.set(name, dirs);
       }
       return byName;
@@ -41047,1274 +42183,27 @@ var ChartFinder = class {
 };
 async function chartName(chartFile) {
   try {
-    const stats = await lstat3(chartFile);
+    const stats = await lstat4(chartFile);
     if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
-    const parsed = (0, import_yaml3.parse)(await readFile(chartFile, "utf8"));
+    const parsed = (0, import_yaml5.parse)(await readFile(chartFile, "utf8"));
     return typeof parsed?.name === "string" ? parsed.name : void 0;
   } catch {
     return void 0;
   }
 }
 async function existingInside(dir, rest) {
-  const file = path3.join(dir, ...rest);
-  const relative = path3.relative(dir, file);
-  if (relative.startsWith("..") || path3.isAbsolute(relative)) return void 0;
+  const file = path7.join(dir, ...rest);
+  const relative = path7.relative(dir, file);
+  if (relative.startsWith("..") || path7.isAbsolute(relative)) return void 0;
   try {
-    return (await lstat3(file)).isFile() ? file : void 0;
+    return (await lstat4(file)).isFile() ? file : void 0;
   } catch {
     return void 0;
   }
 }
 
-// src/loader/parse.ts
-var import_yaml5 = __toESM(require_dist(), 1);
-
-// src/loader/go-yaml-compat.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-var CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
-var MAX_ROUNDS = 1e3;
-function needsPreparation(source, parsedWithErrors) {
-  return parsedWithErrors || CONTROL_CHARACTER.test(source) || /^%|\\\/|\r(?!\n)/m.test(source);
-}
-function prepareForYamlPackage(source) {
-  let text = source.replace(/\r(?!\n)/g, "\n");
-  const edits = [];
-  const lenient = [];
-  const rejections = [];
-  const toOriginal = (offset) => {
-    let last;
-    for (const edit of edits) {
-      if (edit.cur > offset) break;
-      last = edit;
-    }
-    if (!last) return offset;
-    if (offset < last.cur + last.ins) return last.orig + Math.min(offset - last.cur, last.del);
-    return last.orig + last.del + (offset - last.cur - last.ins);
-  };
-  const reject = (at, length, message) => {
-    const start = toOriginal(at);
-    rejections.push({ message, start, end: start + length });
-  };
-  const control = CONTROL_CHARACTER.exec(source);
-  if (control) {
-    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-    rejections.push({
-      start: control.index,
-      end: control.index + 1,
-      message: `the control character U+${code}: go-yaml (kubectl) refuses the whole document ("control characters are not allowed"), even in a comment or a quoted string; remove it, or write it as an escape in a double-quoted string`
-    });
-  }
-  let cursor = 0;
-  let checked = 0;
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    let offset = 0;
-    let pending = [];
-    let resume = 0;
-    for (const token of new import_yaml4.Lexer().lex(text)) {
-      const type = import_yaml4.CST.tokenType(token);
-      if (type === "doc-mode" || type === "flow-error-end" || type === "scalar") continue;
-      const start = offset;
-      offset += token.length;
-      if (start >= checked) {
-        checked = offset;
-        if (type === "directive-line") {
-          reject(start, token.trimEnd().length, 'a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing: go-yaml stops with "did not find expected <document start>"');
-        }
-      }
-      if (start < cursor) continue;
-      let scan;
-      if (type === "flow-seq-start" || type === "flow-map-start") scan = scanFlow(text, start);
-      else if (type === "single-quoted-scalar" || type === "double-quoted-scalar") scan = scanQuoted(text, start);
-      else if (type === "comment" && start > 0 && !isWhite(text[start - 1])) {
-        scan = { end: start, edits: [{ at: start, del: 0, insert: " ", kind: "comment-without-space" }], rejections: [] };
-      }
-      if (!scan) continue;
-      for (const r of scan.rejections) reject(r.at, r.length, r.message);
-      if (scan.end === void 0) {
-        cursor = offset;
-        continue;
-      }
-      if (scan.edits.length > 0) {
-        pending = scan.edits;
-        resume = scan.end;
-        break;
-      }
-      cursor = scan.end;
-    }
-    if (pending.length === 0) break;
-    let shift = 0;
-    const noted = /* @__PURE__ */ new Set();
-    for (const edit of pending.sort((a, b) => a.at - b.at)) {
-      const at = edit.at + shift;
-      const orig = toOriginal(at);
-      text = text.slice(0, at) + edit.insert + text.slice(at + edit.del);
-      edits.push({ cur: at, orig, del: edit.del, ins: edit.insert.length });
-      if (edit.kind !== "realign" && !noted.has(edit.kind)) {
-        noted.add(edit.kind);
-        lenient.push({ kind: edit.kind, start: orig, end: orig + Math.max(edit.del, 1) });
-      }
-      shift += edit.insert.length - edit.del;
-    }
-    cursor = resume + shift;
-    checked = Math.min(checked, cursor);
-  }
-  return { text, toOriginal, lenient, rejections };
-}
-function isWhite(ch) {
-  return ch === " " || ch === "	" || ch === "\n" || ch === "\r";
-}
-function isBreak(ch) {
-  return ch === "\n" || ch === "\r";
-}
-function isDocumentIndicator(text, lineStart) {
-  const three = text.slice(lineStart, lineStart + 3);
-  if (three !== "---" && three !== "...") return false;
-  const next = text[lineStart + 3];
-  return next === void 0 || isWhite(next);
-}
-function badAnchorName(token) {
-  const name = token.slice(1);
-  if (name.length === 0) return void 0;
-  const valid = /^[0-9A-Za-z_-]*/.exec(name)[0];
-  if (valid.length === name.length && valid.length > 0) return void 0;
-  if (valid.length > 0 && "?:,]}%@`".includes(name[valid.length])) return void 0;
-  const what = token[0] === "&" ? "anchor" : "alias";
-  return `the ${what} name "${name}" has a character go-yaml does not accept (only letters, digits, \`-\` and \`_\`): kubectl stops with "did not find expected alphabetic or numeric character"`;
-}
-function scanQuoted(text, start) {
-  const scan = { end: void 0, edits: [], rejections: [] };
-  const quote = text[start];
-  for (let i = start + 1; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === "\n") {
-      if (isDocumentIndicator(text, i + 1)) return scan;
-      continue;
-    }
-    if (quote === "'") {
-      if (ch !== "'") continue;
-      if (text[i + 1] === "'") {
-        i++;
-        continue;
-      }
-      scan.end = i + 1;
-      break;
-    }
-    if (ch === "\\") {
-      const next = text[i + 1];
-      if (next === "'") scan.edits.push({ at: i, del: 1, insert: "", kind: "escaped-apostrophe" });
-      if (next === "/") scan.rejections.push({ at: i, length: 2, message: "found unknown escape character: go-yaml (kubectl) does not know the escape `\\/`; write `/`" });
-      i += next === "\r" && text[i + 2] === "\n" ? 2 : 1;
-      continue;
-    }
-    if (ch === '"') {
-      scan.end = i + 1;
-      break;
-    }
-  }
-  if (scan.end !== void 0) scan.edits.push(...indentContinuations(text, start, scan.end));
-  return scan;
-}
-function scanFlow(text, start) {
-  const scan = { end: void 0, edits: [], rejections: [] };
-  let depth = 0;
-  let tokenStart = true;
-  for (let i = start; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === "\n") {
-      if (isDocumentIndicator(text, i + 1)) return scan;
-      tokenStart = true;
-    } else if (ch === " " || ch === "	" || ch === "\r") {
-      tokenStart = true;
-    } else if (ch === "#" && tokenStart) {
-      if (!isWhite(text[i - 1])) scan.edits.push({ at: i, del: 0, insert: " ", kind: "comment-without-space" });
-      while (i + 1 < text.length && !isBreak(text[i + 1])) i++;
-    } else if (ch === "[" || ch === "{") {
-      depth++;
-      tokenStart = true;
-    } else if (ch === "]" || ch === "}") {
-      depth--;
-      tokenStart = true;
-      if (depth === 0) {
-        scan.end = i + 1;
-        break;
-      }
-    } else if (ch === ",") {
-      tokenStart = true;
-    } else if ((ch === "'" || ch === '"') && tokenStart) {
-      const inner = scanQuoted(text, i);
-      scan.rejections.push(...inner.rejections);
-      if (inner.end === void 0) return scan;
-      scan.edits.push(...inner.edits.filter((e) => e.kind === "escaped-apostrophe"));
-      i = inner.end - 1;
-      tokenStart = true;
-    } else if (ch === ":") {
-      tokenStart = isWhite(text[i + 1]) || `[]{},"'`.includes(text[i - 1] ?? "");
-    } else {
-      tokenStart = false;
-    }
-  }
-  if (scan.end !== void 0) scan.edits.push(...indentContinuations(text, start, scan.end));
-  return scan;
-}
-function indentContinuations(text, start, end) {
-  const edits = [];
-  const lineStartOfConstruct = text.lastIndexOf("\n", start - 1) + 1;
-  const column = start - lineStartOfConstruct;
-  let lineIndent = 0;
-  while (text[lineStartOfConstruct + lineIndent] === " ") lineIndent++;
-  for (let nl = text.indexOf("\n", start); nl >= 0 && nl + 1 < end; nl = text.indexOf("\n", nl + 1)) {
-    const lineStart = nl + 1;
-    let spaces = 0;
-    while (text[lineStart + spaces] === " ") spaces++;
-    const first = text[lineStart + spaces];
-    if (first === void 0 || isBreak(first) || spaces >= column) continue;
-    if (spaces === 0 && isDocumentIndicator(text, lineStart)) continue;
-    edits.push({ at: lineStart, del: 0, insert: " ".repeat(column - spaces), kind: spaces <= lineIndent || first === "	" ? "under-indented" : "realign" });
-  }
-  return edits;
-}
-var TAB_IN_INDENT = /^ *(?:[-?:] +)*[-?:]?\t/m;
-function tabRejections(text, from, to, spans, columnOf) {
-  const piece = text.slice(from, to);
-  if (!TAB_IN_INDENT.test(piece)) return [];
-  const sorted = [...spans].sort((a, b) => a.start - b.start);
-  const out = [];
-  const lines = new RegExp(TAB_IN_INDENT.source, "gm");
-  for (let match = lines.exec(piece); match; match = lines.exec(piece)) {
-    const lineStart = from + match.index;
-    const tab = lineStart + match[0].length - 1;
-    let first = lineStart;
-    while (text[first] === " ") first++;
-    const inside = sorted.find((s) => s.start <= first && first < s.end);
-    let allowedFrom;
-    if (inside) {
-      if (inside.kind !== "plain") continue;
-      allowedFrom = inside.indent;
-    } else {
-      let before2;
-      for (const s of sorted) if (s.end <= lineStart && (!before2 || s.end >= before2.end)) before2 = s;
-      if (before2?.kind === "plain" && /^[ \t\r\n]*$/.test(text.slice(before2.end, lineStart))) allowedFrom = before2.indent;
-    }
-    if (allowedFrom !== void 0 && columnOf(tab) >= allowedFrom) continue;
-    out.push({
-      start: tab,
-      end: tab + 1,
-      message: 'a tab in the indentation: go-yaml (kubectl) refuses a tab at the start of a line or after `-`, even on a line that is otherwise blank or a comment ("found character that cannot start any token"); use spaces'
-    });
-    if (match[0].length === 0) lines.lastIndex++;
-  }
-  return out;
-}
-var NON_FINITE = /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
-function structureOf(root, text, columnOf) {
-  const spans = [];
-  const rejections = [];
-  const stack = [[root, 0, false]];
-  while (stack.length > 0) {
-    const [node, indent, isKey] = stack.pop();
-    if (!node || !node.range) continue;
-    const [start, end] = node.range;
-    const name = (0, import_yaml4.isAlias)(node) ? `*${node.source}` : node.anchor ? `&${node.anchor}` : void 0;
-    const badName = name && badAnchorName(name);
-    if (badName) {
-      const at = (0, import_yaml4.isAlias)(node) ? start : text.lastIndexOf(name, start);
-      rejections.push({ start: Math.max(0, at), end: Math.max(0, at) + name.length, message: badName });
-    }
-    if ((0, import_yaml4.isScalar)(node)) {
-      const type = node.type;
-      const kind = type === import_yaml4.Scalar.PLAIN ? "plain" : type === import_yaml4.Scalar.BLOCK_FOLDED || type === import_yaml4.Scalar.BLOCK_LITERAL ? "block" : "quoted";
-      spans.push({ start, end, kind, indent });
-      if (kind === "plain" && !isKey && typeof node.value === "number" && !Number.isFinite(node.value) && NON_FINITE.test(String(node.source ?? ""))) {
-        rejections.push({ start, end, message: `\`${String(node.source)}\` is not a number JSON can hold: kubectl stops with "json: unsupported value"; quote it if it is meant as text` });
-      }
-      continue;
-    }
-    if (!(0, import_yaml4.isMap)(node) && !(0, import_yaml4.isSeq)(node)) continue;
-    if (node.flow) spans.push({ start, end, kind: "flow", indent });
-    const firstKey = (0, import_yaml4.isMap)(node) ? node.items[0]?.key : void 0;
-    const column = columnOf(firstKey?.range?.[0] ?? start);
-    for (const item of node.items) {
-      if ((0, import_yaml4.isPair)(item)) {
-        const key = item.key;
-        const value = item.value;
-        const at = key?.range?.[0] ?? value?.range?.[0] ?? start;
-        if ((0, import_yaml4.isMap)(key) || (0, import_yaml4.isSeq)(key)) {
-          const keyEnd = key.range?.[1] ?? at;
-          const template = text.startsWith("{{", at - 1);
-          rejections.push({
-            start: template ? at - 1 : at,
-            end: keyEnd,
-            message: template ? '`{{ ... }}` is template syntax, not YAML: kubectl reads it as a map used as a mapping key and stops ("invalid map key"); substitute or render the file first and lint the result' : 'a list or map used as a mapping key: JSON field names are strings, kubectl stops with "invalid map key"'
-          });
-        } else if (!key || (0, import_yaml4.isScalar)(key) && key.value === null) {
-          rejections.push({ start: at, end: key?.range?.[1] ?? at, message: 'an empty or null mapping key (`: value`, `~: value`, `null: value`): kubectl cannot turn it into a JSON field name and stops ("unsupported map key of type: <nil>")' });
-        }
-        stack.push([key, column + 1, true], [value, column + 1, false]);
-      } else {
-        stack.push([item, column + 1, false]);
-      }
-    }
-  }
-  return { spans, rejections };
-}
-
-// src/loader/yaml-schema.ts
-var SEXAGESIMAL_OR_TIMESTAMP_FORMATS = /* @__PURE__ */ new Set(["TIME"]);
-function goStyleInt(format, test, radix, prefixLength) {
-  return {
-    identify: (value) => typeof value === "number" && Number.isInteger(value),
-    default: true,
-    tag: "tag:yaml.org,2002:int",
-    ...format ? { format } : {},
-    test,
-    resolve(source) {
-      const negative = source.startsWith("-");
-      const unsigned = source.replace(/^[-+]/, "").slice(prefixLength).replace(/_/g, "");
-      const value = parseInt(unsigned, radix);
-      return negative && value !== 0 ? -value : value;
-    }
-  };
-}
-var intOctO = goStyleInt("OCT", /^[-+]?0o[0-7_]+$/, 8, 2);
-var upperCasePrefixes = [
-  goStyleInt("HEX", /^[-+]?0X[0-9a-fA-F_]+$/, 16, 2),
-  goStyleInt("OCT", /^[-+]?0O[0-7_]+$/, 8, 2),
-  goStyleInt("BIN", /^[-+]?0B[01_]+$/, 2, 2)
-];
-var binaryAsString = {
-  identify: () => false,
-  default: false,
-  tag: "tag:yaml.org,2002:binary",
-  resolve: (source) => Buffer.from(source.replace(/\s+/g, ""), "base64").toString("utf8")
-};
-var NOT_RESOLVED_BY_GO_YAML = /* @__PURE__ */ new Set(["tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:binary"]);
-function kubectlYamlTags(tags) {
-  const kept = tags.filter((tag) => {
-    const t = tag;
-    if (t.tag === "tag:yaml.org,2002:timestamp" || NOT_RESOLVED_BY_GO_YAML.has(t.tag)) return false;
-    if (t.format && SEXAGESIMAL_OR_TIMESTAMP_FORMATS.has(t.format)) return false;
-    return true;
-  });
-  return [...kept, intOctO, ...upperCasePrefixes, binaryAsString];
-}
-var KUBECTL_PARSE_OPTIONS = {
-  version: "1.1",
-  schema: "yaml-1.1",
-  customTags: kubectlYamlTags,
-  merge: true,
-  // We report duplicate keys ourselves (with both positions), so the parser must not stop at them.
-  uniqueKeys: false,
-  prettyErrors: false,
-  keepSourceTokens: false
-};
-
-// src/loader/parse.ts
-var MAX_ALIAS_COUNT = 100;
-var MAX_NESTING_DEPTH = 256;
-var TOO_DEEP = `collections are nested more than ${MAX_NESTING_DEPTH} levels deep; kubewire does not read this document`;
-var ALIAS_BOMB = `the document expands aliases (*name) more than ${MAX_ALIAS_COUNT} times, as an alias bomb ("billion laughs") does; kubewire does not expand it`;
-var ManifestDocument = class {
-  constructor(file, index, ast, value, problems) {
-    this.file = file;
-    this.index = index;
-    this.ast = ast;
-    this.value = value;
-    this.problems = problems;
-  }
-  file;
-  index;
-  ast;
-  value;
-  problems;
-  /** True when the document parsed cleanly enough to be linted as a resource. */
-  get usable() {
-    return !this.problems.some((p) => p.kind === "syntax" || p.kind === "unseparated");
-  }
-  /** The range for a field; falls back to the nearest ancestor that exists (never to "line 1"). */
-  locate(path13) {
-    const { node, key, exact } = this.walk(path13);
-    return { range: this.rangeOf(node, key), exact };
-  }
-  /** How the scalar at `path` was written, when the path names a scalar. */
-  scalarSource(path13) {
-    const { node, exact } = this.walk(path13);
-    if (!exact || !node || !(0, import_yaml5.isScalar)(node) || !node.range) return void 0;
-    const [start, end] = node.range;
-    const text = this.file.text.slice(start, end);
-    const plain = node.type === import_yaml5.Scalar.PLAIN && !node.tag;
-    return { text, plain, range: this.file.rangeAt(start, end) };
-  }
-  walk(path13) {
-    let node = this.ast.contents;
-    let key = null;
-    for (let i = 0; i < path13.length; i++) {
-      const segment = path13[i];
-      if (node && (0, import_yaml5.isAlias)(node)) node = node.resolve(this.ast) ?? node;
-      if ((0, import_yaml5.isMap)(node) && typeof segment === "string") {
-        const pair = findLastPair(node.items, segment);
-        if (!pair) return { node, key, exact: false };
-        node = pair.value ?? null;
-        key = pair.key;
-      } else if ((0, import_yaml5.isSeq)(node) && typeof segment === "number" && node.items[segment]) {
-        node = node.items[segment];
-        key = null;
-      } else {
-        return { node, key, exact: false };
-      }
-      if (!node) return { node: null, key, exact: i === path13.length - 1 };
-    }
-    return { node, key, exact: true };
-  }
-  rangeOf(node, key) {
-    const empty = node && (0, import_yaml5.isScalar)(node) && node.range && node.range[0] === node.range[1];
-    if (node && (0, import_yaml5.isScalar)(node) && node.range && !(empty && key?.range)) return this.file.rangeAt(node.range[0], node.range[1]);
-    if (key?.range) return this.file.rangeAt(key.range[0], key.range[1]);
-    if (node?.range) return this.firstLineOf(node.range[0], node.range[1]);
-    const docStart = this.ast.range?.[0] ?? 0;
-    return this.firstLineOf(docStart, this.ast.range?.[1] ?? docStart);
-  }
-  firstLineOf(start, end) {
-    const text = this.file.text;
-    let stop = start;
-    while (stop < end && text.charCodeAt(stop) !== 10 && text.charCodeAt(stop) !== 13) stop++;
-    return this.file.rangeAt(start, stop);
-  }
-};
-function keyString(key) {
-  if ((0, import_yaml5.isScalar)(key)) return key.value === null ? "null" : String(key.value);
-  return void 0;
-}
-function findLastPair(pairs, name) {
-  for (let i = pairs.length - 1; i >= 0; i--) if (keyString(pairs[i].key) === name) return pairs[i];
-  return void 0;
-}
-function parseManifestFile(file) {
-  const asts = [];
-  for (const piece of splitDocumentsLikeKubectl(file.text)) {
-    const source = file.text.slice(piece.start, piece.end);
-    let prepared = { text: source, toOriginal: (offset) => offset, lenient: [], rejections: [] };
-    let parsed = (0, import_yaml5.parseAllDocuments)(source, KUBECTL_PARSE_OPTIONS);
-    const failed = (Array.isArray(parsed) ? parsed : [parsed]).some((d) => d.errors.length > 0);
-    if (needsPreparation(source, failed)) {
-      prepared = prepareForYamlPackage(source);
-      if (prepared.text !== source) parsed = (0, import_yaml5.parseAllDocuments)(prepared.text, KUBECTL_PARSE_OPTIONS);
-    }
-    const toFile = (offset) => piece.start + prepared.toOriginal(offset);
-    let documents = Array.isArray(parsed) ? parsed : [parsed];
-    if (documents.length === 0 && prepared.rejections.length > 0) documents = [(0, import_yaml5.parseDocument)(prepared.text, KUBECTL_PARSE_OPTIONS)];
-    documents.forEach((ast, i) => {
-      remapPositions(ast, toFile);
-      asts.push({
-        ast,
-        unseparated: i > 0,
-        ...i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {},
-        ...i === 0 ? { compat: { piece, lenient: prepared.lenient, rejections: prepared.rejections } } : {}
-      });
-    });
-  }
-  return asts.map(({ ast, unseparated, invalidSeparator, compat }, index) => {
-    const problems = [];
-    if (invalidSeparator) {
-      problems.push({
-        kind: "syntax",
-        message: "invalid document separator: kubectl allows only white space or a comment after `---` on its line",
-        range: file.rangeAt(invalidSeparator.start, invalidSeparator.end),
-        related: []
-      });
-    }
-    if (unseparated) {
-      const start = ast.range?.[0] ?? 0;
-      problems.push({ kind: "unseparated", message: "document not separated from the previous one by a `---` line", range: firstLineRange(file, [start, ast.range?.[1] ?? start]), related: [] });
-      return new ManifestDocument(file, index, ast, void 0, problems);
-    }
-    for (const error2 of ast.errors) {
-      problems.push({
-        kind: "syntax",
-        // The composer turns a stack overflow on deep nesting into RESOURCE_EXHAUSTION: say what it means.
-        message: error2.code === "RESOURCE_EXHAUSTION" ? TOO_DEEP : firstLine(error2.message),
-        range: file.rangeAt(error2.pos[0], error2.pos[1]),
-        related: []
-      });
-    }
-    if (compat) addGoYamlFindings(file, ast, compat, problems);
-    const parsedCleanly = () => !problems.some((p) => p.kind === "syntax");
-    if (parsedCleanly()) {
-      const shape2 = measureShape(ast.contents);
-      if (shape2.tooDeep) problems.push({ kind: "syntax", message: TOO_DEEP, range: firstLineRange(file, shape2.tooDeep), related: [] });
-    }
-    if (parsedCleanly()) collectDuplicateKeys(ast, file, problems);
-    let value;
-    if (parsedCleanly()) {
-      try {
-        value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      } catch (error2) {
-        const text = String(error2?.message ?? error2);
-        const bomb = /alias count/i.test(text);
-        const firstAlias = bomb ? measureShape(ast.contents).firstAlias : void 0;
-        const start = firstAlias?.[0] ?? ast.range?.[0] ?? 0;
-        problems.push({
-          kind: "syntax",
-          message: bomb ? ALIAS_BOMB : error2 instanceof RangeError ? TOO_DEEP : `the document could not be built: ${firstLine(text)}`,
-          range: firstAlias ? file.rangeAt(firstAlias[0], firstAlias[1]) : file.rangeAt(start, start),
-          related: []
-        });
-      }
-    }
-    return new ManifestDocument(file, index, ast, value, problems);
-  });
-}
-function splitDocumentsLikeKubectl(text) {
-  const pieces = [];
-  let piece = { start: 0, end: 0 };
-  let lineStart = 0;
-  while (lineStart <= text.length) {
-    const newline = text.indexOf("\n", lineStart);
-    const lineEnd = newline < 0 ? text.length : newline;
-    if (text.startsWith("---", lineStart)) {
-      const rest = text.slice(lineStart + 3, lineEnd).trim();
-      piece.end = lineStart;
-      pieces.push(piece);
-      if (rest === "" || rest.startsWith("#")) {
-        piece = { start: newline < 0 ? text.length : newline + 1, end: 0 };
-      } else {
-        piece = { start: lineStart, end: 0, invalidSeparator: { start: lineStart, end: lineEnd } };
-      }
-    }
-    if (newline < 0) break;
-    lineStart = newline + 1;
-  }
-  piece.end = text.length;
-  pieces.push(piece);
-  const nonEmpty = pieces.filter((p) => p.invalidSeparator || text.slice(p.start, p.end).trim() !== "");
-  return nonEmpty.length > 0 ? nonEmpty : [pieces[0]];
-}
-function remapPositions(ast, toFile) {
-  const map = (range) => {
-    if (range) for (let i = 0; i < range.length; i++) range[i] = toFile(range[i]);
-  };
-  map(ast.range);
-  for (const error2 of [...ast.errors, ...ast.warnings]) {
-    error2.pos[0] = toFile(error2.pos[0]);
-    error2.pos[1] = toFile(error2.pos[1]);
-  }
-  const stack = [ast.contents];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if ((0, import_yaml5.isPair)(node)) {
-      stack.push(node.key, node.value);
-      continue;
-    }
-    if (!node || typeof node !== "object" || !("range" in node)) continue;
-    map(node.range);
-    if ((0, import_yaml5.isMap)(node) || (0, import_yaml5.isSeq)(node)) stack.push(...node.items);
-  }
-}
-function addGoYamlFindings(file, ast, compat, problems) {
-  const { piece } = compat;
-  const columnOf = (offset) => file.positionAt(offset).column - 1;
-  const structure = structureOf(ast.contents, file.text, columnOf);
-  const rejections = [
-    ...compat.rejections.map((r) => ({ ...r, start: piece.start + r.start, end: piece.start + r.end })),
-    ...structure.rejections,
-    ...tabRejections(file.text, piece.start, piece.end, structure.spans, columnOf)
-  ];
-  const linesWithErrors = new Set(problems.filter((p) => p.kind === "syntax").map((p) => p.range.line));
-  for (const r of rejections) {
-    const range = file.rangeAt(r.start, r.end);
-    if (!linesWithErrors.has(range.line)) problems.push({ kind: "syntax", message: r.message, range, related: [] });
-  }
-  const first = compat.lenient[0];
-  if (first) {
-    problems.push({
-      kind: "lenient",
-      leniency: first.kind,
-      message: LENIENT_MESSAGES[first.kind],
-      range: file.rangeAt(piece.start + first.start, piece.start + first.end),
-      related: compat.lenient.slice(1).map((l) => ({ range: file.rangeAt(piece.start + l.start, piece.start + l.end), message: LENIENT_MESSAGES[l.kind] }))
-    });
-  }
-  problems.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-}
-var LENIENT_MESSAGES = {
-  "under-indented": "a continuation line of a quoted value or of a [ ] / { } collection is indented no deeper than its key",
-  "comment-without-space": "a `#` comment follows the value with no space before it",
-  "escaped-apostrophe": "the escape `\\'` in a double-quoted string is YAML 1.1 only"
-};
-function measureShape(root) {
-  const out = {};
-  const stack = [[root, 1]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop();
-    if (!node) continue;
-    if ((0, import_yaml5.isAlias)(node)) {
-      if (node.range && (!out.firstAlias || node.range[0] < out.firstAlias[0])) out.firstAlias = [node.range[0], node.range[1]];
-      continue;
-    }
-    if (!(0, import_yaml5.isMap)(node) && !(0, import_yaml5.isSeq)(node)) continue;
-    if (depth > MAX_NESTING_DEPTH) {
-      if (node.range && (!out.tooDeep || node.range[0] < out.tooDeep[0])) out.tooDeep = [node.range[0], node.range[1]];
-      continue;
-    }
-    for (const item of node.items) {
-      if ((0, import_yaml5.isPair)(item)) {
-        stack.push([item.key, depth + 1]);
-        stack.push([item.value, depth + 1]);
-      } else {
-        stack.push([item, depth + 1]);
-      }
-    }
-  }
-  return out;
-}
-function firstLineRange(file, [start, end]) {
-  let stop = start;
-  while (stop < end && file.text.charCodeAt(stop) !== 10 && file.text.charCodeAt(stop) !== 13) stop++;
-  return file.rangeAt(start, stop);
-}
-function firstLine(message) {
-  return message.split("\n")[0].trim();
-}
-function collectDuplicateKeys(ast, file, problems) {
-  const root = ast.contents;
-  const stack = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!node) continue;
-    if ((0, import_yaml5.isMap)(node)) {
-      const glued = node === root ? missingSeparators(node.items, file) : [];
-      problems.push(...glued);
-      const seen = /* @__PURE__ */ new Map();
-      for (const pair of node.items) {
-        const name = keyString(pair.key);
-        const keyNode = pair.key;
-        if (name !== void 0 && name !== "<<" && (0, import_yaml5.isScalar)(keyNode)) {
-          const first = seen.get(name);
-          const firstKey = first?.key;
-          if (firstKey?.range && keyNode.range && glued.length === 0) {
-            const firstRange = file.rangeAt(firstKey.range[0], firstKey.range[1]);
-            problems.push({
-              kind: "duplicate-key",
-              message: `duplicate key "${name}" (first defined at line ${firstRange.line})`,
-              range: file.rangeAt(keyNode.range[0], keyNode.range[1]),
-              related: [{ range: firstRange, message: `first "${name}" here` }],
-              ...sameValue(ast, first.value, pair.value) ? { sameValue: true } : {}
-            });
-          } else if (!first) {
-            seen.set(name, pair);
-          }
-        }
-        if ((0, import_yaml5.isPair)(pair)) stack.push(pair.value);
-      }
-    } else if ((0, import_yaml5.isSeq)(node)) {
-      for (const item of node.items) stack.push(item);
-    }
-  }
-  problems.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-}
-function sameValue(ast, a, b) {
-  try {
-    const build = (node) => node && typeof node === "object" && "toJS" in node ? node.toJS(ast, { maxAliasCount: MAX_ALIAS_COUNT }) : null;
-    return canonicalJson(build(a)) === canonicalJson(build(b));
-  } catch {
-    return false;
-  }
-}
-function canonicalJson(value) {
-  return JSON.stringify(
-    value,
-    (_key, v) => v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x < y ? -1 : x > y ? 1 : 0)) : v
-  ) ?? "undefined";
-}
-var OBJECT_START_KEYS = ["apiVersion", "kind"];
-function missingSeparators(pairs, file) {
-  const occurrences = (name) => pairs.filter((p) => keyString(p.key) === name && (0, import_yaml5.isScalar)(p.key));
-  const starts = OBJECT_START_KEYS.map(occurrences);
-  const objectCount = Math.max(...starts.map((s) => s.length));
-  if (objectCount < 2) return [];
-  const kinds = occurrences("kind");
-  const metadata = occurrences("metadata");
-  const describe5 = (n) => {
-    const kind = kinds[n]?.value;
-    const meta = metadata[n]?.value;
-    const name = (0, import_yaml5.isMap)(meta) ? meta.get("name") : void 0;
-    const kindText = (0, import_yaml5.isScalar)(kind) && typeof kind.value === "string" ? kind.value : "object";
-    return typeof name === "string" ? `${kindText} "${name}"` : kindText;
-  };
-  const repeated = [...new Set(pairs.map((p) => keyString(p.key)).filter((k, i, all) => k !== void 0 && k !== "<<" && all.indexOf(k) !== i))];
-  const problems = [];
-  for (let n = 1; n < objectCount; n++) {
-    const keys = starts.map((s) => s[n]?.key).filter((k) => Boolean(k?.range));
-    const start = keys.sort((a, b) => a.range[0] - b.range[0])[0];
-    if (!start?.range) continue;
-    const previous = starts.map((s) => s[n - 1]?.key).filter((k) => Boolean(k?.range));
-    const previousStart = previous.sort((a, b) => a.range[0] - b.range[0])[0];
-    const next = starts.map((s) => s[n + 1]?.key).filter((k) => Boolean(k?.range));
-    const nextStart = next.sort((a, b) => a.range[0] - b.range[0])[0]?.range?.[0] ?? Infinity;
-    const keysBetween = (from, to) => new Set(pairs.filter((p) => (0, import_yaml5.isScalar)(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)));
-    const after = keysBetween(start.range[0], nextStart);
-    const leftover = [...keysBetween(previousStart?.range?.[0] ?? 0, start.range[0])].filter((k) => k !== "<<" && !after.has(k));
-    problems.push({
-      kind: "missing-separator",
-      message: `a \`---\` line is probably missing here: the document repeats ${repeated.join(", ")}`,
-      range: file.rangeAt(start.range[0], start.range[1]),
-      related: previousStart?.range ? [{ range: file.rangeAt(previousStart.range[0], previousStart.range[1]), message: `the previous object (${describe5(n - 1)}) starts here` }] : [],
-      objects: {
-        before: describe5(n - 1),
-        after: describe5(n),
-        repeated: repeated.join(", "),
-        leftover: leftover.length > 0 ? `, and ${describe5(n)} also gets the fields only the first one has (${leftover.join(", ")}), which the API server refuses if they do not belong to it` : ""
-      }
-    });
-  }
-  return problems;
-}
-
-// src/loader/read-inputs.ts
-var import_fast_glob2 = __toESM(require_out4(), 1);
-import { lstat as lstat4, stat as stat3 } from "node:fs/promises";
-import path5 from "node:path";
-
-// src/loader/decode.ts
-function decodeManifestBytes(bytes) {
-  if (bytes.length >= 2 && bytes[0] === 255 && bytes[1] === 254) {
-    return { text: new TextDecoder("utf-16le").decode(bytes.subarray(2)) };
-  }
-  if (bytes.length >= 2 && bytes[0] === 254 && bytes[1] === 255) {
-    return { text: new TextDecoder("utf-16be").decode(bytes.subarray(2)) };
-  }
-  const body = bytes.length >= 3 && bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? bytes.subarray(3) : bytes;
-  const probe = body.subarray(0, 8192);
-  if (probe.includes(0)) return { error: { message: "binary file (contains NUL bytes): not a manifest" } };
-  try {
-    return { text: new TextDecoder("utf-8", { fatal: true }).decode(body) };
-  } catch {
-    const lenient = new TextDecoder("utf-8").decode(body);
-    const bad = lenient.indexOf("�");
-    const before2 = lenient.slice(0, Math.max(0, bad));
-    const line = before2.split("\n").length;
-    const column = bad - (before2.lastIndexOf("\n") + 1) + 1;
-    return { error: { message: "invalid UTF-8: save the file as UTF-8", line, column } };
-  }
-}
-
-// src/loader/helm-chart.ts
-import path4 from "node:path";
-function partitionHelmChartSources(files) {
-  const chartRoots = new Set(files.filter((f) => path4.basename(f) === "Chart.yaml").map((f) => path4.dirname(f)));
-  const manifests = [];
-  const chartSources = [];
-  for (const file of files) (chartRoots.size > 0 && isHelmChartSource(file, chartRoots) ? chartSources : manifests).push(file);
-  return { manifests, chartSources };
-}
-function isHelmChartSource(file, chartRoots) {
-  const directory = path4.dirname(file);
-  if (path4.basename(file) === "Chart.yaml" && chartRoots.has(directory)) return true;
-  for (let dir = directory, child = ""; ; child = path4.basename(dir), dir = path4.dirname(dir)) {
-    if (child === "templates" && chartRoots.has(dir)) return true;
-    if (path4.dirname(dir) === dir) return false;
-  }
-}
-
-// src/loader/read-inputs.ts
-var UsageError = class extends Error {
-  name = "UsageError";
-};
-var STDIN_PATH = "<stdin>";
-var MANIFEST_GLOB = "**/*.{yaml,yml,json}";
-var MANIFEST_EXTENSION = /\.(ya?ml|json)$/i;
-var ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**"];
-async function walkDirectory(directory, cwd, ignorePatterns, unreadable = []) {
-  const relative = path5.relative(cwd, directory).split(path5.sep).join("/");
-  const outside = relative.startsWith("..") || path5.isAbsolute(relative);
-  const base = outside || relative === "" ? "" : `${import_fast_glob2.default.escapePath(relative)}/`;
-  return (0, import_fast_glob2.default)(`${base}${MANIFEST_GLOB}`, {
-    cwd: outside ? directory : cwd,
-    absolute: true,
-    onlyFiles: true,
-    dot: false,
-    // Symlinks found in a directory are neither followed nor read (no loops, and no `leak.yaml -> ~/.kube/config`
-    // from a hostile pull request printed in code frames); a symlink named on the command line is read.
-    followSymbolicLinks: false,
-    suppressErrors: true,
-    fs: { readdir: readdirRecordingFailures(unreadable) },
-    ignore: [...ALWAYS_IGNORED.map((p) => `${base}${p}`), ...ignorePatterns]
-  });
-}
-function hasLiteralExtension(pattern) {
-  return /\.[A-Za-z0-9_-]+$/.test(pattern) && !import_fast_glob2.default.isDynamicPattern(pattern.slice(pattern.lastIndexOf(".")));
-}
-function displayPath(absolute, cwd) {
-  const relative = path5.relative(cwd, absolute);
-  const shown = relative && !relative.startsWith("..") && !path5.isAbsolute(relative) ? relative : absolute;
-  return shown.split(path5.sep).join("/");
-}
-async function readInputs(operands, options) {
-  const { cwd } = options;
-  const ignore = [...ALWAYS_IGNORED, ...options.ignorePatterns];
-  const absolutePaths = [];
-  const files = [];
-  const problems = [];
-  const named = /* @__PURE__ */ new Set();
-  let wantsStdin = false;
-  let helmChartSources = 0;
-  for (const operand of operands) {
-    if (operand === "-") {
-      wantsStdin = true;
-      continue;
-    }
-    const absolute = path5.resolve(cwd, operand);
-    const info2 = await stat3(absolute).catch(() => void 0);
-    if (info2?.isDirectory()) {
-      const unreadable = [];
-      const { manifests, chartSources } = partitionHelmChartSources(await walkDirectory(absolute, cwd, options.ignorePatterns, unreadable));
-      absolutePaths.push(...manifests);
-      helmChartSources += chartSources.length;
-      for (const dir of unreadable) {
-        if (path5.relative(absolute, dir.path).split(path5.sep).some((segment) => segment.startsWith("."))) continue;
-        problems.push({ path: displayPath(dir.path, cwd), message: describeUnreadableDirectory(dir.code) });
-      }
-    } else if (info2 || await lstat4(absolute).catch(() => void 0)) {
-      absolutePaths.push(absolute);
-      named.add(path5.normalize(absolute));
-    } else if (import_fast_glob2.default.isDynamicPattern(operand)) {
-      const found = await (0, import_fast_glob2.default)(operand, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore });
-      const wanted = hasLiteralExtension(operand) ? found : found.filter((p) => MANIFEST_EXTENSION.test(p));
-      if (wanted.length === 0) throw new UsageError(`no files match the pattern "${operand}"`);
-      absolutePaths.push(...wanted);
-    } else {
-      throw new UsageError(`no such file or directory: ${operand}`);
-    }
-  }
-  const unique2 = [...new Set(absolutePaths.map((p) => path5.normalize(p)))].sort();
-  for (const absolute of unique2) {
-    const shown = displayPath(absolute, cwd);
-    try {
-      const read = await readManifestBytes(absolute, !named.has(absolute));
-      if ("skip" in read) continue;
-      if ("problem" in read) {
-        problems.push({ path: shown, message: read.problem });
-        continue;
-      }
-      const decoded = decodeManifestBytes(read.bytes);
-      if ("error" in decoded) problems.push({ path: shown, ...decoded.error });
-      else files.push(new SourceFile(shown, decoded.text));
-    } catch (error2) {
-      problems.push({ path: shown, message: describeReadError(error2) });
-    }
-  }
-  if (wantsStdin) {
-    const bytes = await options.readStdin(MAX_FILE_BYTES + 1);
-    if (bytes.length === 0) throw new UsageError("standard input is empty (did the command before the pipe fail?)");
-    const decoded = bytes.length > MAX_FILE_BYTES ? { error: { message: tooLargeMessage(void 0) } } : decodeManifestBytes(bytes);
-    if ("error" in decoded) problems.push({ path: STDIN_PATH, ...decoded.error });
-    else files.push(new SourceFile(STDIN_PATH, decoded.text));
-  }
-  return { files, problems, helmChartSources };
-}
-function describeReadError(error2) {
-  const code = error2.code;
-  switch (code) {
-    case "EACCES":
-    case "EPERM":
-      return "cannot read the file: permission denied";
-    case "ENOENT":
-      return "the file disappeared while kubewire was reading the inputs";
-    case "EISDIR":
-      return "is a directory, not a file";
-    case "ELOOP":
-      return "cannot read the file: too many levels of symbolic links";
-    default:
-      return `cannot read the file: ${code ?? error2.message}`;
-  }
-}
-
-// src/model/evidence/apply-scope.ts
-import path6 from "node:path";
-function appliedTogether(graph, a, b) {
-  if (a === b) return true;
-  const inBuild = (r) => graph.kustomize.buildsOf(fileOf(r)).size > 0;
-  return !inBuild(a) || !inBuild(b) || shareABuild(graph, a, b);
-}
-function inSameFolder(a, b) {
-  return path6.dirname(fileOf(a)) === path6.dirname(fileOf(b));
-}
-function folderDistance(a, b) {
-  const partsA = folderParts(a);
-  const partsB = folderParts(b);
-  let common = 0;
-  while (common < partsA.length && common < partsB.length && partsA[common] === partsB[common]) common++;
-  return partsA.length - common + (partsB.length - common);
-}
-function inSameSubtree(graph, a, b) {
-  if (surelyAppliedTogether(graph, a, b)) return true;
-  const partsA = folderParts(a);
-  const partsB = folderParts(b);
-  const shorter = partsA.length <= partsB.length ? partsA : partsB;
-  const longer = shorter === partsA ? partsB : partsA;
-  return shorter.every((part, i) => longer[i] === part);
-}
-function folderParts(resource) {
-  return path6.dirname(fileOf(resource)).split("/").filter((p) => p !== "." && p !== "");
-}
-function fileOf(resource) {
-  return resource.document.file.path;
-}
-function nearestDefinition(graph, from, definitions) {
-  const together = definitions.filter((d) => appliedTogether(graph, from, d));
-  const candidates = together.length > 0 ? together : definitions;
-  let best;
-  let bestRank = Infinity;
-  for (const definition2 of candidates) {
-    const rank3 = fileOf(definition2) === fileOf(from) ? -1 : folderDistance(from, definition2);
-    if (rank3 <= bestRank) {
-      best = definition2;
-      bestRank = rank3;
-    }
-  }
-  return best;
-}
-function surelyAppliedTogether(graph, a, b) {
-  return fileOf(a) === fileOf(b) || shareABuild(graph, a, b);
-}
-function shareABuild(graph, a, b) {
-  const buildsOfB = graph.kustomize.buildsOf(fileOf(b));
-  return [...graph.kustomize.buildsOf(fileOf(a))].some((build) => buildsOfB.has(build));
-}
-
-// src/model/services/find-port.ts
-function findPort(template, targetPort, protocol) {
-  const searched = template.containers.filter((c) => c.role === "container").concat(template.containers.filter((c) => c.role === "sidecar"));
-  if (typeof targetPort === "number") {
-    for (const container of searched) {
-      const port = container.ports.find((p) => p.containerPort === targetPort && p.protocol === protocol);
-      if (port) return { kind: "resolved", containerPort: targetPort, container, port };
-    }
-    return { kind: "resolved", containerPort: targetPort, container: void 0, port: void 0 };
-  }
-  for (const container of searched) {
-    const port = container.ports.find((p) => p.name === targetPort && p.protocol === protocol);
-    if (port && port.containerPort !== void 0) return { kind: "resolved", containerPort: port.containerPort, container, port };
-  }
-  const otherProtocol = searched.flatMap((c) => c.ports).find((p) => p.name === targetPort);
-  const inPlainInit = template.containers.some((c) => c.role === "init" && c.ports.some((p) => p.name === targetPort));
-  let reason;
-  if (otherProtocol) reason = `port "${targetPort}" is declared with protocol ${otherProtocol.protocol}, not ${protocol}`;
-  else if (inPlainInit) reason = `port "${targetPort}" is only declared by an init container, which has exited before the pod serves traffic`;
-  else reason = `no container declares a port named "${targetPort}"`;
-  return { kind: "unresolved", reason, otherProtocol };
-}
-
-// src/model/services/endpoints.ts
-function simulateEndpoints(service, selected, manual) {
-  if (service.type === "ExternalName") return { service, mode: "external-name", selected: [], ports: [], manual: [] };
-  if (!service.selector) {
-    return { service, mode: "selectorless", selected: [], ports: service.ports.map((p) => ({ servicePort: p, backends: [], unresolved: [] })), manual };
-  }
-  const ports = service.ports.map((servicePort) => {
-    const backends = [];
-    const unresolved = [];
-    const target = servicePort.targetPort;
-    for (const match of selected) {
-      if (target === void 0) {
-        unresolved.push({ template: match.template, pods: match.pods, reason: "the Service port has no port number" });
-        continue;
-      }
-      const resolution = findPort(match.template, target, servicePort.protocol);
-      if (resolution.kind === "resolved") {
-        backends.push({
-          template: match.template,
-          pods: match.pods,
-          container: resolution.container,
-          containerPort: resolution.containerPort,
-          declared: resolution.port !== void 0
-        });
-      } else {
-        unresolved.push({ template: match.template, pods: match.pods, reason: resolution.reason });
-      }
-    }
-    return { servicePort, backends, unresolved };
-  });
-  return { service, mode: "selector", selected, ports, manual: [] };
-}
-function totalPods(items) {
-  let total = 0;
-  for (const item of items) {
-    if (item.pods === null) return null;
-    total += item.pods;
-  }
-  return total;
-}
-
-// src/model/objects/hooks.ts
-var HOOK_ANNOTATIONS = ["helm.sh/hook", "argocd.argoproj.io/hook"];
-function deployHookOf(resource) {
-  const annotations = asObject(getIn(resource.object, ["metadata", "annotations"]));
-  for (const key of HOOK_ANNOTATIONS) {
-    const value = asString(annotations?.[key])?.trim();
-    if (value) return value;
-  }
-  return void 0;
-}
-
-// src/model/kustomize/transforms.ts
-function applyBuildTransforms(resource, transforms) {
-  let object = resource.object;
-  const set = (path13, add, create) => {
-    if (Object.keys(add).length === 0) return;
-    const written2 = getIn(object, path13);
-    const current = written2 === null ? void 0 : written2;
-    if (current === void 0 ? !create : !isObject(current)) return;
-    object = setIn(object, path13, { ...isObject(current) ? current : {}, ...add });
-  };
-  set(["metadata", "labels"], transforms.labels, true);
-  const core = apiGroup(resource.apiVersion) === "";
-  switch (resource.kind) {
-    case "Service":
-      if (core) set(["spec", "selector"], transforms.selectorLabels, true);
-      break;
-    case "ReplicationController":
-      if (core) {
-        set(["spec", "selector"], transforms.selectorLabels, true);
-        set(["spec", "template", "metadata", "labels"], transforms.templateLabels, true);
-      }
-      break;
-    case "Deployment":
-    case "ReplicaSet":
-    case "DaemonSet":
-    case "StatefulSet":
-      set(["spec", "selector", "matchLabels"], transforms.selectorLabels, true);
-      set(["spec", "template", "metadata", "labels"], transforms.templateLabels, true);
-      break;
-    case "Job":
-      set(["spec", "selector", "matchLabels"], transforms.selectorLabels, false);
-      set(["spec", "template", "metadata", "labels"], transforms.templateLabels, true);
-      break;
-    case "CronJob":
-      set(["spec", "jobTemplate", "spec", "selector", "matchLabels"], transforms.selectorLabels, false);
-      set(["spec", "jobTemplate", "spec", "template", "metadata", "labels"], transforms.templateLabels, true);
-      break;
-    case "PodDisruptionBudget":
-      set(["spec", "selector", "matchLabels"], transforms.selectorLabels, false);
-      break;
-    case "NetworkPolicy":
-      set(["spec", "podSelector", "matchLabels"], transforms.selectorLabels, false);
-      break;
-  }
-  let replicas = transforms.replicas[resource.name];
-  const written = getIn(object, ["spec", "replicas"]);
-  if (replicas !== void 0 && transforms.replicasVary?.has(resource.name)) replicas = Math.max(replicas, typeof written === "number" ? written : 1);
-  if (replicas !== void 0 && ["Deployment", "ReplicaSet", "ReplicationController", "StatefulSet"].includes(resource.kind)) {
-    object = setIn(object, ["spec", "replicas"], replicas);
-  }
-  if (object === resource.object) return resource;
-  return { ...resource, object, labels: asStringMap(getIn(object, ["metadata", "labels"])) ?? {} };
-}
-function setIn(root, path13, value) {
-  const [head, ...rest] = path13;
-  if (typeof head !== "string") return root;
-  const child = root[head];
-  const next = rest.length === 0 ? value : setIn(isObject(child) ? child : {}, rest, value);
-  return { ...root, [head]: next };
-}
-
-// src/model/pods/selector.ts
-var import_yaml6 = __toESM(require_dist(), 1);
-var SELECTS_NOTHING = { kind: "nothing", requirements: [] };
-function serviceSelector(value) {
-  const map = asStringMap(value);
-  if (!map || Object.keys(map).length === 0) return void 0;
-  return {
-    kind: "requirements",
-    requirements: Object.entries(map).map(([key, v]) => ({ key, operator: "In", values: [v] }))
-  };
-}
-function labelSelector(value) {
-  if (value === null || value === void 0 || !isObject(value)) return SELECTS_NOTHING;
-  const requirements = [];
-  const matchLabels = asStringMap(value.matchLabels) ?? {};
-  for (const [key, v] of Object.entries(matchLabels)) requirements.push({ key, operator: "In", values: [v] });
-  for (const item of asArray(value.matchExpressions)) {
-    const expression = asObject(item);
-    if (!expression) continue;
-    requirements.push({
-      key: asString(expression.key) ?? "",
-      operator: asString(expression.operator) ?? "",
-      values: asArray(expression.values).map((v) => String(v))
-    });
-  }
-  return requirements.length === 0 ? { kind: "everything", requirements } : { kind: "requirements", requirements };
-}
-function podLabel(template, key) {
-  const written = template.labels[key];
-  if (written !== void 0) return { kind: "value", value: written };
-  const added = template.controllerLabels.find((l) => l.key === key);
-  if (!added) return { kind: "absent" };
-  if (added.kind === "fixed") return { kind: "value", value: added.value };
-  if (added.kind === "any") return { kind: "any" };
-  return { kind: "ordinal", valueFor: added.valueFor, parse: added.parse };
-}
-function matchTemplate(selector, template) {
-  if (selector.kind === "nothing") return void 0;
-  const ordinalTests = [];
-  for (const requirement of selector.requirements) {
-    const label = podLabel(template, requirement.key);
-    if (label.kind === "ordinal") {
-      ordinalTests.push((ordinal) => requirementHolds(requirement, label.valueFor(ordinal)));
-      continue;
-    }
-    if (label.kind === "any") {
-      if (requirement.operator === "DoesNotExist") return void 0;
-      continue;
-    }
-    if (!requirementHolds(requirement, label.kind === "value" ? label.value : void 0)) return void 0;
-  }
-  if (ordinalTests.length === 0) return { template, pods: template.replicas };
-  if (template.replicas === null) return { template, pods: null };
-  let pods = 0;
-  for (let i = 0; i < template.replicas; i++) {
-    const ordinal = template.firstOrdinal + i;
-    if (ordinalTests.every((test) => test(ordinal))) pods++;
-  }
-  return pods > 0 ? { template, pods } : void 0;
-}
-function requirementHolds(requirement, value) {
-  switch (requirement.operator) {
-    case "In":
-      return value !== void 0 && requirement.values.includes(value);
-    case "NotIn":
-      return value === void 0 || !requirement.values.includes(value);
-    case "Exists":
-      return value !== void 0;
-    case "DoesNotExist":
-      return value === void 0;
-    default:
-      return false;
-  }
-}
-function formatSelector(selector) {
-  if (selector.kind === "nothing") return "(null selector: matches nothing)";
-  if (selector.kind === "everything") return "{} (every pod)";
-  const value = (v) => v === "" ? '""' : v;
-  return selector.requirements.map((r) => {
-    switch (r.operator) {
-      case "In":
-        return r.values.length === 1 ? `${r.key}=${value(r.values[0])}` : `${r.key} in (${r.values.map(value).join(",")})`;
-      case "NotIn":
-        return `${r.key} notin (${r.values.map(value).join(",")})`;
-      case "Exists":
-        return r.key;
-      case "DoesNotExist":
-        return `!${r.key}`;
-      default:
-        return `${r.key} ${r.operator} (${r.values.map(value).join(",")})`;
-    }
-  }).join(",");
-}
-function yamlString(value) {
-  return readsBackAsString(value) ? value : JSON.stringify(value);
-}
-function formatLabel(key, value) {
-  return `${yamlString(key)}: ${yamlString(value)}`;
-}
-function formatLabels(labels) {
-  const entries = Object.entries(labels);
-  return entries.length === 0 ? "(none)" : `{${entries.map(([k, v]) => formatLabel(k, v)).join(", ")}}`;
-}
-function readsBackAsString(value) {
-  if (value === "") return false;
-  try {
-    const read = (0, import_yaml6.parse)(`[${value}]`, { ...KUBECTL_PARSE_OPTIONS, logLevel: "silent" });
-    return Array.isArray(read) && read.length === 1 && read[0] === value;
-  } catch {
-    return false;
-  }
-}
-
-// src/model/pods/label-index.ts
-var NamespaceLabelIndex = class {
-  templates = [];
-  order = /* @__PURE__ */ new Map();
-  byValue = /* @__PURE__ */ new Map();
-  byKeyOnly = /* @__PURE__ */ new Map();
-  byKey = /* @__PURE__ */ new Map();
-  add(template) {
-    this.order.set(template, this.templates.length);
-    this.templates.push(template);
-    for (const [key, value] of Object.entries(template.labels)) {
-      pushTo(this.byKey, key, template);
-      let values = this.byValue.get(key);
-      if (!values) this.byValue.set(key, values = /* @__PURE__ */ new Map());
-      pushTo(values, value, template);
-    }
-    for (const label of template.controllerLabels) {
-      if (template.labels[label.key] !== void 0) continue;
-      pushTo(this.byKey, label.key, template);
-      if (label.kind === "fixed") {
-        let values = this.byValue.get(label.key);
-        if (!values) this.byValue.set(label.key, values = /* @__PURE__ */ new Map());
-        pushTo(values, label.value, template);
-      } else {
-        pushTo(this.byKeyOnly, label.key, template);
-      }
-    }
-  }
-  /** Templates whose pods the selector selects, in input order. */
-  select(selector) {
-    if (selector.kind === "nothing") return [];
-    const matches = [];
-    for (const template of this.candidates(selector)) {
-      const match = matchTemplate(selector, template);
-      if (match) matches.push(match);
-    }
-    return matches;
-  }
-  /** The smallest set of templates that can possibly satisfy one of the requirements. */
-  candidates(selector) {
-    let best = this.templates;
-    for (const requirement of selector.requirements) {
-      let set;
-      if (requirement.operator === "In") {
-        const values = this.byValue.get(requirement.key);
-        const keyOnly = this.byKeyOnly.get(requirement.key) ?? [];
-        const exact = [...new Set(requirement.values)].flatMap((v) => values?.get(v) ?? []);
-        set = keyOnly.length === 0 ? exact : [.../* @__PURE__ */ new Set([...exact, ...keyOnly])];
-      } else if (requirement.operator === "Exists") {
-        set = this.byKey.get(requirement.key) ?? [];
-      }
-      if (set && set.length < best.length) best = set;
-    }
-    if (best === this.templates) return best;
-    return [...best].sort((a, b) => this.order.get(a) - this.order.get(b));
-  }
-};
-
-// src/model/objects/operators.ts
-var CONFIGURATION_ONLY_KINDS = {
-  "monitoring.coreos.com": /* @__PURE__ */ new Set(["ServiceMonitor", "PodMonitor", "Probe", "PrometheusRule", "AlertmanagerConfig", "ScrapeConfig"]),
-  "cert-manager.io": /* @__PURE__ */ new Set(["Certificate", "CertificateRequest", "Issuer", "ClusterIssuer"]),
-  "networking.istio.io": /* @__PURE__ */ new Set(["VirtualService", "DestinationRule", "ServiceEntry", "Sidecar", "EnvoyFilter", "Gateway", "WorkloadEntry"]),
-  "security.istio.io": /* @__PURE__ */ new Set(["PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication"]),
-  "gateway.networking.k8s.io": /* @__PURE__ */ new Set(["Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute", "ReferenceGrant", "BackendTLSPolicy"]),
-  "traefik.io": /* @__PURE__ */ new Set(["IngressRoute", "IngressRouteTCP", "IngressRouteUDP", "Middleware", "MiddlewareTCP", "TLSOption", "TLSStore", "ServersTransport", "TraefikService"]),
-  "traefik.containo.us": /* @__PURE__ */ new Set(["IngressRoute", "IngressRouteTCP", "IngressRouteUDP", "Middleware", "TLSOption", "TLSStore", "TraefikService"]),
-  "configuration.konghq.com": /* @__PURE__ */ new Set(["KongPlugin", "KongClusterPlugin", "KongIngress", "KongConsumer", "KongUpstreamPolicy"]),
-  "bitnami.com": /* @__PURE__ */ new Set(["SealedSecret"]),
-  "external-secrets.io": /* @__PURE__ */ new Set(["ExternalSecret", "ClusterExternalSecret", "SecretStore", "ClusterSecretStore"]),
-  "source.toolkit.fluxcd.io": /* @__PURE__ */ new Set(["GitRepository", "HelmRepository", "OCIRepository", "Bucket", "HelmChart"]),
-  "kustomize.toolkit.fluxcd.io": /* @__PURE__ */ new Set(["Kustomization"]),
-  "autoscaling.k8s.io": /* @__PURE__ */ new Set(["VerticalPodAutoscaler"]),
-  "keda.sh": /* @__PURE__ */ new Set(["ScaledObject", "TriggerAuthentication", "ClusterTriggerAuthentication"]),
-  "kyverno.io": /* @__PURE__ */ new Set(["Policy", "ClusterPolicy", "PolicyException"]),
-  "dapr.io": /* @__PURE__ */ new Set(["Component", "Configuration", "Subscription", "Resiliency"])
-};
-function mayCreatePods(resource) {
-  if (isBuiltin(resource) || resource.kind === "CustomResourceDefinition") return false;
-  const group = apiGroup(resource.apiVersion);
-  return !(Object.hasOwn(CONFIGURATION_ONLY_KINDS, group) && CONFIGURATION_ONLY_KINDS[group].has(resource.kind));
-}
-function labelValueNamesKind(value, resource) {
-  return value !== "" && value.toLowerCase() === resource.kind.toLowerCase();
-}
+// src/model/evidence/absence.ts
+import path9 from "node:path";
 
 // src/model/pods/pod-template.ts
 var BUILTIN_TEMPLATE_PATHS = {
@@ -42333,22 +42222,22 @@ function podTemplatesOf(resource) {
   if (NON_WORKLOAD_KINDS.has(resource.kind)) return [];
   const builtin = isBuiltin(resource);
   if (builtin) {
-    const path13 = Object.hasOwn(BUILTIN_TEMPLATE_PATHS, resource.kind) ? BUILTIN_TEMPLATE_PATHS[resource.kind] : void 0;
-    if (!path13) return [];
-    const template = path13.length === 0 ? resource.object : asObject(getIn(resource.object, path13));
+    const path19 = Object.hasOwn(BUILTIN_TEMPLATE_PATHS, resource.kind) ? BUILTIN_TEMPLATE_PATHS[resource.kind] : void 0;
+    if (!path19) return [];
+    const template = path19.length === 0 ? resource.object : asObject(getIn(resource.object, path19));
     if (!template || !isObject(template.spec)) return [];
-    return [buildTemplate(resource, path13, template, true)];
+    return [buildTemplate(resource, path19, template, true)];
   }
   const found = [];
-  const visit = (value, path13, depth) => {
+  const visit = (value, path19, depth) => {
     if (depth > MAX_EMBEDDED_TEMPLATE_DEPTH || !isObject(value)) return;
-    if (path13.length > 0 && looksLikePodTemplateSpec(value)) {
-      found.push(buildTemplate(resource, path13, value, false));
+    if (path19.length > 0 && looksLikePodTemplateSpec(value)) {
+      found.push(buildTemplate(resource, path19, value, false));
       return;
     }
     for (const [key, child] of Object.entries(value)) {
       if (key === "metadata" || key === "status") continue;
-      if (isObject(child)) visit(child, [...path13, key], depth + 1);
+      if (isObject(child)) visit(child, [...path19, key], depth + 1);
     }
   };
   visit(resource.object, [], 0);
@@ -42359,10 +42248,10 @@ function looksLikePodTemplateSpec(value) {
   const containers = spec?.containers;
   return Array.isArray(containers) && containers.length > 0 && containers.every((c) => isObject(c));
 }
-function buildTemplate(owner, path13, template, builtin) {
+function buildTemplate(owner, path19, template, builtin) {
   const spec = asObject(template.spec) ?? {};
   const metadata = asObject(template.metadata) ?? {};
-  const specPath = [...path13, "spec"];
+  const specPath = [...path19, "spec"];
   const containers = [];
   asArray(spec.containers).forEach((c, i) => pushContainer(containers, c, [...specPath, "containers", i], "container"));
   asArray(spec.initContainers).forEach((c, i) => {
@@ -42372,7 +42261,7 @@ function buildTemplate(owner, path13, template, builtin) {
   const selectorPath = owner.kind === "Pod" || owner.kind === "CronJob" ? void 0 : ["spec", "selector"];
   return {
     owner,
-    path: path13,
+    path: path19,
     namespace: owner.namespace,
     labels: asStringMap(metadata.labels) ?? {},
     controllerLabels: builtin ? controllerLabelsOf(owner) : operatorLabelsOf(owner),
@@ -42384,7 +42273,7 @@ function buildTemplate(owner, path13, template, builtin) {
     ownerSelectorPath: selectorPath
   };
 }
-function pushContainer(out, value, path13, role) {
+function pushContainer(out, value, path19, role) {
   const object = asObject(value);
   if (!object) return;
   const ports = [];
@@ -42395,11 +42284,11 @@ function pushContainer(out, value, path13, role) {
       name: asString(port.name) || void 0,
       containerPort: asInteger(port.containerPort),
       protocol: asString(port.protocol) || "TCP",
-      path: [...path13, "ports", i]
+      path: [...path19, "ports", i]
     });
   });
-  const name = asString(object.name) || `${String(path13[path13.length - 2])}[${String(path13[path13.length - 1])}]`;
-  out.push({ name, role, ports, object, path: path13 });
+  const name = asString(object.name) || `${String(path19[path19.length - 2])}[${String(path19[path19.length - 1])}]`;
+  out.push({ name, role, ports, object, path: path19 });
 }
 function replicasOf(owner) {
   const spec = asObject(owner.object.spec);
@@ -42489,6 +42378,714 @@ function runsToCompletion(template) {
   if (template.owner.kind === "Job" || template.owner.kind === "CronJob") return template.builtinOwner;
   const restartPolicy = template.spec.restartPolicy;
   return template.owner.kind === "Pod" && (restartPolicy === "Never" || restartPolicy === "OnFailure");
+}
+
+// src/model/pods/selector.ts
+var import_yaml6 = __toESM(require_dist(), 1);
+var SELECTS_NOTHING = { kind: "nothing", requirements: [] };
+function serviceSelector(value) {
+  const map = asStringMap(value);
+  if (!map || Object.keys(map).length === 0) return void 0;
+  return {
+    kind: "requirements",
+    requirements: Object.entries(map).map(([key, v]) => ({ key, operator: "In", values: [v] }))
+  };
+}
+function labelSelector(value) {
+  if (value === null || value === void 0 || !isObject(value)) return SELECTS_NOTHING;
+  const requirements = [];
+  const matchLabels = asStringMap(value.matchLabels) ?? {};
+  for (const [key, v] of Object.entries(matchLabels)) requirements.push({ key, operator: "In", values: [v] });
+  for (const item of asArray(value.matchExpressions)) {
+    const expression = asObject(item);
+    if (!expression) continue;
+    requirements.push({
+      key: asString(expression.key) ?? "",
+      operator: asString(expression.operator) ?? "",
+      values: asArray(expression.values).map((v) => String(v))
+    });
+  }
+  return requirements.length === 0 ? { kind: "everything", requirements } : { kind: "requirements", requirements };
+}
+function podLabel(template, key) {
+  const written = template.labels[key];
+  if (written !== void 0) return { kind: "value", value: written };
+  const added = template.controllerLabels.find((l) => l.key === key);
+  if (!added) return { kind: "absent" };
+  if (added.kind === "fixed") return { kind: "value", value: added.value };
+  if (added.kind === "any") return { kind: "any" };
+  return { kind: "ordinal", valueFor: added.valueFor, parse: added.parse };
+}
+function matchTemplate(selector, template) {
+  if (selector.kind === "nothing") return void 0;
+  const ordinalTests = [];
+  for (const requirement of selector.requirements) {
+    const label = podLabel(template, requirement.key);
+    if (label.kind === "ordinal") {
+      ordinalTests.push((ordinal) => requirementHolds(requirement, label.valueFor(ordinal)));
+      continue;
+    }
+    if (label.kind === "any") {
+      if (requirement.operator === "DoesNotExist") return void 0;
+      continue;
+    }
+    if (!requirementHolds(requirement, label.kind === "value" ? label.value : void 0)) return void 0;
+  }
+  if (ordinalTests.length === 0) return { template, pods: template.replicas };
+  if (template.replicas === null) return { template, pods: null };
+  let pods = 0;
+  for (let i = 0; i < template.replicas; i++) {
+    const ordinal = template.firstOrdinal + i;
+    if (ordinalTests.every((test) => test(ordinal))) pods++;
+  }
+  return pods > 0 ? { template, pods } : void 0;
+}
+function requirementHolds(requirement, value) {
+  switch (requirement.operator) {
+    case "In":
+      return value !== void 0 && requirement.values.includes(value);
+    case "NotIn":
+      return value === void 0 || !requirement.values.includes(value);
+    case "Exists":
+      return value !== void 0;
+    case "DoesNotExist":
+      return value === void 0;
+    default:
+      return false;
+  }
+}
+function matchesLabels(selector, labels) {
+  if (selector.kind === "nothing") return false;
+  return selector.requirements.every((r) => requirementHolds(r, labels[r.key]));
+}
+function formatSelector(selector) {
+  if (selector.kind === "nothing") return "(null selector: matches nothing)";
+  if (selector.kind === "everything") return "{} (every pod)";
+  const value = (v) => v === "" ? '""' : v;
+  return selector.requirements.map((r) => {
+    switch (r.operator) {
+      case "In":
+        return r.values.length === 1 ? `${r.key}=${value(r.values[0])}` : `${r.key} in (${r.values.map(value).join(",")})`;
+      case "NotIn":
+        return `${r.key} notin (${r.values.map(value).join(",")})`;
+      case "Exists":
+        return r.key;
+      case "DoesNotExist":
+        return `!${r.key}`;
+      default:
+        return `${r.key} ${r.operator} (${r.values.map(value).join(",")})`;
+    }
+  }).join(",");
+}
+function yamlString(value) {
+  return readsBackAsString(value) ? value : JSON.stringify(value);
+}
+function formatLabel(key, value) {
+  return `${yamlString(key)}: ${yamlString(value)}`;
+}
+function formatLabels(labels) {
+  const entries = Object.entries(labels);
+  return entries.length === 0 ? "(none)" : `{${entries.map(([k, v]) => formatLabel(k, v)).join(", ")}}`;
+}
+function readsBackAsString(value) {
+  if (value === "") return false;
+  try {
+    const read = (0, import_yaml6.parse)(`[${value}]`, { ...KUBECTL_PARSE_OPTIONS, logLevel: "silent" });
+    return Array.isArray(read) && read.length === 1 && read[0] === value;
+  } catch {
+    return false;
+  }
+}
+
+// src/model/evidence/apply-scope.ts
+import path8 from "node:path";
+function appliedTogether(graph, a, b) {
+  if (a === b) return true;
+  const inBuild = (r) => graph.kustomize.buildsOf(fileOf(r)).size > 0;
+  return !inBuild(a) || !inBuild(b) || shareABuild(graph, a, b);
+}
+function inSameFolder(a, b) {
+  return path8.resolve(path8.dirname(fileOf(a))) === path8.resolve(path8.dirname(fileOf(b)));
+}
+function folderDistance(a, b) {
+  const partsA = folderParts(fileOf(a));
+  const partsB = folderParts(fileOf(b));
+  let common = 0;
+  while (common < partsA.length && common < partsB.length && partsA[common] === partsB[common]) common++;
+  return partsA.length - common + (partsB.length - common);
+}
+function inSameSubtree(graph, a, b) {
+  return filesInSameSubtree(graph, fileOf(a), fileOf(b));
+}
+function filesInSameSubtree(graph, a, b) {
+  if (a === b || filesShareABuild(graph, a, b)) return true;
+  const partsA = folderParts(a);
+  const partsB = folderParts(b);
+  const shorter = partsA.length <= partsB.length ? partsA : partsB;
+  const longer = shorter === partsA ? partsB : partsA;
+  return shorter.every((part, i) => longer[i] === part);
+}
+function folderParts(file) {
+  return path8.resolve(path8.dirname(file)).split(path8.sep).filter((p) => p !== "");
+}
+function fileOf(resource) {
+  return resource.document.file.path;
+}
+function nearestDefinition(graph, from, definitions) {
+  const together = definitions.filter((d) => appliedTogether(graph, from, d));
+  const candidates = together.length > 0 ? together : definitions;
+  let best;
+  let bestRank = Infinity;
+  for (const definition2 of candidates) {
+    const rank3 = fileOf(definition2) === fileOf(from) ? -1 : folderDistance(from, definition2);
+    if (rank3 <= bestRank) {
+      best = definition2;
+      bestRank = rank3;
+    }
+  }
+  return best;
+}
+function shareABuild(graph, a, b) {
+  return filesShareABuild(graph, fileOf(a), fileOf(b));
+}
+function filesShareABuild(graph, a, b) {
+  const buildsOfB = graph.kustomize.buildsOf(b);
+  return [...graph.kustomize.buildsOf(a)].some((build) => buildsOfB.has(build));
+}
+
+// src/model/evidence/near-miss.ts
+function closestPodTemplate(graph, selector, namespace, from) {
+  if (selector.kind !== "requirements") return void 0;
+  let best;
+  for (const template of graph.podTemplatesIn(namespace)) {
+    const closenessOf = closeness(selector.requirements, template);
+    if (!closenessOf) continue;
+    const folders = from ? folderDistance(from, template.owner) : 0;
+    if (!closenessOf.sameKeyEvidence && from && !inSameFolder(from, template.owner)) continue;
+    if (!best || closenessOf.score > best.score || closenessOf.score === best.score && folders < best.distance) {
+      best = { template, score: closenessOf.score, distance: folders };
+    }
+  }
+  if (best) return explain(selector.requirements, best.template);
+  for (const other of graph.namespacesWithPodTemplates()) {
+    if (other === namespace) continue;
+    const match = graph.podTemplatesIn(other).find((t) => matchTemplate(selector, t));
+    if (match) {
+      return {
+        template: match,
+        hint: ` ${templateLabel(match)} in namespace "${other}" (${where(match, labelsPath(match))}) has these labels, but a Service only selects pods in its own namespace ("${namespace}").${namespaceAdvice(from, other)}`,
+        path: labelsPath(match),
+        evidence: false
+      };
+    }
+  }
+  return void 0;
+}
+function closeness(requirements, template) {
+  let satisfied = 0;
+  let related = 0;
+  let sameKey = 0;
+  let distance = 0;
+  for (const requirement of requirements) {
+    const value = template.labels[requirement.key];
+    if (holdsOnPods(requirement, template)) {
+      satisfied++;
+      continue;
+    }
+    if (template.controllerLabels.some((l) => l.key === requirement.key)) {
+      related++;
+      sameKey++;
+      continue;
+    }
+    const wanted = requirement.values[0] ?? "";
+    if (value !== void 0) {
+      const d = editDistance(wanted, value);
+      if (d <= 2 || d <= Math.floor(wanted.length / 4) || value.includes(wanted) || wanted.includes(value)) {
+        related++;
+        sameKey++;
+      }
+      distance += d;
+    } else if (ownerLabels(template)[requirement.key] === wanted) {
+      related++;
+      sameKey++;
+    } else if (Object.values(template.labels).includes(wanted)) {
+      related++;
+    } else {
+      distance += wanted.length + requirement.key.length;
+    }
+  }
+  if (satisfied === 0 && related === 0) return void 0;
+  return { score: (satisfied + related) * 1e3 + satisfied * 100 - distance, sameKeyEvidence: satisfied + sameKey > 0 };
+}
+function explain(requirements, template) {
+  const failing = requirements.filter((r) => !holdsOnPods(r, template));
+  const name = templateLabel(template);
+  const first = failing[0];
+  if (!first) {
+    const path19 = labelsPath(template);
+    return { template, path: path19, evidence: true, hint: ` ${name} (${where(template, path19)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
+  }
+  const wanted = first.values[0] ?? "";
+  const added = template.controllerLabels.find((l) => l.key === first.key);
+  if (added?.kind === "ordinal" && template.replicas !== null && template.replicas > 0) {
+    const from = added.valueFor(template.firstOrdinal);
+    const to = added.valueFor(template.firstOrdinal + template.replicas - 1);
+    const pods = template.replicas === 1 ? `its only pod has \`${formatLabel(first.key, from)}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
+    const path19 = ["spec", "replicas"];
+    return { template, path: path19, selectorKey: first.key, evidence: true, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? "" : "s"}: ${pods}.` };
+  }
+  const value = template.labels[first.key];
+  if (value !== void 0) {
+    const path19 = [...labelsPath(template), first.key];
+    return { template, path: path19, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where(template, path19)}) has it.` };
+  }
+  const onOwner = ownerLabels(template)[first.key];
+  if (onOwner === wanted && template.path.length > 0) {
+    const path19 = ["metadata", "labels", first.key];
+    return {
+      template,
+      path: path19,
+      selectorKey: first.key,
+      evidence: true,
+      hint: ` ${name} has \`${formatLabel(first.key, wanted)}\` in its own metadata.labels (${where(template, path19)}), but selectors match the labels of the pods: add it to ${[...template.path, "metadata", "labels"].join(".")}.`
+    };
+  }
+  const otherKey = Object.entries(template.labels).find(([, v]) => v === wanted)?.[0];
+  if (otherKey) {
+    const path19 = [...labelsPath(template), otherKey];
+    return { template, path: path19, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where(template, path19)}) has it.` };
+  }
+  return {
+    template,
+    path: labelsPath(template),
+    selectorKey: first.key,
+    evidence: false,
+    hint: ` The closest is ${name} (${where(template, labelsPath(template))}), which has no label \`${first.key}\`.`
+  };
+}
+function holdsOnPods(requirement, template) {
+  return matchTemplate({ kind: "requirements", requirements: [requirement] }, template) !== void 0;
+}
+function labelsPath(template) {
+  return [...template.path, "metadata", "labels"];
+}
+function ownerLabels(template) {
+  return asStringMap(getIn(template.owner.object, ["metadata", "labels"])) ?? {};
+}
+function where(template, path19) {
+  const located = locateField(template.owner, path19);
+  return `${located.file}:${located.range.line}`;
+}
+function namespaceAdvice(from, other) {
+  if (!from || asString(getIn(from.object, ["metadata", "namespace"]))) return "";
+  return ` It names no namespace: if you apply it with \`kubectl apply -n ${other}\`, lint with \`--namespace ${other}\`; otherwise set metadata.namespace: ${other}.`;
+}
+
+// src/model/evidence/hints.ts
+function likelyCreatorByName(graph, namespace, name) {
+  let best;
+  for (const custom of graph.customResourcesIn(namespace)) {
+    if (!custom.name || name !== custom.name && !name.startsWith(`${custom.name}-`)) continue;
+    if (!best || custom.name.length > best.name.length) best = custom;
+  }
+  return best;
+}
+function locationOf(resource, path19 = []) {
+  const located = locateField(resource, path19);
+  return `${located.file}:${located.range.line}`;
+}
+function selectorNearMiss(graph, selector, namespace, ownerKind, from) {
+  const near = closestPodTemplate(graph, selector, namespace, from);
+  if (!near || near.template.namespace === namespace) return near;
+  const labelsPath2 = [...near.template.path, "metadata", "labels"];
+  return {
+    ...near,
+    hint: ` ${templateLabel(near.template)} in namespace "${near.template.namespace}" (${locationOf(near.template.owner, labelsPath2)}) has these labels, but a ${ownerKind} only selects pods in its own namespace ("${namespace}").`
+  };
+}
+function selectorKeyPath(resource, selectorPath, key) {
+  if (key === void 0) return selectorPath;
+  const matchLabels = asObject(getIn(resource.object, [...selectorPath, "matchLabels"]));
+  return matchLabels && key in matchLabels ? [...selectorPath, "matchLabels", key] : selectorPath;
+}
+
+// src/model/evidence/absence.ts
+function judgeAbsence(graph, reference) {
+  const { from, namespace, name } = reference;
+  const ofKinds = (keys) => keys.flatMap((k) => graph.ofKind(k));
+  const all = ofKinds(reference.kindKeys);
+  const sameNamespace = all.filter((r) => r.namespace === namespace);
+  const otherKind = ofKinds(reference.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r));
+  if (otherKind) return { kind: "mistake", evidence: { kind: "other-kind", candidate: otherKind } };
+  const elsewhere = all.find((r) => r.namespace !== namespace && r.name === name && namespaceDifferenceIsEvidence(graph, from, r));
+  if (elsewhere) return { kind: "mistake", evidence: { kind: "other-namespace", candidate: elsewhere } };
+  let similar;
+  for (const candidate of sameNamespace) {
+    if (!candidate.name || !nearReferrer(graph, from, candidate)) continue;
+    if (!isTypo(name, candidate.name)) continue;
+    const why = reference.confirms(candidate);
+    if (why) return { kind: "mistake", evidence: { kind: "meant", candidate, why } };
+    similar ??= candidate;
+  }
+  similar ??= sameNamespace.find((r) => r.name && r.name !== name && (isTypo(name, r.name) || addsOrDropsWords(name, r.name)));
+  const inOtherNamespace = all.find((r) => r.namespace !== namespace && r.name === name);
+  const hints = { ...similar ? { similar } : {}, ...inOtherNamespace ? { elsewhere: inOtherNamespace } : {} };
+  const operator = likelyCreatorByName(graph, namespace, name);
+  if (operator) return { kind: "unsure", reason: { kind: "operator", operator }, ...hints };
+  if (sameNamespace.some(identityIsPlaceholder)) return { kind: "unsure", reason: { kind: "placeholder-names" }, ...hints };
+  if (sameNamespace.length === 0) return { kind: "unsure", reason: { kind: "none-in-namespace" }, ...hints };
+  if (!sameNamespace.some((r) => appliedAsOne(graph, from, r))) return { kind: "unsure", reason: { kind: "not-with-referrer" }, ...hints };
+  return { kind: "unsure", reason: { kind: "not-in-input" }, ...hints };
+}
+function externalPodsSelectedBy(graph, selector, namespace) {
+  const declared = graph.options.externalPods ?? [];
+  if (declared.length === 0) return [];
+  return declared.filter((pods) => (pods.namespace === void 0 || pods.namespace === namespace) && matchesLabels(selector, pods.labels));
+}
+function selectorMissIsMistake(graph, owner, near) {
+  const workload = near.template.owner;
+  if (near.template.namespace !== owner.namespace) return namespaceDifferenceIsEvidence(graph, owner, workload);
+  const orphan = graph.servicesSelecting(near.template).length === 0 && !runsToCompletion(near.template);
+  return nearReferrer(graph, owner, workload) && (near.evidence || workload.name === owner.name || orphan);
+}
+function namespaceDifferenceIsEvidence(graph, from, other) {
+  const movedByBuild = (r) => graph.kustomize.namespaceSetByBuild(r.document.file.path);
+  return namesItsNamespace(graph, from) && !movedByBuild(from) && !movedByBuild(other) && appliedAsOne(graph, from, other);
+}
+function namesItsNamespace(graph, resource) {
+  return typeof getIn(resource.object, ["metadata", "namespace"]) === "string" || graph.kustomize.namespaceOf(resource.document.file.path) !== void 0;
+}
+function appliedAsOne(graph, a, b) {
+  const fileA = a.document.file.path;
+  const fileB = b.document.file.path;
+  if (fileA === fileB) return true;
+  const inBuild = (file) => graph.kustomize.buildsOf(file).size > 0;
+  if (inBuild(fileA) || inBuild(fileB)) return shareABuild(graph, a, b);
+  return appFolder(fileA) === appFolder(fileB);
+}
+function nearReferrer(graph, from, candidate) {
+  return inSameSubtree(graph, from, candidate) || appliedAsOne(graph, from, candidate);
+}
+var KIND_FOLDERS = /* @__PURE__ */ new Set([
+  "deployment",
+  "deployments",
+  "deploy",
+  "statefulset",
+  "statefulsets",
+  "daemonset",
+  "daemonsets",
+  "service",
+  "services",
+  "svc",
+  "ingress",
+  "ingresses",
+  "hpa",
+  "hpas",
+  "autoscaling",
+  "pdb",
+  "pdbs",
+  "networkpolicy",
+  "networkpolicies",
+  "network-policies",
+  "configmap",
+  "configmaps",
+  "secret",
+  "secrets",
+  "job",
+  "jobs",
+  "cronjob",
+  "cronjobs",
+  "pod",
+  "pods",
+  "workloads",
+  "networking",
+  "rbac",
+  "storage",
+  "volumes"
+]);
+function appFolder(file) {
+  let folder = path9.dirname(file);
+  while (KIND_FOLDERS.has(path9.basename(folder).toLowerCase()) && path9.dirname(folder) !== folder) folder = path9.dirname(folder);
+  return folder;
+}
+function isTypo(wanted, candidate) {
+  if (wanted === candidate) return false;
+  if (addsOrDropsWords(wanted, candidate)) return false;
+  const distance = transpositionDistance(wanted, candidate);
+  const shorter = Math.min(wanted.length, candidate.length);
+  const allowed = shorter <= 4 ? 1 : 2;
+  if (distance > allowed) return false;
+  const wantedWords = wordsOf(wanted);
+  const candidateWords = wordsOf(candidate);
+  if (wantedWords.length !== candidateWords.length) return true;
+  return !wantedWords.some((w, i) => {
+    const other = candidateWords[i];
+    return other !== void 0 && other !== w && (other.startsWith(w) || w.startsWith(other)) && Math.abs(other.length - w.length) >= 2;
+  });
+}
+function addsOrDropsWords(a, b) {
+  if (a === b) return false;
+  const [short, long] = a.length <= b.length ? [wordsOf(a), wordsOf(b)] : [wordsOf(b), wordsOf(a)];
+  if (short.length === long.length) return false;
+  let i = 0;
+  for (const word of long) if (i < short.length && word === short[i]) i++;
+  return i === short.length;
+}
+function wordsOf(name) {
+  return name.split(/[-._]/).filter((w) => w !== "");
+}
+function transpositionDistance(a, b) {
+  if (Math.abs(a.length - b.length) > 2) return Math.abs(a.length - b.length);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2][j - 2] + 1);
+      d[i][j] = best;
+    }
+  }
+  return d[a.length][b.length];
+}
+function unsureBecause(graph, verdict, from, what, referrer) {
+  const { reason } = verdict;
+  if (verdict.elsewhere && !namesItsNamespace(graph, from)) {
+    return `${referrer} names no namespace, so \`kubectl apply -n ${verdict.elsewhere.namespace}\` puts it beside ${verdict.elsewhere.kind} "${verdict.elsewhere.name}"; applied anywhere else, it finds nothing`;
+  }
+  switch (reason.kind) {
+    case "none-in-namespace":
+      return `the input has nothing of that kind in namespace "${from.namespace}", so kubewire cannot check ${what}`;
+    case "not-with-referrer":
+      return `nothing of that kind is applied with ${referrer} (its file, app folder or kustomize build), so ${what} is probably applied with another app`;
+    case "operator":
+      return `${what} is probably created by the operator of ${reason.operator.kind} "${reason.operator.name}"`;
+    case "placeholder-names":
+      return `objects of that kind in namespace "${from.namespace}" are named by placeholders, and ${what} may be one of them`;
+    case "not-in-input":
+      return `nothing in the input shows that the name is wrong: ${what} may come from a Helm release, an operator or another repository`;
+  }
+}
+
+// src/model/services/find-port.ts
+function findPort(template, targetPort, protocol) {
+  const searched = template.containers.filter((c) => c.role === "container").concat(template.containers.filter((c) => c.role === "sidecar"));
+  if (typeof targetPort === "number") {
+    for (const container of searched) {
+      const port = container.ports.find((p) => p.containerPort === targetPort && p.protocol === protocol);
+      if (port) return { kind: "resolved", containerPort: targetPort, container, port };
+    }
+    return { kind: "resolved", containerPort: targetPort, container: void 0, port: void 0 };
+  }
+  for (const container of searched) {
+    const port = container.ports.find((p) => p.name === targetPort && p.protocol === protocol);
+    if (port && port.containerPort !== void 0) return { kind: "resolved", containerPort: port.containerPort, container, port };
+  }
+  const otherProtocol = searched.flatMap((c) => c.ports).find((p) => p.name === targetPort);
+  const inPlainInit = template.containers.some((c) => c.role === "init" && c.ports.some((p) => p.name === targetPort));
+  let reason;
+  if (otherProtocol) reason = `port "${targetPort}" is declared with protocol ${otherProtocol.protocol}, not ${protocol}`;
+  else if (inPlainInit) reason = `port "${targetPort}" is only declared by an init container, which has exited before the pod serves traffic`;
+  else reason = `no container declares a port named "${targetPort}"`;
+  return { kind: "unresolved", reason, otherProtocol };
+}
+
+// src/model/services/endpoints.ts
+function simulateEndpoints(service, selected, manual) {
+  if (service.type === "ExternalName") return { service, mode: "external-name", selected: [], ports: [], manual: [] };
+  if (!service.selector) {
+    return { service, mode: "selectorless", selected: [], ports: service.ports.map((p) => ({ servicePort: p, backends: [], unresolved: [] })), manual };
+  }
+  const ports = service.ports.map((servicePort) => {
+    const backends = [];
+    const unresolved = [];
+    const target = servicePort.targetPort;
+    for (const match of selected) {
+      if (target === void 0) {
+        unresolved.push({ template: match.template, pods: match.pods, reason: "the Service port has no port number" });
+        continue;
+      }
+      const resolution = findPort(match.template, target, servicePort.protocol);
+      if (resolution.kind === "resolved") {
+        backends.push({
+          template: match.template,
+          pods: match.pods,
+          container: resolution.container,
+          containerPort: resolution.containerPort,
+          declared: resolution.port !== void 0
+        });
+      } else {
+        unresolved.push({ template: match.template, pods: match.pods, reason: resolution.reason });
+      }
+    }
+    return { servicePort, backends, unresolved };
+  });
+  return { service, mode: "selector", selected, ports, manual: [] };
+}
+function totalPods(items) {
+  let total = 0;
+  for (const item of items) {
+    if (item.pods === null) return null;
+    total += item.pods;
+  }
+  return total;
+}
+
+// src/model/objects/hooks.ts
+var HOOK_ANNOTATIONS = ["helm.sh/hook", "argocd.argoproj.io/hook"];
+function deployHookOf(resource) {
+  const annotations = asObject(getIn(resource.object, ["metadata", "annotations"]));
+  for (const key of HOOK_ANNOTATIONS) {
+    const value = asString(annotations?.[key])?.trim();
+    if (value) return value;
+  }
+  return void 0;
+}
+
+// src/model/kustomize/transforms.ts
+function applyBuildTransforms(resource, transforms) {
+  let object = resource.object;
+  const set = (path19, add, create) => {
+    if (Object.keys(add).length === 0) return;
+    const written2 = getIn(object, path19);
+    const current = written2 === null ? void 0 : written2;
+    if (current === void 0 ? !create : !isObject(current)) return;
+    object = setIn(object, path19, { ...isObject(current) ? current : {}, ...add });
+  };
+  set(["metadata", "labels"], transforms.labels, true);
+  const core = apiGroup(resource.apiVersion) === "";
+  switch (resource.kind) {
+    case "Service":
+      if (core) set(["spec", "selector"], transforms.selectorLabels, true);
+      break;
+    case "ReplicationController":
+      if (core) {
+        set(["spec", "selector"], transforms.selectorLabels, true);
+        set(["spec", "template", "metadata", "labels"], transforms.templateLabels, true);
+      }
+      break;
+    case "Deployment":
+    case "ReplicaSet":
+    case "DaemonSet":
+    case "StatefulSet":
+      set(["spec", "selector", "matchLabels"], transforms.selectorLabels, true);
+      set(["spec", "template", "metadata", "labels"], transforms.templateLabels, true);
+      break;
+    case "Job":
+      set(["spec", "selector", "matchLabels"], transforms.selectorLabels, false);
+      set(["spec", "template", "metadata", "labels"], transforms.templateLabels, true);
+      break;
+    case "CronJob":
+      set(["spec", "jobTemplate", "spec", "selector", "matchLabels"], transforms.selectorLabels, false);
+      set(["spec", "jobTemplate", "spec", "template", "metadata", "labels"], transforms.templateLabels, true);
+      break;
+    case "PodDisruptionBudget":
+      set(["spec", "selector", "matchLabels"], transforms.selectorLabels, false);
+      break;
+    case "NetworkPolicy":
+      set(["spec", "podSelector", "matchLabels"], transforms.selectorLabels, false);
+      break;
+  }
+  let replicas = transforms.replicas[resource.name];
+  const written = getIn(object, ["spec", "replicas"]);
+  if (replicas !== void 0 && transforms.replicasVary?.has(resource.name)) replicas = Math.max(replicas, typeof written === "number" ? written : 1);
+  if (replicas !== void 0 && ["Deployment", "ReplicaSet", "ReplicationController", "StatefulSet"].includes(resource.kind)) {
+    object = setIn(object, ["spec", "replicas"], replicas);
+  }
+  if (object === resource.object) return resource;
+  return { ...resource, object, labels: asStringMap(getIn(object, ["metadata", "labels"])) ?? {} };
+}
+function setIn(root, path19, value) {
+  const [head, ...rest] = path19;
+  if (typeof head !== "string") return root;
+  const child = root[head];
+  const next = rest.length === 0 ? value : setIn(isObject(child) ? child : {}, rest, value);
+  return { ...root, [head]: next };
+}
+
+// src/model/pods/label-index.ts
+var NamespaceLabelIndex = class {
+  templates = [];
+  order = /* @__PURE__ */ new Map();
+  byValue = /* @__PURE__ */ new Map();
+  byKeyOnly = /* @__PURE__ */ new Map();
+  byKey = /* @__PURE__ */ new Map();
+  add(template) {
+    this.order.set(template, this.templates.length);
+    this.templates.push(template);
+    for (const [key, value] of Object.entries(template.labels)) {
+      pushTo(this.byKey, key, template);
+      let values = this.byValue.get(key);
+      if (!values) this.byValue.set(key, values = /* @__PURE__ */ new Map());
+      pushTo(values, value, template);
+    }
+    for (const label of template.controllerLabels) {
+      if (template.labels[label.key] !== void 0) continue;
+      pushTo(this.byKey, label.key, template);
+      if (label.kind === "fixed") {
+        let values = this.byValue.get(label.key);
+        if (!values) this.byValue.set(label.key, values = /* @__PURE__ */ new Map());
+        pushTo(values, label.value, template);
+      } else {
+        pushTo(this.byKeyOnly, label.key, template);
+      }
+    }
+  }
+  /** Templates whose pods the selector selects, in input order. */
+  select(selector) {
+    if (selector.kind === "nothing") return [];
+    const matches = [];
+    for (const template of this.candidates(selector)) {
+      const match = matchTemplate(selector, template);
+      if (match) matches.push(match);
+    }
+    return matches;
+  }
+  /** The smallest set of templates that can possibly satisfy one of the requirements. */
+  candidates(selector) {
+    let best = this.templates;
+    for (const requirement of selector.requirements) {
+      let set;
+      if (requirement.operator === "In") {
+        const values = this.byValue.get(requirement.key);
+        const keyOnly = this.byKeyOnly.get(requirement.key) ?? [];
+        const exact = [...new Set(requirement.values)].flatMap((v) => values?.get(v) ?? []);
+        set = keyOnly.length === 0 ? exact : [.../* @__PURE__ */ new Set([...exact, ...keyOnly])];
+      } else if (requirement.operator === "Exists") {
+        set = this.byKey.get(requirement.key) ?? [];
+      }
+      if (set && set.length < best.length) best = set;
+    }
+    if (best === this.templates) return best;
+    return [...best].sort((a, b) => this.order.get(a) - this.order.get(b));
+  }
+};
+
+// src/model/objects/operators.ts
+var CONFIGURATION_ONLY_KINDS = {
+  "monitoring.coreos.com": /* @__PURE__ */ new Set(["ServiceMonitor", "PodMonitor", "Probe", "PrometheusRule", "AlertmanagerConfig", "ScrapeConfig"]),
+  "cert-manager.io": /* @__PURE__ */ new Set(["Certificate", "CertificateRequest", "Issuer", "ClusterIssuer"]),
+  "networking.istio.io": /* @__PURE__ */ new Set(["VirtualService", "DestinationRule", "ServiceEntry", "Sidecar", "EnvoyFilter", "Gateway", "WorkloadEntry"]),
+  "security.istio.io": /* @__PURE__ */ new Set(["PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication"]),
+  "gateway.networking.k8s.io": /* @__PURE__ */ new Set(["Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute", "ReferenceGrant", "BackendTLSPolicy"]),
+  "traefik.io": /* @__PURE__ */ new Set(["IngressRoute", "IngressRouteTCP", "IngressRouteUDP", "Middleware", "MiddlewareTCP", "TLSOption", "TLSStore", "ServersTransport", "TraefikService"]),
+  "traefik.containo.us": /* @__PURE__ */ new Set(["IngressRoute", "IngressRouteTCP", "IngressRouteUDP", "Middleware", "TLSOption", "TLSStore", "TraefikService"]),
+  "configuration.konghq.com": /* @__PURE__ */ new Set(["KongPlugin", "KongClusterPlugin", "KongIngress", "KongConsumer", "KongUpstreamPolicy"]),
+  "bitnami.com": /* @__PURE__ */ new Set(["SealedSecret"]),
+  "external-secrets.io": /* @__PURE__ */ new Set(["ExternalSecret", "ClusterExternalSecret", "SecretStore", "ClusterSecretStore"]),
+  "source.toolkit.fluxcd.io": /* @__PURE__ */ new Set(["GitRepository", "HelmRepository", "OCIRepository", "Bucket", "HelmChart"]),
+  "kustomize.toolkit.fluxcd.io": /* @__PURE__ */ new Set(["Kustomization"]),
+  "autoscaling.k8s.io": /* @__PURE__ */ new Set(["VerticalPodAutoscaler"]),
+  "keda.sh": /* @__PURE__ */ new Set(["ScaledObject", "TriggerAuthentication", "ClusterTriggerAuthentication"]),
+  "kyverno.io": /* @__PURE__ */ new Set(["Policy", "ClusterPolicy", "PolicyException"]),
+  "dapr.io": /* @__PURE__ */ new Set(["Component", "Configuration", "Subscription", "Resiliency"])
+};
+function mayCreatePods(resource) {
+  if (isBuiltin(resource) || resource.kind === "CustomResourceDefinition") return false;
+  const group = apiGroup(resource.apiVersion);
+  return !(Object.hasOwn(CONFIGURATION_ONLY_KINDS, group) && CONFIGURATION_ONLY_KINDS[group].has(resource.kind));
+}
+function labelValueNamesKind(value, resource) {
+  return value !== "" && value.toLowerCase() === resource.kind.toLowerCase();
 }
 
 // src/model/services/service.ts
@@ -42703,6 +43300,8 @@ var ResourceGraph = class {
         this.podTemplatesSelectedBy(service.selector, resource.namespace).filter((m) => becomesEndpoint(m.template))
       ) : [];
       result = simulateEndpoints(service, selected, service.selector ? [] : this.manualEndpointsFor(resource));
+      const external = service.selector && service.type !== "ExternalName" ? externalPodsSelectedBy(this, service.selector, resource.namespace) : [];
+      if (external.length > 0) result = { ...result, external };
       if (service.selector && selected.length === 0 && service.type !== "ExternalName") {
         const operatorResource = this.likelyOperatorResource(service.selector, resource.namespace);
         if (operatorResource) result = { ...result, operatorResource };
@@ -42811,9 +43410,9 @@ async function loadProject(options) {
     ignorePatterns: options.ignorePatterns ?? [],
     readStdin: options.readStdin ?? (() => Promise.resolve(Buffer.alloc(0)))
   });
-  return { ...projectFromFiles(inputs.files, options.namespace, inputs.problems), helmChartSources: inputs.helmChartSources ?? 0 };
+  return { ...projectFromFiles(inputs.files, options.namespace, inputs.problems, options.context, options.cwd, options.externalPods), helmChartSources: inputs.helmChartSources ?? 0 };
 }
-function projectFromFiles(files, namespace = "default", inputProblems = []) {
+function projectFromFiles(files, namespace = "default", inputProblems = [], context = NO_CONTEXT, cwd = process.cwd(), externalPods) {
   const documents = [];
   const problems = [...inputProblems];
   for (const file of files) {
@@ -42823,94 +43422,16 @@ function projectFromFiles(files, namespace = "default", inputProblems = []) {
       problems.push({ path: file.path, message: `cannot parse the file: ${error2.message}` });
     }
   }
-  return { files, documents, graph: new ResourceGraph(documents, { defaultNamespace: namespace }), inputProblems: problems };
-}
-
-// src/engine/rule-config.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var RuleConfigError = class extends UsageError {
-  constructor(ruleId, problem) {
-    super(`rule ${ruleId}: ${problem}`);
-    this.ruleId = ruleId;
-    this.problem = problem;
-  }
-  ruleId;
-  problem;
-};
-var SEVERITIES = /* @__PURE__ */ new Map([
-  ["off", "off"],
-  [0, "off"],
-  ["warn", "warn"],
-  [1, "warn"],
-  ["error", "error"],
-  [2, "error"]
-]);
-function resolveRuleConfig(rules, config) {
-  const byId = new Map(rules.map((r) => [r.name, r]));
-  const resolved = { severities: {}, options: {} };
-  for (const [id, value] of Object.entries(config)) {
-    const rule = byId.get(id);
-    if (!rule) {
-      const near = nearestName(id, byId.keys());
-      throw new RuleConfigError(id, `unknown rule "${id}"${near ? ` (did you mean "${near}"?)` : ""}`);
-    }
-    const [level, ...options] = Array.isArray(value) ? value : [value];
-    const severity = SEVERITIES.get(level);
-    if (!severity) throw new RuleConfigError(id, `severity must be off, warn or error, not ${typeof level === "string" ? `"${level}"` : JSON.stringify(level)}`);
-    resolved.severities[id] = severity;
-    if (Array.isArray(value)) {
-      const problem = optionsProblem(rule, options);
-      if (problem) throw new RuleConfigError(id, problem);
-      resolved.options[id] = options;
-    }
-  }
-  return resolved;
-}
-var ajv = new import_ajv.Ajv({ allErrors: false, strict: false, verbose: true });
-var validators = /* @__PURE__ */ new WeakMap();
-function optionsProblem(rule, given) {
-  const schemas = rule.meta.schema;
-  if (given.length > schemas.length) {
-    return schemas.length === 0 ? "this rule takes no options" : `this rule takes ${schemas.length} option${schemas.length === 1 ? "" : "s"}`;
-  }
-  let validate = validators.get(rule);
-  if (!validate) {
-    validate = ajv.compile({ type: "array", items: schemas, minItems: 0, maxItems: schemas.length });
-    validators.set(rule, validate);
-  }
-  if (validate(given)) return void 0;
-  return describe2(validate.errors?.[0], schemas);
-}
-function describe2(error2, schemas) {
-  if (!error2) return "invalid options";
-  const [index, ...rest] = error2.instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
-  const field = rest.length > 0 ? `option "${rest.join(".")}"` : index !== void 0 && schemas.length > 1 ? `option ${Number(index) + 1}` : "options";
-  switch (error2.keyword) {
-    case "additionalProperties": {
-      const key = String(error2.params.additionalProperty);
-      const properties = Object.keys(error2.parentSchema?.properties ?? {});
-      const prefix = rest.length > 0 ? `${rest.join(".")}.` : "";
-      return `unknown option "${prefix}${key}" (options: ${properties.join(", ") || "none"})`;
-    }
-    case "type": {
-      const type = String(error2.params.type);
-      return `${field} must be ${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
-    }
-    case "enum":
-      return `${field} must be one of ${error2.params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "required":
-      return `${field === "options" ? "options need" : `${field} needs`} "${String(error2.params.missingProperty)}"`;
-    default:
-      return `${field} ${error2.message ?? "is invalid"}`;
-  }
+  const graph = new ResourceGraph(withContext(documents, context, cwd), { defaultNamespace: namespace, ...externalPods ? { externalPods } : {} });
+  return { files, documents, graph, inputProblems: problems, context };
 }
 
 // src/model/schema/kubernetes-api.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { existsSync as existsSync3, readFileSync } from "node:fs";
 function dataFile() {
   for (let folder = new URL("./", import.meta.url); ; folder = new URL("../", folder)) {
     const candidate = new URL("schemas/kubernetes.json", folder);
-    if (existsSync2(candidate)) return candidate;
+    if (existsSync3(candidate)) return candidate;
     if (folder.pathname === "/") throw new Error("kubewire cannot find its schemas/kubernetes.json; reinstall the package");
   }
 }
@@ -43086,23 +43607,23 @@ function stringOnlyValuesOfTemplate(template) {
 }
 function expand(root, basePath, pattern) {
   const out = [];
-  const visit = (value, path13, step, parent, lastLiteral) => {
+  const visit = (value, path19, step, parent, lastLiteral) => {
     if (step === pattern.steps.length) {
-      const last = path13[path13.length - 1];
+      const last = path19[path19.length - 1];
       const listItem = typeof last === "number";
       const key = listItem ? `${lastLiteral}[${last}]` : String(last);
-      out.push({ path: path13, key, listItem, field: pattern.field(parent), value });
+      out.push({ path: path19, key, listItem, field: pattern.field(parent), value });
       return;
     }
     const current = pattern.steps[step];
     if (current === ANY_KEY) {
       if (!isObject(value)) return;
-      for (const [key, child] of Object.entries(value)) visit(child, [...path13, key], step + 1, value, lastLiteral);
+      for (const [key, child] of Object.entries(value)) visit(child, [...path19, key], step + 1, value, lastLiteral);
     } else if (current === ANY_ITEM) {
-      asArray(value).forEach((child, i) => visit(child, [...path13, i], step + 1, parent, lastLiteral));
+      asArray(value).forEach((child, i) => visit(child, [...path19, i], step + 1, parent, lastLiteral));
     } else {
       if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, current)) return;
-      visit(value[current], [...path13, current], step + 1, value, current);
+      visit(value[current], [...path19, current], step + 1, value, current);
     }
   };
   visit(root, basePath, 0, void 0, "");
@@ -43152,10 +43673,10 @@ function workloadSelectorOf(resource) {
   if (!template) return void 0;
   const templateLabelsPath = [...templatePath, "metadata", "labels"];
   const templateLabels = asStringMap(getIn(resource.object, templateLabelsPath)) ?? {};
-  const at = (path13, rule) => ({
+  const at = (path19, rule) => ({
     rule,
-    path: path13,
-    value: getIn(resource.object, path13),
+    path: path19,
+    value: getIn(resource.object, path19),
     templateLabelsPath,
     templateLabels
   });
@@ -43425,11 +43946,11 @@ function unservedCustomVersion(graph, resource) {
   if (served.length === 0 || served.includes(version)) return void 0;
   return { crd, served, listed: entries.some((v) => asString(v.name) === version) };
 }
-function customResourcesWithoutSchema(graph, minor) {
+function customResourcesWithoutSchema(graph, minor, linted = () => true) {
   const kinds = /* @__PURE__ */ new Set();
   let count = 0;
   for (const resource of graph.resources) {
-    if (isBuiltin(resource)) continue;
+    if (isBuiltin(resource) || !linted(resource)) continue;
     if (customTypeOf(graph, resource, minor)) continue;
     if (unservedCustomVersion(graph, resource)) continue;
     count++;
@@ -43439,10 +43960,10 @@ function customResourcesWithoutSchema(graph, minor) {
 }
 
 // src/model/schema/validate.ts
-function validateValue(value, schema2, path13, options = {}) {
+function validateValue(value, schema2, path19, options = {}) {
   const out = [];
   const limit = options.limit ?? 50;
-  const walker = new Walker(path13, (problem) => {
+  const walker = new Walker(path19, (problem) => {
     if (out.length >= limit) return;
     if ("value" in problem && placeholderIn(problem.value, problem.path[problem.path.length - 1])) return;
     if (options.ownedElsewhere?.(problem)) return;
@@ -43475,7 +43996,7 @@ var Walker = class {
           return;
         }
         if (schema2.enum && value !== "" && !schema2.enum.includes(value)) {
-          const text = String(value);
+          const text = textOf(value);
           const closest = schema2.enum.find((e) => typeof e === "string" && e.toLowerCase() === text.toLowerCase());
           report({ code: "notInEnum", path: this.at(), value: text, allowed: schema2.enum, ...closest ? { closest } : {} });
           return;
@@ -43558,19 +44079,19 @@ function unknownField(field, level, parent) {
   return level.schema.definition ? { ...problem, definition: level.schema.definition } : problem;
 }
 function unknownFieldAt(field, level, parent) {
-  const path13 = [...level.path, field];
+  const path19 = [...level.path, field];
   const otherReleases = level.schema.otherReleasesOf?.(field);
-  if (otherReleases) return { code: "unknownField", path: path13, field, otherReleases };
+  if (otherReleases) return { code: "unknownField", path: path19, field, otherReleases };
   const sameLetters = level.schema.fieldNames().find((c) => c.toLowerCase() === field.toLowerCase());
-  if (sameLetters) return { code: "unknownField", path: path13, field, closest: sameLetters };
-  if (parent?.schema.field(field)) return { code: "unknownField", path: path13, field, elsewhere: [...parent.path, field] };
+  if (sameLetters) return { code: "unknownField", path: path19, field, closest: sameLetters };
+  if (parent?.schema.field(field)) return { code: "unknownField", path: path19, field, elsewhere: [...parent.path, field] };
   const below = findBelow(field, level.schema, level.path);
-  if (below) return { code: "unknownField", path: path13, field, elsewhere: below };
+  if (below) return { code: "unknownField", path: path19, field, elsewhere: below };
   const closest = nearestName(field, level.schema.fieldNames());
-  return { code: "unknownField", path: path13, field, ...closest ? { closest } : {} };
+  return { code: "unknownField", path: path19, field, ...closest ? { closest } : {} };
 }
-function findBelow(field, schema2, path13) {
-  let frontier = [{ schema: schema2, path: path13 }];
+function findBelow(field, schema2, path19) {
+  let frontier = [{ schema: schema2, path: path19 }];
   const seen = /* @__PURE__ */ new Set([schema2]);
   for (let depth = 0; depth < 3; depth++) {
     const next = [];
@@ -43650,8 +44171,8 @@ function builtinTypeOf(resource, minor) {
   const schema2 = builtinKindSchema(group, version, resource.kind, minor);
   return schema2 ? { schema: schema2, label: `${resource.apiVersion} ${resource.kind}`, builtin: true } : void 0;
 }
-function uncheckedCustomResourcesNote(graph, kubernetesVersion) {
-  const { count, kinds } = customResourcesWithoutSchema(graph, targetRelease(kubernetesVersion));
+function uncheckedCustomResourcesNote(graph, kubernetesVersion, linted) {
+  const { count, kinds } = customResourcesWithoutSchema(graph, targetRelease(kubernetesVersion), linted);
   if (count === 0) return void 0;
   const shown = kinds.length > 5 ? `${kinds.slice(0, 5).join(", ")} and ${kinds.length - 5} more` : kinds.join(", ");
   return `${count} custom resource${count === 1 ? "" : "s"} not checked against a schema: the input has no CustomResourceDefinition for ${shown} (lint ${count === 1 ? "it" : "them"} together with the CRDs to check ${count === 1 ? "it" : "them"})`;
@@ -43674,8 +44195,8 @@ function problemsOf(resource, type, graph) {
   const { status: _status, ...object } = resource.object;
   return validateValue(object, type.schema, [], { ownedElsewhere });
 }
-function pathKey(path13) {
-  return path13.join("\0");
+function pathKey(path19) {
+  return path19.join("\0");
 }
 function ownedPaths(resource, graph) {
   const all = /* @__PURE__ */ new Set();
@@ -43739,7 +44260,7 @@ function createRule(definition2) {
     ...definition2.meta,
     docs: { ...definition2.meta.docs, url: `${RULE_DOCS_BASE_URL}${definition2.name}.md` }
   };
-  return { name: definition2.name, meta, defaultOptions: definition2.meta.defaultOptions, create: definition2.create };
+  return { name: definition2.name, meta, defaultOptions: definition2.meta.defaultOptions, create: (context, options) => definition2.create(context, options) };
 }
 
 // src/model/schema/api-versions.ts
@@ -43881,12 +44402,12 @@ var apiVersion = createRule({
         const found = apiVersionStatus(resource.apiVersion, resource.kind, minor);
         if (!found || found.status === "served") return;
         const base = { apiVersion: resource.apiVersion, kind: resource.kind, release };
-        const path13 = ["apiVersion"];
+        const path19 = ["apiVersion"];
         switch (found.status) {
           case "removed":
             context.report({
               resource,
-              path: path13,
+              path: path19,
               messageId: "removed",
               data: { ...base, removedIn: releaseName(found.removedIn), served: found.served, replacement: useInstead(found.replacement, release, "Use") }
             });
@@ -43894,7 +44415,7 @@ var apiVersion = createRule({
           case "notYet":
             context.report({
               resource,
-              path: path13,
+              path: path19,
               messageId: "notYetServed",
               data: { ...base, addedIn: releaseName(found.addedIn), replacement: found.replacement ? useInstead(found.replacement, release, "Kubernetes " + release + " serves") : "" }
             });
@@ -43902,20 +44423,19 @@ var apiVersion = createRule({
           case "deprecated":
             context.report({
               resource,
-              path: path13,
+              path: path19,
               messageId: "deprecated",
               severity: "warn",
               data: { ...base, removedIn: releaseName(found.removedIn), replacement: useInstead(found.replacement, release, "Move to") }
             });
             return;
           case "unknownVersion":
-            context.report({ resource, path: path13, messageId: "unknownVersion", data: { ...base, versions: found.versions.map((v) => `${v.apiVersion} (${v.served})`).join(", ") } });
+            context.report({ resource, path: path19, messageId: "unknownVersion", data: { ...base, versions: found.versions.map((v) => `${v.apiVersion} (${v.served})`).join(", ") } });
             return;
           case "unknownKind": {
             const hint = found.elsewhere ? ` ${resource.kind} is served as ${found.elsewhere.apiVersion} (${found.elsewhere.served}): write apiVersion: ${found.elsewhere.apiVersion}.` : found.closest ? ` Did you mean kind: ${found.closest}?` : "";
             if (!hint) context.report({ resource, path: ["kind"], messageId: "unknownKindUnsure", severity: "warn", data: base });
             else context.report({ resource, path: found.elsewhere ? ["apiVersion"] : ["kind"], messageId: "unknownKind", data: { ...base, hint } });
-            return;
           }
         }
       }
@@ -43924,9 +44444,9 @@ var apiVersion = createRule({
 });
 function useInstead(replacement, release, verb) {
   if (!replacement) return ` No other API version serves this kind in Kubernetes ${release}.`;
-  const describe5 = (r) => `${r.apiVersion} (served in ${r.served})${r.changes ? `; what changes: ${r.changes}` : ", with the same fields"}`;
-  const then = replacement.later ? ` It is removed later too: the lasting version is ${describe5(replacement.later)}.` : "";
-  return ` ${verb} ${describe5(replacement)}.${then}`;
+  const describe6 = (r) => `${r.apiVersion} (served in ${r.served})${r.changes ? `; what changes: ${r.changes}` : ", with the same fields"}`;
+  const then = replacement.later ? ` It is removed later too: the lasting version is ${describe6(replacement.later)}.` : "";
+  return ` ${verb} ${describe6(replacement)}.${then}`;
 }
 
 // src/model/pods/container-ports.ts
@@ -44249,8 +44769,8 @@ var duplicateResource = createRule({
           identity: identityLabel(resource),
           count: duplicate.count,
           position: duplicate.position,
-          first: where(first),
-          winner: winner === resource ? "this one" : where(winner),
+          first: where2(first),
+          winner: winner === resource ? "this one" : where2(winner),
           difference: duplicate.identical ? ". The copies are identical today, so nothing is lost yet, but the next edit to one of them will be undone by the other" : ", and the settings that differ in the earlier copies are lost",
           namespaceNote: namespaceNote(first, resource)
         };
@@ -44269,7 +44789,7 @@ var duplicateResource = createRule({
     };
   }
 });
-function where(resource) {
+function where2(resource) {
   const located = locateField(resource, ["metadata", "name"]);
   return `${located.file}:${located.range.line}`;
 }
@@ -44277,317 +44797,6 @@ function namespaceNote(a, b) {
   const written = (r) => asString(getIn(r.object, ["metadata", "namespace"]));
   if (!a.namespace || written(a) === written(b)) return "";
   return ` (A definition without metadata.namespace lands in the namespace kubectl is given, here "${a.namespace}", so both are the same object.)`;
-}
-
-// src/model/evidence/absence.ts
-import path7 from "node:path";
-
-// src/model/evidence/near-miss.ts
-function closestPodTemplate(graph, selector, namespace, from) {
-  if (selector.kind !== "requirements") return void 0;
-  let best;
-  for (const template of graph.podTemplatesIn(namespace)) {
-    const closenessOf = closeness(selector.requirements, template);
-    if (!closenessOf) continue;
-    const folders = from ? folderDistance(from, template.owner) : 0;
-    if (!closenessOf.sameKeyEvidence && from && !inSameFolder(from, template.owner)) continue;
-    if (!best || closenessOf.score > best.score || closenessOf.score === best.score && folders < best.distance) {
-      best = { template, score: closenessOf.score, distance: folders };
-    }
-  }
-  if (best) return explain(selector.requirements, best.template);
-  for (const other of graph.namespacesWithPodTemplates()) {
-    if (other === namespace) continue;
-    const match = graph.podTemplatesIn(other).find((t) => matchTemplate(selector, t));
-    if (match) {
-      return {
-        template: match,
-        hint: ` ${templateLabel(match)} in namespace "${other}" (${where2(match, labelsPath(match))}) has these labels, but a Service only selects pods in its own namespace ("${namespace}").${namespaceAdvice(from, other)}`,
-        path: labelsPath(match),
-        evidence: false
-      };
-    }
-  }
-  return void 0;
-}
-function closeness(requirements, template) {
-  let satisfied = 0;
-  let related = 0;
-  let sameKey = 0;
-  let distance = 0;
-  for (const requirement of requirements) {
-    const value = template.labels[requirement.key];
-    if (holdsOnPods(requirement, template)) {
-      satisfied++;
-      continue;
-    }
-    if (template.controllerLabels.some((l) => l.key === requirement.key)) {
-      related++;
-      sameKey++;
-      continue;
-    }
-    const wanted = requirement.values[0] ?? "";
-    if (value !== void 0) {
-      const d = editDistance(wanted, value);
-      if (d <= 2 || d <= Math.floor(wanted.length / 4) || value.includes(wanted) || wanted.includes(value)) {
-        related++;
-        sameKey++;
-      }
-      distance += d;
-    } else if (ownerLabels(template)[requirement.key] === wanted) {
-      related++;
-      sameKey++;
-    } else if (Object.values(template.labels).includes(wanted)) {
-      related++;
-    } else {
-      distance += wanted.length + requirement.key.length;
-    }
-  }
-  if (satisfied === 0 && related === 0) return void 0;
-  return { score: (satisfied + related) * 1e3 + satisfied * 100 - distance, sameKeyEvidence: satisfied + sameKey > 0 };
-}
-function explain(requirements, template) {
-  const failing = requirements.filter((r) => !holdsOnPods(r, template));
-  const name = templateLabel(template);
-  const first = failing[0];
-  if (!first) {
-    const path13 = labelsPath(template);
-    return { template, path: path13, evidence: true, hint: ` ${name} (${where2(template, path13)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
-  }
-  const wanted = first.values[0] ?? "";
-  const added = template.controllerLabels.find((l) => l.key === first.key);
-  if (added?.kind === "ordinal" && template.replicas !== null && template.replicas > 0) {
-    const from = added.valueFor(template.firstOrdinal);
-    const to = added.valueFor(template.firstOrdinal + template.replicas - 1);
-    const pods = template.replicas === 1 ? `its only pod has \`${formatLabel(first.key, from)}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
-    const path13 = ["spec", "replicas"];
-    return { template, path: path13, selectorKey: first.key, evidence: true, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? "" : "s"}: ${pods}.` };
-  }
-  const value = template.labels[first.key];
-  if (value !== void 0) {
-    const path13 = [...labelsPath(template), first.key];
-    return { template, path: path13, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where2(template, path13)}) has it.` };
-  }
-  const onOwner = ownerLabels(template)[first.key];
-  if (onOwner === wanted && template.path.length > 0) {
-    const path13 = ["metadata", "labels", first.key];
-    return {
-      template,
-      path: path13,
-      selectorKey: first.key,
-      evidence: true,
-      hint: ` ${name} has \`${formatLabel(first.key, wanted)}\` in its own metadata.labels (${where2(template, path13)}), but selectors match the labels of the pods: add it to ${[...template.path, "metadata", "labels"].join(".")}.`
-    };
-  }
-  const otherKey = Object.entries(template.labels).find(([, v]) => v === wanted)?.[0];
-  if (otherKey) {
-    const path13 = [...labelsPath(template), otherKey];
-    return { template, path: path13, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where2(template, path13)}) has it.` };
-  }
-  return {
-    template,
-    path: labelsPath(template),
-    selectorKey: first.key,
-    evidence: false,
-    hint: ` The closest is ${name} (${where2(template, labelsPath(template))}), which has no label \`${first.key}\`.`
-  };
-}
-function holdsOnPods(requirement, template) {
-  return matchTemplate({ kind: "requirements", requirements: [requirement] }, template) !== void 0;
-}
-function labelsPath(template) {
-  return [...template.path, "metadata", "labels"];
-}
-function ownerLabels(template) {
-  return asStringMap(getIn(template.owner.object, ["metadata", "labels"])) ?? {};
-}
-function where2(template, path13) {
-  const located = locateField(template.owner, path13);
-  return `${located.file}:${located.range.line}`;
-}
-function namespaceAdvice(from, other) {
-  if (!from || asString(getIn(from.object, ["metadata", "namespace"]))) return "";
-  return ` It names no namespace: if you apply it with \`kubectl apply -n ${other}\`, lint with \`--namespace ${other}\`; otherwise set metadata.namespace: ${other}.`;
-}
-
-// src/model/evidence/hints.ts
-function likelyCreatorByName(graph, namespace, name) {
-  let best;
-  for (const custom of graph.customResourcesIn(namespace)) {
-    if (!custom.name || name !== custom.name && !name.startsWith(`${custom.name}-`)) continue;
-    if (!best || custom.name.length > best.name.length) best = custom;
-  }
-  return best;
-}
-function locationOf(resource, path13 = []) {
-  const located = locateField(resource, path13);
-  return `${located.file}:${located.range.line}`;
-}
-function selectorNearMiss(graph, selector, namespace, ownerKind, from) {
-  const near = closestPodTemplate(graph, selector, namespace, from);
-  if (!near || near.template.namespace === namespace) return near;
-  const labelsPath2 = [...near.template.path, "metadata", "labels"];
-  return {
-    ...near,
-    hint: ` ${templateLabel(near.template)} in namespace "${near.template.namespace}" (${locationOf(near.template.owner, labelsPath2)}) has these labels, but a ${ownerKind} only selects pods in its own namespace ("${namespace}").`
-  };
-}
-function selectorKeyPath(resource, selectorPath, key) {
-  if (key === void 0) return selectorPath;
-  const matchLabels = asObject(getIn(resource.object, [...selectorPath, "matchLabels"]));
-  return matchLabels && key in matchLabels ? [...selectorPath, "matchLabels", key] : selectorPath;
-}
-
-// src/model/evidence/absence.ts
-function judgeAbsence(graph, reference) {
-  const { from, namespace, name } = reference;
-  const ofKinds = (keys) => keys.flatMap((k) => graph.ofKind(k));
-  const all = ofKinds(reference.kindKeys);
-  const sameNamespace = all.filter((r) => r.namespace === namespace);
-  const otherKind = ofKinds(reference.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r));
-  if (otherKind) return { kind: "mistake", evidence: { kind: "other-kind", candidate: otherKind } };
-  const elsewhere = all.find((r) => r.namespace !== namespace && r.name === name && namespaceDifferenceIsEvidence(graph, from, r));
-  if (elsewhere) return { kind: "mistake", evidence: { kind: "other-namespace", candidate: elsewhere } };
-  let similar;
-  for (const candidate of sameNamespace) {
-    if (!candidate.name || !nearReferrer(graph, from, candidate)) continue;
-    if (!isTypo(name, candidate.name)) continue;
-    const why = reference.confirms(candidate);
-    if (why) return { kind: "mistake", evidence: { kind: "meant", candidate, why } };
-    similar ??= candidate;
-  }
-  similar ??= sameNamespace.find((r) => r.name && r.name !== name && (isTypo(name, r.name) || addsOrDropsWords(name, r.name)));
-  const inOtherNamespace = all.find((r) => r.namespace !== namespace && r.name === name);
-  const hints = { ...similar ? { similar } : {}, ...inOtherNamespace ? { elsewhere: inOtherNamespace } : {} };
-  const operator = likelyCreatorByName(graph, namespace, name);
-  if (operator) return { kind: "unsure", reason: { kind: "operator", operator }, ...hints };
-  if (sameNamespace.some(identityIsPlaceholder)) return { kind: "unsure", reason: { kind: "placeholder-names" }, ...hints };
-  if (sameNamespace.length === 0) return { kind: "unsure", reason: { kind: "none-in-namespace" }, ...hints };
-  if (!sameNamespace.some((r) => appliedAsOne(graph, from, r))) return { kind: "unsure", reason: { kind: "not-with-referrer" }, ...hints };
-  return { kind: "unsure", reason: { kind: "not-in-input" }, ...hints };
-}
-function selectorMissIsMistake(graph, owner, near) {
-  const workload = near.template.owner;
-  if (near.template.namespace !== owner.namespace) return namespaceDifferenceIsEvidence(graph, owner, workload);
-  const orphan = graph.servicesSelecting(near.template).length === 0 && !runsToCompletion(near.template);
-  return nearReferrer(graph, owner, workload) && (near.evidence || workload.name === owner.name || orphan);
-}
-function namespaceDifferenceIsEvidence(graph, from, other) {
-  const movedByBuild = (r) => graph.kustomize.namespaceSetByBuild(r.document.file.path);
-  return namesItsNamespace(graph, from) && !movedByBuild(from) && !movedByBuild(other) && appliedAsOne(graph, from, other);
-}
-function namesItsNamespace(graph, resource) {
-  return typeof getIn(resource.object, ["metadata", "namespace"]) === "string" || graph.kustomize.namespaceOf(resource.document.file.path) !== void 0;
-}
-function appliedAsOne(graph, a, b) {
-  const fileA = a.document.file.path;
-  const fileB = b.document.file.path;
-  if (fileA === fileB) return true;
-  const inBuild = (file) => graph.kustomize.buildsOf(file).size > 0;
-  if (inBuild(fileA) || inBuild(fileB)) return shareABuild(graph, a, b);
-  return appFolder(fileA) === appFolder(fileB);
-}
-function nearReferrer(graph, from, candidate) {
-  return inSameSubtree(graph, from, candidate) || appliedAsOne(graph, from, candidate);
-}
-var KIND_FOLDERS = /* @__PURE__ */ new Set([
-  "deployment",
-  "deployments",
-  "deploy",
-  "statefulset",
-  "statefulsets",
-  "daemonset",
-  "daemonsets",
-  "service",
-  "services",
-  "svc",
-  "ingress",
-  "ingresses",
-  "hpa",
-  "hpas",
-  "autoscaling",
-  "pdb",
-  "pdbs",
-  "networkpolicy",
-  "networkpolicies",
-  "network-policies",
-  "configmap",
-  "configmaps",
-  "secret",
-  "secrets",
-  "job",
-  "jobs",
-  "cronjob",
-  "cronjobs",
-  "pod",
-  "pods",
-  "workloads",
-  "networking",
-  "rbac",
-  "storage",
-  "volumes"
-]);
-function appFolder(file) {
-  let folder = path7.dirname(file);
-  while (KIND_FOLDERS.has(path7.basename(folder).toLowerCase()) && path7.dirname(folder) !== folder) folder = path7.dirname(folder);
-  return folder;
-}
-function isTypo(wanted, candidate) {
-  if (wanted === candidate) return false;
-  if (addsOrDropsWords(wanted, candidate)) return false;
-  const distance = transpositionDistance(wanted, candidate);
-  const shorter = Math.min(wanted.length, candidate.length);
-  const allowed = shorter <= 4 ? 1 : 2;
-  if (distance > allowed) return false;
-  const wantedWords = wordsOf(wanted);
-  const candidateWords = wordsOf(candidate);
-  if (wantedWords.length !== candidateWords.length) return true;
-  return !wantedWords.some((w, i) => {
-    const other = candidateWords[i];
-    return other !== void 0 && other !== w && (other.startsWith(w) || w.startsWith(other)) && Math.abs(other.length - w.length) >= 2;
-  });
-}
-function addsOrDropsWords(a, b) {
-  if (a === b) return false;
-  const [short, long] = a.length <= b.length ? [wordsOf(a), wordsOf(b)] : [wordsOf(b), wordsOf(a)];
-  if (short.length === long.length) return false;
-  let i = 0;
-  for (const word of long) if (i < short.length && word === short[i]) i++;
-  return i === short.length;
-}
-function wordsOf(name) {
-  return name.split(/[-._]/).filter((w) => w !== "");
-}
-function transpositionDistance(a, b) {
-  if (Math.abs(a.length - b.length) > 2) return Math.abs(a.length - b.length);
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2][j - 2] + 1);
-      d[i][j] = best;
-    }
-  }
-  return d[a.length][b.length];
-}
-function unsureBecause(graph, verdict, from, what, referrer) {
-  const { reason } = verdict;
-  if (verdict.elsewhere && !namesItsNamespace(graph, from)) {
-    return `${referrer} names no namespace, so \`kubectl apply -n ${verdict.elsewhere.namespace}\` puts it beside ${verdict.elsewhere.kind} "${verdict.elsewhere.name}"; applied anywhere else, it finds nothing`;
-  }
-  switch (reason.kind) {
-    case "none-in-namespace":
-      return `the input has nothing of that kind in namespace "${from.namespace}", so kubewire cannot check ${what}`;
-    case "not-with-referrer":
-      return `nothing of that kind is applied with ${referrer} (its file, app folder or kustomize build), so ${what} is probably applied with another app`;
-    case "operator":
-      return `${what} is probably created by the operator of ${reason.operator.kind} "${reason.operator.name}"`;
-    case "placeholder-names":
-      return `objects of that kind in namespace "${from.namespace}" are named by placeholders, and ${what} may be one of them`;
-    case "not-in-input":
-      return `nothing in the input shows that the name is wrong: ${what} may come from a Helm release, an operator or another repository`;
-  }
 }
 
 // src/model/references/autoscaling.ts
@@ -44850,7 +45059,7 @@ function allServiceBackends(ingress) {
   });
   return out;
 }
-function readBackend(value, path13, route) {
+function readBackend(value, path19, route) {
   if (!isObject(value)) return void 0;
   const service = asObject(value.service);
   if (service) {
@@ -44858,30 +45067,30 @@ function readBackend(value, path13, route) {
     if (!name) return void 0;
     const port = asObject(service.port);
     return {
-      path: path13,
+      path: path19,
       route,
       serviceName: name,
-      serviceNamePath: [...path13, "service", "name"],
-      ...v1Port(port, [...path13, "service", "port"])
+      serviceNamePath: [...path19, "service", "name"],
+      ...v1Port(port, [...path19, "service", "port"])
     };
   }
   const legacyName = asString(value.serviceName);
   if (!legacyName) return void 0;
   return {
-    path: path13,
+    path: path19,
     route,
     serviceName: legacyName,
-    serviceNamePath: [...path13, "serviceName"],
+    serviceNamePath: [...path19, "serviceName"],
     port: intOrString(value.servicePort),
-    portPath: [...path13, "servicePort"]
+    portPath: [...path19, "servicePort"]
   };
 }
-function v1Port(port, path13) {
+function v1Port(port, path19) {
   const number = asInteger(port?.number);
-  if (number !== void 0) return { port: { kind: "number", value: number }, portPath: [...path13, "number"] };
+  if (number !== void 0) return { port: { kind: "number", value: number }, portPath: [...path19, "number"] };
   const name = asString(port?.name);
-  if (name) return { port: { kind: "name", value: name }, portPath: [...path13, "name"] };
-  return { port: void 0, portPath: path13 };
+  if (name) return { port: { kind: "name", value: name }, portPath: [...path19, "name"] };
+  return { port: void 0, portPath: path19 };
 }
 function intOrString(value) {
   if (typeof value === "number" && Number.isInteger(value)) return { kind: "number", value };
@@ -45097,10 +45306,10 @@ function readManualEndpoints(resource) {
     leaderLock: false
   };
 }
-function endpointPort(value, path13, subset) {
+function endpointPort(value, path19, subset) {
   const port = asObject(value);
   if (!port) return [];
-  return [{ name: asString(port.name) ?? "", port: asInteger(port.port), protocol: asString(port.protocol) || "TCP", path: path13, subset }];
+  return [{ name: asString(port.name) ?? "", port: asInteger(port.port), protocol: asString(port.protocol) || "TCP", path: path19, subset }];
 }
 function serviceOfManualEndpoints(graph, manual) {
   if (manual.serviceName === void 0) return void 0;
@@ -45189,10 +45398,10 @@ var manualEndpoints = createRule({
         const left = candidate && starved.includes(candidate) ? [candidate] : starved;
         const consequence = left.length > 0 ? `Service port${left.length === 1 ? "" : "s"} ${left.map(servicePortLabel).join(", ")} get${left.length === 1 ? "s" : ""} no endpoint and connections to ${left.length === 1 ? "it" : "them"} fail.` : "traffic never reaches these addresses through this port (every Service port already has endpoints).";
         const sameName = candidate !== void 0 && (candidate.name ?? "") === port.name;
-        const path13 = sameName ? [...port.path, "protocol"] : port.name !== "" ? [...port.path, "name"] : port.path;
+        const path19 = sameName ? [...port.path, "protocol"] : port.name !== "" ? [...port.path, "name"] : port.path;
         context.report({
           resource: manual.resource,
-          path: path13,
+          path: path19,
           messageId: "portNotPaired",
           data: {
             kind: manual.kind,
@@ -45392,7 +45601,7 @@ var networkpolicySelectorMatch = createRule({
       NetworkPolicy(policy) {
         const selector = policyPodSelector(policy);
         const selected = graph.podTemplatesSelectedBy(selector, policy.namespace);
-        const comparable = (s) => graph.podTemplatesIn(policy.namespace).length > 0 && !likelyOperatorFor(graph, s, policy.namespace);
+        const comparable = (s) => graph.podTemplatesIn(policy.namespace).length > 0 && !likelyOperatorFor(graph, s, policy.namespace) && externalPodsSelectedBy(graph, s, policy.namespace).length === 0;
         const policySelectsNothing = selected.length === 0 && comparable(selector);
         if (policySelectsNothing) {
           const near = selectorNearMiss(graph, selector, policy.namespace, "NetworkPolicy", policy);
@@ -45436,6 +45645,7 @@ var networkpolicySelectorMatch = createRule({
           }
           const targets = port.direction === "ingress" ? selected : egressDestinations(graph, policy, port.ruleIndex);
           if (!targets || targets.length === 0) continue;
+          if (port.direction === "ingress" && externalPodsSelectedBy(graph, selector, policy.namespace).length > 0) continue;
           const found = targets.map((t) => namedPortOn(t.template, port.port, port.protocol));
           if (found.includes("yes")) continue;
           const names2 = targets.map((t) => templateLabel(t.template));
@@ -45538,6 +45748,7 @@ var pdbSelectorMatch = createRule({
             return;
           }
           if (graph.podTemplatesIn(pdb.namespace).length === 0 || graph.likelyOperatorResource(selector, pdb.namespace)) return;
+          if (externalPodsSelectedBy(graph, selector, pdb.namespace).length > 0) return;
           const near = selectorNearMiss(graph, selector, pdb.namespace, "PodDisruptionBudget", pdb);
           context.report({
             resource: pdb,
@@ -45674,7 +45885,7 @@ var probePort = createRule({
             if (!handler) continue;
             for (const action of user.actions) {
               const value = asObject(handler[action])?.port;
-              const path13 = [...container.path, ...user.path, action, "port"];
+              const path19 = [...container.path, ...user.path, action, "port"];
               const field = `${[...user.path, action, "port"].join(".")}`;
               const connects = user.kind === "probe" || action === "httpGet";
               const resolvable = typeof value === "number" || typeof value === "string" && action !== "grpc" && value !== "" && !isQuotedNumber(value);
@@ -45693,14 +45904,14 @@ var probePort = createRule({
                 if (typeof value === "string") {
                   context.report({
                     resource: template.owner,
-                    path: path13,
+                    path: path19,
                     messageId: "nonTcpPortName",
                     data: { ...data2, name: value },
                     related: relatedPort,
                     ...template.builtinOwner ? {} : { severity: "warn" }
                   });
                 } else {
-                  context.report({ resource: template.owner, path: path13, messageId: "nonTcpPortNumber", severity: "warn", data: data2, related: relatedPort });
+                  context.report({ resource: template.owner, path: path19, messageId: "nonTcpPortNumber", severity: "warn", data: data2, related: relatedPort });
                 }
                 continue;
               }
@@ -45708,17 +45919,17 @@ var probePort = createRule({
               if (action === "grpc") {
                 context.report({
                   resource: template.owner,
-                  path: path13,
+                  path: path19,
                   messageId: "grpcPortNotNumber",
                   data: { field, value, rejected, hint: grpcHint(container, value) }
                 });
               } else if (isQuotedNumber(value)) {
-                context.report({ resource: template.owner, path: path13, messageId: "quotedNumber", data: { field, value, rejected } });
+                context.report({ resource: template.owner, path: path19, messageId: "quotedNumber", data: { field, value, rejected } });
               } else if (!containerPortByName(container, value)) {
                 const { hint, related } = undeclaredHint(template, container, value);
                 context.report({
                   resource: template.owner,
-                  path: path13,
+                  path: path19,
                   messageId: "undeclaredName",
                   data: { field, name: value, container: container.name, kind: user.kind, consequence: user.consequence, hint },
                   related,
@@ -45800,13 +46011,13 @@ function disruptionBudgetProblems(resource) {
   if (set("minAvailable") && set("maxUnavailable")) out.push({ code: "budgetBothSet", path: ["spec", "maxUnavailable"] });
   for (const field of ["minAvailable", "maxUnavailable"]) {
     const value = spec[field];
-    const path13 = ["spec", field];
-    if (typeof value === "number" && Number.isInteger(value) && value < 0) out.push({ code: "budgetNegative", path: path13, value: String(value) });
+    const path19 = ["spec", field];
+    if (typeof value === "number" && Number.isInteger(value) && value < 0) out.push({ code: "budgetNegative", path: path19, value: String(value) });
     if (typeof value !== "string") continue;
     const percent = /^(-?[0-9]+)%$/.exec(value);
-    if (!percent) out.push({ code: "budgetNotPercent", path: path13, value });
-    else if (Number(percent[1]) < 0) out.push({ code: "budgetNegative", path: path13, value });
-    else if (Number(percent[1]) > 100) out.push({ code: "budgetOverHundred", path: path13, value });
+    if (!percent) out.push({ code: "budgetNotPercent", path: path19, value });
+    else if (Number(percent[1]) < 0) out.push({ code: "budgetNegative", path: path19, value });
+    else if (Number(percent[1]) > 100) out.push({ code: "budgetOverHundred", path: path19, value });
   }
   return out;
 }
@@ -45818,10 +46029,10 @@ function duplicateContainerNames(template) {
   for (const container of ordered) {
     const name = asString(container.object.name);
     if (!name) continue;
-    const path13 = [...container.path, "name"];
+    const path19 = [...container.path, "name"];
     const earlier = first.get(name);
-    if (earlier) out.push({ code: "duplicateContainerName", path: path13, name, first: earlier });
-    else first.set(name, path13);
+    if (earlier) out.push({ code: "duplicateContainerName", path: path19, name, first: earlier });
+    else first.set(name, path19);
   }
   return out;
 }
@@ -45947,7 +46158,7 @@ var schema = createRule({
   }
 });
 function describe3(problem, type, resource, minor) {
-  const path13 = formatPath(problem.path) || "(the object)";
+  const path19 = formatPath(problem.path) || "(the object)";
   const kind = resource.kind;
   switch (problem.code) {
     case "unknownField": {
@@ -45965,12 +46176,12 @@ function describe3(problem, type, resource, minor) {
       } else if (problem.closest) {
         hint = ` Did you mean "${problem.closest}"?`;
       }
-      return { messageId: "unknownField", data: { path: path13, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint } };
+      return { messageId: "unknownField", data: { path: path19, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint } };
     }
     case "wrongType":
       return {
         messageId: "wrongType",
-        data: { path: path13, expected: problem.expected, got: describeWritten(resource, problem.path, problem.value), kind, hint: typeHint(problem.expected, problem.value, problem.definition, scalarSourceOf(resource, problem.path)?.text) }
+        data: { path: path19, expected: problem.expected, got: describeWritten(resource, problem.path, problem.value), kind, hint: typeHint(problem.expected, problem.value, problem.definition, scalarSourceOf(resource, problem.path)?.text) }
       };
     case "required": {
       const hint = problem.definition ? REQUIRED_HINTS[`${problem.definition}.${problem.field}`] : void 0;
@@ -45979,21 +46190,21 @@ function describe3(problem, type, resource, minor) {
     case "notInEnum":
       return {
         messageId: "notInEnum",
-        data: { path: path13, value: problem.value, allowed: problem.allowed.map((v) => String(v)).join(", "), hint: problem.closest ? ` Write "${problem.closest}".` : "" }
+        data: { path: path19, value: problem.value, allowed: problem.allowed.map((v) => String(v)).join(", "), hint: problem.closest ? ` Write "${problem.closest}".` : "" }
       };
     case "invalidQuantity":
-      return { messageId: "invalidQuantity", data: { path: path13, value: problem.value, kind, hint: quantityHint(problem.value, problem.path[problem.path.length - 1] === "cpu") } };
+      return { messageId: "invalidQuantity", data: { path: path19, value: problem.value, kind, hint: quantityHint(problem.value, problem.path[problem.path.length - 1] === "cpu") } };
     case "notBase64": {
       const field = formatPath(problem.path.slice(0, -1));
       const hint = kind === "Secret" && problem.path[0] === "data" ? ` Encode it (printf %s 'value' | base64), or move it to stringData, which takes plain text.` : " Encode it with base64.";
-      return { messageId: "notBase64", data: { path: path13, field, kind, hint } };
+      return { messageId: "notBase64", data: { path: path19, field, kind, hint } };
     }
   }
 }
-function describeWritten(resource, path13, value) {
+function describeWritten(resource, path19, value) {
   const described = describeValue(value);
   if (typeof value !== "boolean" && typeof value !== "number") return described;
-  const source = scalarSourceOf(resource, path13);
+  const source = scalarSourceOf(resource, path19);
   if (!source?.plain || source.text === String(value)) return described;
   return `${described} (YAML 1.1, as kubectl reads it, takes \`${source.text}\` for ${String(value)})`;
 }
@@ -46017,7 +46228,7 @@ function v1BackendFix(resource, backendPath) {
   return `service: {name: ${typeof name === "string" ? name : "my-service"}, port: ${portPart}}`;
 }
 function describeValidation(problem, resource) {
-  const path13 = formatPath(problem.path);
+  const path19 = formatPath(problem.path);
   switch (problem.code) {
     case "budgetBothSet":
     case "missingName":
@@ -46025,9 +46236,9 @@ function describeValidation(problem, resource) {
       return { kind: resource.kind };
     case "budgetOverHundred":
     case "budgetNegative":
-      return { path: path13, value: problem.value };
+      return { path: path19, value: problem.value };
     case "budgetNotPercent":
-      return { path: path13, value: problem.value, hint: /^[0-9]+$/.test(problem.value) ? ` Write it without quotes: ${problem.value}.` : "" };
+      return { path: path19, value: problem.value, hint: /^[0-9]+$/.test(problem.value) ? ` Write it without quotes: ${problem.value}.` : "" };
     case "duplicateContainerName":
       return { name: problem.name, first: formatPath(problem.first.slice(0, -1)), kind: resource.kind };
     case "invalidName":
@@ -46342,21 +46553,21 @@ var servicePortNames = createRule({
         }
         function reportTargetPort(port) {
           if (!port.targetPortWritten) return;
-          const path13 = [...port.path, "targetPort"];
-          const written = getIn(resource.object, path13);
+          const path19 = [...port.path, "targetPort"];
+          const written = getIn(resource.object, path19);
           if (typeof written === "number") {
             if (!Number.isInteger(written) || written < 1 || written > 65535) {
-              context.report({ resource, path: path13, messageId: "targetPortOutOfRange", data: { value: written } });
+              context.report({ resource, path: path19, messageId: "targetPortOutOfRange", data: { value: written } });
             }
             return;
           }
           if (typeof written !== "string") return;
           if (/^\d+$/.test(written)) {
-            context.report({ resource, path: path13, messageId: "quotedTargetPort", data: { value: written } });
+            context.report({ resource, path: path19, messageId: "quotedTargetPort", data: { value: written } });
             return;
           }
           const problem = ianaSvcNameProblem(written);
-          if (problem) context.report({ resource, path: path13, messageId: "invalidTargetPort", data: { value: written, problem } });
+          if (problem) context.report({ resource, path: path19, messageId: "invalidTargetPort", data: { value: written, problem } });
         }
       }
     };
@@ -46450,16 +46661,16 @@ var serviceSelectorMatch = createRule({
         const service = graph.service(resource);
         if (service.type === "ExternalName" || !service.selector) return;
         const endpoints = graph.endpointsOf(resource);
-        if (endpoints.selected.length > 0) return;
+        if (endpoints.selected.length > 0 || endpoints.external) return;
         if (service.headless && statefulSetsGovernedBy(graph, resource).length > 0) return;
         const data2 = { name: resource.name, namespace: resource.namespace, selector: formatSelector(service.selector) };
-        const path13 = ["spec", "selector"];
+        const path19 = ["spec", "selector"];
         const operatorResource = endpoints.operatorResource;
         if (operatorResource) {
           const where4 = locateField(operatorResource, []);
           context.report({
             resource,
-            path: path13,
+            path: path19,
             messageId: "operatorManaged",
             severity: "warn",
             data: { ...data2, operator: resourceLabel(operatorResource), where: `${where4.file}:${where4.range.line}` },
@@ -46469,7 +46680,7 @@ var serviceSelectorMatch = createRule({
         }
         const near = closestPodTemplate(graph, service.selector, resource.namespace, resource);
         if (!near && graph.podTemplatesIn(resource.namespace).length === 0) {
-          context.report({ resource, path: path13, messageId: "noWorkloadsInNamespace", severity: "warn", data: data2 });
+          context.report({ resource, path: path19, messageId: "noWorkloadsInNamespace", severity: "warn", data: data2 });
           return;
         }
         const operators = near ? [] : graph.podCreatingCustomResourcesIn(resource.namespace);
@@ -46477,7 +46688,7 @@ var serviceSelectorMatch = createRule({
           const shown = operators.slice(0, 3).map((r) => resourceLabel(r)).join(", ");
           context.report({
             resource,
-            path: path13,
+            path: path19,
             messageId: "operatorMayManage",
             severity: "warn",
             data: { ...data2, operators: operators.length > 3 ? `${shown}, ...` : shown },
@@ -46489,7 +46700,7 @@ var serviceSelectorMatch = createRule({
         context.report({
           resource,
           // Point at the label that differs when one does: that is the line to fix.
-          path: near?.selectorKey !== void 0 ? [...path13, near.selectorKey] : path13,
+          path: near?.selectorKey !== void 0 ? [...path19, near.selectorKey] : path19,
           messageId: sure ? "noMatch" : "noMatchNearby",
           ...sure ? {} : { severity: "warn" },
           data: {
@@ -46535,22 +46746,23 @@ var serviceTargetPort = createRule({
       Service(resource) {
         const endpoints = graph.endpointsOf(resource);
         if (endpoints.mode !== "selector" || endpoints.selected.length === 0) return;
+        if (endpoints.external) return;
         for (const portEndpoints of endpoints.ports) {
           const { servicePort } = portEndpoints;
           const target = servicePort.targetPort;
           if (target === void 0) continue;
-          const path13 = [...servicePort.path, servicePort.targetPortWritten ? "targetPort" : "port"];
+          const path19 = [...servicePort.path, servicePort.targetPortWritten ? "targetPort" : "port"];
           if (typeof target === "string" && ianaSvcNameProblem(target) !== void 0) continue;
           if (typeof target === "string") {
-            checkNamedPort(servicePort, target, portEndpoints, path13);
+            checkNamedPort(servicePort, target, portEndpoints, path19);
           } else if (!endpoints.service.headless) {
-            checkNumericPort(servicePort, target, portEndpoints.backends, path13);
+            checkNumericPort(servicePort, target, portEndpoints.backends, path19);
           } else {
             const srv = srvRecordOf(endpoints.service, servicePort);
-            if (srv?.carries === "endpoint-port") checkNumericPort(servicePort, target, portEndpoints.backends, path13, srv.name);
+            if (srv?.carries === "endpoint-port") checkNumericPort(servicePort, target, portEndpoints.backends, path19, srv.name);
           }
         }
-        function checkNamedPort(servicePort, target, portEndpoints, path13) {
+        function checkNamedPort(servicePort, target, portEndpoints, path19) {
           const backends = portEndpoints.backends;
           const nearestServing = Math.min(...backends.map((b) => folderDistance(resource, b.template.owner)));
           const unresolved = backends.length > 0 ? portEndpoints.unresolved.filter((u) => !runsToCompletion(u.template) && folderDistance(resource, u.template.owner) <= nearestServing) : portEndpoints.unresolved;
@@ -46568,14 +46780,14 @@ var serviceTargetPort = createRule({
           };
           context.report({
             resource,
-            path: path13,
+            path: path19,
             messageId: backends.length === 0 ? "namedPortMissing" : "namedPortPartial",
             data: data2,
             related: unresolved.map((u) => portsLocation(u.template, hinted?.template === u.template ? hinted.container : void 0)),
             ...operatorManaged ? { severity: "warn" } : {}
           });
         }
-        function checkNumericPort(servicePort, target, backends, path13, srvRecord) {
+        function checkNumericPort(servicePort, target, backends, path19, srvRecord) {
           const declaring = backends.filter((b) => b.declared);
           const nearestDeclaring = Math.min(...declaring.map((b) => folderDistance(resource, b.template.owner)));
           const undeclared = backends.filter((b) => !b.declared && !(declaring.length > 0 && (runsToCompletion(b.template) || folderDistance(resource, b.template.owner) > nearestDeclaring))).map((b) => ({ backend: b, ports: servingContainers(b.template).flatMap((c) => c.ports) })).filter((u) => u.ports.length > 0);
@@ -46585,7 +46797,7 @@ var serviceTargetPort = createRule({
           const first = undeclared[0];
           context.report({
             resource,
-            path: path13,
+            path: path19,
             messageId: srvRecord ? "srvPortUndeclared" : "numericPortUndeclared",
             severity: "warn",
             data: {
@@ -46664,9 +46876,9 @@ function numericPortHint(target, protocol, ports, sameNameAs) {
 }
 function portsLocation(template, container) {
   const chosen = container ?? servingContainers(template).find((c) => c.ports.length > 0) ?? servingContainers(template)[0];
-  const path13 = chosen ? chosen.ports.length > 0 ? [...chosen.path, "ports"] : chosen.path : [...template.path, "spec", "containers"];
+  const path19 = chosen ? chosen.ports.length > 0 ? [...chosen.path, "ports"] : chosen.path : [...template.path, "spec", "containers"];
   const message = chosen ? `ports of container "${chosen.name}" in ${templateLabel(template)}` : `containers of ${templateLabel(template)}`;
-  return { resource: template.owner, path: path13, message };
+  return { resource: template.owner, path: path19, message };
 }
 
 // src/rules/service-type-fields.ts
@@ -46707,11 +46919,11 @@ var serviceTypeFields = createRule({
         const spec = asObject(resource.object.spec) ?? {};
         const type = service.type;
         const isSet = (value) => value !== void 0 && value !== null;
-        const report = (path13, messageId, data2 = {}, severity) => context.report({ resource, path: path13, messageId, data: data2, ...severity ? { severity } : {} });
+        const report = (path19, messageId, data2 = {}, severity) => context.report({ resource, path: path19, messageId, data: data2, ...severity ? { severity } : {} });
         const writtenType = spec.type;
         if (isSet(writtenType) && writtenType !== "" && !SERVICE_TYPES.includes(writtenType)) {
           const fixed2 = typeof writtenType === "string" ? SERVICE_TYPES.find((t) => t.toLowerCase() === writtenType.toLowerCase()) : void 0;
-          report(["spec", "type"], "unknownType", { value: String(writtenType), hint: fixed2 ? ` Write "${fixed2}".` : "" });
+          report(["spec", "type"], "unknownType", { value: textOf(writtenType), hint: fixed2 ? ` Write "${fixed2}".` : "" });
           return;
         }
         if ((type === "NodePort" || type === "LoadBalancer") && service.headless) {
@@ -46729,7 +46941,7 @@ var serviceTypeFields = createRule({
           if (!isSet(externalName) || externalName === "" || typeof externalName === "string" && cname === "") {
             report(["spec", "externalName"], "externalNameRequired");
           } else if (typeof externalName !== "string" || !isDns1123Subdomain(cname)) {
-            report(["spec", "externalName"], "invalidExternalName", { value: String(externalName), hint: externalNameHint(String(externalName)) });
+            report(["spec", "externalName"], "invalidExternalName", { value: textOf(externalName), hint: externalNameHint(textOf(externalName)) });
           }
         } else if (typeof spec.externalName === "string" && spec.externalName !== "") {
           report(["spec", "externalName"], "externalNameIgnored", { type }, "warn");
@@ -46739,7 +46951,7 @@ var serviceTypeFields = createRule({
           if (!isExternallyAccessible(service)) {
             report(["spec", "externalTrafficPolicy"], "externalTrafficPolicyNotAllowed", { type: describeType(service.type, service.headless) });
           } else if (!TRAFFIC_POLICIES.includes(externalTrafficPolicy)) {
-            report(["spec", "externalTrafficPolicy"], "invalidTrafficPolicy", { field: "externalTrafficPolicy", value: String(externalTrafficPolicy) });
+            report(["spec", "externalTrafficPolicy"], "invalidTrafficPolicy", { field: "externalTrafficPolicy", value: textOf(externalTrafficPolicy) });
           }
         }
         if (service.healthCheckNodePort !== void 0 && !needsHealthCheck(service)) {
@@ -46748,10 +46960,10 @@ var serviceTypeFields = createRule({
         }
         const internalTrafficPolicy = spec.internalTrafficPolicy;
         if (isSet(internalTrafficPolicy) && !TRAFFIC_POLICIES.includes(internalTrafficPolicy)) {
-          report(["spec", "internalTrafficPolicy"], "invalidTrafficPolicy", { field: "internalTrafficPolicy", value: String(internalTrafficPolicy) });
+          report(["spec", "internalTrafficPolicy"], "invalidTrafficPolicy", { field: "internalTrafficPolicy", value: textOf(internalTrafficPolicy) });
         }
         if (type !== "LoadBalancer") {
-          const loadBalancerOnly = (path13, field, upstreamField) => report(path13, "loadBalancerOnly", { field, type, upstreamField });
+          const loadBalancerOnly = (path19, field, upstreamField) => report(path19, "loadBalancerOnly", { field, type, upstreamField });
           if (asArray(spec.loadBalancerSourceRanges).length > 0) {
             loadBalancerOnly(["spec", "loadBalancerSourceRanges"], "loadBalancerSourceRanges", "spec.loadBalancerSourceRanges");
           } else if (isSet(getIn(resource.object, ["metadata", "annotations", SOURCE_RANGES_ANNOTATION]))) {
@@ -46768,7 +46980,7 @@ var serviceTypeFields = createRule({
         }
         const affinity = isSet(spec.sessionAffinity) && spec.sessionAffinity !== "" ? spec.sessionAffinity : "None";
         if (!SESSION_AFFINITIES.includes(affinity)) {
-          report(["spec", "sessionAffinity"], "invalidSessionAffinity", { value: String(affinity) });
+          report(["spec", "sessionAffinity"], "invalidSessionAffinity", { value: textOf(affinity) });
         } else if (affinity === "ClientIP") {
           const timeoutPath = ["spec", "sessionAffinityConfig", "clientIP", "timeoutSeconds"];
           const timeout = getIn(resource.object, timeoutPath);
@@ -46921,7 +47133,6 @@ var statefulsetServiceName = createRule({
                 { resource, path: [...templatePath, "metadata", "labels"], message: `pod template labels of ${resourceLabel(resource)}` }
               ]
             });
-            return;
           }
         }
       }
@@ -46933,8 +47144,8 @@ function describeMismatch(mismatch) {
   const wanted = values[0] ?? "";
   return mismatch.templateValue === void 0 ? ` (the pods have no label \`${key}\`, the Service wants \`${formatLabel(key, wanted)}\`)` : ` (the pods have \`${formatLabel(key, mismatch.templateValue)}\`, the Service wants \`${formatLabel(key, wanted)}\`)`;
 }
-function where3(resource, path13) {
-  const located = locateField(resource, path13);
+function where3(resource, path19) {
+  const located = locateField(resource, path19);
   return `${located.file}:${located.range.line}`;
 }
 
@@ -47009,19 +47220,19 @@ var workloadSelector = createRule({
       if (!selector) return;
       const name = resource.name || "(unnamed)";
       const base = { kind: resource.kind, name };
-      const { rule, value, path: path13 } = selector;
+      const { rule, value, path: path19 } = selector;
       const present = value !== void 0 && value !== null;
       const suggestion = suggestSelector(selector, name);
       switch (rule.kind) {
         case "generated":
           if (rule.owner === "CronJob") {
             const manualPath = ["spec", "jobTemplate", "spec", "manualSelector"];
-            if (present) context.report({ resource, path: path13, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.selector", upstream: '"`selector` will be auto-generated"' } });
+            if (present) context.report({ resource, path: path19, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.selector", upstream: '"`selector` will be auto-generated"' } });
             if (getIn(resource.object, manualPath) === true) {
               context.report({ resource, path: manualPath, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.manualSelector: true", upstream: 'Unsupported value: spec.jobTemplate.spec.manualSelector, supported values: "nil", "false"' } });
             }
           } else if (present && !isExportedJobSelector(value)) {
-            context.report({ resource, path: path13, messageId: "jobSelector", data: { name } });
+            context.report({ resource, path: path19, messageId: "jobSelector", data: { name } });
           }
           return;
         case "equality-map": {
@@ -47030,7 +47241,7 @@ var workloadSelector = createRule({
             if (Object.keys(selector.templateLabels).length === 0) {
               context.report({
                 resource,
-                path: path13,
+                path: path19,
                 messageId: "missingSelector",
                 data: { ...base, why: "It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).", suggestion }
               });
@@ -47044,21 +47255,20 @@ var workloadSelector = createRule({
           if (!present) {
             if (rule.required) {
               const why = resource.kind === "Job" ? "With manualSelector: true the API server does not generate one and rejects the Job (spec.selector: Required value)." : `${resource.apiVersion} requires it (older API versions defaulted it from the template labels), so the API server rejects the ${resource.kind}.`;
-              context.report({ resource, path: path13, messageId: "missingSelector", data: { ...base, why, suggestion } });
+              context.report({ resource, path: path19, messageId: "missingSelector", data: { ...base, why, suggestion } });
             }
             return;
           }
           if (isEmptyLabelSelector(value) && !rule.emptyAllowed) {
-            context.report({ resource, path: path13, messageId: "emptySelector", data: { ...base, suggestion } });
+            context.report({ resource, path: path19, messageId: "emptySelector", data: { ...base, suggestion } });
             return;
           }
           const problems = expressionProblems(value);
           for (const problem of problems) {
-            context.report({ resource, path: [...path13, ...problem.path], messageId: "invalidExpression", data: { ...base, problem: problem.problem } });
+            context.report({ resource, path: [...path19, ...problem.path], messageId: "invalidExpression", data: { ...base, problem: problem.problem } });
           }
           if (problems.length > 0) return;
           reportMismatch(resource, selector, unmatchedEntries(value, selector.templateLabels), rule.immutable);
-          return;
         }
       }
     };
@@ -47335,7 +47545,7 @@ var VERSION = "0.1.0";
 
 // src/api/bulk-suppressions.ts
 import { mkdir as mkdir2, readFile as readFile2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import path8 from "node:path";
+import path10 from "node:path";
 var DEFAULT_SUPPRESSIONS_FILE = "kubewire-suppressions.json";
 function checkBulkSuppressionOptions(options) {
   const given = [options.suppressAll && "--suppress-all", options.suppressRule?.length && "--suppress-rule", options.pruneSuppressions && "--prune-suppressions"].filter(
@@ -47351,7 +47561,7 @@ function checkBulkSuppressionOptions(options) {
 async function applyBulkSuppressions(results, options) {
   checkBulkSuppressionOptions(options);
   const shown = options.location ?? DEFAULT_SUPPRESSIONS_FILE;
-  const file = path8.resolve(options.cwd, shown);
+  const file = path10.resolve(options.cwd, shown);
   const writing = options.suppressAll === true || (options.suppressRule?.length ?? 0) > 0 || options.pruneSuppressions === true;
   let counts = await load(file, shown);
   if (counts === void 0) {
@@ -47467,7 +47677,7 @@ function shapeProblem(value) {
 async function save(file, shown, counts) {
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await mkdir2(path8.dirname(file), { recursive: true });
+    await mkdir2(path10.dirname(file), { recursive: true });
     await writeFile2(temporary, formatSuppressions(counts));
     await rename2(temporary, file);
   } catch (error2) {
@@ -47492,8 +47702,8 @@ function bulkSuppressionNotices(outcome, passOnUnpruned) {
 }
 
 // src/api/formatters.ts
-import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
-import path11 from "node:path";
+import { readFileSync as readFileSync2 } from "node:fs";
+import path13 from "node:path";
 
 // src/reporters/escape.ts
 var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|\n|\t/g;
@@ -47515,7 +47725,7 @@ function encodeOwnLineBreaks(escapedData) {
 }
 
 // src/reporters/github.ts
-import path9 from "node:path";
+import path11 from "node:path";
 var ANNOTATIONS_SHOWN_PER_LEVEL = 10;
 var github = (results, context) => {
   const fromRoot = rootRelative(context);
@@ -47555,10 +47765,10 @@ ${r.message}: ${fromRoot(r.filePath)}:${r.line}:${r.column}`);
 }
 function rootRelative(context) {
   const { cwd, sourceRoot } = context;
-  const prefix = cwd !== void 0 && sourceRoot !== void 0 ? path9.relative(sourceRoot, cwd) : "";
-  if (!prefix || prefix.startsWith("..") || path9.isAbsolute(prefix)) return (filePath) => filePath;
-  const escaped = escapeWorkflowCommandData(prefix.split(path9.sep).join("/"));
-  return (filePath) => filePath.startsWith("<") || path9.isAbsolute(filePath) ? filePath : `${escaped}/${filePath}`;
+  const prefix = cwd !== void 0 && sourceRoot !== void 0 ? path11.relative(sourceRoot, cwd) : "";
+  if (!prefix || prefix.startsWith("..") || path11.isAbsolute(prefix)) return (filePath) => filePath;
+  const escaped = escapeWorkflowCommandData(prefix.split(path11.sep).join("/"));
+  return (filePath) => filePath.startsWith("<") || path11.isAbsolute(filePath) ? filePath : `${escaped}/${filePath}`;
 }
 function plural(count, word) {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -47570,7 +47780,7 @@ var json = (results) => `${JSON.stringify(results)}
 
 // src/reporters/sarif.ts
 import { createHash } from "node:crypto";
-import path10 from "node:path";
+import path12 from "node:path";
 import { pathToFileURL } from "node:url";
 var sarif = (results, context) => `${JSON.stringify(sarifLog(results, context), null, 2)}
 `;
@@ -47689,10 +47899,10 @@ function sourceRootRelative(filePath, context) {
   if (filePath.startsWith("<")) return encodeURIComponent(filePath);
   const cwd = context.cwd;
   const root = context.sourceRoot ?? cwd;
-  const absolute = path10.isAbsolute(filePath) ? filePath : cwd !== void 0 ? path10.resolve(cwd, filePath) : void 0;
-  const relative = absolute !== void 0 && root !== void 0 ? path10.relative(root, absolute) : filePath;
-  if (absolute !== void 0 && (relative.startsWith("..") || path10.isAbsolute(relative))) return pathToFileURL(absolute).href;
-  return relative.split(path10.sep).map(encodeURIComponent).join("/");
+  const absolute = path12.isAbsolute(filePath) ? filePath : cwd !== void 0 ? path12.resolve(cwd, filePath) : void 0;
+  const relative = absolute !== void 0 && root !== void 0 ? path12.relative(root, absolute) : filePath;
+  if (absolute !== void 0 && (relative.startsWith("..") || path12.isAbsolute(relative))) return pathToFileURL(absolute).href;
+  return relative.split(path12.sep).map(encodeURIComponent).join("/");
 }
 function directoryUri(directory) {
   const href = pathToFileURL(directory).href;
@@ -47883,7 +48093,7 @@ function loadFormatter(name, rules = allRules) {
         sourceOf: run.sourceOf,
         rules: infos,
         cwd: run.cwd,
-        sourceRoot: options.sourceRoot !== void 0 ? path11.resolve(run.cwd, options.sourceRoot) : repositoryRoot(run.cwd),
+        sourceRoot: options.sourceRoot !== void 0 ? path13.resolve(run.cwd, options.sourceRoot) : repositoryRoot(run.cwd),
         tool: { name: "kubewire", version: VERSION, informationUri: "https://github.com/kubewire/kubewire" },
         ...options.sarifCategory !== void 0 ? { sarifCategory: options.sarifCategory } : {}
       };
@@ -47892,10 +48102,7 @@ function loadFormatter(name, rules = allRules) {
   };
 }
 function repositoryRoot(cwd) {
-  for (let dir = path11.resolve(cwd); ; dir = path11.dirname(dir)) {
-    if (existsSync3(path11.join(dir, ".git"))) return dir;
-    if (path11.dirname(dir) === dir) return path11.resolve(cwd);
-  }
+  return findRepositoryRoot(cwd) ?? path13.resolve(cwd);
 }
 var RULES_DOCS = new URL("../../rules-docs/", import.meta.url);
 function readRuleDocs(id) {
@@ -47927,26 +48134,56 @@ function ruleInfos(rules) {
 }
 
 // src/api/kubewire.ts
-var Kubewire = class {
+var Kubewire = class _Kubewire {
   static version = VERSION;
   #options;
   #rules;
   #config;
+  #byFile;
+  /** The context, read at the first lint: the options are fixed for the instance, and so are its files. */
+  #context;
   /** Throws a RuleConfigError (a UsageError) when the rule configuration names an unknown rule or bad options. */
   constructor(options = {}) {
     this.#options = options;
     this.#rules = allRules;
-    this.#config = resolveRuleConfig(this.#rules, options.rules ?? {});
     checkBulkSuppressionOptions({ ...options, ruleIds: this.#rules.map((r) => r.name) });
-    if (options.kubernetesVersion !== void 0) {
-      const release = parseRelease(options.kubernetesVersion);
+    const version = options.kubernetesVersion;
+    if (version !== void 0) {
+      const release = parseRelease(version);
       if ("problem" in release) throw new UsageError(`--kubernetes-version: ${release.problem}`);
+    }
+    const resolve = (rules) => {
+      const config = resolveRuleConfig(this.#rules, rules);
+      if (version === void 0) return config;
       for (const rule of this.#rules) {
         if (!takesOption(rule, "kubernetesVersion")) continue;
-        const own = this.#config.options[rule.name]?.[0];
-        this.#config.options[rule.name] = [{ kubernetesVersion: options.kubernetesVersion, ...typeof own === "object" && own !== null ? own : {} }];
+        const own = config.options[rule.name]?.[0];
+        config.options[rule.name] = [{ kubernetesVersion: version, ...typeof own === "object" && own !== null ? own : {} }, ...config.options[rule.name]?.slice(1) ?? []];
       }
+      return config;
+    };
+    this.#byFile = new RuleConfigByFile(this.cwd, options.rules ?? {}, options.overrides ?? [], resolve);
+    this.#config = this.#byFile.base;
+  }
+  /**
+   * The rules as they apply to one file (ESLint's calculateConfigForFile): each rule's severity, then its options
+   * with the shared `unsure` severity and the rule's defaults filled in, in ESLint's array form.
+   */
+  calculateConfigForFile(filePath) {
+    const shown = path14.isAbsolute(filePath) ? displayPath(filePath, this.cwd) : filePath.split(path14.sep).join("/");
+    const config = this.#byFile.forFile(shown);
+    const rules = {};
+    for (const rule of _Kubewire.rules()) {
+      const given = config.options[rule.name] ?? [];
+      const [first, ...rest] = Array.from({ length: Math.max(rule.defaultOptions.length, given.length, 1) }, (_, i) => {
+        const base = rule.defaultOptions[i];
+        const over = given[i];
+        return isRecord(base) && isRecord(over) ? { ...base, ...over } : over ?? base;
+      });
+      const unsure = config.unsureSeverities[rule.name] ?? UNSURE_DEFAULT;
+      rules[rule.name] = [config.severities[rule.name] ?? rule.meta.defaultSeverity, { [UNSURE_OPTION]: unsure, ...isRecord(first) ? first : {} }, ...rest];
     }
+    return { rules };
   }
   /** Every rule kubewire has, sorted by id. */
   static rules() {
@@ -47966,10 +48203,14 @@ var Kubewire = class {
     }
     return this.#lint(project);
   }
-  /** Lints text held in memory (an editor buffer, a pre-commit staged blob), reported as `filePath`. */
+  /**
+   * Lints text held in memory (an editor buffer, a pre-commit staged blob), reported as `filePath`. With a
+   * context, the text replaces the file at `filePath` (relative to `cwd`) if the context has it: an editor's
+   * unsaved buffer wins over the file on disk.
+   */
   async lintText(text, options = {}) {
     const file = new SourceFile(options.filePath ?? "<text>", text);
-    return this.#lint(projectFromFiles([file], this.#options.namespace ?? "default"));
+    return this.#lint(projectFromFiles([file], this.#options.namespace ?? "default", [], await this.#loadContext(), this.cwd, this.#options.externalPods));
   }
   /** What `kubectl get endpointslices` would show once the inputs are applied. */
   async endpoints(patterns) {
@@ -47988,32 +48229,44 @@ var Kubewire = class {
     return loadFormatter(name, this.#rules);
   }
   /** Custom resources that no schema checks (no CRD in the input), counted in one line when `schema` runs. */
-  #uncheckedCustomResources(project) {
+  #uncheckedCustomResources(project, linted) {
     if (this.#options.quiet || this.#config.severities.schema === "off") return [];
     const version = this.#config.options.schema?.[0]?.kubernetesVersion;
-    const note = uncheckedCustomResourcesNote(project.graph, version);
+    const note = uncheckedCustomResourcesNote(project.graph, version, linted);
     return note ? [`${note}.`] : [];
   }
-  #load(patterns) {
+  #loadContext() {
+    this.#context ??= loadContext(this.#options.context ?? [], { cwd: this.cwd, ignorePatterns: this.#options.ignorePatterns ?? [] });
+    return this.#context;
+  }
+  async #load(patterns) {
     return loadProject({
       cwd: this.cwd,
       operands: patterns.length > 0 ? patterns : ["."],
       ignorePatterns: this.#options.ignorePatterns ?? [],
       namespace: this.#options.namespace ?? "default",
-      ...this.#options.readStdin ? { readStdin: this.#options.readStdin } : {}
+      ...this.#options.readStdin ? { readStdin: this.#options.readStdin } : {},
+      ...this.#options.externalPods ? { externalPods: this.#options.externalPods } : {},
+      context: await this.#loadContext()
     });
   }
   async #lint(project) {
+    const reported = [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)];
+    const reportedSet = new Set(reported);
+    const linted = (resource) => reportedSet.has(resource.document.file.path);
     let results = lint({
       graph: project.graph,
       inputProblems: project.inputProblems,
       rules: this.#rules,
       severities: this.#config.severities,
+      unsureSeverities: this.#config.unsureSeverities,
       ruleOptions: this.#config.options,
-      filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
+      ...this.#byFile.variesByFile ? { configForFile: (filePath) => this.#byFile.forFile(filePath) } : {},
+      filePaths: reported,
       ...this.#options.reportUnusedDisableDirectives !== void 0 ? { reportUnusedDisableDirectives: this.#options.reportUnusedDisableDirectives } : {}
     });
-    const sources = new Map(project.files.map((f) => [f.path, f]));
+    if (project.context.files.length > 0) results = reportOnLinted(results, reportedSet, (a, b) => filesInSameSubtree(project.graph, a, b));
+    const sources = new Map([...project.context.files, ...project.files].map((f) => [f.path, f]));
     const helm = await mapHelmSources(results, (p) => sources.get(p), {
       cwd: this.cwd,
       ...this.#options.helmChartRoot !== void 0 ? { chartRoot: this.#options.helmChartRoot } : {}
@@ -48049,8 +48302,8 @@ var Kubewire = class {
       notices: [
         ...helm.notices,
         ...bulk ? bulkSuppressionNotices(bulk, this.#options.passOnUnprunedSuppressions === true) : [],
-        ...errorCount + warningCount === 0 ? emptyInputNotices(project) : [],
-        ...this.#uncheckedCustomResources(project)
+        ...errorCount + warningCount === 0 ? emptyInputNotices(project, linted) : [],
+        ...this.#uncheckedCustomResources(project, linted)
       ],
       cwd: this.cwd,
       sourceOf: (filePath) => sources.get(filePath),
@@ -48063,12 +48316,15 @@ function takesOption(rule, property) {
   const properties = schema2 && typeof schema2 === "object" ? schema2.properties : void 0;
   return properties !== void 0 && property in properties;
 }
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 function errorsOnly(result) {
   const messages = result.messages.filter((m) => m.severity === 2);
   return { ...result, messages, warningCount: 0, suppressedMessages: result.suppressedMessages.filter((m) => m.severity === 2) };
 }
-function emptyInputNotices(project) {
-  if (project.graph.resources.length > 0 || project.graph.malformed.length > 0) return [];
+function emptyInputNotices(project, linted) {
+  if (project.graph.resources.some(linted) || project.graph.malformed.some((m) => project.files.includes(m.document.file))) return [];
   const read = `${project.files.length} file${project.files.length === 1 ? "" : "s"} read`;
   const notices = [`no Kubernetes objects found (${read}; documents without apiVersion and kind are skipped).`];
   const chartSources = project.helmChartSources ?? 0;
@@ -48078,6 +48334,402 @@ function emptyInputNotices(project) {
     );
   }
   return notices;
+}
+
+// src/config/resolve.ts
+var import_fast_glob3 = __toESM(require_out4(), 1);
+import path17 from "node:path";
+
+// src/config/discover.ts
+import { existsSync as existsSync4, statSync as statSync3 } from "node:fs";
+import path16 from "node:path";
+
+// src/config/load.ts
+var import_ajv2 = __toESM(require_ajv(), 1);
+import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
+import path15 from "node:path";
+
+// src/config/presets.ts
+var PRESETS = {
+  "kubewire:recommended": (rules) => Object.fromEntries(rules.map((r) => [r.name, r.meta.defaultSeverity])),
+  "kubewire:strict": (rules) => Object.fromEntries(rules.map((r) => [r.name, "error"])),
+  "kubewire:all": (rules) => Object.fromEntries(rules.map((r) => [r.name, ["error", { [UNSURE_OPTION]: "error" }]]))
+};
+var PRESET_NAMES = Object.keys(PRESETS);
+function isPresetName(name) {
+  return Object.hasOwn(PRESETS, name);
+}
+
+// src/config/schema.ts
+var CONFIG_SCHEMA_URL = "https://raw.githubusercontent.com/kubewire/kubewire/main/schema/kubewire.config.schema.json";
+var SEVERITY = { enum: ["off", "warn", "error", 0, 1, 2], description: "off (0), warn (1) or error (2)" };
+var UNSURE = {
+  $ref: "#/definitions/severity",
+  description: "Severity of the findings the rule is unsure of (the pods may come from an operator, the object from another repository). Default: warn."
+};
+function configSchema(rules) {
+  const sorted = [...rules].sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $id: CONFIG_SCHEMA_URL,
+    $comment: "Generated by `npm run gen:config-schema` from the rules of kubewire (src/config/schema.ts). Do not edit.",
+    title: "kubewire configuration",
+    description: 'kubewire.config.yaml, .kubewire.yaml or kubewire.config.json: see "Configuring kubewire" in the README.',
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      $schema: { type: "string", description: "The schema of this file, for editors." },
+      extends: {
+        description: `Presets applied first, in order: ${PRESET_NAMES.join(", ")}.`,
+        anyOf: [{ $ref: "#/definitions/preset" }, { type: "array", items: { $ref: "#/definitions/preset" } }]
+      },
+      rules: { $ref: "#/definitions/rules" },
+      namespace: {
+        type: "string",
+        pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+        maxLength: 63,
+        description: "Namespace of namespaced objects that name none (kubectl apply -n). Default: default."
+      },
+      kubernetesVersion: {
+        type: "string",
+        pattern: "^v?1\\.\\d+(\\.\\d+)?$",
+        description: 'The Kubernetes release objects are checked against, quoted ("1.30": YAML reads 1.30 as the number 1.3). Default: the newest kubewire knows.'
+      },
+      ignore: { $ref: "#/definitions/globs", description: "Globs of files kubewire does not read, relative to this file." },
+      context: {
+        $ref: "#/definitions/globs",
+        description: "Globs of files read for cross-file facts only (the Deployment a Service selects): their own findings are not reported. Relative to this file."
+      },
+      reportUnusedDisableDirectives: {
+        enum: ["off", "warn", "error"],
+        description: "Report # kubewire-disable comments that silence nothing, at this severity. Default: warn (ESLint 9's)."
+      },
+      externalPods: {
+        type: "array",
+        description: "Pods that other systems create (operators, charts installed elsewhere): a Service, PodDisruptionBudget or NetworkPolicy that selects them selects something.",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["labels"],
+          properties: {
+            labels: { type: "object", minProperties: 1, additionalProperties: { type: "string" }, description: 'Labels the pods carry (quote values such as "true").' },
+            namespace: { type: "string", description: "The namespace they run in. Default: any." },
+            description: { type: "string", description: "Who creates them, for the readers of this file." }
+          }
+        }
+      },
+      overrides: {
+        type: "array",
+        description: "Rule settings for some files, laid over rules in order (ESLint's files:).",
+        items: {
+          type: "object",
+          additionalProperties: false,
+          required: ["files", "rules"],
+          properties: {
+            files: { $ref: "#/definitions/globs", minItems: 1, description: "Globs of the files, relative to this file (legacy/**)." },
+            rules: { $ref: "#/definitions/rules" }
+          }
+        }
+      }
+    },
+    definitions: {
+      severity: SEVERITY,
+      preset: { enum: PRESET_NAMES },
+      globs: { type: "array", items: { type: "string", minLength: 1 } },
+      rules: {
+        type: "object",
+        description: `Severity per rule id, or ESLint's array form with options: ["error", { "unsure": "error", ... }].`,
+        additionalProperties: false,
+        properties: Object.fromEntries(sorted.map((rule) => [rule.name, ruleEntrySchema(rule)]))
+      }
+    }
+  };
+}
+function ruleEntrySchema(rule) {
+  const [first, ...rest] = rule.meta.schema;
+  const options = [withUnsure(first), ...rest];
+  return {
+    description: `${rule.meta.docs.description}. Default: ${rule.meta.defaultSeverity}. ${rule.meta.docs.url}`,
+    anyOf: [
+      { $ref: "#/definitions/severity" },
+      { type: "array", minItems: 1, items: [{ $ref: "#/definitions/severity" }, ...options], additionalItems: false }
+    ]
+  };
+}
+function withUnsure(schema2) {
+  if (schema2 === void 0) return { type: "object", additionalProperties: false, properties: { [UNSURE_OPTION]: UNSURE } };
+  const properties = schema2.properties;
+  if (schema2.type !== "object" || properties === void 0) return schema2;
+  return { ...schema2, properties: { ...properties, [UNSURE_OPTION]: UNSURE } };
+}
+
+// src/config/load.ts
+var ConfigError = class extends UsageError {
+  constructor(problems) {
+    super(problems.map(formatConfigProblem).join("\n"));
+    this.problems = problems;
+  }
+  problems;
+};
+function formatConfigProblem(problem) {
+  const where4 = problem.line !== void 0 ? `${problem.file}:${problem.line}:${problem.column ?? 1}` : problem.file;
+  return `${where4}: ${problem.key ? `${problem.key}: ` : ""}${problem.message}`;
+}
+var DATA_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
+function loadConfigFile(absolute, cwd, rules) {
+  const shown = displayPath(absolute, cwd);
+  const fail = (message) => {
+    throw new ConfigError([{ file: shown, message }]);
+  };
+  if (!DATA_EXTENSIONS.has(path15.extname(absolute).toLowerCase())) {
+    fail("kubewire reads config files in YAML or JSON only (.yaml, .yml, .json): no config format that runs code, since kubewire runs on pull requests from forks");
+  }
+  let text = "";
+  try {
+    if (statSync2(absolute).isDirectory()) fail("is a directory; name the config file itself (kubewire.config.yaml)");
+    text = readFileSync3(absolute, "utf8");
+  } catch (error2) {
+    if (error2 instanceof ConfigError) throw error2;
+    const code = error2.code;
+    fail(code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied: kubewire cannot read it" : `cannot read it (${code ?? error2.message})`);
+  }
+  const file = new SourceFile(shown, text.replace(/^\uFEFF/, ""));
+  const problems = [];
+  const documents = parseManifestFile(file);
+  for (const document2 of documents) {
+    for (const problem of document2.problems) {
+      if (problem.kind === "lenient") continue;
+      problems.push({ file: shown, line: problem.range.line, column: problem.range.column, message: problem.message });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const filled = documents.filter((d) => d.value !== null && d.value !== void 0);
+  if (filled.length > 1) {
+    const second = filled[1].locate([]).range;
+    problems.push({ file: shown, line: second.line, column: second.column, message: "a config file holds one YAML document; remove the `---` and merge the settings" });
+  }
+  const document = filled[0];
+  if (!document) return { path: absolute, data: {} };
+  const data2 = document.value;
+  if (typeof data2 !== "object" || Array.isArray(data2)) {
+    const at = document.locate([]).range;
+    problems.push({ file: shown, line: at.line, column: at.column, message: "must be a mapping of settings (extends, rules, namespace, ignore, overrides, ...)" });
+    throw new ConfigError(problems);
+  }
+  const settings = offAsWord(document, structuredClone(data2));
+  problems.push(...validate(document, settings, rules));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { path: absolute, data: settings };
+}
+function offAsWord(document, data2) {
+  const writtenOff = (where4) => document.scalarSource(where4)?.text.toLowerCase() === "off";
+  const fix = (holder, key, where4) => {
+    if (holder[key] === false && writtenOff(where4)) holder[key] = "off";
+  };
+  fix(data2, "reportUnusedDisableDirectives", ["reportUnusedDisableDirectives"]);
+  const maps = [["rules"], ...asArray2(data2.overrides).map((_, i) => ["overrides", i, "rules"])];
+  for (const mapPath of maps) {
+    const map = valueAt(data2, mapPath);
+    if (typeof map !== "object" || map === null || Array.isArray(map)) continue;
+    for (const [id, value] of Object.entries(map)) {
+      fix(map, id, [...mapPath, id]);
+      if (!Array.isArray(value)) continue;
+      fix(value, 0, [...mapPath, id, 0]);
+      const options = value[1];
+      if (typeof options === "object" && options !== null && !Array.isArray(options)) fix(options, "unsure", [...mapPath, id, 1, "unsure"]);
+    }
+  }
+  return data2;
+}
+var ajv2 = new import_ajv2.Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
+var validators2 = /* @__PURE__ */ new WeakMap();
+function validate(document, data2, rules) {
+  let check = validators2.get(rules);
+  if (!check) validators2.set(rules, check = ajv2.compile(configSchema([])));
+  const problems = [];
+  const at = (where4, message, keyPath = where4) => {
+    const range = document.locate(where4).range;
+    problems.push({ file: document.file.path, line: range.line, column: range.column, key: formatPath(keyPath), message });
+  };
+  const ruleMaps = [["rules"], ...asArray2(data2.overrides).map((_, i) => ["overrides", i, "rules"])];
+  const ownChecks = [["extends"], ["kubernetesVersion"], ...ruleMaps];
+  if (!check(data2)) {
+    for (const error2 of check.errors ?? []) {
+      const where4 = pathOf(data2, error2.instancePath);
+      if (ownChecks.some((prefix) => startsWith(where4, prefix))) continue;
+      const problem = describe5(error2, where4, document);
+      at(problem.where, problem.message);
+    }
+  }
+  if (data2.extends !== void 0) {
+    const names2 = Array.isArray(data2.extends) ? data2.extends : [data2.extends];
+    names2.forEach((name, i) => {
+      const where4 = Array.isArray(data2.extends) ? ["extends", i] : ["extends"];
+      if (typeof name === "string" && isPresetName(name)) return;
+      const presets = PRESET_NAMES.join(", ");
+      if (typeof name !== "string") at(where4, `must be a preset name: ${presets}`);
+      else if (/[/\\]|\.(ya?ml|json)$/.test(name)) at(where4, `kubewire extends only its presets (${presets}): a config file does not include other files`);
+      else at(where4, `unknown preset "${name}"${didYouMean(name, PRESET_NAMES)}; the presets are ${presets}`);
+    });
+  }
+  if (data2.kubernetesVersion !== void 0) {
+    const version = data2.kubernetesVersion;
+    if (typeof version === "number") {
+      const written = document.scalarSource(["kubernetesVersion"])?.text ?? String(version);
+      at(["kubernetesVersion"], `must be a string: YAML reads ${written} as the number ${version}; quote it: kubernetesVersion: "${written}"`);
+    } else if (typeof version !== "string") {
+      at(["kubernetesVersion"], 'must be a Kubernetes release such as "1.30"');
+    } else {
+      const release = parseRelease(version);
+      if ("problem" in release) at(["kubernetesVersion"], release.problem);
+    }
+  }
+  for (const mapPath of ruleMaps) {
+    const map = valueAt(data2, mapPath);
+    if (map === void 0) continue;
+    if (typeof map !== "object" || map === null || Array.isArray(map)) {
+      at(mapPath, 'must be a mapping of rule ids to severities (off, warn, error) or ["<severity>", { options }]');
+      continue;
+    }
+    for (const [id, value] of Object.entries(map)) {
+      try {
+        resolveRuleConfig(rules, { [id]: value });
+      } catch (error2) {
+        if (!(error2 instanceof RuleConfigError)) throw error2;
+        const entry = [...mapPath, id];
+        const where4 = error2.field === "severity" && Array.isArray(value) ? [...entry, 0] : error2.field === "unsure" ? [...entry, 1, "unsure"] : error2.field === "options" && Array.isArray(value) && value.length > 1 ? [...entry, 1] : entry;
+        const message = error2.field === "id" && !error2.problem.includes("did you mean") ? `${error2.problem}; \`kubewire rules\` lists them` : error2.problem;
+        at(where4, message, entry);
+      }
+    }
+  }
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  return problems.filter((p, i) => i === 0 || formatConfigProblem(p) !== formatConfigProblem(problems[i - 1]));
+}
+function describe5(error2, where4, document) {
+  const schema2 = error2.parentSchema;
+  switch (error2.keyword) {
+    case "additionalProperties": {
+      const key = String(error2.params.additionalProperty);
+      const allowed = Object.keys(schema2?.properties ?? {}).filter((k) => k !== "$schema");
+      return { where: [...where4, key], message: `unknown setting "${key}"${didYouMean(key, allowed)}; allowed here: ${allowed.join(", ")}` };
+    }
+    case "required": {
+      const missing = String(error2.params.missingProperty);
+      const about = (schema2?.properties?.[missing]?.description ?? "").replace(/\.$/, "");
+      return { where: where4, message: `needs "${missing}"${about ? ` (${about})` : ""}` };
+    }
+    case "type": {
+      const type = String(error2.params.type);
+      const written = document.scalarSource(where4);
+      const quote = type === "string" && written?.plain ? `; quote it: "${written.text}" (YAML reads ${written.text} unquoted as a ${typeof error2.data})` : "";
+      const globs = type === "array" && schema2?.items?.type === "string";
+      const expected = type === "object" ? "a mapping" : globs ? "a list of globs, e.g. [legacy/**]" : type === "array" ? "a list" : `a ${type}`;
+      return { where: where4, message: `must be ${expected}${quote}` };
+    }
+    case "enum": {
+      const allowed = error2.params.allowedValues.filter((v) => typeof v === "string");
+      const given = typeof error2.data === "string" ? `"${error2.data}"` : JSON.stringify(error2.data);
+      return { where: where4, message: `must be ${allowed.join(", ")}, not ${given}${typeof error2.data === "string" ? didYouMean(error2.data, allowed) : ""}` };
+    }
+    case "pattern":
+      if (where4[0] === "namespace") {
+        return { where: where4, message: 'must be a namespace name: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit' };
+      }
+      return { where: where4, message: `must match ${schema2?.pattern ?? String(error2.params.pattern)}` };
+    case "maxLength":
+      return { where: where4, message: `must be at most ${String(error2.params.limit)} characters` };
+    case "minItems":
+    case "minProperties":
+    case "minLength":
+      return { where: where4, message: "must not be empty" };
+    default:
+      return { where: where4, message: error2.message ?? "is not valid here" };
+  }
+}
+function pathOf(data2, pointer) {
+  const segments = pointer === "" ? [] : pointer.slice(1).split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const out = [];
+  let node = data2;
+  for (const segment of segments) {
+    const index = Array.isArray(node) ? Number(segment) : void 0;
+    out.push(index ?? segment);
+    node = index !== void 0 ? node[index] : node?.[segment];
+  }
+  return out;
+}
+function valueAt(data2, where4) {
+  let node = data2;
+  for (const segment of where4) node = node?.[segment];
+  return node;
+}
+function startsWith(where4, prefix) {
+  return prefix.every((segment, i) => where4[i] === segment);
+}
+function asArray2(value) {
+  return Array.isArray(value) ? value : [];
+}
+
+// src/config/discover.ts
+var CONFIG_FILE_NAMES = ["kubewire.config.yaml", ".kubewire.yaml", "kubewire.config.json"];
+function findConfigFile(from, cwd = from) {
+  let folder = path16.resolve(from);
+  for (; ; ) {
+    const found = CONFIG_FILE_NAMES.filter((name) => isFile(path16.join(folder, name)));
+    if (found.length > 1) {
+      const shown = found.map((name) => displayPath(path16.join(folder, name), cwd));
+      throw new ConfigError([{ file: shown[0], message: `${shown.slice(1).join(" and ")} ${found.length === 2 ? "is" : "are"} in the same folder: keep one config file` }]);
+    }
+    if (found[0]) return path16.join(folder, found[0]);
+    if (existsSync4(path16.join(folder, ".git"))) return void 0;
+    const parent = path16.dirname(folder);
+    if (parent === folder) return void 0;
+    folder = parent;
+  }
+}
+function isFile(file) {
+  try {
+    return statSync3(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+// src/config/resolve.ts
+function resolveOptions(settings, rules = allRules) {
+  const flags = settings.flags ?? {};
+  const configFile = settings.noConfig ? void 0 : settings.configFile !== void 0 ? path17.resolve(settings.cwd, settings.configFile) : findConfigFile(settings.searchFrom ?? settings.cwd, settings.cwd);
+  if (configFile === void 0) return { options: { cwd: settings.cwd, ...flags }, configFile: void 0, config: void 0 };
+  const { data: data2 } = loadConfigFile(configFile, settings.cwd, rules);
+  const folder = path17.dirname(configFile);
+  const inFolder = (glob) => `${import_fast_glob3.default.escapePath(folder.split(path17.sep).join("/"))}/${glob.replace(/^\.\//, "")}`;
+  let fileRules = {};
+  for (const preset of [data2.extends ?? []].flat()) fileRules = layerRules(fileRules, PRESETS[preset](rules));
+  fileRules = layerRules(fileRules, data2.rules ?? {});
+  const overrides = [
+    ...(data2.overrides ?? []).map((o) => ({ files: o.files, basePath: folder, rules: o.rules })),
+    ...flags.rules && Object.keys(flags.rules).length > 0 ? [{ rules: flags.rules }] : [],
+    ...flags.overrides ?? []
+  ];
+  const namespace = flags.namespace ?? data2.namespace;
+  const kubernetesVersion = flags.kubernetesVersion ?? data2.kubernetesVersion;
+  const reportUnused = flags.reportUnusedDisableDirectives ?? data2.reportUnusedDisableDirectives;
+  const ignorePatterns = [...(data2.ignore ?? []).map(inFolder), ...flags.ignorePatterns ?? []];
+  const context = flags.context ?? (data2.context ?? []).map(inFolder);
+  const externalPods = [...(data2.externalPods ?? []).map(({ labels, namespace: ns }) => ({ labels, ...ns !== void 0 ? { namespace: ns } : {} })), ...flags.externalPods ?? []];
+  const options = {
+    ...flags,
+    cwd: settings.cwd,
+    rules: fileRules,
+    ...overrides.length > 0 ? { overrides } : {},
+    ...namespace !== void 0 ? { namespace } : {},
+    ...kubernetesVersion !== void 0 ? { kubernetesVersion } : {},
+    ...reportUnused !== void 0 ? { reportUnusedDisableDirectives: reportUnused } : {},
+    ...ignorePatterns.length > 0 ? { ignorePatterns } : {},
+    ...flags.context !== void 0 || context.length > 0 ? { context } : {},
+    ...externalPods.length > 0 ? { externalPods } : {}
+  };
+  return { options, configFile, config: data2 };
 }
 
 // src/model/wiring.ts
@@ -48101,6 +48753,10 @@ function serviceWiring(graph, builder, resource) {
     return;
   }
   if (endpoints.selected.length === 0) {
+    if (endpoints.external) {
+      builder.edge({ from, to: builder.node("Pods", resource.namespace, resource.name, "external"), via: "endpoints", label: "external pods", state: "ok" });
+      return;
+    }
     if (endpoints.operatorResource) {
       const operator = endpoints.operatorResource;
       builder.edge({
@@ -48452,7 +49108,14 @@ var ANNOTATIONS_PER_LEVEL = 10;
 async function runAction(env = process.env) {
   try {
     const inputs = readActionInputs(env);
-    const kubewire = new Kubewire({ cwd: inputs.workspace, namespace: inputs.namespace, maxWarnings: inputs.maxWarnings });
+    const settings = resolveOptions({
+      cwd: inputs.workspace,
+      searchFrom: inputs.workingDirectory,
+      ...inputs.configFile !== void 0 ? { configFile: inputs.configFile } : {},
+      flags: { maxWarnings: inputs.maxWarnings, ...inputs.namespace !== void 0 ? { namespace: inputs.namespace } : {} }
+    });
+    if (settings.configFile) info(`kubewire: settings from ${escapeControl(path18.relative(inputs.workspace, settings.configFile) || settings.configFile)}`);
+    const kubewire = new Kubewire(settings.options);
     const formatter = kubewire.loadFormatter(inputs.format);
     const sarif2 = inputs.sarifFile ? kubewire.loadFormatter("sarif") : void 0;
     const run = await kubewire.lintFiles(inputs.patterns);
@@ -48461,7 +49124,7 @@ async function runAction(env = process.env) {
     annotate(run);
     let sarifPath = "";
     if (sarif2 && inputs.sarifFile) {
-      sarifPath = path12.resolve(inputs.workspace, inputs.sarifFile);
+      sarifPath = path18.resolve(inputs.workspace, inputs.sarifFile);
       const options = { sourceRoot: inputs.workspace, ...inputs.sarifCategory !== void 0 ? { sarifCategory: inputs.sarifCategory } : {} };
       await writeAtomically(sarifPath, sarif2.format(run, options));
       info(`kubewire: SARIF written to ${escapeControl(sarifPath)}`);
@@ -48473,6 +49136,17 @@ async function runAction(env = process.env) {
     const failure = failureOf(run, inputs);
     if (failure) setFailed(`kubewire found ${failure} (fail-on: ${inputs.failOn})`);
   } catch (error2) {
+    if (error2 instanceof ConfigError && error2.problems.some((p) => p.line !== void 0)) {
+      for (const problem of error2.problems) {
+        error(escapeControl(formatConfigProblem(problem)), {
+          title: "kubewire configuration",
+          file: escapeControl(problem.file),
+          ...problem.line !== void 0 ? { startLine: problem.line, startColumn: problem.column ?? 1 } : {}
+        });
+      }
+      setFailed(`kubewire: the config file ${escapeControl(error2.problems[0]?.file ?? "")} has ${error2.problems.length === 1 ? "a mistake" : `${error2.problems.length} mistakes`} (above)`);
+      return;
+    }
     if (error2 instanceof UsageError || error2 instanceof RuleConfigError) {
       setFailed(escapeControl(error2.message));
       return;
@@ -48482,18 +49156,13 @@ async function runAction(env = process.env) {
   }
 }
 function readActionInputs(env) {
-  if (getInput("config")) {
-    throw new UsageError(
-      "the config input is reserved for the kubewire configuration file, which this version of kubewire does not read yet; remove it (rules can be set in a later version)"
-    );
-  }
-  const workspace = path12.resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const workspace = path18.resolve(env.GITHUB_WORKSPACE || process.cwd());
   const workingDirectory = getInput("working-directory") || ".";
   const files = getMultilineInput("files");
   const failOn = getInput("fail-on") || "error";
   if (failOn !== "error" && failOn !== "warning" && failOn !== "none") throw new UsageError(`fail-on must be error, warning or none, not "${failOn}"`);
   const maxWarnings = getInput("max-warnings");
-  if (maxWarnings !== "" && !/^-?\d+$/.test(maxWarnings)) throw new UsageError(`max-warnings takes a whole number, not "${maxWarnings}"`);
+  if (maxWarnings !== "" && !/^(-1|\d+)$/.test(maxWarnings)) throw new UsageError(`max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "${maxWarnings}"`);
   const sarifCategory = getInput("sarif-category");
   return {
     workspace,
@@ -48503,13 +49172,15 @@ function readActionInputs(env) {
     sarifCategory: sarifCategory || void 0,
     failOn,
     maxWarnings: maxWarnings === "" ? -1 : Number(maxWarnings),
-    namespace: getInput("namespace") || "default"
+    namespace: getInput("namespace") || void 0,
+    workingDirectory: path18.resolve(workspace, workingDirectory),
+    configFile: getInput("config") || void 0
   };
 }
 function withinDirectory(directory, pattern) {
-  if (pattern === "-" || path12.isAbsolute(pattern) || directory === ".") return pattern;
-  if (pattern.startsWith("!")) return `!${path12.posix.join(directory, pattern.slice(1))}`;
-  return path12.posix.join(directory, pattern);
+  if (pattern === "-" || path18.isAbsolute(pattern) || directory === ".") return pattern;
+  if (pattern.startsWith("!")) return `!${path18.posix.join(directory, pattern.slice(1))}`;
+  return path18.posix.join(directory, pattern);
 }
 function printUntrusted(text) {
   if (text === "") return;
@@ -48560,7 +49231,7 @@ function failureOf(run, inputs) {
 }
 async function writeAtomically(target, text) {
   const temporary = `${target}.${process.pid}.tmp`;
-  await mkdir3(path12.dirname(target), { recursive: true });
+  await mkdir3(path18.dirname(target), { recursive: true });
   await writeFile3(temporary, text);
   await rename3(temporary, target);
 }

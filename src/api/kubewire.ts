@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { RuleConfigByFile, type RuleOverride } from '../config/overrides.js';
+import { loadContext, reportOnLinted, type ContextSet } from '../engine/context.js';
 import { mapHelmSources } from '../engine/helm-sources.js';
 import { lint } from '../engine/linter.js';
 import { loadProject, projectFromFiles, type Project } from '../engine/project.js';
@@ -8,7 +9,9 @@ import { resolveRuleConfig, UNSURE_DEFAULT, UNSURE_OPTION, type ResolvedRuleConf
 import type { RuleModule, Severity } from '../engine/rule.js';
 import { displayPath, UsageError } from '../loader/read-inputs.js';
 import { SourceFile } from '../loader/source.js';
+import { filesInSameSubtree } from '../model/evidence/apply-scope.js';
 import type { ExternalPods, ResourceGraph } from '../model/graph.js';
+import type { Resource } from '../model/objects/resource.js';
 import { parseRelease } from '../model/schema/kubernetes-api.js';
 import { uncheckedCustomResourcesNote } from '../model/schema/resource-schema.js';
 import { endpointsReport, type EndpointsReport } from '../model/services/endpoints-report.js';
@@ -38,8 +41,6 @@ export interface KubewireOptions {
    * PodDisruptionBudget or a NetworkPolicy that selects them selects something, though no manifest runs them.
    */
   externalPods?: readonly ExternalPods[];
-  /** Globs of files loaded for cross-file facts only: their own findings are not reported. */
-  context?: readonly string[];
   /** Report errors only (ESLint's `--quiet`): warnings are dropped from the results and the counts. */
   quiet?: boolean;
   /** More warnings than this make the exit status 1 (ESLint's `--max-warnings`); unset or negative: no limit. */
@@ -68,6 +69,14 @@ export interface KubewireOptions {
   suppressionsLocation?: string;
   /** Entries of the suppressions file that no longer occur do not fail the run. */
   passOnUnprunedSuppressions?: boolean;
+  /**
+   * Globs of files loaded for cross-file facts only: their own findings are not reported. Files, directories and
+   * globs relative to `cwd`; `ignorePatterns` and `node_modules` apply. A finding on a context file whose related
+   * places include a linted file in its part of the tree (a Service in an unchanged file that a linted Deployment
+   * beside it no longer matches) is reported at that place in the linted file. A `Kubewire` reads its context once, at its first lint, and reuses
+   * it for every later `lintFiles` and `lintText`: make a new `Kubewire` to see context files changed since.
+   */
+  context?: readonly string[];
   /** Standard input, for the `-` pattern; may stop reading after `maxBytes`. */
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
 }
@@ -120,6 +129,8 @@ export class Kubewire {
   readonly #rules: readonly RuleModule[];
   readonly #config: ResolvedRuleConfig;
   readonly #byFile: RuleConfigByFile;
+  /** The context, read at the first lint: the options are fixed for the instance, and so are its files. */
+  #context: Promise<ContextSet> | undefined;
 
   /** Throws a RuleConfigError (a UsageError) when the rule configuration names an unknown rule or bad options. */
   constructor(options: KubewireOptions = {}) {
@@ -188,10 +199,14 @@ export class Kubewire {
     return this.#lint(project);
   }
 
-  /** Lints text held in memory (an editor buffer, a pre-commit staged blob), reported as `filePath`. */
+  /**
+   * Lints text held in memory (an editor buffer, a pre-commit staged blob), reported as `filePath`. With a
+   * context, the text replaces the file at `filePath` (relative to `cwd`) if the context has it: an editor's
+   * unsaved buffer wins over the file on disk.
+   */
   async lintText(text: string, options: { filePath?: string } = {}): Promise<LintRun> {
     const file = new SourceFile(options.filePath ?? '<text>', text);
-    return this.#lint(projectFromFiles([file], this.#options.namespace ?? 'default', [], this.#options.externalPods));
+    return this.#lint(projectFromFiles([file], this.#options.namespace ?? 'default', [], await this.#loadContext(), this.cwd, this.#options.externalPods));
   }
 
   /** What `kubectl get endpointslices` would show once the inputs are applied. */
@@ -213,14 +228,19 @@ export class Kubewire {
   }
 
   /** Custom resources that no schema checks (no CRD in the input), counted in one line when `schema` runs. */
-  #uncheckedCustomResources(project: Project): string[] {
+  #uncheckedCustomResources(project: Project, linted: (resource: Resource) => boolean): string[] {
     if (this.#options.quiet || this.#config.severities.schema === 'off') return [];
     const version = (this.#config.options.schema?.[0] as { kubernetesVersion?: string } | undefined)?.kubernetesVersion;
-    const note = uncheckedCustomResourcesNote(project.graph, version);
+    const note = uncheckedCustomResourcesNote(project.graph, version, linted);
     return note ? [`${note}.`] : [];
   }
 
-  #load(patterns: readonly string[]): Promise<Project> {
+  #loadContext(): Promise<ContextSet> {
+    this.#context ??= loadContext(this.#options.context ?? [], { cwd: this.cwd, ignorePatterns: this.#options.ignorePatterns ?? [] });
+    return this.#context;
+  }
+
+  async #load(patterns: readonly string[]): Promise<Project> {
     return loadProject({
       cwd: this.cwd,
       operands: patterns.length > 0 ? patterns : ['.'],
@@ -228,10 +248,14 @@ export class Kubewire {
       namespace: this.#options.namespace ?? 'default',
       ...(this.#options.readStdin ? { readStdin: this.#options.readStdin } : {}),
       ...(this.#options.externalPods ? { externalPods: this.#options.externalPods } : {}),
+      context: await this.#loadContext(),
     });
   }
 
   async #lint(project: Project): Promise<LintRun> {
+    const reported = [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)];
+    const reportedSet = new Set(reported);
+    const linted = (resource: Resource) => reportedSet.has(resource.document.file.path);
     let results = lint({
       graph: project.graph,
       inputProblems: project.inputProblems,
@@ -240,10 +264,13 @@ export class Kubewire {
       unsureSeverities: this.#config.unsureSeverities,
       ruleOptions: this.#config.options,
       ...(this.#byFile.variesByFile ? { configForFile: (filePath: string) => this.#byFile.forFile(filePath) } : {}),
-      filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
+      filePaths: reported,
       ...(this.#options.reportUnusedDisableDirectives !== undefined ? { reportUnusedDisableDirectives: this.#options.reportUnusedDisableDirectives } : {}),
     });
-    const sources = new Map(project.files.map((f) => [f.path, f]));
+    // Only the linted files are reported; context files lend their facts (context.ts).
+    if (project.context.files.length > 0) results = reportOnLinted(results, reportedSet, (a, b) => filesInSameSubtree(project.graph, a, b));
+    // Context files too: related places in them get code frames and snippets.
+    const sources = new Map([...project.context.files, ...project.files].map((f) => [f.path, f]));
     // Rendered Helm charts: findings move to the template files they come from.
     const helm = await mapHelmSources(results, (p) => sources.get(p), {
       cwd: this.cwd,
@@ -280,8 +307,8 @@ export class Kubewire {
       notices: [
         ...helm.notices,
         ...(bulk ? bulkSuppressionNotices(bulk, this.#options.passOnUnprunedSuppressions === true) : []),
-        ...(errorCount + warningCount === 0 ? emptyInputNotices(project) : []),
-        ...this.#uncheckedCustomResources(project),
+        ...(errorCount + warningCount === 0 ? emptyInputNotices(project, linted) : []),
+        ...this.#uncheckedCustomResources(project, linted),
       ],
       cwd: this.cwd,
       sourceOf: (filePath) => sources.get(filePath),
@@ -308,8 +335,8 @@ function errorsOnly(result: LintResult): LintResult {
 }
 
 /** An empty file, a lone `---` or a values.yaml passes quietly in a scan; alone, the silence would mislead. */
-function emptyInputNotices(project: Project): string[] {
-  if (project.graph.resources.length > 0 || project.graph.malformed.length > 0) return [];
+function emptyInputNotices(project: Project, linted: (resource: Resource) => boolean): string[] {
+  if (project.graph.resources.some(linted) || project.graph.malformed.some((m) => project.files.includes(m.document.file))) return [];
   const read = `${project.files.length} file${project.files.length === 1 ? '' : 's'} read`;
   const notices = [`no Kubernetes objects found (${read}; documents without apiVersion and kind are skipped).`];
   const chartSources = project.helmChartSources ?? 0;

@@ -66,7 +66,8 @@ export function resolveOptions(settings: HostSettings, rules: readonly RuleModul
   const kubernetesVersion = flags.kubernetesVersion ?? data.kubernetesVersion;
   const reportUnused = flags.reportUnusedDisableDirectives ?? data.reportUnusedDisableDirectives;
   const ignorePatterns = [...(data.ignore ?? []).map(inFolder), ...(flags.ignorePatterns ?? [])];
-  const context = [...(data.context ?? []).map(inFolder), ...(flags.context ?? [])];
+  // `--context` (or `--no-context`, an empty list) replaces the file's context: flags win.
+  const context = flags.context ?? (data.context ?? []).map(inFolder);
   const externalPods = [...(data.externalPods ?? []).map(({ labels, namespace: ns }) => ({ labels, ...(ns !== undefined ? { namespace: ns } : {}) })), ...(flags.externalPods ?? [])];
   const options: KubewireOptions = {
     ...flags,
@@ -77,7 +78,7 @@ export function resolveOptions(settings: HostSettings, rules: readonly RuleModul
     ...(kubernetesVersion !== undefined ? { kubernetesVersion } : {}),
     ...(reportUnused !== undefined ? { reportUnusedDisableDirectives: reportUnused } : {}),
     ...(ignorePatterns.length > 0 ? { ignorePatterns } : {}),
-    ...(context.length > 0 ? { context } : {}),
+    ...(flags.context !== undefined || context.length > 0 ? { context } : {}),
     ...(externalPods.length > 0 ? { externalPods } : {}),
   };
   return { options, configFile, config: data };

@@ -2,6 +2,7 @@ import { parseManifestFile, type ManifestDocument } from '../loader/parse.js';
 import { readInputs, type InputProblem } from '../loader/read-inputs.js';
 import type { SourceFile } from '../loader/source.js';
 import { ResourceGraph, type ExternalPods } from '../model/graph.js';
+import { NO_CONTEXT, withContext, type ContextSet } from './context.js';
 
 export interface LoadOptions {
   cwd: string;
@@ -13,6 +14,8 @@ export interface LoadOptions {
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
   /** Pods that other systems create (the configuration's `externalPods`). */
   externalPods?: readonly ExternalPods[];
+  /** Files read for their facts only (see context.ts). */
+  context?: ContextSet;
 }
 
 /** Everything read from the inputs: files, their documents, the graph, and what could not be read. */
@@ -21,6 +24,8 @@ export interface Project {
   documents: ManifestDocument[];
   graph: ResourceGraph;
   inputProblems: InputProblem[];
+  /** The context the graph was built with (its files are not reported). */
+  context: ContextSet;
   /** Helm chart templates and Chart.yaml files that directory scans left out (they need `helm template` first). */
   helmChartSources?: number;
 }
@@ -31,11 +36,18 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     ignorePatterns: options.ignorePatterns ?? [],
     readStdin: options.readStdin ?? (() => Promise.resolve(Buffer.alloc(0))),
   });
-  return { ...projectFromFiles(inputs.files, options.namespace, inputs.problems, options.externalPods), helmChartSources: inputs.helmChartSources ?? 0 };
+  return { ...projectFromFiles(inputs.files, options.namespace, inputs.problems, options.context, options.cwd, options.externalPods), helmChartSources: inputs.helmChartSources ?? 0 };
 }
 
 /** Builds a project from files already in memory (tests, the docs examples, editor integrations). */
-export function projectFromFiles(files: SourceFile[], namespace = 'default', inputProblems: InputProblem[] = [], externalPods?: readonly ExternalPods[]): Project {
+export function projectFromFiles(
+  files: SourceFile[],
+  namespace = 'default',
+  inputProblems: InputProblem[] = [],
+  context: ContextSet = NO_CONTEXT,
+  cwd = process.cwd(),
+  externalPods?: readonly ExternalPods[],
+): Project {
   const documents: ManifestDocument[] = [];
   const problems = [...inputProblems];
   for (const file of files) {
@@ -46,5 +58,6 @@ export function projectFromFiles(files: SourceFile[], namespace = 'default', inp
       problems.push({ path: file.path, message: `cannot parse the file: ${(error as Error).message}` });
     }
   }
-  return { files, documents, graph: new ResourceGraph(documents, { defaultNamespace: namespace, ...(externalPods ? { externalPods } : {}) }), inputProblems: problems };
+  const graph = new ResourceGraph(withContext(documents, context, cwd), { defaultNamespace: namespace, ...(externalPods ? { externalPods } : {}) });
+  return { files, documents, graph, inputProblems: problems, context };
 }

@@ -8,6 +8,7 @@ import { cleanRunLine, reportHasColors } from './terminal.js';
 import { Kubewire, type KubewireOptions } from '../../api/kubewire.js';
 import { RuleConfigError, UNSURE_DEFAULT, type RuleConfig } from '../../engine/rule-config.js';
 import { bulkSuppressionOptions, unusedDirectivesOption } from './suppression-flags.js';
+import { defaultContext } from '../../engine/context.js';
 import { UsageError } from '../../loader/read-inputs.js';
 import { endpointsTable } from '../../reporters/endpoints-table.js';
 import { formatWiring, GRAPH_FORMATS, isGraphFormat } from '../../reporters/graph/index.js';
@@ -61,6 +62,9 @@ Options:
                                ESLint's form: --rule 'service-node-port=["error",{"range":"20000-22767"}]';
                                findings the rule is unsure of: --rule 'service-selector-match=["error",{"unsure":"error"}]'
       --ignore-pattern <glob>  skip files matching the glob (repeatable)
+      --context <glob>         read these files for cross-file facts only, without reporting on them (repeatable);
+                               default, when every path is a file: the git repository the files are in
+      --no-context             read no context: lint the given files as if nothing else existed
       --kubernetes-version <v> the release to check objects against, e.g. 1.29 (default: the newest kubewire knows)
       --report-unused-disable-directives
                                report # kubewire-disable comments that silence nothing as errors
@@ -95,6 +99,8 @@ const OPTIONS = {
   'helm-chart-root': { type: 'string' },
   rule: { type: 'string', multiple: true },
   'ignore-pattern': { type: 'string', multiple: true },
+  context: { type: 'string', multiple: true },
+  'no-context': { type: 'boolean' },
   'kubernetes-version': { type: 'string' },
   'report-unused-disable-directives': { type: 'boolean' },
   'report-unused-disable-directives-severity': { type: 'string' },
@@ -176,7 +182,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ...(values['helm-chart-root'] !== undefined ? { helmChartRoot: values['helm-chart-root'] } : {}),
     ...unusedDirectivesOption(values['report-unused-disable-directives'], values['report-unused-disable-directives-severity']),
     ...bulkSuppressionOptions(values),
+    ...(values['no-context'] ? { context: [] } : values.context !== undefined ? { context: values.context } : {}),
   };
+  if (values.context !== undefined && values['no-context']) throw new UsageError('--context and --no-context contradict each other: give one');
   const settings = resolveOptions({
     cwd: io.cwd,
     ...(values.config !== undefined ? { configFile: values.config } : {}),
@@ -206,7 +214,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return emit(io, values['output-file'], formatWiring(format, wiringOf(run.graph)), 0);
   }
 
-  const kubewire = newKubewire(options);
+  const kubewire = newKubewire(options.context !== undefined ? options : { ...options, context: defaultContext(positionals, io.cwd) });
   const formatter = kubewire.loadFormatter(format);
   const run = await kubewire.lintFiles(positionals);
   const exit = await emit(io, values['output-file'], formatter.format(run, { color, ...(values['sarif-category'] !== undefined ? { sarifCategory: values['sarif-category'] } : {}) }), run.exitStatus);
