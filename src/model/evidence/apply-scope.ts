@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ResourceGraph } from '../graph.js';
 import type { Resource } from '../objects/resource.js';
+import type { SourceFile } from '../../loader/source.js';
 
 /**
  * Which resources of the input are applied to a cluster together. kubewire lints a whole tree at once, but a
@@ -21,7 +22,7 @@ export function appliedTogether(graph: ResourceGraph, a: Resource, b: Resource):
 
 /** True when both are written in the same folder (or file, or both come from standard input). */
 export function inSameFolder(a: Resource, b: Resource): boolean {
-  return path.dirname(fileOf(a)) === path.dirname(fileOf(b));
+  return folderOf(a) === folderOf(b);
 }
 
 /**
@@ -51,8 +52,25 @@ export function inSameSubtree(graph: ResourceGraph, a: Resource, b: Resource): b
   return shorter.every((part, i) => longer[i] === part);
 }
 
-function folderParts(resource: Resource): string[] {
-  return path.dirname(fileOf(resource)).split('/').filter((p) => p !== '.' && p !== '');
+/** Folders by file: a near-miss search compares one Service's folder with every template's. */
+const folders = new WeakMap<SourceFile, { folder: string; parts: readonly string[] }>();
+
+function folderFacts(resource: Resource): { folder: string; parts: readonly string[] } {
+  const file = resource.document.file;
+  let facts = folders.get(file);
+  if (!facts) {
+    const folder = path.dirname(file.path);
+    folders.set(file, (facts = { folder, parts: folder.split('/').filter((p) => p !== '.' && p !== '') }));
+  }
+  return facts;
+}
+
+function folderOf(resource: Resource): string {
+  return folderFacts(resource).folder;
+}
+
+function folderParts(resource: Resource): readonly string[] {
+  return folderFacts(resource).parts;
 }
 
 function fileOf(resource: Resource): string {

@@ -32,7 +32,9 @@ export interface NearMiss {
  */
 export function closestPodTemplate(graph: ResourceGraph, selector: Selector, namespace: string, from?: Resource): NearMiss | undefined {
   if (selector.kind !== 'requirements') return undefined;
-  let best: { template: PodTemplate; score: number; distance: number } | undefined;
+  let best: { template: PodTemplate; score: number; distance?: number } | undefined;
+  // Folder distance only breaks ties of score: measured when one occurs.
+  const distanceOf = (template: PodTemplate) => (from ? folderDistance(from, template.owner) : 0);
   for (const template of graph.podTemplatesIn(namespace)) {
     const closenessOf = closeness(selector.requirements, template);
     if (!closenessOf) continue;
@@ -40,10 +42,12 @@ export function closestPodTemplate(graph: ResourceGraph, selector: Selector, nam
     // tree that only shares a value under another key (`tier: backend` for `component: backend`) is a
     // coincidence, not the workload the selector was written for. Only a template in the selector owner's own
     // folder is named on such thin evidence; of equally close templates, the nearest one.
-    const folders = from ? folderDistance(from, template.owner) : 0;
     if (!closenessOf.sameKeyEvidence && from && !inSameFolder(from, template.owner)) continue;
-    if (!best || closenessOf.score > best.score || (closenessOf.score === best.score && folders < best.distance)) {
-      best = { template, score: closenessOf.score, distance: folders };
+    if (!best || closenessOf.score > best.score) {
+      best = { template, score: closenessOf.score };
+    } else if (closenessOf.score === best.score) {
+      const folders = distanceOf(template);
+      if (folders < (best.distance ??= distanceOf(best.template))) best = { template, score: closenessOf.score, distance: folders };
     }
   }
   if (best) return explain(selector.requirements, best.template);
