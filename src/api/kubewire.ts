@@ -4,6 +4,7 @@ import { loadProject, projectFromFiles, type Project } from '../engine/project.j
 import type { LintResult } from '../engine/results.js';
 import { resolveRuleConfig, type ResolvedRuleConfig, type RuleConfig } from '../engine/rule-config.js';
 import type { RuleModule } from '../engine/rule.js';
+import type { RunStats } from '../engine/run-stats.js';
 import { UsageError } from '../loader/read-inputs.js';
 import { SourceFile } from '../loader/source.js';
 import type { ResourceGraph } from '../model/graph.js';
@@ -40,6 +41,8 @@ export interface KubewireOptions {
   kubernetesVersion?: string;
   /** Standard input, for the `-` pattern; may stop reading after `maxBytes`. */
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
+  /** Filled in as the run goes: files read, documents parsed, time per phase and per rule (progress, `--stats`). */
+  stats?: RunStats;
 }
 
 /** One run: the results per file (ESLint's shape) and everything a host needs to print, count and exit. */
@@ -126,7 +129,7 @@ export class Kubewire {
   /** Lints text held in memory (an editor buffer, a pre-commit staged blob), reported as `filePath`. */
   async lintText(text: string, options: { filePath?: string } = {}): Promise<LintRun> {
     const file = new SourceFile(options.filePath ?? '<text>', text);
-    return this.#lint(projectFromFiles([file], this.#options.namespace ?? 'default'));
+    return this.#lint(projectFromFiles([file], this.#options.namespace ?? 'default', [], this.#options.stats));
   }
 
   /** What `kubectl get endpointslices` would show once the inputs are applied. */
@@ -162,10 +165,12 @@ export class Kubewire {
       ignorePatterns: this.#options.ignorePatterns ?? [],
       namespace: this.#options.namespace ?? 'default',
       ...(this.#options.readStdin ? { readStdin: this.#options.readStdin } : {}),
+      ...(this.#options.stats ? { stats: this.#options.stats } : {}),
     });
   }
 
   async #lint(project: Project): Promise<LintRun> {
+    const rulesDone = this.#options.stats?.start('rules');
     let results = lint({
       graph: project.graph,
       inputProblems: project.inputProblems,
@@ -173,7 +178,9 @@ export class Kubewire {
       severities: this.#config.severities,
       ruleOptions: this.#config.options,
       filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
+      ...(this.#options.stats ? { stats: this.#options.stats } : {}),
     });
+    rulesDone?.();
     const sources = new Map(project.files.map((f) => [f.path, f]));
     // Rendered Helm charts: findings move to the template files they come from.
     const helm = await mapHelmSources(results, (p) => sources.get(p), {

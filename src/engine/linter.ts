@@ -7,6 +7,7 @@ import { isBuiltin, locateField, type Resource } from '../model/objects/resource
 import { asObject, asString, getIn } from '../model/objects/values.js';
 import type { LintMessage, LintResult, RelatedMessage, SuppressedLintMessage, Suppression } from './results.js';
 import type { ReportDescriptor, RuleContext, RuleListener, RuleModule, Severity } from './rule.js';
+import { timedListener, type RunStats } from './run-stats.js';
 
 export type RuleSeverities = Readonly<Record<string, Severity>>;
 
@@ -20,6 +21,8 @@ export interface LintInput {
   ruleOptions?: Readonly<Record<string, readonly unknown[]>>;
   /** Files read, so that clean files appear in the results too (as ESLint lists them). */
   filePaths: readonly string[];
+  /** Times each rule's listeners when `stats.timeRules` is set (`--stats`, `TIMING=1`). */
+  stats?: RunStats;
 }
 
 /**
@@ -73,7 +76,8 @@ export function lint(input: LintInput): LintResult[] {
       if (typeof fn !== 'function') continue;
       let list = dispatch.get(key);
       if (!list) dispatch.set(key, (list = []));
-      list.push({ ruleId: rule.name, fn: fn as (arg: never) => void });
+      const listener = fn as (arg: never) => void;
+      list.push({ ruleId: rule.name, fn: input.stats?.timeRules ? timedListener(input.stats, rule.name, listener) : listener });
     }
   }
 

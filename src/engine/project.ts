@@ -2,6 +2,7 @@ import { parseManifestFile, type ManifestDocument } from '../loader/parse.js';
 import { readInputs, type InputProblem } from '../loader/read-inputs.js';
 import type { SourceFile } from '../loader/source.js';
 import { ResourceGraph } from '../model/graph.js';
+import type { RunStats } from './run-stats.js';
 
 export interface LoadOptions {
   cwd: string;
@@ -11,6 +12,8 @@ export interface LoadOptions {
   /** Namespace of namespaced objects that name none (default `default`, as kubectl). */
   namespace?: string;
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
+  /** Counts files and documents and times the phases, for progress and `--stats`. */
+  stats?: RunStats;
 }
 
 /** Everything read from the inputs: files, their documents, the graph, and what could not be read. */
@@ -24,25 +27,36 @@ export interface Project {
 }
 
 export async function loadProject(options: LoadOptions): Promise<Project> {
+  const { stats } = options;
+  const readDone = stats?.start('read');
   const inputs = await readInputs(options.operands, {
     cwd: options.cwd,
     ignorePatterns: options.ignorePatterns ?? [],
     readStdin: options.readStdin ?? (() => Promise.resolve(Buffer.alloc(0))),
+    ...(stats ? { onFileRead: () => stats.fileRead() } : {}),
   });
-  return { ...projectFromFiles(inputs.files, options.namespace, inputs.problems), helmChartSources: inputs.helmChartSources ?? 0 };
+  readDone?.();
+  return { ...projectFromFiles(inputs.files, options.namespace, inputs.problems, stats), helmChartSources: inputs.helmChartSources ?? 0 };
 }
 
 /** Builds a project from files already in memory (tests, the docs examples, editor integrations). */
-export function projectFromFiles(files: SourceFile[], namespace = 'default', inputProblems: InputProblem[] = []): Project {
+export function projectFromFiles(files: SourceFile[], namespace = 'default', inputProblems: InputProblem[] = [], stats?: RunStats): Project {
   const documents: ManifestDocument[] = [];
   const problems = [...inputProblems];
+  const parseDone = stats?.start('parse');
   for (const file of files) {
     try {
-      documents.push(...parseManifestFile(file));
+      const parsed = parseManifestFile(file);
+      documents.push(...parsed);
+      stats?.parsed(parsed.length);
     } catch (error) {
       // The parser itself gave up (e.g. nesting too deep for the stack): the file is reported, the rest goes on.
       problems.push({ path: file.path, message: `cannot parse the file: ${(error as Error).message}` });
     }
   }
-  return { files, documents, graph: new ResourceGraph(documents, { defaultNamespace: namespace }), inputProblems: problems };
+  parseDone?.();
+  const modelDone = stats?.start('model');
+  const graph = new ResourceGraph(documents, { defaultNamespace: namespace });
+  modelDone?.();
+  return { files, documents, graph, inputProblems: problems };
 }

@@ -10,6 +10,7 @@ import { formatWiring, GRAPH_FORMATS, isGraphFormat } from '../../reporters/grap
 import { wiringOf } from '../../model/wiring.js';
 import { escapeControl } from '../../reporters/escape.js';
 import { VERSION } from '../../version.js';
+import { runFeedback } from './feedback.js';
 
 export interface CliIo {
   cwd: string;
@@ -17,6 +18,10 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stdoutIsTTY: boolean;
+  /** Standard error is a terminal: long runs show a progress line there (not under CI). */
+  stderrIsTTY?: boolean;
+  /** Milliseconds on a monotonic clock, for the progress line (default performance.now). */
+  now?: () => number;
   /** Standard input; may stop reading after `maxBytes` bytes. */
   readStdin: (maxBytes?: number) => Promise<Buffer>;
 }
@@ -52,6 +57,7 @@ Options:
       --ignore-pattern <glob>  skip files matching the glob (repeatable)
       --kubernetes-version <v> the release to check objects against, e.g. 1.29 (default: the newest kubewire knows)
       --color / --no-color     force or disable colours (default: on for a terminal, off with NO_COLOR)
+      --stats                  print the time of each phase and each rule on standard error (as TIMING=1 does)
   -v, --version                print the version
   -h, --help                   print this help
 
@@ -72,6 +78,7 @@ const OPTIONS = {
   'kubernetes-version': { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  stats: { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -130,21 +137,29 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ...(values['kubernetes-version'] !== undefined ? { kubernetesVersion: values['kubernetes-version'] } : {}),
     readStdin: io.readStdin,
   };
+  const feedback = runFeedback(io, values.stats === true);
+  if (feedback.stats) options.stats = feedback.stats;
 
   if (command === 'endpoints') {
     const run = await new Kubewire(options).endpoints(positionals);
+    feedback.endProgress();
     for (const s of run.skipped) {
       const where = s.line !== undefined ? `a document of ${escapeControl(s.filePath)}:${s.line}:${s.column ?? 1}` : escapeControl(s.filePath);
       io.stderr(`kubewire: skipped ${where}: ${escapeControl(s.message)}\n`);
     }
     const text = format === 'json' ? `${JSON.stringify(run.reports, null, 2)}\n` : endpointsTable(run.reports);
-    return emit(io, values['output-file'], text, 0);
+    const exit = await emit(io, values['output-file'], text, 0);
+    feedback.printStats();
+    return exit;
   }
 
   if (command === 'graph') {
     if (!isGraphFormat(format)) throw new UsageError(`"kubewire graph" prints ${GRAPH_FORMATS.join(' or ')}, not "${format}"`);
     const run = await new Kubewire(options).lintFiles(positionals);
-    return emit(io, values['output-file'], formatWiring(format, wiringOf(run.graph)), 0);
+    feedback.endProgress();
+    const exit = await emit(io, values['output-file'], formatWiring(format, wiringOf(run.graph)), 0);
+    feedback.printStats();
+    return exit;
   }
 
   const kubewire = newKubewire({
@@ -156,9 +171,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
   const formatter = kubewire.loadFormatter(format);
   const run = await kubewire.lintFiles(positionals);
+  feedback.endProgress();
+  const reportDone = feedback.stats?.start('report');
   const exit = await emit(io, values['output-file'], formatter.format(run, { color, ...(values['sarif-category'] !== undefined ? { sarifCategory: values['sarif-category'] } : {}) }), run.exitStatus);
+  reportDone?.();
   if (run.tooManyWarnings) io.stderr(`kubewire found too many warnings (maximum: ${run.maxWarnings}).\n`);
   for (const notice of run.notices) io.stderr(`kubewire: ${notice}\n`);
+  feedback.printStats();
   return exit;
 }
 
