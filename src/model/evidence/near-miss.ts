@@ -4,7 +4,7 @@ import { templateLabel, type PodTemplate } from '../pods/pod-template.js';
 import { isTypo } from './absence.js';
 import { folderDistance, inSameFolder } from './apply-scope.js';
 import { locateField, type Resource } from '../objects/resource.js';
-import { formatLabel, matchTemplate, type Requirement, type Selector } from '../pods/selector.js';
+import { formatLabel, matchTemplate, requirementHolds, type Requirement, type Selector } from '../pods/selector.js';
 import { asString, asStringMap, getIn } from '../objects/values.js';
 
 /** The pod template a selector was probably meant for, and what to say about it. */
@@ -162,6 +162,10 @@ function explain(requirements: readonly Requirement[], template: PodTemplate): N
 
 /** Whether a requirement holds on the template's pods, controller-added labels included. */
 function holdsOnPods(requirement: Requirement, template: PodTemplate): boolean {
+  // A label written on the template is what its pods carry (matchTemplate reads it first): asked directly, since
+  // a near-miss search asks this of every template in the namespace.
+  const written = template.labels[requirement.key];
+  if (written !== undefined) return requirementHolds(requirement, written);
   return matchTemplate({ kind: 'requirements', requirements: [requirement] }, template) !== undefined;
 }
 
@@ -181,7 +185,8 @@ function where(template: PodTemplate, path: Path): string {
 /** Levenshtein distance, for "did you mean". */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const previous: number[] = [];
+  for (let j = 0; j <= b.length; j++) previous.push(j);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0]!;
     previous[0] = i;
