@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FORMATTER_NAMES } from '../../api/formatters.js';
@@ -199,6 +199,15 @@ async function emit(io: CliIo, outputFile: string | undefined, text: string, cod
     return code;
   }
   const target = path.resolve(io.cwd, outputFile);
+  // `-o /dev/null`, a FIFO, a symlink: renaming a temporary file over it would replace the device or the link
+  // itself (as root, /dev/null with a regular file); such a target is written in place.
+  const existing = await lstat(target).catch(() => undefined);
+  if (existing && !existing.isFile()) {
+    await writeFile(target, text).catch((error: NodeJS.ErrnoException) => {
+      throw new Error(`cannot write the report to ${outputFile}: ${error.code ?? error.message}`);
+    });
+    return code;
+  }
   const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
   try {
     await mkdir(path.dirname(target), { recursive: true });
