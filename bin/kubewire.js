@@ -1,2 +1,3 @@
 #!/usr/bin/env node
-import '../dist/main.js';
+// The command line, bundled into one file by scripts/build-cli.mjs (npm run build): see there why.
+import '../dist/bin/kubewire.js';

@@ -15,7 +15,7 @@ export const ACTION_BUNDLE = join(root, 'action', 'dist', 'index.js');
  * src/version.ts reads ../package.json next to itself, which from the bundle's folder is not the package: the
  * version is written into the bundle instead.
  */
-const inlineVersion = {
+export const inlineVersion = {
   name: 'inline-version',
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/]version\.ts$/ }, () => {

@@ -1,10 +1,12 @@
-/** Runs the real command line (bin/kubewire.js over dist/) in a child process, building dist/ first when stale. */
+/** Runs the real command line (bin/kubewire.js over dist/bin/, the bundle) in a child process, building dist/ first when stale. */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './helpers.js';
 
 export const BIN = path.join(repoRoot, 'bin', 'kubewire.js');
+/** What bin/kubewire.js runs; written by scripts/build-cli.mjs after tsc, so the last file of a build. */
+const CLI_BUNDLE = path.join(repoRoot, 'dist', 'bin', 'kubewire.js');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -17,7 +19,7 @@ function newestMtime(dir: string): number {
 
 function distIsFresh(): boolean {
   try {
-    return statSync(path.join(repoRoot, 'dist', 'main.js')).mtimeMs >= newestMtime(path.join(repoRoot, 'src'));
+    return statSync(CLI_BUNDLE).mtimeMs >= newestMtime(path.join(repoRoot, 'src'));
   } catch {
     return false;
   }
@@ -35,7 +37,7 @@ interface BuildResult {
 function lastBuildResult(): BuildResult {
   try {
     // tsc writes dist/ before the result is written, so a result older than dist/ is of an earlier build.
-    if (statSync(BUILD_RESULT).mtimeMs < statSync(path.join(repoRoot, 'dist', 'main.js')).mtimeMs) return { status: 0, output: '' };
+    if (statSync(BUILD_RESULT).mtimeMs < statSync(CLI_BUNDLE).mtimeMs) return { status: 0, output: '' };
     return JSON.parse(readFileSync(BUILD_RESULT, 'utf8')) as BuildResult;
   } catch {
     return { status: 0, output: '' };
@@ -45,7 +47,7 @@ function lastBuildResult(): BuildResult {
 function failIfBroken(result: BuildResult): void {
   if (result.status === 0) return;
   throw new Error(
-    `building dist/ failed (tsc -p tsconfig.build.json exited with ${result.status}); the CLI tests would run stale or half-built code:\n${result.output}`,
+    `building dist/ failed (tsc -p tsconfig.build.json, then scripts/build-cli.mjs, exited with ${result.status}); the CLI tests would run stale or half-built code:\n${result.output}`,
   );
 }
 
@@ -72,10 +74,12 @@ export function ensureBuilt(): void {
     let result: BuildResult;
     try {
       rmSync(BUILD_RESULT, { force: true });
-      const run = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+      let run = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
         cwd: repoRoot,
         encoding: 'utf8',
       });
+      // npm run build's second step: the bundle bin/kubewire.js runs.
+      if (run.status === 0) run = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-cli.mjs')], { cwd: repoRoot, encoding: 'utf8' });
       const output = `${run.stdout ?? ''}${run.stderr ?? ''}${run.error ? String(run.error) : ''}`.slice(0, 8000);
       result = { status: run.status, output };
       writeFileSync(BUILD_RESULT, JSON.stringify(result));

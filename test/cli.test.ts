@@ -3,7 +3,7 @@
  * `endpoints` and `rules` commands, and that no failure ever prints a stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -250,6 +250,19 @@ describe('options', () => {
     expect(written.map((r) => r.filePath)).toEqual(['mixed/deployment.yaml', 'mixed/lonely.yaml', 'mixed/typo.yaml']);
     // No temporary file left beside it.
     expect(readdirSync(path.dirname(target))).toEqual(['out.json']);
+  });
+
+  it('-o onto a symbolic link (or a device such as /dev/null) writes through it instead of replacing it', () => {
+    mkdirSync(path.join(work, 'linked'), { recursive: true });
+    const real = path.join(work, 'linked', 'real.json');
+    const link = path.join(work, 'linked', 'report.json');
+    writeFileSync(real, '');
+    symlinkSync(real, link);
+    const run = kubewire(['mixed', '--format', 'json', '-o', 'linked/report.json']);
+    expect(run.code).toBe(1);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect((JSON.parse(readFileSync(real, 'utf8')) as unknown[]).length).toBe(3);
+    expect(readdirSync(path.dirname(link)).sort()).toEqual(['real.json', 'report.json']);
   });
 
   it('--quiet reports errors only', () => {

@@ -10,7 +10,7 @@ export const repoRoot = path.resolve(import.meta.dirname, '..');
 
 /** A project from in-memory files: `{ 'svc.yaml': '...' }`. */
 export function projectOf(files: Readonly<Record<string, string>>, namespace = 'default'): Project {
-  return projectFromFiles(Object.entries(files).map(([name, text]) => new SourceFile(name, text)), namespace);
+  return projectFromFiles(Object.entries(files).map(([name, text]) => new SourceFile(name, text)), { namespace });
 }
 
 /** Lints in-memory files with every rule (or only `only`), returning ESLint-shaped results. */

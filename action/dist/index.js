@@ -4083,7 +4083,7 @@ var require_util2 = __commonJS({
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
-    var { performance: performance2 } = __require("node:perf_hooks");
+    var { performance: performance3 } = __require("node:perf_hooks");
     var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
     var assert = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -4242,7 +4242,7 @@ var require_util2 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance2.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance3.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -40423,7 +40423,6 @@ function missingSeparators(pairs, file) {
 }
 
 // src/loader/read-inputs.ts
-var import_fast_glob = __toESM(require_out4(), 1);
 import { lstat as lstat3, stat as stat3 } from "node:fs/promises";
 import path3 from "node:path";
 
@@ -40593,11 +40592,15 @@ var STDIN_PATH = "<stdin>";
 var MANIFEST_GLOB = "**/*.{yaml,yml,json}";
 var MANIFEST_EXTENSION = /\.(ya?ml|json)$/i;
 var ALWAYS_IGNORED = ["**/node_modules/**", "**/.git/**"];
+async function fastGlob() {
+  return (await Promise.resolve().then(() => __toESM(require_out4(), 1))).default;
+}
 async function walkDirectory(directory, cwd, ignorePatterns, unreadable = []) {
+  const fg2 = await fastGlob();
   const relative = path3.relative(cwd, directory).split(path3.sep).join("/");
   const outside = relative.startsWith("..") || path3.isAbsolute(relative);
-  const base = outside || relative === "" ? "" : `${import_fast_glob.default.escapePath(relative)}/`;
-  return (0, import_fast_glob.default)(`${base}${MANIFEST_GLOB}`, {
+  const base = outside || relative === "" ? "" : `${fg2.escapePath(relative)}/`;
+  return fg2(`${base}${MANIFEST_GLOB}`, {
     cwd: outside ? directory : cwd,
     absolute: true,
     onlyFiles: true,
@@ -40610,8 +40613,8 @@ async function walkDirectory(directory, cwd, ignorePatterns, unreadable = []) {
     ignore: [...ALWAYS_IGNORED.map((p) => `${base}${p}`), ...ignorePatterns]
   });
 }
-function hasLiteralExtension(pattern) {
-  return /\.[A-Za-z0-9_-]+$/.test(pattern) && !import_fast_glob.default.isDynamicPattern(pattern.slice(pattern.lastIndexOf(".")));
+function hasLiteralExtension(fg2, pattern) {
+  return /\.[A-Za-z0-9_-]+$/.test(pattern) && !fg2.isDynamicPattern(pattern.slice(pattern.lastIndexOf(".")));
 }
 function displayPath(absolute, cwd) {
   const relative = path3.relative(cwd, absolute);
@@ -40646,9 +40649,10 @@ async function readInputs(operands, options) {
     } else if (info2 || await lstat3(absolute).catch(() => void 0)) {
       absolutePaths.push(absolute);
       named.add(path3.normalize(absolute));
-    } else if (import_fast_glob.default.isDynamicPattern(operand)) {
-      const found = await (0, import_fast_glob.default)(operand, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore });
-      const wanted = hasLiteralExtension(operand) ? found : found.filter((p) => MANIFEST_EXTENSION.test(p));
+    } else if ((await fastGlob()).isDynamicPattern(operand)) {
+      const fg2 = await fastGlob();
+      const found = await fg2(operand, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore });
+      const wanted = hasLiteralExtension(fg2, operand) ? found : found.filter((p) => MANIFEST_EXTENSION.test(p));
       if (wanted.length === 0 && options.unmatchedGlobs !== "empty") throw new UsageError(`no files match the pattern "${operand}"`);
       absolutePaths.push(...wanted);
     } else {
@@ -40668,6 +40672,7 @@ async function readInputs(operands, options) {
       const decoded = decodeManifestBytes(read.bytes);
       if ("error" in decoded) problems.push({ path: shown, ...decoded.error });
       else files.push(new SourceFile(shown, decoded.text));
+      options.onFileRead?.();
     } catch (error2) {
       problems.push({ path: shown, message: describeReadError(error2) });
     }
@@ -41636,7 +41641,7 @@ function takeUnsure(rule, given) {
   const options = Object.keys(own).length === 0 && rule.meta.schema.length === 0 && given.length === 1 ? [] : [own, ...given.slice(1)];
   return { unsure, options };
 }
-var ajv = new import_ajv.Ajv({ allErrors: false, strict: false, verbose: true });
+var ajv;
 var validators = /* @__PURE__ */ new WeakMap();
 function optionsProblem(rule, given) {
   const schemas = rule.meta.schema;
@@ -41646,6 +41651,7 @@ function optionsProblem(rule, given) {
   if (given.length === 0) return void 0;
   let validate2 = validators.get(rule);
   if (!validate2) {
+    ajv ??= new import_ajv.Ajv({ allErrors: false, strict: false, verbose: true });
     validate2 = ajv.compile({ type: "array", items: schemas, minItems: 0, maxItems: schemas.length });
     validators.set(rule, validate2);
   }
@@ -41674,6 +41680,19 @@ function describe2(error2, schemas) {
     default:
       return `${field} ${error2.message ?? "is invalid"}`;
   }
+}
+
+// src/engine/run-stats.ts
+import { performance as performance2 } from "node:perf_hooks";
+function timedListener(stats, ruleId, listener) {
+  return (arg) => {
+    const start = performance2.now();
+    try {
+      listener(arg);
+    } finally {
+      stats.addRuleTime(ruleId, performance2.now() - start);
+    }
+  };
 }
 
 // src/engine/linter.ts
@@ -41723,7 +41742,8 @@ function lint(input) {
       if (typeof fn !== "function") continue;
       let list = dispatch.get(key);
       if (!list) dispatch.set(key, list = []);
-      list.push({ ruleId: rule.name, fn });
+      const listener = fn;
+      list.push({ ruleId: rule.name, fn: input.stats?.timeRules ? timedListener(input.stats, rule.name, listener) : listener });
     }
   }
   const emit = (key, arg, where4) => {
@@ -41977,7 +41997,6 @@ function findRepositoryRoot(start) {
 }
 
 // src/engine/helm-sources.ts
-var import_fast_glob2 = __toESM(require_out4(), 1);
 var import_yaml5 = __toESM(require_dist(), 1);
 import { lstat as lstat4, readFile } from "node:fs/promises";
 import path7 from "node:path";
@@ -42161,7 +42180,7 @@ var ChartFinder = class {
   #charts() {
     this.#byName ??= (async () => {
       const byName = /* @__PURE__ */ new Map();
-      const files = await (0, import_fast_glob2.default)("**/Chart.yaml", {
+      const files = await (await fastGlob())("**/Chart.yaml", {
         cwd: this.options.cwd,
         absolute: true,
         onlyFiles: true,
@@ -42505,7 +42524,7 @@ function appliedTogether(graph, a, b) {
   return !inBuild(a) || !inBuild(b) || shareABuild(graph, a, b);
 }
 function inSameFolder(a, b) {
-  return path8.resolve(path8.dirname(fileOf(a))) === path8.resolve(path8.dirname(fileOf(b)));
+  return folderFacts(fileOf(a)).folder === folderFacts(fileOf(b)).folder;
 }
 function folderDistance(a, b) {
   const partsA = folderParts(fileOf(a));
@@ -42525,8 +42544,17 @@ function filesInSameSubtree(graph, a, b) {
   const longer = shorter === partsA ? partsB : partsA;
   return shorter.every((part, i) => longer[i] === part);
 }
+var folders = /* @__PURE__ */ new Map();
+function folderFacts(file) {
+  let facts = folders.get(file);
+  if (!facts) {
+    const folder = path8.resolve(path8.dirname(file));
+    folders.set(file, facts = { folder, parts: folder.split(path8.sep).filter((p) => p !== "") });
+  }
+  return facts;
+}
 function folderParts(file) {
-  return path8.resolve(path8.dirname(file)).split(path8.sep).filter((p) => p !== "");
+  return folderFacts(file).parts;
 }
 function fileOf(resource) {
   return resource.document.file.path;
@@ -42557,13 +42585,16 @@ function filesShareABuild(graph, a, b) {
 function closestPodTemplate(graph, selector, namespace, from) {
   if (selector.kind !== "requirements") return void 0;
   let best;
+  const distanceOf = (template) => from ? folderDistance(from, template.owner) : 0;
   for (const template of graph.podTemplatesIn(namespace)) {
     const closenessOf = closeness(selector.requirements, template);
     if (!closenessOf) continue;
-    const folders = from ? folderDistance(from, template.owner) : 0;
     if (!closenessOf.sameKeyEvidence && from && !inSameFolder(from, template.owner)) continue;
-    if (!best || closenessOf.score > best.score || closenessOf.score === best.score && folders < best.distance) {
-      best = { template, score: closenessOf.score, distance: folders };
+    if (!best || closenessOf.score > best.score) {
+      best = { template, score: closenessOf.score };
+    } else if (closenessOf.score === best.score) {
+      const folders2 = distanceOf(template);
+      if (folders2 < (best.distance ??= distanceOf(best.template))) best = { template, score: closenessOf.score, distance: folders2 };
     }
   }
   if (best) return explain(selector.requirements, best.template);
@@ -42664,6 +42695,8 @@ function explain(requirements, template) {
   };
 }
 function holdsOnPods(requirement, template) {
+  const written = template.labels[requirement.key];
+  if (written !== void 0) return requirementHolds(requirement, written);
   return matchTemplate({ kind: "requirements", requirements: [requirement] }, template) !== void 0;
 }
 function labelsPath(template) {
@@ -43040,23 +43073,40 @@ var NamespaceLabelIndex = class {
     }
     return matches;
   }
-  /** The smallest set of templates that can possibly satisfy one of the requirements. */
+  /**
+   * The smallest set of templates that can possibly satisfy one of the requirements. Only the posting lists'
+   * lengths are compared and only the winner is copied: a label every template of the namespace shares
+   * (`app.kubernetes.io/part-of`) must not cost a copy of all templates per Service.
+   */
   candidates(selector) {
-    let best = this.templates;
+    let best;
+    let bestSize = this.templates.length;
     for (const requirement of selector.requirements) {
-      let set;
+      let lists;
       if (requirement.operator === "In") {
         const values = this.byValue.get(requirement.key);
-        const keyOnly = this.byKeyOnly.get(requirement.key) ?? [];
-        const exact = [...new Set(requirement.values)].flatMap((v) => values?.get(v) ?? []);
-        set = keyOnly.length === 0 ? exact : [.../* @__PURE__ */ new Set([...exact, ...keyOnly])];
+        lists = [];
+        for (const value of new Set(requirement.values)) {
+          const list = values?.get(value);
+          if (list) lists.push(list);
+        }
+        const keyOnly = this.byKeyOnly.get(requirement.key);
+        if (keyOnly) lists.push(keyOnly);
       } else if (requirement.operator === "Exists") {
-        set = this.byKey.get(requirement.key) ?? [];
+        const list = this.byKey.get(requirement.key);
+        lists = list ? [list] : [];
+      } else {
+        continue;
       }
-      if (set && set.length < best.length) best = set;
+      const size = lists.reduce((n, list) => n + list.length, 0);
+      if (size < bestSize) {
+        best = lists;
+        bestSize = size;
+      }
     }
-    if (best === this.templates) return best;
-    return [...best].sort((a, b) => this.order.get(a) - this.order.get(b));
+    if (!best) return this.templates;
+    if (best.length === 1) return best[0];
+    return [...new Set(best.flat())].sort((a, b) => this.order.get(a) - this.order.get(b));
   }
 };
 
@@ -43405,24 +43455,39 @@ function groupDomain(group) {
 
 // src/engine/project.ts
 async function loadProject(options) {
+  const { stats } = options;
+  const readDone = stats?.start("read");
   const inputs = await readInputs(options.operands, {
     cwd: options.cwd,
     ignorePatterns: options.ignorePatterns ?? [],
-    readStdin: options.readStdin ?? (() => Promise.resolve(Buffer.alloc(0)))
+    readStdin: options.readStdin ?? (() => Promise.resolve(Buffer.alloc(0))),
+    ...stats ? { onFileRead: () => stats.fileRead() } : {}
   });
-  return { ...projectFromFiles(inputs.files, options.namespace, inputs.problems, options.context, options.cwd, options.externalPods), helmChartSources: inputs.helmChartSources ?? 0 };
+  readDone?.();
+  return { ...projectFromFiles(inputs.files, { ...options, inputProblems: inputs.problems }), helmChartSources: inputs.helmChartSources ?? 0 };
 }
-function projectFromFiles(files, namespace = "default", inputProblems = [], context = NO_CONTEXT, cwd = process.cwd(), externalPods) {
+function projectFromFiles(files, options = {}) {
+  const { stats } = options;
+  const context = options.context ?? NO_CONTEXT;
   const documents = [];
-  const problems = [...inputProblems];
+  const problems = [...options.inputProblems ?? []];
+  const parseDone = stats?.start("parse");
   for (const file of files) {
     try {
-      documents.push(...parseManifestFile(file));
+      const parsed = parseManifestFile(file);
+      documents.push(...parsed);
+      stats?.parsed(parsed.length);
     } catch (error2) {
       problems.push({ path: file.path, message: `cannot parse the file: ${error2.message}` });
     }
   }
-  const graph = new ResourceGraph(withContext(documents, context, cwd), { defaultNamespace: namespace, ...externalPods ? { externalPods } : {} });
+  parseDone?.();
+  const modelDone = stats?.start("model");
+  const graph = new ResourceGraph(withContext(documents, context, options.cwd ?? process.cwd()), {
+    defaultNamespace: options.namespace ?? "default",
+    ...options.externalPods ? { externalPods: options.externalPods } : {}
+  });
+  modelDone?.();
   return { files, documents, graph, inputProblems: problems, context };
 }
 
@@ -44647,7 +44712,16 @@ var disableDirective = createRule({
 });
 
 // src/model/evidence/duplicates.ts
+var duplicates = /* @__PURE__ */ new WeakMap();
 function duplicateOf(graph, resource) {
+  let known = duplicates.get(graph);
+  if (!known) duplicates.set(graph, known = /* @__PURE__ */ new Map());
+  if (known.has(resource)) return known.get(resource);
+  const duplicate = findDuplicate(graph, resource);
+  known.set(resource, duplicate);
+  return duplicate;
+}
+function findDuplicate(graph, resource) {
   if (!resource.name) return void 0;
   const definitions = graph.definitionsOf(resource).filter((r) => r.name && appliedTogether(graph, r, resource) && sameInstallPath(graph, r, resource));
   const index = definitions.indexOf(resource);
@@ -44683,9 +44757,16 @@ function duplicateSeverity(duplicate, anyDiffers = !duplicate.identical) {
   }
 }
 function sameDefinition(a, b) {
-  return stableJson(a.object) === stableJson(b.object);
+  return canonicalJson2(a) === canonicalJson2(b);
+}
+var canonical = /* @__PURE__ */ new WeakMap();
+function canonicalJson2(resource) {
+  let json2 = canonical.get(resource);
+  if (json2 === void 0) canonical.set(resource, json2 = stableJson(resource.object));
+  return json2;
 }
 var resourcesByFile = /* @__PURE__ */ new WeakMap();
+var repeatsByFiles = /* @__PURE__ */ new WeakMap();
 function repeatsOfSameFile(graph, resource, duplicate) {
   let byFile = resourcesByFile.get(graph);
   if (!byFile) {
@@ -44694,8 +44775,14 @@ function repeatsOfSameFile(graph, resource, duplicate) {
     resourcesByFile.set(graph, byFile);
   }
   const otherFile = duplicate.first.document.file.path;
-  if (otherFile === resource.document.file.path) return [resource];
-  return (byFile.get(resource.document.file.path) ?? []).filter((r) => duplicateOf(graph, r)?.first.document.file.path === otherFile);
+  const file = resource.document.file.path;
+  if (otherFile === file) return [resource];
+  let known = repeatsByFiles.get(graph);
+  if (!known) repeatsByFiles.set(graph, known = /* @__PURE__ */ new Map());
+  const key = `${file}\0${otherFile}`;
+  let repeats = known.get(key);
+  if (!repeats) known.set(key, repeats = (byFile.get(file) ?? []).filter((r) => duplicateOf(graph, r)?.first.document.file.path === otherFile));
+  return repeats;
 }
 function sameInstallPath(graph, a, b) {
   const inBuild = (r) => graph.kustomize.buildsOf(r.document.file.path).size > 0;
@@ -47222,7 +47309,7 @@ var workloadSelector = createRule({
       const base = { kind: resource.kind, name };
       const { rule, value, path: path19 } = selector;
       const present = value !== void 0 && value !== null;
-      const suggestion = suggestSelector(selector, name);
+      const suggestion = () => suggestSelector(selector, name);
       switch (rule.kind) {
         case "generated":
           if (rule.owner === "CronJob") {
@@ -47243,7 +47330,7 @@ var workloadSelector = createRule({
                 resource,
                 path: path19,
                 messageId: "missingSelector",
-                data: { ...base, why: "It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).", suggestion }
+                data: { ...base, why: "It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).", suggestion: suggestion() }
               });
             }
             return;
@@ -47255,12 +47342,12 @@ var workloadSelector = createRule({
           if (!present) {
             if (rule.required) {
               const why = resource.kind === "Job" ? "With manualSelector: true the API server does not generate one and rejects the Job (spec.selector: Required value)." : `${resource.apiVersion} requires it (older API versions defaulted it from the template labels), so the API server rejects the ${resource.kind}.`;
-              context.report({ resource, path: path19, messageId: "missingSelector", data: { ...base, why, suggestion } });
+              context.report({ resource, path: path19, messageId: "missingSelector", data: { ...base, why, suggestion: suggestion() } });
             }
             return;
           }
           if (isEmptyLabelSelector(value) && !rule.emptyAllowed) {
-            context.report({ resource, path: path19, messageId: "emptySelector", data: { ...base, suggestion } });
+            context.report({ resource, path: path19, messageId: "emptySelector", data: { ...base, suggestion: suggestion() } });
             return;
           }
           const problems = expressionProblems(value);
@@ -47779,9 +47866,11 @@ var json = (results) => `${JSON.stringify(results)}
 `;
 
 // src/reporters/sarif.ts
-import { createHash } from "node:crypto";
+import { createRequire } from "node:module";
 import path12 from "node:path";
 import { pathToFileURL } from "node:url";
+var require2 = createRequire(import.meta.url);
+var sha256 = (text) => require2("node:crypto").createHash("sha256").update(text).digest("hex");
 var sarif = (results, context) => `${JSON.stringify(sarifLog(results, context), null, 2)}
 `;
 var SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -47916,7 +48005,7 @@ var Fingerprints = class {
     const key = [message.ruleId, message.messageId, ...identity2].join("\0");
     const occurrence = (this.#seen.get(key) ?? 0) + 1;
     this.#seen.set(key, occurrence);
-    return `${createHash("sha256").update(key).digest("hex").slice(0, 32)}:${occurrence}`;
+    return `${sha256(key).slice(0, 32)}:${occurrence}`;
   }
 };
 function apiGroup2(apiVersion2) {
@@ -48210,7 +48299,7 @@ var Kubewire = class _Kubewire {
    */
   async lintText(text, options = {}) {
     const file = new SourceFile(options.filePath ?? "<text>", text);
-    return this.#lint(projectFromFiles([file], this.#options.namespace ?? "default", [], await this.#loadContext(), this.cwd, this.#options.externalPods));
+    return this.#lint(projectFromFiles([file], this.#projectOptions(await this.#loadContext())));
   }
   /** What `kubectl get endpointslices` would show once the inputs are applied. */
   async endpoints(patterns) {
@@ -48239,21 +48328,29 @@ var Kubewire = class _Kubewire {
     this.#context ??= loadContext(this.#options.context ?? [], { cwd: this.cwd, ignorePatterns: this.#options.ignorePatterns ?? [] });
     return this.#context;
   }
+  /** What turns files into a project, read from disk or held in memory alike. */
+  #projectOptions(context) {
+    return {
+      cwd: this.cwd,
+      namespace: this.#options.namespace ?? "default",
+      context,
+      ...this.#options.externalPods ? { externalPods: this.#options.externalPods } : {},
+      ...this.#options.stats ? { stats: this.#options.stats } : {}
+    };
+  }
   async #load(patterns) {
     return loadProject({
-      cwd: this.cwd,
       operands: patterns.length > 0 ? patterns : ["."],
       ignorePatterns: this.#options.ignorePatterns ?? [],
-      namespace: this.#options.namespace ?? "default",
       ...this.#options.readStdin ? { readStdin: this.#options.readStdin } : {},
-      ...this.#options.externalPods ? { externalPods: this.#options.externalPods } : {},
-      context: await this.#loadContext()
+      ...this.#projectOptions(await this.#loadContext())
     });
   }
   async #lint(project) {
     const reported = [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)];
     const reportedSet = new Set(reported);
     const linted = (resource) => reportedSet.has(resource.document.file.path);
+    const rulesDone = this.#options.stats?.start("rules");
     let results = lint({
       graph: project.graph,
       inputProblems: project.inputProblems,
@@ -48263,8 +48360,10 @@ var Kubewire = class _Kubewire {
       ruleOptions: this.#config.options,
       ...this.#byFile.variesByFile ? { configForFile: (filePath) => this.#byFile.forFile(filePath) } : {},
       filePaths: reported,
+      ...this.#options.stats ? { stats: this.#options.stats } : {},
       ...this.#options.reportUnusedDisableDirectives !== void 0 ? { reportUnusedDisableDirectives: this.#options.reportUnusedDisableDirectives } : {}
     });
+    rulesDone?.();
     if (project.context.files.length > 0) results = reportOnLinted(results, reportedSet, (a, b) => filesInSameSubtree(project.graph, a, b));
     const sources = new Map([...project.context.files, ...project.files].map((f) => [f.path, f]));
     const helm = await mapHelmSources(results, (p) => sources.get(p), {
@@ -48337,7 +48436,7 @@ function emptyInputNotices(project, linted) {
 }
 
 // src/config/resolve.ts
-var import_fast_glob3 = __toESM(require_out4(), 1);
+var import_fast_glob = __toESM(require_out4(), 1);
 import path17 from "node:path";
 
 // src/config/discover.ts
@@ -48702,7 +48801,7 @@ function resolveOptions(settings, rules = allRules) {
   if (configFile === void 0) return { options: { cwd: settings.cwd, ...flags }, configFile: void 0, config: void 0 };
   const { data: data2 } = loadConfigFile(configFile, settings.cwd, rules);
   const folder = path17.dirname(configFile);
-  const inFolder = (glob) => `${import_fast_glob3.default.escapePath(folder.split(path17.sep).join("/"))}/${glob.replace(/^\.\//, "")}`;
+  const inFolder = (glob) => `${import_fast_glob.default.escapePath(folder.split(path17.sep).join("/"))}/${glob.replace(/^\.\//, "")}`;
   let fileRules = {};
   for (const preset of [data2.extends ?? []].flat()) fileRules = layerRules(fileRules, PRESETS[preset](rules));
   fileRules = layerRules(fileRules, data2.rules ?? {});

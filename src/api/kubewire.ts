@@ -3,10 +3,11 @@ import { RuleConfigByFile, type RuleOverride } from '../config/overrides.js';
 import { loadContext, reportOnLinted, type ContextSet } from '../engine/context.js';
 import { mapHelmSources } from '../engine/helm-sources.js';
 import { lint } from '../engine/linter.js';
-import { loadProject, projectFromFiles, type Project } from '../engine/project.js';
+import { loadProject, projectFromFiles, type Project, type ProjectOptions } from '../engine/project.js';
 import type { LintResult } from '../engine/results.js';
 import { resolveRuleConfig, UNSURE_DEFAULT, UNSURE_OPTION, type ResolvedRuleConfig, type RuleConfig } from '../engine/rule-config.js';
 import type { RuleModule, Severity } from '../engine/rule.js';
+import type { RunStats } from '../engine/run-stats.js';
 import { displayPath, UsageError } from '../loader/read-inputs.js';
 import { SourceFile } from '../loader/source.js';
 import { filesInSameSubtree } from '../model/evidence/apply-scope.js';
@@ -79,6 +80,8 @@ export interface KubewireOptions {
   context?: readonly string[];
   /** Standard input, for the `-` pattern; may stop reading after `maxBytes`. */
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
+  /** Filled in as the run goes: files read, documents parsed, time per phase and per rule (progress, `--stats`). */
+  stats?: RunStats;
 }
 
 /** One run: the results per file (ESLint's shape) and everything a host needs to print, count and exit. */
@@ -206,7 +209,7 @@ export class Kubewire {
    */
   async lintText(text: string, options: { filePath?: string } = {}): Promise<LintRun> {
     const file = new SourceFile(options.filePath ?? '<text>', text);
-    return this.#lint(projectFromFiles([file], this.#options.namespace ?? 'default', [], await this.#loadContext(), this.cwd, this.#options.externalPods));
+    return this.#lint(projectFromFiles([file], this.#projectOptions(await this.#loadContext())));
   }
 
   /** What `kubectl get endpointslices` would show once the inputs are applied. */
@@ -240,15 +243,23 @@ export class Kubewire {
     return this.#context;
   }
 
+  /** What turns files into a project, read from disk or held in memory alike. */
+  #projectOptions(context: ContextSet): ProjectOptions & { cwd: string } {
+    return {
+      cwd: this.cwd,
+      namespace: this.#options.namespace ?? 'default',
+      context,
+      ...(this.#options.externalPods ? { externalPods: this.#options.externalPods } : {}),
+      ...(this.#options.stats ? { stats: this.#options.stats } : {}),
+    };
+  }
+
   async #load(patterns: readonly string[]): Promise<Project> {
     return loadProject({
-      cwd: this.cwd,
       operands: patterns.length > 0 ? patterns : ['.'],
       ignorePatterns: this.#options.ignorePatterns ?? [],
-      namespace: this.#options.namespace ?? 'default',
       ...(this.#options.readStdin ? { readStdin: this.#options.readStdin } : {}),
-      ...(this.#options.externalPods ? { externalPods: this.#options.externalPods } : {}),
-      context: await this.#loadContext(),
+      ...this.#projectOptions(await this.#loadContext()),
     });
   }
 
@@ -256,6 +267,7 @@ export class Kubewire {
     const reported = [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)];
     const reportedSet = new Set(reported);
     const linted = (resource: Resource) => reportedSet.has(resource.document.file.path);
+    const rulesDone = this.#options.stats?.start('rules');
     let results = lint({
       graph: project.graph,
       inputProblems: project.inputProblems,
@@ -265,8 +277,10 @@ export class Kubewire {
       ruleOptions: this.#config.options,
       ...(this.#byFile.variesByFile ? { configForFile: (filePath: string) => this.#byFile.forFile(filePath) } : {}),
       filePaths: reported,
+      ...(this.#options.stats ? { stats: this.#options.stats } : {}),
       ...(this.#options.reportUnusedDisableDirectives !== undefined ? { reportUnusedDisableDirectives: this.#options.reportUnusedDisableDirectives } : {}),
     });
+    rulesDone?.();
     // Only the linted files are reported; context files lend their facts (context.ts).
     if (project.context.files.length > 0) results = reportOnLinted(results, reportedSet, (a, b) => filesInSameSubtree(project.graph, a, b));
     // Context files too: related places in them get code frames and snippets.

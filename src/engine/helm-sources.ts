@@ -1,8 +1,8 @@
 import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import fg from 'fast-glob';
 import { parse as parseYaml } from 'yaml';
 import { MAX_FILE_BYTES } from '../loader/read-file.js';
+import { fastGlob } from '../loader/read-inputs.js';
 import { SourceFile } from '../loader/source.js';
 import { resultOf } from './linter.js';
 import type { LintMessage, LintResult, SuppressedLintMessage } from './results.js';
@@ -250,7 +250,7 @@ class ChartFinder {
   #charts(): Promise<Map<string, string[]>> {
     this.#byName ??= (async () => {
       const byName = new Map<string, string[]>();
-      const files = await fg('**/Chart.yaml', {
+      const files = await (await fastGlob())('**/Chart.yaml', {
         cwd: this.options.cwd,
         absolute: true,
         onlyFiles: true,

@@ -9,6 +9,7 @@ import { applyDirectives } from './directives.js';
 import type { LintMessage, LintResult, RelatedMessage, SuppressedLintMessage, Suppression } from './results.js';
 import { UNSURE_DEFAULT, type ResolvedRuleConfig } from './rule-config.js';
 import type { ReportDescriptor, RuleContext, RuleListener, RuleModule, Severity } from './rule.js';
+import { timedListener, type RunStats } from './run-stats.js';
 
 export type RuleSeverities = Readonly<Record<string, Severity>>;
 
@@ -29,6 +30,8 @@ export interface LintInput {
   configForFile?: (filePath: string) => ResolvedRuleConfig;
   /** Files read, so that clean files appear in the results too (as ESLint lists them). */
   filePaths: readonly string[];
+  /** Times each rule's listeners when `stats.timeRules` is set (`--stats`, `TIMING=1`). */
+  stats?: RunStats;
   /** Severity of `# kubewire-disable` directives that silence nothing (ESLint 9's default: warn). */
   reportUnusedDisableDirectives?: Severity;
 }
@@ -94,7 +97,8 @@ export function lint(input: LintInput): LintResult[] {
       if (typeof fn !== 'function') continue;
       let list = dispatch.get(key);
       if (!list) dispatch.set(key, (list = []));
-      list.push({ ruleId: rule.name, fn });
+      const listener = fn as (arg: never) => void;
+      list.push({ ruleId: rule.name, fn: input.stats?.timeRules ? timedListener(input.stats, rule.name, listener) : listener });
     }
   }
 

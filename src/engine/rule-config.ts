@@ -92,8 +92,9 @@ function takeUnsure(rule: RuleModule, given: readonly unknown[]): { unsure: unkn
   return { unsure, options };
 }
 
-// verbose: errors carry their schema, so an unknown option can be answered with the known ones.
-const ajv = new Ajv({ allErrors: false, strict: false, verbose: true });
+// verbose: errors carry their schema, so an unknown option can be answered with the known ones. Made for the
+// first options to validate: a run that sets only severities (or nothing) does not pay for it at start-up.
+let ajv: Ajv | undefined;
 const validators = new WeakMap<RuleModule, ValidateFunction>();
 
 /**
@@ -108,6 +109,7 @@ export function optionsProblem(rule: RuleModule, given: readonly unknown[]): str
   if (given.length === 0) return undefined;
   let validate = validators.get(rule);
   if (!validate) {
+    ajv ??= new Ajv({ allErrors: false, strict: false, verbose: true });
     validate = ajv.compile({ type: 'array', items: schemas, minItems: 0, maxItems: schemas.length });
     validators.set(rule, validate);
   }

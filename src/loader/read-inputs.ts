@@ -1,6 +1,6 @@
 import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import { decodeManifestBytes } from './decode.js';
 import { partitionHelmChartSources } from './helm-chart.js';
 import { describeUnreadableDirectory, MAX_FILE_BYTES, readdirRecordingFailures, readManifestBytes, tooLargeMessage, type UnreadableDirectory } from './read-file.js';
@@ -26,6 +26,8 @@ export interface ReadInputsOptions {
   readStdin: (maxBytes?: number) => Promise<Buffer>;
   /** `empty`: a glob that matches nothing adds nothing (cross-file context); default: a usage error. */
   unmatchedGlobs?: 'error' | 'empty';
+  /** Called after each file is read (for a progress line). */
+  onFileRead?: () => void;
 }
 
 export interface Inputs {
@@ -41,6 +43,14 @@ const MANIFEST_EXTENSION = /\.(ya?ml|json)$/i;
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
 
 /**
+ * fast-glob and its matchers are a good part of start-up, and a run over named files (a pre-commit hook's) needs
+ * none of them: loaded for the first directory or glob.
+ */
+export async function fastGlob(): Promise<typeof FastGlob> {
+  return (await import('fast-glob')).default;
+}
+
+/**
  * The manifests below a directory. --ignore-pattern globs are relative to the working directory (as ESLint's),
  * so `kubewire k8s --ignore-pattern 'k8s/vendor/**'` skips k8s/vendor; node_modules and .git are skipped
  * below the named directory (naming one explicitly still reads it). A directory outside the working directory
@@ -52,6 +62,7 @@ async function walkDirectory(
   ignorePatterns: readonly string[],
   unreadable: UnreadableDirectory[] = [],
 ): Promise<string[]> {
+  const fg = await fastGlob();
   const relative = path.relative(cwd, directory).split(path.sep).join('/');
   const outside = relative.startsWith('..') || path.isAbsolute(relative);
   const base = outside || relative === '' ? '' : `${fg.escapePath(relative)}/`;
@@ -70,7 +81,7 @@ async function walkDirectory(
 }
 
 /** `k8s/*.tpl`: the last segment of a glob ends with a literal extension. */
-function hasLiteralExtension(pattern: string): boolean {
+function hasLiteralExtension(fg: typeof FastGlob, pattern: string): boolean {
   return /\.[A-Za-z0-9_-]+$/.test(pattern) && !fg.isDynamicPattern(pattern.slice(pattern.lastIndexOf('.')));
 }
 
@@ -117,10 +128,11 @@ export async function readInputs(operands: readonly string[], options: ReadInput
       // A symlink loop or a broken symlink exists but cannot be followed: reading it reports why.
       absolutePaths.push(absolute);
       named.add(path.normalize(absolute));
-    } else if (fg.isDynamicPattern(operand)) {
+    } else if ((await fastGlob()).isDynamicPattern(operand)) {
+      const fg = await fastGlob();
       const found = await fg(operand, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore });
       // `k8s/*` means the manifests in k8s/, not its README; `k8s/*.tpl` names its extension and gets it.
-      const wanted = hasLiteralExtension(operand) ? found : found.filter((p) => MANIFEST_EXTENSION.test(p));
+      const wanted = hasLiteralExtension(fg, operand) ? found : found.filter((p) => MANIFEST_EXTENSION.test(p));
       if (wanted.length === 0 && options.unmatchedGlobs !== 'empty') throw new UsageError(`no files match the pattern "${operand}"`);
       absolutePaths.push(...wanted);
     } else {
@@ -142,6 +154,7 @@ export async function readInputs(operands: readonly string[], options: ReadInput
       const decoded = decodeManifestBytes(read.bytes);
       if ('error' in decoded) problems.push({ path: shown, ...decoded.error });
       else files.push(new SourceFile(shown, decoded.text));
+      options.onFileRead?.();
     } catch (error) {
       problems.push({ path: shown, message: describeReadError(error) });
     }

@@ -1,8 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LintMessage, LintResult, RelatedMessage, Suppression, SuppressedLintMessage } from '../engine/results.js';
 import type { Reporter, ReporterContext, RuleInfo } from './types.js';
+
+// node:crypto takes longer to load than a small run takes to lint: required when SARIF is written, not at start-up.
+const require = createRequire(import.meta.url);
+const sha256 = (text: string): string => (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex');
 
 /**
  * SARIF 2.1.0 (OASIS), the format GitHub code scanning, the VS Code SARIF Viewer and Azure DevOps read: one run
@@ -179,7 +183,7 @@ class Fingerprints {
     const key = [message.ruleId, message.messageId, ...identity].join('\u0000');
     const occurrence = (this.#seen.get(key) ?? 0) + 1;
     this.#seen.set(key, occurrence);
-    return `${createHash('sha256').update(key).digest('hex').slice(0, 32)}:${occurrence}`;
+    return `${sha256(key).slice(0, 32)}:${occurrence}`;
   }
 }
 

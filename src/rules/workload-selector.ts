@@ -45,7 +45,8 @@ export const workloadSelector = createRule({
       const base = { kind: resource.kind, name };
       const { rule, value, path } = selector;
       const present = value !== undefined && value !== null;
-      const suggestion = suggestSelector(selector, name);
+      // Only a finding needs it: formatting labels reads each one back through the YAML parser.
+      const suggestion = () => suggestSelector(selector, name);
 
       switch (rule.kind) {
         case 'generated':
@@ -69,7 +70,7 @@ export const workloadSelector = createRule({
                 resource,
                 path,
                 messageId: 'missingSelector',
-                data: { ...base, why: 'It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).', suggestion },
+                data: { ...base, why: 'It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).', suggestion: suggestion() },
               });
             }
             return;
@@ -85,12 +86,12 @@ export const workloadSelector = createRule({
                 resource.kind === 'Job'
                   ? 'With manualSelector: true the API server does not generate one and rejects the Job (spec.selector: Required value).'
                   : `${resource.apiVersion} requires it (older API versions defaulted it from the template labels), so the API server rejects the ${resource.kind}.`;
-              context.report({ resource, path, messageId: 'missingSelector', data: { ...base, why, suggestion } });
+              context.report({ resource, path, messageId: 'missingSelector', data: { ...base, why, suggestion: suggestion() } });
             }
             return;
           }
           if (isEmptyLabelSelector(value) && !rule.emptyAllowed) {
-            context.report({ resource, path, messageId: 'emptySelector', data: { ...base, suggestion } });
+            context.report({ resource, path, messageId: 'emptySelector', data: { ...base, suggestion: suggestion() } });
             return;
           }
           const problems = expressionProblems(value);

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FORMATTER_NAMES } from '../../api/formatters.js';
@@ -15,6 +15,7 @@ import { formatWiring, GRAPH_FORMATS, isGraphFormat } from '../../reporters/grap
 import { wiringOf } from '../../model/wiring.js';
 import { escapeControl } from '../../reporters/escape.js';
 import { VERSION } from '../../version.js';
+import { runFeedback } from './feedback.js';
 
 export interface CliIo {
   cwd: string;
@@ -22,8 +23,10 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   stdoutIsTTY: boolean;
-  /** A person watches standard error (a terminal): a clean run says so in one line there. */
+  /** Standard error is a terminal (a person watches it): a clean run says so in one line there, and long runs show a progress line (not under CI). */
   stderrIsTTY?: boolean;
+  /** Milliseconds on a monotonic clock, for the progress line (default performance.now). */
+  now?: () => number;
   /** Standard input; may stop reading after `maxBytes` bytes. */
   readStdin: (maxBytes?: number) => Promise<Buffer>;
 }
@@ -78,6 +81,7 @@ Options:
       --pass-on-unpruned-suppressions
                                entries that no longer occur do not fail the run
       --color / --no-color     force or disable colours (default: on for a terminal; FORCE_COLOR and NO_COLOR are honoured)
+      --stats                  print the time of each phase and each rule on standard error (as TIMING=1 does)
   -v, --version                print the version
   -h, --help                   print this help
 
@@ -111,6 +115,7 @@ const OPTIONS = {
   'pass-on-unpruned-suppressions': { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  stats: { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -198,30 +203,43 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return emit(io, values['output-file'], printConfig(settings, newKubewire(options), values['print-config']), 0);
   }
 
+  const feedback = runFeedback(io, values.stats === true);
+  if (feedback.stats) options.stats = feedback.stats;
+
   if (command === 'endpoints') {
     const run = await new Kubewire(options).endpoints(positionals);
+    feedback.endProgress();
     for (const s of run.skipped) {
       const where = s.line !== undefined ? `a document of ${escapeControl(s.filePath)}:${s.line}:${s.column ?? 1}` : escapeControl(s.filePath);
       io.stderr(`kubewire: skipped ${where}: ${escapeControl(s.message)}\n`);
     }
     const text = format === 'json' ? `${JSON.stringify(run.reports, null, 2)}\n` : endpointsTable(run.reports);
-    return emit(io, values['output-file'], text, 0);
+    const exit = await emit(io, values['output-file'], text, 0);
+    feedback.printStats();
+    return exit;
   }
 
   if (command === 'graph') {
     if (!isGraphFormat(format)) throw new UsageError(`"kubewire graph" prints ${GRAPH_FORMATS.join(' or ')}, not "${format}"`);
     const run = await new Kubewire(options).lintFiles(positionals);
-    return emit(io, values['output-file'], formatWiring(format, wiringOf(run.graph)), 0);
+    feedback.endProgress();
+    const exit = await emit(io, values['output-file'], formatWiring(format, wiringOf(run.graph)), 0);
+    feedback.printStats();
+    return exit;
   }
 
   const kubewire = newKubewire(options.context !== undefined ? options : { ...options, context: defaultContext(positionals, io.cwd) });
   const formatter = kubewire.loadFormatter(format);
   const run = await kubewire.lintFiles(positionals);
+  feedback.endProgress();
+  const reportDone = feedback.stats?.start('report');
   const exit = await emit(io, values['output-file'], formatter.format(run, { color, ...(values['sarif-category'] !== undefined ? { sarifCategory: values['sarif-category'] } : {}) }), run.exitStatus);
+  reportDone?.();
   if (run.tooManyWarnings) io.stderr(`kubewire found too many warnings (maximum: ${run.maxWarnings}).\n`);
   for (const notice of run.notices) io.stderr(`kubewire: ${notice}\n`);
   const clean = io.stderrIsTTY ? cleanRunLine(run, values.quiet === true) : undefined;
   if (clean) io.stderr(`${clean}\n`);
+  feedback.printStats();
   return exit;
 }
 
@@ -243,6 +261,15 @@ async function emit(io: CliIo, outputFile: string | undefined, text: string, cod
     return code;
   }
   const target = path.resolve(io.cwd, outputFile);
+  // `-o /dev/null`, a FIFO, a symlink: renaming a temporary file over it would replace the device or the link
+  // itself (as root, /dev/null with a regular file); such a target is written in place.
+  const existing = await lstat(target).catch(() => undefined);
+  if (existing && !existing.isFile()) {
+    await writeFile(target, text).catch((error: unknown) => {
+      throw writeError(error, outputFile, target);
+    });
+    return code;
+  }
   const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
   try {
     await mkdir(path.dirname(target), { recursive: true });

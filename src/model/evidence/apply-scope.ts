@@ -21,7 +21,7 @@ export function appliedTogether(graph: ResourceGraph, a: Resource, b: Resource):
 
 /** True when both are written in the same folder (or file, or both come from standard input). */
 export function inSameFolder(a: Resource, b: Resource): boolean {
-  return path.resolve(path.dirname(fileOf(a))) === path.resolve(path.dirname(fileOf(b)));
+  return folderFacts(fileOf(a)).folder === folderFacts(fileOf(b)).folder;
 }
 
 /**
@@ -58,10 +58,22 @@ export function filesInSameSubtree(graph: ResourceGraph, a: string, b: string): 
 
 /**
  * Files below the working directory are named relative to it, files outside it (cross-file context above a
- * subfolder: `kubewire deploy.yaml` in apps/web/ of a repository) absolutely: resolved, both compare.
+ * subfolder: `kubewire deploy.yaml` in apps/web/ of a repository) absolutely: resolved, both compare. Kept by
+ * file path, as a near-miss search compares one Service's folder with every template's.
  */
-function folderParts(file: string): string[] {
-  return path.resolve(path.dirname(file)).split(path.sep).filter((p) => p !== '');
+const folders = new Map<string, { folder: string; parts: readonly string[] }>();
+
+function folderFacts(file: string): { folder: string; parts: readonly string[] } {
+  let facts = folders.get(file);
+  if (!facts) {
+    const folder = path.resolve(path.dirname(file));
+    folders.set(file, (facts = { folder, parts: folder.split(path.sep).filter((p) => p !== '') }));
+  }
+  return facts;
+}
+
+function folderParts(file: string): readonly string[] {
+  return folderFacts(file).parts;
 }
 
 function fileOf(resource: Resource): string {

@@ -41,7 +41,19 @@ export interface Duplicate {
   readonly identical: boolean;
 }
 
+/** duplicateOf's answers per graph: the rule asks again for every object of a file that repeats another file. */
+const duplicates = new WeakMap<ResourceGraph, Map<Resource, Duplicate | undefined>>();
+
 export function duplicateOf(graph: ResourceGraph, resource: Resource): Duplicate | undefined {
+  let known = duplicates.get(graph);
+  if (!known) duplicates.set(graph, (known = new Map<Resource, Duplicate | undefined>()));
+  if (known.has(resource)) return known.get(resource);
+  const duplicate = findDuplicate(graph, resource);
+  known.set(resource, duplicate);
+  return duplicate;
+}
+
+function findDuplicate(graph: ResourceGraph, resource: Resource): Duplicate | undefined {
   if (!resource.name) return undefined;
   // Kustomize patches name the object they patch; the graph keeps them out of its resources (kustomize/builds.ts).
   // Copies that only separate kustomize builds include (overlays/dev and overlays/prod) are never applied together.
@@ -96,17 +108,28 @@ export function duplicateSeverity(duplicate: Duplicate, anyDiffers = !duplicate.
 
 /** Whether two definitions of one object say the same thing field for field. */
 export function sameDefinition(a: Resource, b: Resource): boolean {
-  return stableJson(a.object) === stableJson(b.object);
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** stableJson of each object compared once: a big object (a CRD) repeated in many files is serialised once. */
+const canonical = new WeakMap<Resource, string>();
+
+function canonicalJson(resource: Resource): string {
+  let json = canonical.get(resource);
+  if (json === undefined) canonical.set(resource, (json = stableJson(resource.object)));
+  return json;
 }
 
 const resourcesByFile = new WeakMap<ResourceGraph, Map<string, Resource[]>>();
+/** repeatsOfSameFile's answers per graph, by the two files: each object of the file asks the same question. */
+const repeatsByFiles = new WeakMap<ResourceGraph, Map<string, Resource[]>>();
 
 /**
  * The objects of a resource's file that repeat objects of the same other file as this one does, in file order
  * (this one included). Two alternative example files (`drain-support.yaml`, `sticky-sessions.yaml`) repeat many
  * objects of each other: that is one finding about two files, not one per object.
  */
-export function repeatsOfSameFile(graph: ResourceGraph, resource: Resource, duplicate: Duplicate): Resource[] {
+export function repeatsOfSameFile(graph: ResourceGraph, resource: Resource, duplicate: Duplicate): readonly Resource[] {
   let byFile = resourcesByFile.get(graph);
   if (!byFile) {
     byFile = new Map();
@@ -114,8 +137,14 @@ export function repeatsOfSameFile(graph: ResourceGraph, resource: Resource, dupl
     resourcesByFile.set(graph, byFile);
   }
   const otherFile = duplicate.first.document.file.path;
-  if (otherFile === resource.document.file.path) return [resource];
-  return (byFile.get(resource.document.file.path) ?? []).filter((r) => duplicateOf(graph, r)?.first.document.file.path === otherFile);
+  const file = resource.document.file.path;
+  if (otherFile === file) return [resource];
+  let known = repeatsByFiles.get(graph);
+  if (!known) repeatsByFiles.set(graph, (known = new Map<string, Resource[]>()));
+  const key = `${file}\u0000${otherFile}`;
+  let repeats = known.get(key);
+  if (!repeats) known.set(key, (repeats = (byFile.get(file) ?? []).filter((r) => duplicateOf(graph, r)?.first.document.file.path === otherFile)));
+  return repeats;
 }
 
 /**

@@ -5,7 +5,7 @@ import { isTypo } from './absence.js';
 import { editDistance } from './nearest-name.js';
 import { folderDistance, inSameFolder } from './apply-scope.js';
 import { locateField, type Resource } from '../objects/resource.js';
-import { formatLabel, matchTemplate, type Requirement, type Selector } from '../pods/selector.js';
+import { formatLabel, matchTemplate, requirementHolds, type Requirement, type Selector } from '../pods/selector.js';
 import { asString, asStringMap, getIn } from '../objects/values.js';
 
 /** The pod template a selector was probably meant for, and what to say about it. */
@@ -33,7 +33,9 @@ export interface NearMiss {
  */
 export function closestPodTemplate(graph: ResourceGraph, selector: Selector, namespace: string, from?: Resource): NearMiss | undefined {
   if (selector.kind !== 'requirements') return undefined;
-  let best: { template: PodTemplate; score: number; distance: number } | undefined;
+  let best: { template: PodTemplate; score: number; distance?: number } | undefined;
+  // Folder distance only breaks ties of score: measured when one occurs.
+  const distanceOf = (template: PodTemplate) => (from ? folderDistance(from, template.owner) : 0);
   for (const template of graph.podTemplatesIn(namespace)) {
     const closenessOf = closeness(selector.requirements, template);
     if (!closenessOf) continue;
@@ -41,10 +43,12 @@ export function closestPodTemplate(graph: ResourceGraph, selector: Selector, nam
     // tree that only shares a value under another key (`tier: backend` for `component: backend`) is a
     // coincidence, not the workload the selector was written for. Only a template in the selector owner's own
     // folder is named on such thin evidence; of equally close templates, the nearest one.
-    const folders = from ? folderDistance(from, template.owner) : 0;
     if (!closenessOf.sameKeyEvidence && from && !inSameFolder(from, template.owner)) continue;
-    if (!best || closenessOf.score > best.score || (closenessOf.score === best.score && folders < best.distance)) {
-      best = { template, score: closenessOf.score, distance: folders };
+    if (!best || closenessOf.score > best.score) {
+      best = { template, score: closenessOf.score };
+    } else if (closenessOf.score === best.score) {
+      const folders = distanceOf(template);
+      if (folders < (best.distance ??= distanceOf(best.template))) best = { template, score: closenessOf.score, distance: folders };
     }
   }
   if (best) return explain(selector.requirements, best.template);
@@ -159,6 +163,10 @@ function explain(requirements: readonly Requirement[], template: PodTemplate): N
 
 /** Whether a requirement holds on the template's pods, controller-added labels included. */
 function holdsOnPods(requirement: Requirement, template: PodTemplate): boolean {
+  // A label written on the template is what its pods carry (matchTemplate reads it first): asked directly, since
+  // a near-miss search asks this of every template in the namespace.
+  const written = template.labels[requirement.key];
+  if (written !== undefined) return requirementHolds(requirement, written);
   return matchTemplate({ kind: 'requirements', requirements: [requirement] }, template) !== undefined;
 }
 

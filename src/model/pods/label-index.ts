@@ -47,24 +47,43 @@ export class NamespaceLabelIndex {
     return matches;
   }
 
-  /** The smallest set of templates that can possibly satisfy one of the requirements. */
+  /**
+   * The smallest set of templates that can possibly satisfy one of the requirements. Only the posting lists'
+   * lengths are compared and only the winner is copied: a label every template of the namespace shares
+   * (`app.kubernetes.io/part-of`) must not cost a copy of all templates per Service.
+   */
   private candidates(selector: Selector): readonly PodTemplate[] {
-    let best: readonly PodTemplate[] = this.templates;
+    let best: readonly (readonly PodTemplate[])[] | undefined;
+    let bestSize = this.templates.length;
     for (const requirement of selector.requirements) {
-      let set: readonly PodTemplate[] | undefined;
+      let lists: (readonly PodTemplate[])[];
       if (requirement.operator === 'In') {
         const values = this.byValue.get(requirement.key);
-        const keyOnly = this.byKeyOnly.get(requirement.key) ?? [];
-        // Values are a set upstream (`In [a, a]` is valid): a template must come back once.
-        const exact = [...new Set(requirement.values)].flatMap((v) => values?.get(v) ?? []);
-        set = keyOnly.length === 0 ? exact : [...new Set([...exact, ...keyOnly])];
+        // Values are a set upstream (`In [a, a]` is valid): each list is taken once.
+        lists = [];
+        for (const value of new Set(requirement.values)) {
+          const list = values?.get(value);
+          if (list) lists.push(list);
+        }
+        const keyOnly = this.byKeyOnly.get(requirement.key);
+        if (keyOnly) lists.push(keyOnly);
       } else if (requirement.operator === 'Exists') {
-        set = this.byKey.get(requirement.key) ?? [];
+        const list = this.byKey.get(requirement.key);
+        lists = list ? [list] : [];
+      } else {
+        continue;
       }
-      if (set && set.length < best.length) best = set;
+      // An upper bound of the union's size: a template in two lists (a value and key-only) counts twice.
+      const size = lists.reduce((n, list) => n + list.length, 0);
+      if (size < bestSize) {
+        best = lists;
+        bestSize = size;
+      }
     }
+    if (!best) return this.templates;
+    // One posting list is in input order already (templates are added in order).
+    if (best.length === 1) return best[0]!;
     // Keep input order whatever index answered, so results do not depend on the requirement order.
-    if (best === this.templates) return best;
-    return [...best].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+    return [...new Set(best.flat())].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
   }
 }
