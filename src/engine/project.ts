@@ -1,7 +1,8 @@
-import { parseManifestFile, type ManifestDocument } from '../loader/parse.js';
+import type { ManifestDocument } from '../loader/parse.js';
 import { readInputs, type InputProblem } from '../loader/read-inputs.js';
 import type { SourceFile } from '../loader/source.js';
 import { ResourceGraph } from '../model/graph.js';
+import { parseFile, parseFiles, type FileParse } from './parallel-parse.js';
 
 export interface LoadOptions {
   cwd: string;
@@ -29,20 +30,21 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     ignorePatterns: options.ignorePatterns ?? [],
     readStdin: options.readStdin ?? (() => Promise.resolve(Buffer.alloc(0))),
   });
-  return { ...projectFromFiles(inputs.files, options.namespace, inputs.problems), helmChartSources: inputs.helmChartSources ?? 0 };
+  const parsed = await parseFiles(inputs.files);
+  return { ...projectFromParsed(inputs.files, parsed, options.namespace, inputs.problems), helmChartSources: inputs.helmChartSources ?? 0 };
 }
 
 /** Builds a project from files already in memory (tests, the docs examples, editor integrations). */
 export function projectFromFiles(files: SourceFile[], namespace = 'default', inputProblems: InputProblem[] = []): Project {
+  return projectFromParsed(files, files.map(parseFile), namespace, inputProblems);
+}
+
+function projectFromParsed(files: SourceFile[], parsed: readonly FileParse[], namespace = 'default', inputProblems: InputProblem[] = []): Project {
   const documents: ManifestDocument[] = [];
   const problems = [...inputProblems];
-  for (const file of files) {
-    try {
-      documents.push(...parseManifestFile(file));
-    } catch (error) {
-      // The parser itself gave up (e.g. nesting too deep for the stack): the file is reported, the rest goes on.
-      problems.push({ path: file.path, message: `cannot parse the file: ${(error as Error).message}` });
-    }
-  }
+  parsed.forEach((result, i) => {
+    if ('documents' in result) documents.push(...result.documents);
+    else problems.push({ path: files[i]!.path, message: `cannot parse the file: ${result.error}` });
+  });
   return { files, documents, graph: new ResourceGraph(documents, { defaultNamespace: namespace }), inputProblems: problems };
 }
