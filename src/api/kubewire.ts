@@ -1,5 +1,6 @@
 import { mapHelmSources } from '../engine/helm-sources.js';
 import { lint } from '../engine/linter.js';
+import { cacheFileFor } from '../engine/parse-cache.js';
 import { loadProject, projectFromFiles, type Project } from '../engine/project.js';
 import type { LintResult } from '../engine/results.js';
 import { resolveRuleConfig, type ResolvedRuleConfig, type RuleConfig } from '../engine/rule-config.js';
@@ -38,6 +39,13 @@ export interface KubewireOptions {
    * that takes one (schema, api-version). Default: the newest release kubewire knows.
    */
   kubernetesVersion?: string;
+  /**
+   * ESLint's `cache`: reuse the parse of files whose text has not changed since the last run (rules and the
+   * graph always run on every file, so the results are the same as without it).
+   */
+  cache?: boolean;
+  /** ESLint's `cacheLocation`: the cache file, or a directory to put it in. Default `.kubewirecache` in `cwd`. */
+  cacheLocation?: string;
   /** Standard input, for the `-` pattern; may stop reading after `maxBytes`. */
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
 }
@@ -162,6 +170,7 @@ export class Kubewire {
       ignorePatterns: this.#options.ignorePatterns ?? [],
       namespace: this.#options.namespace ?? 'default',
       ...(this.#options.readStdin ? { readStdin: this.#options.readStdin } : {}),
+      ...(this.#options.cache ? { cacheFile: cacheFileFor(this.#options.cacheLocation, this.cwd) } : {}),
     });
   }
 

@@ -3,6 +3,7 @@ import { readInputs, type InputProblem } from '../loader/read-inputs.js';
 import type { SourceFile } from '../loader/source.js';
 import { ResourceGraph } from '../model/graph.js';
 import { parseFile, parseFiles, type FileParse } from './parallel-parse.js';
+import { parseFilesWithCache } from './parse-cache.js';
 
 export interface LoadOptions {
   cwd: string;
@@ -12,6 +13,8 @@ export interface LoadOptions {
   /** Namespace of namespaced objects that name none (default `default`, as kubectl). */
   namespace?: string;
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
+  /** Reuse the parse of unchanged files from this cache file, and update it (see parse-cache.ts). */
+  cacheFile?: string;
 }
 
 /** Everything read from the inputs: files, their documents, the graph, and what could not be read. */
@@ -30,7 +33,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     ignorePatterns: options.ignorePatterns ?? [],
     readStdin: options.readStdin ?? (() => Promise.resolve(Buffer.alloc(0))),
   });
-  const parsed = await parseFiles(inputs.files);
+  const parsed = await (options.cacheFile ? parseFilesWithCache(inputs.files, options.cacheFile, options.cwd) : parseFiles(inputs.files));
   return { ...projectFromParsed(inputs.files, parsed, options.namespace, inputs.problems), helmChartSources: inputs.helmChartSources ?? 0 };
 }
 

@@ -51,6 +51,8 @@ Options:
                                ESLint's form: --rule 'service-node-port=["error",{"range":"20000-22767"}]'
       --ignore-pattern <glob>  skip files matching the glob (repeatable)
       --kubernetes-version <v> the release to check objects against, e.g. 1.29 (default: the newest kubewire knows)
+      --cache                  reuse the parse of files unchanged since the last run (ESLint's --cache)
+      --cache-location <path>  the cache file, or a directory for it (default: .kubewirecache)
       --color / --no-color     force or disable colours (default: on for a terminal, off with NO_COLOR)
   -v, --version                print the version
   -h, --help                   print this help
@@ -70,6 +72,8 @@ const OPTIONS = {
   rule: { type: 'string', multiple: true },
   'ignore-pattern': { type: 'string', multiple: true },
   'kubernetes-version': { type: 'string' },
+  cache: { type: 'boolean' },
+  'cache-location': { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   version: { type: 'boolean', short: 'v' },
@@ -128,6 +132,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     namespace: values.namespace ?? 'default',
     ignorePatterns: values['ignore-pattern'] ?? [],
     ...(values['kubernetes-version'] !== undefined ? { kubernetesVersion: values['kubernetes-version'] } : {}),
+    ...(values.cache ? { cache: true, ...(values['cache-location'] !== undefined ? { cacheLocation: values['cache-location'] } : {}) } : {}),
     readStdin: io.readStdin,
   };
 
