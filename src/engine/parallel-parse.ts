@@ -11,10 +11,11 @@ import type { ParseRequest, ParseResponse } from './parse-worker.js';
 export type FileParse = { documents: ManifestDocument[] } | { error: string };
 
 /**
- * Below this much YAML one thread is faster: starting a worker (a second V8 with the `yaml` package loaded)
- * costs about what parsing a megabyte or two does. Measured on 2 cores, see the parser notes in BENCHMARKS.md.
+ * Below this much YAML one thread is as fast: the worker (a second V8 loading the `yaml` package) takes tens of
+ * milliseconds to start on an idle machine, while this thread parses about 2 MiB a second; the main thread
+ * never waits for a worker that has not started (see below), so the threshold only spares the thread's cost.
  */
-export const PARALLEL_MIN_CHARACTERS = 4 * 1024 * 1024;
+export const PARALLEL_MIN_CHARACTERS = 1024 * 1024;
 
 /** Files are handed out in batches of about this much text, so either thread can take the next one. */
 const BATCH_CHARACTERS = 256 * 1024;
@@ -79,10 +80,15 @@ export async function parseFiles(files: readonly SourceFile[], options: Parallel
   });
   worker.postMessage({ counter: counter.buffer, batches, files: files.map((f) => ({ path: f.path, text: f.text })) } satisfies ParseRequest);
 
+  let claims = 0;
   for (let batch = Atomics.add(counter, 0, 1); batch < batches.length - 1; batch = Atomics.add(counter, 0, 1)) {
+    claims++;
     for (let i = batches[batch]!; i < batches[batch + 1]!; i++) results[i] = parseFile(files[i]!);
   }
-  await finished;
+  // Close the counter: if the worker has not taken a batch yet (it was still starting), it never will, and
+  // there is nothing to wait for.
+  const taken = Atomics.exchange(counter, 0, batches.length) - claims - 1;
+  if (taken > 0) await finished;
   await worker.terminate();
   // Anything the worker took and did not send back (it failed): parse it here.
   return results.map((result, i) => result ?? parseFile(files[i]!));
