@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ManifestDocument } from '../loader/parse.js';
 import { decodeParsedFile, encodeParsedFile } from '../loader/parsed-file.js';
 import type { SourceFile } from '../loader/source.js';
@@ -12,7 +13,7 @@ import { VERSION } from '../version.js';
  * keyed by the file's path and a hash of its text. Only parsing is cached: the graph and every rule run again
  * on all files, so a finding that depends on another file is always current, and the output is the same as
  * without the cache. Nothing but the text changes a parse result (not the namespace, the rules or the
- * Kubernetes version), so the cache is valid for any options, and for one kubewire version and format.
+ * Kubernetes version), so the cache is valid for any options, and for one kubewire version (and build) and format.
  *
  * The file is ours alone: a first line that names the format and the version, then one line per file
  * (`path`, tab, hash, tab, the parse as JSON). A cache of another version or format, a corrupt one, or a line
@@ -20,7 +21,22 @@ import { VERSION } from '../version.js';
  * and renamed over the old one, so a run that is interrupted never leaves half a cache.
  */
 const FORMAT = 'kubewire-parse-cache 1';
-const HEADER = `${JSON.stringify({ format: FORMAT, version: VERSION })}\n`;
+const HEADER = `${JSON.stringify({ format: FORMAT, version: VERSION, loader: loaderDigest() })}\n`;
+
+/**
+ * A digest of the loader's code beside this module, so that a build of kubewire that parses differently under
+ * the same version (a checkout between releases) does not read another build's cache. Empty in a bundle.
+ */
+function loaderDigest(): string {
+  try {
+    const dir = fileURLToPath(new URL('../loader/', import.meta.url));
+    const hash = createHash('sha1');
+    for (const name of readdirSync(dir).sort()) if (/\.[jt]s$/.test(name)) hash.update(name).update(readFileSync(path.join(dir, name)));
+    return hash.digest('hex').slice(0, 16);
+  } catch {
+    return '';
+  }
+}
 
 /** ESLint's default name, for the same place: the working directory. */
 export const DEFAULT_CACHE_LOCATION = '.kubewirecache';
