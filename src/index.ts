@@ -5,6 +5,7 @@
  */
 export { Kubewire } from './api/kubewire.js';
 export type { KubewireOptions, LintRun, EndpointsRun } from './api/kubewire.js';
+export type { BulkSuppressionOutcome, StaleSuppression } from './api/bulk-suppressions.js';
 export { loadFormatter, FORMATTER_NAMES } from './api/formatters.js';
 export type { Formatter, FormatOptions } from './api/formatters.js';
 export { RuleConfigError } from './engine/rule-config.js';

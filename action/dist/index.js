@@ -1076,14 +1076,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path12 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path13 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path12 && path12[0] !== "/") {
-          path12 = `/${path12}`;
+        if (path13 && path13[0] !== "/") {
+          path13 = `/${path13}`;
         }
-        return new URL(`${origin}${path12}`);
+        return new URL(`${origin}${path13}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1534,39 +1534,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path12);
+        debuglog("sending request to %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path12,
+          path13,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin }
+          request: { method, path: path13, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path12);
+        debuglog("trailers received from %s %s/%s", method, origin, path13);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path12, origin },
+          request: { method, path: path13, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path12,
+          path13,
           error2.message
         );
       });
@@ -1615,9 +1615,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path12, origin }
+            request: { method, path: path13, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path12);
+          debuglog("sending request to %s %s/%s", method, origin, path13);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1680,7 +1680,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -1695,11 +1695,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path12 !== "string") {
+        if (typeof path13 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path13[0] !== "/" && !(path13.startsWith("http://") || path13.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path12)) {
+        } else if (invalidPathRegex.test(path13)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1765,7 +1765,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path12, query) : path12;
+        this.path = query ? buildURL(path13, query) : path13;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6458,7 +6458,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path12, host, upgrade, blocking, reset } = request;
+      const { method, path: path13, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6539,7 +6539,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header = `${method} ${path13} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7068,7 +7068,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path13, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7165,7 +7165,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path12;
+      headers[HTTP2_HEADER_PATH] = path13;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7518,9 +7518,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path12 = search ? `${pathname}${search}` : pathname;
+        const path13 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path12;
+        this.opts.path = path13;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8759,10 +8759,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path12 = "/",
+          path: path13 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path12;
+        opts.path = origin + path13;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10734,20 +10734,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
-      if (typeof path12 !== "string") {
-        return path12;
+    function safeUrl(path13) {
+      if (typeof path13 !== "string") {
+        return path13;
       }
-      const pathSegments = path12.split("?");
+      const pathSegments = path13.split("?");
       if (pathSegments.length !== 2) {
-        return path12;
+        return path13;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path12);
+    function matchKey(mockDispatch2, { path: path13, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path13);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10769,7 +10769,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path13 }) => matchValue(safeUrl(path13), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10807,9 +10807,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path12, method, body, headers, query } = opts;
+      const { path: path13, method, body, headers, query } = opts;
       return {
-        path: path12,
+        path: path13,
         method,
         body,
         headers,
@@ -11272,10 +11272,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path13, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path12,
+            Path: path13,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12282,13 +12282,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
+        for (let i = 0; i < names2.length; ++i) {
+          const { 0: name, 1: value } = names2[i];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
@@ -16154,9 +16154,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path12) {
-      for (let i = 0; i < path12.length; ++i) {
-        const code = path12.charCodeAt(i);
+    function validateCookiePath(path13) {
+      for (let i = 0; i < path13.length; ++i) {
+        const code = path13.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19076,11 +19076,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path12 = opts.path;
+          let path13 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path12 = `/${path12}`;
+            path13 = `/${path13}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path12);
+          url = new URL(util.parseOrigin(url).origin + path13);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19223,7 +19223,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os5 = __require("os");
-    var path12 = __require("path");
+    var path13 = __require("path");
     var IS_WINDOWS_PLATFORM = os5.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -19235,7 +19235,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path12.resolve(cwd, filepath);
+      return path13.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -20431,9 +20431,9 @@ var require_parse2 = __commonJS({
           }
           if (prev.type === "range") {
             siblings.pop();
-            const before = siblings[siblings.length - 1];
-            before.value += prev.value + value;
-            prev = before;
+            const before2 = siblings[siblings.length - 1];
+            before2.value += prev.value + value;
+            prev = before2;
             block.ranges--;
             continue;
           }
@@ -20532,7 +20532,7 @@ var require_braces = __commonJS({
 var require_constants7 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path12 = __require("path");
+    var path13 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -20706,7 +20706,7 @@ var require_constants7 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path12.sep,
+      SEP: path13.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -20733,7 +20733,7 @@ var require_constants7 = __commonJS({
 var require_utils3 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path12 = __require("path");
+    var path13 = __require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -20762,7 +20762,7 @@ var require_utils3 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path12.sep === "\\";
+      return win32 === true || path13.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -21918,9 +21918,9 @@ var require_parse3 = __commonJS({
             continue;
           }
           const prior = prev.prev;
-          const before = prior.prev;
+          const before2 = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          const afterStar = before2 && (before2.type === "star" || before2.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
@@ -22126,7 +22126,7 @@ var require_parse3 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path12 = __require("path");
+    var path13 = __require("path");
     var scan = require_scan();
     var parse2 = require_parse3();
     var utils = require_utils3();
@@ -22211,7 +22211,7 @@ var require_picomatch = __commonJS({
     };
     picomatch.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch.makeRe(glob, options);
-      return regex.test(path12.basename(input));
+      return regex.test(path13.basename(input));
     };
     picomatch.isMatch = (str, patterns, options) => picomatch(patterns, options)(str);
     picomatch.parse = (pattern, options) => {
@@ -22438,7 +22438,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path12 = __require("path");
+    var path13 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -22533,7 +22533,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path12.basename(pattern);
+      const basename = path13.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -22591,7 +22591,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path12.isAbsolute(pattern);
+      return path13.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -22768,8 +22768,8 @@ var require_utils4 = __commonJS({
     exports.errno = errno;
     var fs4 = require_fs();
     exports.fs = fs4;
-    var path12 = require_path();
-    exports.path = path12;
+    var path13 = require_path();
+    exports.path = path13;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream();
@@ -22881,8 +22881,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path12, settings, callback) {
-      settings.fs.lstat(path12, (lstatError, lstat5) => {
+    function read(path13, settings, callback) {
+      settings.fs.lstat(path13, (lstatError, lstat5) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -22891,7 +22891,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat5);
           return;
         }
-        settings.fs.stat(path12, (statError, stat4) => {
+        settings.fs.stat(path13, (statError, stat4) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -22923,13 +22923,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path12, settings) {
-      const lstat5 = settings.fs.lstatSync(path12);
+    function read(path13, settings) {
+      const lstat5 = settings.fs.lstatSync(path13);
       if (!lstat5.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat5;
       }
       try {
-        const stat4 = settings.fs.statSync(path12);
+        const stat4 = settings.fs.statSync(path13);
         if (settings.markSymbolicLink) {
           stat4.isSymbolicLink = () => true;
         }
@@ -23000,17 +23000,17 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat4(path12, optionsOrSettingsOrCallback, callback) {
+    function stat4(path13, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path12, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path13, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path12, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat4;
-    function statSync(path12, optionsOrSettings) {
+    function statSync(path13, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path12, settings);
+      return sync.read(path13, settings);
     }
     exports.statSync = statSync;
     function getSettings(settingsOrOptions = {}) {
@@ -23220,22 +23220,22 @@ var require_async2 = __commonJS({
       };
     }
     function readdir2(directory, settings, callback) {
-      settings.fs.readdir(directory, (readdirError, names) => {
+      settings.fs.readdir(directory, (readdirError, names2) => {
         if (readdirError !== null) {
           callFailureCallback(callback, readdirError);
           return;
         }
-        const tasks = names.map((name) => {
-          const path12 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+        const tasks = names2.map((name) => {
+          const path13 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path12, settings.fsStatSettings, (error2, stats) => {
+            fsStat.stat(path13, settings.fsStatSettings, (error2, stats) => {
               if (error2 !== null) {
                 done(error2);
                 return;
               }
               const entry = {
                 name,
-                path: path12,
+                path: path13,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -23304,8 +23304,8 @@ var require_sync2 = __commonJS({
     }
     exports.readdirWithFileTypes = readdirWithFileTypes;
     function readdir2(directory, settings) {
-      const names = settings.fs.readdirSync(directory);
-      return names.map((name) => {
+      const names2 = settings.fs.readdirSync(directory);
+      return names2.map((name) => {
         const entryPath = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
         const stats = fsStat.statSync(entryPath, settings.fsStatSettings);
         const entry = {
@@ -23353,7 +23353,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path12 = __require("path");
+    var path13 = __require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -23361,7 +23361,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path12.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path13.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -23388,17 +23388,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path12, optionsOrSettingsOrCallback, callback) {
+    function scandir(path13, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path12, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path13, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path12, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path13, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path12, optionsOrSettings) {
+    function scandirSync(path13, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path12, settings);
+      return sync.read(path13, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -24046,7 +24046,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path12 = __require("path");
+    var path13 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -24056,7 +24056,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path12.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path13.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -24118,7 +24118,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path12 = __require("path");
+    var path13 = __require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -24131,7 +24131,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path12.resolve(this._settings.cwd, filepath);
+        return path13.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -24547,7 +24547,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path12 = __require("path");
+    var path13 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -24561,7 +24561,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path12.resolve(this._settings.cwd, task.base);
+        return path13.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -24974,17 +24974,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path12) {
-      const ctrl = callVisitor(key, node, visitor, path12);
+    function visit_(key, node, visitor, path13) {
+      const ctrl = callVisitor(key, node, visitor, path13);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visit_(key, ctrl, visitor, path12);
+        replaceNode(key, path13, ctrl);
+        return visit_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path12 = Object.freeze(path12.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path12);
+            const ci = visit_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -24995,13 +24995,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path12 = Object.freeze(path12.concat(node));
-          const ck = visit_("key", node.key, visitor, path12);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = visit_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path12);
+          const cv = visit_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25022,17 +25022,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path12) {
-      const ctrl = await callVisitor(key, node, visitor, path12);
+    async function visitAsync_(key, node, visitor, path13) {
+      const ctrl = await callVisitor(key, node, visitor, path13);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visitAsync_(key, ctrl, visitor, path12);
+        replaceNode(key, path13, ctrl);
+        return visitAsync_(key, ctrl, visitor, path13);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path12 = Object.freeze(path12.concat(node));
+          path13 = Object.freeze(path13.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path12);
+            const ci = await visitAsync_(i, node.items[i], visitor, path13);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -25043,13 +25043,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path12 = Object.freeze(path12.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path12);
+          path13 = Object.freeze(path13.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path13);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path12);
+          const cv = await visitAsync_("value", node.value, visitor, path13);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -25076,23 +25076,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path12) {
+    function callVisitor(key, node, visitor, path13) {
       if (typeof visitor === "function")
-        return visitor(key, node, path12);
+        return visitor(key, node, path13);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path12);
+        return visitor.Map?.(key, node, path13);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path12);
+        return visitor.Seq?.(key, node, path13);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path12);
+        return visitor.Pair?.(key, node, path13);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path12);
+        return visitor.Scalar?.(key, node, path13);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path12);
+        return visitor.Alias?.(key, node, path13);
       return void 0;
     }
-    function replaceNode(key, path12, node) {
-      const parent = path12[path12.length - 1];
+    function replaceNode(key, path13, node) {
+      const parent = path13[path13.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -25704,10 +25704,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path12, value) {
+    function collectionFromPath(schema2, path13, value) {
       let v = value;
-      for (let i = path12.length - 1; i >= 0; --i) {
-        const k = path12[i];
+      for (let i = path13.length - 1; i >= 0; --i) {
+        const k = path13[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -25726,7 +25726,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
+    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema2) {
         super(type);
@@ -25756,11 +25756,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path12, value) {
-        if (isEmptyPath(path12))
+      addIn(path13, value) {
+        if (isEmptyPath(path13))
           this.add(value);
         else {
-          const [key, ...rest] = path12;
+          const [key, ...rest] = path13;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -25774,8 +25774,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        const [key, ...rest] = path12;
+      deleteIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -25789,8 +25789,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        const [key, ...rest] = path12;
+      getIn(path13, keepScalar) {
+        const [key, ...rest] = path13;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -25808,8 +25808,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path12) {
-        const [key, ...rest] = path12;
+      hasIn(path13) {
+        const [key, ...rest] = path13;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -25819,8 +25819,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        const [key, ...rest] = path12;
+      setIn(path13, value) {
+        const [key, ...rest] = path13;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -28335,9 +28335,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path12, value) {
+      addIn(path13, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path12, value);
+          this.contents.addIn(path13, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -28412,14 +28412,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        if (Collection.isEmptyPath(path12)) {
+      deleteIn(path13) {
+        if (Collection.isEmptyPath(path13)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -28434,10 +28434,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        if (Collection.isEmptyPath(path12))
+      getIn(path13, keepScalar) {
+        if (Collection.isEmptyPath(path13))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -28448,10 +28448,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path12) {
-        if (Collection.isEmptyPath(path12))
+      hasIn(path13) {
+        if (Collection.isEmptyPath(path13))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -28468,13 +28468,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        if (Collection.isEmptyPath(path12)) {
+      setIn(path13, value) {
+        if (Collection.isEmptyPath(path13)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path12), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path12, value);
+          this.contents.setIn(path13, value);
         }
       }
       /**
@@ -29791,11 +29791,11 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
-    function emptyScalarPosition(offset, before, pos) {
-      if (before) {
-        pos ?? (pos = before.length);
+    function emptyScalarPosition(offset, before2, pos) {
+      if (before2) {
+        pos ?? (pos = before2.length);
         for (let i = pos - 1; i >= 0; --i) {
-          let st = before[i];
+          let st = before2[i];
           switch (st.type) {
             case "space":
             case "comment":
@@ -29803,10 +29803,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i];
+          st = before2[++i];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i];
+            st = before2[++i];
           }
           break;
         }
@@ -29884,10 +29884,10 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before2, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
       const token = {
         type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before2, pos),
         indent: -1,
         source: ""
       };
@@ -30435,9 +30435,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path12) => {
+    visit.itemAtPath = (cst, path13) => {
       let item = cst;
-      for (const [field, index] of path12) {
+      for (const [field, index] of path13) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -30446,23 +30446,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path12) => {
-      const parent = visit.itemAtPath(cst, path12.slice(0, -1));
-      const field = path12[path12.length - 1][0];
+    visit.parentCollection = (cst, path13) => {
+      const parent = visit.itemAtPath(cst, path13.slice(0, -1));
+      const field = path13[path13.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path12, item, visitor) {
-      let ctrl = visitor(item, path12);
+    function _visit(path13, item, visitor) {
+      let ctrl = visitor(item, path13);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -30473,10 +30473,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path12);
+            ctrl = ctrl(item, path13);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
     }
     exports.visit = visit;
   }
@@ -30606,7 +30606,7 @@ var require_lexer = __commonJS({
     var flowIndicatorChars = new Set(",[]{}");
     var invalidAnchorChars = new Set(" ,[]{}\n\r	");
     var isNotAnchorChar = (ch) => !ch || invalidAnchorChars.has(ch);
-    var Lexer2 = class {
+    var Lexer3 = class {
       constructor() {
         this.atEnd = false;
         this.blockScalarIndent = -1;
@@ -31169,7 +31169,7 @@ var require_lexer = __commonJS({
         return yield* this.pushToIndex(i, false);
       }
     };
-    exports.Lexer = Lexer2;
+    exports.Lexer = Lexer3;
   }
 });
 
@@ -32275,10 +32275,10 @@ var require_code = __commonJS({
       }
       get names() {
         var _a;
-        return (_a = this._names) !== null && _a !== void 0 ? _a : this._names = this._items.reduce((names, c) => {
+        return (_a = this._names) !== null && _a !== void 0 ? _a : this._names = this._items.reduce((names2, c) => {
           if (c instanceof Name)
-            names[c.str] = (names[c.str] || 0) + 1;
-          return names;
+            names2[c.str] = (names2[c.str] || 0) + 1;
+          return names2;
         }, {});
       }
     };
@@ -32604,11 +32604,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
-        if (!names[this.name.str])
+      optimizeNames(names2, constants3) {
+        if (!names2[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants3);
+          this.rhs = optimizeExpr(this.rhs, names2, constants3);
         return this;
       }
       get names() {
@@ -32625,15 +32625,15 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
-        if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
+      optimizeNames(names2, constants3) {
+        if (this.lhs instanceof code_1.Name && !names2[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants3);
+        this.rhs = optimizeExpr(this.rhs, names2, constants3);
         return this;
       }
       get names() {
-        const names = this.lhs instanceof code_1.Name ? {} : { ...this.lhs.names };
-        return addExprNames(names, this.rhs);
+        const names2 = this.lhs instanceof code_1.Name ? {} : { ...this.lhs.names };
+        return addExprNames(names2, this.rhs);
       }
     };
     var AssignOp = class extends Assign {
@@ -32689,8 +32689,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants3) {
-        this.code = optimizeExpr(this.code, names, constants3);
+      optimizeNames(names2, constants3) {
+        this.code = optimizeExpr(this.code, names2, constants3);
         return this;
       }
       get names() {
@@ -32719,20 +32719,20 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names2, constants3) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants3))
+          if (n.optimizeNames(names2, constants3))
             continue;
-          subtractNames(names, n.names);
+          subtractNames(names2, n.names);
           nodes.splice(i, 1);
         }
         return nodes.length > 0 ? this : void 0;
       }
       get names() {
-        return this.nodes.reduce((names, n) => addNames(names, n.names), {});
+        return this.nodes.reduce((names2, n) => addNames(names2, n.names), {});
       }
     };
     var BlockNode = class extends ParentNode {
@@ -32777,20 +32777,20 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names2, constants3) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        if (!(super.optimizeNames(names, constants3) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants3);
+        if (!(super.optimizeNames(names2, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants3);
+        this.condition = optimizeExpr(this.condition, names2, constants3);
         return this;
       }
       get names() {
-        const names = super.names;
-        addExprNames(names, this.condition);
+        const names2 = super.names;
+        addExprNames(names2, this.condition);
         if (this.else)
-          addNames(names, this.else.names);
-        return names;
+          addNames(names2, this.else.names);
+        return names2;
       }
     };
     If.kind = "if";
@@ -32805,10 +32805,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names2, constants3) {
+        if (!super.optimizeNames(names2, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants3);
+        this.iteration = optimizeExpr(this.iteration, names2, constants3);
         return this;
       }
       get names() {
@@ -32829,8 +32829,8 @@ var require_codegen = __commonJS({
         return `for(${varKind} ${name}=${from}; ${name}<${to}; ${name}++)` + super.render(opts);
       }
       get names() {
-        const names = addExprNames(super.names, this.from);
-        return addExprNames(names, this.to);
+        const names2 = addExprNames(super.names, this.from);
+        return addExprNames(names2, this.to);
       }
     };
     var ForIter = class extends For {
@@ -32844,10 +32844,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names2, constants3) {
+        if (!super.optimizeNames(names2, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants3);
+        this.iterable = optimizeExpr(this.iterable, names2, constants3);
         return this;
       }
       get names() {
@@ -32889,20 +32889,20 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names2, constants3) {
         var _a, _b;
-        super.optimizeNames(names, constants3);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
+        super.optimizeNames(names2, constants3);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names2, constants3);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names2, constants3);
         return this;
       }
       get names() {
-        const names = super.names;
+        const names2 = super.names;
         if (this.catch)
-          addNames(names, this.catch.names);
+          addNames(names2, this.catch.names);
         if (this.finally)
-          addNames(names, this.finally.names);
-        return names;
+          addNames(names2, this.finally.names);
+        return names2;
       }
     };
     var Catch = class extends BlockNode {
@@ -33186,15 +33186,15 @@ var require_codegen = __commonJS({
       }
     };
     exports.CodeGen = CodeGen;
-    function addNames(names, from) {
+    function addNames(names2, from) {
       for (const n in from)
-        names[n] = (names[n] || 0) + (from[n] || 0);
-      return names;
+        names2[n] = (names2[n] || 0) + (from[n] || 0);
+      return names2;
     }
-    function addExprNames(names, from) {
-      return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
+    function addExprNames(names2, from) {
+      return from instanceof code_1._CodeOrName ? addNames(names2, from.names) : names2;
     }
-    function optimizeExpr(expr, names, constants3) {
+    function optimizeExpr(expr, names2, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -33210,18 +33210,18 @@ var require_codegen = __commonJS({
       }, []));
       function replaceName(n) {
         const c = constants3[n.str];
-        if (c === void 0 || names[n.str] !== 1)
+        if (c === void 0 || names2[n.str] !== 1)
           return n;
-        delete names[n.str];
+        delete names2[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names2[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
-    function subtractNames(names, from) {
+    function subtractNames(names2, from) {
       for (const n in from)
-        names[n] = (names[n] || 0) - (from[n] || 0);
+        names2[n] = (names2[n] || 0) - (from[n] || 0);
     }
     function not(x) {
       return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
@@ -33419,7 +33419,7 @@ var require_names = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var names = {
+    var names2 = {
       // validation function arguments
       data: new codegen_1.Name("data"),
       // data passed to validation function
@@ -33448,7 +33448,7 @@ var require_names = __commonJS({
       jsonLen: new codegen_1.Name("jsonLen"),
       jsonPart: new codegen_1.Name("jsonPart")
     };
-    exports.default = names;
+    exports.default = names2;
   }
 });
 
@@ -35456,8 +35456,8 @@ var require_utils6 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path12) {
-      let input = path12;
+    function removeDotSegments(path13) {
+      let input = path13;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -35531,11 +35531,11 @@ var require_utils6 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path12) {
-      if (path12 === "" || path12[0] === "/") {
-        return removeDotSegments(path12);
+    function removeDotSegmentsRelative(path13) {
+      if (path13 === "" || path13[0] === "/") {
+        return removeDotSegments(path13);
       }
-      const segments = path12.split("/");
+      const segments = path13.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -35898,8 +35898,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path12 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path12 && path12 !== "/" ? path12 : void 0;
+        const path13 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path13 && path13 !== "/" ? path13 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -37068,13 +37068,13 @@ var require_core = __commonJS({
       RULES.all[keyword] = rule;
       (_a = definition2.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule, before) {
-      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
+    function addBeforeRule(ruleGroup, rule, before2) {
+      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before2);
       if (i >= 0) {
         ruleGroup.rules.splice(i, 0, rule);
       } else {
         ruleGroup.rules.push(rule);
-        this.logger.warn(`rule ${before} is not defined`);
+        this.logger.warn(`rule ${before2} is not defined`);
       }
     }
     function keywordMetaschema(def) {
@@ -39134,8 +39134,8 @@ var require_ajv = __commonJS({
 
 // src/hosts/github-action/action.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
-import { mkdir as mkdir2, rename as rename2, writeFile as writeFile2 } from "node:fs/promises";
-import path11 from "node:path";
+import { mkdir as mkdir3, rename as rename3, writeFile as writeFile3 } from "node:fs/promises";
+import path12 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -39648,7 +39648,7 @@ function info(message) {
 
 // src/engine/helm-sources.ts
 var import_fast_glob = __toESM(require_out4(), 1);
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 import { lstat as lstat3, readFile } from "node:fs/promises";
 import path3 from "node:path";
 
@@ -39720,8 +39720,8 @@ function describeUnreadableDirectory(code) {
 
 // src/loader/source.ts
 var SourceFile = class {
-  constructor(path12, text) {
-    this.path = path12;
+  constructor(path13, text) {
+    this.path = path13;
     this.text = text;
   }
   path;
@@ -39789,9 +39789,9 @@ function asString(value) {
 function asInteger(value) {
   return typeof value === "number" && Number.isInteger(value) ? value : void 0;
 }
-function getIn(root, path12) {
+function getIn(root, path13) {
   let current = root;
-  for (const segment of path12) {
+  for (const segment of path13) {
     if (typeof segment === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[segment];
@@ -39952,12 +39952,12 @@ function resourceLabel(resource, withNamespace = false) {
   const name = resource.name || "(unnamed)";
   return withNamespace && resource.namespace ? `${resource.kind}/${resource.namespace}/${name}` : `${resource.kind}/${name}`;
 }
-function locateField(resource, path12) {
-  const located = resource.document.locate([...resource.basePath, ...path12]);
+function locateField(resource, path13) {
+  const located = resource.document.locate([...resource.basePath, ...path13]);
   return { file: resource.document.file.path, ...located };
 }
-function scalarSourceOf(resource, path12) {
-  return resource.document.scalarSource([...resource.basePath, ...path12]);
+function scalarSourceOf(resource, path13) {
+  return resource.document.scalarSource([...resource.basePath, ...path13]);
 }
 
 // src/model/kustomize/builds.ts
@@ -40286,8 +40286,8 @@ function patchesTouching(patches, builds, resource, field) {
     (patch) => (patch.kind === void 0 || patch.kind === resource.kind) && (patch.name === void 0 || patch.name === resource.name) && builds.filesPatchedBy(patch.kustomization.file.path).has(file) && (keys === void 0 || patch.touches.some((touched) => isPrefix(touched, keys) || isPrefix(keys, touched)))
   );
 }
-function isPrefix(prefix, path12) {
-  return prefix.length <= path12.length && prefix.every((segment, i) => path12[i] === segment);
+function isPrefix(prefix, path13) {
+  return prefix.length <= path13.length && prefix.every((segment, i) => path13[i] === segment);
 }
 function patchNote(patch, resource) {
   const where4 = `${patch.kustomization.file.path}:${patch.kustomization.locate(patch.entryPath).range.line}`;
@@ -40336,39 +40336,310 @@ function placeholdersOf(resource) {
   }
   return found;
 }
-function walk(value, path12, key, out) {
+function walk(value, path13, key, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, [...path12, i], key, out));
+    value.forEach((item, i) => walk(item, [...path13, i], key, out));
     return;
   }
   if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
       if (OPAQUE_FIELDS.has(k)) continue;
       const keyText = placeholderIn(k, void 0);
-      if (keyText) out.push({ path: [...path12, k], text: keyText });
-      walk(v, [...path12, k], k, out);
+      if (keyText) out.push({ path: [...path13, k], text: keyText });
+      walk(v, [...path13, k], k, out);
     }
     return;
   }
   const text = placeholderIn(value, key);
-  if (text) out.push({ path: path12, text });
+  if (text) out.push({ path: path13, text });
 }
-function touchesPlaceholder(resource, path12) {
-  return placeholdersOf(resource).some((p) => isPrefix2(p.path, path12) || isPrefix2(path12, p.path));
+function touchesPlaceholder(resource, path13) {
+  return placeholdersOf(resource).some((p) => isPrefix2(p.path, path13) || isPrefix2(path13, p.path));
 }
 function identityIsPlaceholder(resource) {
   return placeholdersOf(resource).some((p) => p.path.length === 2 && p.path[0] === "metadata" && (p.path[1] === "name" || p.path[1] === "namespace"));
 }
-function isPrefix2(prefix, path12) {
-  if (prefix.length > path12.length) return false;
-  return prefix.every((segment, i) => path12[i] === segment);
+function isPrefix2(prefix, path13) {
+  if (prefix.length > path13.length) return false;
+  return prefix.every((segment, i) => path13[i] === segment);
 }
 function dependsOnPlaceholder(places, message) {
-  for (const { resource, path: path12 } of places) {
-    if (touchesPlaceholder(resource, path12)) return true;
+  for (const { resource, path: path13 } of places) {
+    if (touchesPlaceholder(resource, path13)) return true;
     if (placeholdersOf(resource).some((p) => message.includes(p.text))) return true;
   }
   return false;
+}
+
+// src/engine/directives.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/model/evidence/nearest-name.ts
+function editDistance(a, b) {
+  if (a === b) return 0;
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0];
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j];
+      previous[j] = Math.min(above + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length];
+}
+function nearestName(name, candidates) {
+  const lower = name.toLowerCase();
+  const all = [...candidates];
+  const sameLetters = all.find((c) => c.toLowerCase() === lower);
+  if (sameLetters) return sameLetters;
+  const budget = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
+  let best;
+  for (const candidate of all) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance <= budget && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+// src/engine/directives.ts
+var DIRECTIVE = /^(kubewire-(?:disable(?:-next-line|-line)?|enable))(?:\s|$)/;
+var HELM_SOURCE = /^# Source: \S/;
+var CONTROL_TOKENS = /* @__PURE__ */ new Set(["", "", ""]);
+function directivesOf(file) {
+  const none = { directives: [], scopeStarts: [1] };
+  if (!file.text.includes("kubewire-")) return none;
+  const directives = [];
+  const scopeStarts = [1];
+  const text = file.text.includes("\r") ? file.text.replace(/\r(?!\n)/g, "\n") : file.text;
+  let offset = 0;
+  for (const token of new import_yaml2.Lexer().lex(text)) {
+    if (!text.startsWith(token, offset)) {
+      if (CONTROL_TOKENS.has(token)) continue;
+      return none;
+    }
+    const start = offset;
+    offset += token.length;
+    if (token[0] !== "#") continue;
+    const at = file.positionAt(start);
+    if (at.column === 1 && HELM_SOURCE.test(token) && at.line > scopeStarts[scopeStarts.length - 1]) scopeStarts.push(at.line);
+    const directive = parseComment(file, token, start);
+    if (directive) directives.push({ ...directive, scope: scopeStarts.length - 1 });
+  }
+  return { directives, scopeStarts };
+}
+function parseComment(file, comment, start) {
+  const body = comment.slice(1);
+  const lead = body.length - body.trimStart().length;
+  const text = body.trim();
+  const match = DIRECTIVE.exec(text);
+  if (!match) return void 0;
+  const name = match[1];
+  const dashes = /\s-{2,}\s/.exec(text);
+  const directivePart = dashes ? text.slice(0, dashes.index) : text;
+  const justification = dashes ? text.slice(dashes.index + dashes[0].length).trim() : "";
+  const kind = name.slice("kubewire-".length);
+  const rules = [];
+  const listStart = start + 1 + lead + name.length;
+  let cursor = 0;
+  const list = directivePart.slice(name.length);
+  for (const item of list.split(",")) {
+    const itemStart = cursor;
+    cursor += item.length + 1;
+    const id = item.trim().replace(/^(['"]?)(.*)\1$/s, "$2");
+    if (!id) continue;
+    const from = listStart + itemStart + item.indexOf(id);
+    rules.push({ id, range: file.rangeAt(from, from + id.length) });
+  }
+  return { kind, name, rules, justification, range: file.rangeAt(start, start + comment.length) };
+}
+function applyDirectives(input) {
+  const known = new Set(input.rules.map((r) => r.name));
+  const reporter = input.rules.find((r) => r.meta.reportsDirectives);
+  const configured = reporter ? input.severities?.[reporter.name] ?? reporter.meta.defaultSeverity : "off";
+  const report = (filePath, messageId, severity, data2, range, extra = {}) => {
+    if (!reporter || configured === "off" || severity === "off") return;
+    const template = reporter.meta.messages[messageId];
+    if (template === void 0) throw new Error(`rule ${reporter.name} has no message ${messageId}`);
+    let list = input.messagesByFile.get(filePath);
+    if (!list) input.messagesByFile.set(filePath, list = []);
+    list.push({
+      ruleId: reporter.name,
+      messageId,
+      severity: severity === "warn" ? 1 : 2,
+      message: input.interpolate(template, data2),
+      ...range,
+      ...extra
+    });
+  };
+  const unknownSeverity = configured === "warn" ? "warn" : "error";
+  const files = /* @__PURE__ */ new Map();
+  for (const document of input.graph.documents) files.set(document.file.path, document.file);
+  for (const [filePath, file] of files) {
+    const { directives, scopeStarts } = directivesOf(file);
+    if (directives.length === 0) continue;
+    const messages = input.messagesByFile.get(filePath) ?? [];
+    const used = /* @__PURE__ */ new Set();
+    const kept = [];
+    const silenced = [];
+    for (const message of messages) {
+      const by = message.fatal ? void 0 : silencedBy(message, directives, scopeOf(message.line, scopeStarts));
+      if (!by) {
+        kept.push(message);
+        continue;
+      }
+      used.add(usageKey(by.directive, by.ruleId));
+      silenced.push({
+        ...message,
+        suppressions: [{ kind: "directive", justification: by.directive.justification, location: { filePath, ...by.directive.range } }]
+      });
+    }
+    input.messagesByFile.set(filePath, kept);
+    if (silenced.length > 0) input.suppressedByFile.set(filePath, [...input.suppressedByFile.get(filePath) ?? [], ...silenced]);
+    for (const directive of directives) {
+      const named = directive.rules.filter((r) => known.has(r.id));
+      for (const rule of directive.rules) {
+        if (known.has(rule.id)) continue;
+        const near = nearestName(rule.id, known);
+        report(filePath, "unknownRule", unknownSeverity, { id: rule.id, directive: directive.name, hint: hintFor(near) }, rule.range);
+      }
+      if (directive.kind === "enable") continue;
+      if (directive.rules.length > 0 && named.length === 0) continue;
+      const unused = directive.rules.length === 0 ? used.has(usageKey(directive, null)) ? [] : [null] : named.filter((r) => !used.has(usageKey(directive, r.id))).map((r) => r.id);
+      if (unused.length === 0) continue;
+      const from = unused[0] === null ? "" : ` from ${quoteList(unused)}`;
+      report(filePath, "unused", input.reportUnused, { directive: directive.name, from }, directive.range);
+    }
+    for (const { directive, ruleId } of unusedEnables(directives)) {
+      report(filePath, "unusedEnable", input.reportUnused, { for: ruleId === null ? "" : ` for "${ruleId}"` }, directive.range);
+    }
+  }
+  for (const resource of input.graph.resources) {
+    const value = asString(asObject(getIn(resource.object, ["metadata", "annotations"]))?.[input.annotation]);
+    if (!value) continue;
+    for (const id of value.split(",").map((s) => s.trim()).filter((s) => s.length > 0)) {
+      if (known.has(id)) continue;
+      const near = nearestName(id, known);
+      const where4 = annotationIdRange(resource, input.annotation, id, files);
+      report(where4.file, "unknownRuleInAnnotation", unknownSeverity, { id, annotation: input.annotation, hint: hintFor(near) }, where4.range, {
+        resource: { apiVersion: resource.apiVersion, kind: resource.kind, namespace: resource.namespace, name: resource.name },
+        path: `metadata.annotations["${input.annotation}"]`
+      });
+    }
+  }
+}
+function hintFor(near) {
+  return near ? ` Did you mean "${near}"?` : " `kubewire rules` lists the rules.";
+}
+function usageKey(directive, ruleId) {
+  return `${directive.range.line}:${directive.range.column}:${ruleId ?? ""}`;
+}
+function scopeOf(line, scopeStarts) {
+  let scope = 0;
+  while (scope + 1 < scopeStarts.length && scopeStarts[scope + 1] <= line) scope++;
+  return scope;
+}
+function names(directive, ruleId) {
+  return directive.rules.some((r) => r.id === ruleId);
+}
+function before(directive, message) {
+  return directive.range.line < message.line || directive.range.line === message.line && directive.range.column <= message.column;
+}
+function silencedBy(message, directives, scope) {
+  let everything;
+  const disabled = /* @__PURE__ */ new Map();
+  const enabled = /* @__PURE__ */ new Set();
+  for (const directive of directives) {
+    if (directive.scope !== scope || !before(directive, message)) continue;
+    if (directive.kind === "disable") {
+      if (directive.rules.length === 0) {
+        everything = directive;
+        disabled.clear();
+        enabled.clear();
+      } else {
+        for (const { id } of directive.rules) {
+          enabled.delete(id);
+          disabled.set(id, directive);
+        }
+      }
+    } else if (directive.kind === "enable") {
+      if (directive.rules.length === 0) {
+        everything = void 0;
+        disabled.clear();
+      } else {
+        for (const { id } of directive.rules) {
+          if (everything) enabled.add(id);
+          disabled.delete(id);
+        }
+      }
+    }
+  }
+  const region = disabled.get(message.ruleId);
+  if (region) return { directive: region, ruleId: message.ruleId };
+  if (everything && !enabled.has(message.ruleId)) return { directive: everything, ruleId: null };
+  for (const directive of directives) {
+    const line = directive.kind === "disable-line" ? directive.range.line : directive.kind === "disable-next-line" ? directive.range.line + 1 : void 0;
+    if (line !== message.line) continue;
+    if (directive.rules.length === 0) return { directive, ruleId: null };
+    if (names(directive, message.ruleId)) return { directive, ruleId: message.ruleId };
+  }
+  return void 0;
+}
+function unusedEnables(directives) {
+  const out = [];
+  let everything = false;
+  let scope = 0;
+  const disabled = /* @__PURE__ */ new Set();
+  const enabled = /* @__PURE__ */ new Set();
+  for (const directive of directives) {
+    if (directive.scope !== scope) {
+      scope = directive.scope;
+      everything = false;
+      disabled.clear();
+      enabled.clear();
+    }
+    if (directive.kind === "disable") {
+      if (directive.rules.length === 0) {
+        everything = true;
+        disabled.clear();
+        enabled.clear();
+      } else {
+        for (const { id } of directive.rules) {
+          enabled.delete(id);
+          disabled.add(id);
+        }
+      }
+    } else if (directive.kind === "enable") {
+      if (directive.rules.length === 0) {
+        if (!everything && disabled.size === 0) out.push({ directive, ruleId: null });
+        everything = false;
+        disabled.clear();
+      } else {
+        for (const { id } of directive.rules) {
+          if (!disabled.has(id) && !(everything && !enabled.has(id))) out.push({ directive, ruleId: id });
+          if (everything) enabled.add(id);
+          disabled.delete(id);
+        }
+      }
+    }
+  }
+  return out;
+}
+function quoteList(ids) {
+  const quoted = ids.map((id) => `"${id}"`);
+  return quoted.length <= 2 ? quoted.join(" or ") : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
+}
+function annotationIdRange(resource, annotation2, id, files) {
+  const located = locateField(resource, ["metadata", "annotations", annotation2]);
+  const { range } = located;
+  const source = files.get(located.file);
+  if (!source || range.line !== range.endLine) return { file: located.file, range };
+  const text = source.lineText(range.line).slice(range.column - 1, range.endColumn - 1);
+  const at = new RegExp(`(^|[\\s,"'])${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=$|[\\s,"'])`).exec(text);
+  if (!at) return { file: located.file, range };
+  const column = range.column + at.index + at[1].length;
+  return { file: located.file, range: { line: range.line, column, endLine: range.line, endColumn: column + id.length } };
 }
 
 // src/engine/linter.ts
@@ -40378,7 +40649,7 @@ function lint(input) {
   const { graph } = input;
   const messagesByFile = /* @__PURE__ */ new Map();
   const suppressedByFile = /* @__PURE__ */ new Map();
-  for (const path12 of input.filePaths) messagesByFile.set(path12, []);
+  for (const path13 of input.filePaths) messagesByFile.set(path13, []);
   const dispatch = /* @__PURE__ */ new Map();
   for (const rule of input.rules) {
     const configured = input.severities?.[rule.name] ?? rule.meta.defaultSeverity;
@@ -40450,6 +40721,16 @@ function lint(input) {
     for (const template of graph.podTemplatesOf(resource)) emit("PodTemplate", template, where4);
   }
   emit("graph:exit", void 0, () => ({ file: input.filePaths[0] ?? "<input>", line: 1 }));
+  applyDirectives({
+    graph,
+    rules: input.rules,
+    severities: input.severities,
+    reportUnused: input.reportUnusedDisableDirectives ?? "warn",
+    messagesByFile,
+    suppressedByFile,
+    interpolate,
+    annotation: IGNORE_ANNOTATION
+  });
   const results = [];
   for (const [filePath, messages] of messagesByFile) {
     results.push(resultOf(filePath, dedupe(sortMessages(messages)), dedupe(sortMessages(suppressedByFile.get(filePath) ?? []))));
@@ -40510,19 +40791,19 @@ function toMessage(graph, rule, configured, descriptor) {
     ...fatal
   };
   if ("resource" in descriptor) {
-    const { resource, path: path12 } = descriptor;
-    if (dependsOnPlaceholder([{ resource, path: path12 }, ...descriptor.related ?? []], text)) return void 0;
-    const patched = [{ resource, path: path12 }, ...descriptor.related ?? []].map((place) => ({ resource: place.resource, patch: graph.patchesTouching(place.resource, place.path)[0] })).find((p) => p.patch !== void 0);
+    const { resource, path: path13 } = descriptor;
+    if (dependsOnPlaceholder([{ resource, path: path13 }, ...descriptor.related ?? []], text)) return void 0;
+    const patched = [{ resource, path: path13 }, ...descriptor.related ?? []].map((place) => ({ resource: place.resource, patch: graph.patchesTouching(place.resource, place.path)[0] })).find((p) => p.patch !== void 0);
     if (patched?.patch) {
       base.severity = 1;
       base.message += patchNote(patched.patch, patched.resource);
     }
-    const located = locateField(resource, path12);
+    const located = locateField(resource, path13);
     const message = {
       ...base,
       ...located.range,
       resource: { apiVersion: resource.apiVersion, kind: resource.kind, namespace: resource.namespace, name: resource.name },
-      path: formatPath(path12)
+      path: formatPath(path13)
     };
     const related = (descriptor.related ?? []).map((r) => {
       const where4 = locateField(r.resource, r.path);
@@ -40553,9 +40834,9 @@ function suppressionOf(resource, ruleId) {
 function interpolate(template, data2) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => data2 && key in data2 ? String(data2[key]) : whole);
 }
-function formatPath(path12) {
+function formatPath(path13) {
   let out = "";
-  for (const segment of path12) {
+  for (const segment of path13) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -40671,6 +40952,15 @@ function sourceLinesOf(source) {
 }
 function templateRange(template, renderedLine, regionText) {
   const wholeFile = { line: 1, column: 1, endLine: 1, endColumn: template.lineText(1).length + 1 };
+  const comment = renderedLine.trim();
+  if (comment.startsWith("#")) {
+    const lines = [];
+    for (let line2 = 1; line2 <= template.lineCount; line2++) if (template.lineText(line2).trim() === comment) lines.push(line2);
+    if (lines.length !== 1) return wholeFile;
+    const text2 = template.lineText(lines[0]);
+    const column = text2.indexOf(comment) + 1;
+    return { line: lines[0], column, endLine: lines[0], endColumn: column + comment.length };
+  }
   const key = keyOf(renderedLine);
   if (key === void 0) return wholeFile;
   const candidates = [];
@@ -40759,7 +41049,7 @@ async function chartName(chartFile) {
   try {
     const stats = await lstat3(chartFile);
     if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
-    const parsed = (0, import_yaml2.parse)(await readFile(chartFile, "utf8"));
+    const parsed = (0, import_yaml3.parse)(await readFile(chartFile, "utf8"));
     return typeof parsed?.name === "string" ? parsed.name : void 0;
   } catch {
     return void 0;
@@ -40777,10 +41067,10 @@ async function existingInside(dir, rest) {
 }
 
 // src/loader/parse.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 
 // src/loader/go-yaml-compat.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 var CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
 var MAX_ROUNDS = 1e3;
 function needsPreparation(source, parsedWithErrors) {
@@ -40820,8 +41110,8 @@ function prepareForYamlPackage(source) {
     let offset = 0;
     let pending = [];
     let resume = 0;
-    for (const token of new import_yaml3.Lexer().lex(text)) {
-      const type = import_yaml3.CST.tokenType(token);
+    for (const token of new import_yaml4.Lexer().lex(text)) {
+      const type = import_yaml4.CST.tokenType(token);
       if (type === "doc-mode" || type === "flow-error-end" || type === "scalar") continue;
       const start = offset;
       offset += token.length;
@@ -41001,9 +41291,9 @@ function tabRejections(text, from, to, spans, columnOf) {
       if (inside.kind !== "plain") continue;
       allowedFrom = inside.indent;
     } else {
-      let before;
-      for (const s of sorted) if (s.end <= lineStart && (!before || s.end >= before.end)) before = s;
-      if (before?.kind === "plain" && /^[ \t\r\n]*$/.test(text.slice(before.end, lineStart))) allowedFrom = before.indent;
+      let before2;
+      for (const s of sorted) if (s.end <= lineStart && (!before2 || s.end >= before2.end)) before2 = s;
+      if (before2?.kind === "plain" && /^[ \t\r\n]*$/.test(text.slice(before2.end, lineStart))) allowedFrom = before2.indent;
     }
     if (allowedFrom !== void 0 && columnOf(tab) >= allowedFrom) continue;
     out.push({
@@ -41024,31 +41314,31 @@ function structureOf(root, text, columnOf) {
     const [node, indent, isKey] = stack.pop();
     if (!node || !node.range) continue;
     const [start, end] = node.range;
-    const name = (0, import_yaml3.isAlias)(node) ? `*${node.source}` : node.anchor ? `&${node.anchor}` : void 0;
+    const name = (0, import_yaml4.isAlias)(node) ? `*${node.source}` : node.anchor ? `&${node.anchor}` : void 0;
     const badName = name && badAnchorName(name);
     if (badName) {
-      const at = (0, import_yaml3.isAlias)(node) ? start : text.lastIndexOf(name, start);
+      const at = (0, import_yaml4.isAlias)(node) ? start : text.lastIndexOf(name, start);
       rejections.push({ start: Math.max(0, at), end: Math.max(0, at) + name.length, message: badName });
     }
-    if ((0, import_yaml3.isScalar)(node)) {
+    if ((0, import_yaml4.isScalar)(node)) {
       const type = node.type;
-      const kind = type === import_yaml3.Scalar.PLAIN ? "plain" : type === import_yaml3.Scalar.BLOCK_FOLDED || type === import_yaml3.Scalar.BLOCK_LITERAL ? "block" : "quoted";
+      const kind = type === import_yaml4.Scalar.PLAIN ? "plain" : type === import_yaml4.Scalar.BLOCK_FOLDED || type === import_yaml4.Scalar.BLOCK_LITERAL ? "block" : "quoted";
       spans.push({ start, end, kind, indent });
       if (kind === "plain" && !isKey && typeof node.value === "number" && !Number.isFinite(node.value) && NON_FINITE.test(String(node.source ?? ""))) {
         rejections.push({ start, end, message: `\`${String(node.source)}\` is not a number JSON can hold: kubectl stops with "json: unsupported value"; quote it if it is meant as text` });
       }
       continue;
     }
-    if (!(0, import_yaml3.isMap)(node) && !(0, import_yaml3.isSeq)(node)) continue;
+    if (!(0, import_yaml4.isMap)(node) && !(0, import_yaml4.isSeq)(node)) continue;
     if (node.flow) spans.push({ start, end, kind: "flow", indent });
-    const firstKey = (0, import_yaml3.isMap)(node) ? node.items[0]?.key : void 0;
+    const firstKey = (0, import_yaml4.isMap)(node) ? node.items[0]?.key : void 0;
     const column = columnOf(firstKey?.range?.[0] ?? start);
     for (const item of node.items) {
-      if ((0, import_yaml3.isPair)(item)) {
+      if ((0, import_yaml4.isPair)(item)) {
         const key = item.key;
         const value = item.value;
         const at = key?.range?.[0] ?? value?.range?.[0] ?? start;
-        if ((0, import_yaml3.isMap)(key) || (0, import_yaml3.isSeq)(key)) {
+        if ((0, import_yaml4.isMap)(key) || (0, import_yaml4.isSeq)(key)) {
           const keyEnd = key.range?.[1] ?? at;
           const template = text.startsWith("{{", at - 1);
           rejections.push({
@@ -41056,7 +41346,7 @@ function structureOf(root, text, columnOf) {
             end: keyEnd,
             message: template ? '`{{ ... }}` is template syntax, not YAML: kubectl reads it as a map used as a mapping key and stops ("invalid map key"); substitute or render the file first and lint the result' : 'a list or map used as a mapping key: JSON field names are strings, kubectl stops with "invalid map key"'
           });
-        } else if (!key || (0, import_yaml3.isScalar)(key) && key.value === null) {
+        } else if (!key || (0, import_yaml4.isScalar)(key) && key.value === null) {
           rejections.push({ start: at, end: key?.range?.[1] ?? at, message: 'an empty or null mapping key (`: value`, `~: value`, `null: value`): kubectl cannot turn it into a JSON field name and stops ("unsupported map key of type: <nil>")' });
         }
         stack.push([key, column + 1, true], [value, column + 1, false]);
@@ -41141,43 +41431,43 @@ var ManifestDocument = class {
     return !this.problems.some((p) => p.kind === "syntax" || p.kind === "unseparated");
   }
   /** The range for a field; falls back to the nearest ancestor that exists (never to "line 1"). */
-  locate(path12) {
-    const { node, key, exact } = this.walk(path12);
+  locate(path13) {
+    const { node, key, exact } = this.walk(path13);
     return { range: this.rangeOf(node, key), exact };
   }
   /** How the scalar at `path` was written, when the path names a scalar. */
-  scalarSource(path12) {
-    const { node, exact } = this.walk(path12);
-    if (!exact || !node || !(0, import_yaml4.isScalar)(node) || !node.range) return void 0;
+  scalarSource(path13) {
+    const { node, exact } = this.walk(path13);
+    if (!exact || !node || !(0, import_yaml5.isScalar)(node) || !node.range) return void 0;
     const [start, end] = node.range;
     const text = this.file.text.slice(start, end);
-    const plain = node.type === import_yaml4.Scalar.PLAIN && !node.tag;
+    const plain = node.type === import_yaml5.Scalar.PLAIN && !node.tag;
     return { text, plain, range: this.file.rangeAt(start, end) };
   }
-  walk(path12) {
+  walk(path13) {
     let node = this.ast.contents;
     let key = null;
-    for (let i = 0; i < path12.length; i++) {
-      const segment = path12[i];
-      if (node && (0, import_yaml4.isAlias)(node)) node = node.resolve(this.ast) ?? node;
-      if ((0, import_yaml4.isMap)(node) && typeof segment === "string") {
+    for (let i = 0; i < path13.length; i++) {
+      const segment = path13[i];
+      if (node && (0, import_yaml5.isAlias)(node)) node = node.resolve(this.ast) ?? node;
+      if ((0, import_yaml5.isMap)(node) && typeof segment === "string") {
         const pair = findLastPair(node.items, segment);
         if (!pair) return { node, key, exact: false };
         node = pair.value ?? null;
         key = pair.key;
-      } else if ((0, import_yaml4.isSeq)(node) && typeof segment === "number" && node.items[segment]) {
+      } else if ((0, import_yaml5.isSeq)(node) && typeof segment === "number" && node.items[segment]) {
         node = node.items[segment];
         key = null;
       } else {
         return { node, key, exact: false };
       }
-      if (!node) return { node: null, key, exact: i === path12.length - 1 };
+      if (!node) return { node: null, key, exact: i === path13.length - 1 };
     }
     return { node, key, exact: true };
   }
   rangeOf(node, key) {
-    const empty = node && (0, import_yaml4.isScalar)(node) && node.range && node.range[0] === node.range[1];
-    if (node && (0, import_yaml4.isScalar)(node) && node.range && !(empty && key?.range)) return this.file.rangeAt(node.range[0], node.range[1]);
+    const empty = node && (0, import_yaml5.isScalar)(node) && node.range && node.range[0] === node.range[1];
+    if (node && (0, import_yaml5.isScalar)(node) && node.range && !(empty && key?.range)) return this.file.rangeAt(node.range[0], node.range[1]);
     if (key?.range) return this.file.rangeAt(key.range[0], key.range[1]);
     if (node?.range) return this.firstLineOf(node.range[0], node.range[1]);
     const docStart = this.ast.range?.[0] ?? 0;
@@ -41191,7 +41481,7 @@ var ManifestDocument = class {
   }
 };
 function keyString(key) {
-  if ((0, import_yaml4.isScalar)(key)) return key.value === null ? "null" : String(key.value);
+  if ((0, import_yaml5.isScalar)(key)) return key.value === null ? "null" : String(key.value);
   return void 0;
 }
 function findLastPair(pairs, name) {
@@ -41203,15 +41493,15 @@ function parseManifestFile(file) {
   for (const piece of splitDocumentsLikeKubectl(file.text)) {
     const source = file.text.slice(piece.start, piece.end);
     let prepared = { text: source, toOriginal: (offset) => offset, lenient: [], rejections: [] };
-    let parsed = (0, import_yaml4.parseAllDocuments)(source, KUBECTL_PARSE_OPTIONS);
+    let parsed = (0, import_yaml5.parseAllDocuments)(source, KUBECTL_PARSE_OPTIONS);
     const failed = (Array.isArray(parsed) ? parsed : [parsed]).some((d) => d.errors.length > 0);
     if (needsPreparation(source, failed)) {
       prepared = prepareForYamlPackage(source);
-      if (prepared.text !== source) parsed = (0, import_yaml4.parseAllDocuments)(prepared.text, KUBECTL_PARSE_OPTIONS);
+      if (prepared.text !== source) parsed = (0, import_yaml5.parseAllDocuments)(prepared.text, KUBECTL_PARSE_OPTIONS);
     }
     const toFile = (offset) => piece.start + prepared.toOriginal(offset);
     let documents = Array.isArray(parsed) ? parsed : [parsed];
-    if (documents.length === 0 && prepared.rejections.length > 0) documents = [(0, import_yaml4.parseDocument)(prepared.text, KUBECTL_PARSE_OPTIONS)];
+    if (documents.length === 0 && prepared.rejections.length > 0) documents = [(0, import_yaml5.parseDocument)(prepared.text, KUBECTL_PARSE_OPTIONS)];
     documents.forEach((ast, i) => {
       remapPositions(ast, toFile);
       asts.push({
@@ -41310,13 +41600,13 @@ function remapPositions(ast, toFile) {
   const stack = [ast.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if ((0, import_yaml4.isPair)(node)) {
+    if ((0, import_yaml5.isPair)(node)) {
       stack.push(node.key, node.value);
       continue;
     }
     if (!node || typeof node !== "object" || !("range" in node)) continue;
     map(node.range);
-    if ((0, import_yaml4.isMap)(node) || (0, import_yaml4.isSeq)(node)) stack.push(...node.items);
+    if ((0, import_yaml5.isMap)(node) || (0, import_yaml5.isSeq)(node)) stack.push(...node.items);
   }
 }
 function addGoYamlFindings(file, ast, compat, problems) {
@@ -41356,17 +41646,17 @@ function measureShape(root) {
   while (stack.length > 0) {
     const [node, depth] = stack.pop();
     if (!node) continue;
-    if ((0, import_yaml4.isAlias)(node)) {
+    if ((0, import_yaml5.isAlias)(node)) {
       if (node.range && (!out.firstAlias || node.range[0] < out.firstAlias[0])) out.firstAlias = [node.range[0], node.range[1]];
       continue;
     }
-    if (!(0, import_yaml4.isMap)(node) && !(0, import_yaml4.isSeq)(node)) continue;
+    if (!(0, import_yaml5.isMap)(node) && !(0, import_yaml5.isSeq)(node)) continue;
     if (depth > MAX_NESTING_DEPTH) {
       if (node.range && (!out.tooDeep || node.range[0] < out.tooDeep[0])) out.tooDeep = [node.range[0], node.range[1]];
       continue;
     }
     for (const item of node.items) {
-      if ((0, import_yaml4.isPair)(item)) {
+      if ((0, import_yaml5.isPair)(item)) {
         stack.push([item.key, depth + 1]);
         stack.push([item.value, depth + 1]);
       } else {
@@ -41390,14 +41680,14 @@ function collectDuplicateKeys(ast, file, problems) {
   while (stack.length > 0) {
     const node = stack.pop();
     if (!node) continue;
-    if ((0, import_yaml4.isMap)(node)) {
+    if ((0, import_yaml5.isMap)(node)) {
       const glued = node === root ? missingSeparators(node.items, file) : [];
       problems.push(...glued);
       const seen = /* @__PURE__ */ new Map();
       for (const pair of node.items) {
         const name = keyString(pair.key);
         const keyNode = pair.key;
-        if (name !== void 0 && name !== "<<" && (0, import_yaml4.isScalar)(keyNode)) {
+        if (name !== void 0 && name !== "<<" && (0, import_yaml5.isScalar)(keyNode)) {
           const first = seen.get(name);
           const firstKey = first?.key;
           if (firstKey?.range && keyNode.range && glued.length === 0) {
@@ -41413,9 +41703,9 @@ function collectDuplicateKeys(ast, file, problems) {
             seen.set(name, pair);
           }
         }
-        if ((0, import_yaml4.isPair)(pair)) stack.push(pair.value);
+        if ((0, import_yaml5.isPair)(pair)) stack.push(pair.value);
       }
-    } else if ((0, import_yaml4.isSeq)(node)) {
+    } else if ((0, import_yaml5.isSeq)(node)) {
       for (const item of node.items) stack.push(item);
     }
   }
@@ -41437,7 +41727,7 @@ function canonicalJson(value) {
 }
 var OBJECT_START_KEYS = ["apiVersion", "kind"];
 function missingSeparators(pairs, file) {
-  const occurrences = (name) => pairs.filter((p) => keyString(p.key) === name && (0, import_yaml4.isScalar)(p.key));
+  const occurrences = (name) => pairs.filter((p) => keyString(p.key) === name && (0, import_yaml5.isScalar)(p.key));
   const starts = OBJECT_START_KEYS.map(occurrences);
   const objectCount = Math.max(...starts.map((s) => s.length));
   if (objectCount < 2) return [];
@@ -41446,8 +41736,8 @@ function missingSeparators(pairs, file) {
   const describe5 = (n) => {
     const kind = kinds[n]?.value;
     const meta = metadata[n]?.value;
-    const name = (0, import_yaml4.isMap)(meta) ? meta.get("name") : void 0;
-    const kindText = (0, import_yaml4.isScalar)(kind) && typeof kind.value === "string" ? kind.value : "object";
+    const name = (0, import_yaml5.isMap)(meta) ? meta.get("name") : void 0;
+    const kindText = (0, import_yaml5.isScalar)(kind) && typeof kind.value === "string" ? kind.value : "object";
     return typeof name === "string" ? `${kindText} "${name}"` : kindText;
   };
   const repeated = [...new Set(pairs.map((p) => keyString(p.key)).filter((k, i, all) => k !== void 0 && k !== "<<" && all.indexOf(k) !== i))];
@@ -41460,7 +41750,7 @@ function missingSeparators(pairs, file) {
     const previousStart = previous.sort((a, b) => a.range[0] - b.range[0])[0];
     const next = starts.map((s) => s[n + 1]?.key).filter((k) => Boolean(k?.range));
     const nextStart = next.sort((a, b) => a.range[0] - b.range[0])[0]?.range?.[0] ?? Infinity;
-    const keysBetween = (from, to) => new Set(pairs.filter((p) => (0, import_yaml4.isScalar)(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)));
+    const keysBetween = (from, to) => new Set(pairs.filter((p) => (0, import_yaml5.isScalar)(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)));
     const after = keysBetween(start.range[0], nextStart);
     const leftover = [...keysBetween(previousStart?.range?.[0] ?? 0, start.range[0])].filter((k) => k !== "<<" && !after.has(k));
     problems.push({
@@ -41500,9 +41790,9 @@ function decodeManifestBytes(bytes) {
   } catch {
     const lenient = new TextDecoder("utf-8").decode(body);
     const bad = lenient.indexOf("�");
-    const before = lenient.slice(0, Math.max(0, bad));
-    const line = before.split("\n").length;
-    const column = bad - (before.lastIndexOf("\n") + 1) + 1;
+    const before2 = lenient.slice(0, Math.max(0, bad));
+    const line = before2.split("\n").length;
+    const column = bad - (before2.lastIndexOf("\n") + 1) + 1;
     return { error: { message: "invalid UTF-8: save the file as UTF-8", line, column } };
   }
 }
@@ -41769,12 +42059,12 @@ function deployHookOf(resource) {
 // src/model/kustomize/transforms.ts
 function applyBuildTransforms(resource, transforms) {
   let object = resource.object;
-  const set = (path12, add, create) => {
+  const set = (path13, add, create) => {
     if (Object.keys(add).length === 0) return;
-    const written2 = getIn(object, path12);
+    const written2 = getIn(object, path13);
     const current = written2 === null ? void 0 : written2;
     if (current === void 0 ? !create : !isObject(current)) return;
-    object = setIn(object, path12, { ...isObject(current) ? current : {}, ...add });
+    object = setIn(object, path13, { ...isObject(current) ? current : {}, ...add });
   };
   set(["metadata", "labels"], transforms.labels, true);
   const core = apiGroup(resource.apiVersion) === "";
@@ -41819,8 +42109,8 @@ function applyBuildTransforms(resource, transforms) {
   if (object === resource.object) return resource;
   return { ...resource, object, labels: asStringMap(getIn(object, ["metadata", "labels"])) ?? {} };
 }
-function setIn(root, path12, value) {
-  const [head, ...rest] = path12;
+function setIn(root, path13, value) {
+  const [head, ...rest] = path13;
   if (typeof head !== "string") return root;
   const child = root[head];
   const next = rest.length === 0 ? value : setIn(isObject(child) ? child : {}, rest, value);
@@ -41828,7 +42118,7 @@ function setIn(root, path12, value) {
 }
 
 // src/model/pods/selector.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 var SELECTS_NOTHING = { kind: "nothing", requirements: [] };
 function serviceSelector(value) {
   const map = asStringMap(value);
@@ -41933,7 +42223,7 @@ function formatLabels(labels) {
 function readsBackAsString(value) {
   if (value === "") return false;
   try {
-    const read = (0, import_yaml5.parse)(`[${value}]`, { ...KUBECTL_PARSE_OPTIONS, logLevel: "silent" });
+    const read = (0, import_yaml6.parse)(`[${value}]`, { ...KUBECTL_PARSE_OPTIONS, logLevel: "silent" });
     return Array.isArray(read) && read.length === 1 && read[0] === value;
   } catch {
     return false;
@@ -42043,22 +42333,22 @@ function podTemplatesOf(resource) {
   if (NON_WORKLOAD_KINDS.has(resource.kind)) return [];
   const builtin = isBuiltin(resource);
   if (builtin) {
-    const path12 = Object.hasOwn(BUILTIN_TEMPLATE_PATHS, resource.kind) ? BUILTIN_TEMPLATE_PATHS[resource.kind] : void 0;
-    if (!path12) return [];
-    const template = path12.length === 0 ? resource.object : asObject(getIn(resource.object, path12));
+    const path13 = Object.hasOwn(BUILTIN_TEMPLATE_PATHS, resource.kind) ? BUILTIN_TEMPLATE_PATHS[resource.kind] : void 0;
+    if (!path13) return [];
+    const template = path13.length === 0 ? resource.object : asObject(getIn(resource.object, path13));
     if (!template || !isObject(template.spec)) return [];
-    return [buildTemplate(resource, path12, template, true)];
+    return [buildTemplate(resource, path13, template, true)];
   }
   const found = [];
-  const visit = (value, path12, depth) => {
+  const visit = (value, path13, depth) => {
     if (depth > MAX_EMBEDDED_TEMPLATE_DEPTH || !isObject(value)) return;
-    if (path12.length > 0 && looksLikePodTemplateSpec(value)) {
-      found.push(buildTemplate(resource, path12, value, false));
+    if (path13.length > 0 && looksLikePodTemplateSpec(value)) {
+      found.push(buildTemplate(resource, path13, value, false));
       return;
     }
     for (const [key, child] of Object.entries(value)) {
       if (key === "metadata" || key === "status") continue;
-      if (isObject(child)) visit(child, [...path12, key], depth + 1);
+      if (isObject(child)) visit(child, [...path13, key], depth + 1);
     }
   };
   visit(resource.object, [], 0);
@@ -42069,10 +42359,10 @@ function looksLikePodTemplateSpec(value) {
   const containers = spec?.containers;
   return Array.isArray(containers) && containers.length > 0 && containers.every((c) => isObject(c));
 }
-function buildTemplate(owner, path12, template, builtin) {
+function buildTemplate(owner, path13, template, builtin) {
   const spec = asObject(template.spec) ?? {};
   const metadata = asObject(template.metadata) ?? {};
-  const specPath = [...path12, "spec"];
+  const specPath = [...path13, "spec"];
   const containers = [];
   asArray(spec.containers).forEach((c, i) => pushContainer(containers, c, [...specPath, "containers", i], "container"));
   asArray(spec.initContainers).forEach((c, i) => {
@@ -42082,7 +42372,7 @@ function buildTemplate(owner, path12, template, builtin) {
   const selectorPath = owner.kind === "Pod" || owner.kind === "CronJob" ? void 0 : ["spec", "selector"];
   return {
     owner,
-    path: path12,
+    path: path13,
     namespace: owner.namespace,
     labels: asStringMap(metadata.labels) ?? {},
     controllerLabels: builtin ? controllerLabelsOf(owner) : operatorLabelsOf(owner),
@@ -42094,7 +42384,7 @@ function buildTemplate(owner, path12, template, builtin) {
     ownerSelectorPath: selectorPath
   };
 }
-function pushContainer(out, value, path12, role) {
+function pushContainer(out, value, path13, role) {
   const object = asObject(value);
   if (!object) return;
   const ports = [];
@@ -42105,11 +42395,11 @@ function pushContainer(out, value, path12, role) {
       name: asString(port.name) || void 0,
       containerPort: asInteger(port.containerPort),
       protocol: asString(port.protocol) || "TCP",
-      path: [...path12, "ports", i]
+      path: [...path13, "ports", i]
     });
   });
-  const name = asString(object.name) || `${String(path12[path12.length - 2])}[${String(path12[path12.length - 1])}]`;
-  out.push({ name, role, ports, object, path: path12 });
+  const name = asString(object.name) || `${String(path13[path13.length - 2])}[${String(path13[path13.length - 1])}]`;
+  out.push({ name, role, ports, object, path: path13 });
 }
 function replicasOf(owner) {
   const spec = asObject(owner.object.spec);
@@ -42538,333 +42828,6 @@ function projectFromFiles(files, namespace = "default", inputProblems = []) {
 
 // src/engine/rule-config.ts
 var import_ajv = __toESM(require_ajv(), 1);
-
-// src/model/evidence/absence.ts
-import path7 from "node:path";
-
-// src/model/evidence/hints.ts
-function likelyCreatorByName(graph, namespace, name) {
-  let best;
-  for (const custom of graph.customResourcesIn(namespace)) {
-    if (!custom.name || name !== custom.name && !name.startsWith(`${custom.name}-`)) continue;
-    if (!best || custom.name.length > best.name.length) best = custom;
-  }
-  return best;
-}
-function locationOf(resource, path12 = []) {
-  const located = locateField(resource, path12);
-  return `${located.file}:${located.range.line}`;
-}
-function selectorNearMiss(graph, selector, namespace, ownerKind, from) {
-  const near = closestPodTemplate(graph, selector, namespace, from);
-  if (!near || near.template.namespace === namespace) return near;
-  const labelsPath2 = [...near.template.path, "metadata", "labels"];
-  return {
-    ...near,
-    hint: ` ${templateLabel(near.template)} in namespace "${near.template.namespace}" (${locationOf(near.template.owner, labelsPath2)}) has these labels, but a ${ownerKind} only selects pods in its own namespace ("${namespace}").`
-  };
-}
-function selectorKeyPath(resource, selectorPath, key) {
-  if (key === void 0) return selectorPath;
-  const matchLabels = asObject(getIn(resource.object, [...selectorPath, "matchLabels"]));
-  return matchLabels && key in matchLabels ? [...selectorPath, "matchLabels", key] : selectorPath;
-}
-
-// src/model/evidence/absence.ts
-function judgeAbsence(graph, reference) {
-  const { from, namespace, name } = reference;
-  const ofKinds = (keys) => keys.flatMap((k) => graph.ofKind(k));
-  const all = ofKinds(reference.kindKeys);
-  const sameNamespace = all.filter((r) => r.namespace === namespace);
-  const otherKind = ofKinds(reference.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r));
-  if (otherKind) return { kind: "mistake", evidence: { kind: "other-kind", candidate: otherKind } };
-  const elsewhere = all.find((r) => r.namespace !== namespace && r.name === name && namespaceDifferenceIsEvidence(graph, from, r));
-  if (elsewhere) return { kind: "mistake", evidence: { kind: "other-namespace", candidate: elsewhere } };
-  let similar;
-  for (const candidate of sameNamespace) {
-    if (!candidate.name || !nearReferrer(graph, from, candidate)) continue;
-    if (!isTypo(name, candidate.name)) continue;
-    const why = reference.confirms(candidate);
-    if (why) return { kind: "mistake", evidence: { kind: "meant", candidate, why } };
-    similar ??= candidate;
-  }
-  similar ??= sameNamespace.find((r) => r.name && r.name !== name && (isTypo(name, r.name) || addsOrDropsWords(name, r.name)));
-  const inOtherNamespace = all.find((r) => r.namespace !== namespace && r.name === name);
-  const hints = { ...similar ? { similar } : {}, ...inOtherNamespace ? { elsewhere: inOtherNamespace } : {} };
-  const operator = likelyCreatorByName(graph, namespace, name);
-  if (operator) return { kind: "unsure", reason: { kind: "operator", operator }, ...hints };
-  if (sameNamespace.some(identityIsPlaceholder)) return { kind: "unsure", reason: { kind: "placeholder-names" }, ...hints };
-  if (sameNamespace.length === 0) return { kind: "unsure", reason: { kind: "none-in-namespace" }, ...hints };
-  if (!sameNamespace.some((r) => appliedAsOne(graph, from, r))) return { kind: "unsure", reason: { kind: "not-with-referrer" }, ...hints };
-  return { kind: "unsure", reason: { kind: "not-in-input" }, ...hints };
-}
-function selectorMissIsMistake(graph, owner, near) {
-  const workload = near.template.owner;
-  if (near.template.namespace !== owner.namespace) return namespaceDifferenceIsEvidence(graph, owner, workload);
-  const orphan = graph.servicesSelecting(near.template).length === 0 && !runsToCompletion(near.template);
-  return nearReferrer(graph, owner, workload) && (near.evidence || workload.name === owner.name || orphan);
-}
-function namespaceDifferenceIsEvidence(graph, from, other) {
-  const movedByBuild = (r) => graph.kustomize.namespaceSetByBuild(r.document.file.path);
-  return namesItsNamespace(graph, from) && !movedByBuild(from) && !movedByBuild(other) && appliedAsOne(graph, from, other);
-}
-function namesItsNamespace(graph, resource) {
-  return typeof getIn(resource.object, ["metadata", "namespace"]) === "string" || graph.kustomize.namespaceOf(resource.document.file.path) !== void 0;
-}
-function appliedAsOne(graph, a, b) {
-  const fileA = a.document.file.path;
-  const fileB = b.document.file.path;
-  if (fileA === fileB) return true;
-  const inBuild = (file) => graph.kustomize.buildsOf(file).size > 0;
-  if (inBuild(fileA) || inBuild(fileB)) return shareABuild(graph, a, b);
-  return appFolder(fileA) === appFolder(fileB);
-}
-function nearReferrer(graph, from, candidate) {
-  return inSameSubtree(graph, from, candidate) || appliedAsOne(graph, from, candidate);
-}
-var KIND_FOLDERS = /* @__PURE__ */ new Set([
-  "deployment",
-  "deployments",
-  "deploy",
-  "statefulset",
-  "statefulsets",
-  "daemonset",
-  "daemonsets",
-  "service",
-  "services",
-  "svc",
-  "ingress",
-  "ingresses",
-  "hpa",
-  "hpas",
-  "autoscaling",
-  "pdb",
-  "pdbs",
-  "networkpolicy",
-  "networkpolicies",
-  "network-policies",
-  "configmap",
-  "configmaps",
-  "secret",
-  "secrets",
-  "job",
-  "jobs",
-  "cronjob",
-  "cronjobs",
-  "pod",
-  "pods",
-  "workloads",
-  "networking",
-  "rbac",
-  "storage",
-  "volumes"
-]);
-function appFolder(file) {
-  let folder = path7.dirname(file);
-  while (KIND_FOLDERS.has(path7.basename(folder).toLowerCase()) && path7.dirname(folder) !== folder) folder = path7.dirname(folder);
-  return folder;
-}
-function isTypo(wanted, candidate) {
-  if (wanted === candidate) return false;
-  if (addsOrDropsWords(wanted, candidate)) return false;
-  const distance = transpositionDistance(wanted, candidate);
-  const shorter = Math.min(wanted.length, candidate.length);
-  const allowed = shorter <= 4 ? 1 : 2;
-  if (distance > allowed) return false;
-  const wantedWords = wordsOf(wanted);
-  const candidateWords = wordsOf(candidate);
-  if (wantedWords.length !== candidateWords.length) return true;
-  return !wantedWords.some((w, i) => {
-    const other = candidateWords[i];
-    return other !== void 0 && other !== w && (other.startsWith(w) || w.startsWith(other)) && Math.abs(other.length - w.length) >= 2;
-  });
-}
-function addsOrDropsWords(a, b) {
-  if (a === b) return false;
-  const [short, long] = a.length <= b.length ? [wordsOf(a), wordsOf(b)] : [wordsOf(b), wordsOf(a)];
-  if (short.length === long.length) return false;
-  let i = 0;
-  for (const word of long) if (i < short.length && word === short[i]) i++;
-  return i === short.length;
-}
-function wordsOf(name) {
-  return name.split(/[-._]/).filter((w) => w !== "");
-}
-function transpositionDistance(a, b) {
-  if (Math.abs(a.length - b.length) > 2) return Math.abs(a.length - b.length);
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2][j - 2] + 1);
-      d[i][j] = best;
-    }
-  }
-  return d[a.length][b.length];
-}
-function unsureBecause(graph, verdict, from, what, referrer) {
-  const { reason } = verdict;
-  if (verdict.elsewhere && !namesItsNamespace(graph, from)) {
-    return `${referrer} names no namespace, so \`kubectl apply -n ${verdict.elsewhere.namespace}\` puts it beside ${verdict.elsewhere.kind} "${verdict.elsewhere.name}"; applied anywhere else, it finds nothing`;
-  }
-  switch (reason.kind) {
-    case "none-in-namespace":
-      return `the input has nothing of that kind in namespace "${from.namespace}", so kubewire cannot check ${what}`;
-    case "not-with-referrer":
-      return `nothing of that kind is applied with ${referrer} (its file, app folder or kustomize build), so ${what} is probably applied with another app`;
-    case "operator":
-      return `${what} is probably created by the operator of ${reason.operator.kind} "${reason.operator.name}"`;
-    case "placeholder-names":
-      return `objects of that kind in namespace "${from.namespace}" are named by placeholders, and ${what} may be one of them`;
-    case "not-in-input":
-      return `nothing in the input shows that the name is wrong: ${what} may come from a Helm release, an operator or another repository`;
-  }
-}
-
-// src/model/evidence/near-miss.ts
-function closestPodTemplate(graph, selector, namespace, from) {
-  if (selector.kind !== "requirements") return void 0;
-  let best;
-  for (const template of graph.podTemplatesIn(namespace)) {
-    const closenessOf = closeness(selector.requirements, template);
-    if (!closenessOf) continue;
-    const folders = from ? folderDistance(from, template.owner) : 0;
-    if (!closenessOf.sameKeyEvidence && from && !inSameFolder(from, template.owner)) continue;
-    if (!best || closenessOf.score > best.score || closenessOf.score === best.score && folders < best.distance) {
-      best = { template, score: closenessOf.score, distance: folders };
-    }
-  }
-  if (best) return explain(selector.requirements, best.template);
-  for (const other of graph.namespacesWithPodTemplates()) {
-    if (other === namespace) continue;
-    const match = graph.podTemplatesIn(other).find((t) => matchTemplate(selector, t));
-    if (match) {
-      return {
-        template: match,
-        hint: ` ${templateLabel(match)} in namespace "${other}" (${where(match, labelsPath(match))}) has these labels, but a Service only selects pods in its own namespace ("${namespace}").${namespaceAdvice(from, other)}`,
-        path: labelsPath(match),
-        evidence: false
-      };
-    }
-  }
-  return void 0;
-}
-function closeness(requirements, template) {
-  let satisfied = 0;
-  let related = 0;
-  let sameKey = 0;
-  let distance = 0;
-  for (const requirement of requirements) {
-    const value = template.labels[requirement.key];
-    if (holdsOnPods(requirement, template)) {
-      satisfied++;
-      continue;
-    }
-    if (template.controllerLabels.some((l) => l.key === requirement.key)) {
-      related++;
-      sameKey++;
-      continue;
-    }
-    const wanted = requirement.values[0] ?? "";
-    if (value !== void 0) {
-      const d = editDistance(wanted, value);
-      if (d <= 2 || d <= Math.floor(wanted.length / 4) || value.includes(wanted) || wanted.includes(value)) {
-        related++;
-        sameKey++;
-      }
-      distance += d;
-    } else if (ownerLabels(template)[requirement.key] === wanted) {
-      related++;
-      sameKey++;
-    } else if (Object.values(template.labels).includes(wanted)) {
-      related++;
-    } else {
-      distance += wanted.length + requirement.key.length;
-    }
-  }
-  if (satisfied === 0 && related === 0) return void 0;
-  return { score: (satisfied + related) * 1e3 + satisfied * 100 - distance, sameKeyEvidence: satisfied + sameKey > 0 };
-}
-function explain(requirements, template) {
-  const failing = requirements.filter((r) => !holdsOnPods(r, template));
-  const name = templateLabel(template);
-  const first = failing[0];
-  if (!first) {
-    const path12 = labelsPath(template);
-    return { template, path: path12, evidence: true, hint: ` ${name} (${where(template, path12)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
-  }
-  const wanted = first.values[0] ?? "";
-  const added = template.controllerLabels.find((l) => l.key === first.key);
-  if (added?.kind === "ordinal" && template.replicas !== null && template.replicas > 0) {
-    const from = added.valueFor(template.firstOrdinal);
-    const to = added.valueFor(template.firstOrdinal + template.replicas - 1);
-    const pods = template.replicas === 1 ? `its only pod has \`${formatLabel(first.key, from)}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
-    const path12 = ["spec", "replicas"];
-    return { template, path: path12, selectorKey: first.key, evidence: true, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? "" : "s"}: ${pods}.` };
-  }
-  const value = template.labels[first.key];
-  if (value !== void 0) {
-    const path12 = [...labelsPath(template), first.key];
-    return { template, path: path12, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where(template, path12)}) has it.` };
-  }
-  const onOwner = ownerLabels(template)[first.key];
-  if (onOwner === wanted && template.path.length > 0) {
-    const path12 = ["metadata", "labels", first.key];
-    return {
-      template,
-      path: path12,
-      selectorKey: first.key,
-      evidence: true,
-      hint: ` ${name} has \`${formatLabel(first.key, wanted)}\` in its own metadata.labels (${where(template, path12)}), but selectors match the labels of the pods: add it to ${[...template.path, "metadata", "labels"].join(".")}.`
-    };
-  }
-  const otherKey = Object.entries(template.labels).find(([, v]) => v === wanted)?.[0];
-  if (otherKey) {
-    const path12 = [...labelsPath(template), otherKey];
-    return { template, path: path12, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where(template, path12)}) has it.` };
-  }
-  return {
-    template,
-    path: labelsPath(template),
-    selectorKey: first.key,
-    evidence: false,
-    hint: ` The closest is ${name} (${where(template, labelsPath(template))}), which has no label \`${first.key}\`.`
-  };
-}
-function holdsOnPods(requirement, template) {
-  return matchTemplate({ kind: "requirements", requirements: [requirement] }, template) !== void 0;
-}
-function labelsPath(template) {
-  return [...template.path, "metadata", "labels"];
-}
-function ownerLabels(template) {
-  return asStringMap(getIn(template.owner.object, ["metadata", "labels"])) ?? {};
-}
-function where(template, path12) {
-  const located = locateField(template.owner, path12);
-  return `${located.file}:${located.range.line}`;
-}
-function editDistance(a, b) {
-  if (a === b) return 0;
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(above + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
-}
-function namespaceAdvice(from, other) {
-  if (!from || asString(getIn(from.object, ["metadata", "namespace"]))) return "";
-  return ` It names no namespace: if you apply it with \`kubectl apply -n ${other}\`, lint with \`--namespace ${other}\`; otherwise set metadata.namespace: ${other}.`;
-}
-
-// src/engine/rule-config.ts
 var RuleConfigError = class extends UsageError {
   constructor(ruleId, problem) {
     super(`rule ${ruleId}: ${problem}`);
@@ -42888,7 +42851,7 @@ function resolveRuleConfig(rules, config) {
   for (const [id, value] of Object.entries(config)) {
     const rule = byId.get(id);
     if (!rule) {
-      const near = [...byId.keys()].sort((a, b) => editDistance(id, a) - editDistance(id, b))[0];
+      const near = nearestName(id, byId.keys());
       throw new RuleConfigError(id, `unknown rule "${id}"${near ? ` (did you mean "${near}"?)` : ""}`);
     }
     const [level, ...options] = Array.isArray(value) ? value : [value];
@@ -43123,23 +43086,23 @@ function stringOnlyValuesOfTemplate(template) {
 }
 function expand(root, basePath, pattern) {
   const out = [];
-  const visit = (value, path12, step, parent, lastLiteral) => {
+  const visit = (value, path13, step, parent, lastLiteral) => {
     if (step === pattern.steps.length) {
-      const last = path12[path12.length - 1];
+      const last = path13[path13.length - 1];
       const listItem = typeof last === "number";
       const key = listItem ? `${lastLiteral}[${last}]` : String(last);
-      out.push({ path: path12, key, listItem, field: pattern.field(parent), value });
+      out.push({ path: path13, key, listItem, field: pattern.field(parent), value });
       return;
     }
     const current = pattern.steps[step];
     if (current === ANY_KEY) {
       if (!isObject(value)) return;
-      for (const [key, child] of Object.entries(value)) visit(child, [...path12, key], step + 1, value, lastLiteral);
+      for (const [key, child] of Object.entries(value)) visit(child, [...path13, key], step + 1, value, lastLiteral);
     } else if (current === ANY_ITEM) {
-      asArray(value).forEach((child, i) => visit(child, [...path12, i], step + 1, parent, lastLiteral));
+      asArray(value).forEach((child, i) => visit(child, [...path13, i], step + 1, parent, lastLiteral));
     } else {
       if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, current)) return;
-      visit(value[current], [...path12, current], step + 1, value, current);
+      visit(value[current], [...path13, current], step + 1, value, current);
     }
   };
   visit(root, basePath, 0, void 0, "");
@@ -43189,10 +43152,10 @@ function workloadSelectorOf(resource) {
   if (!template) return void 0;
   const templateLabelsPath = [...templatePath, "metadata", "labels"];
   const templateLabels = asStringMap(getIn(resource.object, templateLabelsPath)) ?? {};
-  const at = (path12, rule) => ({
+  const at = (path13, rule) => ({
     rule,
-    path: path12,
-    value: getIn(resource.object, path12),
+    path: path13,
+    value: getIn(resource.object, path13),
     templateLabelsPath,
     templateLabels
   });
@@ -43306,7 +43269,7 @@ function fromDefinition(def, minor, name) {
   }
   if (!def.p) return ANY2;
   const fields = def.p;
-  const names = Object.keys(fields).filter((f) => variantIn(def, fields[f], minor) !== void 0);
+  const names2 = Object.keys(fields).filter((f) => variantIn(def, fields[f], minor) !== void 0);
   const resolved = /* @__PURE__ */ new Map();
   const required = (def.r ?? []).filter((r) => typeof r === "string" || servesIn(r[1], minor)).map((r) => typeof r === "string" ? r : r[0]);
   return {
@@ -43314,7 +43277,7 @@ function fromDefinition(def, minor, name) {
     open: false,
     ...name ? { definition: name } : {},
     required,
-    fieldNames: () => names,
+    fieldNames: () => names2,
     field(name2) {
       if (!Object.hasOwn(fields, name2)) return void 0;
       let schema2 = resolved.get(name2);
@@ -43429,14 +43392,14 @@ function fromOpenApi(node, preserveAll, minor, isRoot = false) {
     if (!embedded) return ANY2;
   }
   const fields = /* @__PURE__ */ new Map();
-  const names = Object.keys(properties ?? {});
+  const names2 = Object.keys(properties ?? {});
   const required = asArray(node.required).filter((r) => typeof r === "string");
   const implicit = isRoot || embedded;
   return {
     type: "object",
     open: preserve || additional === true,
     required: implicit ? required.filter((r) => r !== "apiVersion" && r !== "kind" && r !== "metadata") : required,
-    fieldNames: () => implicit ? [.../* @__PURE__ */ new Set([...names, "apiVersion", "kind", "metadata"])] : names,
+    fieldNames: () => implicit ? [.../* @__PURE__ */ new Set([...names2, "apiVersion", "kind", "metadata"])] : names2,
     field(name) {
       if (implicit && (name === "apiVersion" || name === "kind")) return { type: "string" };
       if (implicit && name === "metadata") return definitionSchema("meta.v1.ObjectMeta", minor);
@@ -43476,10 +43439,10 @@ function customResourcesWithoutSchema(graph, minor) {
 }
 
 // src/model/schema/validate.ts
-function validateValue(value, schema2, path12, options = {}) {
+function validateValue(value, schema2, path13, options = {}) {
   const out = [];
   const limit = options.limit ?? 50;
-  const walker = new Walker(path12, (problem) => {
+  const walker = new Walker(path13, (problem) => {
     if (out.length >= limit) return;
     if ("value" in problem && placeholderIn(problem.value, problem.path[problem.path.length - 1])) return;
     if (options.ownedElsewhere?.(problem)) return;
@@ -43595,31 +43558,19 @@ function unknownField(field, level, parent) {
   return level.schema.definition ? { ...problem, definition: level.schema.definition } : problem;
 }
 function unknownFieldAt(field, level, parent) {
-  const path12 = [...level.path, field];
+  const path13 = [...level.path, field];
   const otherReleases = level.schema.otherReleasesOf?.(field);
-  if (otherReleases) return { code: "unknownField", path: path12, field, otherReleases };
+  if (otherReleases) return { code: "unknownField", path: path13, field, otherReleases };
   const sameLetters = level.schema.fieldNames().find((c) => c.toLowerCase() === field.toLowerCase());
-  if (sameLetters) return { code: "unknownField", path: path12, field, closest: sameLetters };
-  if (parent?.schema.field(field)) return { code: "unknownField", path: path12, field, elsewhere: [...parent.path, field] };
+  if (sameLetters) return { code: "unknownField", path: path13, field, closest: sameLetters };
+  if (parent?.schema.field(field)) return { code: "unknownField", path: path13, field, elsewhere: [...parent.path, field] };
   const below = findBelow(field, level.schema, level.path);
-  if (below) return { code: "unknownField", path: path12, field, elsewhere: below };
-  const closest = closestName(field, level.schema.fieldNames());
-  return { code: "unknownField", path: path12, field, ...closest ? { closest } : {} };
+  if (below) return { code: "unknownField", path: path13, field, elsewhere: below };
+  const closest = nearestName(field, level.schema.fieldNames());
+  return { code: "unknownField", path: path13, field, ...closest ? { closest } : {} };
 }
-function closestName(name, candidates) {
-  const lower = name.toLowerCase();
-  const sameLetters = candidates.find((c) => c.toLowerCase() === lower);
-  if (sameLetters) return sameLetters;
-  const budget = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
-  let best;
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance <= budget && (!best || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
-}
-function findBelow(field, schema2, path12) {
-  let frontier = [{ schema: schema2, path: path12 }];
+function findBelow(field, schema2, path13) {
+  let frontier = [{ schema: schema2, path: path13 }];
   const seen = /* @__PURE__ */ new Set([schema2]);
   for (let depth = 0; depth < 3; depth++) {
     const next = [];
@@ -43723,8 +43674,8 @@ function problemsOf(resource, type, graph) {
   const { status: _status, ...object } = resource.object;
   return validateValue(object, type.schema, [], { ownedElsewhere });
 }
-function pathKey(path12) {
-  return path12.join("\0");
+function pathKey(path13) {
+  return path13.join("\0");
 }
 function ownedPaths(resource, graph) {
   const all = /* @__PURE__ */ new Set();
@@ -43846,7 +43797,7 @@ function closestKind(kind, group) {
   const kinds = [...new Set(kindNamesOfGroup(group))];
   const sameLetters = kinds.find((k) => k.toLowerCase() === kind.toLowerCase());
   if (sameLetters) return sameLetters;
-  const near = closestName(kind, kinds);
+  const near = nearestName(kind, kinds);
   return near && Math.abs(near.length - kind.length) <= 1 && kind.length >= 5 ? near : void 0;
 }
 function kindNamesOfGroup(group) {
@@ -43930,12 +43881,12 @@ var apiVersion = createRule({
         const found = apiVersionStatus(resource.apiVersion, resource.kind, minor);
         if (!found || found.status === "served") return;
         const base = { apiVersion: resource.apiVersion, kind: resource.kind, release };
-        const path12 = ["apiVersion"];
+        const path13 = ["apiVersion"];
         switch (found.status) {
           case "removed":
             context.report({
               resource,
-              path: path12,
+              path: path13,
               messageId: "removed",
               data: { ...base, removedIn: releaseName(found.removedIn), served: found.served, replacement: useInstead(found.replacement, release, "Use") }
             });
@@ -43943,7 +43894,7 @@ var apiVersion = createRule({
           case "notYet":
             context.report({
               resource,
-              path: path12,
+              path: path13,
               messageId: "notYetServed",
               data: { ...base, addedIn: releaseName(found.addedIn), replacement: found.replacement ? useInstead(found.replacement, release, "Kubernetes " + release + " serves") : "" }
             });
@@ -43951,14 +43902,14 @@ var apiVersion = createRule({
           case "deprecated":
             context.report({
               resource,
-              path: path12,
+              path: path13,
               messageId: "deprecated",
               severity: "warn",
               data: { ...base, removedIn: releaseName(found.removedIn), replacement: useInstead(found.replacement, release, "Move to") }
             });
             return;
           case "unknownVersion":
-            context.report({ resource, path: path12, messageId: "unknownVersion", data: { ...base, versions: found.versions.map((v) => `${v.apiVersion} (${v.served})`).join(", ") } });
+            context.report({ resource, path: path13, messageId: "unknownVersion", data: { ...base, versions: found.versions.map((v) => `${v.apiVersion} (${v.served})`).join(", ") } });
             return;
           case "unknownKind": {
             const hint = found.elsewhere ? ` ${resource.kind} is served as ${found.elsewhere.apiVersion} (${found.elsewhere.served}): write apiVersion: ${found.elsewhere.apiVersion}.` : found.closest ? ` Did you mean kind: ${found.closest}?` : "";
@@ -44153,6 +44104,28 @@ function initIndex(container) {
   return typeof index === "number" ? index : -1;
 }
 
+// src/rules/disable-directive.ts
+var disableDirective = createRule({
+  name: "disable-directive",
+  meta: {
+    type: "problem",
+    defaultSeverity: "error",
+    reportsDirectives: true,
+    docs: { description: "Disallow disable directives and kubewire.io/ignore annotations that name unknown rules or silence nothing" },
+    messages: {
+      unused: "Unused {{directive}} directive (no problems were reported{{from}}): remove it, or it will silence a real problem that appears here later.",
+      unusedEnable: "Unused kubewire-enable directive (no matching kubewire-disable directive was found{{for}}): remove it.",
+      unknownRule: '"{{id}}" in this {{directive}} comment is not a kubewire rule, so it silences nothing.{{hint}}',
+      unknownRuleInAnnotation: '"{{id}}" in the {{annotation}} annotation is not a kubewire rule, so it silences nothing.{{hint}}'
+    },
+    schema: [],
+    defaultOptions: []
+  },
+  create() {
+    return {};
+  }
+});
+
 // src/model/evidence/duplicates.ts
 function duplicateOf(graph, resource) {
   if (!resource.name) return void 0;
@@ -44252,7 +44225,7 @@ var duplicateResource = createRule({
           });
           const severity2 = duplicateSeverity(duplicate, anyDiffers);
           if (!severity2) return;
-          const names = repeats.map(identityLabel);
+          const names2 = repeats.map(identityLabel);
           context.report({
             resource,
             path: ["metadata", "name"],
@@ -44262,7 +44235,7 @@ var duplicateResource = createRule({
               file: resource.document.file.path,
               count: repeats.length,
               other: duplicate.first.document.file.path,
-              list: names.length > 5 ? `${names.slice(0, 5).join(", ")}, ...` : names.join(", "),
+              list: names2.length > 5 ? `${names2.slice(0, 5).join(", ")}, ...` : names2.join(", "),
               how: duplicate.scope === "build" ? ', and one kustomize build includes both: `kustomize build` fails ("may not add resource with an already registered id")' : ", in the same folder and with different settings: `kubectl apply -f` on the folder applies both, and the file applied last overwrites the other's copies. If they are alternative versions applied one at a time (examples, variants), this is fine"
             },
             related: [{ resource: duplicate.first, path: ["metadata", "name"], message: "first defined here" }]
@@ -44276,8 +44249,8 @@ var duplicateResource = createRule({
           identity: identityLabel(resource),
           count: duplicate.count,
           position: duplicate.position,
-          first: where2(first),
-          winner: winner === resource ? "this one" : where2(winner),
+          first: where(first),
+          winner: winner === resource ? "this one" : where(winner),
           difference: duplicate.identical ? ". The copies are identical today, so nothing is lost yet, but the next edit to one of them will be undone by the other" : ", and the settings that differ in the earlier copies are lost",
           namespaceNote: namespaceNote(first, resource)
         };
@@ -44296,7 +44269,7 @@ var duplicateResource = createRule({
     };
   }
 });
-function where2(resource) {
+function where(resource) {
   const located = locateField(resource, ["metadata", "name"]);
   return `${located.file}:${located.range.line}`;
 }
@@ -44304,6 +44277,317 @@ function namespaceNote(a, b) {
   const written = (r) => asString(getIn(r.object, ["metadata", "namespace"]));
   if (!a.namespace || written(a) === written(b)) return "";
   return ` (A definition without metadata.namespace lands in the namespace kubectl is given, here "${a.namespace}", so both are the same object.)`;
+}
+
+// src/model/evidence/absence.ts
+import path7 from "node:path";
+
+// src/model/evidence/near-miss.ts
+function closestPodTemplate(graph, selector, namespace, from) {
+  if (selector.kind !== "requirements") return void 0;
+  let best;
+  for (const template of graph.podTemplatesIn(namespace)) {
+    const closenessOf = closeness(selector.requirements, template);
+    if (!closenessOf) continue;
+    const folders = from ? folderDistance(from, template.owner) : 0;
+    if (!closenessOf.sameKeyEvidence && from && !inSameFolder(from, template.owner)) continue;
+    if (!best || closenessOf.score > best.score || closenessOf.score === best.score && folders < best.distance) {
+      best = { template, score: closenessOf.score, distance: folders };
+    }
+  }
+  if (best) return explain(selector.requirements, best.template);
+  for (const other of graph.namespacesWithPodTemplates()) {
+    if (other === namespace) continue;
+    const match = graph.podTemplatesIn(other).find((t) => matchTemplate(selector, t));
+    if (match) {
+      return {
+        template: match,
+        hint: ` ${templateLabel(match)} in namespace "${other}" (${where2(match, labelsPath(match))}) has these labels, but a Service only selects pods in its own namespace ("${namespace}").${namespaceAdvice(from, other)}`,
+        path: labelsPath(match),
+        evidence: false
+      };
+    }
+  }
+  return void 0;
+}
+function closeness(requirements, template) {
+  let satisfied = 0;
+  let related = 0;
+  let sameKey = 0;
+  let distance = 0;
+  for (const requirement of requirements) {
+    const value = template.labels[requirement.key];
+    if (holdsOnPods(requirement, template)) {
+      satisfied++;
+      continue;
+    }
+    if (template.controllerLabels.some((l) => l.key === requirement.key)) {
+      related++;
+      sameKey++;
+      continue;
+    }
+    const wanted = requirement.values[0] ?? "";
+    if (value !== void 0) {
+      const d = editDistance(wanted, value);
+      if (d <= 2 || d <= Math.floor(wanted.length / 4) || value.includes(wanted) || wanted.includes(value)) {
+        related++;
+        sameKey++;
+      }
+      distance += d;
+    } else if (ownerLabels(template)[requirement.key] === wanted) {
+      related++;
+      sameKey++;
+    } else if (Object.values(template.labels).includes(wanted)) {
+      related++;
+    } else {
+      distance += wanted.length + requirement.key.length;
+    }
+  }
+  if (satisfied === 0 && related === 0) return void 0;
+  return { score: (satisfied + related) * 1e3 + satisfied * 100 - distance, sameKeyEvidence: satisfied + sameKey > 0 };
+}
+function explain(requirements, template) {
+  const failing = requirements.filter((r) => !holdsOnPods(r, template));
+  const name = templateLabel(template);
+  const first = failing[0];
+  if (!first) {
+    const path13 = labelsPath(template);
+    return { template, path: path13, evidence: true, hint: ` ${name} (${where2(template, path13)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
+  }
+  const wanted = first.values[0] ?? "";
+  const added = template.controllerLabels.find((l) => l.key === first.key);
+  if (added?.kind === "ordinal" && template.replicas !== null && template.replicas > 0) {
+    const from = added.valueFor(template.firstOrdinal);
+    const to = added.valueFor(template.firstOrdinal + template.replicas - 1);
+    const pods = template.replicas === 1 ? `its only pod has \`${formatLabel(first.key, from)}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
+    const path13 = ["spec", "replicas"];
+    return { template, path: path13, selectorKey: first.key, evidence: true, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? "" : "s"}: ${pods}.` };
+  }
+  const value = template.labels[first.key];
+  if (value !== void 0) {
+    const path13 = [...labelsPath(template), first.key];
+    return { template, path: path13, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where2(template, path13)}) has it.` };
+  }
+  const onOwner = ownerLabels(template)[first.key];
+  if (onOwner === wanted && template.path.length > 0) {
+    const path13 = ["metadata", "labels", first.key];
+    return {
+      template,
+      path: path13,
+      selectorKey: first.key,
+      evidence: true,
+      hint: ` ${name} has \`${formatLabel(first.key, wanted)}\` in its own metadata.labels (${where2(template, path13)}), but selectors match the labels of the pods: add it to ${[...template.path, "metadata", "labels"].join(".")}.`
+    };
+  }
+  const otherKey = Object.entries(template.labels).find(([, v]) => v === wanted)?.[0];
+  if (otherKey) {
+    const path13 = [...labelsPath(template), otherKey];
+    return { template, path: path13, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where2(template, path13)}) has it.` };
+  }
+  return {
+    template,
+    path: labelsPath(template),
+    selectorKey: first.key,
+    evidence: false,
+    hint: ` The closest is ${name} (${where2(template, labelsPath(template))}), which has no label \`${first.key}\`.`
+  };
+}
+function holdsOnPods(requirement, template) {
+  return matchTemplate({ kind: "requirements", requirements: [requirement] }, template) !== void 0;
+}
+function labelsPath(template) {
+  return [...template.path, "metadata", "labels"];
+}
+function ownerLabels(template) {
+  return asStringMap(getIn(template.owner.object, ["metadata", "labels"])) ?? {};
+}
+function where2(template, path13) {
+  const located = locateField(template.owner, path13);
+  return `${located.file}:${located.range.line}`;
+}
+function namespaceAdvice(from, other) {
+  if (!from || asString(getIn(from.object, ["metadata", "namespace"]))) return "";
+  return ` It names no namespace: if you apply it with \`kubectl apply -n ${other}\`, lint with \`--namespace ${other}\`; otherwise set metadata.namespace: ${other}.`;
+}
+
+// src/model/evidence/hints.ts
+function likelyCreatorByName(graph, namespace, name) {
+  let best;
+  for (const custom of graph.customResourcesIn(namespace)) {
+    if (!custom.name || name !== custom.name && !name.startsWith(`${custom.name}-`)) continue;
+    if (!best || custom.name.length > best.name.length) best = custom;
+  }
+  return best;
+}
+function locationOf(resource, path13 = []) {
+  const located = locateField(resource, path13);
+  return `${located.file}:${located.range.line}`;
+}
+function selectorNearMiss(graph, selector, namespace, ownerKind, from) {
+  const near = closestPodTemplate(graph, selector, namespace, from);
+  if (!near || near.template.namespace === namespace) return near;
+  const labelsPath2 = [...near.template.path, "metadata", "labels"];
+  return {
+    ...near,
+    hint: ` ${templateLabel(near.template)} in namespace "${near.template.namespace}" (${locationOf(near.template.owner, labelsPath2)}) has these labels, but a ${ownerKind} only selects pods in its own namespace ("${namespace}").`
+  };
+}
+function selectorKeyPath(resource, selectorPath, key) {
+  if (key === void 0) return selectorPath;
+  const matchLabels = asObject(getIn(resource.object, [...selectorPath, "matchLabels"]));
+  return matchLabels && key in matchLabels ? [...selectorPath, "matchLabels", key] : selectorPath;
+}
+
+// src/model/evidence/absence.ts
+function judgeAbsence(graph, reference) {
+  const { from, namespace, name } = reference;
+  const ofKinds = (keys) => keys.flatMap((k) => graph.ofKind(k));
+  const all = ofKinds(reference.kindKeys);
+  const sameNamespace = all.filter((r) => r.namespace === namespace);
+  const otherKind = ofKinds(reference.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r));
+  if (otherKind) return { kind: "mistake", evidence: { kind: "other-kind", candidate: otherKind } };
+  const elsewhere = all.find((r) => r.namespace !== namespace && r.name === name && namespaceDifferenceIsEvidence(graph, from, r));
+  if (elsewhere) return { kind: "mistake", evidence: { kind: "other-namespace", candidate: elsewhere } };
+  let similar;
+  for (const candidate of sameNamespace) {
+    if (!candidate.name || !nearReferrer(graph, from, candidate)) continue;
+    if (!isTypo(name, candidate.name)) continue;
+    const why = reference.confirms(candidate);
+    if (why) return { kind: "mistake", evidence: { kind: "meant", candidate, why } };
+    similar ??= candidate;
+  }
+  similar ??= sameNamespace.find((r) => r.name && r.name !== name && (isTypo(name, r.name) || addsOrDropsWords(name, r.name)));
+  const inOtherNamespace = all.find((r) => r.namespace !== namespace && r.name === name);
+  const hints = { ...similar ? { similar } : {}, ...inOtherNamespace ? { elsewhere: inOtherNamespace } : {} };
+  const operator = likelyCreatorByName(graph, namespace, name);
+  if (operator) return { kind: "unsure", reason: { kind: "operator", operator }, ...hints };
+  if (sameNamespace.some(identityIsPlaceholder)) return { kind: "unsure", reason: { kind: "placeholder-names" }, ...hints };
+  if (sameNamespace.length === 0) return { kind: "unsure", reason: { kind: "none-in-namespace" }, ...hints };
+  if (!sameNamespace.some((r) => appliedAsOne(graph, from, r))) return { kind: "unsure", reason: { kind: "not-with-referrer" }, ...hints };
+  return { kind: "unsure", reason: { kind: "not-in-input" }, ...hints };
+}
+function selectorMissIsMistake(graph, owner, near) {
+  const workload = near.template.owner;
+  if (near.template.namespace !== owner.namespace) return namespaceDifferenceIsEvidence(graph, owner, workload);
+  const orphan = graph.servicesSelecting(near.template).length === 0 && !runsToCompletion(near.template);
+  return nearReferrer(graph, owner, workload) && (near.evidence || workload.name === owner.name || orphan);
+}
+function namespaceDifferenceIsEvidence(graph, from, other) {
+  const movedByBuild = (r) => graph.kustomize.namespaceSetByBuild(r.document.file.path);
+  return namesItsNamespace(graph, from) && !movedByBuild(from) && !movedByBuild(other) && appliedAsOne(graph, from, other);
+}
+function namesItsNamespace(graph, resource) {
+  return typeof getIn(resource.object, ["metadata", "namespace"]) === "string" || graph.kustomize.namespaceOf(resource.document.file.path) !== void 0;
+}
+function appliedAsOne(graph, a, b) {
+  const fileA = a.document.file.path;
+  const fileB = b.document.file.path;
+  if (fileA === fileB) return true;
+  const inBuild = (file) => graph.kustomize.buildsOf(file).size > 0;
+  if (inBuild(fileA) || inBuild(fileB)) return shareABuild(graph, a, b);
+  return appFolder(fileA) === appFolder(fileB);
+}
+function nearReferrer(graph, from, candidate) {
+  return inSameSubtree(graph, from, candidate) || appliedAsOne(graph, from, candidate);
+}
+var KIND_FOLDERS = /* @__PURE__ */ new Set([
+  "deployment",
+  "deployments",
+  "deploy",
+  "statefulset",
+  "statefulsets",
+  "daemonset",
+  "daemonsets",
+  "service",
+  "services",
+  "svc",
+  "ingress",
+  "ingresses",
+  "hpa",
+  "hpas",
+  "autoscaling",
+  "pdb",
+  "pdbs",
+  "networkpolicy",
+  "networkpolicies",
+  "network-policies",
+  "configmap",
+  "configmaps",
+  "secret",
+  "secrets",
+  "job",
+  "jobs",
+  "cronjob",
+  "cronjobs",
+  "pod",
+  "pods",
+  "workloads",
+  "networking",
+  "rbac",
+  "storage",
+  "volumes"
+]);
+function appFolder(file) {
+  let folder = path7.dirname(file);
+  while (KIND_FOLDERS.has(path7.basename(folder).toLowerCase()) && path7.dirname(folder) !== folder) folder = path7.dirname(folder);
+  return folder;
+}
+function isTypo(wanted, candidate) {
+  if (wanted === candidate) return false;
+  if (addsOrDropsWords(wanted, candidate)) return false;
+  const distance = transpositionDistance(wanted, candidate);
+  const shorter = Math.min(wanted.length, candidate.length);
+  const allowed = shorter <= 4 ? 1 : 2;
+  if (distance > allowed) return false;
+  const wantedWords = wordsOf(wanted);
+  const candidateWords = wordsOf(candidate);
+  if (wantedWords.length !== candidateWords.length) return true;
+  return !wantedWords.some((w, i) => {
+    const other = candidateWords[i];
+    return other !== void 0 && other !== w && (other.startsWith(w) || w.startsWith(other)) && Math.abs(other.length - w.length) >= 2;
+  });
+}
+function addsOrDropsWords(a, b) {
+  if (a === b) return false;
+  const [short, long] = a.length <= b.length ? [wordsOf(a), wordsOf(b)] : [wordsOf(b), wordsOf(a)];
+  if (short.length === long.length) return false;
+  let i = 0;
+  for (const word of long) if (i < short.length && word === short[i]) i++;
+  return i === short.length;
+}
+function wordsOf(name) {
+  return name.split(/[-._]/).filter((w) => w !== "");
+}
+function transpositionDistance(a, b) {
+  if (Math.abs(a.length - b.length) > 2) return Math.abs(a.length - b.length);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2][j - 2] + 1);
+      d[i][j] = best;
+    }
+  }
+  return d[a.length][b.length];
+}
+function unsureBecause(graph, verdict, from, what, referrer) {
+  const { reason } = verdict;
+  if (verdict.elsewhere && !namesItsNamespace(graph, from)) {
+    return `${referrer} names no namespace, so \`kubectl apply -n ${verdict.elsewhere.namespace}\` puts it beside ${verdict.elsewhere.kind} "${verdict.elsewhere.name}"; applied anywhere else, it finds nothing`;
+  }
+  switch (reason.kind) {
+    case "none-in-namespace":
+      return `the input has nothing of that kind in namespace "${from.namespace}", so kubewire cannot check ${what}`;
+    case "not-with-referrer":
+      return `nothing of that kind is applied with ${referrer} (its file, app folder or kustomize build), so ${what} is probably applied with another app`;
+    case "operator":
+      return `${what} is probably created by the operator of ${reason.operator.kind} "${reason.operator.name}"`;
+    case "placeholder-names":
+      return `objects of that kind in namespace "${from.namespace}" are named by placeholders, and ${what} may be one of them`;
+    case "not-in-input":
+      return `nothing in the input shows that the name is wrong: ${what} may come from a Helm release, an operator or another repository`;
+  }
 }
 
 // src/model/references/autoscaling.ts
@@ -44566,7 +44850,7 @@ function allServiceBackends(ingress) {
   });
   return out;
 }
-function readBackend(value, path12, route) {
+function readBackend(value, path13, route) {
   if (!isObject(value)) return void 0;
   const service = asObject(value.service);
   if (service) {
@@ -44574,30 +44858,30 @@ function readBackend(value, path12, route) {
     if (!name) return void 0;
     const port = asObject(service.port);
     return {
-      path: path12,
+      path: path13,
       route,
       serviceName: name,
-      serviceNamePath: [...path12, "service", "name"],
-      ...v1Port(port, [...path12, "service", "port"])
+      serviceNamePath: [...path13, "service", "name"],
+      ...v1Port(port, [...path13, "service", "port"])
     };
   }
   const legacyName = asString(value.serviceName);
   if (!legacyName) return void 0;
   return {
-    path: path12,
+    path: path13,
     route,
     serviceName: legacyName,
-    serviceNamePath: [...path12, "serviceName"],
+    serviceNamePath: [...path13, "serviceName"],
     port: intOrString(value.servicePort),
-    portPath: [...path12, "servicePort"]
+    portPath: [...path13, "servicePort"]
   };
 }
-function v1Port(port, path12) {
+function v1Port(port, path13) {
   const number = asInteger(port?.number);
-  if (number !== void 0) return { port: { kind: "number", value: number }, portPath: [...path12, "number"] };
+  if (number !== void 0) return { port: { kind: "number", value: number }, portPath: [...path13, "number"] };
   const name = asString(port?.name);
-  if (name) return { port: { kind: "name", value: name }, portPath: [...path12, "name"] };
-  return { port: void 0, portPath: path12 };
+  if (name) return { port: { kind: "name", value: name }, portPath: [...path13, "name"] };
+  return { port: void 0, portPath: path13 };
 }
 function intOrString(value) {
   if (typeof value === "number" && Number.isInteger(value)) return { kind: "number", value };
@@ -44813,10 +45097,10 @@ function readManualEndpoints(resource) {
     leaderLock: false
   };
 }
-function endpointPort(value, path12, subset) {
+function endpointPort(value, path13, subset) {
   const port = asObject(value);
   if (!port) return [];
-  return [{ name: asString(port.name) ?? "", port: asInteger(port.port), protocol: asString(port.protocol) || "TCP", path: path12, subset }];
+  return [{ name: asString(port.name) ?? "", port: asInteger(port.port), protocol: asString(port.protocol) || "TCP", path: path13, subset }];
 }
 function serviceOfManualEndpoints(graph, manual) {
   if (manual.serviceName === void 0) return void 0;
@@ -44905,10 +45189,10 @@ var manualEndpoints = createRule({
         const left = candidate && starved.includes(candidate) ? [candidate] : starved;
         const consequence = left.length > 0 ? `Service port${left.length === 1 ? "" : "s"} ${left.map(servicePortLabel).join(", ")} get${left.length === 1 ? "s" : ""} no endpoint and connections to ${left.length === 1 ? "it" : "them"} fail.` : "traffic never reaches these addresses through this port (every Service port already has endpoints).";
         const sameName = candidate !== void 0 && (candidate.name ?? "") === port.name;
-        const path12 = sameName ? [...port.path, "protocol"] : port.name !== "" ? [...port.path, "name"] : port.path;
+        const path13 = sameName ? [...port.path, "protocol"] : port.name !== "" ? [...port.path, "name"] : port.path;
         context.report({
           resource: manual.resource,
-          path: path12,
+          path: path13,
           messageId: "portNotPaired",
           data: {
             kind: manual.kind,
@@ -45154,7 +45438,7 @@ var networkpolicySelectorMatch = createRule({
           if (!targets || targets.length === 0) continue;
           const found = targets.map((t) => namedPortOn(t.template, port.port, port.protocol));
           if (found.includes("yes")) continue;
-          const names = targets.map((t) => templateLabel(t.template));
+          const names2 = targets.map((t) => templateLabel(t.template));
           context.report({
             resource: policy,
             path: [...port.path, "port"],
@@ -45164,7 +45448,7 @@ var networkpolicySelectorMatch = createRule({
               port: port.port,
               protocol: port.protocol,
               side: port.direction === "ingress" ? "pods this policy selects" : "destination pods of this egress rule",
-              pods: names.length > 3 ? `${names.slice(0, 3).join(", ")} and ${names.length - 3} more` : names.join(", "),
+              pods: names2.length > 3 ? `${names2.slice(0, 3).join(", ")} and ${names2.length - 3} more` : names2.join(", "),
               hint: found.includes("otherProtocol") ? ` A container declares "${port.port}" with another protocol; a named port matches name and protocol.` : ""
             },
             related: targets.slice(0, 3).map((t) => ({ resource: t.template.owner, path: [...t.template.path, "spec", "containers"], message: `containers of ${templateLabel(t.template)}` }))
@@ -45390,7 +45674,7 @@ var probePort = createRule({
             if (!handler) continue;
             for (const action of user.actions) {
               const value = asObject(handler[action])?.port;
-              const path12 = [...container.path, ...user.path, action, "port"];
+              const path13 = [...container.path, ...user.path, action, "port"];
               const field = `${[...user.path, action, "port"].join(".")}`;
               const connects = user.kind === "probe" || action === "httpGet";
               const resolvable = typeof value === "number" || typeof value === "string" && action !== "grpc" && value !== "" && !isQuotedNumber(value);
@@ -45409,14 +45693,14 @@ var probePort = createRule({
                 if (typeof value === "string") {
                   context.report({
                     resource: template.owner,
-                    path: path12,
+                    path: path13,
                     messageId: "nonTcpPortName",
                     data: { ...data2, name: value },
                     related: relatedPort,
                     ...template.builtinOwner ? {} : { severity: "warn" }
                   });
                 } else {
-                  context.report({ resource: template.owner, path: path12, messageId: "nonTcpPortNumber", severity: "warn", data: data2, related: relatedPort });
+                  context.report({ resource: template.owner, path: path13, messageId: "nonTcpPortNumber", severity: "warn", data: data2, related: relatedPort });
                 }
                 continue;
               }
@@ -45424,17 +45708,17 @@ var probePort = createRule({
               if (action === "grpc") {
                 context.report({
                   resource: template.owner,
-                  path: path12,
+                  path: path13,
                   messageId: "grpcPortNotNumber",
                   data: { field, value, rejected, hint: grpcHint(container, value) }
                 });
               } else if (isQuotedNumber(value)) {
-                context.report({ resource: template.owner, path: path12, messageId: "quotedNumber", data: { field, value, rejected } });
+                context.report({ resource: template.owner, path: path13, messageId: "quotedNumber", data: { field, value, rejected } });
               } else if (!containerPortByName(container, value)) {
                 const { hint, related } = undeclaredHint(template, container, value);
                 context.report({
                   resource: template.owner,
-                  path: path12,
+                  path: path13,
                   messageId: "undeclaredName",
                   data: { field, name: value, container: container.name, kind: user.kind, consequence: user.consequence, hint },
                   related,
@@ -45473,8 +45757,8 @@ function undeclaredHint(template, container, name) {
   if (container.ports.length === 0) {
     return { hint: ` Container "${container.name}" declares no ports: write the port number, or declare a port named "${name}".`, related: [own] };
   }
-  const names = container.ports.filter((p) => p.name !== void 0).map((p) => `"${p.name}" (${portNumberLabel(p)})`);
-  const hint = names.length > 0 ? ` The named ports of container "${container.name}" are ${names.join(", ")}: use one of these names, or a port number.` : ` No port of container "${container.name}" has a name: use a port number.`;
+  const names2 = container.ports.filter((p) => p.name !== void 0).map((p) => `"${p.name}" (${portNumberLabel(p)})`);
+  const hint = names2.length > 0 ? ` The named ports of container "${container.name}" are ${names2.join(", ")}: use one of these names, or a port number.` : ` No port of container "${container.name}" has a name: use a port number.`;
   return { hint, related: [own] };
 }
 function grpcHint(container, value) {
@@ -45516,13 +45800,13 @@ function disruptionBudgetProblems(resource) {
   if (set("minAvailable") && set("maxUnavailable")) out.push({ code: "budgetBothSet", path: ["spec", "maxUnavailable"] });
   for (const field of ["minAvailable", "maxUnavailable"]) {
     const value = spec[field];
-    const path12 = ["spec", field];
-    if (typeof value === "number" && Number.isInteger(value) && value < 0) out.push({ code: "budgetNegative", path: path12, value: String(value) });
+    const path13 = ["spec", field];
+    if (typeof value === "number" && Number.isInteger(value) && value < 0) out.push({ code: "budgetNegative", path: path13, value: String(value) });
     if (typeof value !== "string") continue;
     const percent = /^(-?[0-9]+)%$/.exec(value);
-    if (!percent) out.push({ code: "budgetNotPercent", path: path12, value });
-    else if (Number(percent[1]) < 0) out.push({ code: "budgetNegative", path: path12, value });
-    else if (Number(percent[1]) > 100) out.push({ code: "budgetOverHundred", path: path12, value });
+    if (!percent) out.push({ code: "budgetNotPercent", path: path13, value });
+    else if (Number(percent[1]) < 0) out.push({ code: "budgetNegative", path: path13, value });
+    else if (Number(percent[1]) > 100) out.push({ code: "budgetOverHundred", path: path13, value });
   }
   return out;
 }
@@ -45534,10 +45818,10 @@ function duplicateContainerNames(template) {
   for (const container of ordered) {
     const name = asString(container.object.name);
     if (!name) continue;
-    const path12 = [...container.path, "name"];
+    const path13 = [...container.path, "name"];
     const earlier = first.get(name);
-    if (earlier) out.push({ code: "duplicateContainerName", path: path12, name, first: earlier });
-    else first.set(name, path12);
+    if (earlier) out.push({ code: "duplicateContainerName", path: path13, name, first: earlier });
+    else first.set(name, path13);
   }
   return out;
 }
@@ -45663,7 +45947,7 @@ var schema = createRule({
   }
 });
 function describe3(problem, type, resource, minor) {
-  const path12 = formatPath(problem.path) || "(the object)";
+  const path13 = formatPath(problem.path) || "(the object)";
   const kind = resource.kind;
   switch (problem.code) {
     case "unknownField": {
@@ -45681,12 +45965,12 @@ function describe3(problem, type, resource, minor) {
       } else if (problem.closest) {
         hint = ` Did you mean "${problem.closest}"?`;
       }
-      return { messageId: "unknownField", data: { path: path12, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint } };
+      return { messageId: "unknownField", data: { path: path13, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint } };
     }
     case "wrongType":
       return {
         messageId: "wrongType",
-        data: { path: path12, expected: problem.expected, got: describeWritten(resource, problem.path, problem.value), kind, hint: typeHint(problem.expected, problem.value, problem.definition, scalarSourceOf(resource, problem.path)?.text) }
+        data: { path: path13, expected: problem.expected, got: describeWritten(resource, problem.path, problem.value), kind, hint: typeHint(problem.expected, problem.value, problem.definition, scalarSourceOf(resource, problem.path)?.text) }
       };
     case "required": {
       const hint = problem.definition ? REQUIRED_HINTS[`${problem.definition}.${problem.field}`] : void 0;
@@ -45695,21 +45979,21 @@ function describe3(problem, type, resource, minor) {
     case "notInEnum":
       return {
         messageId: "notInEnum",
-        data: { path: path12, value: problem.value, allowed: problem.allowed.map((v) => String(v)).join(", "), hint: problem.closest ? ` Write "${problem.closest}".` : "" }
+        data: { path: path13, value: problem.value, allowed: problem.allowed.map((v) => String(v)).join(", "), hint: problem.closest ? ` Write "${problem.closest}".` : "" }
       };
     case "invalidQuantity":
-      return { messageId: "invalidQuantity", data: { path: path12, value: problem.value, kind, hint: quantityHint(problem.value, problem.path[problem.path.length - 1] === "cpu") } };
+      return { messageId: "invalidQuantity", data: { path: path13, value: problem.value, kind, hint: quantityHint(problem.value, problem.path[problem.path.length - 1] === "cpu") } };
     case "notBase64": {
       const field = formatPath(problem.path.slice(0, -1));
       const hint = kind === "Secret" && problem.path[0] === "data" ? ` Encode it (printf %s 'value' | base64), or move it to stringData, which takes plain text.` : " Encode it with base64.";
-      return { messageId: "notBase64", data: { path: path12, field, kind, hint } };
+      return { messageId: "notBase64", data: { path: path13, field, kind, hint } };
     }
   }
 }
-function describeWritten(resource, path12, value) {
+function describeWritten(resource, path13, value) {
   const described = describeValue(value);
   if (typeof value !== "boolean" && typeof value !== "number") return described;
-  const source = scalarSourceOf(resource, path12);
+  const source = scalarSourceOf(resource, path13);
   if (!source?.plain || source.text === String(value)) return described;
   return `${described} (YAML 1.1, as kubectl reads it, takes \`${source.text}\` for ${String(value)})`;
 }
@@ -45733,7 +46017,7 @@ function v1BackendFix(resource, backendPath) {
   return `service: {name: ${typeof name === "string" ? name : "my-service"}, port: ${portPart}}`;
 }
 function describeValidation(problem, resource) {
-  const path12 = formatPath(problem.path);
+  const path13 = formatPath(problem.path);
   switch (problem.code) {
     case "budgetBothSet":
     case "missingName":
@@ -45741,9 +46025,9 @@ function describeValidation(problem, resource) {
       return { kind: resource.kind };
     case "budgetOverHundred":
     case "budgetNegative":
-      return { path: path12, value: problem.value };
+      return { path: path13, value: problem.value };
     case "budgetNotPercent":
-      return { path: path12, value: problem.value, hint: /^[0-9]+$/.test(problem.value) ? ` Write it without quotes: ${problem.value}.` : "" };
+      return { path: path13, value: problem.value, hint: /^[0-9]+$/.test(problem.value) ? ` Write it without quotes: ${problem.value}.` : "" };
     case "duplicateContainerName":
       return { name: problem.name, first: formatPath(problem.first.slice(0, -1)), kind: resource.kind };
     case "invalidName":
@@ -46058,21 +46342,21 @@ var servicePortNames = createRule({
         }
         function reportTargetPort(port) {
           if (!port.targetPortWritten) return;
-          const path12 = [...port.path, "targetPort"];
-          const written = getIn(resource.object, path12);
+          const path13 = [...port.path, "targetPort"];
+          const written = getIn(resource.object, path13);
           if (typeof written === "number") {
             if (!Number.isInteger(written) || written < 1 || written > 65535) {
-              context.report({ resource, path: path12, messageId: "targetPortOutOfRange", data: { value: written } });
+              context.report({ resource, path: path13, messageId: "targetPortOutOfRange", data: { value: written } });
             }
             return;
           }
           if (typeof written !== "string") return;
           if (/^\d+$/.test(written)) {
-            context.report({ resource, path: path12, messageId: "quotedTargetPort", data: { value: written } });
+            context.report({ resource, path: path13, messageId: "quotedTargetPort", data: { value: written } });
             return;
           }
           const problem = ianaSvcNameProblem(written);
-          if (problem) context.report({ resource, path: path12, messageId: "invalidTargetPort", data: { value: written, problem } });
+          if (problem) context.report({ resource, path: path13, messageId: "invalidTargetPort", data: { value: written, problem } });
         }
       }
     };
@@ -46169,13 +46453,13 @@ var serviceSelectorMatch = createRule({
         if (endpoints.selected.length > 0) return;
         if (service.headless && statefulSetsGovernedBy(graph, resource).length > 0) return;
         const data2 = { name: resource.name, namespace: resource.namespace, selector: formatSelector(service.selector) };
-        const path12 = ["spec", "selector"];
+        const path13 = ["spec", "selector"];
         const operatorResource = endpoints.operatorResource;
         if (operatorResource) {
           const where4 = locateField(operatorResource, []);
           context.report({
             resource,
-            path: path12,
+            path: path13,
             messageId: "operatorManaged",
             severity: "warn",
             data: { ...data2, operator: resourceLabel(operatorResource), where: `${where4.file}:${where4.range.line}` },
@@ -46185,7 +46469,7 @@ var serviceSelectorMatch = createRule({
         }
         const near = closestPodTemplate(graph, service.selector, resource.namespace, resource);
         if (!near && graph.podTemplatesIn(resource.namespace).length === 0) {
-          context.report({ resource, path: path12, messageId: "noWorkloadsInNamespace", severity: "warn", data: data2 });
+          context.report({ resource, path: path13, messageId: "noWorkloadsInNamespace", severity: "warn", data: data2 });
           return;
         }
         const operators = near ? [] : graph.podCreatingCustomResourcesIn(resource.namespace);
@@ -46193,7 +46477,7 @@ var serviceSelectorMatch = createRule({
           const shown = operators.slice(0, 3).map((r) => resourceLabel(r)).join(", ");
           context.report({
             resource,
-            path: path12,
+            path: path13,
             messageId: "operatorMayManage",
             severity: "warn",
             data: { ...data2, operators: operators.length > 3 ? `${shown}, ...` : shown },
@@ -46205,7 +46489,7 @@ var serviceSelectorMatch = createRule({
         context.report({
           resource,
           // Point at the label that differs when one does: that is the line to fix.
-          path: near?.selectorKey !== void 0 ? [...path12, near.selectorKey] : path12,
+          path: near?.selectorKey !== void 0 ? [...path13, near.selectorKey] : path13,
           messageId: sure ? "noMatch" : "noMatchNearby",
           ...sure ? {} : { severity: "warn" },
           data: {
@@ -46255,18 +46539,18 @@ var serviceTargetPort = createRule({
           const { servicePort } = portEndpoints;
           const target = servicePort.targetPort;
           if (target === void 0) continue;
-          const path12 = [...servicePort.path, servicePort.targetPortWritten ? "targetPort" : "port"];
+          const path13 = [...servicePort.path, servicePort.targetPortWritten ? "targetPort" : "port"];
           if (typeof target === "string" && ianaSvcNameProblem(target) !== void 0) continue;
           if (typeof target === "string") {
-            checkNamedPort(servicePort, target, portEndpoints, path12);
+            checkNamedPort(servicePort, target, portEndpoints, path13);
           } else if (!endpoints.service.headless) {
-            checkNumericPort(servicePort, target, portEndpoints.backends, path12);
+            checkNumericPort(servicePort, target, portEndpoints.backends, path13);
           } else {
             const srv = srvRecordOf(endpoints.service, servicePort);
-            if (srv?.carries === "endpoint-port") checkNumericPort(servicePort, target, portEndpoints.backends, path12, srv.name);
+            if (srv?.carries === "endpoint-port") checkNumericPort(servicePort, target, portEndpoints.backends, path13, srv.name);
           }
         }
-        function checkNamedPort(servicePort, target, portEndpoints, path12) {
+        function checkNamedPort(servicePort, target, portEndpoints, path13) {
           const backends = portEndpoints.backends;
           const nearestServing = Math.min(...backends.map((b) => folderDistance(resource, b.template.owner)));
           const unresolved = backends.length > 0 ? portEndpoints.unresolved.filter((u) => !runsToCompletion(u.template) && folderDistance(resource, u.template.owner) <= nearestServing) : portEndpoints.unresolved;
@@ -46284,14 +46568,14 @@ var serviceTargetPort = createRule({
           };
           context.report({
             resource,
-            path: path12,
+            path: path13,
             messageId: backends.length === 0 ? "namedPortMissing" : "namedPortPartial",
             data: data2,
             related: unresolved.map((u) => portsLocation(u.template, hinted?.template === u.template ? hinted.container : void 0)),
             ...operatorManaged ? { severity: "warn" } : {}
           });
         }
-        function checkNumericPort(servicePort, target, backends, path12, srvRecord) {
+        function checkNumericPort(servicePort, target, backends, path13, srvRecord) {
           const declaring = backends.filter((b) => b.declared);
           const nearestDeclaring = Math.min(...declaring.map((b) => folderDistance(resource, b.template.owner)));
           const undeclared = backends.filter((b) => !b.declared && !(declaring.length > 0 && (runsToCompletion(b.template) || folderDistance(resource, b.template.owner) > nearestDeclaring))).map((b) => ({ backend: b, ports: servingContainers(b.template).flatMap((c) => c.ports) })).filter((u) => u.ports.length > 0);
@@ -46301,7 +46585,7 @@ var serviceTargetPort = createRule({
           const first = undeclared[0];
           context.report({
             resource,
-            path: path12,
+            path: path13,
             messageId: srvRecord ? "srvPortUndeclared" : "numericPortUndeclared",
             severity: "warn",
             data: {
@@ -46380,9 +46664,9 @@ function numericPortHint(target, protocol, ports, sameNameAs) {
 }
 function portsLocation(template, container) {
   const chosen = container ?? servingContainers(template).find((c) => c.ports.length > 0) ?? servingContainers(template)[0];
-  const path12 = chosen ? chosen.ports.length > 0 ? [...chosen.path, "ports"] : chosen.path : [...template.path, "spec", "containers"];
+  const path13 = chosen ? chosen.ports.length > 0 ? [...chosen.path, "ports"] : chosen.path : [...template.path, "spec", "containers"];
   const message = chosen ? `ports of container "${chosen.name}" in ${templateLabel(template)}` : `containers of ${templateLabel(template)}`;
-  return { resource: template.owner, path: path12, message };
+  return { resource: template.owner, path: path13, message };
 }
 
 // src/rules/service-type-fields.ts
@@ -46423,7 +46707,7 @@ var serviceTypeFields = createRule({
         const spec = asObject(resource.object.spec) ?? {};
         const type = service.type;
         const isSet = (value) => value !== void 0 && value !== null;
-        const report = (path12, messageId, data2 = {}, severity) => context.report({ resource, path: path12, messageId, data: data2, ...severity ? { severity } : {} });
+        const report = (path13, messageId, data2 = {}, severity) => context.report({ resource, path: path13, messageId, data: data2, ...severity ? { severity } : {} });
         const writtenType = spec.type;
         if (isSet(writtenType) && writtenType !== "" && !SERVICE_TYPES.includes(writtenType)) {
           const fixed2 = typeof writtenType === "string" ? SERVICE_TYPES.find((t) => t.toLowerCase() === writtenType.toLowerCase()) : void 0;
@@ -46467,7 +46751,7 @@ var serviceTypeFields = createRule({
           report(["spec", "internalTrafficPolicy"], "invalidTrafficPolicy", { field: "internalTrafficPolicy", value: String(internalTrafficPolicy) });
         }
         if (type !== "LoadBalancer") {
-          const loadBalancerOnly = (path12, field, upstreamField) => report(path12, "loadBalancerOnly", { field, type, upstreamField });
+          const loadBalancerOnly = (path13, field, upstreamField) => report(path13, "loadBalancerOnly", { field, type, upstreamField });
           if (asArray(spec.loadBalancerSourceRanges).length > 0) {
             loadBalancerOnly(["spec", "loadBalancerSourceRanges"], "loadBalancerSourceRanges", "spec.loadBalancerSourceRanges");
           } else if (isSet(getIn(resource.object, ["metadata", "annotations", SOURCE_RANGES_ANNOTATION]))) {
@@ -46649,8 +46933,8 @@ function describeMismatch(mismatch) {
   const wanted = values[0] ?? "";
   return mismatch.templateValue === void 0 ? ` (the pods have no label \`${key}\`, the Service wants \`${formatLabel(key, wanted)}\`)` : ` (the pods have \`${formatLabel(key, mismatch.templateValue)}\`, the Service wants \`${formatLabel(key, wanted)}\`)`;
 }
-function where3(resource, path12) {
-  const located = locateField(resource, path12);
+function where3(resource, path13) {
+  const located = locateField(resource, path13);
   return `${located.file}:${located.range.line}`;
 }
 
@@ -46725,19 +47009,19 @@ var workloadSelector = createRule({
       if (!selector) return;
       const name = resource.name || "(unnamed)";
       const base = { kind: resource.kind, name };
-      const { rule, value, path: path12 } = selector;
+      const { rule, value, path: path13 } = selector;
       const present = value !== void 0 && value !== null;
       const suggestion = suggestSelector(selector, name);
       switch (rule.kind) {
         case "generated":
           if (rule.owner === "CronJob") {
             const manualPath = ["spec", "jobTemplate", "spec", "manualSelector"];
-            if (present) context.report({ resource, path: path12, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.selector", upstream: '"`selector` will be auto-generated"' } });
+            if (present) context.report({ resource, path: path13, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.selector", upstream: '"`selector` will be auto-generated"' } });
             if (getIn(resource.object, manualPath) === true) {
               context.report({ resource, path: manualPath, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.manualSelector: true", upstream: 'Unsupported value: spec.jobTemplate.spec.manualSelector, supported values: "nil", "false"' } });
             }
           } else if (present && !isExportedJobSelector(value)) {
-            context.report({ resource, path: path12, messageId: "jobSelector", data: { name } });
+            context.report({ resource, path: path13, messageId: "jobSelector", data: { name } });
           }
           return;
         case "equality-map": {
@@ -46746,7 +47030,7 @@ var workloadSelector = createRule({
             if (Object.keys(selector.templateLabels).length === 0) {
               context.report({
                 resource,
-                path: path12,
+                path: path13,
                 messageId: "missingSelector",
                 data: { ...base, why: "It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).", suggestion }
               });
@@ -46760,17 +47044,17 @@ var workloadSelector = createRule({
           if (!present) {
             if (rule.required) {
               const why = resource.kind === "Job" ? "With manualSelector: true the API server does not generate one and rejects the Job (spec.selector: Required value)." : `${resource.apiVersion} requires it (older API versions defaulted it from the template labels), so the API server rejects the ${resource.kind}.`;
-              context.report({ resource, path: path12, messageId: "missingSelector", data: { ...base, why, suggestion } });
+              context.report({ resource, path: path13, messageId: "missingSelector", data: { ...base, why, suggestion } });
             }
             return;
           }
           if (isEmptyLabelSelector(value) && !rule.emptyAllowed) {
-            context.report({ resource, path: path12, messageId: "emptySelector", data: { ...base, suggestion } });
+            context.report({ resource, path: path13, messageId: "emptySelector", data: { ...base, suggestion } });
             return;
           }
           const problems = expressionProblems(value);
           for (const problem of problems) {
-            context.report({ resource, path: [...path12, ...problem.path], messageId: "invalidExpression", data: { ...base, problem: problem.problem } });
+            context.report({ resource, path: [...path13, ...problem.path], messageId: "invalidExpression", data: { ...base, problem: problem.problem } });
           }
           if (problems.length > 0) return;
           reportMismatch(resource, selector, unmatchedEntries(value, selector.templateLabels), rule.immutable);
@@ -47022,6 +47306,7 @@ var yamlSyntax = createRule({
 var allRules = [
   apiVersion,
   containerPortNames,
+  disableDirective,
   duplicateResource,
   hpaTarget,
   ingressBackend,
@@ -47048,9 +47333,167 @@ var allRules = [
 // src/version.ts
 var VERSION = "0.1.0";
 
+// src/api/bulk-suppressions.ts
+import { mkdir as mkdir2, readFile as readFile2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
+import path8 from "node:path";
+var DEFAULT_SUPPRESSIONS_FILE = "kubewire-suppressions.json";
+function checkBulkSuppressionOptions(options) {
+  const given = [options.suppressAll && "--suppress-all", options.suppressRule?.length && "--suppress-rule", options.pruneSuppressions && "--prune-suppressions"].filter(
+    (f) => typeof f === "string"
+  );
+  if (given.length > 1) throw new UsageError(`${given[0]} and ${given[1]} cannot be used together: record with one run, prune with another`);
+  for (const id of options.suppressRule ?? []) {
+    if (options.ruleIds.includes(id)) continue;
+    const near = nearestName(id, options.ruleIds);
+    throw new UsageError(`--suppress-rule: unknown rule "${id}"${near ? ` (did you mean "${near}"?)` : ""}; \`kubewire rules\` lists them`);
+  }
+}
+async function applyBulkSuppressions(results, options) {
+  checkBulkSuppressionOptions(options);
+  const shown = options.location ?? DEFAULT_SUPPRESSIONS_FILE;
+  const file = path8.resolve(options.cwd, shown);
+  const writing = options.suppressAll === true || (options.suppressRule?.length ?? 0) > 0 || options.pruneSuppressions === true;
+  let counts = await load(file, shown);
+  if (counts === void 0) {
+    if (options.location !== void 0 && !writing) {
+      throw new UsageError(`the suppressions file ${shown} does not exist; create it with --suppress-all or --suppress-rule <id> (and the same --suppressions-location)`);
+    }
+    if (!writing) return void 0;
+    counts = {};
+  }
+  if (options.suppressAll || (options.suppressRule?.length ?? 0) > 0) {
+    const only = options.suppressAll ? void 0 : new Set(options.suppressRule);
+    for (const result of results) {
+      for (const [ruleId, count] of countErrors(result.messages)) {
+        if (only && !only.has(ruleId)) continue;
+        (counts[result.filePath] ??= {})[ruleId] = { count };
+      }
+    }
+  }
+  if (options.pruneSuppressions) {
+    for (const { filePath, ruleId, count } of apply(results, counts, shown).stale) {
+      const entry = counts[filePath][ruleId];
+      if (entry.count <= count) delete counts[filePath][ruleId];
+      else entry.count -= count;
+      if (Object.keys(counts[filePath]).length === 0) delete counts[filePath];
+    }
+  }
+  if (writing) await save(file, shown, counts);
+  return { ...apply(results, counts, shown), filePath: shown, written: writing };
+}
+function formatSuppressions(counts) {
+  const sorted = {};
+  for (const filePath of Object.keys(counts).sort(byCodeUnit)) {
+    const rules = counts[filePath];
+    const ids = Object.keys(rules).sort(byCodeUnit);
+    if (ids.length === 0) continue;
+    sorted[filePath] = Object.fromEntries(ids.map((id) => [id, { count: rules[id].count }]));
+  }
+  return `${JSON.stringify(sorted, null, 2)}
+`;
+}
+function byCodeUnit(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function countErrors(messages) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const m of messages) if (m.severity === 2 && !m.fatal) counts.set(m.ruleId, (counts.get(m.ruleId) ?? 0) + 1);
+  return counts;
+}
+function apply(results, counts, shown) {
+  let suppressedCount = 0;
+  const stale = [];
+  const out = results.map((result) => {
+    const recorded = counts[result.filePath];
+    if (!recorded) return result;
+    const found = countErrors(result.messages);
+    const silenced = /* @__PURE__ */ new Set();
+    for (const [ruleId, { count }] of Object.entries(recorded)) {
+      const now = found.get(ruleId) ?? 0;
+      if (now <= count) silenced.add(ruleId);
+      if (now < count) stale.push({ filePath: result.filePath, ruleId, count: count - now });
+    }
+    const kept = [];
+    const suppressed = [...result.suppressedMessages];
+    let here = 0;
+    for (const message of result.messages) {
+      if (message.severity !== 2 || message.fatal || !silenced.has(message.ruleId)) {
+        kept.push(message);
+        continue;
+      }
+      here++;
+      const count = recorded[message.ruleId].count;
+      suppressed.push({
+        ...message,
+        suppressions: [{ kind: "file", justification: `one of ${count} ${message.ruleId} error${count === 1 ? "" : "s"} of this file recorded in ${shown}` }]
+      });
+    }
+    suppressedCount += here;
+    return here === 0 ? result : resultOf(result.filePath, kept, suppressed);
+  });
+  stale.sort((a, b) => byCodeUnit(a.filePath, b.filePath) || byCodeUnit(a.ruleId, b.ruleId));
+  return { results: out, suppressedCount, stale };
+}
+async function load(file, shown) {
+  let text;
+  try {
+    text = await readFile2(file, "utf8");
+  } catch (error2) {
+    if (error2.code === "ENOENT") return void 0;
+    throw new UsageError(`cannot read the suppressions file ${shown}: ${error2.code ?? error2.message}`);
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error2) {
+    throw new UsageError(`the suppressions file ${shown} is not valid JSON (${error2.message}); restore it from version control, or delete it and run kubewire --suppress-all`);
+  }
+  const problem = shapeProblem(parsed);
+  if (problem) throw new UsageError(`the suppressions file ${shown}: ${problem}; it holds { "<file>": { "<rule>": { "count": <n> } } }, as kubewire --suppress-all writes it`);
+  return parsed;
+}
+function shapeProblem(value) {
+  const isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject2(value)) return "the top level must be an object";
+  for (const [filePath, rules] of Object.entries(value)) {
+    if (!isObject2(rules)) return `"${filePath}" must be an object of rules`;
+    for (const [ruleId, entry] of Object.entries(rules)) {
+      const count = isObject2(entry) ? entry.count : void 0;
+      if (typeof count !== "number" || !Number.isInteger(count) || count < 1) return `"${filePath}" → "${ruleId}" must be { "count": <a whole number above 0> }`;
+    }
+  }
+  return void 0;
+}
+async function save(file, shown, counts) {
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await mkdir2(path8.dirname(file), { recursive: true });
+    await writeFile2(temporary, formatSuppressions(counts));
+    await rename2(temporary, file);
+  } catch (error2) {
+    await rm2(temporary, { force: true }).catch(() => void 0);
+    throw new UsageError(`cannot write the suppressions file ${shown}: ${error2.code ?? error2.message}`);
+  }
+}
+function bulkSuppressionNotices(outcome, passOnUnpruned) {
+  const notices = [];
+  const errors = (n) => `${n} error${n === 1 ? "" : "s"}`;
+  if (outcome.written) notices.push(`wrote ${outcome.filePath}.`);
+  if (outcome.suppressedCount > 0) notices.push(`${errors(outcome.suppressedCount)} left out: ${outcome.filePath} counts them (they are in the report as suppressed).`);
+  if (outcome.stale.length > 0) {
+    const first = outcome.stale.slice(0, 3).map((s) => `${s.filePath} ${s.ruleId} ×${s.count}`);
+    const more = outcome.stale.length > 3 ? `, and ${outcome.stale.length - 3} more` : "";
+    const entries = `${outcome.stale.length} entr${outcome.stale.length === 1 ? "y" : "ies"}`;
+    notices.push(
+      `${outcome.filePath} has ${entries} for errors that no longer occur (${first.join(", ")}${more}): run kubewire --prune-suppressions to remove them${passOnUnpruned ? "" : " (until then the run fails; --pass-on-unpruned-suppressions lets it pass)"}.`
+    );
+  }
+  return notices;
+}
+
 // src/api/formatters.ts
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
-import path10 from "node:path";
+import path11 from "node:path";
 
 // src/reporters/escape.ts
 var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|\n|\t/g;
@@ -47072,7 +47515,7 @@ function encodeOwnLineBreaks(escapedData) {
 }
 
 // src/reporters/github.ts
-import path8 from "node:path";
+import path9 from "node:path";
 var ANNOTATIONS_SHOWN_PER_LEVEL = 10;
 var github = (results, context) => {
   const fromRoot = rootRelative(context);
@@ -47112,10 +47555,10 @@ ${r.message}: ${fromRoot(r.filePath)}:${r.line}:${r.column}`);
 }
 function rootRelative(context) {
   const { cwd, sourceRoot } = context;
-  const prefix = cwd !== void 0 && sourceRoot !== void 0 ? path8.relative(sourceRoot, cwd) : "";
-  if (!prefix || prefix.startsWith("..") || path8.isAbsolute(prefix)) return (filePath) => filePath;
-  const escaped = escapeWorkflowCommandData(prefix.split(path8.sep).join("/"));
-  return (filePath) => filePath.startsWith("<") || path8.isAbsolute(filePath) ? filePath : `${escaped}/${filePath}`;
+  const prefix = cwd !== void 0 && sourceRoot !== void 0 ? path9.relative(sourceRoot, cwd) : "";
+  if (!prefix || prefix.startsWith("..") || path9.isAbsolute(prefix)) return (filePath) => filePath;
+  const escaped = escapeWorkflowCommandData(prefix.split(path9.sep).join("/"));
+  return (filePath) => filePath.startsWith("<") || path9.isAbsolute(filePath) ? filePath : `${escaped}/${filePath}`;
 }
 function plural(count, word) {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -47127,7 +47570,7 @@ var json = (results) => `${JSON.stringify(results)}
 
 // src/reporters/sarif.ts
 import { createHash } from "node:crypto";
-import path9 from "node:path";
+import path10 from "node:path";
 import { pathToFileURL } from "node:url";
 var sarif = (results, context) => `${JSON.stringify(sarifLog(results, context), null, 2)}
 `;
@@ -47204,8 +47647,8 @@ function resultOf2(filePath, message, ruleIndex, context) {
 }
 function suppressionOf2(suppression, context) {
   return {
-    kind: "inSource",
-    justification: suppression.justification,
+    kind: suppression.kind === "file" ? "external" : "inSource",
+    ...suppression.justification ? { justification: suppression.justification } : {},
     ...suppression.location ? { location: { physicalLocation: physicalLocation(suppression.location.filePath, suppression.location, context) } } : {}
   };
 }
@@ -47246,10 +47689,10 @@ function sourceRootRelative(filePath, context) {
   if (filePath.startsWith("<")) return encodeURIComponent(filePath);
   const cwd = context.cwd;
   const root = context.sourceRoot ?? cwd;
-  const absolute = path9.isAbsolute(filePath) ? filePath : cwd !== void 0 ? path9.resolve(cwd, filePath) : void 0;
-  const relative = absolute !== void 0 && root !== void 0 ? path9.relative(root, absolute) : filePath;
-  if (absolute !== void 0 && (relative.startsWith("..") || path9.isAbsolute(relative))) return pathToFileURL(absolute).href;
-  return relative.split(path9.sep).map(encodeURIComponent).join("/");
+  const absolute = path10.isAbsolute(filePath) ? filePath : cwd !== void 0 ? path10.resolve(cwd, filePath) : void 0;
+  const relative = absolute !== void 0 && root !== void 0 ? path10.relative(root, absolute) : filePath;
+  if (absolute !== void 0 && (relative.startsWith("..") || path10.isAbsolute(relative))) return pathToFileURL(absolute).href;
+  return relative.split(path10.sep).map(encodeURIComponent).join("/");
 }
 function directoryUri(directory) {
   const href = pathToFileURL(directory).href;
@@ -47440,7 +47883,7 @@ function loadFormatter(name, rules = allRules) {
         sourceOf: run.sourceOf,
         rules: infos,
         cwd: run.cwd,
-        sourceRoot: options.sourceRoot !== void 0 ? path10.resolve(run.cwd, options.sourceRoot) : repositoryRoot(run.cwd),
+        sourceRoot: options.sourceRoot !== void 0 ? path11.resolve(run.cwd, options.sourceRoot) : repositoryRoot(run.cwd),
         tool: { name: "kubewire", version: VERSION, informationUri: "https://github.com/kubewire/kubewire" },
         ...options.sarifCategory !== void 0 ? { sarifCategory: options.sarifCategory } : {}
       };
@@ -47449,9 +47892,9 @@ function loadFormatter(name, rules = allRules) {
   };
 }
 function repositoryRoot(cwd) {
-  for (let dir = path10.resolve(cwd); ; dir = path10.dirname(dir)) {
-    if (existsSync3(path10.join(dir, ".git"))) return dir;
-    if (path10.dirname(dir) === dir) return path10.resolve(cwd);
+  for (let dir = path11.resolve(cwd); ; dir = path11.dirname(dir)) {
+    if (existsSync3(path11.join(dir, ".git"))) return dir;
+    if (path11.dirname(dir) === dir) return path11.resolve(cwd);
   }
 }
 var RULES_DOCS = new URL("../../rules-docs/", import.meta.url);
@@ -47494,6 +47937,7 @@ var Kubewire = class {
     this.#options = options;
     this.#rules = allRules;
     this.#config = resolveRuleConfig(this.#rules, options.rules ?? {});
+    checkBulkSuppressionOptions({ ...options, ruleIds: this.#rules.map((r) => r.name) });
     if (options.kubernetesVersion !== void 0) {
       const release = parseRelease(options.kubernetesVersion);
       if ("problem" in release) throw new UsageError(`--kubernetes-version: ${release.problem}`);
@@ -47566,7 +48010,8 @@ var Kubewire = class {
       rules: this.#rules,
       severities: this.#config.severities,
       ruleOptions: this.#config.options,
-      filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)]
+      filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
+      ...this.#options.reportUnusedDisableDirectives !== void 0 ? { reportUnusedDisableDirectives: this.#options.reportUnusedDisableDirectives } : {}
     });
     const sources = new Map(project.files.map((f) => [f.path, f]));
     const helm = await mapHelmSources(results, (p) => sources.get(p), {
@@ -47575,6 +48020,16 @@ var Kubewire = class {
     });
     results = helm.results;
     for (const template of helm.sources) if (!sources.has(template.path)) sources.set(template.path, template);
+    const bulk = await applyBulkSuppressions(results, {
+      cwd: this.cwd,
+      location: this.#options.suppressionsLocation,
+      suppressAll: this.#options.suppressAll,
+      suppressRule: this.#options.suppressRule,
+      pruneSuppressions: this.#options.pruneSuppressions,
+      ruleIds: this.#rules.map((r) => r.name)
+    });
+    if (bulk) results = bulk.results;
+    const staleSuppressions = bulk !== void 0 && bulk.stale.length > 0 && !this.#options.passOnUnprunedSuppressions;
     if (this.#options.quiet) results = results.map(errorsOnly);
     const sum = (count) => results.reduce((n, r) => n + count(r), 0);
     const errorCount = sum((r) => r.errorCount);
@@ -47589,9 +48044,11 @@ var Kubewire = class {
       suppressedCount: sum((r) => r.suppressedMessages.length),
       maxWarnings,
       tooManyWarnings,
-      exitStatus: errorCount > 0 || tooManyWarnings ? 1 : 0,
+      ...bulk ? { bulkSuppressions: bulk } : {},
+      exitStatus: staleSuppressions ? 2 : errorCount > 0 || tooManyWarnings ? 1 : 0,
       notices: [
         ...helm.notices,
+        ...bulk ? bulkSuppressionNotices(bulk, this.#options.passOnUnprunedSuppressions === true) : [],
         ...errorCount + warningCount === 0 ? emptyInputNotices(project) : [],
         ...this.#uncheckedCustomResources(project)
       ],
@@ -47926,7 +48383,7 @@ function jobSummary(input) {
   const status = problems === 0 ? ":white_check_mark: no problems" : `${plural2(input.errorCount, "error")}, ${plural2(input.warningCount, "warning")}`;
   parts.push(`## kubewire: ${status}`);
   const resources = input.wiring.nodes.filter((n) => n.role === "resource").length;
-  const suppressed = input.suppressedCount > 0 ? `; ${plural2(input.suppressedCount, "finding")} silenced with \`kubewire.io/ignore\`` : "";
+  const suppressed = input.suppressedCount > 0 ? `; ${plural2(input.suppressedCount, "finding")} silenced (annotations, comments, the suppressions file)` : "";
   parts.push(`Linted ${input.inputs.map((i) => markdownCode(i)).join(", ")}: ${plural2(input.results.length, "file")}, ${plural2(resources, "wired object")}${suppressed}.`);
   const messages = input.results.flatMap((r) => r.messages.map((m) => ({ filePath: r.filePath, message: m })));
   if (messages.length > 0) {
@@ -48004,7 +48461,7 @@ async function runAction(env = process.env) {
     annotate(run);
     let sarifPath = "";
     if (sarif2 && inputs.sarifFile) {
-      sarifPath = path11.resolve(inputs.workspace, inputs.sarifFile);
+      sarifPath = path12.resolve(inputs.workspace, inputs.sarifFile);
       const options = { sourceRoot: inputs.workspace, ...inputs.sarifCategory !== void 0 ? { sarifCategory: inputs.sarifCategory } : {} };
       await writeAtomically(sarifPath, sarif2.format(run, options));
       info(`kubewire: SARIF written to ${escapeControl(sarifPath)}`);
@@ -48030,7 +48487,7 @@ function readActionInputs(env) {
       "the config input is reserved for the kubewire configuration file, which this version of kubewire does not read yet; remove it (rules can be set in a later version)"
     );
   }
-  const workspace = path11.resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const workspace = path12.resolve(env.GITHUB_WORKSPACE || process.cwd());
   const workingDirectory = getInput("working-directory") || ".";
   const files = getMultilineInput("files");
   const failOn = getInput("fail-on") || "error";
@@ -48050,9 +48507,9 @@ function readActionInputs(env) {
   };
 }
 function withinDirectory(directory, pattern) {
-  if (pattern === "-" || path11.isAbsolute(pattern) || directory === ".") return pattern;
-  if (pattern.startsWith("!")) return `!${path11.posix.join(directory, pattern.slice(1))}`;
-  return path11.posix.join(directory, pattern);
+  if (pattern === "-" || path12.isAbsolute(pattern) || directory === ".") return pattern;
+  if (pattern.startsWith("!")) return `!${path12.posix.join(directory, pattern.slice(1))}`;
+  return path12.posix.join(directory, pattern);
 }
 function printUntrusted(text) {
   if (text === "") return;
@@ -48097,13 +48554,15 @@ function failureOf(run, inputs) {
   if (run.errorCount > 0) return `${run.errorCount} error${run.errorCount === 1 ? "" : "s"}`;
   if (inputs.failOn === "warning" && run.warningCount > 0) return `${run.warningCount} warning${run.warningCount === 1 ? "" : "s"}`;
   if (run.tooManyWarnings) return `${run.warningCount} warnings, more than max-warnings (${run.maxWarnings})`;
+  const stale = run.exitStatus === 2 ? run.bulkSuppressions?.stale.length : void 0;
+  if (stale) return `${stale} entr${stale === 1 ? "y" : "ies"} of ${run.bulkSuppressions.filePath} that no longer occur (run kubewire --prune-suppressions)`;
   return void 0;
 }
 async function writeAtomically(target, text) {
   const temporary = `${target}.${process.pid}.tmp`;
-  await mkdir2(path11.dirname(target), { recursive: true });
-  await writeFile2(temporary, text);
-  await rename2(temporary, target);
+  await mkdir3(path12.dirname(target), { recursive: true });
+  await writeFile3(temporary, text);
+  await rename3(temporary, target);
 }
 
 // src/hosts/github-action/main.ts

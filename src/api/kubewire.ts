@@ -13,6 +13,7 @@ import { uncheckedCustomResourcesNote } from '../model/schema/resource-schema.js
 import { endpointsReport, type EndpointsReport } from '../model/services/endpoints-report.js';
 import { allRules } from '../rules/index.js';
 import { VERSION } from '../version.js';
+import { applyBulkSuppressions, bulkSuppressionNotices, checkBulkSuppressionOptions, type BulkSuppressionOutcome } from './bulk-suppressions.js';
 import { loadFormatter, type Formatter } from './formatters.js';
 
 /** What a host resolves from its own input (flags, action inputs, a config file) before a run. */
@@ -39,6 +40,20 @@ export interface KubewireOptions {
    * that takes one (schema, api-version). Default: the newest release kubewire knows.
    */
   kubernetesVersion?: string;
+  /** Report `# kubewire-disable` directives that silence nothing, at this severity. Default: `warn` (ESLint 9's). */
+  reportUnusedDisableDirectives?: 'off' | 'warn' | 'error';
+  /**
+   * Bulk suppressions (ESLint's `--suppress-all`, `--suppress-rule`, `--prune-suppressions`,
+   * `--suppressions-location`, `--pass-on-unpruned-suppressions`; src/api/bulk-suppressions.ts): the file
+   * (default `kubewire-suppressions.json` in `cwd`, read whenever it exists) counts errors per file and rule
+   * that runs leave out.
+   */
+  suppressAll?: boolean;
+  suppressRule?: readonly string[];
+  pruneSuppressions?: boolean;
+  suppressionsLocation?: string;
+  /** Entries of the suppressions file that no longer occur do not fail the run. */
+  passOnUnprunedSuppressions?: boolean;
   /**
    * ESLint's `cache`: reuse the parse of files whose text has not changed since the last run (rules and the
    * graph always run on every file, so the results are the same as without it).
@@ -57,13 +72,18 @@ export interface LintRun {
   warningCount: number;
   /** Errors about input that could not be read or parsed. */
   fatalErrorCount: number;
-  /** Findings silenced by `kubewire.io/ignore` (in each result's `suppressedMessages`). */
+  /** Findings silenced by `kubewire.io/ignore`, `# kubewire-disable` comments or the bulk suppressions file (in each result's `suppressedMessages`). */
   suppressedCount: number;
+  /** The bulk suppressions file of the run, when there is one: errors it left out, entries that no longer occur. */
+  bulkSuppressions?: BulkSuppressionOutcome;
   /** The limit of the options, -1 for none. */
   maxWarnings: number;
   tooManyWarnings: boolean;
-  /** ESLint's exit status: 1 with errors or more warnings than maxWarnings, else 0. */
-  exitStatus: 0 | 1;
+  /**
+   * ESLint's exit status: 1 with errors or more warnings than maxWarnings, else 0; 2 when the bulk suppressions
+   * file has entries that no longer occur (ESLint's, unless passOnUnprunedSuppressions).
+   */
+  exitStatus: 0 | 1 | 2;
   /** Notes for a person (no objects found, chart sources left out), one line each, without a trailing newline. */
   notices: string[];
   /** The working directory of the run; results' paths are relative to it. */
@@ -98,6 +118,7 @@ export class Kubewire {
     this.#options = options;
     this.#rules = allRules;
     this.#config = resolveRuleConfig(this.#rules, options.rules ?? {});
+    checkBulkSuppressionOptions({ ...options, ruleIds: this.#rules.map((r) => r.name) });
     if (options.kubernetesVersion !== undefined) {
       const release = parseRelease(options.kubernetesVersion);
       if ('problem' in release) throw new UsageError(`--kubernetes-version: ${release.problem}`);
@@ -182,6 +203,7 @@ export class Kubewire {
       severities: this.#config.severities,
       ruleOptions: this.#config.options,
       filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
+      ...(this.#options.reportUnusedDisableDirectives !== undefined ? { reportUnusedDisableDirectives: this.#options.reportUnusedDisableDirectives } : {}),
     });
     const sources = new Map(project.files.map((f) => [f.path, f]));
     // Rendered Helm charts: findings move to the template files they come from.
@@ -191,6 +213,16 @@ export class Kubewire {
     });
     results = helm.results;
     for (const template of helm.sources) if (!sources.has(template.path)) sources.set(template.path, template);
+    const bulk = await applyBulkSuppressions(results, {
+      cwd: this.cwd,
+      location: this.#options.suppressionsLocation,
+      suppressAll: this.#options.suppressAll,
+      suppressRule: this.#options.suppressRule,
+      pruneSuppressions: this.#options.pruneSuppressions,
+      ruleIds: this.#rules.map((r) => r.name),
+    });
+    if (bulk) results = bulk.results;
+    const staleSuppressions = bulk !== undefined && bulk.stale.length > 0 && !this.#options.passOnUnprunedSuppressions;
     if (this.#options.quiet) results = results.map(errorsOnly);
     const sum = (count: (r: LintResult) => number) => results.reduce((n, r) => n + count(r), 0);
     const errorCount = sum((r) => r.errorCount);
@@ -205,9 +237,11 @@ export class Kubewire {
       suppressedCount: sum((r) => r.suppressedMessages.length),
       maxWarnings,
       tooManyWarnings,
-      exitStatus: errorCount > 0 || tooManyWarnings ? 1 : 0,
+      ...(bulk ? { bulkSuppressions: bulk } : {}),
+      exitStatus: staleSuppressions ? 2 : errorCount > 0 || tooManyWarnings ? 1 : 0,
       notices: [
         ...helm.notices,
+        ...(bulk ? bulkSuppressionNotices(bulk, this.#options.passOnUnprunedSuppressions === true) : []),
         ...(errorCount + warningCount === 0 ? emptyInputNotices(project) : []),
         ...this.#uncheckedCustomResources(project),
       ],

@@ -165,6 +165,17 @@ function sourceLinesOf(source: SourceFile): (string | undefined)[] | undefined {
  */
 function templateRange(template: SourceFile, renderedLine: string, regionText: string): Range {
   const wholeFile = { line: 1, column: 1, endLine: 1, endColumn: template.lineText(1).length + 1 };
+  // A comment (a `# kubewire-disable-next-line` that silences a finding) is rendered as written: the one template
+  // line that holds it.
+  const comment = renderedLine.trim();
+  if (comment.startsWith('#')) {
+    const lines: number[] = [];
+    for (let line = 1; line <= template.lineCount; line++) if (template.lineText(line).trim() === comment) lines.push(line);
+    if (lines.length !== 1) return wholeFile;
+    const text = template.lineText(lines[0]!);
+    const column = text.indexOf(comment) + 1;
+    return { line: lines[0]!, column, endLine: lines[0]!, endColumn: column + comment.length };
+  }
   const key = keyOf(renderedLine);
   if (key === undefined) return wholeFile;
   const candidates: number[] = [];

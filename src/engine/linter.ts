@@ -5,6 +5,7 @@ import { patchNote } from '../model/kustomize/patches.js';
 import { dependsOnPlaceholder } from '../model/objects/placeholders.js';
 import { isBuiltin, locateField, type Resource } from '../model/objects/resource.js';
 import { asObject, asString, getIn } from '../model/objects/values.js';
+import { applyDirectives } from './directives.js';
 import type { LintMessage, LintResult, RelatedMessage, SuppressedLintMessage, Suppression } from './results.js';
 import type { ReportDescriptor, RuleContext, RuleListener, RuleModule, Severity } from './rule.js';
 
@@ -20,6 +21,8 @@ export interface LintInput {
   ruleOptions?: Readonly<Record<string, readonly unknown[]>>;
   /** Files read, so that clean files appear in the results too (as ESLint lists them). */
   filePaths: readonly string[];
+  /** Severity of `# kubewire-disable` directives that silence nothing (ESLint 9's default: warn). */
+  reportUnusedDisableDirectives?: Severity;
 }
 
 /**
@@ -115,6 +118,17 @@ export function lint(input: LintInput): LintResult[] {
     for (const template of graph.podTemplatesOf(resource)) emit('PodTemplate', template, where);
   }
   emit('graph:exit', undefined, () => ({ file: input.filePaths[0] ?? '<input>', line: 1 }));
+
+  applyDirectives({
+    graph,
+    rules: input.rules,
+    severities: input.severities,
+    reportUnused: input.reportUnusedDisableDirectives ?? 'warn',
+    messagesByFile,
+    suppressedByFile,
+    interpolate,
+    annotation: IGNORE_ANNOTATION,
+  });
 
   const results: LintResult[] = [];
   for (const [filePath, messages] of messagesByFile) {
@@ -240,7 +254,7 @@ function suppressionOf(resource: Resource, ruleId: string): Suppression | undefi
   };
 }
 
-function interpolate(template: string, data: Readonly<Record<string, string | number>> | undefined): string {
+export function interpolate(template: string, data: Readonly<Record<string, string | number>> | undefined): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (data && key in data ? String(data[key]) : whole));
 }
 

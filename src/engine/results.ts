@@ -34,13 +34,15 @@ export interface LintMessage {
 }
 
 /**
- * Why a finding is silenced: ESLint's suppression (`kind: 'directive'` for an in-source directive), here the
- * `kubewire.io/ignore` annotation of the resource, with where that annotation is written.
+ * Why a finding is silenced: ESLint's suppression. `kind: 'directive'` for an in-source directive (a
+ * `# kubewire-disable…` comment, or the `kubewire.io/ignore` annotation of the resource), with where it is
+ * written; `kind: 'file'` for a count in the bulk suppressions file (`kubewire-suppressions.json`), as ESLint
+ * marks findings that `eslint-suppressions.json` suppresses.
  */
 export interface Suppression {
-  kind: 'directive';
+  kind: 'directive' | 'file';
   justification: string;
-  /** The annotation that silences the finding. */
+  /** The comment or annotation that silences the finding. */
   location?: { filePath: string; line: number; column: number; endLine: number; endColumn: number };
 }
 

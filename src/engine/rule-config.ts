@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UsageError } from '../loader/read-inputs.js';
-import { editDistance } from '../model/evidence/near-miss.js';
+import { nearestName } from '../model/evidence/nearest-name.js';
 import type { RuleModule, RuleOptionSchema, Severity } from './rule.js';
 
 /**
@@ -37,7 +37,7 @@ export function resolveRuleConfig(rules: readonly RuleModule[], config: Readonly
   for (const [id, value] of Object.entries(config)) {
     const rule = byId.get(id);
     if (!rule) {
-      const near = [...byId.keys()].sort((a, b) => editDistance(id, a) - editDistance(id, b))[0];
+      const near = nearestName(id, byId.keys());
       throw new RuleConfigError(id, `unknown rule "${id}"${near ? ` (did you mean "${near}"?)` : ''}`);
     }
     const [level, ...options] = Array.isArray(value) ? (value as readonly unknown[]) : [value];

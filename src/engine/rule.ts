@@ -40,6 +40,11 @@ export interface RuleMeta<MessageIds extends string, Options extends readonly un
    * its errors are marked `fatal`, as ESLint marks parsing errors, and SARIF reports them as tool notifications.
    */
   fatal?: boolean;
+  /**
+   * The engine reports problems with disable directives under this rule (src/engine/directives.ts): directives
+   * that silence nothing, and rule ids in directives or `kubewire.io/ignore` that name no rule.
+   */
+  reportsDirectives?: boolean;
   deprecated?: boolean;
 }
 

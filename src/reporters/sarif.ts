@@ -94,10 +94,15 @@ function resultOf(filePath: string, message: LintMessage | SuppressedLintMessage
   return out;
 }
 
+/**
+ * SARIF §3.35: `inSource` for a directive written in the file (a `# kubewire-disable…` comment, the
+ * `kubewire.io/ignore` annotation), `external` for a count in the bulk suppressions file (ESLint's kind `file`).
+ * A directive without a reason has no justification.
+ */
 function suppressionOf(suppression: Suppression, context: ReporterContext): Json {
   return {
-    kind: 'inSource',
-    justification: suppression.justification,
+    kind: suppression.kind === 'file' ? 'external' : 'inSource',
+    ...(suppression.justification ? { justification: suppression.justification } : {}),
     ...(suppression.location ? { location: { physicalLocation: physicalLocation(suppression.location.filePath, suppression.location, context) } } : {}),
   };
 }

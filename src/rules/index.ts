@@ -2,6 +2,7 @@
 import type { RuleModule } from '../api/authoring.js';
 import { apiVersion } from './api-version.js';
 import { containerPortNames } from './container-port-names.js';
+import { disableDirective } from './disable-directive.js';
 import { duplicateResource } from './duplicate-resource.js';
 import { hpaTarget } from './hpa-target.js';
 import { ingressBackend } from './ingress-backend.js';
@@ -28,6 +29,7 @@ import { yamlSyntax } from './yaml-syntax.js';
 export const allRules: readonly RuleModule[] = [
   apiVersion,
   containerPortNames,
+  disableDirective,
   duplicateResource,
   hpaTarget,
   ingressBackend,

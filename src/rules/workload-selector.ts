@@ -1,5 +1,5 @@
 import { createRule, type RelatedLocation, type Path } from '../api/authoring.js';
-import { editDistance } from '../model/evidence/near-miss.js';
+import { editDistance } from '../model/evidence/nearest-name.js';
 import type { Resource } from '../model/objects/resource.js';
 import { formatLabel, formatLabels, formatSelector, yamlString } from '../model/pods/selector.js';
 import { asArray, asString, asStringMap, getIn } from '../model/objects/values.js';

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { FORMATTER_NAMES } from '../../api/formatters.js';
 import { Kubewire, type KubewireOptions } from '../../api/kubewire.js';
 import { RuleConfigError, type RuleConfig } from '../../engine/rule-config.js';
+import { bulkSuppressionOptions, unusedDirectivesOption } from './suppression-flags.js';
 import { UsageError } from '../../loader/read-inputs.js';
 import { endpointsTable } from '../../reporters/endpoints-table.js';
 import { formatWiring, GRAPH_FORMATS, isGraphFormat } from '../../reporters/graph/index.js';
@@ -51,13 +52,25 @@ Options:
                                ESLint's form: --rule 'service-node-port=["error",{"range":"20000-22767"}]'
       --ignore-pattern <glob>  skip files matching the glob (repeatable)
       --kubernetes-version <v> the release to check objects against, e.g. 1.29 (default: the newest kubewire knows)
+      --report-unused-disable-directives
+                               report # kubewire-disable comments that silence nothing as errors
+      --report-unused-disable-directives-severity <sev>
+                               ... at this severity: off, warn (default) or error
+      --suppress-all           record every error in kubewire-suppressions.json; later runs leave them out
+      --suppress-rule <id>     record the errors of this rule only (repeatable)
+      --prune-suppressions     remove the entries of kubewire-suppressions.json that no longer occur
+      --suppressions-location <file>
+                               the suppressions file (default: kubewire-suppressions.json)
+      --pass-on-unpruned-suppressions
+                               entries that no longer occur do not fail the run
       --cache                  reuse the parse of files unchanged since the last run (ESLint's --cache)
       --cache-location <path>  the cache file, or a directory for it (default: .kubewirecache)
       --color / --no-color     force or disable colours (default: on for a terminal, off with NO_COLOR)
   -v, --version                print the version
   -h, --help                   print this help
 
-Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings, 2 usage or fatal error.
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings, 2 usage or fatal error
+(or entries of the suppressions file that no longer occur).
 Rule docs: https://github.com/kubewire/kubewire/tree/main/rules-docs
 `;
 
@@ -72,6 +85,13 @@ const OPTIONS = {
   rule: { type: 'string', multiple: true },
   'ignore-pattern': { type: 'string', multiple: true },
   'kubernetes-version': { type: 'string' },
+  'report-unused-disable-directives': { type: 'boolean' },
+  'report-unused-disable-directives-severity': { type: 'string' },
+  'suppress-all': { type: 'boolean' },
+  'suppress-rule': { type: 'string', multiple: true },
+  'prune-suppressions': { type: 'boolean' },
+  'suppressions-location': { type: 'string' },
+  'pass-on-unpruned-suppressions': { type: 'boolean' },
   cache: { type: 'boolean' },
   'cache-location': { type: 'string' },
   color: { type: 'boolean' },
@@ -158,6 +178,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     quiet: values.quiet === true,
     maxWarnings: parseMaxWarnings(values['max-warnings']),
     ...(values['helm-chart-root'] !== undefined ? { helmChartRoot: values['helm-chart-root'] } : {}),
+    ...unusedDirectivesOption(values['report-unused-disable-directives'], values['report-unused-disable-directives-severity']),
+    ...bulkSuppressionOptions(values),
   });
   const formatter = kubewire.loadFormatter(format);
   const run = await kubewire.lintFiles(positionals);

@@ -156,6 +156,8 @@ function failureOf(run: LintRun, inputs: ActionInputs): string | undefined {
   if (run.errorCount > 0) return `${run.errorCount} error${run.errorCount === 1 ? '' : 's'}`;
   if (inputs.failOn === 'warning' && run.warningCount > 0) return `${run.warningCount} warning${run.warningCount === 1 ? '' : 's'}`;
   if (run.tooManyWarnings) return `${run.warningCount} warnings, more than max-warnings (${run.maxWarnings})`;
+  const stale = run.exitStatus === 2 ? run.bulkSuppressions?.stale.length : undefined;
+  if (stale) return `${stale} entr${stale === 1 ? 'y' : 'ies'} of ${run.bulkSuppressions!.filePath} that no longer occur (run kubewire --prune-suppressions)`;
   return undefined;
 }
 

@@ -40,7 +40,7 @@ export function jobSummary(input: SummaryInput): string {
   const status = problems === 0 ? ':white_check_mark: no problems' : `${plural(input.errorCount, 'error')}, ${plural(input.warningCount, 'warning')}`;
   parts.push(`## kubewire: ${status}`);
   const resources = input.wiring.nodes.filter((n) => n.role === 'resource').length;
-  const suppressed = input.suppressedCount > 0 ? `; ${plural(input.suppressedCount, 'finding')} silenced with \`kubewire.io/ignore\`` : '';
+  const suppressed = input.suppressedCount > 0 ? `; ${plural(input.suppressedCount, 'finding')} silenced (annotations, comments, the suppressions file)` : '';
   parts.push(`Linted ${input.inputs.map((i) => markdownCode(i)).join(', ')}: ${plural(input.results.length, 'file')}, ${plural(resources, 'wired object')}${suppressed}.`);
   const messages = input.results.flatMap((r) => r.messages.map((m) => ({ filePath: r.filePath, message: m })));
   if (messages.length > 0) {

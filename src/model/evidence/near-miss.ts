@@ -2,6 +2,7 @@ import type { Path } from '../../loader/parse.js';
 import type { ResourceGraph } from '../graph.js';
 import { templateLabel, type PodTemplate } from '../pods/pod-template.js';
 import { isTypo } from './absence.js';
+import { editDistance } from './nearest-name.js';
 import { folderDistance, inSameFolder } from './apply-scope.js';
 import { locateField, type Resource } from '../objects/resource.js';
 import { formatLabel, matchTemplate, type Requirement, type Selector } from '../pods/selector.js';
@@ -172,22 +173,6 @@ function ownerLabels(template: PodTemplate): Record<string, string> {
 function where(template: PodTemplate, path: Path): string {
   const located = locateField(template.owner, path);
   return `${located.file}:${located.range.line}`;
-}
-
-/** Levenshtein distance, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0]!;
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j]!;
-      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return previous[b.length]!;
 }
 
 /** For a referrer without metadata.namespace, its namespace is whatever `kubectl apply -n` gives: say so. */

@@ -1,4 +1,4 @@
-import { editDistance } from '../evidence/near-miss.js';
+import { editDistance } from '../evidence/nearest-name.js';
 import type { Container, ContainerPort, PodTemplate } from './pod-template.js';
 import { asArray, asInteger, asObject, asString } from '../objects/values.js';
 

@@ -1,5 +1,5 @@
 import { isBuiltinGroup } from '../objects/resource.js';
-import { closestName } from './validate.js';
+import { nearestName } from '../evidence/nearest-name.js';
 import { describeReleases, listKinds, newestRelease, rangesOf, releasesOfKind, servesIn, versionsOfKind, type Minor } from './kubernetes-api.js';
 
 /**
@@ -95,7 +95,7 @@ function closestKind(kind: string, group: string): string | undefined {
   if (sameLetters) return sameLetters;
   // Tighter than field names (same length give or take one, five letters or more): OpenShift's legacy
   // `v1 Template` must not become PodTemplate, nor `v1 Route` Role.
-  const near = closestName(kind, kinds);
+  const near = nearestName(kind, kinds);
   return near && Math.abs(near.length - kind.length) <= 1 && kind.length >= 5 ? near : undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { Path } from '../../loader/parse.js';
-import { editDistance } from '../evidence/near-miss.js';
+import { nearestName } from '../evidence/nearest-name.js';
 import { placeholderIn } from '../objects/placeholders.js';
 import { isObject, type JsonObject } from '../objects/values.js';
 import type { ObjectSchema, Schema } from './schema.js';
@@ -174,26 +174,8 @@ function unknownFieldAt(field: string, level: Level, parent: Level | undefined):
   if (parent?.schema.field(field)) return { code: 'unknownField', path, field, elsewhere: [...parent.path, field] };
   const below = findBelow(field, level.schema, level.path);
   if (below) return { code: 'unknownField', path, field, elsewhere: below };
-  const closest = closestName(field, level.schema.fieldNames());
+  const closest = nearestName(field, level.schema.fieldNames());
   return { code: 'unknownField', path, field, ...(closest ? { closest } : {}) };
-}
-
-/**
- * The known field a mistyped one was meant to be: the same name in another case (`targetport`), else the
- * nearest by edit distance within a budget that grows with the length, so short names never suggest unrelated
- * ones.
- */
-export function closestName(name: string, candidates: readonly string[]): string | undefined {
-  const lower = name.toLowerCase();
-  const sameLetters = candidates.find((c) => c.toLowerCase() === lower);
-  if (sameLetters) return sameLetters;
-  const budget = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance <= budget && (!best || distance < best.distance)) best = { name: candidate, distance };
-  }
-  return best?.name;
 }
 
 /**

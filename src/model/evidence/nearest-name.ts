@@ -1,0 +1,41 @@
+/**
+ * "Did you mean": the one home of near-name suggestions in kubewire, for everything that names something from a
+ * known set (a field of the Kubernetes API, a kind, a port name, a rule id in a directive, an annotation or a
+ * config file). Kept free of imports so the loader, the model, the engine and the config can all ask it.
+ */
+
+/** Levenshtein distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0]!;
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j]!;
+      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The known name a mistyped one was meant to be: the same name in another case (`targetport`), else the
+ * nearest by edit distance within a budget that grows with the length (1 up to 3 characters, 2 up to 6, else 3),
+ * so that a name is only suggested when it is close: `service-selektor-match` suggests
+ * `service-selector-match`, `nosuchrule` suggests nothing. Undefined when nothing is that close.
+ */
+export function nearestName(name: string, candidates: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  const all = [...candidates];
+  const sameLetters = all.find((c) => c.toLowerCase() === lower);
+  if (sameLetters) return sameLetters;
+  const budget = name.length <= 3 ? 1 : name.length <= 6 ? 2 : 3;
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of all) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance <= budget && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
