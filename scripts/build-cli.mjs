@@ -15,14 +15,12 @@ import { inlineVersion } from './build-action.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_BUNDLE = join(root, 'dist', 'bin', 'kubewire.js');
 
-await build({
+const options = {
   absWorkingDir: root,
-  entryPoints: ['src/main.ts'],
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  outfile: CLI_BUNDLE,
   // Less text for V8 to scan at start-up; names are kept for KUBEWIRE_DEBUG's stack traces.
   minifyWhitespace: true,
   minifySyntax: true,
@@ -32,4 +30,9 @@ await build({
   plugins: [inlineVersion],
   // CommonJS dependencies (fast-glob) call require() for Node's modules; an ES module has none of its own.
   banner: { js: "import { createRequire as __kubewireCreateRequire } from 'node:module';\nconst require = __kubewireCreateRequire(import.meta.url);" },
-});
+};
+
+await build({ ...options, entryPoints: ['src/main.ts'], outfile: CLI_BUNDLE });
+// The parse worker (src/engine/parallel-parse.ts) is found beside the module that starts it: in the bundle, that
+// is dist/bin/, so it gets a bundle of its own there (without it big inputs would silently parse on one thread).
+await build({ ...options, entryPoints: ['src/engine/parse-worker.ts'], outfile: join(root, 'dist', 'bin', 'parse-worker.js') });

@@ -1076,14 +1076,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path19 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path20 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path19 && path19[0] !== "/") {
-          path19 = `/${path19}`;
+        if (path20 && path20[0] !== "/") {
+          path20 = `/${path20}`;
         }
-        return new URL(`${origin}${path19}`);
+        return new URL(`${origin}${path20}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1534,39 +1534,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin }
+          request: { method, path: path20, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path19);
+        debuglog("sending request to %s %s/%s", method, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin },
+          request: { method, path: path20, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path19,
+          path20,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin }
+          request: { method, path: path20, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path19);
+        debuglog("trailers received from %s %s/%s", method, origin, path20);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path19, origin },
+          request: { method, path: path20, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path19,
+          path20,
           error2.message
         );
       });
@@ -1615,9 +1615,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path19, origin }
+            request: { method, path: path20, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path19);
+          debuglog("sending request to %s %s/%s", method, origin, path20);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1680,7 +1680,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path19,
+        path: path20,
         method,
         body,
         headers,
@@ -1695,11 +1695,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler) {
-        if (typeof path19 !== "string") {
+        if (typeof path20 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path19[0] !== "/" && !(path19.startsWith("http://") || path19.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path20[0] !== "/" && !(path20.startsWith("http://") || path20.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path19)) {
+        } else if (invalidPathRegex.test(path20)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1765,7 +1765,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path19, query) : path19;
+        this.path = query ? buildURL(path20, query) : path20;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5858,7 +5858,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser = class {
+    var Parser2 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6285,7 +6285,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser(client, socket, llhttpInstance);
+      socket[kParser] = new Parser2(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6458,7 +6458,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request) {
-      const { method, path: path19, host, upgrade, blocking, reset } = request;
+      const { method, path: path20, host, upgrade, blocking, reset } = request;
       let { body, headers, contentLength } = request;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6539,7 +6539,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path19} HTTP/1.1\r
+      let header = `${method} ${path20} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7068,7 +7068,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request) {
       const session = client[kHTTP2Session];
-      const { method, path: path19, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
+      const { method, path: path20, host, upgrade, expectContinue, signal, headers: reqHeaders } = request;
       let { body } = request;
       if (upgrade) {
         util.errorRequest(client, request, new Error("Upgrade not supported for H2"));
@@ -7165,7 +7165,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path19;
+      headers[HTTP2_HEADER_PATH] = path20;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7518,9 +7518,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path19 = search ? `${pathname}${search}` : pathname;
+        const path20 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path19;
+        this.opts.path = path20;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8759,10 +8759,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path19 = "/",
+          path: path20 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path19;
+        opts.path = origin + path20;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10734,20 +10734,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path19) {
-      if (typeof path19 !== "string") {
-        return path19;
+    function safeUrl(path20) {
+      if (typeof path20 !== "string") {
+        return path20;
       }
-      const pathSegments = path19.split("?");
+      const pathSegments = path20.split("?");
       if (pathSegments.length !== 2) {
-        return path19;
+        return path20;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path19, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path19);
+    function matchKey(mockDispatch2, { path: path20, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path20);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10769,7 +10769,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path19 }) => matchValue(safeUrl(path19), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path20 }) => matchValue(safeUrl(path20), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10807,9 +10807,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path19, method, body, headers, query } = opts;
+      const { path: path20, method, body, headers, query } = opts;
       return {
-        path: path19,
+        path: path20,
         method,
         body,
         headers,
@@ -11272,10 +11272,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path19, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path20, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path19,
+            Path: path20,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16154,9 +16154,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path19) {
-      for (let i = 0; i < path19.length; ++i) {
-        const code = path19.charCodeAt(i);
+    function validateCookiePath(path20) {
+      for (let i = 0; i < path20.length; ++i) {
+        const code = path20.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19076,11 +19076,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path19 = opts.path;
+          let path20 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path19 = `/${path19}`;
+            path20 = `/${path20}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path19);
+          url = new URL(util.parseOrigin(url).origin + path20);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19155,7 +19155,7 @@ var require_undici = __commonJS({
 var require_constants6 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports, module) {
     "use strict";
-    var path19 = __require("path");
+    var path20 = __require("path");
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
     var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
@@ -19329,7 +19329,7 @@ var require_constants6 = __commonJS({
       /* | */
       CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
       /* \uFEFF */
-      SEP: path19.sep,
+      SEP: path20.sep,
       /**
        * Create EXTGLOB_CHARS
        */
@@ -19356,7 +19356,7 @@ var require_constants6 = __commonJS({
 var require_utils2 = __commonJS({
   "node_modules/picomatch/lib/utils.js"(exports) {
     "use strict";
-    var path19 = __require("path");
+    var path20 = __require("path");
     var win32 = process.platform === "win32";
     var {
       REGEX_BACKSLASH,
@@ -19385,7 +19385,7 @@ var require_utils2 = __commonJS({
       if (options && typeof options.windows === "boolean") {
         return options.windows;
       }
-      return win32 === true || path19.sep === "\\";
+      return win32 === true || path20.sep === "\\";
     };
     exports.escapeLast = (input, char, lastIdx) => {
       const idx = input.lastIndexOf(char, lastIdx);
@@ -20749,7 +20749,7 @@ var require_parse2 = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports, module) {
     "use strict";
-    var path19 = __require("path");
+    var path20 = __require("path");
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
@@ -20834,7 +20834,7 @@ var require_picomatch = __commonJS({
     };
     picomatch2.matchBase = (input, glob, options, posix = utils.isWindows(options)) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(path19.basename(input));
+      return regex.test(path20.basename(input));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -20909,7 +20909,7 @@ var require_identity = __commonJS({
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
     var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isScalar4 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
     var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
     function isCollection(node) {
       if (node && typeof node === "object")
@@ -20931,7 +20931,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar3(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar4(node) || isCollection(node)) && !!node.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -20946,7 +20946,7 @@ var require_identity = __commonJS({
     exports.isMap = isMap3;
     exports.isNode = isNode;
     exports.isPair = isPair3;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.isSeq = isSeq3;
   }
 });
@@ -20971,17 +20971,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path19) {
-      const ctrl = callVisitor(key, node, visitor, path19);
+    function visit_(key, node, visitor, path20) {
+      const ctrl = callVisitor(key, node, visitor, path20);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visit_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visit_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path19);
+            const ci = visit_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20992,13 +20992,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = visit_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = visit_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path19);
+          const cv = visit_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21019,17 +21019,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path19) {
-      const ctrl = await callVisitor(key, node, visitor, path19);
+    async function visitAsync_(key, node, visitor, path20) {
+      const ctrl = await callVisitor(key, node, visitor, path20);
       if (identity2.isNode(ctrl) || identity2.isPair(ctrl)) {
-        replaceNode(key, path19, ctrl);
-        return visitAsync_(key, ctrl, visitor, path19);
+        replaceNode(key, path20, ctrl);
+        return visitAsync_(key, ctrl, visitor, path20);
       }
       if (typeof ctrl !== "symbol") {
         if (identity2.isCollection(node)) {
-          path19 = Object.freeze(path19.concat(node));
+          path20 = Object.freeze(path20.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path19);
+            const ci = await visitAsync_(i, node.items[i], visitor, path20);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -21040,13 +21040,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity2.isPair(node)) {
-          path19 = Object.freeze(path19.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path19);
+          path20 = Object.freeze(path20.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path20);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path19);
+          const cv = await visitAsync_("value", node.value, visitor, path20);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -21073,23 +21073,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path19) {
+    function callVisitor(key, node, visitor, path20) {
       if (typeof visitor === "function")
-        return visitor(key, node, path19);
+        return visitor(key, node, path20);
       if (identity2.isMap(node))
-        return visitor.Map?.(key, node, path19);
+        return visitor.Map?.(key, node, path20);
       if (identity2.isSeq(node))
-        return visitor.Seq?.(key, node, path19);
+        return visitor.Seq?.(key, node, path20);
       if (identity2.isPair(node))
-        return visitor.Pair?.(key, node, path19);
+        return visitor.Pair?.(key, node, path20);
       if (identity2.isScalar(node))
-        return visitor.Scalar?.(key, node, path19);
+        return visitor.Scalar?.(key, node, path20);
       if (identity2.isAlias(node))
-        return visitor.Alias?.(key, node, path19);
+        return visitor.Alias?.(key, node, path20);
       return void 0;
     }
-    function replaceNode(key, path19, node) {
-      const parent = path19[path19.length - 1];
+    function replaceNode(key, path20, node) {
+      const parent = path20[path20.length - 1];
       if (identity2.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity2.isPair(parent)) {
@@ -21125,11 +21125,11 @@ var require_directives = __commonJS({
     };
     var escapeTagName = (tn) => tn.replace(/[!,[\]{}]/g, (ch) => escapeChars[ch]);
     var Directives = class _Directives {
-      constructor(yaml, tags) {
+      constructor(yaml, tags2) {
         this.docStart = null;
         this.docEnd = false;
         this.yaml = Object.assign({}, _Directives.defaultYaml, yaml);
-        this.tags = Object.assign({}, _Directives.defaultTags, tags);
+        this.tags = Object.assign({}, _Directives.defaultTags, tags2);
       }
       clone() {
         const copy = new _Directives(this.yaml, this.tags);
@@ -21257,12 +21257,12 @@ var require_directives = __commonJS({
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity2.isNode(doc.contents)) {
-          const tags = {};
+          const tags2 = {};
           visit.visit(doc.contents, (_key, node) => {
             if (identity2.isNode(node) && node.tag)
-              tags[node.tag] = true;
+              tags2[node.tag] = true;
           });
-          tagNames = Object.keys(tags);
+          tagNames = Object.keys(tags2);
         } else
           tagNames = [];
         for (const [handle, prefix] of tagEntries) {
@@ -21627,15 +21627,15 @@ var require_createNode = __commonJS({
     var identity2 = require_identity();
     var Scalar3 = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value, tagName, tags2) {
       if (tagName) {
-        const match = tags.filter((t) => t.tag === tagName);
+        const match = tags2.filter((t) => t.tag === tagName);
         const tagObj = match.find((t) => !t.format) ?? match[0];
         if (!tagObj)
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags2.find((t) => t.identify?.(value) && !t.format);
     }
     function createNode(value, tagName, ctx) {
       if (identity2.isDocument(value))
@@ -21701,10 +21701,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity2 = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema2, path19, value) {
+    function collectionFromPath(schema2, path20, value) {
       let v = value;
-      for (let i = path19.length - 1; i >= 0; --i) {
-        const k = path19[i];
+      for (let i = path20.length - 1; i >= 0; --i) {
+        const k = path20[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -21723,7 +21723,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path19) => path19 == null || typeof path19 === "object" && !!path19[Symbol.iterator]().next().done;
+    var isEmptyPath = (path20) => path20 == null || typeof path20 === "object" && !!path20[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema2) {
         super(type);
@@ -21753,11 +21753,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path19, value) {
-        if (isEmptyPath(path19))
+      addIn(path20, value) {
+        if (isEmptyPath(path20))
           this.add(value);
         else {
-          const [key, ...rest] = path19;
+          const [key, ...rest] = path20;
           const node = this.get(key, true);
           if (identity2.isCollection(node))
             node.addIn(rest, value);
@@ -21771,8 +21771,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        const [key, ...rest] = path19;
+      deleteIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -21786,8 +21786,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        const [key, ...rest] = path19;
+      getIn(path20, keepScalar) {
+        const [key, ...rest] = path20;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity2.isScalar(node) ? node.value : node;
@@ -21805,8 +21805,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path19) {
-        const [key, ...rest] = path19;
+      hasIn(path20) {
+        const [key, ...rest] = path20;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -21816,8 +21816,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        const [key, ...rest] = path19;
+      setIn(path20, value) {
+        const [key, ...rest] = path20;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -22230,8 +22230,8 @@ ${indent}${start}${value}${end}`;
 ${indent}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
-        const { compat, tags } = ctx.doc.schema;
-        if (tags.some(test) || compat?.some(test))
+        const { compat, tags: tags2 } = ctx.doc.schema;
+        if (tags2.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
       return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
@@ -22323,9 +22323,9 @@ var require_stringify = __commonJS({
         options: opt
       };
     }
-    function getTagObject(tags, item) {
+    function getTagObject(tags2, item) {
       if (item.tag) {
-        const match = tags.filter((t) => t.tag === item.tag);
+        const match = tags2.filter((t) => t.tag === item.tag);
         if (match.length > 0)
           return match.find((t) => t.format === item.format) ?? match[0];
       }
@@ -22333,7 +22333,7 @@ var require_stringify = __commonJS({
       let obj;
       if (identity2.isScalar(item)) {
         obj = item.value;
-        let match = tags.filter((t) => t.identify?.(obj));
+        let match = tags2.filter((t) => t.identify?.(obj));
         if (match.length > 1) {
           const testMatch = match.filter((t) => t.test);
           if (testMatch.length > 0)
@@ -22342,7 +22342,7 @@ var require_stringify = __commonJS({
         tagObj = match.find((t) => t.format === item.format) ?? match.find((t) => !t.format);
       } else {
         obj = item;
-        tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
+        tagObj = tags2.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
         const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
@@ -24108,10 +24108,10 @@ var require_tags = __commonJS({
       if (schemaTags && !customTags) {
         return addMergeTag && !schemaTags.includes(merge.merge) ? schemaTags.concat(merge.merge) : schemaTags.slice();
       }
-      let tags = schemaTags;
-      if (!tags) {
+      let tags2 = schemaTags;
+      if (!tags2) {
         if (Array.isArray(customTags))
-          tags = [];
+          tags2 = [];
         else {
           const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
@@ -24119,22 +24119,22 @@ var require_tags = __commonJS({
       }
       if (Array.isArray(customTags)) {
         for (const tag of customTags)
-          tags = tags.concat(tag);
+          tags2 = tags2.concat(tag);
       } else if (typeof customTags === "function") {
-        tags = customTags(tags.slice());
+        tags2 = customTags(tags2.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge.merge);
-      return tags.reduce((tags2, tag) => {
+        tags2 = tags2.concat(merge.merge);
+      return tags2.reduce((tags3, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
           const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
-        if (!tags2.includes(tagObj))
-          tags2.push(tagObj);
-        return tags2;
+        if (!tags3.includes(tagObj))
+          tags3.push(tagObj);
+        return tags3;
       }, []);
     }
     exports.coreKnownTags = coreKnownTags;
@@ -24150,14 +24150,14 @@ var require_Schema = __commonJS({
     var map = require_map();
     var seq = require_seq();
     var string = require_string();
-    var tags = require_tags();
+    var tags2 = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
       constructor({ compat, customTags, merge, resolveKnownTags, schema: schema2, sortMapEntries, toStringDefaults }) {
-        this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
+        this.compat = Array.isArray(compat) ? tags2.getTags(compat, "compat") : compat ? tags2.getTags(null, compat) : null;
         this.name = typeof schema2 === "string" && schema2 || "core";
-        this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge);
+        this.knownTags = resolveKnownTags ? tags2.coreKnownTags : {};
+        this.tags = tags2.getTags(customTags, this.name, merge);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity2.MAP, { value: map.map });
         Object.defineProperty(this, identity2.SCALAR, { value: string.string });
@@ -24269,7 +24269,7 @@ var require_Document = __commonJS({
     var applyReviver = require_applyReviver();
     var createNode = require_createNode();
     var directives = require_directives();
-    var Document = class _Document {
+    var Document2 = class _Document {
       constructor(value, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
@@ -24332,9 +24332,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path19, value) {
+      addIn(path20, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path19, value);
+          this.contents.addIn(path20, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -24409,14 +24409,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path19) {
-        if (Collection.isEmptyPath(path19)) {
+      deleteIn(path20) {
+        if (Collection.isEmptyPath(path20)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path19) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path20) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -24431,10 +24431,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path19, keepScalar) {
-        if (Collection.isEmptyPath(path19))
+      getIn(path20, keepScalar) {
+        if (Collection.isEmptyPath(path20))
           return !keepScalar && identity2.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity2.isCollection(this.contents) ? this.contents.getIn(path19, keepScalar) : void 0;
+        return identity2.isCollection(this.contents) ? this.contents.getIn(path20, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -24445,10 +24445,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path19) {
-        if (Collection.isEmptyPath(path19))
+      hasIn(path20) {
+        if (Collection.isEmptyPath(path20))
           return this.contents !== void 0;
-        return identity2.isCollection(this.contents) ? this.contents.hasIn(path19) : false;
+        return identity2.isCollection(this.contents) ? this.contents.hasIn(path20) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -24465,13 +24465,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path19, value) {
-        if (Collection.isEmptyPath(path19)) {
+      setIn(path20, value) {
+        if (Collection.isEmptyPath(path20)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path19), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path20), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path19, value);
+          this.contents.setIn(path20, value);
         }
       }
       /**
@@ -24559,7 +24559,7 @@ var require_Document = __commonJS({
         return true;
       throw new Error("Expected a YAML collection as document contents");
     }
-    exports.Document = Document;
+    exports.Document = Document2;
   }
 });
 
@@ -25924,13 +25924,13 @@ var require_compose_node = __commonJS({
 var require_compose_doc = __commonJS({
   "node_modules/yaml/dist/compose/compose-doc.js"(exports) {
     "use strict";
-    var Document = require_Document();
+    var Document2 = require_Document();
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
     function composeDoc(options, directives, { offset, start, value, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
-      const doc = new Document.Document(void 0, opts);
+      const doc = new Document2.Document(void 0, opts);
       const ctx = {
         atKey: false,
         atRoot: true,
@@ -25969,7 +25969,7 @@ var require_composer = __commonJS({
     "use strict";
     var node_process = __require("process");
     var directives = require_directives();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors2();
     var identity2 = require_identity();
     var composeDoc = require_compose_doc();
@@ -26158,7 +26158,7 @@ ${end.comment}` : end.comment;
           this.doc = null;
         } else if (forceDoc) {
           const opts = Object.assign({ _directives: this.directives }, this.options);
-          const doc = new Document.Document(void 0, opts);
+          const doc = new Document2.Document(void 0, opts);
           if (this.atDirectives)
             this.onError(endOffset, "MISSING_CHAR", "Missing directives-end indicator line");
           doc.range = [0, endOffset, endOffset];
@@ -26432,9 +26432,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path19) => {
+    visit.itemAtPath = (cst, path20) => {
       let item = cst;
-      for (const [field, index] of path19) {
+      for (const [field, index] of path20) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -26443,23 +26443,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path19) => {
-      const parent = visit.itemAtPath(cst, path19.slice(0, -1));
-      const field = path19[path19.length - 1][0];
+    visit.parentCollection = (cst, path20) => {
+      const parent = visit.itemAtPath(cst, path20.slice(0, -1));
+      const field = path20[path20.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path19, item, visitor) {
-      let ctrl = visitor(item, path19);
+    function _visit(path20, item, visitor) {
+      let ctrl = visitor(item, path20);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path19.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path20.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26470,10 +26470,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path19);
+            ctrl = ctrl(item, path20);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path19) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path20) : ctrl;
     }
     exports.visit = visit;
   }
@@ -26491,7 +26491,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar4 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -26575,7 +26575,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar3;
+    exports.isScalar = isScalar4;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -27298,7 +27298,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser = class {
+    var Parser2 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -28071,7 +28071,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser;
+    exports.Parser = Parser2;
   }
 });
 
@@ -28080,7 +28080,7 @@ var require_public_api = __commonJS({
   "node_modules/yaml/dist/public-api.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var errors = require_errors2();
     var log = require_log();
     var identity2 = require_identity();
@@ -28163,7 +28163,7 @@ var require_public_api = __commonJS({
       }
       if (identity2.isDocument(value) && !_replacer)
         return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      return new Document2.Document(value, _replacer, options).toString(options);
     }
     exports.parse = parse2;
     exports.parseAllDocuments = parseAllDocuments3;
@@ -28177,7 +28177,7 @@ var require_dist = __commonJS({
   "node_modules/yaml/dist/index.js"(exports) {
     "use strict";
     var composer = require_composer();
-    var Document = require_Document();
+    var Document2 = require_Document();
     var Schema = require_Schema();
     var errors = require_errors2();
     var Alias = require_Alias();
@@ -28193,7 +28193,7 @@ var require_dist = __commonJS({
     var publicApi = require_public_api();
     var visit = require_visit();
     exports.Composer = composer.Composer;
-    exports.Document = Document.Document;
+    exports.Document = Document2.Document;
     exports.Schema = Schema.Schema;
     exports.YAMLError = errors.YAMLError;
     exports.YAMLParseError = errors.YAMLParseError;
@@ -28296,7 +28296,7 @@ var require_path = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.convertPosixPathToPattern = exports.convertWindowsPathToPattern = exports.convertPathToPattern = exports.escapePosixPath = exports.escapeWindowsPath = exports.escape = exports.removeLeadingDotSegment = exports.makeAbsolute = exports.unixify = void 0;
     var os5 = __require("os");
-    var path19 = __require("path");
+    var path20 = __require("path");
     var IS_WINDOWS_PLATFORM = os5.platform() === "win32";
     var LEADING_DOT_SEGMENT_CHARACTERS_COUNT = 2;
     var POSIX_UNESCAPED_GLOB_SYMBOLS_RE = /(\\?)([()*?[\]{|}]|^!|[!+@](?=\()|\\(?![!()*+?@[\]{|}]))/g;
@@ -28308,7 +28308,7 @@ var require_path = __commonJS({
     }
     exports.unixify = unixify;
     function makeAbsolute(cwd, filepath) {
-      return path19.resolve(cwd, filepath);
+      return path20.resolve(cwd, filepath);
     }
     exports.makeAbsolute = makeAbsolute;
     function removeLeadingDotSegment(entry) {
@@ -29768,7 +29768,7 @@ var require_pattern = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.isAbsolute = exports.partitionAbsoluteAndRelative = exports.removeDuplicateSlashes = exports.matchAny = exports.convertPatternsToRe = exports.makeRe = exports.getPatternParts = exports.expandBraceExpansion = exports.expandPatternsWithBraceExpansion = exports.isAffectDepthOfReadingPattern = exports.endsWithSlashGlobStar = exports.hasGlobStar = exports.getBaseDirectory = exports.isPatternRelatedToParentDirectory = exports.getPatternsOutsideCurrentDirectory = exports.getPatternsInsideCurrentDirectory = exports.getPositivePatterns = exports.getNegativePatterns = exports.isPositivePattern = exports.isNegativePattern = exports.convertToNegativePattern = exports.convertToPositivePattern = exports.isDynamicPattern = exports.isStaticPattern = void 0;
-    var path19 = __require("path");
+    var path20 = __require("path");
     var globParent = require_glob_parent();
     var micromatch = require_micromatch();
     var GLOBSTAR = "**";
@@ -29863,7 +29863,7 @@ var require_pattern = __commonJS({
     }
     exports.endsWithSlashGlobStar = endsWithSlashGlobStar;
     function isAffectDepthOfReadingPattern(pattern) {
-      const basename = path19.basename(pattern);
+      const basename = path20.basename(pattern);
       return endsWithSlashGlobStar(pattern) || isStaticPattern(basename);
     }
     exports.isAffectDepthOfReadingPattern = isAffectDepthOfReadingPattern;
@@ -29921,7 +29921,7 @@ var require_pattern = __commonJS({
     }
     exports.partitionAbsoluteAndRelative = partitionAbsoluteAndRelative;
     function isAbsolute(pattern) {
-      return path19.isAbsolute(pattern);
+      return path20.isAbsolute(pattern);
     }
     exports.isAbsolute = isAbsolute;
   }
@@ -30098,8 +30098,8 @@ var require_utils4 = __commonJS({
     exports.errno = errno;
     var fs4 = require_fs();
     exports.fs = fs4;
-    var path19 = require_path();
-    exports.path = path19;
+    var path20 = require_path();
+    exports.path = path20;
     var pattern = require_pattern();
     exports.pattern = pattern;
     var stream = require_stream();
@@ -30211,8 +30211,8 @@ var require_async = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path19, settings, callback) {
-      settings.fs.lstat(path19, (lstatError, lstat5) => {
+    function read(path20, settings, callback) {
+      settings.fs.lstat(path20, (lstatError, lstat5) => {
         if (lstatError !== null) {
           callFailureCallback(callback, lstatError);
           return;
@@ -30221,7 +30221,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat5);
           return;
         }
-        settings.fs.stat(path19, (statError, stat4) => {
+        settings.fs.stat(path20, (statError, stat4) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -30253,13 +30253,13 @@ var require_sync = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.read = void 0;
-    function read(path19, settings) {
-      const lstat5 = settings.fs.lstatSync(path19);
+    function read(path20, settings) {
+      const lstat5 = settings.fs.lstatSync(path20);
       if (!lstat5.isSymbolicLink() || !settings.followSymbolicLink) {
         return lstat5;
       }
       try {
-        const stat4 = settings.fs.statSync(path19);
+        const stat4 = settings.fs.statSync(path20);
         if (settings.markSymbolicLink) {
           stat4.isSymbolicLink = () => true;
         }
@@ -30330,19 +30330,19 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat4(path19, optionsOrSettingsOrCallback, callback) {
+    function stat4(path20, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.stat = stat4;
-    function statSync4(path19, optionsOrSettings) {
+    function statSync5(path20, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path19, settings);
+      return sync.read(path20, settings);
     }
-    exports.statSync = statSync4;
+    exports.statSync = statSync5;
     function getSettings(settingsOrOptions = {}) {
       if (settingsOrOptions instanceof settings_1.default) {
         return settingsOrOptions;
@@ -30556,16 +30556,16 @@ var require_async2 = __commonJS({
           return;
         }
         const tasks = names2.map((name) => {
-          const path19 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
+          const path20 = common.joinPathSegments(directory, name, settings.pathSegmentSeparator);
           return (done) => {
-            fsStat.stat(path19, settings.fsStatSettings, (error2, stats) => {
+            fsStat.stat(path20, settings.fsStatSettings, (error2, stats) => {
               if (error2 !== null) {
                 done(error2);
                 return;
               }
               const entry = {
                 name,
-                path: path19,
+                path: path20,
                 dirent: utils.fs.createDirentFromStats(name, stats)
               };
               if (settings.stats) {
@@ -30683,7 +30683,7 @@ var require_settings2 = __commonJS({
   "node_modules/@nodelib/fs.scandir/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path19 = __require("path");
+    var path20 = __require("path");
     var fsStat = require_out();
     var fs4 = require_fs4();
     var Settings = class {
@@ -30691,7 +30691,7 @@ var require_settings2 = __commonJS({
         this._options = _options;
         this.followSymbolicLinks = this._getValue(this._options.followSymbolicLinks, false);
         this.fs = fs4.createFileSystemAdapter(this._options.fs);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
         this.stats = this._getValue(this._options.stats, false);
         this.throwErrorOnBrokenSymbolicLink = this._getValue(this._options.throwErrorOnBrokenSymbolicLink, true);
         this.fsStatSettings = new fsStat.Settings({
@@ -30718,17 +30718,17 @@ var require_out2 = __commonJS({
     var sync = require_sync2();
     var settings_1 = require_settings2();
     exports.Settings = settings_1.default;
-    function scandir(path19, optionsOrSettingsOrCallback, callback) {
+    function scandir(path20, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
-        async.read(path19, getSettings(), optionsOrSettingsOrCallback);
+        async.read(path20, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
-      async.read(path19, getSettings(optionsOrSettingsOrCallback), callback);
+      async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
     }
     exports.scandir = scandir;
-    function scandirSync(path19, optionsOrSettings) {
+    function scandirSync(path20, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
-      return sync.read(path19, settings);
+      return sync.read(path20, settings);
     }
     exports.scandirSync = scandirSync;
     function getSettings(settingsOrOptions = {}) {
@@ -31376,7 +31376,7 @@ var require_settings3 = __commonJS({
   "node_modules/@nodelib/fs.walk/out/settings.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path19 = __require("path");
+    var path20 = __require("path");
     var fsScandir = require_out2();
     var Settings = class {
       constructor(_options = {}) {
@@ -31386,7 +31386,7 @@ var require_settings3 = __commonJS({
         this.deepFilter = this._getValue(this._options.deepFilter, null);
         this.entryFilter = this._getValue(this._options.entryFilter, null);
         this.errorFilter = this._getValue(this._options.errorFilter, null);
-        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path19.sep);
+        this.pathSegmentSeparator = this._getValue(this._options.pathSegmentSeparator, path20.sep);
         this.fsScandirSettings = new fsScandir.Settings({
           followSymbolicLinks: this._options.followSymbolicLinks,
           fs: this._options.fs,
@@ -31448,7 +31448,7 @@ var require_reader2 = __commonJS({
   "node_modules/fast-glob/out/readers/reader.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path19 = __require("path");
+    var path20 = __require("path");
     var fsStat = require_out();
     var utils = require_utils4();
     var Reader = class {
@@ -31461,7 +31461,7 @@ var require_reader2 = __commonJS({
         });
       }
       _getFullEntryPath(filepath) {
-        return path19.resolve(this._settings.cwd, filepath);
+        return path20.resolve(this._settings.cwd, filepath);
       }
       _makeEntry(stats, pattern) {
         const entry = {
@@ -31877,7 +31877,7 @@ var require_provider = __commonJS({
   "node_modules/fast-glob/out/providers/provider.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var path19 = __require("path");
+    var path20 = __require("path");
     var deep_1 = require_deep();
     var entry_1 = require_entry();
     var error_1 = require_error();
@@ -31891,7 +31891,7 @@ var require_provider = __commonJS({
         this.entryTransformer = new entry_2.default(this._settings);
       }
       _getRootDirectory(task) {
-        return path19.resolve(this._settings.cwd, task.base);
+        return path20.resolve(this._settings.cwd, task.base);
       }
       _getReaderOptions(task) {
         const basePath = task.base === "." ? "" : task.base;
@@ -35456,8 +35456,8 @@ var require_utils6 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path19) {
-      let input = path19;
+    function removeDotSegments(path20) {
+      let input = path20;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -35531,11 +35531,11 @@ var require_utils6 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path19) {
-      if (path19 === "" || path19[0] === "/") {
-        return removeDotSegments(path19);
+    function removeDotSegmentsRelative(path20) {
+      if (path20 === "" || path20[0] === "/") {
+        return removeDotSegments(path20);
       }
-      const segments = path19.split("/");
+      const segments = path20.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -35898,8 +35898,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path19 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path19 && path19 !== "/" ? path19 : void 0;
+        const path20 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path20 && path20 !== "/" ? path20 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -39135,7 +39135,7 @@ var require_ajv = __commonJS({
 // src/hosts/github-action/action.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { mkdir as mkdir3, rename as rename3, writeFile as writeFile3 } from "node:fs/promises";
-import path18 from "node:path";
+import path19 from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -39647,7 +39647,7 @@ function info(message) {
 }
 
 // src/api/kubewire.ts
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/config/overrides.ts
 var import_picomatch = __toESM(require_picomatch2(), 1);
@@ -39720,10 +39720,271 @@ import { existsSync as existsSync2, statSync } from "node:fs";
 import path6 from "node:path";
 
 // src/loader/parse.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/loader/fast-parse.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// src/loader/yaml-schema.ts
+var SEXAGESIMAL_OR_TIMESTAMP_FORMATS = /* @__PURE__ */ new Set(["TIME"]);
+function goStyleInt(format, test, radix, prefixLength) {
+  return {
+    identify: (value) => typeof value === "number" && Number.isInteger(value),
+    default: true,
+    tag: "tag:yaml.org,2002:int",
+    ...format ? { format } : {},
+    test,
+    resolve(source) {
+      const negative = source.startsWith("-");
+      const unsigned = source.replace(/^[-+]/, "").slice(prefixLength).replace(/_/g, "");
+      const value = parseInt(unsigned, radix);
+      return negative && value !== 0 ? -value : value;
+    }
+  };
+}
+var intOctO = goStyleInt("OCT", /^[-+]?0o[0-7_]+$/, 8, 2);
+var upperCasePrefixes = [
+  goStyleInt("HEX", /^[-+]?0X[0-9a-fA-F_]+$/, 16, 2),
+  goStyleInt("OCT", /^[-+]?0O[0-7_]+$/, 8, 2),
+  goStyleInt("BIN", /^[-+]?0B[01_]+$/, 2, 2)
+];
+var binaryAsString = {
+  identify: () => false,
+  default: false,
+  tag: "tag:yaml.org,2002:binary",
+  resolve: (source) => Buffer.from(source.replace(/\s+/g, ""), "base64").toString("utf8")
+};
+var NOT_RESOLVED_BY_GO_YAML = /* @__PURE__ */ new Set(["tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:binary"]);
+function kubectlYamlTags(tags2) {
+  const kept = tags2.filter((tag) => {
+    const t = tag;
+    if (t.tag === "tag:yaml.org,2002:timestamp" || NOT_RESOLVED_BY_GO_YAML.has(t.tag)) return false;
+    if (t.format && SEXAGESIMAL_OR_TIMESTAMP_FORMATS.has(t.format)) return false;
+    return true;
+  });
+  return [...kept, intOctO, ...upperCasePrefixes, binaryAsString];
+}
+var KUBECTL_PARSE_OPTIONS = {
+  version: "1.1",
+  schema: "yaml-1.1",
+  customTags: kubectlYamlTags,
+  merge: true,
+  // We report duplicate keys ourselves (with both positions), so the parser must not stop at them.
+  uniqueKeys: false,
+  prettyErrors: false,
+  keepSourceTokens: false
+};
+
+// src/loader/fast-parse.ts
+function buildPlainDocument(source) {
+  let document;
+  for (const token of new import_yaml.Parser().parse(source)) {
+    if (token.type === "document" && !document) document = token;
+    else if (token.type !== "comment" && token.type !== "newline" && !(token.type === "space" && !token.source.includes("	"))) return void 0;
+  }
+  if (!document?.value) return void 0;
+  try {
+    checkProps(document.start, "doc-start", true, 0);
+    const value = buildNode(document.value, 1);
+    checkEnd(document.end, false);
+    return { value };
+  } catch (error2) {
+    if (error2 === NEEDS_COMPOSER) return void 0;
+    throw error2;
+  }
+}
+var NEEDS_COMPOSER = new Error("needs the composer");
+function fail() {
+  throw NEEDS_COMPOSER;
+}
+var MAX_DEPTH = 200;
+var reference = new import_yaml.Document(void 0, KUBECTL_PARSE_OPTIONS);
+var resolveOptions = reference.options;
+if (reference.schema.compat) throw new Error("kubewire: the fast YAML path assumes a schema without compat tags");
+var tags = reference.schema.tags;
+var valueTags = tags.filter((tag) => tag.default === true && tag.test);
+var keyTags = tags.filter((tag) => (tag.default === true || tag.default === "key") && tag.test);
+var resolvedPlain = /* @__PURE__ */ new Map();
+var MAX_RESOLVED_PLAIN = 2e4;
+function resolvePlain(text, atKey) {
+  if (!atKey) {
+    const known = resolvedPlain.get(text);
+    if (known !== void 0 || resolvedPlain.has(text)) return known;
+  }
+  const tag = (atKey ? keyTags : valueTags).find((t) => t.test.test(text));
+  if (tag && tag.default !== true) fail();
+  let value = text;
+  if (tag) {
+    const resolved = tag.resolve(text, fail, resolveOptions);
+    value = (0, import_yaml.isScalar)(resolved) ? resolved.value : resolved;
+  }
+  if (typeof value === "bigint" || typeof value === "object" && value !== null) fail();
+  if (!atKey) {
+    if (resolvedPlain.size >= MAX_RESOLVED_PLAIN) resolvedPlain.clear();
+    resolvedPlain.set(text, value);
+  }
+  return value;
+}
+function scalarValue(token, atKey) {
+  const resolved = import_yaml.CST.resolveAsScalar(token, true, fail);
+  if (!resolved) fail();
+  return token.type === "scalar" ? resolvePlain(resolved.value, atKey) : resolved.value;
+}
+function emptyValue() {
+  return resolvePlain("", false);
+}
+function buildNode(token, depth) {
+  switch (token.type) {
+    case "scalar":
+    case "single-quoted-scalar":
+    case "double-quoted-scalar":
+    case "block-scalar": {
+      const value = scalarValue(token, false);
+      if (typeof value === "number" && !Number.isFinite(value)) fail();
+      return value;
+    }
+    case "block-map":
+      return buildBlockMap(token, depth);
+    case "block-seq":
+      return buildBlockSeq(token, depth);
+    case "flow-collection":
+      return buildFlowCollection(token, depth);
+    default:
+      return fail();
+  }
+}
+function keyOf(token, flow) {
+  if (!token || token.type !== "scalar" && token.type !== "single-quoted-scalar" && token.type !== "double-quoted-scalar") return fail();
+  if (token.source.includes("\n") || token.end?.some((t) => t.type !== "space" || t.source.includes("	"))) fail();
+  if (flow && token.end && token.end.length > 0) fail();
+  const value = scalarValue(token, true);
+  if (value === null) fail();
+  const key = String(value);
+  if (key === "<<") fail();
+  return key;
+}
+function setKey(object, key, value) {
+  if (Object.prototype.hasOwnProperty.call(object, key)) fail();
+  if (key in object) Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  else object[key] = value;
+}
+function buildBlockMap(map, depth) {
+  if (depth > MAX_DEPTH) fail();
+  const object = {};
+  const items = map.items;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.explicitKey) fail();
+    checkProps(item.start, "explicit-key-ind", true, 0);
+    if (!item.key && !item.sep) {
+      if (i !== items.length - 1) fail();
+      continue;
+    }
+    const key = item.key;
+    if (!key || !item.sep || !("indent" in key) || key.indent !== map.indent) fail();
+    const name = keyOf(key, false);
+    const indicator = checkProps(item.sep, "map-value-ind", false, 1);
+    if (indicator - key.offset > 512) fail();
+    const value = item.value;
+    if (value && (value.type === "block-map" || value.type === "block-seq") && !propsHadNewline) fail();
+    setKey(object, name, value ? buildNode(value, depth + 1) : emptyValue());
+  }
+  return object;
+}
+function buildBlockSeq(seq, depth) {
+  if (depth > MAX_DEPTH) fail();
+  const array = [];
+  for (const item of seq.items) {
+    if (checkProps(item.start, "seq-item-ind", true, -1) < 0) {
+      if (item.value) fail();
+      continue;
+    }
+    array.push(item.value ? buildNode(item.value, depth + 1) : emptyValue());
+  }
+  return array;
+}
+function buildFlowCollection(collection, depth) {
+  if (depth > MAX_DEPTH) fail();
+  const isMap3 = collection.start.source === "{";
+  const out = isMap3 ? {} : [];
+  const items = collection.items;
+  for (let i = 0; i < items.length; i++) {
+    const { start, key, sep, value } = items[i];
+    let commas = 0;
+    for (const t of start) {
+      if (t.type === "comma") commas++;
+      else if (t.type !== "space" || t.source.includes("	")) fail();
+    }
+    if (commas !== (i === 0 ? 0 : 1)) fail();
+    if (key === void 0 && !sep && !value) {
+      if (i !== items.length - 1) fail();
+      continue;
+    }
+    if (isMap3) {
+      if (!sep) fail();
+      const name = keyOf(key, true);
+      let found = 0;
+      for (const t of sep) {
+        if (t.type === "map-value-ind") found++;
+        else if (t.type !== "space" || t.source.includes("	")) fail();
+      }
+      if (found !== 1) fail();
+      setKey(out, name, value ? buildFlowItem(value, depth) : emptyValue());
+    } else {
+      if (key !== void 0 || sep || !value) fail();
+      out.push(buildFlowItem(value, depth));
+    }
+  }
+  const [close, ...rest] = collection.end;
+  if (close?.source !== (isMap3 ? "}" : "]")) fail();
+  checkEnd(rest, true);
+  return out;
+}
+function buildFlowItem(token, depth) {
+  if (token.type === "flow-collection") return buildFlowCollection(token, depth + 1);
+  if (token.type !== "scalar" && token.type !== "single-quoted-scalar" && token.type !== "double-quoted-scalar") return fail();
+  if (token.source.includes("\n") || token.end?.some((t) => t.type !== "space" || t.source.includes("	"))) fail();
+  return buildNode(token, depth + 1);
+}
+var propsHadNewline = false;
+function checkProps(tokens, indicator, startOnNewline, indicators) {
+  let hasSpace = startOnNewline;
+  let found = -1;
+  let count = 0;
+  let newline = false;
+  for (const token of tokens) {
+    switch (token.type) {
+      case "space":
+        if (token.source.includes("	")) fail();
+        hasSpace = true;
+        break;
+      case "newline":
+        newline = true;
+        hasSpace = true;
+        break;
+      case "comment":
+        if (!hasSpace) fail();
+        break;
+      default:
+        if (token.type !== indicator || ++count > 1) fail();
+        found = token.offset;
+        hasSpace = false;
+    }
+  }
+  if (indicators >= 0 && count !== indicators) fail();
+  propsHadNewline = newline;
+  return found;
+}
+function checkEnd(tokens, requireSpace) {
+  let hasSpace = false;
+  for (const token of tokens ?? []) {
+    if (token.type === "space" || token.type === "newline") hasSpace = true;
+    else if (token.type !== "comment" || requireSpace && !hasSpace) fail();
+  }
+}
 
 // src/loader/go-yaml-compat.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 var CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\uFFFE\uFFFF]/;
 var MAX_ROUNDS = 1e3;
 function needsPreparation(source, parsedWithErrors) {
@@ -39763,8 +40024,8 @@ function prepareForYamlPackage(source) {
     let offset = 0;
     let pending = [];
     let resume = 0;
-    for (const token of new import_yaml.Lexer().lex(text)) {
-      const type = import_yaml.CST.tokenType(token);
+    for (const token of new import_yaml2.Lexer().lex(text)) {
+      const type = import_yaml2.CST.tokenType(token);
       if (type === "doc-mode" || type === "flow-error-end" || type === "scalar") continue;
       const start = offset;
       offset += token.length;
@@ -39927,6 +40188,9 @@ function indentContinuations(text, start, end) {
   return edits;
 }
 var TAB_IN_INDENT = /^ *(?:[-?:] +)*[-?:]?\t/m;
+function hasTabInIndentation(piece) {
+  return TAB_IN_INDENT.test(piece);
+}
 function tabRejections(text, from, to, spans, columnOf) {
   const piece = text.slice(from, to);
   if (!TAB_IN_INDENT.test(piece)) return [];
@@ -39967,31 +40231,31 @@ function structureOf(root, text, columnOf) {
     const [node, indent, isKey] = stack.pop();
     if (!node || !node.range) continue;
     const [start, end] = node.range;
-    const name = (0, import_yaml.isAlias)(node) ? `*${node.source}` : node.anchor ? `&${node.anchor}` : void 0;
+    const name = (0, import_yaml2.isAlias)(node) ? `*${node.source}` : node.anchor ? `&${node.anchor}` : void 0;
     const badName = name && badAnchorName(name);
     if (badName) {
-      const at = (0, import_yaml.isAlias)(node) ? start : text.lastIndexOf(name, start);
+      const at = (0, import_yaml2.isAlias)(node) ? start : text.lastIndexOf(name, start);
       rejections.push({ start: Math.max(0, at), end: Math.max(0, at) + name.length, message: badName });
     }
-    if ((0, import_yaml.isScalar)(node)) {
+    if ((0, import_yaml2.isScalar)(node)) {
       const type = node.type;
-      const kind = type === import_yaml.Scalar.PLAIN ? "plain" : type === import_yaml.Scalar.BLOCK_FOLDED || type === import_yaml.Scalar.BLOCK_LITERAL ? "block" : "quoted";
+      const kind = type === import_yaml2.Scalar.PLAIN ? "plain" : type === import_yaml2.Scalar.BLOCK_FOLDED || type === import_yaml2.Scalar.BLOCK_LITERAL ? "block" : "quoted";
       spans.push({ start, end, kind, indent });
       if (kind === "plain" && !isKey && typeof node.value === "number" && !Number.isFinite(node.value) && NON_FINITE.test(String(node.source ?? ""))) {
         rejections.push({ start, end, message: `\`${String(node.source)}\` is not a number JSON can hold: kubectl stops with "json: unsupported value"; quote it if it is meant as text` });
       }
       continue;
     }
-    if (!(0, import_yaml.isMap)(node) && !(0, import_yaml.isSeq)(node)) continue;
+    if (!(0, import_yaml2.isMap)(node) && !(0, import_yaml2.isSeq)(node)) continue;
     if (node.flow) spans.push({ start, end, kind: "flow", indent });
-    const firstKey = (0, import_yaml.isMap)(node) ? node.items[0]?.key : void 0;
+    const firstKey = (0, import_yaml2.isMap)(node) ? node.items[0]?.key : void 0;
     const column = columnOf(firstKey?.range?.[0] ?? start);
     for (const item of node.items) {
-      if ((0, import_yaml.isPair)(item)) {
+      if ((0, import_yaml2.isPair)(item)) {
         const key = item.key;
         const value = item.value;
         const at = key?.range?.[0] ?? value?.range?.[0] ?? start;
-        if ((0, import_yaml.isMap)(key) || (0, import_yaml.isSeq)(key)) {
+        if ((0, import_yaml2.isMap)(key) || (0, import_yaml2.isSeq)(key)) {
           const keyEnd = key.range?.[1] ?? at;
           const template = text.startsWith("{{", at - 1);
           rejections.push({
@@ -39999,7 +40263,7 @@ function structureOf(root, text, columnOf) {
             end: keyEnd,
             message: template ? '`{{ ... }}` is template syntax, not YAML: kubectl reads it as a map used as a mapping key and stops ("invalid map key"); substitute or render the file first and lint the result' : 'a list or map used as a mapping key: JSON field names are strings, kubectl stops with "invalid map key"'
           });
-        } else if (!key || (0, import_yaml.isScalar)(key) && key.value === null) {
+        } else if (!key || (0, import_yaml2.isScalar)(key) && key.value === null) {
           rejections.push({ start: at, end: key?.range?.[1] ?? at, message: 'an empty or null mapping key (`: value`, `~: value`, `null: value`): kubectl cannot turn it into a JSON field name and stops ("unsupported map key of type: <nil>")' });
         }
         stack.push([key, column + 1, true], [value, column + 1, false]);
@@ -40011,116 +40275,69 @@ function structureOf(root, text, columnOf) {
   return { spans, rejections };
 }
 
-// src/loader/yaml-schema.ts
-var SEXAGESIMAL_OR_TIMESTAMP_FORMATS = /* @__PURE__ */ new Set(["TIME"]);
-function goStyleInt(format, test, radix, prefixLength) {
-  return {
-    identify: (value) => typeof value === "number" && Number.isInteger(value),
-    default: true,
-    tag: "tag:yaml.org,2002:int",
-    ...format ? { format } : {},
-    test,
-    resolve(source) {
-      const negative = source.startsWith("-");
-      const unsigned = source.replace(/^[-+]/, "").slice(prefixLength).replace(/_/g, "");
-      const value = parseInt(unsigned, radix);
-      return negative && value !== 0 ? -value : value;
-    }
-  };
-}
-var intOctO = goStyleInt("OCT", /^[-+]?0o[0-7_]+$/, 8, 2);
-var upperCasePrefixes = [
-  goStyleInt("HEX", /^[-+]?0X[0-9a-fA-F_]+$/, 16, 2),
-  goStyleInt("OCT", /^[-+]?0O[0-7_]+$/, 8, 2),
-  goStyleInt("BIN", /^[-+]?0B[01_]+$/, 2, 2)
-];
-var binaryAsString = {
-  identify: () => false,
-  default: false,
-  tag: "tag:yaml.org,2002:binary",
-  resolve: (source) => Buffer.from(source.replace(/\s+/g, ""), "base64").toString("utf8")
-};
-var NOT_RESOLVED_BY_GO_YAML = /* @__PURE__ */ new Set(["tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:binary"]);
-function kubectlYamlTags(tags) {
-  const kept = tags.filter((tag) => {
-    const t = tag;
-    if (t.tag === "tag:yaml.org,2002:timestamp" || NOT_RESOLVED_BY_GO_YAML.has(t.tag)) return false;
-    if (t.format && SEXAGESIMAL_OR_TIMESTAMP_FORMATS.has(t.format)) return false;
-    return true;
-  });
-  return [...kept, intOctO, ...upperCasePrefixes, binaryAsString];
-}
-var KUBECTL_PARSE_OPTIONS = {
-  version: "1.1",
-  schema: "yaml-1.1",
-  customTags: kubectlYamlTags,
-  merge: true,
-  // We report duplicate keys ourselves (with both positions), so the parser must not stop at them.
-  uniqueKeys: false,
-  prettyErrors: false,
-  keepSourceTokens: false
-};
-
 // src/loader/parse.ts
 var MAX_ALIAS_COUNT = 100;
 var MAX_NESTING_DEPTH = 256;
 var TOO_DEEP = `collections are nested more than ${MAX_NESTING_DEPTH} levels deep; kubewire does not read this document`;
 var ALIAS_BOMB = `the document expands aliases (*name) more than ${MAX_ALIAS_COUNT} times, as an alias bomb ("billion laughs") does; kubewire does not expand it`;
 var ManifestDocument = class {
-  constructor(file, index, ast, value, problems) {
+  constructor(file, index, value, problems, origin) {
     this.file = file;
     this.index = index;
-    this.ast = ast;
     this.value = value;
     this.problems = problems;
+    this.origin = origin;
   }
   file;
   index;
-  ast;
   value;
   problems;
+  origin;
+  get ast() {
+    return composedPiece(this.file, this.origin.piece)[this.origin.inPiece].ast;
+  }
   /** True when the document parsed cleanly enough to be linted as a resource. */
   get usable() {
     return !this.problems.some((p) => p.kind === "syntax" || p.kind === "unseparated");
   }
   /** The range for a field; falls back to the nearest ancestor that exists (never to "line 1"). */
-  locate(path19) {
-    const { node, key, exact } = this.walk(path19);
+  locate(path20) {
+    const { node, key, exact } = this.walk(path20);
     return { range: this.rangeOf(node, key), exact };
   }
   /** How the scalar at `path` was written, when the path names a scalar. */
-  scalarSource(path19) {
-    const { node, exact } = this.walk(path19);
-    if (!exact || !node || !(0, import_yaml2.isScalar)(node) || !node.range) return void 0;
+  scalarSource(path20) {
+    const { node, exact } = this.walk(path20);
+    if (!exact || !node || !(0, import_yaml3.isScalar)(node) || !node.range) return void 0;
     const [start, end] = node.range;
     const text = this.file.text.slice(start, end);
-    const plain = node.type === import_yaml2.Scalar.PLAIN && !node.tag;
+    const plain = node.type === import_yaml3.Scalar.PLAIN && !node.tag;
     return { text, plain, range: this.file.rangeAt(start, end) };
   }
-  walk(path19) {
+  walk(path20) {
     let node = this.ast.contents;
     let key = null;
-    for (let i = 0; i < path19.length; i++) {
-      const segment = path19[i];
-      if (node && (0, import_yaml2.isAlias)(node)) node = node.resolve(this.ast) ?? node;
-      if ((0, import_yaml2.isMap)(node) && typeof segment === "string") {
+    for (let i = 0; i < path20.length; i++) {
+      const segment = path20[i];
+      if (node && (0, import_yaml3.isAlias)(node)) node = node.resolve(this.ast) ?? node;
+      if ((0, import_yaml3.isMap)(node) && typeof segment === "string") {
         const pair = findLastPair(node.items, segment);
         if (!pair) return { node, key, exact: false };
         node = pair.value ?? null;
         key = pair.key;
-      } else if ((0, import_yaml2.isSeq)(node) && typeof segment === "number" && node.items[segment]) {
+      } else if ((0, import_yaml3.isSeq)(node) && typeof segment === "number" && node.items[segment]) {
         node = node.items[segment];
         key = null;
       } else {
         return { node, key, exact: false };
       }
-      if (!node) return { node: null, key, exact: i === path19.length - 1 };
+      if (!node) return { node: null, key, exact: i === path20.length - 1 };
     }
     return { node, key, exact: true };
   }
   rangeOf(node, key) {
-    const empty = node && (0, import_yaml2.isScalar)(node) && node.range && node.range[0] === node.range[1];
-    if (node && (0, import_yaml2.isScalar)(node) && node.range && !(empty && key?.range)) return this.file.rangeAt(node.range[0], node.range[1]);
+    const empty = node && (0, import_yaml3.isScalar)(node) && node.range && node.range[0] === node.range[1];
+    if (node && (0, import_yaml3.isScalar)(node) && node.range && !(empty && key?.range)) return this.file.rangeAt(node.range[0], node.range[1]);
     if (key?.range) return this.file.rangeAt(key.range[0], key.range[1]);
     if (node?.range) return this.firstLineOf(node.range[0], node.range[1]);
     const docStart = this.ast.range?.[0] ?? 0;
@@ -40134,87 +40351,120 @@ var ManifestDocument = class {
   }
 };
 function keyString(key) {
-  if ((0, import_yaml2.isScalar)(key)) return String(key.value);
+  if ((0, import_yaml3.isScalar)(key)) return key.value === null ? "null" : String(key.value);
   return void 0;
 }
 function findLastPair(pairs, name) {
   for (let i = pairs.length - 1; i >= 0; i--) if (keyString(pairs[i].key) === name) return pairs[i];
   return void 0;
 }
-function parseManifestFile(file) {
-  const asts = [];
+function parseManifestFile(file, options = {}) {
+  const documents = [];
   for (const piece of splitDocumentsLikeKubectl(file.text)) {
-    const source = file.text.slice(piece.start, piece.end);
-    let prepared = { text: source, toOriginal: (offset) => offset, lenient: [], rejections: [] };
-    let parsed = (0, import_yaml2.parseAllDocuments)(source, KUBECTL_PARSE_OPTIONS);
-    const failed = (Array.isArray(parsed) ? parsed : [parsed]).some((d) => d.errors.length > 0);
-    if (needsPreparation(source, failed)) {
-      prepared = prepareForYamlPackage(source);
-      if (prepared.text !== source) parsed = (0, import_yaml2.parseAllDocuments)(prepared.text, KUBECTL_PARSE_OPTIONS);
+    const plain = options.composerOnly ? void 0 : plainPiece(file.text.slice(piece.start, piece.end), piece);
+    if (plain) {
+      documents.push(new ManifestDocument(file, documents.length, plain.value, [], { piece, inPiece: 0 }));
+      continue;
     }
-    const toFile = (offset) => piece.start + prepared.toOriginal(offset);
-    let documents = Array.isArray(parsed) ? parsed : [parsed];
-    if (documents.length === 0 && prepared.rejections.length > 0) documents = [(0, import_yaml2.parseDocument)(prepared.text, KUBECTL_PARSE_OPTIONS)];
-    documents.forEach((ast, i) => {
-      remapPositions(ast, toFile);
-      asts.push({
-        ast,
-        unseparated: i > 0,
-        ...i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {},
-        ...i === 0 ? { compat: { piece, lenient: prepared.lenient, rejections: prepared.rejections } } : {}
-      });
+    composePiece(file, piece).forEach((composed, inPiece) => {
+      const { value, problems } = findingsOf(file, composed);
+      documents.push(new ManifestDocument(file, documents.length, value, problems, { piece, inPiece }));
     });
   }
-  return asts.map(({ ast, unseparated, invalidSeparator, compat }, index) => {
-    const problems = [];
-    if (invalidSeparator) {
-      problems.push({
-        kind: "syntax",
-        message: "invalid document separator: kubectl allows only white space or a comment after `---` on its line",
-        range: file.rangeAt(invalidSeparator.start, invalidSeparator.end),
-        related: []
-      });
-    }
-    if (unseparated) {
-      const start = ast.range?.[0] ?? 0;
-      problems.push({ kind: "unseparated", message: "document not separated from the previous one by a `---` line", range: firstLineRange(file, [start, ast.range?.[1] ?? start]), related: [] });
-      return new ManifestDocument(file, index, ast, void 0, problems);
-    }
-    for (const error2 of ast.errors) {
-      problems.push({
-        kind: "syntax",
-        // The composer turns a stack overflow on deep nesting into RESOURCE_EXHAUSTION: say what it means.
-        message: error2.code === "RESOURCE_EXHAUSTION" ? TOO_DEEP : firstLine(error2.message),
-        range: file.rangeAt(error2.pos[0], error2.pos[1]),
-        related: []
-      });
-    }
-    if (compat) addGoYamlFindings(file, ast, compat, problems);
-    const parsedCleanly = () => !problems.some((p) => p.kind === "syntax");
-    if (parsedCleanly()) {
-      const shape2 = measureShape(ast.contents);
-      if (shape2.tooDeep) problems.push({ kind: "syntax", message: TOO_DEEP, range: firstLineRange(file, shape2.tooDeep), related: [] });
-    }
-    if (parsedCleanly()) collectDuplicateKeys(ast, file, problems);
-    let value;
-    if (parsedCleanly()) {
-      try {
-        value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      } catch (error2) {
-        const text = String(error2?.message ?? error2);
-        const bomb = /alias count/i.test(text);
-        const firstAlias = bomb ? measureShape(ast.contents).firstAlias : void 0;
-        const start = firstAlias?.[0] ?? ast.range?.[0] ?? 0;
-        problems.push({
-          kind: "syntax",
-          message: bomb ? ALIAS_BOMB : error2 instanceof RangeError ? TOO_DEEP : `the document could not be built: ${firstLine(text)}`,
-          range: firstAlias ? file.rangeAt(firstAlias[0], firstAlias[1]) : file.rangeAt(start, start),
-          related: []
-        });
-      }
-    }
-    return new ManifestDocument(file, index, ast, value, problems);
+  return documents;
+}
+function plainPiece(source, piece) {
+  if (piece.invalidSeparator || needsPreparation(source, false) || hasTabInIndentation(source)) return void 0;
+  return buildPlainDocument(source);
+}
+function composePiece(file, piece) {
+  const source = file.text.slice(piece.start, piece.end);
+  let prepared = { text: source, toOriginal: (offset) => offset, lenient: [], rejections: [] };
+  let parsed = (0, import_yaml3.parseAllDocuments)(source, KUBECTL_PARSE_OPTIONS);
+  const failed = (Array.isArray(parsed) ? parsed : [parsed]).some((d) => d.errors.length > 0);
+  if (needsPreparation(source, failed)) {
+    prepared = prepareForYamlPackage(source);
+    if (prepared.text !== source) parsed = (0, import_yaml3.parseAllDocuments)(prepared.text, KUBECTL_PARSE_OPTIONS);
+  }
+  const toFile = (offset) => piece.start + prepared.toOriginal(offset);
+  let documents = Array.isArray(parsed) ? parsed : [parsed];
+  if (documents.length === 0 && prepared.rejections.length > 0) documents = [(0, import_yaml3.parseDocument)(prepared.text, KUBECTL_PARSE_OPTIONS)];
+  return documents.map((ast, i) => {
+    remapPositions(ast, toFile);
+    return {
+      ast,
+      unseparated: i > 0,
+      ...i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {},
+      ...i === 0 ? { compat: { piece, lenient: prepared.lenient, rejections: prepared.rejections } } : {}
+    };
   });
+}
+var composedPieces = /* @__PURE__ */ new WeakMap();
+var recentPieces = [];
+var MAX_RECENT_PIECES = 64;
+function composedPiece(file, piece) {
+  let byStart = composedPieces.get(file);
+  const known = byStart?.get(piece.start);
+  if (known) return known;
+  const composed = composePiece(file, piece);
+  if (!byStart) composedPieces.set(file, byStart = /* @__PURE__ */ new Map());
+  byStart.set(piece.start, composed);
+  recentPieces.push({ file, start: piece.start });
+  if (recentPieces.length > MAX_RECENT_PIECES) {
+    const oldest = recentPieces.shift();
+    composedPieces.get(oldest.file)?.delete(oldest.start);
+  }
+  return composed;
+}
+function findingsOf(file, { ast, unseparated, invalidSeparator, compat }) {
+  const problems = [];
+  if (invalidSeparator) {
+    problems.push({
+      kind: "syntax",
+      message: "invalid document separator: kubectl allows only white space or a comment after `---` on its line",
+      range: file.rangeAt(invalidSeparator.start, invalidSeparator.end),
+      related: []
+    });
+  }
+  if (unseparated) {
+    const start = ast.range?.[0] ?? 0;
+    problems.push({ kind: "unseparated", message: "document not separated from the previous one by a `---` line", range: firstLineRange(file, [start, ast.range?.[1] ?? start]), related: [] });
+    return { value: void 0, problems };
+  }
+  for (const error2 of ast.errors) {
+    problems.push({
+      kind: "syntax",
+      // The composer turns a stack overflow on deep nesting into RESOURCE_EXHAUSTION: say what it means.
+      message: error2.code === "RESOURCE_EXHAUSTION" ? TOO_DEEP : firstLine(error2.message),
+      range: file.rangeAt(error2.pos[0], error2.pos[1]),
+      related: []
+    });
+  }
+  if (compat) addGoYamlFindings(file, ast, compat, problems);
+  const parsedCleanly = () => !problems.some((p) => p.kind === "syntax");
+  if (parsedCleanly()) {
+    const shape2 = measureShape(ast.contents);
+    if (shape2.tooDeep) problems.push({ kind: "syntax", message: TOO_DEEP, range: firstLineRange(file, shape2.tooDeep), related: [] });
+  }
+  if (parsedCleanly()) collectDuplicateKeys(ast, file, problems);
+  let value;
+  if (parsedCleanly()) {
+    try {
+      value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error2) {
+      const text = String(error2?.message ?? error2);
+      const bomb = /alias count/i.test(text);
+      const firstAlias = bomb ? measureShape(ast.contents).firstAlias : void 0;
+      const start = firstAlias?.[0] ?? ast.range?.[0] ?? 0;
+      problems.push({
+        kind: "syntax",
+        message: bomb ? ALIAS_BOMB : error2 instanceof RangeError ? TOO_DEEP : `the document could not be built: ${firstLine(text)}`,
+        range: firstAlias ? file.rangeAt(firstAlias[0], firstAlias[1]) : file.rangeAt(start, start),
+        related: []
+      });
+    }
+  }
+  return { value, problems };
 }
 function splitDocumentsLikeKubectl(text) {
   const pieces = [];
@@ -40253,13 +40503,13 @@ function remapPositions(ast, toFile) {
   const stack = [ast.contents];
   while (stack.length > 0) {
     const node = stack.pop();
-    if ((0, import_yaml2.isPair)(node)) {
+    if ((0, import_yaml3.isPair)(node)) {
       stack.push(node.key, node.value);
       continue;
     }
     if (!node || typeof node !== "object" || !("range" in node)) continue;
     map(node.range);
-    if ((0, import_yaml2.isMap)(node) || (0, import_yaml2.isSeq)(node)) stack.push(...node.items);
+    if ((0, import_yaml3.isMap)(node) || (0, import_yaml3.isSeq)(node)) stack.push(...node.items);
   }
 }
 function addGoYamlFindings(file, ast, compat, problems) {
@@ -40299,17 +40549,17 @@ function measureShape(root) {
   while (stack.length > 0) {
     const [node, depth] = stack.pop();
     if (!node) continue;
-    if ((0, import_yaml2.isAlias)(node)) {
+    if ((0, import_yaml3.isAlias)(node)) {
       if (node.range && (!out.firstAlias || node.range[0] < out.firstAlias[0])) out.firstAlias = [node.range[0], node.range[1]];
       continue;
     }
-    if (!(0, import_yaml2.isMap)(node) && !(0, import_yaml2.isSeq)(node)) continue;
+    if (!(0, import_yaml3.isMap)(node) && !(0, import_yaml3.isSeq)(node)) continue;
     if (depth > MAX_NESTING_DEPTH) {
       if (node.range && (!out.tooDeep || node.range[0] < out.tooDeep[0])) out.tooDeep = [node.range[0], node.range[1]];
       continue;
     }
     for (const item of node.items) {
-      if ((0, import_yaml2.isPair)(item)) {
+      if ((0, import_yaml3.isPair)(item)) {
         stack.push([item.key, depth + 1]);
         stack.push([item.value, depth + 1]);
       } else {
@@ -40333,14 +40583,14 @@ function collectDuplicateKeys(ast, file, problems) {
   while (stack.length > 0) {
     const node = stack.pop();
     if (!node) continue;
-    if ((0, import_yaml2.isMap)(node)) {
+    if ((0, import_yaml3.isMap)(node)) {
       const glued = node === root ? missingSeparators(node.items, file) : [];
       problems.push(...glued);
       const seen = /* @__PURE__ */ new Map();
       for (const pair of node.items) {
         const name = keyString(pair.key);
         const keyNode = pair.key;
-        if (name !== void 0 && name !== "<<" && (0, import_yaml2.isScalar)(keyNode)) {
+        if (name !== void 0 && name !== "<<" && (0, import_yaml3.isScalar)(keyNode)) {
           const first = seen.get(name);
           const firstKey = first?.key;
           if (firstKey?.range && keyNode.range && glued.length === 0) {
@@ -40356,9 +40606,9 @@ function collectDuplicateKeys(ast, file, problems) {
             seen.set(name, pair);
           }
         }
-        if ((0, import_yaml2.isPair)(pair)) stack.push(pair.value);
+        if ((0, import_yaml3.isPair)(pair)) stack.push(pair.value);
       }
-    } else if ((0, import_yaml2.isSeq)(node)) {
+    } else if ((0, import_yaml3.isSeq)(node)) {
       for (const item of node.items) stack.push(item);
     }
   }
@@ -40380,7 +40630,7 @@ function canonicalJson(value) {
 }
 var OBJECT_START_KEYS = ["apiVersion", "kind"];
 function missingSeparators(pairs, file) {
-  const occurrences = (name) => pairs.filter((p) => keyString(p.key) === name && (0, import_yaml2.isScalar)(p.key));
+  const occurrences = (name) => pairs.filter((p) => keyString(p.key) === name && (0, import_yaml3.isScalar)(p.key));
   const starts = OBJECT_START_KEYS.map(occurrences);
   const objectCount = Math.max(...starts.map((s) => s.length));
   if (objectCount < 2) return [];
@@ -40389,8 +40639,8 @@ function missingSeparators(pairs, file) {
   const describe6 = (n) => {
     const kind = kinds[n]?.value;
     const meta = metadata[n]?.value;
-    const name = (0, import_yaml2.isMap)(meta) ? meta.get("name") : void 0;
-    const kindText = (0, import_yaml2.isScalar)(kind) && typeof kind.value === "string" ? kind.value : "object";
+    const name = (0, import_yaml3.isMap)(meta) ? meta.get("name") : void 0;
+    const kindText = (0, import_yaml3.isScalar)(kind) && typeof kind.value === "string" ? kind.value : "object";
     return typeof name === "string" ? `${kindText} "${name}"` : kindText;
   };
   const repeated = [...new Set(pairs.map((p) => keyString(p.key)).filter((k, i, all) => k !== void 0 && k !== "<<" && all.indexOf(k) !== i))];
@@ -40403,7 +40653,7 @@ function missingSeparators(pairs, file) {
     const previousStart = previous.sort((a, b) => a.range[0] - b.range[0])[0];
     const next = starts.map((s) => s[n + 1]?.key).filter((k) => Boolean(k?.range));
     const nextStart = next.sort((a, b) => a.range[0] - b.range[0])[0]?.range?.[0] ?? Infinity;
-    const keysBetween = (from, to) => new Set(pairs.filter((p) => (0, import_yaml2.isScalar)(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)));
+    const keysBetween = (from, to) => new Set(pairs.filter((p) => (0, import_yaml3.isScalar)(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)));
     const after = keysBetween(start.range[0], nextStart);
     const leftover = [...keysBetween(previousStart?.range?.[0] ?? 0, start.range[0])].filter((k) => k !== "<<" && !after.has(k));
     problems.push({
@@ -40535,8 +40785,8 @@ function describeUnreadableDirectory(code) {
 
 // src/loader/source.ts
 var SourceFile = class {
-  constructor(path19, text) {
-    this.path = path19;
+  constructor(path20, text) {
+    this.path = path20;
     this.text = text;
   }
   path;
@@ -40704,7 +40954,7 @@ function describeReadError(error2) {
 }
 
 // src/model/kustomize/patches.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 import path5 from "node:path";
 
 // src/model/objects/values.ts
@@ -40726,9 +40976,9 @@ function asString(value) {
 function asInteger(value) {
   return typeof value === "number" && Number.isInteger(value) ? value : void 0;
 }
-function getIn(root, path19) {
+function getIn(root, path20) {
   let current = root;
-  for (const segment of path19) {
+  for (const segment of path20) {
     if (typeof segment === "number") {
       if (!Array.isArray(current)) return void 0;
       current = current[segment];
@@ -40889,12 +41139,12 @@ function resourceLabel(resource, withNamespace = false) {
   const name = resource.name || "(unnamed)";
   return withNamespace && resource.namespace ? `${resource.kind}/${resource.namespace}/${name}` : `${resource.kind}/${name}`;
 }
-function locateField(resource, path19) {
-  const located = resource.document.locate([...resource.basePath, ...path19]);
+function locateField(resource, path20) {
+  const located = resource.document.locate([...resource.basePath, ...path20]);
   return { file: resource.document.file.path, ...located };
 }
-function scalarSourceOf(resource, path19) {
-  return resource.document.scalarSource([...resource.basePath, ...path19]);
+function scalarSourceOf(resource, path20) {
+  return resource.document.scalarSource([...resource.basePath, ...path20]);
 }
 
 // src/model/kustomize/builds.ts
@@ -41189,7 +41439,7 @@ function kustomizePatches(documents) {
 }
 function parseInline(text) {
   try {
-    return (0, import_yaml3.parseAllDocuments)(text).flatMap((d) => "errors" in d && d.errors.length === 0 ? [d.toJS({ maxAliasCount: 100 })] : []);
+    return (0, import_yaml4.parseAllDocuments)(text).flatMap((d) => "errors" in d && d.errors.length === 0 ? [d.toJS({ maxAliasCount: 100 })] : []);
   } catch {
     return [];
   }
@@ -41223,8 +41473,8 @@ function patchesTouching(patches, builds, resource, field) {
     (patch) => (patch.kind === void 0 || patch.kind === resource.kind) && (patch.name === void 0 || patch.name === resource.name) && builds.filesPatchedBy(patch.kustomization.file.path).has(file) && (keys === void 0 || patch.touches.some((touched) => isPrefix(touched, keys) || isPrefix(keys, touched)))
   );
 }
-function isPrefix(prefix, path19) {
-  return prefix.length <= path19.length && prefix.every((segment, i) => path19[i] === segment);
+function isPrefix(prefix, path20) {
+  return prefix.length <= path20.length && prefix.every((segment, i) => path20[i] === segment);
 }
 function patchNote(patch, resource) {
   const where4 = `${patch.kustomization.file.path}:${patch.kustomization.locate(patch.entryPath).range.line}`;
@@ -41273,43 +41523,43 @@ function placeholdersOf(resource) {
   }
   return found;
 }
-function walk(value, path19, key, out) {
+function walk(value, path20, key, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, [...path19, i], key, out));
+    value.forEach((item, i) => walk(item, [...path20, i], key, out));
     return;
   }
   if (isObject(value)) {
     for (const [k, v] of Object.entries(value)) {
       if (OPAQUE_FIELDS.has(k)) continue;
       const keyText = placeholderIn(k, void 0);
-      if (keyText) out.push({ path: [...path19, k], text: keyText });
-      walk(v, [...path19, k], k, out);
+      if (keyText) out.push({ path: [...path20, k], text: keyText });
+      walk(v, [...path20, k], k, out);
     }
     return;
   }
   const text = placeholderIn(value, key);
-  if (text) out.push({ path: path19, text });
+  if (text) out.push({ path: path20, text });
 }
-function touchesPlaceholder(resource, path19) {
-  return placeholdersOf(resource).some((p) => isPrefix2(p.path, path19) || isPrefix2(path19, p.path));
+function touchesPlaceholder(resource, path20) {
+  return placeholdersOf(resource).some((p) => isPrefix2(p.path, path20) || isPrefix2(path20, p.path));
 }
 function identityIsPlaceholder(resource) {
   return placeholdersOf(resource).some((p) => p.path.length === 2 && p.path[0] === "metadata" && (p.path[1] === "name" || p.path[1] === "namespace"));
 }
-function isPrefix2(prefix, path19) {
-  if (prefix.length > path19.length) return false;
-  return prefix.every((segment, i) => path19[i] === segment);
+function isPrefix2(prefix, path20) {
+  if (prefix.length > path20.length) return false;
+  return prefix.every((segment, i) => path20[i] === segment);
 }
 function dependsOnPlaceholder(places, message) {
-  for (const { resource, path: path19 } of places) {
-    if (touchesPlaceholder(resource, path19)) return true;
+  for (const { resource, path: path20 } of places) {
+    if (touchesPlaceholder(resource, path20)) return true;
     if (placeholdersOf(resource).some((p) => message.includes(p.text))) return true;
   }
   return false;
 }
 
 // src/engine/directives.ts
-var import_yaml4 = __toESM(require_dist(), 1);
+var import_yaml5 = __toESM(require_dist(), 1);
 
 // src/model/evidence/nearest-name.ts
 function editDistance(a, b) {
@@ -41355,7 +41605,7 @@ function directivesOf(file) {
   const scopeStarts = [1];
   const text = file.text.includes("\r") ? file.text.replace(/\r(?!\n)/g, "\n") : file.text;
   let offset = 0;
-  for (const token of new import_yaml4.Lexer().lex(text)) {
+  for (const token of new import_yaml5.Lexer().lex(text)) {
     if (!text.startsWith(token, offset)) {
       if (CONTROL_TOKENS.has(token)) continue;
       return none;
@@ -41702,7 +41952,7 @@ function lint(input) {
   const { graph } = input;
   const messagesByFile = /* @__PURE__ */ new Map();
   const suppressedByFile = /* @__PURE__ */ new Map();
-  for (const path19 of input.filePaths) messagesByFile.set(path19, []);
+  for (const path20 of input.filePaths) messagesByFile.set(path20, []);
   const dispatch = /* @__PURE__ */ new Map();
   const base = { severities: { ...input.severities }, unsureSeverities: { ...input.unsureSeverities }, options: { ...input.ruleOptions } };
   const configOf = input.configForFile ?? (() => base);
@@ -41867,21 +42117,21 @@ function toMessage(graph, rule, descriptor, severityFor) {
     return { ruleId: rule.name, messageId: descriptor.messageId, severity, message: text, ...fatal };
   };
   if ("resource" in descriptor) {
-    const { resource, path: path19 } = descriptor;
-    if (dependsOnPlaceholder([{ resource, path: path19 }, ...descriptor.related ?? []], text)) return void 0;
-    const patched = [{ resource, path: path19 }, ...descriptor.related ?? []].map((place) => ({ resource: place.resource, patch: graph.patchesTouching(place.resource, place.path)[0] })).find((p) => p.patch !== void 0);
+    const { resource, path: path20 } = descriptor;
+    if (dependsOnPlaceholder([{ resource, path: path20 }, ...descriptor.related ?? []], text)) return void 0;
+    const patched = [{ resource, path: path20 }, ...descriptor.related ?? []].map((place) => ({ resource: place.resource, patch: graph.patchesTouching(place.resource, place.path)[0] })).find((p) => p.patch !== void 0);
     if (patched?.patch) {
       unsure = true;
       text += patchNote(patched.patch, patched.resource);
     }
-    const located = locateField(resource, path19);
+    const located = locateField(resource, path20);
     const base2 = head(located.file);
     if (!base2) return void 0;
     const message = {
       ...base2,
       ...located.range,
       resource: { apiVersion: resource.apiVersion, kind: resource.kind, namespace: resource.namespace, name: resource.name },
-      path: formatPath(path19)
+      path: formatPath(path20)
     };
     const related = (descriptor.related ?? []).map((r) => {
       const where4 = locateField(r.resource, r.path);
@@ -41914,9 +42164,9 @@ function suppressionOf(resource, ruleId) {
 function interpolate(template, data2) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => data2 && key in data2 ? String(data2[key]) : whole);
 }
-function formatPath(path19) {
+function formatPath(path20) {
   let out = "";
-  for (const segment of path19) {
+  for (const segment of path20) {
     if (typeof segment === "number") out += `[${segment}]`;
     else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) out += out ? `.${segment}` : segment;
     else out += `[${JSON.stringify(segment)}]`;
@@ -41997,7 +42247,7 @@ function findRepositoryRoot(start) {
 }
 
 // src/engine/helm-sources.ts
-var import_yaml5 = __toESM(require_dist(), 1);
+var import_yaml6 = __toESM(require_dist(), 1);
 import { lstat as lstat4, readFile } from "node:fs/promises";
 import path7 from "node:path";
 var SOURCE_LINE = /^# Source: (\S.*?)\s*$/;
@@ -42116,10 +42366,10 @@ function templateRange(template, renderedLine, regionText) {
     const column = text2.indexOf(comment) + 1;
     return { line: lines[0], column, endLine: lines[0], endColumn: column + comment.length };
   }
-  const key = keyOf(renderedLine);
+  const key = keyOf2(renderedLine);
   if (key === void 0) return wholeFile;
   const candidates = [];
-  for (let line2 = 1; line2 <= template.lineCount; line2++) if (keyOf(template.lineText(line2)) === key) candidates.push(line2);
+  for (let line2 = 1; line2 <= template.lineCount; line2++) if (keyOf2(template.lineText(line2)) === key) candidates.push(line2);
   let line = candidates.length === 1 ? candidates[0] : void 0;
   if (candidates.length > 1 && regionText) {
     const literal = candidates.filter((l) => template.lineText(l).includes(regionText));
@@ -42134,7 +42384,7 @@ function templateRange(template, renderedLine, regionText) {
   const end = value && value[3] ? start + value[3].length : text.trimEnd().length;
   return { line, column: start + 1, endLine: line, endColumn: Math.max(end, start) + 1 };
 }
-function keyOf(line) {
+function keyOf2(line) {
   const match = /^\s*(?:-\s+)*(?:"([^"]+)"|'([^']+)'|([^\s:"'#{][^:#]*?))\s*:(?:\s|$)/.exec(line);
   return match ? match[1] ?? match[2] ?? match[3] : void 0;
 }
@@ -42204,7 +42454,7 @@ async function chartName(chartFile) {
   try {
     const stats = await lstat4(chartFile);
     if (!stats.isFile() || stats.size > MAX_FILE_BYTES) return void 0;
-    const parsed = (0, import_yaml5.parse)(await readFile(chartFile, "utf8"));
+    const parsed = (0, import_yaml6.parse)(await readFile(chartFile, "utf8"));
     return typeof parsed?.name === "string" ? parsed.name : void 0;
   } catch {
     return void 0;
@@ -42221,8 +42471,247 @@ async function existingInside(dir, rest) {
   }
 }
 
+// src/engine/parse-cache.ts
+import { createHash } from "node:crypto";
+import { existsSync as existsSync4, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync as statSync2, writeFileSync } from "node:fs";
+import path8 from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+
+// src/loader/parsed-file.ts
+function encodeParsedFile(documents) {
+  const encoded = [];
+  for (const document of documents) {
+    if (!survivesJson(document.value)) return void 0;
+    encoded.push({ ...document.value === void 0 ? {} : { v: document.value }, p: document.problems, o: document.origin });
+  }
+  return JSON.stringify(encoded);
+}
+function decodeParsedFile(file, json2) {
+  const encoded = JSON.parse(json2);
+  return encoded.map((d, index) => new ManifestDocument(file, index, d.v, d.p, d.o));
+}
+function survivesJson(value) {
+  const stack = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (typeof item === "number") {
+      if (!Number.isFinite(item) || Object.is(item, -0)) return false;
+    } else if (Array.isArray(item)) {
+      for (const element of item) if (typeof element === "object" || typeof element === "number") stack.push(element);
+    } else if (item && typeof item === "object") {
+      for (const key in item) {
+        const element = item[key];
+        if (typeof element === "object" || typeof element === "number") stack.push(element);
+      }
+    }
+  }
+  return true;
+}
+
+// src/engine/parallel-parse.ts
+import { existsSync as existsSync3 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+var PARALLEL_MIN_CHARACTERS = 1024 * 1024;
+var BATCH_CHARACTERS = 256 * 1024;
+function parseFile(file) {
+  try {
+    return { documents: parseManifestFile(file) };
+  } catch (error2) {
+    return { error: error2.message };
+  }
+}
+async function parseFiles(files, options = {}) {
+  const size = files.reduce((sum, file) => sum + file.text.length, 0);
+  const workerFile = fileURLToPath(new URL("./parse-worker.js", import.meta.url));
+  if (size < (options.minCharacters ?? PARALLEL_MIN_CHARACTERS) || availableParallelism() < 2 || !existsSync3(workerFile)) return files.map(parseFile);
+  const batches = [0];
+  let inBatch = 0;
+  files.forEach((file, i) => {
+    inBatch += file.text.length;
+    if (inBatch >= BATCH_CHARACTERS && i + 1 < files.length) {
+      batches.push(i + 1);
+      inBatch = 0;
+    }
+  });
+  batches.push(files.length);
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const results = new Array(files.length);
+  const worker = new Worker(workerFile);
+  const finished = new Promise((resolve) => {
+    worker.on("message", (message) => {
+      if (message.done) {
+        resolve();
+        return;
+      }
+      if (options.stats) options.stats.workerFiles += message.files.length;
+      message.files.forEach((encoded, k) => {
+        const i = batches[message.batch] + k;
+        const file = files[i];
+        results[i] = typeof encoded === "string" ? { documents: decodeParsedFile(file, encoded) } : encoded ? encoded : parseFile(file);
+      });
+    });
+    worker.on("error", () => resolve());
+    worker.on("exit", () => resolve());
+  });
+  worker.postMessage({ counter: counter.buffer, batches, files: files.map((f) => ({ path: f.path, text: f.text })) });
+  let claims = 0;
+  for (let batch = Atomics.add(counter, 0, 1); batch < batches.length - 1; batch = Atomics.add(counter, 0, 1)) {
+    claims++;
+    for (let i = batches[batch]; i < batches[batch + 1]; i++) results[i] = parseFile(files[i]);
+  }
+  const taken = Atomics.exchange(counter, 0, batches.length) - claims - 1;
+  if (taken > 0) await finished;
+  await worker.terminate();
+  return results.map((result, i) => result ?? parseFile(files[i]));
+}
+
+// src/version.ts
+var VERSION = "0.1.0";
+
+// src/engine/parse-cache.ts
+var FORMAT = "kubewire-parse-cache 1";
+var HEADER = `${JSON.stringify({ format: FORMAT, version: VERSION, loader: loaderDigest() })}
+`;
+function loaderDigest() {
+  try {
+    const dir = fileURLToPath2(new URL("../loader/", import.meta.url));
+    const hash = createHash("sha1");
+    for (const name of readdirSync(dir).sort()) if (/\.[jt]s$/.test(name)) hash.update(name).update(readFileSync(path8.join(dir, name)));
+    return hash.digest("hex").slice(0, 16);
+  } catch {
+    return "";
+  }
+}
+var DEFAULT_CACHE_LOCATION = ".kubewirecache";
+function cacheFileFor(location, cwd) {
+  const given = location ?? DEFAULT_CACHE_LOCATION;
+  const resolved = path8.resolve(cwd, given);
+  const isDirectory2 = /[\\/]$/.test(given) || existsSync4(resolved) && statSync2(resolved).isDirectory();
+  return isDirectory2 ? path8.join(resolved, `.cache_${createHash("sha1").update(cwd).digest("hex").slice(0, 12)}`) : resolved;
+}
+var ParseCache = class _ParseCache {
+  #file;
+  #cwd;
+  #previous;
+  #current = /* @__PURE__ */ new Map();
+  /** False when the location holds something that is not a kubewire cache: it is neither read nor replaced. */
+  #ours;
+  constructor(file, cwd, previous, ours) {
+    this.#file = file;
+    this.#cwd = cwd;
+    this.#previous = previous;
+    this.#ours = ours;
+  }
+  /** The cache at `file`; empty when there is none or it cannot be used. Never throws. */
+  static load(file, cwd) {
+    let text;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), !existsSync4(file) || isEmptyFile(file));
+    }
+    if (text === "") return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), true);
+    const firstLine2 = text.slice(0, text.indexOf("\n") + 1);
+    let header;
+    try {
+      header = JSON.parse(firstLine2);
+    } catch {
+      header = void 0;
+    }
+    if (typeof header?.format !== "string" || !header.format.startsWith("kubewire-parse-cache")) return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), false);
+    if (firstLine2 !== HEADER) return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), true);
+    const entries = /* @__PURE__ */ new Map();
+    for (let start = firstLine2.length; start < text.length; ) {
+      const end = text.indexOf("\n", start);
+      const line = text.slice(start, end < 0 ? text.length : end);
+      start = end < 0 ? text.length : end + 1;
+      const tab1 = line.indexOf("	");
+      const tab2 = line.indexOf("	", tab1 + 1);
+      if (tab1 < 0 || tab2 < 0) continue;
+      try {
+        entries.set(JSON.parse(line.slice(0, tab1)), { hash: line.slice(tab1 + 1, tab2), json: line.slice(tab2 + 1) });
+      } catch {
+      }
+    }
+    return new _ParseCache(file, cwd, entries, true);
+  }
+  /** The documents of a file parsed by an earlier run with the same text, or undefined. */
+  lookup(file) {
+    const entry = this.#previous.get(file.path);
+    if (!entry || entry.hash !== hashOf(file.text)) return void 0;
+    try {
+      const documents = decodeParsedFile(file, entry.json);
+      if (!documents.every((d) => fitsText(d, file.text.length))) return void 0;
+      this.#current.set(file.path, entry);
+      return documents;
+    } catch {
+      return void 0;
+    }
+  }
+  store(file, documents) {
+    const json2 = encodeParsedFile(documents);
+    if (json2 !== void 0) this.#current.set(file.path, { hash: hashOf(file.text), json: json2 });
+  }
+  /**
+   * Writes the files of this run, and those of earlier runs that still exist (a run over part of the tree
+   * keeps the rest), atomically. A cache that cannot be written only costs the next run its speed-up.
+   */
+  save() {
+    if (!this.#ours) return;
+    const lines = [HEADER];
+    const add = (name, entry) => lines.push(`${JSON.stringify(name)}	${entry.hash}	${entry.json}
+`);
+    for (const [name, entry] of this.#current) add(name, entry);
+    for (const [name, entry] of this.#previous) {
+      if (!this.#current.has(name) && name !== "<stdin>" && existsSync4(path8.resolve(this.#cwd, name))) add(name, entry);
+    }
+    const temporary = `${this.#file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(path8.dirname(this.#file), { recursive: true });
+      writeFileSync(temporary, lines.join(""));
+      renameSync(temporary, this.#file);
+    } catch {
+      rmSync(temporary, { force: true });
+    }
+  }
+};
+function hashOf(text) {
+  return createHash("sha1").update(text).digest("base64");
+}
+function isEmptyFile(file) {
+  try {
+    return statSync2(file).size === 0;
+  } catch {
+    return false;
+  }
+}
+function fitsText(document, length) {
+  const { piece, inPiece } = document.origin ?? {};
+  return Array.isArray(document.problems) && document.problems.every((p) => typeof p?.message === "string" && typeof p.range?.line === "number" && Array.isArray(p.related)) && Number.isInteger(inPiece) && Number.isInteger(piece?.start) && Number.isInteger(piece?.end) && piece.start >= 0 && piece.start <= piece.end && piece.end <= length;
+}
+async function parseFilesWithCache(files, cacheFile, cwd) {
+  const cache3 = ParseCache.load(cacheFile, cwd);
+  const results = files.map((file) => {
+    const documents = cache3.lookup(file);
+    return documents ? { documents } : void 0;
+  });
+  const missing = files.filter((_, i) => !results[i]);
+  const parsed = await parseFiles(missing);
+  let next = 0;
+  const all = results.map((result, i) => {
+    if (result) return result;
+    const fresh = parsed[next++];
+    if ("documents" in fresh) cache3.store(files[i], fresh.documents);
+    return fresh;
+  });
+  cache3.save();
+  return all;
+}
+
 // src/model/evidence/absence.ts
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/model/pods/pod-template.ts
 var BUILTIN_TEMPLATE_PATHS = {
@@ -42241,22 +42730,22 @@ function podTemplatesOf(resource) {
   if (NON_WORKLOAD_KINDS.has(resource.kind)) return [];
   const builtin = isBuiltin(resource);
   if (builtin) {
-    const path19 = Object.hasOwn(BUILTIN_TEMPLATE_PATHS, resource.kind) ? BUILTIN_TEMPLATE_PATHS[resource.kind] : void 0;
-    if (!path19) return [];
-    const template = path19.length === 0 ? resource.object : asObject(getIn(resource.object, path19));
+    const path20 = Object.hasOwn(BUILTIN_TEMPLATE_PATHS, resource.kind) ? BUILTIN_TEMPLATE_PATHS[resource.kind] : void 0;
+    if (!path20) return [];
+    const template = path20.length === 0 ? resource.object : asObject(getIn(resource.object, path20));
     if (!template || !isObject(template.spec)) return [];
-    return [buildTemplate(resource, path19, template, true)];
+    return [buildTemplate(resource, path20, template, true)];
   }
   const found = [];
-  const visit = (value, path19, depth) => {
+  const visit = (value, path20, depth) => {
     if (depth > MAX_EMBEDDED_TEMPLATE_DEPTH || !isObject(value)) return;
-    if (path19.length > 0 && looksLikePodTemplateSpec(value)) {
-      found.push(buildTemplate(resource, path19, value, false));
+    if (path20.length > 0 && looksLikePodTemplateSpec(value)) {
+      found.push(buildTemplate(resource, path20, value, false));
       return;
     }
     for (const [key, child] of Object.entries(value)) {
       if (key === "metadata" || key === "status") continue;
-      if (isObject(child)) visit(child, [...path19, key], depth + 1);
+      if (isObject(child)) visit(child, [...path20, key], depth + 1);
     }
   };
   visit(resource.object, [], 0);
@@ -42267,10 +42756,10 @@ function looksLikePodTemplateSpec(value) {
   const containers = spec?.containers;
   return Array.isArray(containers) && containers.length > 0 && containers.every((c) => isObject(c));
 }
-function buildTemplate(owner, path19, template, builtin) {
+function buildTemplate(owner, path20, template, builtin) {
   const spec = asObject(template.spec) ?? {};
   const metadata = asObject(template.metadata) ?? {};
-  const specPath = [...path19, "spec"];
+  const specPath = [...path20, "spec"];
   const containers = [];
   asArray(spec.containers).forEach((c, i) => pushContainer(containers, c, [...specPath, "containers", i], "container"));
   asArray(spec.initContainers).forEach((c, i) => {
@@ -42280,7 +42769,7 @@ function buildTemplate(owner, path19, template, builtin) {
   const selectorPath = owner.kind === "Pod" || owner.kind === "CronJob" ? void 0 : ["spec", "selector"];
   return {
     owner,
-    path: path19,
+    path: path20,
     namespace: owner.namespace,
     labels: asStringMap(metadata.labels) ?? {},
     controllerLabels: builtin ? controllerLabelsOf(owner) : operatorLabelsOf(owner),
@@ -42292,7 +42781,7 @@ function buildTemplate(owner, path19, template, builtin) {
     ownerSelectorPath: selectorPath
   };
 }
-function pushContainer(out, value, path19, role) {
+function pushContainer(out, value, path20, role) {
   const object = asObject(value);
   if (!object) return;
   const ports = [];
@@ -42303,11 +42792,11 @@ function pushContainer(out, value, path19, role) {
       name: asString(port.name) || void 0,
       containerPort: asInteger(port.containerPort),
       protocol: asString(port.protocol) || "TCP",
-      path: [...path19, "ports", i]
+      path: [...path20, "ports", i]
     });
   });
-  const name = asString(object.name) || `${String(path19[path19.length - 2])}[${String(path19[path19.length - 1])}]`;
-  out.push({ name, role, ports, object, path: path19 });
+  const name = asString(object.name) || `${String(path20[path20.length - 2])}[${String(path20[path20.length - 1])}]`;
+  out.push({ name, role, ports, object, path: path20 });
 }
 function replicasOf(owner) {
   const spec = asObject(owner.object.spec);
@@ -42400,7 +42889,7 @@ function runsToCompletion(template) {
 }
 
 // src/model/pods/selector.ts
-var import_yaml6 = __toESM(require_dist(), 1);
+var import_yaml7 = __toESM(require_dist(), 1);
 var SELECTS_NOTHING = { kind: "nothing", requirements: [] };
 function serviceSelector(value) {
   const map = asStringMap(value);
@@ -42509,7 +42998,7 @@ function formatLabels(labels) {
 function readsBackAsString(value) {
   if (value === "") return false;
   try {
-    const read = (0, import_yaml6.parse)(`[${value}]`, { ...KUBECTL_PARSE_OPTIONS, logLevel: "silent" });
+    const read = (0, import_yaml7.parse)(`[${value}]`, { ...KUBECTL_PARSE_OPTIONS, logLevel: "silent" });
     return Array.isArray(read) && read.length === 1 && read[0] === value;
   } catch {
     return false;
@@ -42517,7 +43006,7 @@ function readsBackAsString(value) {
 }
 
 // src/model/evidence/apply-scope.ts
-import path8 from "node:path";
+import path9 from "node:path";
 function appliedTogether(graph, a, b) {
   if (a === b) return true;
   const inBuild = (r) => graph.kustomize.buildsOf(fileOf(r)).size > 0;
@@ -42548,8 +43037,8 @@ var folders = /* @__PURE__ */ new Map();
 function folderFacts(file) {
   let facts = folders.get(file);
   if (!facts) {
-    const folder = path8.resolve(path8.dirname(file));
-    folders.set(file, facts = { folder, parts: folder.split(path8.sep).filter((p) => p !== "") });
+    const folder = path9.resolve(path9.dirname(file));
+    folders.set(file, facts = { folder, parts: folder.split(path9.sep).filter((p) => p !== "") });
   }
   return facts;
 }
@@ -42653,8 +43142,8 @@ function explain(requirements, template) {
   const name = templateLabel(template);
   const first = failing[0];
   if (!first) {
-    const path19 = labelsPath(template);
-    return { template, path: path19, evidence: true, hint: ` ${name} (${where(template, path19)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
+    const path20 = labelsPath(template);
+    return { template, path: path20, evidence: true, hint: ` ${name} (${where(template, path20)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
   }
   const wanted = first.values[0] ?? "";
   const added = template.controllerLabels.find((l) => l.key === first.key);
@@ -42662,29 +43151,29 @@ function explain(requirements, template) {
     const from = added.valueFor(template.firstOrdinal);
     const to = added.valueFor(template.firstOrdinal + template.replicas - 1);
     const pods = template.replicas === 1 ? `its only pod has \`${formatLabel(first.key, from)}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
-    const path19 = ["spec", "replicas"];
-    return { template, path: path19, selectorKey: first.key, evidence: true, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? "" : "s"}: ${pods}.` };
+    const path20 = ["spec", "replicas"];
+    return { template, path: path20, selectorKey: first.key, evidence: true, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? "" : "s"}: ${pods}.` };
   }
   const value = template.labels[first.key];
   if (value !== void 0) {
-    const path19 = [...labelsPath(template), first.key];
-    return { template, path: path19, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where(template, path19)}) has it.` };
+    const path20 = [...labelsPath(template), first.key];
+    return { template, path: path20, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where(template, path20)}) has it.` };
   }
   const onOwner = ownerLabels(template)[first.key];
   if (onOwner === wanted && template.path.length > 0) {
-    const path19 = ["metadata", "labels", first.key];
+    const path20 = ["metadata", "labels", first.key];
     return {
       template,
-      path: path19,
+      path: path20,
       selectorKey: first.key,
       evidence: true,
-      hint: ` ${name} has \`${formatLabel(first.key, wanted)}\` in its own metadata.labels (${where(template, path19)}), but selectors match the labels of the pods: add it to ${[...template.path, "metadata", "labels"].join(".")}.`
+      hint: ` ${name} has \`${formatLabel(first.key, wanted)}\` in its own metadata.labels (${where(template, path20)}), but selectors match the labels of the pods: add it to ${[...template.path, "metadata", "labels"].join(".")}.`
     };
   }
   const otherKey = Object.entries(template.labels).find(([, v]) => v === wanted)?.[0];
   if (otherKey) {
-    const path19 = [...labelsPath(template), otherKey];
-    return { template, path: path19, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where(template, path19)}) has it.` };
+    const path20 = [...labelsPath(template), otherKey];
+    return { template, path: path20, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where(template, path20)}) has it.` };
   }
   return {
     template,
@@ -42705,8 +43194,8 @@ function labelsPath(template) {
 function ownerLabels(template) {
   return asStringMap(getIn(template.owner.object, ["metadata", "labels"])) ?? {};
 }
-function where(template, path19) {
-  const located = locateField(template.owner, path19);
+function where(template, path20) {
+  const located = locateField(template.owner, path20);
   return `${located.file}:${located.range.line}`;
 }
 function namespaceAdvice(from, other) {
@@ -42723,8 +43212,8 @@ function likelyCreatorByName(graph, namespace, name) {
   }
   return best;
 }
-function locationOf(resource, path19 = []) {
-  const located = locateField(resource, path19);
+function locationOf(resource, path20 = []) {
+  const located = locateField(resource, path20);
   return `${located.file}:${located.range.line}`;
 }
 function selectorNearMiss(graph, selector, namespace, ownerKind, from) {
@@ -42743,12 +43232,12 @@ function selectorKeyPath(resource, selectorPath, key) {
 }
 
 // src/model/evidence/absence.ts
-function judgeAbsence(graph, reference) {
-  const { from, namespace, name } = reference;
+function judgeAbsence(graph, reference2) {
+  const { from, namespace, name } = reference2;
   const ofKinds = (keys) => keys.flatMap((k) => graph.ofKind(k));
-  const all = ofKinds(reference.kindKeys);
+  const all = ofKinds(reference2.kindKeys);
   const sameNamespace = all.filter((r) => r.namespace === namespace);
-  const otherKind = ofKinds(reference.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r));
+  const otherKind = ofKinds(reference2.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r));
   if (otherKind) return { kind: "mistake", evidence: { kind: "other-kind", candidate: otherKind } };
   const elsewhere = all.find((r) => r.namespace !== namespace && r.name === name && namespaceDifferenceIsEvidence(graph, from, r));
   if (elsewhere) return { kind: "mistake", evidence: { kind: "other-namespace", candidate: elsewhere } };
@@ -42756,7 +43245,7 @@ function judgeAbsence(graph, reference) {
   for (const candidate of sameNamespace) {
     if (!candidate.name || !nearReferrer(graph, from, candidate)) continue;
     if (!isTypo(name, candidate.name)) continue;
-    const why = reference.confirms(candidate);
+    const why = reference2.confirms(candidate);
     if (why) return { kind: "mistake", evidence: { kind: "meant", candidate, why } };
     similar ??= candidate;
   }
@@ -42837,8 +43326,8 @@ var KIND_FOLDERS = /* @__PURE__ */ new Set([
   "volumes"
 ]);
 function appFolder(file) {
-  let folder = path9.dirname(file);
-  while (KIND_FOLDERS.has(path9.basename(folder).toLowerCase()) && path9.dirname(folder) !== folder) folder = path9.dirname(folder);
+  let folder = path10.dirname(file);
+  while (KIND_FOLDERS.has(path10.basename(folder).toLowerCase()) && path10.dirname(folder) !== folder) folder = path10.dirname(folder);
   return folder;
 }
 function isTypo(wanted, candidate) {
@@ -42977,12 +43466,12 @@ function deployHookOf(resource) {
 // src/model/kustomize/transforms.ts
 function applyBuildTransforms(resource, transforms) {
   let object = resource.object;
-  const set = (path19, add, create) => {
+  const set = (path20, add, create) => {
     if (Object.keys(add).length === 0) return;
-    const written2 = getIn(object, path19);
+    const written2 = getIn(object, path20);
     const current = written2 === null ? void 0 : written2;
     if (current === void 0 ? !create : !isObject(current)) return;
-    object = setIn(object, path19, { ...isObject(current) ? current : {}, ...add });
+    object = setIn(object, path20, { ...isObject(current) ? current : {}, ...add });
   };
   set(["metadata", "labels"], transforms.labels, true);
   const core = apiGroup(resource.apiVersion) === "";
@@ -43027,8 +43516,8 @@ function applyBuildTransforms(resource, transforms) {
   if (object === resource.object) return resource;
   return { ...resource, object, labels: asStringMap(getIn(object, ["metadata", "labels"])) ?? {} };
 }
-function setIn(root, path19, value) {
-  const [head, ...rest] = path19;
+function setIn(root, path20, value) {
+  const [head, ...rest] = path20;
   if (typeof head !== "string") return root;
   const child = root[head];
   const next = rest.length === 0 ? value : setIn(isObject(child) ? child : {}, rest, value);
@@ -43464,24 +43953,30 @@ async function loadProject(options) {
     ...stats ? { onFileRead: () => stats.fileRead() } : {}
   });
   readDone?.();
-  return { ...projectFromFiles(inputs.files, { ...options, inputProblems: inputs.problems }), helmChartSources: inputs.helmChartSources ?? 0 };
+  const parseDone = stats?.start("parse");
+  const parsed = await (options.cacheFile ? parseFilesWithCache(inputs.files, options.cacheFile, options.cwd) : parseFiles(inputs.files));
+  parseDone?.();
+  return { ...projectFromParsed(inputs.files, parsed, { ...options, inputProblems: inputs.problems }), helmChartSources: inputs.helmChartSources ?? 0 };
 }
 function projectFromFiles(files, options = {}) {
+  const parseDone = options.stats?.start("parse");
+  const parsed = files.map(parseFile);
+  parseDone?.();
+  return projectFromParsed(files, parsed, options);
+}
+function projectFromParsed(files, parsed, options) {
   const { stats } = options;
   const context = options.context ?? NO_CONTEXT;
   const documents = [];
   const problems = [...options.inputProblems ?? []];
-  const parseDone = stats?.start("parse");
-  for (const file of files) {
-    try {
-      const parsed = parseManifestFile(file);
-      documents.push(...parsed);
-      stats?.parsed(parsed.length);
-    } catch (error2) {
-      problems.push({ path: file.path, message: `cannot parse the file: ${error2.message}` });
+  parsed.forEach((result, i) => {
+    if ("documents" in result) {
+      documents.push(...result.documents);
+      stats?.parsed(result.documents.length);
+    } else {
+      problems.push({ path: files[i].path, message: `cannot parse the file: ${result.error}` });
     }
-  }
-  parseDone?.();
+  });
   const modelDone = stats?.start("model");
   const graph = new ResourceGraph(withContext(documents, context, options.cwd ?? process.cwd()), {
     defaultNamespace: options.namespace ?? "default",
@@ -43492,17 +43987,17 @@ function projectFromFiles(files, options = {}) {
 }
 
 // src/model/schema/kubernetes-api.ts
-import { existsSync as existsSync3, readFileSync } from "node:fs";
+import { existsSync as existsSync5, readFileSync as readFileSync2 } from "node:fs";
 function dataFile() {
   for (let folder = new URL("./", import.meta.url); ; folder = new URL("../", folder)) {
     const candidate = new URL("schemas/kubernetes.json", folder);
-    if (existsSync3(candidate)) return candidate;
+    if (existsSync5(candidate)) return candidate;
     if (folder.pathname === "/") throw new Error("kubewire cannot find its schemas/kubernetes.json; reinstall the package");
   }
 }
 var data;
 function api() {
-  data ??= JSON.parse(readFileSync(dataFile(), "utf8"));
+  data ??= JSON.parse(readFileSync2(dataFile(), "utf8"));
   return data;
 }
 var releases;
@@ -43672,23 +44167,23 @@ function stringOnlyValuesOfTemplate(template) {
 }
 function expand(root, basePath, pattern) {
   const out = [];
-  const visit = (value, path19, step, parent, lastLiteral) => {
+  const visit = (value, path20, step, parent, lastLiteral) => {
     if (step === pattern.steps.length) {
-      const last = path19[path19.length - 1];
+      const last = path20[path20.length - 1];
       const listItem = typeof last === "number";
       const key = listItem ? `${lastLiteral}[${last}]` : String(last);
-      out.push({ path: path19, key, listItem, field: pattern.field(parent), value });
+      out.push({ path: path20, key, listItem, field: pattern.field(parent), value });
       return;
     }
     const current = pattern.steps[step];
     if (current === ANY_KEY) {
       if (!isObject(value)) return;
-      for (const [key, child] of Object.entries(value)) visit(child, [...path19, key], step + 1, value, lastLiteral);
+      for (const [key, child] of Object.entries(value)) visit(child, [...path20, key], step + 1, value, lastLiteral);
     } else if (current === ANY_ITEM) {
-      asArray(value).forEach((child, i) => visit(child, [...path19, i], step + 1, parent, lastLiteral));
+      asArray(value).forEach((child, i) => visit(child, [...path20, i], step + 1, parent, lastLiteral));
     } else {
       if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, current)) return;
-      visit(value[current], [...path19, current], step + 1, value, current);
+      visit(value[current], [...path20, current], step + 1, value, current);
     }
   };
   visit(root, basePath, 0, void 0, "");
@@ -43738,10 +44233,10 @@ function workloadSelectorOf(resource) {
   if (!template) return void 0;
   const templateLabelsPath = [...templatePath, "metadata", "labels"];
   const templateLabels = asStringMap(getIn(resource.object, templateLabelsPath)) ?? {};
-  const at = (path19, rule) => ({
+  const at = (path20, rule) => ({
     rule,
-    path: path19,
-    value: getIn(resource.object, path19),
+    path: path20,
+    value: getIn(resource.object, path20),
     templateLabelsPath,
     templateLabels
   });
@@ -44025,10 +44520,10 @@ function customResourcesWithoutSchema(graph, minor, linted = () => true) {
 }
 
 // src/model/schema/validate.ts
-function validateValue(value, schema2, path19, options = {}) {
+function validateValue(value, schema2, path20, options = {}) {
   const out = [];
   const limit = options.limit ?? 50;
-  const walker = new Walker(path19, (problem) => {
+  const walker = new Walker(path20, (problem) => {
     if (out.length >= limit) return;
     if ("value" in problem && placeholderIn(problem.value, problem.path[problem.path.length - 1])) return;
     if (options.ownedElsewhere?.(problem)) return;
@@ -44144,19 +44639,19 @@ function unknownField(field, level, parent) {
   return level.schema.definition ? { ...problem, definition: level.schema.definition } : problem;
 }
 function unknownFieldAt(field, level, parent) {
-  const path19 = [...level.path, field];
+  const path20 = [...level.path, field];
   const otherReleases = level.schema.otherReleasesOf?.(field);
-  if (otherReleases) return { code: "unknownField", path: path19, field, otherReleases };
+  if (otherReleases) return { code: "unknownField", path: path20, field, otherReleases };
   const sameLetters = level.schema.fieldNames().find((c) => c.toLowerCase() === field.toLowerCase());
-  if (sameLetters) return { code: "unknownField", path: path19, field, closest: sameLetters };
-  if (parent?.schema.field(field)) return { code: "unknownField", path: path19, field, elsewhere: [...parent.path, field] };
+  if (sameLetters) return { code: "unknownField", path: path20, field, closest: sameLetters };
+  if (parent?.schema.field(field)) return { code: "unknownField", path: path20, field, elsewhere: [...parent.path, field] };
   const below = findBelow(field, level.schema, level.path);
-  if (below) return { code: "unknownField", path: path19, field, elsewhere: below };
+  if (below) return { code: "unknownField", path: path20, field, elsewhere: below };
   const closest = nearestName(field, level.schema.fieldNames());
-  return { code: "unknownField", path: path19, field, ...closest ? { closest } : {} };
+  return { code: "unknownField", path: path20, field, ...closest ? { closest } : {} };
 }
-function findBelow(field, schema2, path19) {
-  let frontier = [{ schema: schema2, path: path19 }];
+function findBelow(field, schema2, path20) {
+  let frontier = [{ schema: schema2, path: path20 }];
   const seen = /* @__PURE__ */ new Set([schema2]);
   for (let depth = 0; depth < 3; depth++) {
     const next = [];
@@ -44260,8 +44755,8 @@ function problemsOf(resource, type, graph) {
   const { status: _status, ...object } = resource.object;
   return validateValue(object, type.schema, [], { ownedElsewhere });
 }
-function pathKey(path19) {
-  return path19.join("\0");
+function pathKey(path20) {
+  return path20.join("\0");
 }
 function ownedPaths(resource, graph) {
   const all = /* @__PURE__ */ new Set();
@@ -44467,12 +44962,12 @@ var apiVersion = createRule({
         const found = apiVersionStatus(resource.apiVersion, resource.kind, minor);
         if (!found || found.status === "served") return;
         const base = { apiVersion: resource.apiVersion, kind: resource.kind, release };
-        const path19 = ["apiVersion"];
+        const path20 = ["apiVersion"];
         switch (found.status) {
           case "removed":
             context.report({
               resource,
-              path: path19,
+              path: path20,
               messageId: "removed",
               data: { ...base, removedIn: releaseName(found.removedIn), served: found.served, replacement: useInstead(found.replacement, release, "Use") }
             });
@@ -44480,7 +44975,7 @@ var apiVersion = createRule({
           case "notYet":
             context.report({
               resource,
-              path: path19,
+              path: path20,
               messageId: "notYetServed",
               data: { ...base, addedIn: releaseName(found.addedIn), replacement: found.replacement ? useInstead(found.replacement, release, "Kubernetes " + release + " serves") : "" }
             });
@@ -44488,14 +44983,14 @@ var apiVersion = createRule({
           case "deprecated":
             context.report({
               resource,
-              path: path19,
+              path: path20,
               messageId: "deprecated",
               severity: "warn",
               data: { ...base, removedIn: releaseName(found.removedIn), replacement: useInstead(found.replacement, release, "Move to") }
             });
             return;
           case "unknownVersion":
-            context.report({ resource, path: path19, messageId: "unknownVersion", data: { ...base, versions: found.versions.map((v) => `${v.apiVersion} (${v.served})`).join(", ") } });
+            context.report({ resource, path: path20, messageId: "unknownVersion", data: { ...base, versions: found.versions.map((v) => `${v.apiVersion} (${v.served})`).join(", ") } });
             return;
           case "unknownKind": {
             const hint = found.elsewhere ? ` ${resource.kind} is served as ${found.elsewhere.apiVersion} (${found.elsewhere.served}): write apiVersion: ${found.elsewhere.apiVersion}.` : found.closest ? ` Did you mean kind: ${found.closest}?` : "";
@@ -45146,7 +45641,7 @@ function allServiceBackends(ingress) {
   });
   return out;
 }
-function readBackend(value, path19, route) {
+function readBackend(value, path20, route) {
   if (!isObject(value)) return void 0;
   const service = asObject(value.service);
   if (service) {
@@ -45154,30 +45649,30 @@ function readBackend(value, path19, route) {
     if (!name) return void 0;
     const port = asObject(service.port);
     return {
-      path: path19,
+      path: path20,
       route,
       serviceName: name,
-      serviceNamePath: [...path19, "service", "name"],
-      ...v1Port(port, [...path19, "service", "port"])
+      serviceNamePath: [...path20, "service", "name"],
+      ...v1Port(port, [...path20, "service", "port"])
     };
   }
   const legacyName = asString(value.serviceName);
   if (!legacyName) return void 0;
   return {
-    path: path19,
+    path: path20,
     route,
     serviceName: legacyName,
-    serviceNamePath: [...path19, "serviceName"],
+    serviceNamePath: [...path20, "serviceName"],
     port: intOrString(value.servicePort),
-    portPath: [...path19, "servicePort"]
+    portPath: [...path20, "servicePort"]
   };
 }
-function v1Port(port, path19) {
+function v1Port(port, path20) {
   const number = asInteger(port?.number);
-  if (number !== void 0) return { port: { kind: "number", value: number }, portPath: [...path19, "number"] };
+  if (number !== void 0) return { port: { kind: "number", value: number }, portPath: [...path20, "number"] };
   const name = asString(port?.name);
-  if (name) return { port: { kind: "name", value: name }, portPath: [...path19, "name"] };
-  return { port: void 0, portPath: path19 };
+  if (name) return { port: { kind: "name", value: name }, portPath: [...path20, "name"] };
+  return { port: void 0, portPath: path20 };
 }
 function intOrString(value) {
   if (typeof value === "number" && Number.isInteger(value)) return { kind: "number", value };
@@ -45393,10 +45888,10 @@ function readManualEndpoints(resource) {
     leaderLock: false
   };
 }
-function endpointPort(value, path19, subset) {
+function endpointPort(value, path20, subset) {
   const port = asObject(value);
   if (!port) return [];
-  return [{ name: asString(port.name) ?? "", port: asInteger(port.port), protocol: asString(port.protocol) || "TCP", path: path19, subset }];
+  return [{ name: asString(port.name) ?? "", port: asInteger(port.port), protocol: asString(port.protocol) || "TCP", path: path20, subset }];
 }
 function serviceOfManualEndpoints(graph, manual) {
   if (manual.serviceName === void 0) return void 0;
@@ -45485,10 +45980,10 @@ var manualEndpoints = createRule({
         const left = candidate && starved.includes(candidate) ? [candidate] : starved;
         const consequence = left.length > 0 ? `Service port${left.length === 1 ? "" : "s"} ${left.map(servicePortLabel).join(", ")} get${left.length === 1 ? "s" : ""} no endpoint and connections to ${left.length === 1 ? "it" : "them"} fail.` : "traffic never reaches these addresses through this port (every Service port already has endpoints).";
         const sameName = candidate !== void 0 && (candidate.name ?? "") === port.name;
-        const path19 = sameName ? [...port.path, "protocol"] : port.name !== "" ? [...port.path, "name"] : port.path;
+        const path20 = sameName ? [...port.path, "protocol"] : port.name !== "" ? [...port.path, "name"] : port.path;
         context.report({
           resource: manual.resource,
-          path: path19,
+          path: path20,
           messageId: "portNotPaired",
           data: {
             kind: manual.kind,
@@ -45972,7 +46467,7 @@ var probePort = createRule({
             if (!handler) continue;
             for (const action of user.actions) {
               const value = asObject(handler[action])?.port;
-              const path19 = [...container.path, ...user.path, action, "port"];
+              const path20 = [...container.path, ...user.path, action, "port"];
               const field = `${[...user.path, action, "port"].join(".")}`;
               const connects = user.kind === "probe" || action === "httpGet";
               const resolvable = typeof value === "number" || typeof value === "string" && action !== "grpc" && value !== "" && !isQuotedNumber(value);
@@ -45991,14 +46486,14 @@ var probePort = createRule({
                 if (typeof value === "string") {
                   context.report({
                     resource: template.owner,
-                    path: path19,
+                    path: path20,
                     messageId: "nonTcpPortName",
                     data: { ...data2, name: value },
                     related: relatedPort,
                     ...template.builtinOwner ? {} : { severity: "warn" }
                   });
                 } else {
-                  context.report({ resource: template.owner, path: path19, messageId: "nonTcpPortNumber", severity: "warn", data: data2, related: relatedPort });
+                  context.report({ resource: template.owner, path: path20, messageId: "nonTcpPortNumber", severity: "warn", data: data2, related: relatedPort });
                 }
                 continue;
               }
@@ -46006,17 +46501,17 @@ var probePort = createRule({
               if (action === "grpc") {
                 context.report({
                   resource: template.owner,
-                  path: path19,
+                  path: path20,
                   messageId: "grpcPortNotNumber",
                   data: { field, value, rejected, hint: grpcHint(container, value) }
                 });
               } else if (isQuotedNumber(value)) {
-                context.report({ resource: template.owner, path: path19, messageId: "quotedNumber", data: { field, value, rejected } });
+                context.report({ resource: template.owner, path: path20, messageId: "quotedNumber", data: { field, value, rejected } });
               } else if (!containerPortByName(container, value)) {
                 const { hint, related } = undeclaredHint(template, container, value);
                 context.report({
                   resource: template.owner,
-                  path: path19,
+                  path: path20,
                   messageId: "undeclaredName",
                   data: { field, name: value, container: container.name, kind: user.kind, consequence: user.consequence, hint },
                   related,
@@ -46098,13 +46593,13 @@ function disruptionBudgetProblems(resource) {
   if (set("minAvailable") && set("maxUnavailable")) out.push({ code: "budgetBothSet", path: ["spec", "maxUnavailable"] });
   for (const field of ["minAvailable", "maxUnavailable"]) {
     const value = spec[field];
-    const path19 = ["spec", field];
-    if (typeof value === "number" && Number.isInteger(value) && value < 0) out.push({ code: "budgetNegative", path: path19, value: String(value) });
+    const path20 = ["spec", field];
+    if (typeof value === "number" && Number.isInteger(value) && value < 0) out.push({ code: "budgetNegative", path: path20, value: String(value) });
     if (typeof value !== "string") continue;
     const percent = /^(-?[0-9]+)%$/.exec(value);
-    if (!percent) out.push({ code: "budgetNotPercent", path: path19, value });
-    else if (Number(percent[1]) < 0) out.push({ code: "budgetNegative", path: path19, value });
-    else if (Number(percent[1]) > 100) out.push({ code: "budgetOverHundred", path: path19, value });
+    if (!percent) out.push({ code: "budgetNotPercent", path: path20, value });
+    else if (Number(percent[1]) < 0) out.push({ code: "budgetNegative", path: path20, value });
+    else if (Number(percent[1]) > 100) out.push({ code: "budgetOverHundred", path: path20, value });
   }
   return out;
 }
@@ -46116,10 +46611,10 @@ function duplicateContainerNames(template) {
   for (const container of ordered) {
     const name = asString(container.object.name);
     if (!name) continue;
-    const path19 = [...container.path, "name"];
+    const path20 = [...container.path, "name"];
     const earlier = first.get(name);
-    if (earlier) out.push({ code: "duplicateContainerName", path: path19, name, first: earlier });
-    else first.set(name, path19);
+    if (earlier) out.push({ code: "duplicateContainerName", path: path20, name, first: earlier });
+    else first.set(name, path20);
   }
   return out;
 }
@@ -46245,7 +46740,7 @@ var schema = createRule({
   }
 });
 function describe3(problem, type, resource, minor) {
-  const path19 = formatPath(problem.path) || "(the object)";
+  const path20 = formatPath(problem.path) || "(the object)";
   const kind = resource.kind;
   switch (problem.code) {
     case "unknownField": {
@@ -46263,12 +46758,12 @@ function describe3(problem, type, resource, minor) {
       } else if (problem.closest) {
         hint = ` Did you mean "${problem.closest}"?`;
       }
-      return { messageId: "unknownField", data: { path: path19, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint } };
+      return { messageId: "unknownField", data: { path: path20, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint } };
     }
     case "wrongType":
       return {
         messageId: "wrongType",
-        data: { path: path19, expected: problem.expected, got: describeWritten(resource, problem.path, problem.value), kind, hint: typeHint(problem.expected, problem.value, problem.definition, scalarSourceOf(resource, problem.path)?.text) }
+        data: { path: path20, expected: problem.expected, got: describeWritten(resource, problem.path, problem.value), kind, hint: typeHint(problem.expected, problem.value, problem.definition, scalarSourceOf(resource, problem.path)?.text) }
       };
     case "required": {
       const hint = problem.definition ? REQUIRED_HINTS[`${problem.definition}.${problem.field}`] : void 0;
@@ -46277,21 +46772,21 @@ function describe3(problem, type, resource, minor) {
     case "notInEnum":
       return {
         messageId: "notInEnum",
-        data: { path: path19, value: problem.value, allowed: problem.allowed.map((v) => String(v)).join(", "), hint: problem.closest ? ` Write "${problem.closest}".` : "" }
+        data: { path: path20, value: problem.value, allowed: problem.allowed.map((v) => String(v)).join(", "), hint: problem.closest ? ` Write "${problem.closest}".` : "" }
       };
     case "invalidQuantity":
-      return { messageId: "invalidQuantity", data: { path: path19, value: problem.value, kind, hint: quantityHint(problem.value, problem.path[problem.path.length - 1] === "cpu") } };
+      return { messageId: "invalidQuantity", data: { path: path20, value: problem.value, kind, hint: quantityHint(problem.value, problem.path[problem.path.length - 1] === "cpu") } };
     case "notBase64": {
       const field = formatPath(problem.path.slice(0, -1));
       const hint = kind === "Secret" && problem.path[0] === "data" ? ` Encode it (printf %s 'value' | base64), or move it to stringData, which takes plain text.` : " Encode it with base64.";
-      return { messageId: "notBase64", data: { path: path19, field, kind, hint } };
+      return { messageId: "notBase64", data: { path: path20, field, kind, hint } };
     }
   }
 }
-function describeWritten(resource, path19, value) {
+function describeWritten(resource, path20, value) {
   const described = describeValue(value);
   if (typeof value !== "boolean" && typeof value !== "number") return described;
-  const source = scalarSourceOf(resource, path19);
+  const source = scalarSourceOf(resource, path20);
   if (!source?.plain || source.text === String(value)) return described;
   return `${described} (YAML 1.1, as kubectl reads it, takes \`${source.text}\` for ${String(value)})`;
 }
@@ -46315,7 +46810,7 @@ function v1BackendFix(resource, backendPath) {
   return `service: {name: ${typeof name === "string" ? name : "my-service"}, port: ${portPart}}`;
 }
 function describeValidation(problem, resource) {
-  const path19 = formatPath(problem.path);
+  const path20 = formatPath(problem.path);
   switch (problem.code) {
     case "budgetBothSet":
     case "missingName":
@@ -46323,9 +46818,9 @@ function describeValidation(problem, resource) {
       return { kind: resource.kind };
     case "budgetOverHundred":
     case "budgetNegative":
-      return { path: path19, value: problem.value };
+      return { path: path20, value: problem.value };
     case "budgetNotPercent":
-      return { path: path19, value: problem.value, hint: /^[0-9]+$/.test(problem.value) ? ` Write it without quotes: ${problem.value}.` : "" };
+      return { path: path20, value: problem.value, hint: /^[0-9]+$/.test(problem.value) ? ` Write it without quotes: ${problem.value}.` : "" };
     case "duplicateContainerName":
       return { name: problem.name, first: formatPath(problem.first.slice(0, -1)), kind: resource.kind };
     case "invalidName":
@@ -46640,21 +47135,21 @@ var servicePortNames = createRule({
         }
         function reportTargetPort(port) {
           if (!port.targetPortWritten) return;
-          const path19 = [...port.path, "targetPort"];
-          const written = getIn(resource.object, path19);
+          const path20 = [...port.path, "targetPort"];
+          const written = getIn(resource.object, path20);
           if (typeof written === "number") {
             if (!Number.isInteger(written) || written < 1 || written > 65535) {
-              context.report({ resource, path: path19, messageId: "targetPortOutOfRange", data: { value: written } });
+              context.report({ resource, path: path20, messageId: "targetPortOutOfRange", data: { value: written } });
             }
             return;
           }
           if (typeof written !== "string") return;
           if (/^\d+$/.test(written)) {
-            context.report({ resource, path: path19, messageId: "quotedTargetPort", data: { value: written } });
+            context.report({ resource, path: path20, messageId: "quotedTargetPort", data: { value: written } });
             return;
           }
           const problem = ianaSvcNameProblem(written);
-          if (problem) context.report({ resource, path: path19, messageId: "invalidTargetPort", data: { value: written, problem } });
+          if (problem) context.report({ resource, path: path20, messageId: "invalidTargetPort", data: { value: written, problem } });
         }
       }
     };
@@ -46751,13 +47246,13 @@ var serviceSelectorMatch = createRule({
         if (endpoints.selected.length > 0 || endpoints.external) return;
         if (service.headless && statefulSetsGovernedBy(graph, resource).length > 0) return;
         const data2 = { name: resource.name, namespace: resource.namespace, selector: formatSelector(service.selector) };
-        const path19 = ["spec", "selector"];
+        const path20 = ["spec", "selector"];
         const operatorResource = endpoints.operatorResource;
         if (operatorResource) {
           const where4 = locateField(operatorResource, []);
           context.report({
             resource,
-            path: path19,
+            path: path20,
             messageId: "operatorManaged",
             severity: "warn",
             data: { ...data2, operator: resourceLabel(operatorResource), where: `${where4.file}:${where4.range.line}` },
@@ -46767,7 +47262,7 @@ var serviceSelectorMatch = createRule({
         }
         const near = closestPodTemplate(graph, service.selector, resource.namespace, resource);
         if (!near && graph.podTemplatesIn(resource.namespace).length === 0) {
-          context.report({ resource, path: path19, messageId: "noWorkloadsInNamespace", severity: "warn", data: data2 });
+          context.report({ resource, path: path20, messageId: "noWorkloadsInNamespace", severity: "warn", data: data2 });
           return;
         }
         const operators = near ? [] : graph.podCreatingCustomResourcesIn(resource.namespace);
@@ -46775,7 +47270,7 @@ var serviceSelectorMatch = createRule({
           const shown = operators.slice(0, 3).map((r) => resourceLabel(r)).join(", ");
           context.report({
             resource,
-            path: path19,
+            path: path20,
             messageId: "operatorMayManage",
             severity: "warn",
             data: { ...data2, operators: operators.length > 3 ? `${shown}, ...` : shown },
@@ -46787,7 +47282,7 @@ var serviceSelectorMatch = createRule({
         context.report({
           resource,
           // Point at the label that differs when one does: that is the line to fix.
-          path: near?.selectorKey !== void 0 ? [...path19, near.selectorKey] : path19,
+          path: near?.selectorKey !== void 0 ? [...path20, near.selectorKey] : path20,
           messageId: sure ? "noMatch" : "noMatchNearby",
           ...sure ? {} : { severity: "warn" },
           data: {
@@ -46838,18 +47333,18 @@ var serviceTargetPort = createRule({
           const { servicePort } = portEndpoints;
           const target = servicePort.targetPort;
           if (target === void 0) continue;
-          const path19 = [...servicePort.path, servicePort.targetPortWritten ? "targetPort" : "port"];
+          const path20 = [...servicePort.path, servicePort.targetPortWritten ? "targetPort" : "port"];
           if (typeof target === "string" && ianaSvcNameProblem(target) !== void 0) continue;
           if (typeof target === "string") {
-            checkNamedPort(servicePort, target, portEndpoints, path19);
+            checkNamedPort(servicePort, target, portEndpoints, path20);
           } else if (!endpoints.service.headless) {
-            checkNumericPort(servicePort, target, portEndpoints.backends, path19);
+            checkNumericPort(servicePort, target, portEndpoints.backends, path20);
           } else {
             const srv = srvRecordOf(endpoints.service, servicePort);
-            if (srv?.carries === "endpoint-port") checkNumericPort(servicePort, target, portEndpoints.backends, path19, srv.name);
+            if (srv?.carries === "endpoint-port") checkNumericPort(servicePort, target, portEndpoints.backends, path20, srv.name);
           }
         }
-        function checkNamedPort(servicePort, target, portEndpoints, path19) {
+        function checkNamedPort(servicePort, target, portEndpoints, path20) {
           const backends = portEndpoints.backends;
           const nearestServing = Math.min(...backends.map((b) => folderDistance(resource, b.template.owner)));
           const unresolved = backends.length > 0 ? portEndpoints.unresolved.filter((u) => !runsToCompletion(u.template) && folderDistance(resource, u.template.owner) <= nearestServing) : portEndpoints.unresolved;
@@ -46867,14 +47362,14 @@ var serviceTargetPort = createRule({
           };
           context.report({
             resource,
-            path: path19,
+            path: path20,
             messageId: backends.length === 0 ? "namedPortMissing" : "namedPortPartial",
             data: data2,
             related: unresolved.map((u) => portsLocation(u.template, hinted?.template === u.template ? hinted.container : void 0)),
             ...operatorManaged ? { severity: "warn" } : {}
           });
         }
-        function checkNumericPort(servicePort, target, backends, path19, srvRecord) {
+        function checkNumericPort(servicePort, target, backends, path20, srvRecord) {
           const declaring = backends.filter((b) => b.declared);
           const nearestDeclaring = Math.min(...declaring.map((b) => folderDistance(resource, b.template.owner)));
           const undeclared = backends.filter((b) => !b.declared && !(declaring.length > 0 && (runsToCompletion(b.template) || folderDistance(resource, b.template.owner) > nearestDeclaring))).map((b) => ({ backend: b, ports: servingContainers(b.template).flatMap((c) => c.ports) })).filter((u) => u.ports.length > 0);
@@ -46884,7 +47379,7 @@ var serviceTargetPort = createRule({
           const first = undeclared[0];
           context.report({
             resource,
-            path: path19,
+            path: path20,
             messageId: srvRecord ? "srvPortUndeclared" : "numericPortUndeclared",
             severity: "warn",
             data: {
@@ -46963,9 +47458,9 @@ function numericPortHint(target, protocol, ports, sameNameAs) {
 }
 function portsLocation(template, container) {
   const chosen = container ?? servingContainers(template).find((c) => c.ports.length > 0) ?? servingContainers(template)[0];
-  const path19 = chosen ? chosen.ports.length > 0 ? [...chosen.path, "ports"] : chosen.path : [...template.path, "spec", "containers"];
+  const path20 = chosen ? chosen.ports.length > 0 ? [...chosen.path, "ports"] : chosen.path : [...template.path, "spec", "containers"];
   const message = chosen ? `ports of container "${chosen.name}" in ${templateLabel(template)}` : `containers of ${templateLabel(template)}`;
-  return { resource: template.owner, path: path19, message };
+  return { resource: template.owner, path: path20, message };
 }
 
 // src/rules/service-type-fields.ts
@@ -47006,7 +47501,7 @@ var serviceTypeFields = createRule({
         const spec = asObject(resource.object.spec) ?? {};
         const type = service.type;
         const isSet = (value) => value !== void 0 && value !== null;
-        const report = (path19, messageId, data2 = {}, severity) => context.report({ resource, path: path19, messageId, data: data2, ...severity ? { severity } : {} });
+        const report = (path20, messageId, data2 = {}, severity) => context.report({ resource, path: path20, messageId, data: data2, ...severity ? { severity } : {} });
         const writtenType = spec.type;
         if (isSet(writtenType) && writtenType !== "" && !SERVICE_TYPES.includes(writtenType)) {
           const fixed2 = typeof writtenType === "string" ? SERVICE_TYPES.find((t) => t.toLowerCase() === writtenType.toLowerCase()) : void 0;
@@ -47050,7 +47545,7 @@ var serviceTypeFields = createRule({
           report(["spec", "internalTrafficPolicy"], "invalidTrafficPolicy", { field: "internalTrafficPolicy", value: textOf(internalTrafficPolicy) });
         }
         if (type !== "LoadBalancer") {
-          const loadBalancerOnly = (path19, field, upstreamField) => report(path19, "loadBalancerOnly", { field, type, upstreamField });
+          const loadBalancerOnly = (path20, field, upstreamField) => report(path20, "loadBalancerOnly", { field, type, upstreamField });
           if (asArray(spec.loadBalancerSourceRanges).length > 0) {
             loadBalancerOnly(["spec", "loadBalancerSourceRanges"], "loadBalancerSourceRanges", "spec.loadBalancerSourceRanges");
           } else if (isSet(getIn(resource.object, ["metadata", "annotations", SOURCE_RANGES_ANNOTATION]))) {
@@ -47231,8 +47726,8 @@ function describeMismatch(mismatch) {
   const wanted = values[0] ?? "";
   return mismatch.templateValue === void 0 ? ` (the pods have no label \`${key}\`, the Service wants \`${formatLabel(key, wanted)}\`)` : ` (the pods have \`${formatLabel(key, mismatch.templateValue)}\`, the Service wants \`${formatLabel(key, wanted)}\`)`;
 }
-function where3(resource, path19) {
-  const located = locateField(resource, path19);
+function where3(resource, path20) {
+  const located = locateField(resource, path20);
   return `${located.file}:${located.range.line}`;
 }
 
@@ -47307,19 +47802,19 @@ var workloadSelector = createRule({
       if (!selector) return;
       const name = resource.name || "(unnamed)";
       const base = { kind: resource.kind, name };
-      const { rule, value, path: path19 } = selector;
+      const { rule, value, path: path20 } = selector;
       const present = value !== void 0 && value !== null;
       const suggestion = () => suggestSelector(selector, name);
       switch (rule.kind) {
         case "generated":
           if (rule.owner === "CronJob") {
             const manualPath = ["spec", "jobTemplate", "spec", "manualSelector"];
-            if (present) context.report({ resource, path: path19, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.selector", upstream: '"`selector` will be auto-generated"' } });
+            if (present) context.report({ resource, path: path20, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.selector", upstream: '"`selector` will be auto-generated"' } });
             if (getIn(resource.object, manualPath) === true) {
               context.report({ resource, path: manualPath, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.manualSelector: true", upstream: 'Unsupported value: spec.jobTemplate.spec.manualSelector, supported values: "nil", "false"' } });
             }
           } else if (present && !isExportedJobSelector(value)) {
-            context.report({ resource, path: path19, messageId: "jobSelector", data: { name } });
+            context.report({ resource, path: path20, messageId: "jobSelector", data: { name } });
           }
           return;
         case "equality-map": {
@@ -47328,7 +47823,7 @@ var workloadSelector = createRule({
             if (Object.keys(selector.templateLabels).length === 0) {
               context.report({
                 resource,
-                path: path19,
+                path: path20,
                 messageId: "missingSelector",
                 data: { ...base, why: "It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).", suggestion: suggestion() }
               });
@@ -47342,17 +47837,17 @@ var workloadSelector = createRule({
           if (!present) {
             if (rule.required) {
               const why = resource.kind === "Job" ? "With manualSelector: true the API server does not generate one and rejects the Job (spec.selector: Required value)." : `${resource.apiVersion} requires it (older API versions defaulted it from the template labels), so the API server rejects the ${resource.kind}.`;
-              context.report({ resource, path: path19, messageId: "missingSelector", data: { ...base, why, suggestion: suggestion() } });
+              context.report({ resource, path: path20, messageId: "missingSelector", data: { ...base, why, suggestion: suggestion() } });
             }
             return;
           }
           if (isEmptyLabelSelector(value) && !rule.emptyAllowed) {
-            context.report({ resource, path: path19, messageId: "emptySelector", data: { ...base, suggestion: suggestion() } });
+            context.report({ resource, path: path20, messageId: "emptySelector", data: { ...base, suggestion: suggestion() } });
             return;
           }
           const problems = expressionProblems(value);
           for (const problem of problems) {
-            context.report({ resource, path: [...path19, ...problem.path], messageId: "invalidExpression", data: { ...base, problem: problem.problem } });
+            context.report({ resource, path: [...path20, ...problem.path], messageId: "invalidExpression", data: { ...base, problem: problem.problem } });
           }
           if (problems.length > 0) return;
           reportMismatch(resource, selector, unmatchedEntries(value, selector.templateLabels), rule.immutable);
@@ -47627,12 +48122,9 @@ var allRules = [
   yamlSyntax
 ];
 
-// src/version.ts
-var VERSION = "0.1.0";
-
 // src/api/bulk-suppressions.ts
 import { mkdir as mkdir2, readFile as readFile2, rename as rename2, rm as rm2, writeFile as writeFile2 } from "node:fs/promises";
-import path10 from "node:path";
+import path11 from "node:path";
 var DEFAULT_SUPPRESSIONS_FILE = "kubewire-suppressions.json";
 function checkBulkSuppressionOptions(options) {
   const given = [options.suppressAll && "--suppress-all", options.suppressRule?.length && "--suppress-rule", options.pruneSuppressions && "--prune-suppressions"].filter(
@@ -47648,7 +48140,7 @@ function checkBulkSuppressionOptions(options) {
 async function applyBulkSuppressions(results, options) {
   checkBulkSuppressionOptions(options);
   const shown = options.location ?? DEFAULT_SUPPRESSIONS_FILE;
-  const file = path10.resolve(options.cwd, shown);
+  const file = path11.resolve(options.cwd, shown);
   const writing = options.suppressAll === true || (options.suppressRule?.length ?? 0) > 0 || options.pruneSuppressions === true;
   let counts = await load(file, shown);
   if (counts === void 0) {
@@ -47764,7 +48256,7 @@ function shapeProblem(value) {
 async function save(file, shown, counts) {
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await mkdir2(path10.dirname(file), { recursive: true });
+    await mkdir2(path11.dirname(file), { recursive: true });
     await writeFile2(temporary, formatSuppressions(counts));
     await rename2(temporary, file);
   } catch (error2) {
@@ -47789,8 +48281,8 @@ function bulkSuppressionNotices(outcome, passOnUnpruned) {
 }
 
 // src/api/formatters.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-import path13 from "node:path";
+import { readFileSync as readFileSync3 } from "node:fs";
+import path14 from "node:path";
 
 // src/reporters/escape.ts
 var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]|\n|\t/g;
@@ -47812,7 +48304,7 @@ function encodeOwnLineBreaks(escapedData) {
 }
 
 // src/reporters/github.ts
-import path11 from "node:path";
+import path12 from "node:path";
 var ANNOTATIONS_SHOWN_PER_LEVEL = 10;
 var github = (results, context) => {
   const fromRoot = rootRelative(context);
@@ -47852,10 +48344,10 @@ ${r.message}: ${fromRoot(r.filePath)}:${r.line}:${r.column}`);
 }
 function rootRelative(context) {
   const { cwd, sourceRoot } = context;
-  const prefix = cwd !== void 0 && sourceRoot !== void 0 ? path11.relative(sourceRoot, cwd) : "";
-  if (!prefix || prefix.startsWith("..") || path11.isAbsolute(prefix)) return (filePath) => filePath;
-  const escaped = escapeWorkflowCommandData(prefix.split(path11.sep).join("/"));
-  return (filePath) => filePath.startsWith("<") || path11.isAbsolute(filePath) ? filePath : `${escaped}/${filePath}`;
+  const prefix = cwd !== void 0 && sourceRoot !== void 0 ? path12.relative(sourceRoot, cwd) : "";
+  if (!prefix || prefix.startsWith("..") || path12.isAbsolute(prefix)) return (filePath) => filePath;
+  const escaped = escapeWorkflowCommandData(prefix.split(path12.sep).join("/"));
+  return (filePath) => filePath.startsWith("<") || path12.isAbsolute(filePath) ? filePath : `${escaped}/${filePath}`;
 }
 function plural(count, word) {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
@@ -47867,7 +48359,7 @@ var json = (results) => `${JSON.stringify(results)}
 
 // src/reporters/sarif.ts
 import { createRequire } from "node:module";
-import path12 from "node:path";
+import path13 from "node:path";
 import { pathToFileURL } from "node:url";
 var require2 = createRequire(import.meta.url);
 var sha256 = (text) => require2("node:crypto").createHash("sha256").update(text).digest("hex");
@@ -47988,10 +48480,10 @@ function sourceRootRelative(filePath, context) {
   if (filePath.startsWith("<")) return encodeURIComponent(filePath);
   const cwd = context.cwd;
   const root = context.sourceRoot ?? cwd;
-  const absolute = path12.isAbsolute(filePath) ? filePath : cwd !== void 0 ? path12.resolve(cwd, filePath) : void 0;
-  const relative = absolute !== void 0 && root !== void 0 ? path12.relative(root, absolute) : filePath;
-  if (absolute !== void 0 && (relative.startsWith("..") || path12.isAbsolute(relative))) return pathToFileURL(absolute).href;
-  return relative.split(path12.sep).map(encodeURIComponent).join("/");
+  const absolute = path13.isAbsolute(filePath) ? filePath : cwd !== void 0 ? path13.resolve(cwd, filePath) : void 0;
+  const relative = absolute !== void 0 && root !== void 0 ? path13.relative(root, absolute) : filePath;
+  if (absolute !== void 0 && (relative.startsWith("..") || path13.isAbsolute(relative))) return pathToFileURL(absolute).href;
+  return relative.split(path13.sep).map(encodeURIComponent).join("/");
 }
 function directoryUri(directory) {
   const href = pathToFileURL(directory).href;
@@ -48182,7 +48674,7 @@ function loadFormatter(name, rules = allRules) {
         sourceOf: run.sourceOf,
         rules: infos,
         cwd: run.cwd,
-        sourceRoot: options.sourceRoot !== void 0 ? path13.resolve(run.cwd, options.sourceRoot) : repositoryRoot(run.cwd),
+        sourceRoot: options.sourceRoot !== void 0 ? path14.resolve(run.cwd, options.sourceRoot) : repositoryRoot(run.cwd),
         tool: { name: "kubewire", version: VERSION, informationUri: "https://github.com/kubewire/kubewire" },
         ...options.sarifCategory !== void 0 ? { sarifCategory: options.sarifCategory } : {}
       };
@@ -48191,12 +48683,12 @@ function loadFormatter(name, rules = allRules) {
   };
 }
 function repositoryRoot(cwd) {
-  return findRepositoryRoot(cwd) ?? path13.resolve(cwd);
+  return findRepositoryRoot(cwd) ?? path14.resolve(cwd);
 }
 var RULES_DOCS = new URL("../../rules-docs/", import.meta.url);
 function readRuleDocs(id) {
   try {
-    return readFileSync2(new URL(`${id}.md`, RULES_DOCS), "utf8");
+    return readFileSync3(new URL(`${id}.md`, RULES_DOCS), "utf8");
   } catch {
     return void 0;
   }
@@ -48259,7 +48751,7 @@ var Kubewire = class _Kubewire {
    * with the shared `unsure` severity and the rule's defaults filled in, in ESLint's array form.
    */
   calculateConfigForFile(filePath) {
-    const shown = path14.isAbsolute(filePath) ? displayPath(filePath, this.cwd) : filePath.split(path14.sep).join("/");
+    const shown = path15.isAbsolute(filePath) ? displayPath(filePath, this.cwd) : filePath.split(path15.sep).join("/");
     const config = this.#byFile.forFile(shown);
     const rules = {};
     for (const rule of _Kubewire.rules()) {
@@ -48343,7 +48835,8 @@ var Kubewire = class _Kubewire {
       operands: patterns.length > 0 ? patterns : ["."],
       ignorePatterns: this.#options.ignorePatterns ?? [],
       ...this.#options.readStdin ? { readStdin: this.#options.readStdin } : {},
-      ...this.#projectOptions(await this.#loadContext())
+      ...this.#projectOptions(await this.#loadContext()),
+      ...this.#options.cache ? { cacheFile: cacheFileFor(this.#options.cacheLocation, this.cwd) } : {}
     });
   }
   async #lint(project) {
@@ -48437,16 +48930,16 @@ function emptyInputNotices(project, linted) {
 
 // src/config/resolve.ts
 var import_fast_glob = __toESM(require_out4(), 1);
-import path17 from "node:path";
+import path18 from "node:path";
 
 // src/config/discover.ts
-import { existsSync as existsSync4, statSync as statSync3 } from "node:fs";
-import path16 from "node:path";
+import { existsSync as existsSync6, statSync as statSync4 } from "node:fs";
+import path17 from "node:path";
 
 // src/config/load.ts
 var import_ajv2 = __toESM(require_ajv(), 1);
-import { readFileSync as readFileSync3, statSync as statSync2 } from "node:fs";
-import path15 from "node:path";
+import { readFileSync as readFileSync4, statSync as statSync3 } from "node:fs";
+import path16 from "node:path";
 
 // src/config/presets.ts
 var PRESETS = {
@@ -48577,20 +49070,20 @@ function formatConfigProblem(problem) {
 var DATA_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 function loadConfigFile(absolute, cwd, rules) {
   const shown = displayPath(absolute, cwd);
-  const fail = (message) => {
+  const fail2 = (message) => {
     throw new ConfigError([{ file: shown, message }]);
   };
-  if (!DATA_EXTENSIONS.has(path15.extname(absolute).toLowerCase())) {
-    fail("kubewire reads config files in YAML or JSON only (.yaml, .yml, .json): no config format that runs code, since kubewire runs on pull requests from forks");
+  if (!DATA_EXTENSIONS.has(path16.extname(absolute).toLowerCase())) {
+    fail2("kubewire reads config files in YAML or JSON only (.yaml, .yml, .json): no config format that runs code, since kubewire runs on pull requests from forks");
   }
   let text = "";
   try {
-    if (statSync2(absolute).isDirectory()) fail("is a directory; name the config file itself (kubewire.config.yaml)");
-    text = readFileSync3(absolute, "utf8");
+    if (statSync3(absolute).isDirectory()) fail2("is a directory; name the config file itself (kubewire.config.yaml)");
+    text = readFileSync4(absolute, "utf8");
   } catch (error2) {
     if (error2 instanceof ConfigError) throw error2;
     const code = error2.code;
-    fail(code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied: kubewire cannot read it" : `cannot read it (${code ?? error2.message})`);
+    fail2(code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied: kubewire cannot read it" : `cannot read it (${code ?? error2.message})`);
   }
   const file = new SourceFile(shown, text.replace(/^\uFEFF/, ""));
   const problems = [];
@@ -48772,36 +49265,36 @@ function asArray2(value) {
 // src/config/discover.ts
 var CONFIG_FILE_NAMES = ["kubewire.config.yaml", ".kubewire.yaml", "kubewire.config.json"];
 function findConfigFile(from, cwd = from) {
-  let folder = path16.resolve(from);
+  let folder = path17.resolve(from);
   for (; ; ) {
-    const found = CONFIG_FILE_NAMES.filter((name) => isFile(path16.join(folder, name)));
+    const found = CONFIG_FILE_NAMES.filter((name) => isFile(path17.join(folder, name)));
     if (found.length > 1) {
-      const shown = found.map((name) => displayPath(path16.join(folder, name), cwd));
+      const shown = found.map((name) => displayPath(path17.join(folder, name), cwd));
       throw new ConfigError([{ file: shown[0], message: `${shown.slice(1).join(" and ")} ${found.length === 2 ? "is" : "are"} in the same folder: keep one config file` }]);
     }
-    if (found[0]) return path16.join(folder, found[0]);
-    if (existsSync4(path16.join(folder, ".git"))) return void 0;
-    const parent = path16.dirname(folder);
+    if (found[0]) return path17.join(folder, found[0]);
+    if (existsSync6(path17.join(folder, ".git"))) return void 0;
+    const parent = path17.dirname(folder);
     if (parent === folder) return void 0;
     folder = parent;
   }
 }
 function isFile(file) {
   try {
-    return statSync3(file).isFile();
+    return statSync4(file).isFile();
   } catch {
     return false;
   }
 }
 
 // src/config/resolve.ts
-function resolveOptions(settings, rules = allRules) {
+function resolveOptions2(settings, rules = allRules) {
   const flags = settings.flags ?? {};
-  const configFile = settings.noConfig ? void 0 : settings.configFile !== void 0 ? path17.resolve(settings.cwd, settings.configFile) : findConfigFile(settings.searchFrom ?? settings.cwd, settings.cwd);
+  const configFile = settings.noConfig ? void 0 : settings.configFile !== void 0 ? path18.resolve(settings.cwd, settings.configFile) : findConfigFile(settings.searchFrom ?? settings.cwd, settings.cwd);
   if (configFile === void 0) return { options: { cwd: settings.cwd, ...flags }, configFile: void 0, config: void 0 };
   const { data: data2 } = loadConfigFile(configFile, settings.cwd, rules);
-  const folder = path17.dirname(configFile);
-  const inFolder = (glob) => `${import_fast_glob.default.escapePath(folder.split(path17.sep).join("/"))}/${glob.replace(/^\.\//, "")}`;
+  const folder = path18.dirname(configFile);
+  const inFolder = (glob) => `${import_fast_glob.default.escapePath(folder.split(path18.sep).join("/"))}/${glob.replace(/^\.\//, "")}`;
   let fileRules = {};
   for (const preset of [data2.extends ?? []].flat()) fileRules = layerRules(fileRules, PRESETS[preset](rules));
   fileRules = layerRules(fileRules, data2.rules ?? {});
@@ -49207,13 +49700,13 @@ var ANNOTATIONS_PER_LEVEL = 10;
 async function runAction(env = process.env) {
   try {
     const inputs = readActionInputs(env);
-    const settings = resolveOptions({
+    const settings = resolveOptions2({
       cwd: inputs.workspace,
       searchFrom: inputs.workingDirectory,
       ...inputs.configFile !== void 0 ? { configFile: inputs.configFile } : {},
       flags: { maxWarnings: inputs.maxWarnings, ...inputs.namespace !== void 0 ? { namespace: inputs.namespace } : {} }
     });
-    if (settings.configFile) info(`kubewire: settings from ${escapeControl(path18.relative(inputs.workspace, settings.configFile) || settings.configFile)}`);
+    if (settings.configFile) info(`kubewire: settings from ${escapeControl(path19.relative(inputs.workspace, settings.configFile) || settings.configFile)}`);
     const kubewire = new Kubewire(settings.options);
     const formatter = kubewire.loadFormatter(inputs.format);
     const sarif2 = inputs.sarifFile ? kubewire.loadFormatter("sarif") : void 0;
@@ -49223,7 +49716,7 @@ async function runAction(env = process.env) {
     annotate(run);
     let sarifPath = "";
     if (sarif2 && inputs.sarifFile) {
-      sarifPath = path18.resolve(inputs.workspace, inputs.sarifFile);
+      sarifPath = path19.resolve(inputs.workspace, inputs.sarifFile);
       const options = { sourceRoot: inputs.workspace, ...inputs.sarifCategory !== void 0 ? { sarifCategory: inputs.sarifCategory } : {} };
       await writeAtomically(sarifPath, sarif2.format(run, options));
       info(`kubewire: SARIF written to ${escapeControl(sarifPath)}`);
@@ -49255,7 +49748,7 @@ async function runAction(env = process.env) {
   }
 }
 function readActionInputs(env) {
-  const workspace = path18.resolve(env.GITHUB_WORKSPACE || process.cwd());
+  const workspace = path19.resolve(env.GITHUB_WORKSPACE || process.cwd());
   const workingDirectory = getInput("working-directory") || ".";
   const files = getMultilineInput("files");
   const failOn = getInput("fail-on") || "error";
@@ -49272,14 +49765,14 @@ function readActionInputs(env) {
     failOn,
     maxWarnings: maxWarnings === "" ? -1 : Number(maxWarnings),
     namespace: getInput("namespace") || void 0,
-    workingDirectory: path18.resolve(workspace, workingDirectory),
+    workingDirectory: path19.resolve(workspace, workingDirectory),
     configFile: getInput("config") || void 0
   };
 }
 function withinDirectory(directory, pattern) {
-  if (pattern === "-" || path18.isAbsolute(pattern) || directory === ".") return pattern;
-  if (pattern.startsWith("!")) return `!${path18.posix.join(directory, pattern.slice(1))}`;
-  return path18.posix.join(directory, pattern);
+  if (pattern === "-" || path19.isAbsolute(pattern) || directory === ".") return pattern;
+  if (pattern.startsWith("!")) return `!${path19.posix.join(directory, pattern.slice(1))}`;
+  return path19.posix.join(directory, pattern);
 }
 function printUntrusted(text) {
   if (text === "") return;
@@ -49330,7 +49823,7 @@ function failureOf(run, inputs) {
 }
 async function writeAtomically(target, text) {
   const temporary = `${target}.${process.pid}.tmp`;
-  await mkdir3(path18.dirname(target), { recursive: true });
+  await mkdir3(path19.dirname(target), { recursive: true });
   await writeFile3(temporary, text);
   await rename3(temporary, target);
 }

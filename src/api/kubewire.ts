@@ -3,6 +3,7 @@ import { RuleConfigByFile, type RuleOverride } from '../config/overrides.js';
 import { loadContext, reportOnLinted, type ContextSet } from '../engine/context.js';
 import { mapHelmSources } from '../engine/helm-sources.js';
 import { lint } from '../engine/linter.js';
+import { cacheFileFor } from '../engine/parse-cache.js';
 import { loadProject, projectFromFiles, type Project, type ProjectOptions } from '../engine/project.js';
 import type { LintResult } from '../engine/results.js';
 import { resolveRuleConfig, UNSURE_DEFAULT, UNSURE_OPTION, type ResolvedRuleConfig, type RuleConfig } from '../engine/rule-config.js';
@@ -78,6 +79,13 @@ export interface KubewireOptions {
    * it for every later `lintFiles` and `lintText`: make a new `Kubewire` to see context files changed since.
    */
   context?: readonly string[];
+  /**
+   * ESLint's `cache`: reuse the parse of files whose text has not changed since the last run (rules and the
+   * graph always run on every file, so the results are the same as without it).
+   */
+  cache?: boolean;
+  /** ESLint's `cacheLocation`: the cache file, or a directory to put it in. Default `.kubewirecache` in `cwd`. */
+  cacheLocation?: string;
   /** Standard input, for the `-` pattern; may stop reading after `maxBytes`. */
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
   /** Filled in as the run goes: files read, documents parsed, time per phase and per rule (progress, `--stats`). */
@@ -260,6 +268,7 @@ export class Kubewire {
       ignorePatterns: this.#options.ignorePatterns ?? [],
       ...(this.#options.readStdin ? { readStdin: this.#options.readStdin } : {}),
       ...this.#projectOptions(await this.#loadContext()),
+      ...(this.#options.cache ? { cacheFile: cacheFileFor(this.#options.cacheLocation, this.cwd) } : {}),
     });
   }
 

@@ -1,8 +1,10 @@
-import { parseManifestFile, type ManifestDocument } from '../loader/parse.js';
+import type { ManifestDocument } from '../loader/parse.js';
 import { readInputs, type InputProblem } from '../loader/read-inputs.js';
 import type { SourceFile } from '../loader/source.js';
 import { ResourceGraph, type ExternalPods } from '../model/graph.js';
 import { NO_CONTEXT, withContext, type ContextSet } from './context.js';
+import { parseFile, parseFiles, type FileParse } from './parallel-parse.js';
+import { parseFilesWithCache } from './parse-cache.js';
 import type { RunStats } from './run-stats.js';
 
 /** How files become a project, whether read from disk or held in memory. */
@@ -23,6 +25,8 @@ export interface LoadOptions extends ProjectOptions {
   operands: readonly string[];
   ignorePatterns?: readonly string[];
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
+  /** Reuse the parse of unchanged files from this cache file, and update it (see parse-cache.ts). */
+  cacheFile?: string;
 }
 
 /** Everything read from the inputs: files, their documents, the graph, and what could not be read. */
@@ -47,27 +51,35 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
     ...(stats ? { onFileRead: () => stats.fileRead() } : {}),
   });
   readDone?.();
-  return { ...projectFromFiles(inputs.files, { ...options, inputProblems: inputs.problems }), helmChartSources: inputs.helmChartSources ?? 0 };
+  const parseDone = stats?.start('parse');
+  const parsed = await (options.cacheFile ? parseFilesWithCache(inputs.files, options.cacheFile, options.cwd) : parseFiles(inputs.files));
+  parseDone?.();
+  return { ...projectFromParsed(inputs.files, parsed, { ...options, inputProblems: inputs.problems }), helmChartSources: inputs.helmChartSources ?? 0 };
 }
 
+type InMemoryOptions = ProjectOptions & { inputProblems?: InputProblem[]; cwd?: string };
+
 /** Builds a project from files already in memory (tests, the docs examples, editor integrations). */
-export function projectFromFiles(files: SourceFile[], options: ProjectOptions & { inputProblems?: InputProblem[]; cwd?: string } = {}): Project {
+export function projectFromFiles(files: SourceFile[], options: InMemoryOptions = {}): Project {
+  const parseDone = options.stats?.start('parse');
+  const parsed = files.map(parseFile);
+  parseDone?.();
+  return projectFromParsed(files, parsed, options);
+}
+
+function projectFromParsed(files: SourceFile[], parsed: readonly FileParse[], options: InMemoryOptions): Project {
   const { stats } = options;
   const context = options.context ?? NO_CONTEXT;
   const documents: ManifestDocument[] = [];
   const problems = [...(options.inputProblems ?? [])];
-  const parseDone = stats?.start('parse');
-  for (const file of files) {
-    try {
-      const parsed = parseManifestFile(file);
-      documents.push(...parsed);
-      stats?.parsed(parsed.length);
-    } catch (error) {
-      // The parser itself gave up (e.g. nesting too deep for the stack): the file is reported, the rest goes on.
-      problems.push({ path: file.path, message: `cannot parse the file: ${(error as Error).message}` });
+  parsed.forEach((result, i) => {
+    if ('documents' in result) {
+      documents.push(...result.documents);
+      stats?.parsed(result.documents.length);
+    } else {
+      problems.push({ path: files[i]!.path, message: `cannot parse the file: ${result.error}` });
     }
-  }
-  parseDone?.();
+  });
   const modelDone = stats?.start('model');
   const graph = new ResourceGraph(withContext(documents, context, options.cwd ?? process.cwd()), {
     defaultNamespace: options.namespace ?? 'default',

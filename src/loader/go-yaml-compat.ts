@@ -339,6 +339,11 @@ export interface Spanned {
 
 const TAB_IN_INDENT = /^ *(?:[-?:] +)*[-?:]?\t/m;
 
+/** Whether a piece has a tab where tabRejections looks at all (most pieces have none). */
+export function hasTabInIndentation(piece: string): boolean {
+  return TAB_IN_INDENT.test(piece);
+}
+
 /**
  * Tabs where go-yaml wants indentation. go-yaml's scanner (yaml_parser_scan_to_next_token) skips tabs only in flow
  * context or after a token on the same line; at the start of a line (after spaces), and after `-`, `?` or a

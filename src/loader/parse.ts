@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Scalar } from 'yaml';
 import type { Document, Node as YamlNode, Pair, ParsedNode } from 'yaml';
-import { needsPreparation, prepareForYamlPackage, structureOf, tabRejections, type Leniency, type PreparedText, type Rejection } from './go-yaml-compat.js';
+import { buildPlainDocument } from './fast-parse.js';
+import { hasTabInIndentation, needsPreparation, prepareForYamlPackage, structureOf, tabRejections, type Leniency, type PreparedText, type Rejection } from './go-yaml-compat.js';
 import { KUBECTL_PARSE_OPTIONS } from './yaml-schema.js';
 import type { SourceFile, SourceRange } from './source.js';
 
@@ -69,17 +70,35 @@ export const MAX_NESTING_DEPTH = 256;
 const TOO_DEEP = `collections are nested more than ${MAX_NESTING_DEPTH} levels deep; kubewire does not read this document`;
 const ALIAS_BOMB = `the document expands aliases (*name) more than ${MAX_ALIAS_COUNT} times, as an alias bomb ("billion laughs") does; kubewire does not expand it`;
 
-/** One YAML document of a file, parsed like kubectl parses it, with a way back from any field to its position. */
+/** Where a document comes from: its piece of the file (see splitDocumentsLikeKubectl) and its place in it. */
+export interface DocumentOrigin {
+  piece: DocumentPiece;
+  /** 0 for the document kubectl reads; more for documents after a `...` marker in the same piece. */
+  inPiece: number;
+}
+
+/**
+ * One YAML document of a file, parsed like kubectl parses it, with a way back from any field to its position.
+ *
+ * The document keeps its value, its problems and where it comes from, not its syntax tree: positions are needed
+ * for the few documents a finding is about, so `locate` parses the document's piece again (with the composer,
+ * as parseManifestFile's own fallback does) the first time it is asked, and a small cache keeps the last pieces.
+ * A run over 100k resources then holds values, not a yaml AST per document (some 40 bytes per byte of YAML).
+ */
 export class ManifestDocument {
   constructor(
     readonly file: SourceFile,
     /** 0-based index of the document in its file. */
     readonly index: number,
-    private readonly ast: Document.Parsed,
     /** The document as JSON-like data, or undefined when it could not be parsed. */
     readonly value: unknown,
     readonly problems: ParseProblem[],
+    readonly origin: DocumentOrigin,
   ) {}
+
+  private get ast(): Document.Parsed {
+    return composedPiece(this.file, this.origin.piece)[this.origin.inPiece]!.ast;
+  }
 
   /** True when the document parsed cleanly enough to be linted as a resource. */
   get usable(): boolean {
@@ -147,7 +166,8 @@ export class ManifestDocument {
 }
 
 function keyString(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value); // String(null) is 'null'
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a scalar key resolves to a string, number or boolean
+  if (isScalar(key)) return key.value === null ? 'null' : String(key.value);
   return undefined;
 }
 
@@ -156,86 +176,144 @@ function findLastPair(pairs: Pair[], name: string): Pair | undefined {
   return undefined;
 }
 
+export interface ParseOptions {
+  /** Parse every piece with the composer path, never buildPlainDocument (the reference the tests compare with). */
+  composerOnly?: boolean;
+}
+
 /** Parses a file into its documents, the way kubectl would, keeping every problem with its position. */
-export function parseManifestFile(file: SourceFile): ManifestDocument[] {
-  const asts: { ast: Document.Parsed; unseparated: boolean; invalidSeparator?: { start: number; end: number }; compat?: CompatFindings }[] = [];
+export function parseManifestFile(file: SourceFile, options: ParseOptions = {}): ManifestDocument[] {
+  const documents: ManifestDocument[] = [];
   for (const piece of splitDocumentsLikeKubectl(file.text)) {
-    // Rewrite what go-yaml accepts and the `yaml` package would not (positions are mapped back).
-    const source = file.text.slice(piece.start, piece.end);
-    let prepared: PreparedText = { text: source, toOriginal: (offset) => offset, lenient: [], rejections: [] };
-    let parsed = parseAllDocuments(source, KUBECTL_PARSE_OPTIONS);
-    const failed = (Array.isArray(parsed) ? parsed : [parsed]).some((d) => d.errors.length > 0);
-    if (needsPreparation(source, failed)) {
-      prepared = prepareForYamlPackage(source);
-      if (prepared.text !== source) parsed = parseAllDocuments(prepared.text, KUBECTL_PARSE_OPTIONS);
+    const plain = options.composerOnly ? undefined : plainPiece(file.text.slice(piece.start, piece.end), piece);
+    if (plain) {
+      documents.push(new ManifestDocument(file, documents.length, plain.value, [], { piece, inPiece: 0 }));
+      continue;
     }
-    const toFile = (offset: number) => piece.start + prepared.toOriginal(offset);
-    let documents = Array.isArray(parsed) ? parsed : [parsed];
-    // A piece with only a directive (`%YAML 1.1` before the first `---`) holds no document for the `yaml`
-    // package, but kubectl fails on it: keep a document to carry the problem.
-    if (documents.length === 0 && prepared.rejections.length > 0) documents = [parseDocument(prepared.text, KUBECTL_PARSE_OPTIONS)];
-    documents.forEach((ast, i) => {
-      remapPositions(ast, toFile);
-      // go-yaml v2's Unmarshal decodes the first document of a piece and ignores the rest (a document after
-      // a `...` end marker with no `---` line).
-      asts.push({
-        ast,
-        unseparated: i > 0,
-        ...(i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {}),
-        ...(i === 0 ? { compat: { piece, lenient: prepared.lenient, rejections: prepared.rejections } } : {}),
-      });
+    composePiece(file, piece).forEach((composed, inPiece) => {
+      const { value, problems } = findingsOf(file, composed);
+      documents.push(new ManifestDocument(file, documents.length, value, problems, { piece, inPiece }));
     });
   }
-  return asts.map(({ ast, unseparated, invalidSeparator, compat }, index) => {
-    const problems: ParseProblem[] = [];
-    if (invalidSeparator) {
-      problems.push({
-        kind: 'syntax',
-        message: 'invalid document separator: kubectl allows only white space or a comment after `---` on its line',
-        range: file.rangeAt(invalidSeparator.start, invalidSeparator.end),
-        related: [],
-      });
-    }
-    if (unseparated) {
-      const start = ast.range?.[0] ?? 0;
-      problems.push({ kind: 'unseparated', message: 'document not separated from the previous one by a `---` line', range: firstLineRange(file, [start, ast.range?.[1] ?? start]), related: [] });
-      return new ManifestDocument(file, index, ast, undefined, problems);
-    }
-    for (const error of ast.errors) {
-      problems.push({
-        kind: 'syntax',
-        // The composer turns a stack overflow on deep nesting into RESOURCE_EXHAUSTION: say what it means.
-        message: error.code === 'RESOURCE_EXHAUSTION' ? TOO_DEEP : firstLine(error.message),
-        range: file.rangeAt(error.pos[0], error.pos[1]),
-        related: [],
-      });
-    }
-    if (compat) addGoYamlFindings(file, ast, compat, problems);
-    const parsedCleanly = () => !problems.some((p) => p.kind === 'syntax');
-    if (parsedCleanly()) {
-      const shape = measureShape(ast.contents);
-      if (shape.tooDeep) problems.push({ kind: 'syntax', message: TOO_DEEP, range: firstLineRange(file, shape.tooDeep), related: [] });
-    }
-    if (parsedCleanly()) collectDuplicateKeys(ast, file, problems);
-    let value: unknown;
-    if (parsedCleanly()) {
-      try {
-        value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-      } catch (error) {
-        const text = String((error as Error)?.message ?? error);
-        const bomb = /alias count/i.test(text);
-        const firstAlias = bomb ? measureShape(ast.contents).firstAlias : undefined;
-        const start = firstAlias?.[0] ?? ast.range?.[0] ?? 0;
-        problems.push({
-          kind: 'syntax',
-          message: bomb ? ALIAS_BOMB : error instanceof RangeError ? TOO_DEEP : `the document could not be built: ${firstLine(text)}`,
-          range: firstAlias ? file.rangeAt(firstAlias[0], firstAlias[1]) : file.rangeAt(start, start),
-          related: [],
-        });
-      }
-    }
-    return new ManifestDocument(file, index, ast, value, problems);
+  return documents;
+}
+
+/**
+ * The fast path: a piece with nothing for go-yaml-compat.ts to rewrite or reject, built without the composer
+ * when buildPlainDocument can read it exactly (undefined otherwise). Exported for the tests that compare paths.
+ */
+export function plainPiece(source: string, piece: DocumentPiece): { value: unknown } | undefined {
+  if (piece.invalidSeparator || needsPreparation(source, false) || hasTabInIndentation(source)) return undefined;
+  return buildPlainDocument(source);
+}
+
+/** One document of a piece as the composer reads it, positions in file offsets. */
+interface ComposedDocument {
+  ast: Document.Parsed;
+  unseparated: boolean;
+  invalidSeparator?: { start: number; end: number };
+  compat?: CompatFindings;
+}
+
+/** The composer path: the `yaml` package's documents of one piece, after go-yaml compatibility rewrites. */
+function composePiece(file: SourceFile, piece: DocumentPiece): ComposedDocument[] {
+  // Rewrite what go-yaml accepts and the `yaml` package would not (positions are mapped back).
+  const source = file.text.slice(piece.start, piece.end);
+  let prepared: PreparedText = { text: source, toOriginal: (offset) => offset, lenient: [], rejections: [] };
+  let parsed = parseAllDocuments(source, KUBECTL_PARSE_OPTIONS);
+  const failed = (Array.isArray(parsed) ? parsed : [parsed]).some((d) => d.errors.length > 0);
+  if (needsPreparation(source, failed)) {
+    prepared = prepareForYamlPackage(source);
+    if (prepared.text !== source) parsed = parseAllDocuments(prepared.text, KUBECTL_PARSE_OPTIONS);
+  }
+  const toFile = (offset: number) => piece.start + prepared.toOriginal(offset);
+  let documents = Array.isArray(parsed) ? parsed : [parsed];
+  // A piece with only a directive (`%YAML 1.1` before the first `---`) holds no document for the `yaml`
+  // package, but kubectl fails on it: keep a document to carry the problem.
+  if (documents.length === 0 && prepared.rejections.length > 0) documents = [parseDocument(prepared.text, KUBECTL_PARSE_OPTIONS)];
+  return documents.map((ast, i) => {
+    remapPositions(ast, toFile);
+    // go-yaml v2's Unmarshal decodes the first document of a piece and ignores the rest (a document after
+    // a `...` end marker with no `---` line).
+    return {
+      ast: ast,
+      unseparated: i > 0,
+      ...(i === 0 && piece.invalidSeparator ? { invalidSeparator: piece.invalidSeparator } : {}),
+      ...(i === 0 ? { compat: { piece, lenient: prepared.lenient, rejections: prepared.rejections } } : {}),
+    };
   });
+}
+
+/** Pieces parsed again for positions, most recent last: enough for the findings of a few documents at a time. */
+const composedPieces = new WeakMap<SourceFile, Map<number, ComposedDocument[]>>();
+const recentPieces: { file: SourceFile; start: number }[] = [];
+const MAX_RECENT_PIECES = 64;
+
+function composedPiece(file: SourceFile, piece: DocumentPiece): ComposedDocument[] {
+  let byStart = composedPieces.get(file);
+  const known = byStart?.get(piece.start);
+  if (known) return known;
+  const composed = composePiece(file, piece);
+  if (!byStart) composedPieces.set(file, (byStart = new Map<number, ComposedDocument[]>()));
+  byStart.set(piece.start, composed);
+  recentPieces.push({ file, start: piece.start });
+  if (recentPieces.length > MAX_RECENT_PIECES) {
+    const oldest = recentPieces.shift()!;
+    composedPieces.get(oldest.file)?.delete(oldest.start);
+  }
+  return composed;
+}
+
+/** The value and problems of one composed document. */
+function findingsOf(file: SourceFile, { ast, unseparated, invalidSeparator, compat }: ComposedDocument): { value: unknown; problems: ParseProblem[] } {
+  const problems: ParseProblem[] = [];
+  if (invalidSeparator) {
+    problems.push({
+      kind: 'syntax',
+      message: 'invalid document separator: kubectl allows only white space or a comment after `---` on its line',
+      range: file.rangeAt(invalidSeparator.start, invalidSeparator.end),
+      related: [],
+    });
+  }
+  if (unseparated) {
+    const start = ast.range?.[0] ?? 0;
+    problems.push({ kind: 'unseparated', message: 'document not separated from the previous one by a `---` line', range: firstLineRange(file, [start, ast.range?.[1] ?? start]), related: [] });
+    return { value: undefined, problems };
+  }
+  for (const error of ast.errors) {
+    problems.push({
+      kind: 'syntax',
+      // The composer turns a stack overflow on deep nesting into RESOURCE_EXHAUSTION: say what it means.
+      message: error.code === 'RESOURCE_EXHAUSTION' ? TOO_DEEP : firstLine(error.message),
+      range: file.rangeAt(error.pos[0], error.pos[1]),
+      related: [],
+    });
+  }
+  if (compat) addGoYamlFindings(file, ast, compat, problems);
+  const parsedCleanly = () => !problems.some((p) => p.kind === 'syntax');
+  if (parsedCleanly()) {
+    const shape = measureShape(ast.contents);
+    if (shape.tooDeep) problems.push({ kind: 'syntax', message: TOO_DEEP, range: firstLineRange(file, shape.tooDeep), related: [] });
+  }
+  if (parsedCleanly()) collectDuplicateKeys(ast, file, problems);
+  let value: unknown;
+  if (parsedCleanly()) {
+    try {
+      value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (error) {
+      const text = String((error as Error)?.message ?? error);
+      const bomb = /alias count/i.test(text);
+      const firstAlias = bomb ? measureShape(ast.contents).firstAlias : undefined;
+      const start = firstAlias?.[0] ?? ast.range?.[0] ?? 0;
+      problems.push({
+        kind: 'syntax',
+        message: bomb ? ALIAS_BOMB : error instanceof RangeError ? TOO_DEEP : `the document could not be built: ${firstLine(text)}`,
+        range: firstAlias ? file.rangeAt(firstAlias[0], firstAlias[1]) : file.rangeAt(start, start),
+        related: [],
+      });
+    }
+  }
+  return { value, problems };
 }
 
 /**
@@ -473,7 +551,7 @@ function missingSeparators(pairs: Pair[], file: SourceFile): ParseProblem[] {
   const describe = (n: number) => {
     const kind = kinds[n]?.value;
     const meta = metadata[n]?.value;
-    const name = isMap(meta) ? meta.get('name') : undefined;
+    const name = isMap(meta) ? (meta.get('name')) : undefined;
     const kindText = isScalar(kind) && typeof kind.value === 'string' ? kind.value : 'object';
     return typeof name === 'string' ? `${kindText} "${name}"` : kindText;
   };

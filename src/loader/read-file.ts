@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { lstat, open, stat } from 'node:fs/promises';
 
 /**
- * Largest input kubewire reads, per file and for standard input. Parsing keeps every document's syntax tree
- * (for positions), which costs about 40 bytes of memory per byte of YAML and reads about 2 MB/s: 16 MiB is
- * some 650 MB and 8 s, within Node's default heap. Real manifests are far smaller (the API server refuses a
+ * Largest input kubewire reads, per file and for standard input. Parsing a document the fast path does not read
+ * (parse.ts) builds its whole syntax tree while it runs, about 40 bytes of memory per byte of YAML, and reads
+ * about 2 MB/s: a 16 MiB document is some 650 MB and 8 s, within Node's default heap. Real manifests are far smaller (the API server refuses a
  * request over 3 MiB, and the largest rendered charts with all their CRDs are a few MiB); a bigger file is a
  * data dump, a log or an attack, and is reported instead of exhausting the machine.
  */

@@ -80,6 +80,8 @@ Options:
                                the suppressions file (default: kubewire-suppressions.json)
       --pass-on-unpruned-suppressions
                                entries that no longer occur do not fail the run
+      --cache                  reuse the parse of files unchanged since the last run (ESLint's --cache)
+      --cache-location <path>  the cache file, or a directory for it (default: .kubewirecache)
       --color / --no-color     force or disable colours (default: on for a terminal; FORCE_COLOR and NO_COLOR are honoured)
       --stats                  print the time of each phase and each rule on standard error (as TIMING=1 does)
   -v, --version                print the version
@@ -113,6 +115,8 @@ const OPTIONS = {
   'prune-suppressions': { type: 'boolean' },
   'suppressions-location': { type: 'string' },
   'pass-on-unpruned-suppressions': { type: 'boolean' },
+  cache: { type: 'boolean' },
+  'cache-location': { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   stats: { type: 'boolean' },
@@ -177,6 +181,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
     ignorePatterns: values['ignore-pattern'] ?? [],
     ...(values['kubernetes-version'] !== undefined ? { kubernetesVersion: values['kubernetes-version'] } : {}),
+    ...(values.cache ? { cache: true, ...(values['cache-location'] !== undefined ? { cacheLocation: values['cache-location'] } : {}) } : {}),
     readStdin: io.readStdin,
   };
   const lintFlags: KubewireOptions = {

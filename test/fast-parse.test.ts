@@ -1,0 +1,235 @@
+/**
+ * The fast parse path (src/loader/fast-parse.ts) against the composer path it replaces, which stays as the
+ * reference (`parseManifestFile(file, { composerOnly: true })`): on every committed manifest and on generated
+ * YAML made of the constructs that tell parsers apart, both give the same values (same keys in the same order,
+ * same types, same numbers), the same problems and the same positions for every field.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseManifestFile, plainPiece, splitDocumentsLikeKubectl, type DocumentPiece, type Path } from '../src/loader/parse.js';
+import { SourceFile } from '../src/loader/source.js';
+import { repoRoot } from './helpers.js';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const SEED = Number(process.env.FUZZ_SEED ?? 20_251_201);
+
+/** Every difference between two values, as paths: type, key order, own keys, numbers compared with Object.is. */
+function differences(a: unknown, b: unknown, at = '$'): string[] {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b)) return [`${at}: array vs ${typeof (Array.isArray(a) ? b : a)}`];
+    if (a.length !== b.length) return [`${at}: length ${a.length} vs ${b.length}`];
+    return a.flatMap((item, i) => differences(item, b[i], `${at}[${i}]`));
+  }
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return [`${at}: different prototypes`];
+    const keysA = Reflect.ownKeys(a);
+    const keysB = Reflect.ownKeys(b);
+    if (JSON.stringify(keysA.map(String)) !== JSON.stringify(keysB.map(String))) return [`${at}: keys ${keysA.map(String).join(',')} vs ${keysB.map(String).join(',')}`];
+    return keysA.flatMap((key) => differences((a as Record<PropertyKey, unknown>)[key], (b as Record<PropertyKey, unknown>)[key], `${at}.${String(key)}`));
+  }
+  return Object.is(a, b) ? [] : [`${at}: ${String(a)} (${typeof a}) vs ${String(b)} (${typeof b})`];
+}
+
+/** Every path of a value, with the containers first. */
+function pathsOf(value: unknown, prefix: Path = []): Path[] {
+  const out: Path[] = [prefix];
+  if (Array.isArray(value)) value.forEach((item, i) => out.push(...pathsOf(item, [...prefix, i])));
+  else if (value && typeof value === 'object') for (const key of Object.keys(value)) out.push(...pathsOf((value as Record<string, unknown>)[key], [...prefix, key]));
+  return out;
+}
+
+/** The two paths agree on a file: values, problems, and every field's position and source. */
+function expectSameParse(name: string, text: string): { documents: number; fast: number } {
+  const file = new SourceFile(name, text);
+  const fast = parseManifestFile(file);
+  const reference = parseManifestFile(file, { composerOnly: true });
+  expect(fast.length, `${name}: number of documents`).toBe(reference.length);
+  fast.forEach((document, i) => {
+    const expected = reference[i]!;
+    const what = `${name} document ${i}`;
+    expect(differences(document.value, expected.value), what).toEqual([]);
+    expect(document.problems, what).toEqual(expected.problems);
+    expect(document.usable, what).toBe(expected.usable);
+    expect(document.index, what).toBe(expected.index);
+    for (const field of pathsOf(expected.value).slice(0, 120)) {
+      expect(document.locate(field), `${what} at ${JSON.stringify(field)}`).toEqual(expected.locate(field));
+      expect(document.scalarSource(field), `${what} at ${JSON.stringify(field)}`).toEqual(expected.scalarSource(field));
+      // The value and the syntax tree positions are read from agree: every field of the value exists there.
+      if (isPlain(text, document.origin.piece)) expect(document.locate(field).exact, `${what} at ${JSON.stringify(field)}`).toBe(true);
+    }
+    expect(document.locate(['no', 'such', 0]), what).toEqual(expected.locate(['no', 'such', 0]));
+  });
+  return { documents: fast.length, fast: fastPieces(text) };
+}
+
+function isPlain(text: string, piece: DocumentPiece): boolean {
+  return plainPiece(text.slice(piece.start, piece.end), piece) !== undefined;
+}
+
+function fastPieces(text: string): number {
+  return splitDocumentsLikeKubectl(text).filter((piece) => isPlain(text, piece)).length;
+}
+
+function manifestsUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) out.push(...manifestsUnder(full));
+    else if (/\.(ya?ml|json)$/.test(entry)) out.push(full);
+  }
+  return out.sort();
+}
+
+// ---- generated YAML ----------------------------------------------------------------------------------------
+
+/** Scalars that resolve differently in YAML 1.1, 1.2 and go-yaml, or that are hard to delimit. */
+const SCALARS = [
+  'web', 'TCP', '80', '0777', '0o17', '0x1F', '0X1f', '0b101', '0B11', '+12', '-0', '1_000', '1e3', '1.5', '-.5', '.5e3', '1.0e400',
+  '.inf', '-.Inf', '.nan', 'yes', 'No', 'ON', 'off', 'y', 'n', 'true', 'False', '~', 'null', 'NULL', '', '12:30', '190:20:30',
+  '2001-12-14', '2001-12-14t21:59:43.10-05:00', '"quoted"', "'single'", '"esc\\t\\u00e9\\x41"', "'it''s'", '"a\\"b"', '"\\/"', '"\\\'"',
+  'a b c', 'a:b', 'a#b', 'a #b', '@at', '`tick', '%pct', '!!str 1', '!!int "3"', '!!binary aGVsbG8=', '!custom x', '&anchor v', '*anchor',
+  '[]', '{}', '[a, b]', '[1, "2", yes]', '{a: 1, b: [x]}', '[a, ]', '[, a]', '{a}', '{a: }', '[a: 1]', '[a,b]', '{ "k": v }', '[a]#c',
+  '"multi\n  line"', 'plain\n  continued', '|\n  block\n  text', '>-\n  folded\n  text', '|+\n  keep\n', '|2\n    indented', '|\n\ttab',
+  '"under\nindented"', "'under\nindented'", '[a,\nb]', '{a: 1,\n  b: 2}', '__proto__', 'constructor', 'toString', '🚀', '\u00a0', 'a\tb',
+  '<<', '"<<"', '? complex', '- item', '-', '---', '...', '# comment', 'v # comment', 'v#nospace', '"v"# c',
+];
+const KEYS = ['name', 'app', 'port', 'a', 'b', '"quoted key"', "'k'", '80', 'yes', '~', 'null', '', '<<', '__proto__', 'toString', '1.0', '0x10', 'a b', 'k:v', '? q', '[x]', '{y: 1}', '&k key', '*k', '!!str s', 'é'];
+
+interface Tree {
+  kind: 'map' | 'seq' | 'scalar';
+  scalar?: number;
+  items?: { key: number; value: Tree }[];
+}
+
+const treeArb: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree }>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.record({ kind: fc.constant('scalar' as const), scalar: fc.nat(SCALARS.length - 1) }),
+    fc.record({ kind: fc.constant('map' as const), items: fc.array(fc.record({ key: fc.nat(KEYS.length * 3), value: tie('tree') }), { minLength: 1, maxLength: 5 }) }),
+    fc.record({ kind: fc.constant('seq' as const), items: fc.array(fc.record({ key: fc.nat(), value: tie('tree') }), { minLength: 1, maxLength: 4 }) }),
+  ),
+})).tree;
+
+/** Damage applied to the rendered lines: the mistakes people make by hand. */
+const damageArb = fc.array(
+  fc.record({ op: fc.constantFrom('indent', 'dedent', 'tab', 'comment', 'duplicate', 'delete', 'separator', 'end-marker', 'trailing-space', 'cr'), line: fc.nat() }),
+  { maxLength: 3 },
+);
+
+/** Keys mostly plain and distinct (so most documents take the fast path), sometimes from the tricky list. */
+function keyText(n: number, i: number): string {
+  return n < KEYS.length ? KEYS[n]! : `key${i}`;
+}
+
+function render(tree: Tree, indent: number): string[] {
+  const pad = ' '.repeat(indent);
+  if (tree.kind === 'scalar') return [SCALARS[tree.scalar!]!];
+  if (tree.kind === 'map') {
+    return tree.items!.flatMap(({ key, value }, i) => {
+      const k = keyText(key, i);
+      if (value.kind === 'scalar') {
+        const [first, ...rest] = SCALARS[value.scalar!]!.split('\n');
+        return [`${pad}${k}: ${first}`.trimEnd(), ...rest.map((line) => `${pad}${line}`)];
+      }
+      return [`${pad}${k}:`, ...render(value, indent + 2)];
+    });
+  }
+  return tree.items!.flatMap(({ value }) => {
+    if (value.kind === 'scalar') {
+      const [first, ...rest] = SCALARS[value.scalar!]!.split('\n');
+      return [`${pad}- ${first}`.trimEnd(), ...rest.map((line) => `${pad}  ${line}`)];
+    }
+    const [first, ...rest] = render(value, indent + 2);
+    return [`${pad}- ${first!.trimStart()}`, ...rest];
+  });
+}
+
+function damage(lines: string[], damages: readonly { op: string; line: number }[]): string {
+  const out = [...lines];
+  for (const { op, line } of damages) {
+    if (out.length === 0) break;
+    const i = line % out.length;
+    if (op === 'indent') out[i] = ` ${out[i]}`;
+    else if (op === 'dedent') out[i] = out[i]!.replace(/^ /, '');
+    else if (op === 'tab') out[i] = out[i]!.replace(/^( *)/, '$1\t');
+    else if (op === 'comment') out.splice(i, 0, `${' '.repeat(i % 4)}# note`);
+    else if (op === 'duplicate') out.splice(i, 0, out[i]!);
+    else if (op === 'delete') out.splice(i, 1);
+    else if (op === 'separator') out.splice(i, 0, '---');
+    else if (op === 'end-marker') out.splice(i, 0, '...');
+    else if (op === 'trailing-space') out[i] = `${out[i]}  `;
+    else if (op === 'cr') out[i] = `${out[i]}\r`;
+  }
+  return out.join('\n');
+}
+
+const documentArb = fc.record({ tree: treeArb, damages: damageArb, header: fc.boolean() });
+
+function documentText({ tree, damages, header }: { tree: Tree; damages: { op: string; line: number }[]; header: boolean }): string {
+  const body = damage(render(tree, 0), damages);
+  return header ? `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: generated\ndata:\n${body.replace(/^/gm, '  ')}\n` : `${body}\n`;
+}
+
+describe('the fast parse path gives what the composer path gives', () => {
+  it('on every committed manifest (fixtures, corpus, examples)', () => {
+    let documents = 0;
+    let fast = 0;
+    for (const dir of ['test/fixtures', 'test/corpus', 'examples']) {
+      for (const full of manifestsUnder(path.join(repoRoot, dir))) {
+        const counts = expectSameParse(path.relative(repoRoot, full), readFileSync(full, 'utf8'));
+        documents += counts.documents;
+        fast += counts.fast;
+      }
+    }
+    // Most real manifests are plain YAML: if the fast path stopped reading them, this test would still pass.
+    expect(fast / documents).toBeGreaterThan(0.8);
+  }, 120_000);
+
+  it(`on generated YAML with the constructs that tell parsers apart (${RUNS} runs, seed ${SEED})`, () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.array(documentArb, { minLength: 1, maxLength: 3 }), (docs) => {
+        const text = docs.map(documentText).join('---\n');
+        try {
+          fast += expectSameParse('generated.yaml', text).fast;
+        } catch (error) {
+          if (process.env.FUZZ_DEBUG) console.log(`FAILING INPUT ${JSON.stringify(text)}`);
+          throw error;
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+    // The generator must reach the fast path, or it compares nothing.
+    expect(fast).toBeGreaterThan(RUNS / 5);
+  }, 300_000);
+
+  it('on the cases one by one that need the composer: each falls back and stays the same', () => {
+    const cases = [
+      'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: 1\na: 2\n', '~: v\n', ': v\n', '[a]: v\n', 'a: .inf\n', 'a:\n\t- b\n', '? a\n: b\n',
+      'a: {b: 1,\n  c: 2}\n', 'a: "x"#c\n', 'a: 1\n...\nb: 2\n', '%YAML 1.1\n---\na: 1\n', 'a: "\\/"\n', '<<: {a: 1}\nb: 2\n',
+      'apiVersion: v1\nkind: A\napiVersion: v1\nkind: B\n', 'a: [b, c\n', 'a:\n  b: 1\n c: 2\n', '- a\nb: 1\n', 'a: @b\n',
+    ];
+    for (const text of cases) {
+      expect(fastPieces(text), JSON.stringify(text)).toBeLessThan(splitDocumentsLikeKubectl(text).length);
+      expectSameParse('case.yaml', text);
+    }
+  });
+});
+
+/** Not a test: which documents of a folder the fast path reads (`FAST_PARSE_CORPUS=/path npx vitest run test/fast-parse.test.ts`). */
+describe.runIf(Boolean(process.env.FAST_PARSE_CORPUS))('a corpus on disk', () => {
+  it('gives the same parse on both paths, and says how often the composer is needed', () => {
+    let documents = 0;
+    let fast = 0;
+    for (const full of manifestsUnder(process.env.FAST_PARSE_CORPUS!)) {
+      const text = readFileSync(full, 'utf8');
+      if (text.length > 2_000_000) continue;
+      const counts = expectSameParse(full, text);
+      documents += counts.documents;
+      fast += counts.fast;
+    }
+    console.log(`${documents} documents, ${fast} on the fast path (${((100 * fast) / documents).toFixed(1)}%), ${documents - fast} on the composer path`);
+  }, 3_600_000);
+});
