@@ -1,0 +1,56 @@
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { LintMessage } from '../../engine/results.js';
+import type { EngineRequest, EngineResponse } from './engine-protocol.js';
+
+/** Longer than loading a large repository as context; a thread that does not answer by then is stuck. */
+const ANSWER_TIMEOUT_MS = 120_000;
+
+/**
+ * A synchronous call into kubewire's asynchronous API, for ESLint's synchronous rules: the request goes to one
+ * engine thread (engine-worker.ts) and this thread sleeps on a shared flag (Atomics.wait) until the answer is
+ * posted, then takes it off the port without an event loop turn (receiveMessageOnPort). One engine thread per
+ * module instance: with `--concurrency`, each ESLint worker thread imports the plugin, so each has its own.
+ */
+class EngineBridge {
+  #worker: Worker | undefined;
+  #port: MessagePort | undefined;
+  readonly #signal = new Int32Array(new SharedArrayBuffer(4));
+
+  lint(request: EngineRequest): LintMessage[] {
+    const port = this.#start();
+    Atomics.store(this.#signal, 0, 0);
+    port.postMessage(request);
+    const waited = Atomics.wait(this.#signal, 0, 0, ANSWER_TIMEOUT_MS);
+    const received = receiveMessageOnPort(port) as { message: EngineResponse } | undefined;
+    if (!received) {
+      this.#stop();
+      throw new Error(`kubewire: no answer from the engine for ${request.physicalPath} (${waited === 'timed-out' ? `after ${ANSWER_TIMEOUT_MS / 1000} s` : 'it stopped'})`);
+    }
+    if (!received.message.ok) throw new Error(`kubewire: ${request.physicalPath}: ${received.message.message}`);
+    return received.message.messages;
+  }
+
+  #start(): MessagePort {
+    if (this.#port) return this.#port;
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(new URL('./engine-worker.js', import.meta.url), {
+      workerData: { port: port2, signal: this.#signal },
+      transferList: [port2],
+    });
+    // Neither keeps ESLint's process alive once it is done linting.
+    worker.unref();
+    port1.unref();
+    this.#worker = worker;
+    this.#port = port1;
+    return port1;
+  }
+
+  #stop(): void {
+    void this.#worker?.terminate();
+    this.#port?.close();
+    this.#worker = undefined;
+    this.#port = undefined;
+  }
+}
+
+export const engine = new EngineBridge();

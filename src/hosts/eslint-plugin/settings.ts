@@ -1,0 +1,29 @@
+import { PLUGIN_NAME } from './names.js';
+
+/** `settings.kubewire` of an ESLint config: the engine options that are not per rule. */
+export interface KubewireEslintSettings {
+  /** Namespace of objects that name none, as `kubewire --namespace` (default `default`). */
+  namespace?: string;
+  /** The Kubernetes release objects are checked against, as `kubewire --kubernetes-version`. */
+  kubernetesVersion?: string;
+}
+
+const KNOWN = ['namespace', 'kubernetesVersion'] as const;
+
+/** Reads `settings.kubewire`; an unknown key or a wrong type is an error that names the setting and what is allowed. */
+export function settingsOf(settings: Readonly<Record<string, unknown>>): KubewireEslintSettings {
+  const own = settings[PLUGIN_NAME];
+  if (own === undefined) return {};
+  if (typeof own !== 'object' || own === null || Array.isArray(own)) {
+    throw new TypeError(`settings.${PLUGIN_NAME} must be an object with ${KNOWN.join(', ')}; got ${JSON.stringify(own)}`);
+  }
+  const result: KubewireEslintSettings = {};
+  for (const [key, value] of Object.entries(own)) {
+    if (!(KNOWN as readonly string[]).includes(key)) {
+      throw new TypeError(`settings.${PLUGIN_NAME}.${key} is not a kubewire setting; the settings are ${KNOWN.join(', ')}`);
+    }
+    if (typeof value !== 'string') throw new TypeError(`settings.${PLUGIN_NAME}.${key} must be a string; got ${JSON.stringify(value)}`);
+    result[key as (typeof KNOWN)[number]] = value;
+  }
+  return result;
+}
