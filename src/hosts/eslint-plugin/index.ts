@@ -12,6 +12,7 @@ import type { EslintRule } from './eslint-types.js';
 import { manifestLanguage } from './language.js';
 import { LANGUAGE_ID, LANGUAGE_KEY, PLUGIN_NAME } from './names.js';
 import { recommendedRules, rules } from './rules.js';
+import { manifestProcessor } from './severity.js';
 
 export type { KubewireEslintSettings } from './settings.js';
 
@@ -20,6 +21,7 @@ export interface KubewireEslintConfig {
   files: string[];
   plugins: Record<string, KubewireEslintPlugin>;
   language: string;
+  processor: string;
   rules: Record<string, 'warn' | 'error'>;
 }
 
@@ -27,6 +29,7 @@ export interface KubewireEslintPlugin {
   meta: { name: string; version: string; namespace: string };
   languages: Record<string, typeof manifestLanguage>;
   rules: Record<string, EslintRule>;
+  processors: Record<string, typeof manifestProcessor>;
   configs: { recommended: KubewireEslintConfig };
 }
 
@@ -35,6 +38,7 @@ const plugin: KubewireEslintPlugin = {
   meta: { name: 'kubewire', version: VERSION, namespace: PLUGIN_NAME },
   languages: { [LANGUAGE_KEY]: manifestLanguage },
   rules,
+  processors: { manifest: manifestProcessor },
   configs: {} as KubewireEslintPlugin['configs'],
 };
 
@@ -46,6 +50,8 @@ plugin.configs.recommended = {
   files: ['**/*.yaml', '**/*.yml'],
   plugins: { [PLUGIN_NAME]: plugin },
   language: LANGUAGE_ID,
+  // Findings kubewire itself reports as warnings stay warnings (severity.ts).
+  processor: `${PLUGIN_NAME}/manifest`,
   rules: recommendedRules,
 };
 

@@ -6,6 +6,7 @@ import { engine } from './engine-bridge.js';
 import type { EslintRule, EslintRuleContext } from './eslint-types.js';
 import { LANGUAGE_ID, PLUGIN_NAME } from './names.js';
 import { settingsOf } from './settings.js';
+import { noteLowered } from './severity.js';
 
 /**
  * The kubewire rules ESLint runs on one file. ESLint creates every enabled rule before it visits the file, so
@@ -74,8 +75,10 @@ function wrap(rule: RuleModule): EslintRule {
       return {
         ManifestFile() {
           for (const message of run.messagesOf(rule.name)) {
+            const text = eslintMessageText(message);
+            if (message.severity === 1) noteLowered(context.filename, rule.name, message.line, message.column, text);
             context.report({
-              message: eslintMessageText(message),
+              message: text,
               loc: { start: { line: message.line, column: message.column }, end: { line: message.endLine, column: message.endColumn } },
             });
           }

@@ -1,0 +1,153 @@
+/**
+ * The ESLint plugin (`kubewire/eslint-plugin`) run by the real ESLint, 10 and 9 (`eslint-v9`, an npm alias), through
+ * its Node API and its command line, on the fixture folders of test/fixtures-eslint/ (each with its own
+ * eslint.config.js; the plugin is loaded from dist/ by the package's own name, as a user's config loads it).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ESLint as ESLint10 } from 'eslint';
+import { ESLint as ESLint9 } from 'eslint-v9';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Kubewire } from '../src/index.js';
+import { eslintMessageText } from '../src/hosts/eslint-plugin/rules.js';
+import { ensureBuilt } from './cli-process.js';
+import { repoRoot } from './helpers.js';
+
+const fixtures = path.join(repoRoot, 'test', 'fixtures-eslint');
+
+interface EslintClass {
+  new (options: { cwd: string; overrideConfigFile: string }): {
+    lintFiles(patterns: string[]): Promise<ESLint10.LintResult[]>;
+    lintText(text: string, options: { filePath: string }): Promise<ESLint10.LintResult[]>;
+    getRulesMetaForResults(results: ESLint10.LintResult[]): Record<string, { docs?: { url?: string } }>;
+  };
+}
+
+const majors: [string, EslintClass, string][] = [
+  [`ESLint ${ESLint10.version}`, ESLint10 as unknown as EslintClass, 'eslint'],
+  [`ESLint ${ESLint9.version}`, ESLint9 as unknown as EslintClass, 'eslint-v9'],
+];
+
+function eslintIn(ESLint: EslintClass, folder: string) {
+  const cwd = path.join(fixtures, folder);
+  return { cwd, eslint: new ESLint({ cwd, overrideConfigFile: path.join(cwd, 'eslint.config.js') }) };
+}
+
+function resultOf(results: ESLint10.LintResult[], cwd: string, file: string): ESLint10.LintResult {
+  const result = results.find((r) => r.filePath === path.join(cwd, file));
+  if (!result) throw new Error(`no result for ${file} among ${results.map((r) => r.filePath).join(', ')}`);
+  return result;
+}
+
+/** What the command line reports for the file, in ESLint's terms: the same text, positions and severity. */
+async function kubewireMessages(cwd: string, file: string) {
+  const run = await new Kubewire({ cwd }).lintFiles([file]);
+  return run.results
+    .filter((r) => r.filePath === file)
+    .flatMap((r) => r.messages)
+    .map((m) => ({
+      ruleId: `kubewire/${m.ruleId}`,
+      severity: m.severity,
+      message: eslintMessageText(m),
+      line: m.line,
+      column: m.column,
+      endLine: m.endLine,
+      endColumn: m.endColumn,
+    }));
+}
+
+function eslintMessages(result: ESLint10.LintResult) {
+  return result.messages.map(({ ruleId, severity, message, line, column, endLine, endColumn }) => ({ ruleId, severity, message, line, column, endLine, endColumn }));
+}
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
+  it('reports a broken selector on its line as kubewire/service-selector-match, as the command line does, with the docs link', async () => {
+    const { cwd, eslint } = eslintIn(ESLint, 'single-file');
+    const results = await eslint.lintFiles(['web.yaml']);
+    const result = resultOf(results, cwd, 'web.yaml');
+    expect(result.messages).toHaveLength(1);
+    expect(result.messages[0]).toMatchObject({ ruleId: 'kubewire/service-selector-match', severity: 2, line: 8, column: 10, endLine: 8, endColumn: 13 });
+    expect(result.messages[0]!.message).toMatch(/^Service "web" selects no pods: .* Related: web\.yaml:25:14 \(closest pod template\)\.$/);
+    expect(eslintMessages(result)).toEqual(await kubewireMessages(cwd, 'web.yaml'));
+    expect(eslint.getRulesMetaForResults(results)['kubewire/service-selector-match']?.docs?.url).toBe(
+      'https://github.com/kubewire/kubewire/blob/main/rules-docs/service-selector-match.md',
+    );
+  });
+
+  it('honours # eslint-disable comments and inline configuration in YAML', async () => {
+    const { cwd, eslint } = eslintIn(ESLint, 'directives');
+    const results = await eslint.lintFiles(['.']);
+    const of = (file: string) => resultOf(results, cwd, file);
+    expect(of('next-line.yaml').messages).toEqual([]);
+    expect(of('next-line.yaml').suppressedMessages).toMatchObject([
+      { ruleId: 'kubewire/service-selector-match', line: 9, suppressions: [{ kind: 'directive', justification: 'the pods come from another release' }] },
+    ]);
+    expect(of('same-line.yaml').messages).toEqual([]);
+    expect(of('same-line.yaml').suppressedMessages).toMatchObject([{ ruleId: 'kubewire/service-selector-match', line: 8 }]);
+    expect(of('block.yaml').messages).toEqual([]);
+    expect(of('block.yaml').suppressedMessages).toHaveLength(1);
+    expect(of('inline-config.yaml').messages).toEqual([]);
+    // A directive for another rule silences nothing, and ESLint says it is unused.
+    expect(of('other-rule.yaml').messages).toMatchObject([
+      { ruleId: null, severity: 1, line: 8, message: "Unused eslint-disable directive (no problems were reported from 'kubewire/probe-port')." },
+      { ruleId: 'kubewire/service-selector-match', line: 9 },
+    ]);
+    // `eslint-disable-line` in the middle of a comment is prose, as in ESLint.
+    expect(of('not-a-directive.yaml').messages).toMatchObject([{ ruleId: 'kubewire/service-selector-match', line: 8 }]);
+  });
+
+  it('lints multi-document files, Lists and JSON with no parse error, finding what the command line finds', async () => {
+    const { cwd, eslint } = eslintIn(ESLint, 'documents');
+    const results = await eslint.lintFiles(['.']);
+    for (const file of ['multi-document.yaml', 'list.yaml', 'list.json']) {
+      const result = resultOf(results, cwd, file);
+      expect(result.fatalErrorCount, file).toBe(0);
+      expect(result.messages.length, file).toBeGreaterThan(0);
+      expect(eslintMessages(result), file).toEqual(await kubewireMessages(cwd, file));
+    }
+    // A finding kubewire reports as a warning (containerPort only documents a port) stays one.
+    expect(resultOf(results, cwd, 'list.json').messages).toMatchObject([{ ruleId: 'kubewire/service-target-port', severity: 1, line: 21, column: 89 }]);
+  });
+
+  it('lints an unsaved buffer: its text wins over the file on disk', async () => {
+    const { cwd, eslint } = eslintIn(ESLint, 'single-file');
+    const filePath = path.join(cwd, 'web.yaml');
+    expect((await eslint.lintFiles(['web.yaml']))[0]!.messages).toMatchObject([{ ruleId: 'kubewire/service-selector-match' }]);
+    const fixed = readFileSync(filePath, 'utf8').replace('app: wbe', 'app: web');
+    expect((await eslint.lintText(fixed, { filePath }))[0]!.messages).toEqual([]);
+    const broken = readFileSync(filePath, 'utf8').replace('targetPort: 8080', 'targetPort: 8081').replace('app: wbe', 'app: web');
+    expect((await eslint.lintText(broken, { filePath }))[0]!.messages).toMatchObject([{ ruleId: 'kubewire/service-target-port', line: 11 }]);
+  });
+});
+
+describe.each(majors)('the eslint command line of %s', (_name, _ESLint, packageName) => {
+  const bin = path.join(repoRoot, 'node_modules', packageName, 'bin', 'eslint.js');
+  const lint = (...args: string[]) => {
+    const run = spawnSync(process.execPath, [bin, '--format', 'json', ...args, '.'], { cwd: path.join(fixtures, 'documents'), encoding: 'utf8' });
+    // ESLint warns that a handful of files is too few to gain from threads: it used them all the same.
+    expect(run.stderr.replace(/.*ESLintPoorConcurrencyWarning.*\n.*--trace-warnings.*\n/u, '')).toBe('');
+    return (JSON.parse(run.stdout) as ESLint10.LintResult[]).map((r) => ({ filePath: r.filePath, messages: r.messages }));
+  };
+
+  it('gives the same results with --concurrency 2 (an engine per worker thread) as in one thread', () => {
+    const alone = lint();
+    expect(alone.flatMap((r) => r.messages).length).toBeGreaterThan(0);
+    expect(lint('--concurrency', '2')).toEqual(alone);
+  });
+});
+
+describe('the plugin object', () => {
+  it('has every kubewire rule as kubewire/<id>, with its meta, in the recommended config at its default severity', async () => {
+    const { default: plugin } = await import('kubewire/eslint-plugin');
+    for (const rule of Kubewire.rules()) {
+      const wrapped = plugin.rules[rule.name]!;
+      expect(wrapped.meta).toMatchObject({ type: rule.meta.type, messages: rule.meta.messages, schema: rule.meta.schema, docs: { url: rule.meta.docs.url } });
+      expect(plugin.configs.recommended.rules[`kubewire/${rule.name}`]).toBe(rule.meta.defaultSeverity);
+    }
+    expect(Object.keys(plugin.rules)).toHaveLength(Kubewire.rules().length);
+    expect(plugin.configs.recommended).toMatchObject({ language: 'kubewire/yaml', files: ['**/*.yaml', '**/*.yml'] });
+  });
+});

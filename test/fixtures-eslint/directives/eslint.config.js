@@ -1,0 +1,3 @@
+import kubewire from 'kubewire/eslint-plugin';
+
+export default [kubewire.configs.recommended];
