@@ -4,7 +4,7 @@
  * eslint.config.js; the plugin is loaded from dist/ by the package's own name, as a user's config loads it).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint as ESLint10 } from 'eslint';
 import { ESLint as ESLint9 } from 'eslint-v9';
@@ -136,6 +136,25 @@ describe.each(majors)('the eslint command line of %s', (_name, _ESLint, packageN
     const alone = lint();
     expect(alone.flatMap((r) => r.messages).length).toBeGreaterThan(0);
     expect(lint('--concurrency', '2')).toEqual(alone);
+  });
+});
+
+describe("the README's eslint.config.js", () => {
+  it('lints the YAML of a repository as the README says, in ESLint 10 and 9', async () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const snippet = /```js\n([\s\S]*?)```/u.exec(readme.slice(readme.indexOf('## In the editor')))![1]!;
+    expect(snippet).toContain("export default [kubewire.configs.recommended];");
+    // A repository of its own (git init) below the checkout, so that `kubewire/eslint-plugin` resolves to this package.
+    const repo = path.join(repoRoot, '.tmp', 'eslint-readme');
+    rmSync(repo, { recursive: true, force: true });
+    mkdirSync(repo, { recursive: true });
+    spawnSync('git', ['init', '-q', repo]);
+    writeFileSync(path.join(repo, 'eslint.config.js'), snippet);
+    copyFileSync(path.join(fixtures, 'single-file', 'web.yaml'), path.join(repo, 'web.yaml'));
+    for (const [, ESLint] of majors) {
+      const results = await new ESLint({ cwd: repo, overrideConfigFile: path.join(repo, 'eslint.config.js') }).lintFiles(['.']);
+      expect(resultOf(results, repo, 'web.yaml').messages).toMatchObject([{ ruleId: 'kubewire/service-selector-match', line: 8, column: 10 }]);
+    }
   });
 });
 
