@@ -4,12 +4,12 @@
  * eslint.config.js; the plugin is loaded from dist/ by the package's own name, as a user's config loads it).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint as ESLint10 } from 'eslint';
 import { ESLint as ESLint9 } from 'eslint-v9';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Kubewire } from '../src/index.js';
+import { Kubewire, type LintMessage } from '../src/index.js';
 import { eslintMessageText } from '../src/hosts/eslint-plugin/rules.js';
 import { ensureBuilt } from './cli-process.js';
 import { repoRoot } from './helpers.js';
@@ -40,21 +40,25 @@ function resultOf(results: ESLint10.LintResult[], cwd: string, file: string): ES
   return result;
 }
 
-/** What the command line reports for the file, in ESLint's terms: the same text, positions and severity. */
+/** A kubewire message in ESLint's terms: the same text (related places appended), positions and severity. */
+function asEslintMessage(m: LintMessage) {
+  return { ruleId: `kubewire/${m.ruleId}`, severity: m.severity, message: eslintMessageText(m), line: m.line, column: m.column, endLine: m.endLine, endColumn: m.endColumn };
+}
+
+/** What the command line reports for the file, linted alone. */
 async function kubewireMessages(cwd: string, file: string) {
   const run = await new Kubewire({ cwd }).lintFiles([file]);
-  return run.results
-    .filter((r) => r.filePath === file)
-    .flatMap((r) => r.messages)
-    .map((m) => ({
-      ruleId: `kubewire/${m.ruleId}`,
-      severity: m.severity,
-      message: eslintMessageText(m),
-      line: m.line,
-      column: m.column,
-      endLine: m.endLine,
-      endColumn: m.endColumn,
-    }));
+  return run.results.filter((r) => r.filePath === file).flatMap((r) => r.messages).map(asEslintMessage);
+}
+
+/** A copy of a folder as a repository of its own (git init) below the checkout, where `kubewire/eslint-plugin` resolves to this package. */
+function repositoryCopy(name: string, from?: string): string {
+  const repo = path.join(repoRoot, '.tmp', name);
+  rmSync(repo, { recursive: true, force: true });
+  mkdirSync(repo, { recursive: true });
+  if (from) cpSync(from, repo, { recursive: true });
+  spawnSync('git', ['init', '-q', repo]);
+  return repo;
 }
 
 function eslintMessages(result: ESLint10.LintResult) {
@@ -112,6 +116,33 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
     expect(resultOf(results, cwd, 'list.json').messages).toMatchObject([{ ruleId: 'kubewire/service-target-port', severity: 1, line: 21, column: 89 }]);
   });
 
+  it('judges a file with the rest of its context: a correct pair across files is clean, a broken selector is found when the Service is linted alone', async () => {
+    const correct = eslintIn(ESLint, 'cross-file/correct');
+    for (const patterns of [['.'], ['svc.yaml'], ['hpa.yaml']]) {
+      const results = await correct.eslint.lintFiles(patterns);
+      expect(results.flatMap((r) => r.messages), patterns.join()).toEqual([]);
+    }
+    const broken = eslintIn(ESLint, 'cross-file/broken');
+    const [result] = await broken.eslint.lintFiles(['svc.yaml']);
+    expect(result!.messages).toMatchObject([
+      { ruleId: 'kubewire/service-selector-match', severity: 2, line: 8, column: 10, message: expect.stringContaining('Related: deploy.yaml:13:14 (closest pod template).') },
+    ]);
+  });
+
+  it('reports on examples/ what the command line reports on it', async () => {
+    const repo = repositoryCopy('eslint-examples', path.join(repoRoot, 'examples'));
+    writeFileSync(path.join(repo, 'eslint.config.js'), readFileSync(path.join(fixtures, 'single-file', 'eslint.config.js')));
+    const eslint = new ESLint({ cwd: repo, overrideConfigFile: path.join(repo, 'eslint.config.js') });
+    const results = (await eslint.lintFiles(['.'])).filter((r) => /\.ya?ml$/u.test(r.filePath));
+    const cli = await new Kubewire({ cwd: repo }).lintFiles(['.']);
+    expect(results.map((r) => path.relative(repo, r.filePath)).sort()).toEqual(cli.results.map((r) => r.filePath).sort());
+    for (const result of cli.results) {
+      const ours = resultOf(results, repo, result.filePath);
+      expect(eslintMessages(ours), result.filePath).toEqual(result.messages.map(asEslintMessage));
+    }
+    expect(results.flatMap((r) => r.messages).length).toBeGreaterThan(3);
+  });
+
   it('lints an unsaved buffer: its text wins over the file on disk', async () => {
     const { cwd, eslint } = eslintIn(ESLint, 'single-file');
     const filePath = path.join(cwd, 'web.yaml');
@@ -137,6 +168,15 @@ describe.each(majors)('the eslint command line of %s', (_name, _ESLint, packageN
     expect(alone.flatMap((r) => r.messages).length).toBeGreaterThan(0);
     expect(lint('--concurrency', '2')).toEqual(alone);
   });
+
+  it('gives the same results from --cache: the second run reads them from the cache file', () => {
+    const cacheLocation = path.join(repoRoot, '.tmp', `eslintcache-${packageName}`);
+    rmSync(cacheLocation, { force: true });
+    const first = lint('--cache', '--cache-location', cacheLocation);
+    expect(readFileSync(cacheLocation, 'utf8')).toContain('list.json');
+    expect(lint('--cache', '--cache-location', cacheLocation)).toEqual(first);
+    expect(first).toEqual(lint());
+  });
 });
 
 describe("the README's eslint.config.js", () => {
@@ -144,11 +184,7 @@ describe("the README's eslint.config.js", () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     const snippet = /```js\n([\s\S]*?)```/u.exec(readme.slice(readme.indexOf('## In the editor')))![1]!;
     expect(snippet).toContain("export default [kubewire.configs.recommended];");
-    // A repository of its own (git init) below the checkout, so that `kubewire/eslint-plugin` resolves to this package.
-    const repo = path.join(repoRoot, '.tmp', 'eslint-readme');
-    rmSync(repo, { recursive: true, force: true });
-    mkdirSync(repo, { recursive: true });
-    spawnSync('git', ['init', '-q', repo]);
+    const repo = repositoryCopy('eslint-readme');
     writeFileSync(path.join(repo, 'eslint.config.js'), snippet);
     copyFileSync(path.join(fixtures, 'single-file', 'web.yaml'), path.join(repo, 'web.yaml'));
     for (const [, ESLint] of majors) {

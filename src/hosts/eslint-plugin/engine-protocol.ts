@@ -11,6 +11,8 @@ export interface EngineRequest {
   text: string;
   /** Every kubewire rule ESLint runs on this file, at `error`, with its options; the others are off. */
   rules: Record<string, RuleConfig>;
+  /** Globs of the files that feed the graph, relative to `cwd` (`settings.kubewire.context`); default: the repository. */
+  context?: string[];
   namespace?: string;
   kubernetesVersion?: string;
 }

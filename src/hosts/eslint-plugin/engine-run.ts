@@ -1,36 +1,126 @@
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Kubewire, type KubewireOptions } from '../../api/kubewire.js';
+import { Kubewire, type KubewireOptions, type LintRun } from '../../api/kubewire.js';
 import type { LintMessage } from '../../engine/results.js';
 import type { EngineRequest } from './engine-protocol.js';
 
-/** Runs with different settings or rule options (one per ESLint config block, in practice a handful) each keep theirs. */
-const MAX_INSTANCES = 8;
-const instances = new Map<string, Kubewire>();
+/**
+ * How often, at most, a kept run is checked against the disk. A command-line run lints its files back to back
+ * and checks a few times; an editor, where files are saved between lints, checks before nearly every lint.
+ */
+const RECHECK_MS = 1_000;
 
-/** One `Kubewire` per configuration, kept for the life of the thread, so that what it loads is loaded once. */
-function kubewireFor(request: EngineRequest): Kubewire {
+/** Runs with different settings or rule options (one per ESLint config block, in practice a handful) each keep theirs. */
+const MAX_SESSIONS = 8;
+
+/**
+ * The whole context linted once, as `kubewire <context>` lints it, and what the disk looked like then: every file
+ * read (modification time and size) and the folders they are in (a file added or removed changes its folder's).
+ */
+interface Snapshot {
+  /** None when the context has nothing to lint (or a glob names nothing): each file is then linted on its own. */
+  run: LintRun | undefined;
+  stamps: Map<string, string>;
+  checkedAt: number;
+}
+
+/** One `Kubewire` per configuration and context, with the last run over its context. */
+interface Session {
+  kubewire: Kubewire;
+  operands: string[];
+  snapshot?: Promise<Snapshot>;
+}
+
+const sessions = new Map<string, Session>();
+
+/** The repository a file is in: the nearest folder at or above it with a `.git` (a folder, or a worktree's file). */
+export function repositoryOf(file: string): string | undefined {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function sessionFor(request: EngineRequest): Session {
   const options: KubewireOptions = {
     cwd: request.cwd,
     rules: request.rules,
     ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
     ...(request.kubernetesVersion !== undefined ? { kubernetesVersion: request.kubernetesVersion } : {}),
   };
-  const key = JSON.stringify(options);
-  let kubewire = instances.get(key);
-  if (!kubewire) {
-    kubewire = new Kubewire(options);
-    if (instances.size >= MAX_INSTANCES) instances.delete(instances.keys().next().value!);
-    instances.set(key, kubewire);
+  // The context: the settings' globs (relative to ESLint's working directory), else the file's repository.
+  const operands = request.context ?? (path.isAbsolute(request.physicalPath) ? [repositoryOf(request.physicalPath) ?? request.cwd] : []);
+  const key = JSON.stringify({ options, operands });
+  let session = sessions.get(key);
+  if (!session) {
+    session = { kubewire: new Kubewire(options), operands };
+    if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
+    sessions.set(key, session);
   }
-  return kubewire;
+  return session;
 }
 
-/** The findings of one file as the command line gives them, for the rules ESLint runs on it. */
+async function stampsOf(run: LintRun | undefined): Promise<Map<string, string>> {
+  const paths = new Set<string>();
+  for (const result of run?.results ?? []) {
+    const file = path.resolve(run!.cwd, result.filePath);
+    paths.add(file);
+    paths.add(path.dirname(file));
+  }
+  const stamps = new Map<string, string>();
+  await Promise.all([...paths].map(async (p) => stamps.set(p, await stampOf(p))));
+  return stamps;
+}
+
+async function stampOf(p: string): Promise<string> {
+  try {
+    const s = await stat(p);
+    return `${s.mtimeMs}:${s.size}`;
+  } catch {
+    return 'gone';
+  }
+}
+
+async function takeSnapshot(session: Session): Promise<Snapshot> {
+  const run = await session.kubewire.lintFiles(session.operands).catch(() => undefined);
+  return { run, stamps: await stampsOf(run), checkedAt: Date.now() };
+}
+
+/** The kept run, or a new one when a file it read has changed on disk since (checked at most every RECHECK_MS). */
+async function currentSnapshot(session: Session): Promise<Snapshot> {
+  if (session.snapshot) {
+    const snapshot = await session.snapshot;
+    if (Date.now() - snapshot.checkedAt < RECHECK_MS) return snapshot;
+    const now = await stampsOf(snapshot.run);
+    const unchanged = [...now].every(([p, stamp]) => snapshot.stamps.get(p) === stamp);
+    if (unchanged) {
+      snapshot.checkedAt = Date.now();
+      return snapshot;
+    }
+  }
+  session.snapshot = takeSnapshot(session);
+  return session.snapshot;
+}
+
+/**
+ * The findings of one file as the command line gives them, for the rules ESLint runs on it. When the text ESLint
+ * lints is the text the context run read from disk (every file of a command-line run), the answer is that run's:
+ * the graph is built once for all the files. Other text (an editor's unsaved buffer, a file outside the context)
+ * is linted on its own with `lintText`, its text winning over the file on disk.
+ */
 export async function lintForEslint(request: EngineRequest): Promise<LintMessage[]> {
-  const relative = path.relative(request.cwd, request.physicalPath);
   // Named as the command line names it: relative to the working directory when the file is below it.
+  // ESLint's lintText without a filePath lints `<text>`, which is no file.
+  const relative = path.isAbsolute(request.physicalPath) ? path.relative(request.cwd, request.physicalPath) : request.physicalPath;
   const filePath = relative.startsWith('..') || path.isAbsolute(relative) ? request.physicalPath : relative;
-  const run = await kubewireFor(request).lintText(request.text, { filePath });
-  const own = run.results.find((r) => path.resolve(request.cwd, r.filePath) === request.physicalPath);
-  return own?.messages ?? [];
+  const session = sessionFor(request);
+  const ownOf = (run: LintRun) => run.results.find((r) => r.filePath === filePath || path.resolve(request.cwd, r.filePath) === request.physicalPath);
+  if (session.operands.length > 0) {
+    const { run } = await currentSnapshot(session);
+    const own = run && ownOf(run);
+    if (own && run.sourceOf(own.filePath)?.text === request.text) return own.messages;
+  }
+  const run = await session.kubewire.lintText(request.text, { filePath });
+  return ownOf(run)?.messages ?? [];
 }
