@@ -177,6 +177,19 @@ describe.each(majors)('the eslint command line of %s', (_name, _ESLint, packageN
     expect(lint('--cache', '--cache-location', cacheLocation)).toEqual(first);
     expect(first).toEqual(lint());
   });
+
+  it('relints a Service from --cache when the Deployment of another file changes its labels', () => {
+    const repo = repositoryCopy(`eslint-cache-${packageName}`, path.join(fixtures, 'cross-file', 'correct'));
+    const cached = () => {
+      const run = spawnSync(process.execPath, [bin, '--cache', '--format', 'json', '.'], { cwd: repo, encoding: 'utf8' });
+      return (JSON.parse(run.stdout) as ESLint10.LintResult[]).flatMap((r) => r.messages.map((m) => `${path.relative(repo, r.filePath)}:${m.line} ${m.ruleId}`));
+    };
+    expect(cached()).toEqual([]);
+    const deployment = path.join(repo, 'deploy.yaml');
+    writeFileSync(deployment, readFileSync(deployment, 'utf8').replaceAll('app: web', 'app: webb'));
+    // svc.yaml is unchanged, but its verdict is not: it is linted again, not read from the cache.
+    expect(cached()).toEqual(['svc.yaml:8 kubewire/service-selector-match']);
+  });
 });
 
 describe("the README's eslint.config.js", () => {

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Kubewire, type KubewireOptions, type LintRun } from '../../api/kubewire.js';
 import type { LintMessage } from '../../engine/results.js';
 import type { EngineRequest } from './engine-protocol.js';
+import { repositoryOf } from './repository.js';
 
 /**
  * How often, at most, a kept run is checked against the disk. A command-line run lints its files back to back
@@ -34,14 +34,6 @@ interface Session {
 
 const sessions = new Map<string, Session>();
 
-/** The repository a file is in: the nearest folder at or above it with a `.git` (a folder, or a worktree's file). */
-export function repositoryOf(file: string): string | undefined {
-  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '.git'))) return dir;
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
 function sessionFor(request: EngineRequest): Session {
   const options: KubewireOptions = {
     cwd: request.cwd,
@@ -50,7 +42,7 @@ function sessionFor(request: EngineRequest): Session {
     ...(request.kubernetesVersion !== undefined ? { kubernetesVersion: request.kubernetesVersion } : {}),
   };
   // The context: the settings' globs (relative to ESLint's working directory), else the file's repository.
-  const operands = request.context ?? (path.isAbsolute(request.physicalPath) ? [repositoryOf(request.physicalPath) ?? request.cwd] : []);
+  const operands = request.context ?? (path.isAbsolute(request.physicalPath) ? [repositoryOf(path.dirname(request.physicalPath)) ?? request.cwd] : []);
   const key = JSON.stringify({ options, operands });
   let session = sessions.get(key);
   if (!session) {

@@ -12,6 +12,7 @@ import type { EslintRule } from './eslint-types.js';
 import { manifestLanguage } from './language.js';
 import { LANGUAGE_ID, LANGUAGE_KEY, PLUGIN_NAME } from './names.js';
 import { recommendedRules, rules } from './rules.js';
+import { manifestsFingerprint } from './repository.js';
 import { manifestProcessor } from './severity.js';
 
 export type { KubewireEslintSettings } from './settings.js';
@@ -23,6 +24,7 @@ export interface KubewireEslintConfig {
   language: string;
   processor: string;
   rules: Record<string, 'warn' | 'error'>;
+  settings?: Record<string, unknown>;
 }
 
 export interface KubewireEslintPlugin {
@@ -42,17 +44,25 @@ const plugin: KubewireEslintPlugin = {
   configs: {} as KubewireEslintPlugin['configs'],
 };
 
-plugin.configs.recommended = {
-  name: 'kubewire/recommended',
-  // JSON is left out: a repository's other .json files (package.json, tsconfig.json with comments) are not
-  // manifests, and a file has one language, so taking them would displace @eslint/json. JSON manifests are
-  // still read as context; to lint them too, add a block with their folder (README, "In the editor").
-  files: ['**/*.yaml', '**/*.yml'],
-  plugins: { [PLUGIN_NAME]: plugin },
-  language: LANGUAGE_ID,
-  // Findings kubewire itself reports as warnings stay warnings (severity.ts).
-  processor: `${PLUGIN_NAME}/manifest`,
-  rules: recommendedRules,
-};
+function recommended(): KubewireEslintConfig {
+  const fingerprint = manifestsFingerprint(process.cwd());
+  return {
+    name: 'kubewire/recommended',
+    // JSON is left out: a repository's other .json files (package.json, tsconfig.json with comments) are not
+    // manifests, and a file has one language, so taking them would displace @eslint/json. JSON manifests are
+    // still read as context; to lint them too, add a block with their folder (README, "In the editor").
+    files: ['**/*.yaml', '**/*.yml'],
+    plugins: { [PLUGIN_NAME]: plugin },
+    language: LANGUAGE_ID,
+    // Findings kubewire itself reports as warnings stay warnings (severity.ts).
+    processor: `${PLUGIN_NAME}/manifest`,
+    rules: recommendedRules,
+    // --cache: a manifest changed anywhere in the repository relints every manifest (repository.ts).
+    ...(fingerprint ? { settings: { kubewireManifests: fingerprint } } : {}),
+  };
+}
+
+// Read when the config file is loaded (once per ESLint run and thread), so the fingerprint is that run's.
+Object.defineProperty(plugin.configs, 'recommended', { get: recommended, enumerable: true });
 
 export default plugin;
