@@ -17,7 +17,7 @@ import { repoRoot } from './helpers.js';
 const fixtures = path.join(repoRoot, 'test', 'fixtures-eslint');
 
 interface EslintClass {
-  new (options: { cwd: string; overrideConfigFile: string }): {
+  new (options: { cwd: string; overrideConfigFile: string; overrideConfig?: object }): {
     lintFiles(patterns: string[]): Promise<ESLint10.LintResult[]>;
     lintText(text: string, options: { filePath: string }): Promise<ESLint10.LintResult[]>;
     getRulesMetaForResults(results: ESLint10.LintResult[]): Record<string, { docs?: { url?: string } }>;
@@ -141,6 +141,15 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
       expect(eslintMessages(ours), result.filePath).toEqual(result.messages.map(asEslintMessage));
     }
     expect(results.flatMap((r) => r.messages).length).toBeGreaterThan(3);
+  });
+
+  it('says which setting is wrong and what it takes', async () => {
+    const cwd = path.join(fixtures, 'single-file');
+    const lintWith = (kubewire: unknown) =>
+      new ESLint({ cwd, overrideConfigFile: path.join(cwd, 'eslint.config.js'), overrideConfig: { settings: { kubewire } } }).lintFiles(['web.yaml']);
+    await expect(lintWith({ context: 'deploy/' })).rejects.toThrow('settings.kubewire.context must be a list of globs, such as ["deploy/**/*.yaml"]; got "deploy/"');
+    await expect(lintWith({ kubernetesVersion: '1.2' })).rejects.toThrow('settings.kubewire.kubernetesVersion: Kubernetes 1.2 is not one kubewire knows');
+    await expect(lintWith({ namesapce: 'shop' })).rejects.toThrow('settings.kubewire.namesapce is not a kubewire setting; the settings are context, namespace, kubernetesVersion');
   });
 
   it('lints an unsaved buffer: its text wins over the file on disk', async () => {

@@ -1,3 +1,4 @@
+import { parseRelease } from '../../model/schema/kubernetes-api.js';
 import { PLUGIN_NAME } from './names.js';
 
 /** `settings.kubewire` of an ESLint config: the engine options that are not per rule. */
@@ -36,6 +37,10 @@ export function settingsOf(settings: Readonly<Record<string, unknown>>): Kubewir
       continue;
     }
     if (typeof value !== 'string') throw new TypeError(`settings.${PLUGIN_NAME}.${key} must be a string; got ${JSON.stringify(value)}`);
+    if (key === 'kubernetesVersion') {
+      const release = parseRelease(value);
+      if ('problem' in release) throw new TypeError(`settings.${PLUGIN_NAME}.kubernetesVersion: ${release.problem}`);
+    }
     result[key as 'namespace' | 'kubernetesVersion'] = value;
   }
   return result;
