@@ -66,7 +66,8 @@ interface Outcome {
 /** Runs kubewire with the JSON format over the operands, next to the sibling file unless told otherwise. */
 function lintWithCli(operands: readonly string[], options: { cwd?: string; withSibling?: boolean; input?: string | Buffer; uid?: number } = {}): Outcome {
   const cwd = options.cwd ?? FIXTURES;
-  const args = ['--format', 'json', ...operands];
+  // Each case is about its own file: the kubewire repository around the fixtures is no context of theirs.
+  const args = ['--format', 'json', '--no-context', ...operands];
   if (options.withSibling !== false) args.push(path.join(FIXTURES, SIBLING));
   const run = runKubewire(args, { cwd, input: options.input, nodeFlags: HEAP_CAP, timeoutMs: TIME_CAP_MS * 2, uid: options.uid });
   let results: LintResult[] = [];
@@ -151,7 +152,7 @@ describe('bad input in committed fixtures', () => {
 
   it('a file with no Kubernetes object, alone, is not silently accepted: a one-line note on stderr', () => {
     for (const file of ['empty.yaml', 'only-separator.yaml', 'top-level-scalar.yaml', 'top-level-list.yaml']) {
-      const run = runKubewire([file], { cwd: FIXTURES });
+      const run = runKubewire([file, '--no-context'], { cwd: FIXTURES });
       expect(run.status).toBe(0);
       expect(run.stdout).toBe('');
       expect(run.stderr).toBe('kubewire: no Kubernetes objects found (1 file read; documents without apiVersion and kind are skipped).\n');

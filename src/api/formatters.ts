@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { findRepositoryRoot } from '../engine/context.js';
 import type { RuleModule } from '../engine/rule.js';
 import { UsageError } from '../loader/read-inputs.js';
 import { FORMAT_NAMES, formatResults, isFormat } from '../reporters/index.js';
@@ -54,10 +55,7 @@ export function loadFormatter(name: string, rules: readonly RuleModule[] = allRu
 
 /** The nearest directory at or above `cwd` with a `.git` (a directory, or a file in a worktree), else `cwd`. */
 export function repositoryRoot(cwd: string): string {
-  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '.git'))) return dir;
-    if (path.dirname(dir) === dir) return path.resolve(cwd);
-  }
+  return findRepositoryRoot(cwd) ?? path.resolve(cwd);
 }
 
 /** The page of each rule, `rules-docs/<id>.md` of the installed package (it is in package.json `files`). */

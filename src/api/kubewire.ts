@@ -1,3 +1,4 @@
+import { loadContext, reportOnLinted, type ContextSet } from '../engine/context.js';
 import { mapHelmSources } from '../engine/helm-sources.js';
 import { lint } from '../engine/linter.js';
 import { loadProject, projectFromFiles, type Project } from '../engine/project.js';
@@ -7,6 +8,7 @@ import type { RuleModule } from '../engine/rule.js';
 import { UsageError } from '../loader/read-inputs.js';
 import { SourceFile } from '../loader/source.js';
 import type { ResourceGraph } from '../model/graph.js';
+import type { Resource } from '../model/objects/resource.js';
 import { parseRelease } from '../model/schema/kubernetes-api.js';
 import { uncheckedCustomResourcesNote } from '../model/schema/resource-schema.js';
 import { endpointsReport, type EndpointsReport } from '../model/services/endpoints-report.js';
@@ -38,6 +40,14 @@ export interface KubewireOptions {
    * that takes one (schema, api-version). Default: the newest release kubewire knows.
    */
   kubernetesVersion?: string;
+  /**
+   * Globs of files loaded for cross-file facts only: their own findings are not reported. Files, directories and
+   * globs relative to `cwd`; `ignorePatterns` and `node_modules` apply. A finding on a context file whose related
+   * places include a linted file (a Service in an unchanged file that a linted Deployment no longer matches) is
+   * reported at that place in the linted file. A `Kubewire` reads its context once, at its first lint, and reuses
+   * it for every later `lintFiles` and `lintText`: make a new `Kubewire` to see context files changed since.
+   */
+  context?: readonly string[];
   /** Standard input, for the `-` pattern; may stop reading after `maxBytes`. */
   readStdin?: (maxBytes?: number) => Promise<Buffer>;
 }
@@ -84,6 +94,8 @@ export class Kubewire {
   readonly #options: KubewireOptions;
   readonly #rules: readonly RuleModule[];
   readonly #config: ResolvedRuleConfig;
+  /** The context, read at the first lint: the options are fixed for the instance, and so are its files. */
+  #context: Promise<ContextSet> | undefined;
 
   /** Throws a RuleConfigError (a UsageError) when the rule configuration names an unknown rule or bad options. */
   constructor(options: KubewireOptions = {}) {
@@ -123,10 +135,14 @@ export class Kubewire {
     return this.#lint(project);
   }
 
-  /** Lints text held in memory (an editor buffer, a pre-commit staged blob), reported as `filePath`. */
+  /**
+   * Lints text held in memory (an editor buffer, a pre-commit staged blob), reported as `filePath`. With a
+   * context, the text replaces the file at `filePath` (relative to `cwd`) if the context has it: an editor's
+   * unsaved buffer wins over the file on disk.
+   */
   async lintText(text: string, options: { filePath?: string } = {}): Promise<LintRun> {
     const file = new SourceFile(options.filePath ?? '<text>', text);
-    return this.#lint(projectFromFiles([file], this.#options.namespace ?? 'default'));
+    return this.#lint(projectFromFiles([file], this.#options.namespace ?? 'default', [], await this.#loadContext(), this.cwd));
   }
 
   /** What `kubectl get endpointslices` would show once the inputs are applied. */
@@ -148,33 +164,45 @@ export class Kubewire {
   }
 
   /** Custom resources that no schema checks (no CRD in the input), counted in one line when `schema` runs. */
-  #uncheckedCustomResources(project: Project): string[] {
+  #uncheckedCustomResources(project: Project, linted: (resource: Resource) => boolean): string[] {
     if (this.#options.quiet || this.#config.severities.schema === 'off') return [];
     const version = (this.#config.options.schema?.[0] as { kubernetesVersion?: string } | undefined)?.kubernetesVersion;
-    const note = uncheckedCustomResourcesNote(project.graph, version);
+    const note = uncheckedCustomResourcesNote(project.graph, version, linted);
     return note ? [`${note}.`] : [];
   }
 
-  #load(patterns: readonly string[]): Promise<Project> {
+  #loadContext(): Promise<ContextSet> {
+    this.#context ??= loadContext(this.#options.context ?? [], { cwd: this.cwd, ignorePatterns: this.#options.ignorePatterns ?? [] });
+    return this.#context;
+  }
+
+  async #load(patterns: readonly string[]): Promise<Project> {
     return loadProject({
       cwd: this.cwd,
       operands: patterns.length > 0 ? patterns : ['.'],
       ignorePatterns: this.#options.ignorePatterns ?? [],
       namespace: this.#options.namespace ?? 'default',
       ...(this.#options.readStdin ? { readStdin: this.#options.readStdin } : {}),
+      context: await this.#loadContext(),
     });
   }
 
   async #lint(project: Project): Promise<LintRun> {
+    const reported = [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)];
+    const reportedSet = new Set(reported);
+    const linted = (resource: Resource) => reportedSet.has(resource.document.file.path);
     let results = lint({
       graph: project.graph,
       inputProblems: project.inputProblems,
       rules: this.#rules,
       severities: this.#config.severities,
       ruleOptions: this.#config.options,
-      filePaths: [...project.files.map((f) => f.path), ...project.inputProblems.map((p) => p.path)],
+      filePaths: reported,
     });
-    const sources = new Map(project.files.map((f) => [f.path, f]));
+    // Only the linted files are reported; context files lend their facts (context.ts).
+    if (project.context.files.length > 0) results = reportOnLinted(results, reportedSet);
+    // Context files too: related places in them get code frames and snippets.
+    const sources = new Map([...project.context.files, ...project.files].map((f) => [f.path, f]));
     // Rendered Helm charts: findings move to the template files they come from.
     const helm = await mapHelmSources(results, (p) => sources.get(p), {
       cwd: this.cwd,
@@ -199,8 +227,8 @@ export class Kubewire {
       exitStatus: errorCount > 0 || tooManyWarnings ? 1 : 0,
       notices: [
         ...helm.notices,
-        ...(errorCount + warningCount === 0 ? emptyInputNotices(project) : []),
-        ...this.#uncheckedCustomResources(project),
+        ...(errorCount + warningCount === 0 ? emptyInputNotices(project, linted) : []),
+        ...this.#uncheckedCustomResources(project, linted),
       ],
       cwd: this.cwd,
       sourceOf: (filePath) => sources.get(filePath),
@@ -223,8 +251,8 @@ function errorsOnly(result: LintResult): LintResult {
 }
 
 /** An empty file, a lone `---` or a values.yaml passes quietly in a scan; alone, the silence would mislead. */
-function emptyInputNotices(project: Project): string[] {
-  if (project.graph.resources.length > 0 || project.graph.malformed.length > 0) return [];
+function emptyInputNotices(project: Project, linted: (resource: Resource) => boolean): string[] {
+  if (project.graph.resources.some(linted) || project.graph.malformed.some((m) => project.files.includes(m.document.file))) return [];
   const read = `${project.files.length} file${project.files.length === 1 ? '' : 's'} read`;
   const notices = [`no Kubernetes objects found (${read}; documents without apiVersion and kind are skipped).`];
   const chartSources = project.helmChartSources ?? 0;

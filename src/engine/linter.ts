@@ -156,11 +156,11 @@ export function resultOf(filePath: string, messages: LintMessage[], suppressedMe
   };
 }
 
-function sortMessages<M extends LintMessage>(messages: M[]): M[] {
+export function sortMessages<M extends LintMessage>(messages: M[]): M[] {
   return messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
 }
 
-function dedupe<M extends LintMessage>(messages: M[]): M[] {
+export function dedupe<M extends LintMessage>(messages: M[]): M[] {
   const seen = new Set<string>();
   return messages.filter((m) => {
     const key = `${m.ruleId}\u0000${m.line}\u0000${m.column}\u0000${m.message}`;

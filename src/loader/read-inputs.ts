@@ -24,6 +24,8 @@ export interface ReadInputsOptions {
   ignorePatterns: readonly string[];
   /** Reads standard input; may stop after `maxBytes` bytes (the caller refuses more than that anyway). */
   readStdin: (maxBytes?: number) => Promise<Buffer>;
+  /** `empty`: a glob that matches nothing adds nothing (cross-file context); default: a usage error. */
+  unmatchedGlobs?: 'error' | 'empty';
 }
 
 export interface Inputs {
@@ -119,7 +121,7 @@ export async function readInputs(operands: readonly string[], options: ReadInput
       const found = await fg(operand, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore });
       // `k8s/*` means the manifests in k8s/, not its README; `k8s/*.tpl` names its extension and gets it.
       const wanted = hasLiteralExtension(operand) ? found : found.filter((p) => MANIFEST_EXTENSION.test(p));
-      if (wanted.length === 0) throw new UsageError(`no files match the pattern "${operand}"`);
+      if (wanted.length === 0 && options.unmatchedGlobs !== 'empty') throw new UsageError(`no files match the pattern "${operand}"`);
       absolutePaths.push(...wanted);
     } else {
       throw new UsageError(`no such file or directory: ${operand}`);

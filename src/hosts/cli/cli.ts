@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FORMATTER_NAMES } from '../../api/formatters.js';
 import { Kubewire, type KubewireOptions } from '../../api/kubewire.js';
+import { defaultContext } from '../../engine/context.js';
 import { RuleConfigError, type RuleConfig } from '../../engine/rule-config.js';
 import { UsageError } from '../../loader/read-inputs.js';
 import { endpointsTable } from '../../reporters/endpoints-table.js';
@@ -50,6 +51,9 @@ Options:
       --rule <id>=<severity>   set a rule's severity: off, warn or error (repeatable); with options,
                                ESLint's form: --rule 'service-node-port=["error",{"range":"20000-22767"}]'
       --ignore-pattern <glob>  skip files matching the glob (repeatable)
+      --context <glob>         read these files for cross-file facts only, without reporting on them (repeatable);
+                               default, when every path is a file: the git repository the files are in
+      --no-context             read no context: lint the given files as if nothing else existed
       --kubernetes-version <v> the release to check objects against, e.g. 1.29 (default: the newest kubewire knows)
       --color / --no-color     force or disable colours (default: on for a terminal, off with NO_COLOR)
   -v, --version                print the version
@@ -69,6 +73,8 @@ const OPTIONS = {
   'helm-chart-root': { type: 'string' },
   rule: { type: 'string', multiple: true },
   'ignore-pattern': { type: 'string', multiple: true },
+  context: { type: 'string', multiple: true },
+  'no-context': { type: 'boolean' },
   'kubernetes-version': { type: 'string' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -147,8 +153,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return emit(io, values['output-file'], formatWiring(format, wiringOf(run.graph)), 0);
   }
 
+  if (values.context !== undefined && values['no-context']) throw new UsageError('--context and --no-context contradict each other: give one');
   const kubewire = newKubewire({
     ...options,
+    context: values['no-context'] ? [] : (values.context ?? defaultContext(positionals, io.cwd)),
     rules: parseRuleFlags(values.rule ?? []),
     quiet: values.quiet === true,
     maxWarnings: parseMaxWarnings(values['max-warnings']),

@@ -21,7 +21,7 @@ export function appliedTogether(graph: ResourceGraph, a: Resource, b: Resource):
 
 /** True when both are written in the same folder (or file, or both come from standard input). */
 export function inSameFolder(a: Resource, b: Resource): boolean {
-  return path.dirname(fileOf(a)) === path.dirname(fileOf(b));
+  return path.resolve(path.dirname(fileOf(a))) === path.resolve(path.dirname(fileOf(b)));
 }
 
 /**
@@ -51,8 +51,12 @@ export function inSameSubtree(graph: ResourceGraph, a: Resource, b: Resource): b
   return shorter.every((part, i) => longer[i] === part);
 }
 
+/**
+ * Files below the working directory are named relative to it, files outside it (cross-file context above a
+ * subfolder: `kubewire deploy.yaml` in apps/web/ of a repository) absolutely: resolved, both compare.
+ */
 function folderParts(resource: Resource): string[] {
-  return path.dirname(fileOf(resource)).split('/').filter((p) => p !== '.' && p !== '');
+  return path.resolve(path.dirname(fileOf(resource))).split(path.sep).filter((p) => p !== '');
 }
 
 function fileOf(resource: Resource): string {

@@ -58,8 +58,9 @@ export function builtinTypeOf(resource: Resource, minor: Minor): ResourceType | 
  * One line for the user about the custom resources no schema checked (kubewire cannot know their types without
  * their CustomResourceDefinitions), or undefined when every object was checked.
  */
-export function uncheckedCustomResourcesNote(graph: ResourceGraph, kubernetesVersion: string | undefined): string | undefined {
-  const { count, kinds } = customResourcesWithoutSchema(graph, targetRelease(kubernetesVersion));
+/** `linted`: the resources the run reports on (not those of cross-file context). */
+export function uncheckedCustomResourcesNote(graph: ResourceGraph, kubernetesVersion: string | undefined, linted?: (resource: Resource) => boolean): string | undefined {
+  const { count, kinds } = customResourcesWithoutSchema(graph, targetRelease(kubernetesVersion), linted);
   if (count === 0) return undefined;
   const shown = kinds.length > 5 ? `${kinds.slice(0, 5).join(', ')} and ${kinds.length - 5} more` : kinds.join(', ');
   return `${count} custom resource${count === 1 ? '' : 's'} not checked against a schema: the input has no CustomResourceDefinition for ${shown} (lint ${count === 1 ? 'it' : 'them'} together with the CRDs to check ${count === 1 ? 'it' : 'them'})`;
