@@ -152,14 +152,29 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
     await expect(lintWith({ namesapce: 'shop' })).rejects.toThrow('settings.kubewire.namesapce is not a kubewire setting; the settings are context, namespace, kubernetesVersion');
   });
 
-  it('lints an unsaved buffer: its text wins over the file on disk', async () => {
-    const { cwd, eslint } = eslintIn(ESLint, 'single-file');
-    const filePath = path.join(cwd, 'web.yaml');
-    expect((await eslint.lintFiles(['web.yaml']))[0]!.messages).toMatchObject([{ ruleId: 'kubewire/service-selector-match' }]);
-    const fixed = readFileSync(filePath, 'utf8').replace('app: wbe', 'app: web');
-    expect((await eslint.lintText(fixed, { filePath }))[0]!.messages).toEqual([]);
-    const broken = readFileSync(filePath, 'utf8').replace('targetPort: 8080', 'targetPort: 8081').replace('app: wbe', 'app: web');
-    expect((await eslint.lintText(broken, { filePath }))[0]!.messages).toMatchObject([{ ruleId: 'kubewire/service-target-port', line: 11 }]);
+  it('lints an unsaved buffer: its text wins over the file on disk, judged with the rest of the repository', async () => {
+    const single = eslintIn(ESLint, 'single-file');
+    const web = path.join(single.cwd, 'web.yaml');
+    expect((await single.eslint.lintFiles(['web.yaml']))[0]!.messages).toMatchObject([{ ruleId: 'kubewire/service-selector-match' }]);
+    const fixed = readFileSync(web, 'utf8').replace('app: wbe', 'app: web');
+    expect((await single.eslint.lintText(fixed, { filePath: web }))[0]!.messages).toEqual([]);
+    const otherMistake = fixed.replace('targetPort: 8080', 'targetPort: 8081');
+    expect((await single.eslint.lintText(otherMistake, { filePath: web }))[0]!.messages).toMatchObject([{ ruleId: 'kubewire/service-target-port', line: 11 }]);
+
+    // The Service typed wrong on disk, fixed in the buffer: the Deployment of the other file backs it.
+    const broken = eslintIn(ESLint, 'cross-file/broken');
+    const svc = path.join(broken.cwd, 'svc.yaml');
+    expect((await broken.eslint.lintText(readFileSync(svc, 'utf8').replace('app: wbe', 'app: web'), { filePath: svc }))[0]!.messages).toEqual([]);
+
+    // The Deployment's labels changed in the buffer: the Service of the unchanged file no longer selects its pods,
+    // and the buffer shows it, at the label that broke it.
+    const correct = eslintIn(ESLint, 'cross-file/correct');
+    const deploy = path.join(correct.cwd, 'deploy.yaml');
+    const relabelled = readFileSync(deploy, 'utf8').replaceAll('app: web', 'app: webb');
+    const [result] = await correct.eslint.lintText(relabelled, { filePath: deploy });
+    expect(result!.messages).toMatchObject([
+      { ruleId: 'kubewire/service-selector-match', severity: 2, line: 13, message: expect.stringMatching(/^Service "web" selects no pods: .*Related: svc\.yaml:8:10 /u) },
+    ]);
   });
 });
 

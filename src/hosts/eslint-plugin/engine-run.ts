@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Kubewire, type KubewireOptions, type LintRun } from '../../api/kubewire.js';
 import type { LintMessage } from '../../engine/results.js';
 import type { EngineRequest } from './engine-protocol.js';
-import { repositoryOf } from './repository.js';
+import { findRepositoryRoot } from '../../engine/context.js';
 
 /**
  * How often, at most, a kept run is checked against the disk. A command-line run lints its files back to back
@@ -25,11 +25,16 @@ interface Snapshot {
   checkedAt: number;
 }
 
-/** One `Kubewire` per configuration and context, with the last run over its context. */
+/**
+ * Per configuration and context: the run over the whole context (every file of it linted), and, for text that
+ * differs from the disk, a `Kubewire` that reads the context for facts (`context` option, read once per instance)
+ * with the text in place of its file. Both are renewed when a file they read changes on disk.
+ */
 interface Session {
-  kubewire: Kubewire;
+  options: KubewireOptions;
   operands: string[];
   snapshot?: Promise<Snapshot>;
+  withContext?: Kubewire;
 }
 
 const sessions = new Map<string, Session>();
@@ -42,11 +47,11 @@ function sessionFor(request: EngineRequest): Session {
     ...(request.kubernetesVersion !== undefined ? { kubernetesVersion: request.kubernetesVersion } : {}),
   };
   // The context: the settings' globs (relative to ESLint's working directory), else the file's repository.
-  const operands = request.context ?? (path.isAbsolute(request.physicalPath) ? [repositoryOf(path.dirname(request.physicalPath)) ?? request.cwd] : []);
+  const operands = request.context ?? (path.isAbsolute(request.physicalPath) ? [findRepositoryRoot(path.dirname(request.physicalPath)) ?? request.cwd] : []);
   const key = JSON.stringify({ options, operands });
   let session = sessions.get(key);
   if (!session) {
-    session = { kubewire: new Kubewire(options), operands };
+    session = { options, operands };
     if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
     sessions.set(key, session);
   }
@@ -75,7 +80,7 @@ async function stampOf(p: string): Promise<string> {
 }
 
 async function takeSnapshot(session: Session): Promise<Snapshot> {
-  const run = await session.kubewire.lintFiles(session.operands).catch(() => undefined);
+  const run = await new Kubewire(session.options).lintFiles(session.operands).catch(() => undefined);
   return { run, stamps: await stampsOf(run), checkedAt: Date.now() };
 }
 
@@ -92,14 +97,16 @@ async function currentSnapshot(session: Session): Promise<Snapshot> {
     }
   }
   session.snapshot = takeSnapshot(session);
+  session.withContext = undefined;
   return session.snapshot;
 }
 
 /**
- * The findings of one file as the command line gives them, for the rules ESLint runs on it. When the text ESLint
- * lints is the text the context run read from disk (every file of a command-line run), the answer is that run's:
- * the graph is built once for all the files. Other text (an editor's unsaved buffer, a file outside the context)
- * is linted on its own with `lintText`, its text winning over the file on disk.
+ * The findings of one file for the rules ESLint runs on it. When the text ESLint lints is the text the context run
+ * read from disk (every file of a command-line run), the answer is that run's, as `kubewire <context>` reports
+ * the file: the graph is built once for all the files. Other text (an editor's unsaved buffer) is linted with the
+ * context in its file's place, as `kubewire --context <context> <file>` lints a changed file: its text wins over
+ * the file on disk, and a finding its changes cause in another file is shown on it, at the place that causes it.
  */
 export async function lintForEslint(request: EngineRequest): Promise<LintMessage[]> {
   // Named as the command line names it: relative to the working directory when the file is below it.
@@ -113,6 +120,7 @@ export async function lintForEslint(request: EngineRequest): Promise<LintMessage
     const own = run && ownOf(run);
     if (own && run.sourceOf(own.filePath)?.text === request.text) return own.messages;
   }
-  const run = await session.kubewire.lintText(request.text, { filePath });
+  session.withContext ??= new Kubewire({ ...session.options, context: session.operands });
+  const run = await session.withContext.lintText(request.text, { filePath });
   return ownOf(run)?.messages ?? [];
 }

@@ -12,7 +12,7 @@ import type { EslintRule } from './eslint-types.js';
 import { manifestLanguage } from './language.js';
 import { LANGUAGE_ID, LANGUAGE_KEY, PLUGIN_NAME } from './names.js';
 import { recommendedRules, rules } from './rules.js';
-import { manifestsFingerprint } from './repository.js';
+import { manifestsFingerprint } from './manifests-fingerprint.js';
 import { manifestProcessor } from './severity.js';
 
 export type { KubewireEslintSettings } from './settings.js';
@@ -57,7 +57,7 @@ function recommended(): KubewireEslintConfig {
     // Findings kubewire itself reports as warnings stay warnings (severity.ts).
     processor: `${PLUGIN_NAME}/manifest`,
     rules: recommendedRules,
-    // --cache: a manifest changed anywhere in the repository relints every manifest (repository.ts).
+    // --cache: a manifest changed anywhere in the repository relints every manifest (manifests-fingerprint.ts).
     ...(fingerprint ? { settings: { kubewireManifests: fingerprint } } : {}),
   };
 }

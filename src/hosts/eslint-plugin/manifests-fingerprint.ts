@@ -1,15 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import fg from 'fast-glob';
-
-/** The repository a folder is in: the nearest folder at or above it with a `.git` (a folder, or a worktree's file). */
-export function repositoryOf(folder: string): string | undefined {
-  for (let dir = path.resolve(folder); ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '.git'))) return dir;
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
+import { findRepositoryRoot } from '../../engine/context.js';
 
 /**
  * What ESLint's `--cache` must see change when any manifest of the repository changes: the path, modification
@@ -20,7 +11,7 @@ export function repositoryOf(folder: string): string | undefined {
  * outside a repository.
  */
 export function manifestsFingerprint(cwd: string): string | undefined {
-  const root = repositoryOf(cwd);
+  const root = findRepositoryRoot(cwd);
   if (!root) return undefined;
   const entries = fg.sync('**/*.{yaml,yml,json}', {
     cwd: root,
