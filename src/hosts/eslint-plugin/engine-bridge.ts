@@ -20,11 +20,14 @@ class EngineBridge {
     const port = this.#start();
     Atomics.store(this.#signal, 0, 0);
     port.postMessage(request);
-    const waited = Atomics.wait(this.#signal, 0, 0, ANSWER_TIMEOUT_MS);
+    // The flag, not the wake-up, says the answer is in: the notify of the previous answer may come late and wake
+    // this wait early, so sleep again while the flag is still down.
+    const deadline = Date.now() + ANSWER_TIMEOUT_MS;
+    while (Atomics.load(this.#signal, 0) === 0 && Date.now() < deadline) Atomics.wait(this.#signal, 0, 0, deadline - Date.now());
     const received = receiveMessageOnPort(port) as { message: EngineResponse } | undefined;
     if (!received) {
       this.#stop();
-      throw new Error(`kubewire: no answer from the engine for ${request.physicalPath} (${waited === 'timed-out' ? `after ${ANSWER_TIMEOUT_MS / 1000} s` : 'it stopped'})`);
+      throw new Error(`kubewire: no answer from the engine for ${request.physicalPath} after ${ANSWER_TIMEOUT_MS / 1000} s`);
     }
     if (!received.message.ok) throw new Error(`kubewire: ${request.physicalPath}: ${received.message.message}`);
     return received.message.messages;
