@@ -3,7 +3,7 @@
  * its Node API and its command line, on the fixture folders of test/fixtures-eslint/ (each with its own
  * eslint.config.js; the plugin is loaded from dist/ by the package's own name, as a user's config loads it).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ESLint as ESLint10 } from 'eslint';
@@ -178,41 +178,54 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
   });
 });
 
+/** Runs a command line without blocking this thread (vitest's worker must keep answering its runner meanwhile). */
+function runNode(args: string[], cwd: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve({ stdout, stderr }));
+  });
+}
+
 describe.each(majors)('the eslint command line of %s', (_name, _ESLint, packageName) => {
   const bin = path.join(repoRoot, 'node_modules', packageName, 'bin', 'eslint.js');
-  const lint = (...args: string[]) => {
-    const run = spawnSync(process.execPath, [bin, '--format', 'json', ...args, '.'], { cwd: path.join(fixtures, 'documents'), encoding: 'utf8' });
+  const lint = async (...args: string[]) => {
+    const run = await runNode([bin, '--format', 'json', ...args, '.'], path.join(fixtures, 'documents'));
     // ESLint warns that a handful of files is too few to gain from threads: it used them all the same.
     expect(run.stderr.replace(/.*ESLintPoorConcurrencyWarning.*\n.*--trace-warnings.*\n/u, '')).toBe('');
     return (JSON.parse(run.stdout) as ESLint10.LintResult[]).map((r) => ({ filePath: r.filePath, messages: r.messages }));
   };
 
-  it('gives the same results with --concurrency 2 (an engine per worker thread) as in one thread', () => {
-    const alone = lint();
+  it('gives the same results with --concurrency 2 (an engine per worker thread) as in one thread', async () => {
+    const alone = await lint();
     expect(alone.flatMap((r) => r.messages).length).toBeGreaterThan(0);
-    expect(lint('--concurrency', '2')).toEqual(alone);
+    expect(await lint('--concurrency', '2')).toEqual(alone);
   });
 
-  it('gives the same results from --cache: the second run reads them from the cache file', () => {
+  it('gives the same results from --cache: the second run reads them from the cache file', async () => {
     const cacheLocation = path.join(repoRoot, '.tmp', `eslintcache-${packageName}`);
     rmSync(cacheLocation, { force: true });
-    const first = lint('--cache', '--cache-location', cacheLocation);
+    const first = await lint('--cache', '--cache-location', cacheLocation);
     expect(readFileSync(cacheLocation, 'utf8')).toContain('list.json');
-    expect(lint('--cache', '--cache-location', cacheLocation)).toEqual(first);
-    expect(first).toEqual(lint());
+    expect(await lint('--cache', '--cache-location', cacheLocation)).toEqual(first);
+    expect(first).toEqual(await lint());
   });
 
-  it('relints a Service from --cache when the Deployment of another file changes its labels', () => {
+  it('relints a Service from --cache when the Deployment of another file changes its labels', async () => {
     const repo = repositoryCopy(`eslint-cache-${packageName}`, path.join(fixtures, 'cross-file', 'correct'));
-    const cached = () => {
-      const run = spawnSync(process.execPath, [bin, '--cache', '--format', 'json', '.'], { cwd: repo, encoding: 'utf8' });
+    const cached = async () => {
+      const run = await runNode([bin, '--cache', '--format', 'json', '.'], repo);
       return (JSON.parse(run.stdout) as ESLint10.LintResult[]).flatMap((r) => r.messages.map((m) => `${path.relative(repo, r.filePath)}:${m.line} ${m.ruleId}`));
     };
-    expect(cached()).toEqual([]);
+    expect(await cached()).toEqual([]);
     const deployment = path.join(repo, 'deploy.yaml');
     writeFileSync(deployment, readFileSync(deployment, 'utf8').replaceAll('app: web', 'app: webb'));
     // svc.yaml is unchanged, but its verdict is not: it is linted again, not read from the cache.
-    expect(cached()).toEqual(['svc.yaml:8 kubewire/service-selector-match']);
+    expect(await cached()).toEqual(['svc.yaml:8 kubewire/service-selector-match']);
   });
 });
 
