@@ -9,39 +9,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Kubewire, UsageError } from '../src/index.js';
 import { ensureBuilt, runKubewire } from './cli-process.js';
-
-const service = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: web
-  ports:
-    - port: 80
-      targetPort: http
-`;
-
-const deployment = (app: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels:
-      app: ${app}
-  template:
-    metadata:
-      labels:
-        app: ${app}
-    spec:
-      containers:
-        - name: web
-          image: nginx:1.27
-          ports:
-            - name: http
-              containerPort: 8080
-`;
+import { deployment, service } from './support/wiring-pair.js';
 
 const made: string[] = [];
 /** A temporary repository (a `.git` directory is all the walk looks for) with these files. */
@@ -71,6 +39,14 @@ describe('the API with context', () => {
     expect(finding!.related?.[0]?.message).toContain('Service "web" (spec.selector.app)');
     // The same two files without context: the Deployment alone is fine.
     expect((await new Kubewire({ cwd }).lintFiles(['k8s/deploy.yaml'])).errorCount).toBe(0);
+  });
+
+  it("a near miss in another app's folder is not moved onto the linted file: nothing it changed broke it", async () => {
+    const cwd = repository({ 'apps/a/svc.yaml': service, 'apps/b/deploy.yaml': deployment('webb') });
+    const whole = await new Kubewire({ cwd }).lintFiles(['.']);
+    expect(whole.results.find((r) => r.filePath === 'apps/a/svc.yaml')!.messages[0]!.related?.[0]?.filePath).toBe('apps/b/deploy.yaml');
+    const run = await new Kubewire({ cwd, context: ['.'] }).lintFiles(['apps/b/deploy.yaml']);
+    expect(run.results).toMatchObject([{ filePath: 'apps/b/deploy.yaml', messages: [] }]);
   });
 
   it('a Service correct only because of an unchanged Deployment: clean, and the context file is not reported', async () => {

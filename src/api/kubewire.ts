@@ -7,6 +7,7 @@ import { resolveRuleConfig, type ResolvedRuleConfig, type RuleConfig } from '../
 import type { RuleModule } from '../engine/rule.js';
 import { UsageError } from '../loader/read-inputs.js';
 import { SourceFile } from '../loader/source.js';
+import { filesInSameSubtree } from '../model/evidence/apply-scope.js';
 import type { ResourceGraph } from '../model/graph.js';
 import type { Resource } from '../model/objects/resource.js';
 import { parseRelease } from '../model/schema/kubernetes-api.js';
@@ -43,8 +44,8 @@ export interface KubewireOptions {
   /**
    * Globs of files loaded for cross-file facts only: their own findings are not reported. Files, directories and
    * globs relative to `cwd`; `ignorePatterns` and `node_modules` apply. A finding on a context file whose related
-   * places include a linted file (a Service in an unchanged file that a linted Deployment no longer matches) is
-   * reported at that place in the linted file. A `Kubewire` reads its context once, at its first lint, and reuses
+   * places include a linted file in its part of the tree (a Service in an unchanged file that a linted Deployment
+   * beside it no longer matches) is reported at that place in the linted file. A `Kubewire` reads its context once, at its first lint, and reuses
    * it for every later `lintFiles` and `lintText`: make a new `Kubewire` to see context files changed since.
    */
   context?: readonly string[];
@@ -200,7 +201,7 @@ export class Kubewire {
       filePaths: reported,
     });
     // Only the linted files are reported; context files lend their facts (context.ts).
-    if (project.context.files.length > 0) results = reportOnLinted(results, reportedSet);
+    if (project.context.files.length > 0) results = reportOnLinted(results, reportedSet, (a, b) => filesInSameSubtree(project.graph, a, b));
     // Context files too: related places in them get code frames and snippets.
     const sources = new Map([...project.context.files, ...project.files].map((f) => [f.path, f]));
     // Rendered Helm charts: findings move to the template files they come from.

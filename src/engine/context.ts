@@ -67,30 +67,37 @@ export function withContext(documents: readonly ManifestDocument[], context: Con
 
 /**
  * The one step that keeps the results to the files being linted. A finding in a context file is dropped, unless
- * one of its related places is in a linted file: then the change there is what broke it (a Deployment whose
- * labels no longer match a Service in an unchanged file), so the finding is reported at that place, with its
- * own place kept as the first related location. `reported` holds the paths results name linted files by.
+ * one of its related places is in a linted file that takes part in it (`takesPart`: the model's judgement of
+ * whether the two files are applied together): then the change there is what broke it (a Deployment whose labels
+ * no longer match a Service in an unchanged file), so the finding is reported at that place, with its own place
+ * kept as the first related location. A near miss in another app's folder is no such cause: it is dropped.
+ * `reported` holds the paths results name linted files by.
  */
-export function reportOnLinted(results: readonly LintResult[], reported: ReadonlySet<string>): LintResult[] {
+export function reportOnLinted(
+  results: readonly LintResult[],
+  reported: ReadonlySet<string>,
+  takesPart: (contextFile: string, lintedFile: string) => boolean,
+): LintResult[] {
+  const linted = (contextFile: string) => (filePath: string) => reported.has(filePath) && takesPart(contextFile, filePath);
   const kept = new Map<string, { messages: LintMessage[]; suppressed: LintResult['suppressedMessages'] }>();
   for (const result of results) if (reported.has(result.filePath)) kept.set(result.filePath, { messages: [...result.messages], suppressed: [...result.suppressedMessages] });
   for (const result of results) {
     if (reported.has(result.filePath)) continue;
     for (const message of result.messages) {
-      const moved = moveToLinted(message, result.filePath, reported);
+      const moved = moveToLinted(message, result.filePath, linted(result.filePath));
       if (moved) kept.get(moved.filePath)?.messages.push(moved.message);
     }
     for (const message of result.suppressedMessages) {
-      const moved = moveToLinted(message, result.filePath, reported);
+      const moved = moveToLinted(message, result.filePath, linted(result.filePath));
       if (moved) kept.get(moved.filePath)?.suppressed.push(moved.message);
     }
   }
   return [...kept].map(([filePath, { messages, suppressed }]) => resultOf(filePath, dedupe(sortMessages(messages)), dedupe(sortMessages(suppressed))));
 }
 
-function moveToLinted<M extends LintMessage>(message: M, filePath: string, reported: ReadonlySet<string>): { filePath: string; message: M } | undefined {
+function moveToLinted<M extends LintMessage>(message: M, filePath: string, linted: (filePath: string) => boolean): { filePath: string; message: M } | undefined {
   const related = message.related ?? [];
-  const target = related.find((r) => reported.has(r.filePath));
+  const target = related.find((r) => linted(r.filePath));
   if (!target) return undefined;
   const what = message.resource ? `${message.resource.kind} "${message.resource.name}"${message.path ? ` (${message.path})` : ''}` : 'the place';
   const origin: RelatedMessage = {

@@ -29,8 +29,8 @@ export function inSameFolder(a: Resource, b: Resource): boolean {
  * nearer of two workloads is the likelier to be meant by a Service.
  */
 export function folderDistance(a: Resource, b: Resource): number {
-  const partsA = folderParts(a);
-  const partsB = folderParts(b);
+  const partsA = folderParts(fileOf(a));
+  const partsB = folderParts(fileOf(b));
   let common = 0;
   while (common < partsA.length && common < partsB.length && partsA[common] === partsB[common]) common++;
   return partsA.length - common + (partsB.length - common);
@@ -43,7 +43,12 @@ export function folderDistance(a: Resource, b: Resource): number {
  * another app; whether a reference's target is missing is only known from the targets near the reference.
  */
 export function inSameSubtree(graph: ResourceGraph, a: Resource, b: Resource): boolean {
-  if (surelyAppliedTogether(graph, a, b)) return true;
+  return filesInSameSubtree(graph, fileOf(a), fileOf(b));
+}
+
+/** inSameSubtree for two files (cross-file context: whether a linted file takes part in a finding elsewhere). */
+export function filesInSameSubtree(graph: ResourceGraph, a: string, b: string): boolean {
+  if (a === b || filesShareABuild(graph, a, b)) return true;
   const partsA = folderParts(a);
   const partsB = folderParts(b);
   const shorter = partsA.length <= partsB.length ? partsA : partsB;
@@ -55,8 +60,8 @@ export function inSameSubtree(graph: ResourceGraph, a: Resource, b: Resource): b
  * Files below the working directory are named relative to it, files outside it (cross-file context above a
  * subfolder: `kubewire deploy.yaml` in apps/web/ of a repository) absolutely: resolved, both compare.
  */
-function folderParts(resource: Resource): string[] {
-  return path.resolve(path.dirname(fileOf(resource))).split(path.sep).filter((p) => p !== '');
+function folderParts(file: string): string[] {
+  return path.resolve(path.dirname(file)).split(path.sep).filter((p) => p !== '');
 }
 
 function fileOf(resource: Resource): string {
@@ -94,6 +99,10 @@ export function surelyAppliedTogether(graph: ResourceGraph, a: Resource, b: Reso
 
 /** True when one kustomize build of the input includes both files. */
 export function shareABuild(graph: ResourceGraph, a: Resource, b: Resource): boolean {
-  const buildsOfB = graph.kustomize.buildsOf(fileOf(b));
-  return [...graph.kustomize.buildsOf(fileOf(a))].some((build) => buildsOfB.has(build));
+  return filesShareABuild(graph, fileOf(a), fileOf(b));
+}
+
+function filesShareABuild(graph: ResourceGraph, a: string, b: string): boolean {
+  const buildsOfB = graph.kustomize.buildsOf(b);
+  return [...graph.kustomize.buildsOf(a)].some((build) => buildsOfB.has(build));
 }
