@@ -42,7 +42,11 @@ const { values: args } = parseArgs({
 });
 const runs = Number(args.runs);
 const startupRuns = Number(args['startup-runs']);
-const list = (value) => value.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
+const list = (value) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s && s !== 'none');
 const corpora = [
   ...list(args.sizes).map((size) => {
     const resources = /^(\d+)k$/.test(size) ? Number(size.slice(0, -1)) * 1000 : Number(size);
@@ -160,7 +164,7 @@ function table(header, rows) {
 
 try {
   console.log(`kubewire bench: ${os.cpus().length} cores, Node ${process.version}, ${runs} paired runs per corpus (medians)`);
-  console.log(`command: npm run bench -- ${process.argv.slice(2).join(" ")}`);
+  console.log(`command: npm run bench -- ${process.argv.slice(2).join(' ')}`);
   const measured = [];
   for (const corpus of corpora) {
     process.stderr.write(`${corpus.name} `);
@@ -173,7 +177,21 @@ try {
     console.log();
     console.log(
       table(
-        ['corpus', 'resources', 'files', 'wall', 'CPU', 'docs/s', 'peak RSS', 'vs floor (wall)', 'vs floor (CPU)', 'vs js-yaml', 'floor', 'js-yaml', 'findings'],
+        [
+          'corpus',
+          'resources',
+          'files',
+          'wall',
+          'CPU',
+          'docs/s',
+          'peak RSS',
+          'vs floor (wall)',
+          'vs floor (CPU)',
+          'vs js-yaml',
+          'floor',
+          'js-yaml',
+          'findings',
+        ],
         measured.map((m) => [
           m.name === 'one-namespace' || m.name === 'spread' ? `${m.name} (${m.namespaces} ns)` : m.name,
           fmt(m.resources),
@@ -205,7 +223,9 @@ try {
   const one = byName.get('one-namespace');
   const spread = byName.get('spread');
   if (one && spread) {
-    lines.push(`one namespace / spread out: wall ${fmt(one.wallMs / spread.wallMs, 2)}×, CPU ${fmt(one.cpuMs / spread.cpuMs, 2)}× (target ≤ 1.2×)`);
+    lines.push(
+      `one namespace / spread out: wall ${fmt(one.wallMs / spread.wallMs, 2)}×, CPU ${fmt(one.cpuMs / spread.cpuMs, 2)}× (target ≤ 1.2×)`,
+    );
   }
   if (startup) {
     lines.push(
@@ -214,7 +234,8 @@ try {
   }
   if (lines.length > 0) console.log(`\n${lines.join('\n')}`);
   for (const m of measured) {
-    if (m.floorDocuments !== m.documents) console.error(`${m.name}: the floor parsed ${m.floorDocuments} documents, the corpus has ${m.documents}`);
+    if (m.floorDocuments !== m.documents)
+      console.error(`${m.name}: the floor parsed ${m.floorDocuments} documents, the corpus has ${m.documents}`);
     if (m.found !== m.planted) {
       console.error(`${m.name}: ${m.found} findings for ${m.planted} planted mistakes: a rule misses one or reports a false positive`);
       process.exitCode = 1;

@@ -29,7 +29,9 @@ const options = {
   logLevel: 'warning',
   plugins: [inlineVersion],
   // CommonJS dependencies (fast-glob) call require() for Node's modules; an ES module has none of its own.
-  banner: { js: "import { createRequire as __kubewireCreateRequire } from 'node:module';\nconst require = __kubewireCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __kubewireCreateRequire } from 'node:module';\nconst require = __kubewireCreateRequire(import.meta.url);",
+  },
 };
 
 await build({ ...options, entryPoints: ['src/main.ts'], outfile: CLI_BUNDLE });

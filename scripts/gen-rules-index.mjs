@@ -39,7 +39,11 @@ const docsDir = join(root, 'rules-docs');
 const docsIndexTarget = join(docsDir, 'README.md');
 const rows = ids.map((id) => {
   let page = '';
-  try { page = readFileSync(join(docsDir, `${id}.md`), 'utf8'); } catch { /* no page yet */ }
+  try {
+    page = readFileSync(join(docsDir, `${id}.md`), 'utf8');
+  } catch {
+    /* no page yet */
+  }
   const description = /^> (.*)$/m.exec(page)?.[1] ?? '(no page yet)';
   const severity = /Default severity: \*\*(\w+)\*\*/.exec(page)?.[1] ?? '?';
   return `| [\`${id}\`](${id}.md) | ${severity} | ${description} |`;
@@ -55,11 +59,18 @@ its options, how to suppress it, and the upstream source it follows.
 ${rows.join('\n')}
 `;
 
-const outputs = [[target, text, 'src/rules/index.ts'], [docsIndexTarget, docsIndex, 'rules-docs/README.md']];
+const outputs = [
+  [target, text, 'src/rules/index.ts'],
+  [docsIndexTarget, docsIndex, 'rules-docs/README.md'],
+];
 if (process.argv.includes('--check')) {
   for (const [file, expected, name] of outputs) {
     let current = '';
-    try { current = readFileSync(file, 'utf8'); } catch { /* not generated yet */ }
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      /* not generated yet */
+    }
     if (current !== expected) {
       console.error(`${name} is stale: run \`npm run gen\``);
       process.exit(1);

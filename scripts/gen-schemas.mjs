@@ -17,9 +17,12 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argSource = process.argv.indexOf('--source');
 // The data sits beside the checkout (../shared/kubernetes-schemas), or beside a worktree's parent.
-const source = argSource > 0
-  ? process.argv[argSource + 1]
-  : [join(root, '..', 'shared', 'kubernetes-schemas'), join(root, '..', '..', 'shared', 'kubernetes-schemas')].find((d) => existsSync(d)) ?? join(root, '..', 'shared', 'kubernetes-schemas');
+const source =
+  argSource > 0
+    ? process.argv[argSource + 1]
+    : ([join(root, '..', 'shared', 'kubernetes-schemas'), join(root, '..', '..', 'shared', 'kubernetes-schemas')].find((d) =>
+        existsSync(d),
+      ) ?? join(root, '..', 'shared', 'kubernetes-schemas'));
 const target = join(root, 'schemas', 'kubernetes.json');
 const check = process.argv.includes('--check');
 
@@ -128,19 +131,29 @@ const ENUMS = {
  */
 const NOT_REQUIRED = new Set([
   // pkg/apis/apps/validation ValidateStatefulSetSpec never required serviceName (optional since 1.33).
-  'apps.v1.StatefulSetSpec.serviceName', 'apps.v1beta1.StatefulSetSpec.serviceName', 'apps.v1beta2.StatefulSetSpec.serviceName',
+  'apps.v1.StatefulSetSpec.serviceName',
+  'apps.v1beta1.StatefulSetSpec.serviceName',
+  'apps.v1beta2.StatefulSetSpec.serviceName',
   // pkg/apis/networking/validation ValidateNetworkPolicySpec: an empty podSelector selects every pod.
-  'networking.v1.NetworkPolicySpec.podSelector', 'extensions.v1beta1.NetworkPolicySpec.podSelector',
+  'networking.v1.NetworkPolicySpec.podSelector',
+  'extensions.v1beta1.NetworkPolicySpec.podSelector',
   // pkg/apis/rbac/validation ValidateRoleBindingRoleRef takes an empty apiGroup (defaulted by clients).
-  'rbac.v1.RoleRef.apiGroup', 'rbac.v1beta1.RoleRef.apiGroup', 'rbac.v1alpha1.RoleRef.apiGroup',
+  'rbac.v1.RoleRef.apiGroup',
+  'rbac.v1beta1.RoleRef.apiGroup',
+  'rbac.v1alpha1.RoleRef.apiGroup',
   // pkg/apis/scheduling/validation: value is an int32, 0 when absent.
-  'scheduling.v1.PriorityClass.value', 'scheduling.v1beta1.PriorityClass.value', 'scheduling.v1alpha1.PriorityClass.value',
+  'scheduling.v1.PriorityClass.value',
+  'scheduling.v1beta1.PriorityClass.value',
+  'scheduling.v1alpha1.PriorityClass.value',
   // pkg/apis/discovery/validation: an EndpointSlice may have no endpoints.
-  'discovery.v1.EndpointSlice.endpoints', 'discovery.v1beta1.EndpointSlice.endpoints',
+  'discovery.v1.EndpointSlice.endpoints',
+  'discovery.v1beta1.EndpointSlice.endpoints',
   // pkg/apis/batch/validation: status is defaulted to True, onPodConditions may be empty.
-  'batch.v1.PodFailurePolicyOnPodConditionsPattern.status', 'batch.v1.PodFailurePolicyRule.onPodConditions',
+  'batch.v1.PodFailurePolicyOnPodConditionsPattern.status',
+  'batch.v1.PodFailurePolicyRule.onPodConditions',
   // pkg/apis/core/validation: sources may be empty; a HostAlias IP is checked only when set before 1.31.
-  'core.v1.ProjectedVolumeSource.sources', 'core.v1.HostAlias.ip',
+  'core.v1.ProjectedVolumeSource.sources',
+  'core.v1.HostAlias.ip',
 ]);
 
 /**
@@ -150,10 +163,17 @@ const NOT_REQUIRED = new Set([
  * using-api/deprecation-guide/#v1-16): "The v1.16 release stopped serving" these versions.
  */
 const LAST_SERVED = {
-  'extensions/v1beta1/Deployment': 15, 'extensions/v1beta1/DaemonSet': 15, 'extensions/v1beta1/ReplicaSet': 15,
-  'extensions/v1beta1/NetworkPolicy': 15, 'extensions/v1beta1/PodSecurityPolicy': 15,
-  'apps/v1beta1/Deployment': 15, 'apps/v1beta1/StatefulSet': 15,
-  'apps/v1beta2/Deployment': 15, 'apps/v1beta2/DaemonSet': 15, 'apps/v1beta2/ReplicaSet': 15, 'apps/v1beta2/StatefulSet': 15,
+  'extensions/v1beta1/Deployment': 15,
+  'extensions/v1beta1/DaemonSet': 15,
+  'extensions/v1beta1/ReplicaSet': 15,
+  'extensions/v1beta1/NetworkPolicy': 15,
+  'extensions/v1beta1/PodSecurityPolicy': 15,
+  'apps/v1beta1/Deployment': 15,
+  'apps/v1beta1/StatefulSet': 15,
+  'apps/v1beta2/Deployment': 15,
+  'apps/v1beta2/DaemonSet': 15,
+  'apps/v1beta2/ReplicaSet': 15,
+  'apps/v1beta2/StatefulSet': 15,
 };
 
 /** How a definition name is shortened: the Go package path prefix is dropped. */
@@ -194,13 +214,20 @@ function compact(node) {
     return out;
   }
   switch (node.type) {
-    case 'string': return node.format === 'byte' ? 'y' : 's';
-    case 'integer': return 'i';
-    case 'number': return 'n';
-    case 'boolean': return 'b';
-    case 'array': return { a: node.items ? compact(node.items) : '*' };
-    case 'object': return node.additionalProperties && typeof node.additionalProperties === 'object' ? { m: compact(node.additionalProperties) } : '*';
-    default: return '*';
+    case 'string':
+      return node.format === 'byte' ? 'y' : 's';
+    case 'integer':
+      return 'i';
+    case 'number':
+      return 'n';
+    case 'boolean':
+      return 'b';
+    case 'array':
+      return { a: node.items ? compact(node.items) : '*' };
+    case 'object':
+      return node.additionalProperties && typeof node.additionalProperties === 'object' ? { m: compact(node.additionalProperties) } : '*';
+    default:
+      return '*';
   }
 }
 
@@ -254,7 +281,8 @@ function generate() {
         for (const [field, child] of Object.entries(node.p)) {
           // The status of a kind is written by its controllers, never validated from manifests: kubectl get
           // exports carry it, and the API server drops it on create.
-          let value = isKind && (field === 'status' || field === 'kind' || field === 'apiVersion') ? (field === 'status' ? '*' : 's') : child;
+          let value =
+            isKind && (field === 'status' || field === 'kind' || field === 'apiVersion') ? (field === 'status' ? '*' : 's') : child;
           if (ENUMS[`${name}.${field}`]) {
             const e = ENUMS[`${name}.${field}`];
             value = value === 's' ? { e } : typeof value === 'object' && value.a === 's' ? { a: { e } } : value;
@@ -325,7 +353,11 @@ if (!existsSync(source)) {
 const text = generate();
 if (check) {
   let current = '';
-  try { current = readFileSync(target, 'utf8'); } catch { /* not generated yet */ }
+  try {
+    current = readFileSync(target, 'utf8');
+  } catch {
+    /* not generated yet */
+  }
   if (current !== text) {
     console.error('schemas/kubernetes.json is stale: run `npm run gen:schemas`');
     process.exit(1);

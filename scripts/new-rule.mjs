@@ -18,7 +18,9 @@ if (existsSync(ruleFile)) {
   console.error(`${ruleFile} exists`);
   process.exit(2);
 }
-writeFileSync(ruleFile, `import { createRule } from '../api/authoring.js';
+writeFileSync(
+  ruleFile,
+  `import { createRule } from '../api/authoring.js';
 
 export const ${camel} = createRule({
   name: '${id}',
@@ -42,8 +44,11 @@ export const ${camel} = createRule({
     };
   },
 });
-`);
-writeFileSync(join(root, 'rules-docs', `${id}.md`), `# ${id}
+`,
+);
+writeFileSync(
+  join(root, 'rules-docs', `${id}.md`),
+  `# ${id}
 
 > Require TODO
 
@@ -74,7 +79,8 @@ This rule has no options of its own (like every rule, it takes \`unsure\`: the s
 \`kubewire.io/ignore: ${id}\` on the resource, or \`kubewire --rule ${id}=off\`.
 
 ## Upstream reference
-`);
+`,
+);
 for (const kind of ['valid', 'invalid']) mkdirSync(join(root, 'test', 'fixtures', id, kind), { recursive: true });
 execFileSync(process.execPath, [join(root, 'scripts', 'gen-rules-index.mjs')], { stdio: 'inherit' });
 console.log(`created src/rules/${id}.ts, rules-docs/${id}.md, test/fixtures/${id}/{valid,invalid}/`);

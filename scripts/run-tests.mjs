@@ -72,6 +72,7 @@ for (const orphan of orphanSnapshots(join(root, 'test'))) {
 }
 
 for (const problem of problems) console.log(`snapshots: ${problem}`);
-if (problems.length > 0) console.log('snapshots: to write or delete snapshots, run `npm test -- -u` and read the diff before committing it');
+if (problems.length > 0)
+  console.log('snapshots: to write or delete snapshots, run `npm test -- -u` and read the diff before committing it');
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(run.status === 0 && failed === 0 && passed > 0 && problems.length === 0 ? 0 : 1);

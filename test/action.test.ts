@@ -160,7 +160,10 @@ describe('action.yml', () => {
   });
 
   it('the committed bundle is what a fresh build of the sources writes', () => {
-    const check = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-action.mjs'), '--check'], { cwd: repoRoot, encoding: 'utf8' });
+    const check = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-action.mjs'), '--check'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
     // The runner gets the bundle from the repository, so git must not ignore it (dist/ is ignored for tsc's output).
@@ -173,7 +176,10 @@ describe('action.yml', () => {
     temporary.push(dir);
     const stale = path.join(dir, 'index.js');
     writeFileSync(stale, `${readFileSync(BUNDLE, 'utf8')} `);
-    const failed = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-action.mjs'), '--check', stale], { cwd: repoRoot, encoding: 'utf8' });
+    const failed = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-action.mjs'), '--check', stale], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain('npm run build:action');
   });
@@ -195,8 +201,14 @@ describe('the Action on examples/', () => {
   it('annotates each finding at its file, line and columns', () => {
     const annotations = run.commands.filter((c) => /^::(error|warning) /.test(c));
     expect(annotations).toHaveLength(6);
-    expect(annotations).toContainEqual(expect.stringMatching(/^::error title=kubewire ingress-backend,file=examples\/ingress\.yaml,line=30,endLine=30,col=27,endColumn=31::Service "api" has no port 8080/));
-    expect(annotations).toContainEqual(expect.stringMatching(/^::warning title=kubewire statefulset-service-name,file=examples\/postgres\.yaml,line=44,/));
+    expect(annotations).toContainEqual(
+      expect.stringMatching(
+        /^::error title=kubewire ingress-backend,file=examples\/ingress\.yaml,line=30,endLine=30,col=27,endColumn=31::Service "api" has no port 8080/,
+      ),
+    );
+    expect(annotations).toContainEqual(
+      expect.stringMatching(/^::warning title=kubewire statefulset-service-name,file=examples\/postgres\.yaml,line=44,/),
+    );
     // No notice: the annotations are all there.
     expect(run.commands.filter((c) => c.startsWith('::notice'))).toEqual([]);
   });
@@ -208,8 +220,12 @@ describe('the Action on examples/', () => {
 
   it('writes a job summary: counts, findings per rule with docs links, findings with links to the commit, the wiring', () => {
     expect(run.summary).toMatch(/^## kubewire: 5 errors, 1 warning\n/);
-    expect(run.summary).toContain('| [ingress-backend](https://github.com/kubewire/kubewire/blob/main/rules-docs/ingress-backend.md) | 1 | 0 |');
-    expect(run.summary).toContain('[examples/ingress.yaml\\:30\\:27](https://github.com/kubewire/kubewire/blob/0123abcd/examples/ingress.yaml#L30)');
+    expect(run.summary).toContain(
+      '| [ingress-backend](https://github.com/kubewire/kubewire/blob/main/rules-docs/ingress-backend.md) | 1 | 0 |',
+    );
+    expect(run.summary).toContain(
+      '[examples/ingress.yaml\\:30\\:27](https://github.com/kubewire/kubewire/blob/0123abcd/examples/ingress.yaml#L30)',
+    );
     expect(run.summary).toContain('```mermaid\nflowchart LR\n');
     expect(run.summary).toContain('n0 ==>|"/api → 8080 ✗"| n1');
   });
@@ -249,7 +265,9 @@ describe('inputs', () => {
     const sarif = JSON.parse(readFileSync(path.join(workspace, 'kubewire.sarif'), 'utf8')) as {
       runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
     };
-    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(['clusters/prod/apps/svc.yaml']);
+    expect(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual([
+      'clusters/prod/apps/svc.yaml',
+    ]);
     expect(run.outputs['error-count']).toBe('1');
     expect(run.commands.find((c) => c.startsWith('::error '))).toMatch(/file=clusters\/prod\/apps\/svc\.yaml,/);
     expect(run.summary).toContain('`clusters/prod/apps`');
@@ -286,7 +304,11 @@ describe('inputs', () => {
   const failures: [string, Record<string, string>, string][] = [
     ['a config file that does not exist', { config: 'no-such.kubewire.yaml' }, 'no-such.kubewire.yaml: no such file'],
     ['fail-on takes error, warning or none', { 'fail-on': 'always' }, 'fail-on must be error, warning or none, not "always"'],
-    ['max-warnings takes a number', { 'max-warnings': 'ten' }, 'max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "ten"'],
+    [
+      'max-warnings takes a number',
+      { 'max-warnings': 'ten' },
+      'max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "ten"',
+    ],
     ['an unknown format', { format: 'xml' }, 'unknown format "xml"'],
     ['files that do not exist', { files: 'no/such/dir' }, 'no/such/dir'],
   ];
@@ -305,14 +327,22 @@ describe('inputs', () => {
 
 describe('sarif-file', () => {
   it('writes SARIF 2.1.0 with repository-relative locations and sets the output', () => {
-    const run = runAction({ files: 'examples', 'sarif-file': 'reports/kubewire.sarif', 'sarif-category': 'kubewire/examples/', 'fail-on': 'none' });
+    const run = runAction({
+      files: 'examples',
+      'sarif-file': 'reports/kubewire.sarif',
+      'sarif-category': 'kubewire/examples/',
+      'fail-on': 'none',
+    });
     expect(run.status).toBe(0);
     const file = path.join(repoRoot, 'reports', 'kubewire.sarif');
     temporary.push(path.join(repoRoot, 'reports'));
     expect(run.outputs['sarif-file']).toBe(file);
     const sarif = JSON.parse(readFileSync(file, 'utf8')) as {
       version: string;
-      runs: { automationDetails?: { id: string }; results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+      runs: {
+        automationDetails?: { id: string };
+        results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+      }[];
     };
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0]!.automationDetails?.id).toBe('kubewire/examples/');
@@ -324,11 +354,24 @@ describe('sarif-file', () => {
     const report = path.join(repoRoot, 'reports', 'multitool.sarif');
     const check = spawnSync(
       multitool,
-      ['validate', '--rule-kind', 'Gh;Sarif', '--level', 'Error;Warning', '--config', path.join(repoRoot, 'test', 'support', 'sarif-multitool.xml'), '--output', report, file],
+      [
+        'validate',
+        '--rule-kind',
+        'Gh;Sarif',
+        '--level',
+        'Error;Warning',
+        '--config',
+        path.join(repoRoot, 'test', 'support', 'sarif-multitool.xml'),
+        '--output',
+        report,
+        file,
+      ],
       { encoding: 'utf8', timeout: 120_000, env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } },
     );
     expect(check.status, check.stdout + check.stderr).toBe(0);
-    const findings = (JSON.parse(readFileSync(report, 'utf8')) as { runs: { results?: { ruleId: string; level?: string }[] }[] }).runs.flatMap((r) => r.results ?? []);
+    const findings = (
+      JSON.parse(readFileSync(report, 'utf8')) as { runs: { results?: { ruleId: string; level?: string }[] }[] }
+    ).runs.flatMap((r) => r.results ?? []);
     expect(findings.filter((r) => (r.level ?? 'warning') === 'error' || (r.level ?? 'warning') === 'warning')).toEqual([]);
   }, 120_000);
 });
@@ -360,7 +403,9 @@ describe('untrusted repositories', () => {
     // The runner acts on the Action's own commands only: the real annotation, its file name encoded.
     expect(run.commands).toEqual([
       expect.stringMatching(/^::error title=kubewire schema,file=%3A%3Awarning%3A%3Aforged\.yaml,line=3,/),
-      expect.stringMatching(/^::error title=kubewire service-selector-match,file=%3A%3Awarning%3A%3Aforged\.yaml,line=4,endLine=4,col=24,endColumn=\d+::Service "x\\n::error file=forged\.yaml::forged\\n/),
+      expect.stringMatching(
+        /^::error title=kubewire service-selector-match,file=%3A%3Awarning%3A%3Aforged\.yaml,line=4,endLine=4,col=24,endColumn=\d+::Service "x\\n::error file=forged\.yaml::forged\\n/,
+      ),
       '::error::kubewire found 2 errors (fail-on: error)',
     ]);
     // Rendered as GitHub Flavored Markdown (marked, a GFM implementation): the page has only the Action's own
@@ -373,10 +418,14 @@ describe('untrusted repositories', () => {
       'https://github.com/o/r/blob/abc/%3A%3Awarning%3A%3Aforged.yaml#L4',
     ]);
     expect(page.querySelectorAll('img, b, script')).toHaveLength(0);
-    const findingRows = [...page.querySelectorAll('table')[1]!.querySelectorAll('tbody tr')].filter((row) => row.textContent?.includes('service-selector-match'));
+    const findingRows = [...page.querySelectorAll('table')[1]!.querySelectorAll('tbody tr')].filter((row) =>
+      row.textContent?.includes('service-selector-match'),
+    );
     expect(findingRows).toHaveLength(1);
     expect(findingRows[0]!.querySelectorAll('td')).toHaveLength(4);
-    expect(findingRows[0]!.querySelectorAll('td')[2]!.textContent).toContain('x\\n::error file=forged.yaml::forged\\n![img](https://example.invalid/p.png) <b>bold</b> | cell');
+    expect(findingRows[0]!.querySelectorAll('td')[2]!.textContent).toContain(
+      'x\\n::error file=forged.yaml::forged\\n![img](https://example.invalid/p.png) <b>bold</b> | cell',
+    );
     expect(run.summary).not.toContain('![img]');
     expect(run.summary).not.toContain('<b>');
     expect(run.summary).toContain('\\!\\[img\\]');
@@ -390,7 +439,13 @@ describe('the job summary stays under GitHub’s 1 MiB', () => {
   it('a diagram that would pass the limit is left out, with what to run instead', () => {
     // 150 Services with 8 KiB names: the capped diagram alone is over 1 MiB.
     const name = 'n'.repeat(8 * 1024);
-    const nodes = Array.from({ length: 150 }, (_, i) => ({ id: `s${i}`, kind: 'Service', namespace: 'shop', name: `${name}${i}`, role: 'resource' as const }));
+    const nodes = Array.from({ length: 150 }, (_, i) => ({
+      id: `s${i}`,
+      kind: 'Service',
+      namespace: 'shop',
+      name: `${name}${i}`,
+      role: 'resource' as const,
+    }));
     const summary = jobSummary({
       results: [],
       errorCount: 0,

@@ -29,7 +29,14 @@ describe('Kubewire', () => {
   it('lints text and sums up the run', async () => {
     const run = await new Kubewire().lintText(service(), { filePath: 'k8s/web.yaml' });
     expect(run.results.map((r) => r.filePath)).toEqual(['k8s/web.yaml']);
-    expect(run).toMatchObject({ errorCount: 1, warningCount: 0, fatalErrorCount: 0, suppressedCount: 0, exitStatus: 1, tooManyWarnings: false });
+    expect(run).toMatchObject({
+      errorCount: 1,
+      warningCount: 0,
+      fatalErrorCount: 0,
+      suppressedCount: 0,
+      exitStatus: 1,
+      tooManyWarnings: false,
+    });
     expect(run.results[0]!.messages[0]).toMatchObject({ ruleId: 'service-selector-match', line: 8, column: 10 });
     expect(run.sourceOf('k8s/web.yaml')?.lineText(8)).toBe('    app: wbe');
   });
@@ -54,7 +61,8 @@ describe('Kubewire', () => {
   });
 
   it('applies quiet and maxWarnings to the counts and the exit status', async () => {
-    const lonely = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: lonely\nspec:\n  selector:\n    app: lonely\n  ports:\n  - port: 80\n';
+    const lonely =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: lonely\nspec:\n  selector:\n    app: lonely\n  ports:\n  - port: 80\n';
     const loose = await new Kubewire().lintText(lonely);
     expect(loose).toMatchObject({ errorCount: 0, warningCount: 1, exitStatus: 0 });
     expect(await new Kubewire({ maxWarnings: 0 }).lintText(lonely)).toMatchObject({ tooManyWarnings: true, exitStatus: 1, maxWarnings: 0 });
@@ -67,7 +75,9 @@ describe('Kubewire', () => {
     const run = await new Kubewire().lintText('apiVersion: v1\nkind: ConfigMap\ndata: {a: 1\n', { filePath: 'broken.yaml' });
     expect(run.fatalErrorCount).toBe(1);
     expect(run.results[0]!.messages[0]).toMatchObject({ ruleId: 'yaml-syntax', fatal: true });
-    const fatalRules = Kubewire.rules().filter((r) => r.meta.fatal).map((r) => r.name);
+    const fatalRules = Kubewire.rules()
+      .filter((r) => r.meta.fatal)
+      .map((r) => r.name);
     expect(fatalRules).toEqual(['input-unreadable', 'yaml-syntax']);
   });
 
@@ -99,7 +109,8 @@ describe('rule configuration, validated by ajv against meta.schema', () => {
   });
 
   it('takes ESLint severities as words and numbers, and options laid over the defaults', async () => {
-    const nodePort = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 20080\n';
+    const nodePort =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 20080\n';
     const base = { 'service-selector-match': 0 } as const;
     expect((await new Kubewire({ rules: base }).lintText(nodePort)).errorCount).toBe(1);
     const custom = await new Kubewire({ rules: { ...base, 'service-node-port': ['error', { range: '20000-22767' }] } }).lintText(nodePort);
@@ -167,7 +178,16 @@ describe('the package entry', () => {
     const run = await new entry.Kubewire().lintText(service(), { filePath: 'web.yaml' });
     expect(run.errorCount).toBe(1);
     expect(Object.keys(entry).sort()).toEqual(
-      ['FORMATTER_NAMES', 'Kubewire', 'RULE_DOCS_BASE_URL', 'RuleConfigError', 'UsageError', 'createRule', 'formatPath', 'loadFormatter'].sort(),
+      [
+        'FORMATTER_NAMES',
+        'Kubewire',
+        'RULE_DOCS_BASE_URL',
+        'RuleConfigError',
+        'UsageError',
+        'createRule',
+        'formatPath',
+        'loadFormatter',
+      ].sort(),
     );
   });
 });

@@ -64,7 +64,10 @@ interface Outcome {
 }
 
 /** Runs kubewire with the JSON format over the operands, next to the sibling file unless told otherwise. */
-function lintWithCli(operands: readonly string[], options: { cwd?: string; withSibling?: boolean; input?: string | Buffer; uid?: number } = {}): Outcome {
+function lintWithCli(
+  operands: readonly string[],
+  options: { cwd?: string; withSibling?: boolean; input?: string | Buffer; uid?: number } = {},
+): Outcome {
   const cwd = options.cwd ?? FIXTURES;
   // Each case is about its own file: the kubewire repository around the fixtures is no context of theirs.
   const args = ['--format', 'json', '--no-context', ...operands];
@@ -107,20 +110,44 @@ interface StaticCase {
 
 const STATIC_CASES: StaticCase[] = [
   { file: 'binary.yaml', expect: [{ ruleId: 'input-unreadable', line: 1, message: /binary file \(contains NUL bytes\)/ }], aloneExit: 1 },
-  { file: 'invalid-utf8.yaml', expect: [{ ruleId: 'input-unreadable', line: 4, column: 17, message: /invalid UTF-8: save the file as UTF-8/ }], aloneExit: 1 },
+  {
+    file: 'invalid-utf8.yaml',
+    expect: [{ ruleId: 'input-unreadable', line: 4, column: 17, message: /invalid UTF-8: save the file as UTF-8/ }],
+    aloneExit: 1,
+  },
   // Byte-order marks are honoured: positions are those an editor shows, the BOM taking no column.
   { file: 'bom-utf8.yaml', expect: [{ ruleId: 'service-selector-match', line: 6, column: 3, message: /bom-utf8-pods/ }], aloneExit: 0 },
-  { file: 'bom-utf16le.yaml', expect: [{ ruleId: 'service-selector-match', line: 6, column: 3, message: /bom-utf16le-pods/ }], aloneExit: 0 },
-  { file: 'bom-utf16be.yaml', expect: [{ ruleId: 'service-selector-match', line: 6, column: 3, message: /bom-utf16be-pods/ }], aloneExit: 0 },
+  {
+    file: 'bom-utf16le.yaml',
+    expect: [{ ruleId: 'service-selector-match', line: 6, column: 3, message: /bom-utf16le-pods/ }],
+    aloneExit: 0,
+  },
+  {
+    file: 'bom-utf16be.yaml',
+    expect: [{ ruleId: 'service-selector-match', line: 6, column: 3, message: /bom-utf16be-pods/ }],
+    aloneExit: 0,
+  },
   { file: 'crlf.yaml', expect: [{ ruleId: 'service-selector-match', line: 6, column: 3, message: /crlf-pods/ }], aloneExit: 0 },
-  { file: 'crlf-tab-indent.yaml', expect: [{ ruleId: 'yaml-syntax', line: 5, column: 1, message: /Tabs are not allowed as indentation/ }], aloneExit: 1 },
+  {
+    file: 'crlf-tab-indent.yaml',
+    expect: [{ ruleId: 'yaml-syntax', line: 5, column: 1, message: /Tabs are not allowed as indentation/ }],
+    aloneExit: 1,
+  },
   { file: 'empty.yaml', expect: [], aloneExit: 0 },
   { file: 'only-separator.yaml', expect: [], aloneExit: 0 },
   // Not Kubernetes objects (like a values.yaml or an Ansible play): skipped quietly in a scan.
   { file: 'top-level-scalar.yaml', expect: [], aloneExit: 0 },
   { file: 'top-level-list.yaml', expect: [], aloneExit: 0 },
-  { file: 'kind-number.yaml', expect: [{ ruleId: 'resource-shape', line: 2, column: 7, message: /"kind" must be a non-empty string \(found number 42\)/ }], aloneExit: 1 },
-  { file: 'metadata-list.yaml', expect: [{ ruleId: 'resource-shape', line: 3, column: 1, message: /"metadata" must be an object \(found a list\)/ }], aloneExit: 1 },
+  {
+    file: 'kind-number.yaml',
+    expect: [{ ruleId: 'resource-shape', line: 2, column: 7, message: /"kind" must be a non-empty string \(found number 42\)/ }],
+    aloneExit: 1,
+  },
+  {
+    file: 'metadata-list.yaml',
+    expect: [{ ruleId: 'resource-shape', line: 3, column: 1, message: /"metadata" must be an object \(found a list\)/ }],
+    aloneExit: 1,
+  },
   {
     file: 'alias-bomb.yaml',
     expect: [{ ruleId: 'yaml-syntax', line: 7, column: 10, message: /alias bomb \("billion laughs"\).*does not expand it/ }],
@@ -135,20 +162,28 @@ describe('bad input in committed fixtures', () => {
       expectWellBehaved(outcome);
       expect(outcome.run.status).toBe(1); // the sibling has an error
       const found = findingsIn(outcome, c.file);
-      expect(found.map((m) => ({ ruleId: m.ruleId, line: m.line, ...(c.expect.find((e) => e.ruleId === m.ruleId)?.column ? { column: m.column } : {}) })))
-        .toEqual(c.expect.map((e) => ({ ruleId: e.ruleId, line: e.line, ...(e.column ? { column: e.column } : {}) })));
+      expect(
+        found.map((m) => ({
+          ruleId: m.ruleId,
+          line: m.line,
+          ...(c.expect.find((e) => e.ruleId === m.ruleId)?.column ? { column: m.column } : {}),
+        })),
+      ).toEqual(c.expect.map((e) => ({ ruleId: e.ruleId, line: e.line, ...(e.column ? { column: e.column } : {}) })));
       c.expect.forEach((e, i) => expect(found[i]!.message).toMatch(e.message));
       // Every file read is in the results, with or without findings.
       expect(outcome.results.map((r) => r.filePath)).toContain(c.file);
     });
   }
 
-  it.each(STATIC_CASES.map((c) => [c.file, c.aloneExit, c.expect.length] as const))('%s alone exits with %i, without a stack trace', (file, code, findings) => {
-    const run = runKubewire([file], { cwd: FIXTURES, nodeFlags: HEAP_CAP });
-    expect(run.status).toBe(code);
-    expect(run.stderr).not.toMatch(STACK_FRAME);
-    if (findings > 0) expect(run.stdout).toContain(`${file}:`);
-  });
+  it.each(STATIC_CASES.map((c) => [c.file, c.aloneExit, c.expect.length] as const))(
+    '%s alone exits with %i, without a stack trace',
+    (file, code, findings) => {
+      const run = runKubewire([file], { cwd: FIXTURES, nodeFlags: HEAP_CAP });
+      expect(run.status).toBe(code);
+      expect(run.stderr).not.toMatch(STACK_FRAME);
+      if (findings > 0) expect(run.stdout).toContain(`${file}:`);
+    },
+  );
 
   it('a file with no Kubernetes object, alone, is not silently accepted: a one-line note on stderr', () => {
     for (const file of ['empty.yaml', 'only-separator.yaml', 'top-level-scalar.yaml', 'top-level-list.yaml']) {
@@ -200,7 +235,10 @@ describe('bad input made at test time', () => {
     const dir = path.join(scratch, 'long-line');
     mkdirSync(dir);
     const long = 'v'.repeat(1024 * 1024);
-    writeFileSync(path.join(dir, 'long.yaml'), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: long\ndata: {blob: "${long}", blob: twice}\n`);
+    writeFileSync(
+      path.join(dir, 'long.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: long\ndata: {blob: "${long}", blob: twice}\n`,
+    );
     const outcome = lintWithCli(['long.yaml'], { cwd: dir });
     expectWellBehaved(outcome);
     const [duplicate] = findingsIn(outcome, 'long.yaml');
@@ -242,11 +280,15 @@ describe('bad input made at test time', () => {
 
     const named = lintWithCli(['a.yaml'], { cwd: dir });
     expectWellBehaved(named);
-    expect(findingsIn(named, 'a.yaml')).toMatchObject([{ ruleId: 'input-unreadable', line: 1, message: expect.stringMatching(/too many levels of symbolic links/) }]);
+    expect(findingsIn(named, 'a.yaml')).toMatchObject([
+      { ruleId: 'input-unreadable', line: 1, message: expect.stringMatching(/too many levels of symbolic links/) },
+    ]);
 
     const scanned = lintWithCli(['.'], { cwd: dir });
     expectWellBehaved(scanned);
-    expect(scanned.messages.filter((m) => !m.filePath.endsWith(SIBLING)).map((m) => `${m.filePath}:${m.ruleId}`)).toEqual(['tree/real.yaml:resource-shape']);
+    expect(scanned.messages.filter((m) => !m.filePath.endsWith(SIBLING)).map((m) => `${m.filePath}:${m.ruleId}`)).toEqual([
+      'tree/real.yaml:resource-shape',
+    ]);
   });
 
   it('a broken symlink named on the command line is reported as such', () => {
@@ -255,7 +297,9 @@ describe('bad input made at test time', () => {
     symlinkSync('missing.yaml', path.join(dir, 'link.yaml'));
     const outcome = lintWithCli(['link.yaml'], { cwd: dir });
     expectWellBehaved(outcome);
-    expect(findingsIn(outcome, 'link.yaml')).toMatchObject([{ ruleId: 'input-unreadable', message: expect.stringMatching(/broken symbolic link/) }]);
+    expect(findingsIn(outcome, 'link.yaml')).toMatchObject([
+      { ruleId: 'input-unreadable', message: expect.stringMatching(/broken symbolic link/) },
+    ]);
   });
 
   it('a directory named x.yaml is not read as a file in a scan; named alone and empty, it is a usage error (exit 2)', () => {
@@ -264,7 +308,9 @@ describe('bad input made at test time', () => {
     copyFileSync(path.join(FIXTURES, 'kind-number.yaml'), path.join(dir, 'real.yaml'));
     const scanned = lintWithCli(['.'], { cwd: dir });
     expectWellBehaved(scanned);
-    expect(scanned.messages.filter((m) => !m.filePath.endsWith(SIBLING)).map((m) => `${m.filePath}:${m.ruleId}`)).toEqual(['real.yaml:resource-shape']);
+    expect(scanned.messages.filter((m) => !m.filePath.endsWith(SIBLING)).map((m) => `${m.filePath}:${m.ruleId}`)).toEqual([
+      'real.yaml:resource-shape',
+    ]);
 
     const alone = runKubewire(['x.yaml'], { cwd: dir });
     expect(alone.status).toBe(2);
@@ -289,33 +335,40 @@ describe('bad input made at test time', () => {
     expectWellBehaved(outcome);
     expect(outcome.run.status).toBe(1);
     expect(findingsIn(outcome, 'secret.yaml')).toMatchObject([
-      { ruleId: 'input-unreadable', line: 1, message: 'Cannot lint this file: cannot read the file: permission denied. The other files are still linted.' },
+      {
+        ruleId: 'input-unreadable',
+        line: 1,
+        message: 'Cannot lint this file: cannot read the file: permission denied. The other files are still linted.',
+      },
     ]);
   });
 
-  it.skipIf(process.platform === 'win32')('an unreadable directory in a scan is reported, not skipped silently; hidden ones are not read anyway', () => {
-    const dir = path.join(scratch, 'unreadable-dir');
-    for (const sub of ['locked', '.hidden-locked', 'open']) mkdirSync(path.join(dir, sub), { recursive: true });
-    chmodSync(scratch, 0o755);
-    chmodSync(dir, 0o755);
-    copyFileSync(path.join(FIXTURES, 'kind-number.yaml'), path.join(dir, 'locked', 'a.yaml'));
-    copyFileSync(path.join(FIXTURES, 'kind-number.yaml'), path.join(dir, 'open', 'b.yaml'));
-    chmodSync(path.join(dir, 'open'), 0o755);
-    chmodSync(path.join(dir, 'open', 'b.yaml'), 0o644);
-    chmodSync(path.join(dir, 'locked'), 0o000);
-    chmodSync(path.join(dir, '.hidden-locked'), 0o000);
-    try {
-      const outcome = lintWithCli(['.'], { cwd: dir, withSibling: false, ...(isRoot ? { uid: 65534 } : {}) });
-      expectWellBehaved(outcome, { withSibling: false });
-      expect(outcome.messages.map((m) => `${m.filePath}:${m.line}:${m.ruleId}: ${m.message}`)).toEqual([
-        'locked:1:input-unreadable: Cannot lint this file: cannot read the directory (permission denied), so the manifests in it are not linted. The other files are still linted.',
-        'open/b.yaml:2:resource-shape: Not a valid Kubernetes object: "kind" must be a non-empty string (found number 42). The API server rejects it, and kubewire cannot check its wiring.',
-      ]);
-    } finally {
-      chmodSync(path.join(dir, 'locked'), 0o755);
-      chmodSync(path.join(dir, '.hidden-locked'), 0o755);
-    }
-  });
+  it.skipIf(process.platform === 'win32')(
+    'an unreadable directory in a scan is reported, not skipped silently; hidden ones are not read anyway',
+    () => {
+      const dir = path.join(scratch, 'unreadable-dir');
+      for (const sub of ['locked', '.hidden-locked', 'open']) mkdirSync(path.join(dir, sub), { recursive: true });
+      chmodSync(scratch, 0o755);
+      chmodSync(dir, 0o755);
+      copyFileSync(path.join(FIXTURES, 'kind-number.yaml'), path.join(dir, 'locked', 'a.yaml'));
+      copyFileSync(path.join(FIXTURES, 'kind-number.yaml'), path.join(dir, 'open', 'b.yaml'));
+      chmodSync(path.join(dir, 'open'), 0o755);
+      chmodSync(path.join(dir, 'open', 'b.yaml'), 0o644);
+      chmodSync(path.join(dir, 'locked'), 0o000);
+      chmodSync(path.join(dir, '.hidden-locked'), 0o000);
+      try {
+        const outcome = lintWithCli(['.'], { cwd: dir, withSibling: false, ...(isRoot ? { uid: 65534 } : {}) });
+        expectWellBehaved(outcome, { withSibling: false });
+        expect(outcome.messages.map((m) => `${m.filePath}:${m.line}:${m.ruleId}: ${m.message}`)).toEqual([
+          'locked:1:input-unreadable: Cannot lint this file: cannot read the directory (permission denied), so the manifests in it are not linted. The other files are still linted.',
+          'open/b.yaml:2:resource-shape: Not a valid Kubernetes object: "kind" must be a non-empty string (found number 42). The API server rejects it, and kubewire cannot check its wiring.',
+        ]);
+      } finally {
+        chmodSync(path.join(dir, 'locked'), 0o755);
+        chmodSync(path.join(dir, '.hidden-locked'), 0o755);
+      }
+    },
+  );
 
   it('a file removed between listing and reading is reported, and the rest is linted', async () => {
     const dir = path.join(scratch, 'vanishing');
@@ -343,7 +396,9 @@ describe('standard input', () => {
     const run = runKubewire(['-'], { cwd: FIXTURES, input: '' });
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe('kubewire: standard input is empty (did the command before the pipe fail?)\nRun `kubewire --help` for usage.\n');
+    expect(run.stderr).toBe(
+      'kubewire: standard input is empty (did the command before the pipe fail?)\nRun `kubewire --help` for usage.\n',
+    );
   });
 
   it('standard input over the size limit is refused as <stdin>, and the files named with it are linted', () => {
@@ -365,7 +420,10 @@ describe('standard input', () => {
 describe('regressions found by fuzzing', () => {
   it('kinds named like Object.prototype members (constructor, hasOwnProperty, toString, __proto__) crash nothing', () => {
     const text = ['constructor', 'hasOwnProperty', 'toString', '__proto__', 'valueOf']
-      .flatMap((kind) => [`apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: a\nspec: {}\n`, `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: b\nspec: {}\n`])
+      .flatMap((kind) => [
+        `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: a\nspec: {}\n`,
+        `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: b\nspec: {}\n`,
+      ])
       .join('---\n');
     const messages = messagesOf(lintFiles({ 'proto.yaml': text }));
     expect(messages.filter((m) => m.messageId === 'internalError')).toEqual([]);

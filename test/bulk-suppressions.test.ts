@@ -29,7 +29,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
-const lint = (options: Omit<KubewireOptions, 'cwd'> = {}, patterns = ['deploy']) => new Kubewire({ cwd: work, ...options }).lintFiles(patterns);
+const lint = (options: Omit<KubewireOptions, 'cwd'> = {}, patterns = ['deploy']) =>
+  new Kubewire({ cwd: work, ...options }).lintFiles(patterns);
 const suppressionsFile = () => readFileSync(path.join(work, 'kubewire-suppressions.json'), 'utf8');
 
 describe('the API', () => {
@@ -46,12 +47,20 @@ describe('the API', () => {
     expect(again.notices).toContain('5 errors left out: kubewire-suppressions.json counts them (they are in the report as suppressed).');
     const suppressed = again.results.find((r) => r.filePath === 'deploy/web.yaml')!.suppressedMessages;
     expect(suppressed.map((m) => [m.ruleId, m.line, m.suppressions])).toEqual([
-      ['service-port-names', 7, [{ kind: 'file', justification: 'one of 2 service-port-names errors of this file recorded in kubewire-suppressions.json' }]],
-      ['service-port-names', 8, [{ kind: 'file', justification: 'one of 2 service-port-names errors of this file recorded in kubewire-suppressions.json' }]],
+      [
+        'service-port-names',
+        7,
+        [{ kind: 'file', justification: 'one of 2 service-port-names errors of this file recorded in kubewire-suppressions.json' }],
+      ],
+      [
+        'service-port-names',
+        8,
+        [{ kind: 'file', justification: 'one of 2 service-port-names errors of this file recorded in kubewire-suppressions.json' }],
+      ],
     ]);
   });
 
-  it('one error more than counted reports all of that rule\'s errors in that file, as ESLint does; other files stay suppressed', async () => {
+  it("one error more than counted reports all of that rule's errors in that file, as ESLint does; other files stay suppressed", async () => {
     await lint({ suppressAll: true });
     writeFileSync(path.join(work, 'deploy', 'web.yaml'), service('web', 3));
     const run = await lint();
@@ -101,12 +110,17 @@ describe('the API', () => {
   });
 
   it('--suppress-rule records one rule and keeps the other entries; the file is the same bytes when nothing changed', async () => {
-    writeFileSync(path.join(work, 'deploy', 'settings.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n  mode: slow\n');
+    writeFileSync(
+      path.join(work, 'deploy', 'settings.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n  mode: slow\n',
+    );
     const before = await lint();
     const ids = [...new Set(before.results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => m.ruleId)))].sort();
     expect(ids).toEqual(['service-port-names', 'yaml-duplicate-key']);
     await lint({ suppressRule: ['service-port-names'] });
-    expect(Object.values(JSON.parse(suppressionsFile()) as Record<string, Record<string, unknown>>).flatMap((r) => Object.keys(r))).toEqual(['service-port-names', 'service-port-names']);
+    expect(Object.values(JSON.parse(suppressionsFile()) as Record<string, Record<string, unknown>>).flatMap((r) => Object.keys(r))).toEqual(
+      ['service-port-names', 'service-port-names'],
+    );
     await lint({ suppressRule: ['yaml-duplicate-key'] });
     const written = suppressionsFile();
     expect(Object.keys(JSON.parse(written) as object)).toEqual(['deploy/api.yaml', 'deploy/settings.yaml', 'deploy/web.yaml']);
@@ -122,19 +136,30 @@ describe('the API', () => {
   });
 
   it('refuses options that contradict each other, an unknown rule, a missing or malformed file, naming the file', async () => {
-    expect(() => new Kubewire({ suppressAll: true, pruneSuppressions: true })).toThrow('--suppress-all and --prune-suppressions cannot be used together');
-    expect(() => new Kubewire({ suppressRule: ['service-port-name'] })).toThrow('--suppress-rule: unknown rule "service-port-name" (did you mean "service-port-names"?)');
+    expect(() => new Kubewire({ suppressAll: true, pruneSuppressions: true })).toThrow(
+      '--suppress-all and --prune-suppressions cannot be used together',
+    );
+    expect(() => new Kubewire({ suppressRule: ['service-port-name'] })).toThrow(
+      '--suppress-rule: unknown rule "service-port-name" (did you mean "service-port-names"?)',
+    );
     expect(() => new Kubewire({ suppressRule: ['nosuchrule'] })).toThrow(/unknown rule "nosuchrule"; `kubewire rules` lists them$/);
-    await expect(lint({ suppressionsLocation: 'ci/suppressions.json' })).rejects.toThrow('the suppressions file ci/suppressions.json does not exist');
+    await expect(lint({ suppressionsLocation: 'ci/suppressions.json' })).rejects.toThrow(
+      'the suppressions file ci/suppressions.json does not exist',
+    );
     writeFileSync(path.join(work, 'kubewire-suppressions.json'), '{"deploy/web.yaml": {"service-port-names": {"count": 0}}}');
-    await expect(lint()).rejects.toThrow('the suppressions file kubewire-suppressions.json: "deploy/web.yaml" → "service-port-names" must be { "count": <a whole number above 0> }');
+    await expect(lint()).rejects.toThrow(
+      'the suppressions file kubewire-suppressions.json: "deploy/web.yaml" → "service-port-names" must be { "count": <a whole number above 0> }',
+    );
     writeFileSync(path.join(work, 'kubewire-suppressions.json'), '{"deploy/web.yaml": ');
     await expect(lint()).rejects.toThrow(/^the suppressions file kubewire-suppressions\.json is not valid JSON/);
   });
 
   it('--suppressions-location puts the file elsewhere; paths in it stay relative to the working directory', async () => {
     await lint({ suppressAll: true, suppressionsLocation: 'ci/kubewire.json' });
-    expect(Object.keys(JSON.parse(readFileSync(path.join(work, 'ci', 'kubewire.json'), 'utf8')) as object)).toEqual(['deploy/api.yaml', 'deploy/web.yaml']);
+    expect(Object.keys(JSON.parse(readFileSync(path.join(work, 'ci', 'kubewire.json'), 'utf8')) as object)).toEqual([
+      'deploy/api.yaml',
+      'deploy/web.yaml',
+    ]);
     expect((await lint({ suppressionsLocation: 'ci/kubewire.json' })).errorCount).toBe(0);
   });
 });
@@ -159,7 +184,9 @@ describe('the command line', () => {
     writeFileSync(path.join(work, 'deploy', 'web.yaml'), service('web', 1));
     const stale = runKubewire(['deploy'], { cwd: work });
     expect(stale.status).toBe(2);
-    expect(stale.stderr).toContain('kubewire: kubewire-suppressions.json has 1 entry for errors that no longer occur (deploy/web.yaml service-port-names ×2): run kubewire --prune-suppressions');
+    expect(stale.stderr).toContain(
+      'kubewire: kubewire-suppressions.json has 1 entry for errors that no longer occur (deploy/web.yaml service-port-names ×2): run kubewire --prune-suppressions',
+    );
     expect(runKubewire(['--pass-on-unpruned-suppressions', 'deploy'], { cwd: work }).status).toBe(0);
     expect(runKubewire(['--prune-suppressions', 'deploy'], { cwd: work }).status).toBe(0);
     expect(runKubewire(['deploy'], { cwd: work }).status).toBe(0);
@@ -167,30 +194,52 @@ describe('the command line', () => {
 
   it('usage errors exit 2 with one line', () => {
     const both = runKubewire(['--suppress-all', '--suppress-rule', 'schema', 'deploy'], { cwd: work });
-    expect([both.status, both.stderr.split('\n')[0]]).toEqual([2, 'kubewire: --suppress-all and --suppress-rule cannot be used together: record with one run, prune with another']);
-    const unused = runKubewire(['--report-unused-disable-directives', '--report-unused-disable-directives-severity', 'warn', 'deploy'], { cwd: work });
+    expect([both.status, both.stderr.split('\n')[0]]).toEqual([
+      2,
+      'kubewire: --suppress-all and --suppress-rule cannot be used together: record with one run, prune with another',
+    ]);
+    const unused = runKubewire(['--report-unused-disable-directives', '--report-unused-disable-directives-severity', 'warn', 'deploy'], {
+      cwd: work,
+    });
     expect(unused.status).toBe(2);
-    expect(unused.stderr).toMatch(/^kubewire: --report-unused-disable-directives and --report-unused-disable-directives-severity cannot be used together/);
+    expect(unused.stderr).toMatch(
+      /^kubewire: --report-unused-disable-directives and --report-unused-disable-directives-severity cannot be used together/,
+    );
     const bad = runKubewire(['--report-unused-disable-directives-severity', 'loud', 'deploy'], { cwd: work });
-    expect([bad.status, bad.stderr.split('\n')[0]]).toEqual([2, 'kubewire: --report-unused-disable-directives-severity takes off, warn or error (or 0, 1, 2), not "loud"']);
+    expect([bad.status, bad.stderr.split('\n')[0]]).toEqual([
+      2,
+      'kubewire: --report-unused-disable-directives-severity takes off, warn or error (or 0, 1, 2), not "loud"',
+    ]);
   });
 });
 
 describe('SARIF with suppressions of both kinds passes the real validators', () => {
   it('comments are inSource with their reason, the suppressions file external', async () => {
-    writeFileSync(path.join(work, 'deploy', 'web.yaml'), service('web', 2).replace('    - port: 81\n', '    # kubewire-disable-next-line service-port-names -- named by the mesh injector\n    - port: 81\n'));
+    writeFileSync(
+      path.join(work, 'deploy', 'web.yaml'),
+      service('web', 2).replace(
+        '    - port: 81\n',
+        '    # kubewire-disable-next-line service-port-names -- named by the mesh injector\n    - port: 81\n',
+      ),
+    );
     await lint({ suppressRule: ['service-port-names'] });
     const run = await lint();
-    const log = JSON.parse(new Kubewire({ cwd: work }).loadFormatter('sarif').format(run, {})) as { runs: { results: { ruleId: string; suppressions?: Record<string, unknown>[] }[] }[] };
+    const log = JSON.parse(new Kubewire({ cwd: work }).loadFormatter('sarif').format(run, {})) as {
+      runs: { results: { ruleId: string; suppressions?: Record<string, unknown>[] }[] }[];
+    };
     const suppressions = log.runs[0]!.results.map((r) => r.suppressions?.map((s) => [s.kind, s.justification]));
     expect(suppressions).toContainEqual([['inSource', 'named by the mesh injector']]);
-    expect(suppressions).toContainEqual([['external', 'one of 3 service-port-names errors of this file recorded in kubewire-suppressions.json']]);
+    expect(suppressions).toContainEqual([
+      ['external', 'one of 3 service-port-names errors of this file recorded in kubewire-suppressions.json'],
+    ]);
 
     const AjvDraft04 = createRequire(import.meta.url)('ajv-draft-04') as typeof import('ajv-draft-04').default;
     const ajv = new AjvDraft04({ strict: false, unicodeRegExp: false });
     ajv.addFormat('uri', (value: string) => URL.canParse(value));
     ajv.addFormat('uri-reference', (value: string) => URL.canParse(value, 'file:///base/'));
-    const schema = JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+    const schema = JSON.parse(
+      readFileSync(path.join(repoRoot, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json'), 'utf8'),
+    ) as object;
     expect(ajv.validate(schema, log), ajv.errorsText()).toBe(true);
 
     const input = path.join(work, 'in.sarif');
@@ -198,11 +247,28 @@ describe('SARIF with suppressions of both kinds passes the real validators', () 
     writeFileSync(input, JSON.stringify(log));
     const multitool = spawnSync(
       path.join(repoRoot, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool'),
-      ['validate', '--rule-kind', 'Gh;Sarif', '--level', 'Error;Warning', '--config', path.join(repoRoot, 'test', 'support', 'sarif-multitool.xml'), '--output', output, input],
+      [
+        'validate',
+        '--rule-kind',
+        'Gh;Sarif',
+        '--level',
+        'Error;Warning',
+        '--config',
+        path.join(repoRoot, 'test', 'support', 'sarif-multitool.xml'),
+        '--output',
+        output,
+        input,
+      ],
       { cwd: work, encoding: 'utf8', timeout: 120_000, env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } },
     );
     expect(multitool.status, multitool.stdout + multitool.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(output, 'utf8')) as { runs: { results?: { level?: string; message: { text?: string; arguments?: string[] }; ruleId: string }[] }[] };
-    expect((report.runs[0]!.results ?? []).filter((r) => (r.level ?? 'warning') !== 'note').map((r) => `${r.ruleId} ${JSON.stringify(r.message)}`)).toEqual([]);
+    const report = JSON.parse(readFileSync(output, 'utf8')) as {
+      runs: { results?: { level?: string; message: { text?: string; arguments?: string[] }; ruleId: string }[] }[];
+    };
+    expect(
+      (report.runs[0]!.results ?? [])
+        .filter((r) => (r.level ?? 'warning') !== 'note')
+        .map((r) => `${r.ruleId} ${JSON.stringify(r.message)}`),
+    ).toEqual([]);
   }, 180_000);
 });

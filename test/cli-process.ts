@@ -74,12 +74,17 @@ export function ensureBuilt(): void {
     let result: BuildResult;
     try {
       rmSync(BUILD_RESULT, { force: true });
-      let run = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
-        cwd: repoRoot,
-        encoding: 'utf8',
-      });
+      let run = spawnSync(
+        process.execPath,
+        [path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+        {
+          cwd: repoRoot,
+          encoding: 'utf8',
+        },
+      );
       // npm run build's second step: the bundle bin/kubewire.js runs.
-      if (run.status === 0) run = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-cli.mjs')], { cwd: repoRoot, encoding: 'utf8' });
+      if (run.status === 0)
+        run = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-cli.mjs')], { cwd: repoRoot, encoding: 'utf8' });
       const output = `${run.stdout ?? ''}${run.stderr ?? ''}${run.error ? String(run.error) : ''}`.slice(0, 8000);
       result = { status: run.status, output };
       writeFileSync(BUILD_RESULT, JSON.stringify(result));

@@ -145,10 +145,15 @@ describe('exit codes', () => {
 });
 
 describe('--format json', () => {
-  it('prints ESLint\'s result format plus the resource and field of each message', () => {
+  it("prints ESLint's result format plus the resource and field of each message", () => {
     const run = kubewire(['--format', 'json', 'mixed']);
     expect(run.code).toBe(1);
-    const results = JSON.parse(run.stdout) as { filePath: string; messages: Record<string, unknown>[]; errorCount: number; warningCount: number }[];
+    const results = JSON.parse(run.stdout) as {
+      filePath: string;
+      messages: Record<string, unknown>[];
+      errorCount: number;
+      warningCount: number;
+    }[];
     expect(results.map((r) => [r.filePath, r.errorCount, r.warningCount])).toEqual([
       ['mixed/deployment.yaml', 0, 0],
       ['mixed/lonely.yaml', 0, 1],
@@ -177,14 +182,23 @@ describe('--format json', () => {
     expect(typoService.split('\n')[7]).toBe('    app: wbe');
     expect(results[1]!.messages[0]).toMatchObject({ severity: 1, line: 7, column: 3, path: 'spec.selector' });
     // The rest of ESLint's result, so tools written for ESLint's JSON read ours unchanged.
-    expect(results[2]).toMatchObject({ fatalErrorCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, suppressedMessages: [], usedDeprecatedRules: [] });
+    expect(results[2]).toMatchObject({
+      fatalErrorCount: 0,
+      fixableErrorCount: 0,
+      fixableWarningCount: 0,
+      suppressedMessages: [],
+      usedDeprecatedRules: [],
+    });
   });
 
   it('marks parse errors as fatal, as ESLint does', () => {
     const dir = path.join(work, 'fatal');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata: {a: 1\n');
-    const results = JSON.parse(kubewire(['--format', 'json', 'fatal']).stdout) as { fatalErrorCount: number; messages: { fatal?: boolean; ruleId: string }[] }[];
+    const results = JSON.parse(kubewire(['--format', 'json', 'fatal']).stdout) as {
+      fatalErrorCount: number;
+      messages: { fatal?: boolean; ruleId: string }[];
+    }[];
     expect(results[0]).toMatchObject({ fatalErrorCount: 1, messages: [{ ruleId: 'yaml-syntax', fatal: true }] });
   });
 });
@@ -195,7 +209,10 @@ describe('--format sarif and --format github', () => {
     expect(run).toEqual({ code: 1, stdout: '', stderr: '' });
     const log = JSON.parse(readFileSync(path.join(work, 'sarif-reports', 'mixed.sarif'), 'utf8')) as {
       version: string;
-      runs: { automationDetails: { id: string }; results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+      runs: {
+        automationDetails: { id: string };
+        results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+      }[];
     };
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0]!.automationDetails).toEqual({ id: 'kubewire/mixed/' });
@@ -210,13 +227,16 @@ describe('--format sarif and --format github', () => {
     expect(run.code).toBe(1);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/^::error file=mixed\/typo\.yaml,line=8,endLine=8,col=10,endColumn=13,title=kubewire service-selector-match::Service "typo" selects no pods/);
+    expect(lines[1]).toMatch(
+      /^::error file=mixed\/typo\.yaml,line=8,endLine=8,col=10,endColumn=13,title=kubewire service-selector-match::Service "typo" selects no pods/,
+    );
     expect(lines[1]).toContain('%0Aclosest pod template: mixed/deployment.yaml:14:14');
   });
 });
 
-describe('rule options (ESLint\'s array form)', () => {
-  const nodePortService = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 20080\n';
+describe("rule options (ESLint's array form)", () => {
+  const nodePortService =
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: edge\nspec:\n  type: NodePort\n  ports:\n    - port: 80\n      nodePort: 20080\n';
 
   it('passes options to the rule: a custom node-port range', () => {
     mkdirSync(path.join(work, 'node-ports'), { recursive: true });
@@ -310,7 +330,7 @@ describe('options', () => {
 });
 
 describe('kubewire endpoints', () => {
-  it('prints a table of each Service\'s endpoints', () => {
+  it("prints a table of each Service's endpoints", () => {
     const run = kubewire(['endpoints', 'mixed']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
@@ -324,7 +344,11 @@ describe('kubewire endpoints', () => {
       ].join('\n'),
     );
     const served = kubewire(['endpoints', 'clean']);
-    expect(served.stdout).toBe(['Service shop/web (ClusterIP)', '  http 80/TCP -> http   2 pods', '      Deployment/web  2 pods  -> 8080 (container web)', ''].join('\n'));
+    expect(served.stdout).toBe(
+      ['Service shop/web (ClusterIP)', '  http 80/TCP -> http   2 pods', '      Deployment/web  2 pods  -> 8080 (container web)', ''].join(
+        '\n',
+      ),
+    );
   });
 
   it('prints JSON with --format json', () => {
@@ -363,7 +387,10 @@ describe('kubewire rules, --version, --help', () => {
   it('lists every rule', () => {
     const run = kubewire(['rules']);
     expect(run.code).toBe(0);
-    const ids = run.stdout.trimEnd().split('\n').map((line) => line.split(/\s+/)[0]);
+    const ids = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(/\s+/)[0]);
     expect(ids).toEqual(allRules.map((r) => r.name).sort());
     const json = JSON.parse(kubewire(['rules', '--format', 'json']).stdout) as { id: string; defaultSeverity: string; url: string }[];
     expect(json.map((r) => r.id)).toEqual(allRules.map((r) => r.name).sort());

@@ -71,7 +71,9 @@ spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: http
 `;
 
 function findings(run: { results: { filePath: string; messages: { ruleId: string; severity: number; line: number }[] }[] }) {
-  return run.results.flatMap((r) => r.messages.map((m) => `${r.filePath}:${m.line} ${m.ruleId} ${m.severity === 2 ? 'error' : 'warn'}`)).sort();
+  return run.results
+    .flatMap((r) => r.messages.map((m) => `${r.filePath}:${m.line} ${m.ruleId} ${m.severity === 2 ? 'error' : 'warn'}`))
+    .sort();
 }
 
 async function lintWithConfig(dir: string, config?: string, flags: ConstructorParameters<typeof Kubewire>[0] = {}, from = dir) {
@@ -191,18 +193,32 @@ reportUnusedDisableDirectives: sometimes
     const broken = tree({ 'kubewire.config.yaml': 'rules:\n  probe-port: [warn\n' });
     expect(() => loadConfigFile(path.join(broken, 'kubewire.config.yaml'), broken, allRules)).toThrow(/^kubewire\.config\.yaml:\d+:\d+: /);
     const twice = tree({ 'kubewire.config.yaml': 'rules:\n  probe-port: warn\n  probe-port: off\n' });
-    expect(() => loadConfigFile(path.join(twice, 'kubewire.config.yaml'), twice, allRules)).toThrow(/kubewire\.config\.yaml:3:3: .*probe-port/);
+    expect(() => loadConfigFile(path.join(twice, 'kubewire.config.yaml'), twice, allRules)).toThrow(
+      /kubewire\.config\.yaml:3:3: .*probe-port/,
+    );
   });
 
   it('suggests only close matches', () => {
     expect(closestMatch('erorr', ['off', 'warn', 'error'])).toBe('error');
-    expect(closestMatch('service-selector-matches', allRules.map((r) => r.name))).toBe('service-selector-match');
-    expect(closestMatch('nosuchrule', allRules.map((r) => r.name))).toBeUndefined();
+    expect(
+      closestMatch(
+        'service-selector-matches',
+        allRules.map((r) => r.name),
+      ),
+    ).toBe('service-selector-match');
+    expect(
+      closestMatch(
+        'nosuchrule',
+        allRules.map((r) => r.name),
+      ),
+    ).toBeUndefined();
     expect(closestMatch('x', ['off', 'warn', 'error'])).toBeUndefined();
   });
 
   it('reads `off` as the word, though YAML 1.1 makes it a boolean', () => {
-    const dir = tree({ 'kubewire.config.yaml': 'rules:\n  probe-port: off\n  schema: [off]\n  service-selector-match: [error, {unsure: off}]\n' });
+    const dir = tree({
+      'kubewire.config.yaml': 'rules:\n  probe-port: off\n  schema: [off]\n  service-selector-match: [error, {unsure: off}]\n',
+    });
     const { data } = loadConfigFile(path.join(dir, 'kubewire.config.yaml'), dir, allRules);
     expect(data.rules).toEqual({ 'probe-port': 'off', schema: ['off'], 'service-selector-match': ['error', { unsure: 'off' }] });
   });
@@ -214,28 +230,37 @@ reportUnusedDisableDirectives: sometimes
 });
 
 describe('the severity of unsure findings', () => {
-  it('is a warning whatever the rule\'s severity, unless the shared option `unsure` says otherwise', async () => {
+  it("is a warning whatever the rule's severity, unless the shared option `unsure` says otherwise", async () => {
     const dir = tree({ 'lonely.yaml': lonelyService, 'deploy.yaml': deployment, 'typo.yaml': typoService });
     const run = (rules: Record<string, unknown>) => new Kubewire({ cwd: dir, rules: rules as never }).lintFiles(['.']).then(findings);
     expect(await run({})).toEqual(['lonely.yaml:4 service-selector-match warn', 'typo.yaml:4 service-selector-match error']);
-    expect(await run({ 'service-selector-match': 'error' })).toEqual(['lonely.yaml:4 service-selector-match warn', 'typo.yaml:4 service-selector-match error']);
+    expect(await run({ 'service-selector-match': 'error' })).toEqual([
+      'lonely.yaml:4 service-selector-match warn',
+      'typo.yaml:4 service-selector-match error',
+    ]);
     expect(await run({ 'service-selector-match': ['error', { unsure: 'error' }] })).toEqual([
       'lonely.yaml:4 service-selector-match error',
       'typo.yaml:4 service-selector-match error',
     ]);
     expect(await run({ 'service-selector-match': ['error', { unsure: 'off' }] })).toEqual(['typo.yaml:4 service-selector-match error']);
-    expect(await run({ 'service-selector-match': 'warn' })).toEqual(['lonely.yaml:4 service-selector-match warn', 'typo.yaml:4 service-selector-match warn']);
+    expect(await run({ 'service-selector-match': 'warn' })).toEqual([
+      'lonely.yaml:4 service-selector-match warn',
+      'typo.yaml:4 service-selector-match warn',
+    ]);
   });
 
-  it('is taken out before the rule\'s own options are checked', () => {
+  it("is taken out before the rule's own options are checked", () => {
     expect(() => new Kubewire({ rules: { 'service-node-port': ['error', { unsure: 'error', range: '20000-22767' }] } })).not.toThrow();
     expect(() => new Kubewire({ rules: { 'probe-port': ['error', { unsure: 'error', other: 1 }] } })).toThrow('this rule takes no options');
-    expect(() => new Kubewire({ rules: { 'service-node-port': ['error', { unsure: 'error', rnage: '1-2' }] } })).toThrow('unknown option "rnage" (options: range)');
+    expect(() => new Kubewire({ rules: { 'service-node-port': ['error', { unsure: 'error', rnage: '1-2' }] } })).toThrow(
+      'unknown option "rnage" (options: range)',
+    );
   });
 
   it('no rule has an option of its own named unsure', () => {
     for (const rule of allRules) {
-      for (const schema of rule.meta.schema) expect(Object.keys((schema.properties as object | undefined) ?? {}), rule.name).not.toContain('unsure');
+      for (const schema of rule.meta.schema)
+        expect(Object.keys((schema.properties as object | undefined) ?? {}), rule.name).not.toContain('unsure');
     }
   });
 
@@ -247,22 +272,35 @@ describe('the severity of unsure findings', () => {
     const text = runKubewire(['rules'], { cwd: dir }).stdout;
     expect(text).toMatch(/^service-selector-match +error +unsure: warn +Require/m);
     expect(text).toMatch(/^pdb-selector-match +warn +unsure: warn +Require/m);
-    const json = JSON.parse(runKubewire(['rules', '--format', 'json'], { cwd: dir }).stdout) as { id: string; defaultSeverity: string; unsureSeverity: string }[];
+    const json = JSON.parse(runKubewire(['rules', '--format', 'json'], { cwd: dir }).stdout) as {
+      id: string;
+      defaultSeverity: string;
+      unsureSeverity: string;
+    }[];
     expect(json.find((r) => r.id === 'service-selector-match')).toMatchObject({ defaultSeverity: 'error', unsureSeverity: 'warn' });
   });
 });
 
 describe('presets', () => {
-  const files = { 'lonely.yaml': lonelyService, 'deploy.yaml': deployment, 'typo.yaml': typoService, 'pdb.yaml': `apiVersion: policy/v1
+  const files = {
+    'lonely.yaml': lonelyService,
+    'deploy.yaml': deployment,
+    'typo.yaml': typoService,
+    'pdb.yaml': `apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata: {name: web, namespace: shop}
 spec: {maxUnavailable: 1}
-` };
+`,
+  };
 
   it('recommended is the defaults; strict makes every rule an error; all makes unsure findings errors too', async () => {
     const dir = tree(files);
     const defaults = findings(await lintWithConfig(dir));
-    expect(defaults).toEqual(['lonely.yaml:4 service-selector-match warn', 'pdb.yaml:4 pdb-selector-match warn', 'typo.yaml:4 service-selector-match error']);
+    expect(defaults).toEqual([
+      'lonely.yaml:4 service-selector-match warn',
+      'pdb.yaml:4 pdb-selector-match warn',
+      'typo.yaml:4 service-selector-match error',
+    ]);
     expect(findings(await lintWithConfig(dir, 'extends: kubewire:recommended\n'))).toEqual(defaults);
     // pdb-selector-match warns by default (a budget without a selector): strict makes it an error; the unsure
     // Service stays a warning.
@@ -313,12 +351,15 @@ overrides:
     // (legacy/np.yaml's node port is inside the range its override sets: no service-node-port error.)
     expect(findings(fromLegacy)).toEqual(['np.yaml:4 service-selector-match warn', 'typo.yaml:4 service-selector-match warn']);
     // --rule wins over the file, overrides included.
-    expect(findings(await lintWithConfig(dir, undefined, { rules: { 'service-selector-match': 'off' } }))).toEqual(['app/np.yaml:4 service-node-port error']);
+    expect(findings(await lintWithConfig(dir, undefined, { rules: { 'service-selector-match': 'off' } }))).toEqual([
+      'app/np.yaml:4 service-node-port error',
+    ]);
   });
 
   it('--print-config shows what applies to one file, defaults filled in', () => {
     const dir = tree({
-      'kubewire.config.yaml': 'namespace: shop\nrules: {service-node-port: [warn, {range: 20000-22767}]}\noverrides:\n  - files: [legacy/**]\n    rules: {service-node-port: error, probe-port: off}\n',
+      'kubewire.config.yaml':
+        'namespace: shop\nrules: {service-node-port: [warn, {range: 20000-22767}]}\noverrides:\n  - files: [legacy/**]\n    rules: {service-node-port: error, probe-port: off}\n',
       'legacy/a.yaml': lonelyService,
     });
     const legacy = runKubewire(['--print-config', 'legacy/a.yaml'], { cwd: dir });
@@ -336,7 +377,10 @@ overrides:
 
 describe('settings of the file', () => {
   it('namespace, kubernetesVersion and ignore apply; flags win', async () => {
-    const unscoped = lonelyService.replace('namespace: lonely', 'namespace: shop').replace(', namespace: shop', '').replace('app: lonely', 'app: wbe');
+    const unscoped = lonelyService
+      .replace('namespace: lonely', 'namespace: shop')
+      .replace(', namespace: shop', '')
+      .replace('app: lonely', 'app: wbe');
     const dir = tree({ 'deploy.yaml': deployment, 'svc.yaml': unscoped, 'vendor/typo.yaml': typoService });
     // In namespace shop (from the file) the Service's typo is near the Deployment: an error; vendor/ is not read.
     const run = await lintWithConfig(dir, 'namespace: shop\nignore: [vendor/**]\nkubernetesVersion: "1.30"\n');
@@ -383,7 +427,8 @@ spec: {selector: {app: web}, ports: [{port: 80, targetPort: nosuchport}]}
     const without = findings(await lintWithConfig(dir, ''));
     expect(without).toContain('kafka.yaml:4 service-selector-match warn');
     expect(without).toContain('mixed.yaml:4 service-target-port error');
-    const config = 'externalPods:\n  - namespace: shop\n    labels: {strimzi.io/cluster: events, strimzi.io/kind: Kafka}\n  - labels: {app: web, managed-by: operator}\n';
+    const config =
+      'externalPods:\n  - namespace: shop\n    labels: {strimzi.io/cluster: events, strimzi.io/kind: Kafka}\n  - labels: {app: web, managed-by: operator}\n';
     const declared = await lintWithConfig(dir, config);
     expect(findings(declared)).toEqual([]);
     // The wiring diagram draws them as pods from elsewhere, not as a Service without endpoints.
@@ -391,19 +436,26 @@ spec: {selector: {app: web}, ports: [{port: 80, targetPort: nosuchport}]}
     const kafkaEdge = wiring.edges.find((e) => e.from === wiring.nodes.find((n) => n.kind === 'Service' && n.name === 'kafka')?.id);
     expect(kafkaEdge).toMatchObject({ via: 'endpoints', label: 'external pods', state: 'ok' });
     // In another namespace than declared, they are not those pods.
-    expect(findings(await lintWithConfig(dir, config.replace('namespace: shop', 'namespace: other')))).toContain('kafka.yaml:4 service-selector-match warn');
+    expect(findings(await lintWithConfig(dir, config.replace('namespace: shop', 'namespace: other')))).toContain(
+      'kafka.yaml:4 service-selector-match warn',
+    );
   });
 });
 
-describe('the README\'s example config', () => {
+describe("the README's example config", () => {
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Configuring kubewire'), readme.indexOf('\n## ', readme.indexOf('## Configuring kubewire') + 5));
+  const section = readme.slice(
+    readme.indexOf('## Configuring kubewire'),
+    readme.indexOf('\n## ', readme.indexOf('## Configuring kubewire') + 5),
+  );
   const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
 
   it('loads and validates, shows the schema line, and sets every setting there is', () => {
     const dir = tree({ 'kubewire.config.yaml': example });
     const { data } = loadConfigFile(path.join(dir, 'kubewire.config.yaml'), dir, allRules);
-    expect(example.split('\n')[0]).toBe('# yaml-language-server: $schema=https://raw.githubusercontent.com/kubewire/kubewire/main/schema/kubewire.config.schema.json');
+    expect(example.split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=https://raw.githubusercontent.com/kubewire/kubewire/main/schema/kubewire.config.schema.json',
+    );
     const settings = Object.keys(configSchema(allRules).properties as object).filter((k) => k !== '$schema');
     expect(Object.keys(data).sort()).toEqual(settings.sort());
     expect(() => resolveOptions({ cwd: dir })).not.toThrow();
@@ -440,7 +492,7 @@ describe('the command line, as the ecosystem expects', () => {
     [['--format'], 'kubewire: --format needs a value'],
     [['--quiet=yes', '.'], 'kubewire: --quiet takes no value'],
     [['--max-warnings', '-2', '.'], 'kubewire: --max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "-2"'],
-  ])('%j: in kubewire\'s words, never Node\'s', (args, message) => {
+  ])("%j: in kubewire's words, never Node's", (args, message) => {
     const run = runKubewire(args, { cwd: tree(clean) });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(message);
@@ -462,7 +514,9 @@ describe('the command line, as the ecosystem expects', () => {
     mkdirSync(path.join(dir, 'out'));
     const directory = runKubewire(['-o', 'out', '.'], { cwd: dir });
     expect(directory.status).toBe(2);
-    expect(directory.stderr).toBe(`kubewire: cannot write the report to out: out is a directory; name a file in it, e.g. ${path.join('out', 'kubewire-report.txt')}\n`);
+    expect(directory.stderr).toBe(
+      `kubewire: cannot write the report to out: out is a directory; name a file in it, e.g. ${path.join('out', 'kubewire-report.txt')}\n`,
+    );
     const underFile = runKubewire(['-o', 'a-file/report.txt', '.'], { cwd: dir });
     expect(underFile.stderr).toBe('kubewire: cannot write the report to a-file/report.txt: a part of a-file is a file, not a folder\n');
     const locked = path.join(dir, 'locked');
@@ -471,7 +525,9 @@ describe('the command line, as the ecosystem expects', () => {
     chmodSync(locked, 0o555);
     // As an unprivileged user (root may write anywhere).
     const denied = runKubewire(['-o', 'locked/report.txt', '.'], { cwd: dir, uid: 65534, gid: 65534 });
-    expect(denied.stderr).toBe('kubewire: cannot write the report to locked/report.txt: permission denied: this user may not write to locked\n');
+    expect(denied.stderr).toBe(
+      'kubewire: cannot write the report to locked/report.txt: permission denied: this user may not write to locked\n',
+    );
     expect(denied.status).toBe(2);
   });
 
@@ -479,12 +535,14 @@ describe('the command line, as the ecosystem expects', () => {
     const dir = tree({ 'lonely.yaml': lonelyService });
     const ansi = new RegExp(String.fromCharCode(27) + '\\[');
     expect(runKubewire(['.'], { cwd: dir }).stdout).not.toMatch(ansi);
-    for (const value of ['1', '2', '3', '', 'true']) expect(runKubewire(['.'], { cwd: dir, env: { FORCE_COLOR: value } }).stdout, value).toMatch(ansi);
-    for (const value of ['0', 'false']) expect(runKubewire(['.'], { cwd: dir, env: { FORCE_COLOR: value, NO_COLOR: '' } }).stdout, value).not.toMatch(ansi);
+    for (const value of ['1', '2', '3', '', 'true'])
+      expect(runKubewire(['.'], { cwd: dir, env: { FORCE_COLOR: value } }).stdout, value).toMatch(ansi);
+    for (const value of ['0', 'false'])
+      expect(runKubewire(['.'], { cwd: dir, env: { FORCE_COLOR: value, NO_COLOR: '' } }).stdout, value).not.toMatch(ansi);
     expect(runKubewire(['--no-color', '.'], { cwd: dir, env: { FORCE_COLOR: '1' } }).stdout).not.toMatch(ansi);
   });
 
-  it('a clean run says so in one line on a terminal\'s standard error, and nothing when piped', () => {
+  it("a clean run says so in one line on a terminal's standard error, and nothing when piped", () => {
     const dir = tree(clean);
     expect(runKubewire(['.'], { cwd: dir })).toMatchObject({ status: 0, stdout: '', stderr: '' });
     // script(1) gives the run a terminal, as a person's shell does.
@@ -496,7 +554,11 @@ describe('the command line, as the ecosystem expects', () => {
     expect(inTerminal.status).toBe(0);
     expect(inTerminal.stdout.replace(/\r/g, '')).toBe('2 files, 2 objects: no problems\n');
     // Machine output on a terminal: the line is on standard error, never in the report.
-    const json = spawnSync('script', ['-qec', `${process.execPath} ${path.join(repoRoot, 'bin', 'kubewire.js')} --format json . 2>/dev/null`, '/dev/null'], { cwd: dir, encoding: 'utf8' });
+    const json = spawnSync(
+      'script',
+      ['-qec', `${process.execPath} ${path.join(repoRoot, 'bin', 'kubewire.js')} --format json . 2>/dev/null`, '/dev/null'],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(() => JSON.parse(json.stdout)).not.toThrow();
   });
 });
@@ -509,7 +571,13 @@ describe('the same settings give the same results from the CLI and the GitHub Ac
     temporary.push(runner);
     const output = path.join(runner, 'output');
     writeFileSync(output, '');
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: output, RUNNER_TEMP: runner };
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_OUTPUT: output,
+      RUNNER_TEMP: runner,
+    };
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
     const run = spawnSync(process.execPath, [BUNDLE], { cwd: runner, env, encoding: 'utf8', timeout: 60_000 });
     const annotations = run.stdout.split('\n').filter((l) => /^::(error|warning) /.test(l) && l.includes('title=kubewire '));
@@ -534,8 +602,12 @@ overrides:
   it('finds the config from the working directory up, applies its rules and overrides, and agrees finding for finding', () => {
     const dir = workspace();
     const cli = runKubewire(['--format', 'json', 'clusters/prod', 'legacy'], { cwd: dir });
-    const cliFindings = (JSON.parse(cli.stdout) as { filePath: string; messages: { line: number; column: number; ruleId: string; severity: number }[] }[])
-      .flatMap((r) => r.messages.map((m) => `${m.severity === 2 ? 'error' : 'warning'} file=${r.filePath},line=${m.line},col=${m.column} ${m.ruleId}`))
+    const cliFindings = (
+      JSON.parse(cli.stdout) as { filePath: string; messages: { line: number; column: number; ruleId: string; severity: number }[] }[]
+    )
+      .flatMap((r) =>
+        r.messages.map((m) => `${m.severity === 2 ? 'error' : 'warning'} file=${r.filePath},line=${m.line},col=${m.column} ${m.ruleId}`),
+      )
       .sort();
     expect(cliFindings).toEqual([
       'error file=clusters/prod/lonely.yaml,line=4,col=8 service-selector-match',
@@ -546,7 +618,8 @@ overrides:
     expect(action.stdout).toContain('kubewire: settings from kubewire.config.yaml');
     const actionFindings = action.annotations
       .map((l) => {
-        const [, level, rule, file, line, col] = /^::(error|warning) title=kubewire ([\w-]+),file=([^,]+),line=(\d+),endLine=\d+,col=(\d+)/.exec(l) ?? [];
+        const [, level, rule, file, line, col] =
+          /^::(error|warning) title=kubewire ([\w-]+),file=([^,]+),line=(\d+),endLine=\d+,col=(\d+)/.exec(l) ?? [];
         return `${level} file=${file},line=${line},col=${col} ${rule}`;
       })
       .sort();
@@ -564,7 +637,9 @@ overrides:
     );
     const cli = runKubewire(['--config', 'ci.kubewire.yaml'], { cwd: dir });
     expect(cli.status).toBe(2);
-    expect(cli.stderr).toContain('ci.kubewire.yaml:2:27: rules.service-selector-match: severity must be off, warn or error, not "erorr" (did you mean "error"?)');
+    expect(cli.stderr).toContain(
+      'ci.kubewire.yaml:2:27: rules.service-selector-match: severity must be off, warn or error, not "erorr" (did you mean "error"?)',
+    );
   });
 });
 

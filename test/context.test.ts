@@ -34,7 +34,13 @@ describe('the API with context', () => {
     expect(run.results.map((r) => r.filePath)).toEqual(['k8s/deploy.yaml']);
     expect(run.errorCount).toBe(1);
     const [finding] = run.results[0]!.messages;
-    expect(finding).toMatchObject({ ruleId: 'service-selector-match', line: 12, column: 14, resource: { kind: 'Service', name: 'web' }, path: 'spec.selector.app' });
+    expect(finding).toMatchObject({
+      ruleId: 'service-selector-match',
+      line: 12,
+      column: 14,
+      resource: { kind: 'Service', name: 'web' },
+      path: 'spec.selector.app',
+    });
     expect(finding!.related?.[0]).toMatchObject({ filePath: 'k8s/svc.yaml', line: 7, column: 10 });
     expect(finding!.related?.[0]?.message).toContain('Service "web" (spec.selector.app)');
     // The same two files without context: the Deployment alone is fine.
@@ -55,7 +61,9 @@ describe('the API with context', () => {
     expect(run.results.map((r) => r.filePath)).toEqual(['k8s/svc.yaml']);
     expect(run).toMatchObject({ errorCount: 0, warningCount: 0 });
     // Without it, kubewire can only say it cannot check the Service.
-    expect((await new Kubewire({ cwd }).lintFiles(['k8s/svc.yaml'])).results[0]!.messages.map((m) => m.messageId)).toEqual(['noWorkloadsInNamespace']);
+    expect((await new Kubewire({ cwd }).lintFiles(['k8s/svc.yaml'])).results[0]!.messages.map((m) => m.messageId)).toEqual([
+      'noWorkloadsInNamespace',
+    ]);
   });
 
   it("a context file's own findings are not reported, and a file both linted and in the context is reported once", async () => {
@@ -86,7 +94,11 @@ describe('the API with context', () => {
   });
 
   it('ignore patterns and node_modules apply to the context', async () => {
-    const cwd = repository({ 'svc.yaml': service, 'node_modules/pkg/deploy.yaml': deployment('web'), 'vendor/deploy.yaml': deployment('web') });
+    const cwd = repository({
+      'svc.yaml': service,
+      'node_modules/pkg/deploy.yaml': deployment('web'),
+      'vendor/deploy.yaml': deployment('web'),
+    });
     const warnings = async (options: { ignorePatterns?: string[] }) =>
       (await new Kubewire({ cwd, context: ['.'], ...options }).lintFiles(['svc.yaml'])).warningCount;
     expect(await warnings({})).toBe(0);
@@ -96,7 +108,9 @@ describe('the API with context', () => {
   it('a context glob that matches nothing adds nothing; a path that does not exist is a usage error naming it', async () => {
     const cwd = repository({ 'svc.yaml': service });
     expect((await new Kubewire({ cwd, context: ['k8s/**/*.yaml'] }).lintFiles(['svc.yaml'])).warningCount).toBe(1);
-    await expect(new Kubewire({ cwd, context: ['k8s'] }).lintFiles(['svc.yaml'])).rejects.toThrow(new UsageError('context: no such file or directory: k8s'));
+    await expect(new Kubewire({ cwd, context: ['k8s'] }).lintFiles(['svc.yaml'])).rejects.toThrow(
+      new UsageError('context: no such file or directory: k8s'),
+    );
     await expect(new Kubewire({ cwd, context: ['-'] }).lintFiles(['svc.yaml'])).rejects.toThrow(UsageError);
   });
 });
@@ -105,7 +119,11 @@ describe('the command line: --context, --no-context and the default', () => {
   beforeAll(() => ensureBuilt());
 
   it('files alone get the repository they are in as context, directories none', () => {
-    const root = repository({ 'svc.yaml': service, 'apps/web/deploy.yaml': deployment('webb'), 'node_modules/x/deploy.yaml': deployment('web') });
+    const root = repository({
+      'svc.yaml': service,
+      'apps/web/deploy.yaml': deployment('webb'),
+      'node_modules/x/deploy.yaml': deployment('web'),
+    });
     const cwd = path.join(root, 'apps');
     const file = runKubewire(['web/deploy.yaml'], { cwd });
     expect(file.status).toBe(1);

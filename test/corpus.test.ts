@@ -78,8 +78,14 @@ describe('real-world corpus', () => {
   it('has layouts', () => expect(layouts.length).toBeGreaterThanOrEqual(5));
 
   it('every layout folder has an entry in LAYOUTS (test/corpus.test.ts), and every entry a folder', () => {
-    expect(layouts.filter((l) => !(l in LAYOUTS)), 'folders without an entry in LAYOUTS').toEqual([]);
-    expect(Object.keys(LAYOUTS).filter((l) => !layouts.includes(l)), 'entries in LAYOUTS without a folder').toEqual([]);
+    expect(
+      layouts.filter((l) => !(l in LAYOUTS)),
+      'folders without an entry in LAYOUTS',
+    ).toEqual([]);
+    expect(
+      Object.keys(LAYOUTS).filter((l) => !layouts.includes(l)),
+      'entries in LAYOUTS without a folder',
+    ).toEqual([]);
   });
 
   it('every snapshot belongs to a layout (delete the snapshot of a removed layout)', () => {
@@ -102,9 +108,13 @@ describe('real-world corpus', () => {
         filePaths: project.files.map((f) => f.path),
       });
       const findings = results.flatMap((r) =>
-        r.messages.map((m) => `${r.filePath}:${m.line}:${m.column} ${m.severity === 2 ? 'error' : 'warning'} ${m.ruleId}\n    ${m.message}`),
+        r.messages.map(
+          (m) => `${r.filePath}:${m.line}:${m.column} ${m.severity === 2 ? 'error' : 'warning'} ${m.ruleId}\n    ${m.message}`,
+        ),
       );
-      const services = [...project.graph.ofKind('Service')].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+      const services = [...project.graph.ofKind('Service')].sort(
+        (a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
+      );
       const endpoints = endpointsTable(services.map((s) => endpointsReport(project.graph.endpointsOf(s))));
       const counts = new Map<string, number>();
       for (const r of results) for (const m of r.messages) counts.set(m.ruleId, (counts.get(m.ruleId) ?? 0) + 1);

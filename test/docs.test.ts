@@ -64,7 +64,8 @@ export function pinsOf(info: string): DocPin[] {
     const pin = pins.at(-1);
     if (!pin) throw new Error(`"${word}" before any messageId= in the fence info string`);
     if (!/^[1-9]\d*$/.test(value)) throw new Error(`"${word}": ${key} must be a positive integer`);
-    if (key === 'line' ? pin.line !== 0 : pin.column !== undefined) throw new Error(`"${word}": ${key} given twice for messageId=${pin.messageId}`);
+    if (key === 'line' ? pin.line !== 0 : pin.column !== undefined)
+      throw new Error(`"${word}": ${key} given twice for messageId=${pin.messageId}`);
     pin[key] = Number(value);
   }
   for (const pin of pins) if (pin.line === 0) throw new Error(`messageId=${pin.messageId} has no line=<n>`);
@@ -111,8 +112,14 @@ for (const rule of allRules) {
         expect(text, `the page should mention messageId ${messageId}`).toContain(`\`${messageId}\``);
       }
       const examples = examplesOf(text);
-      expect(examples.some((e) => e.kind === 'incorrect'), 'an incorrect example').toBe(true);
-      expect(examples.some((e) => e.kind === 'correct'), 'a correct example').toBe(true);
+      expect(
+        examples.some((e) => e.kind === 'incorrect'),
+        'an incorrect example',
+      ).toBe(true);
+      expect(
+        examples.some((e) => e.kind === 'correct'),
+        'a correct example',
+      ).toBe(true);
     });
     if (!existsSync(page)) return;
     for (const example of examplesOf(readFileSync(page, 'utf8'))) {
@@ -125,7 +132,10 @@ for (const rule of allRules) {
           expect(messages.map((m) => `${m.line}:${m.column} ${m.message}`)).toEqual([]);
           return;
         }
-        expect(example.pins.length, 'an incorrect example must pin its findings: ```yaml incorrect messageId=<id> line=<n>').toBeGreaterThan(0);
+        expect(
+          example.pins.length,
+          'an incorrect example must pin its findings: ```yaml incorrect messageId=<id> line=<n>',
+        ).toBeGreaterThan(0);
         for (const pin of example.pins) expect(Object.keys(rule.meta.messages), `messageId=${pin.messageId}`).toContain(pin.messageId);
         // A finding is compared with its column only where a pin for its messageId and line gives one.
         const pinsColumn = (m: { messageId: string; line: number }) =>

@@ -57,7 +57,9 @@ describe('backends and pod counts per workload', () => {
       workload('StatefulSet', 'other-port', '  replicas: 2\n', '[{name: web, containerPort: 3000}]'),
       workload('Job', 'once', '  parallelism: 3\n  completions: 1\n'),
     ].join(''),
-    'service.yaml': serviceYaml('shop', `  selector: {app: shop}
+    'service.yaml': serviceYaml(
+      'shop',
+      `  selector: {app: shop}
   ports:
   - name: http
     port: 80
@@ -65,7 +67,8 @@ describe('backends and pod counts per workload', () => {
   - name: direct
     port: 81
     targetPort: 9000
-`),
+`,
+    ),
   });
 
   it('lists every selected workload with its pods (Job: parallelism, at most completions), resolving the port in each', () => {
@@ -111,7 +114,10 @@ describe('backends and pod counts per workload', () => {
     const narrow = projectOf({
       'w.yaml': [
         workload('Deployment', 'web', '  replicas: 2\n'),
-        serviceYaml('web', '  clusterIP: None\n  selector: {workload: web}\n  ports:\n  - name: http\n    port: 80\n    targetPort: http\n'),
+        serviceYaml(
+          'web',
+          '  clusterIP: None\n  selector: {workload: web}\n  ports:\n  - name: http\n    port: 80\n    targetPort: http\n',
+        ),
       ].join(''),
     });
     expect(reportOf(narrow, 'web')).toEqual({
@@ -253,7 +259,7 @@ describe('namespaces', () => {
     ].join(''),
   };
 
-  it('selects pods in the Service\'s namespace only', () => {
+  it("selects pods in the Service's namespace only", () => {
     const project = projectOf(files);
     expect(summary(reportOf(project, 'web', 'shop'))).toEqual(['80->http Deployment/web x2 web-main:8080']);
     expect(summary(reportOf(project, 'unscoped', 'default'))).toEqual(['80->http Deployment/unscoped x4 unscoped-main:8080']);

@@ -42,13 +42,24 @@ function resultOf(results: ESLint10.LintResult[], cwd: string, file: string): ES
 
 /** A kubewire message in ESLint's terms: the same text (related places appended), positions and severity. */
 function asEslintMessage(m: LintMessage) {
-  return { ruleId: `kubewire/${m.ruleId}`, severity: m.severity, message: eslintMessageText(m), line: m.line, column: m.column, endLine: m.endLine, endColumn: m.endColumn };
+  return {
+    ruleId: `kubewire/${m.ruleId}`,
+    severity: m.severity,
+    message: eslintMessageText(m),
+    line: m.line,
+    column: m.column,
+    endLine: m.endLine,
+    endColumn: m.endColumn,
+  };
 }
 
 /** What the command line reports for the file, linted alone. */
 async function kubewireMessages(cwd: string, file: string) {
   const run = await new Kubewire({ cwd }).lintFiles([file]);
-  return run.results.filter((r) => r.filePath === file).flatMap((r) => r.messages).map(asEslintMessage);
+  return run.results
+    .filter((r) => r.filePath === file)
+    .flatMap((r) => r.messages)
+    .map(asEslintMessage);
 }
 
 /** A copy of a folder as a repository of its own (git init) below the checkout, where `kubewire/eslint-plugin` resolves to this package. */
@@ -62,7 +73,15 @@ function repositoryCopy(name: string, from?: string): string {
 }
 
 function eslintMessages(result: ESLint10.LintResult) {
-  return result.messages.map(({ ruleId, severity, message, line, column, endLine, endColumn }) => ({ ruleId, severity, message, line, column, endLine, endColumn }));
+  return result.messages.map(({ ruleId, severity, message, line, column, endLine, endColumn }) => ({
+    ruleId,
+    severity,
+    message,
+    line,
+    column,
+    endLine,
+    endColumn,
+  }));
 }
 
 beforeAll(() => ensureBuilt(), 120_000);
@@ -73,7 +92,14 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
     const results = await eslint.lintFiles(['web.yaml']);
     const result = resultOf(results, cwd, 'web.yaml');
     expect(result.messages).toHaveLength(1);
-    expect(result.messages[0]).toMatchObject({ ruleId: 'kubewire/service-selector-match', severity: 2, line: 8, column: 10, endLine: 8, endColumn: 13 });
+    expect(result.messages[0]).toMatchObject({
+      ruleId: 'kubewire/service-selector-match',
+      severity: 2,
+      line: 8,
+      column: 10,
+      endLine: 8,
+      endColumn: 13,
+    });
     expect(result.messages[0]!.message).toMatch(/^Service "web" selects no pods: .* Related: web\.yaml:25:14 \(closest pod template\)\.$/);
     expect(eslintMessages(result)).toEqual(await kubewireMessages(cwd, 'web.yaml'));
     expect(eslint.getRulesMetaForResults(results)['kubewire/service-selector-match']?.docs?.url).toBe(
@@ -87,7 +113,11 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
     const of = (file: string) => resultOf(results, cwd, file);
     expect(of('next-line.yaml').messages).toEqual([]);
     expect(of('next-line.yaml').suppressedMessages).toMatchObject([
-      { ruleId: 'kubewire/service-selector-match', line: 9, suppressions: [{ kind: 'directive', justification: 'the pods come from another release' }] },
+      {
+        ruleId: 'kubewire/service-selector-match',
+        line: 9,
+        suppressions: [{ kind: 'directive', justification: 'the pods come from another release' }],
+      },
     ]);
     expect(of('same-line.yaml').messages).toEqual([]);
     expect(of('same-line.yaml').suppressedMessages).toMatchObject([{ ruleId: 'kubewire/service-selector-match', line: 8 }]);
@@ -96,7 +126,12 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
     expect(of('inline-config.yaml').messages).toEqual([]);
     // A directive for another rule silences nothing, and ESLint says it is unused.
     expect(of('other-rule.yaml').messages).toMatchObject([
-      { ruleId: null, severity: 1, line: 8, message: "Unused eslint-disable directive (no problems were reported from 'kubewire/probe-port')." },
+      {
+        ruleId: null,
+        severity: 1,
+        line: 8,
+        message: "Unused eslint-disable directive (no problems were reported from 'kubewire/probe-port').",
+      },
       { ruleId: 'kubewire/service-selector-match', line: 9 },
     ]);
     // `eslint-disable-line` in the middle of a comment is prose, as in ESLint.
@@ -113,19 +148,30 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
       expect(eslintMessages(result), file).toEqual(await kubewireMessages(cwd, file));
     }
     // A finding kubewire reports as a warning (containerPort only documents a port) stays one.
-    expect(resultOf(results, cwd, 'list.json').messages).toMatchObject([{ ruleId: 'kubewire/service-target-port', severity: 1, line: 21, column: 89 }]);
+    expect(resultOf(results, cwd, 'list.json').messages).toMatchObject([
+      { ruleId: 'kubewire/service-target-port', severity: 1, line: 21, column: 89 },
+    ]);
   });
 
   it('judges a file with the rest of its context: a correct pair across files is clean, a broken selector is found when the Service is linted alone', async () => {
     const correct = eslintIn(ESLint, 'cross-file/correct');
     for (const patterns of [['.'], ['svc.yaml'], ['hpa.yaml']]) {
       const results = await correct.eslint.lintFiles(patterns);
-      expect(results.flatMap((r) => r.messages), patterns.join()).toEqual([]);
+      expect(
+        results.flatMap((r) => r.messages),
+        patterns.join(),
+      ).toEqual([]);
     }
     const broken = eslintIn(ESLint, 'cross-file/broken');
     const [result] = await broken.eslint.lintFiles(['svc.yaml']);
     expect(result!.messages).toMatchObject([
-      { ruleId: 'kubewire/service-selector-match', severity: 2, line: 8, column: 10, message: expect.stringContaining('Related: deploy.yaml:13:14 (closest pod template).') },
+      {
+        ruleId: 'kubewire/service-selector-match',
+        severity: 2,
+        line: 8,
+        column: 10,
+        message: expect.stringContaining('Related: deploy.yaml:13:14 (closest pod template).'),
+      },
     ]);
   });
 
@@ -146,10 +192,18 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
   it('says which setting is wrong and what it takes', async () => {
     const cwd = path.join(fixtures, 'single-file');
     const lintWith = (kubewire: unknown) =>
-      new ESLint({ cwd, overrideConfigFile: path.join(cwd, 'eslint.config.js'), overrideConfig: { settings: { kubewire } } }).lintFiles(['web.yaml']);
-    await expect(lintWith({ context: 'deploy/' })).rejects.toThrow('settings.kubewire.context must be a list of globs, such as ["deploy/**/*.yaml"]; got "deploy/"');
-    await expect(lintWith({ kubernetesVersion: '1.2' })).rejects.toThrow('settings.kubewire.kubernetesVersion: Kubernetes 1.2 is not one kubewire knows');
-    await expect(lintWith({ namesapce: 'shop' })).rejects.toThrow('settings.kubewire.namesapce is not a kubewire setting; the settings are context, namespace, kubernetesVersion');
+      new ESLint({ cwd, overrideConfigFile: path.join(cwd, 'eslint.config.js'), overrideConfig: { settings: { kubewire } } }).lintFiles([
+        'web.yaml',
+      ]);
+    await expect(lintWith({ context: 'deploy/' })).rejects.toThrow(
+      'settings.kubewire.context must be a list of globs, such as ["deploy/**/*.yaml"]; got "deploy/"',
+    );
+    await expect(lintWith({ kubernetesVersion: '1.2' })).rejects.toThrow(
+      'settings.kubewire.kubernetesVersion: Kubernetes 1.2 is not one kubewire knows',
+    );
+    await expect(lintWith({ namesapce: 'shop' })).rejects.toThrow(
+      'settings.kubewire.namesapce is not a kubewire setting; the settings are context, namespace, kubernetesVersion',
+    );
   });
 
   it('lints an unsaved buffer: its text wins over the file on disk, judged with the rest of the repository', async () => {
@@ -159,12 +213,16 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
     const fixed = readFileSync(web, 'utf8').replace('app: wbe', 'app: web');
     expect((await single.eslint.lintText(fixed, { filePath: web }))[0]!.messages).toEqual([]);
     const otherMistake = fixed.replace('targetPort: 8080', 'targetPort: 8081');
-    expect((await single.eslint.lintText(otherMistake, { filePath: web }))[0]!.messages).toMatchObject([{ ruleId: 'kubewire/service-target-port', line: 11 }]);
+    expect((await single.eslint.lintText(otherMistake, { filePath: web }))[0]!.messages).toMatchObject([
+      { ruleId: 'kubewire/service-target-port', line: 11 },
+    ]);
 
     // The Service typed wrong on disk, fixed in the buffer: the Deployment of the other file backs it.
     const broken = eslintIn(ESLint, 'cross-file/broken');
     const svc = path.join(broken.cwd, 'svc.yaml');
-    expect((await broken.eslint.lintText(readFileSync(svc, 'utf8').replace('app: wbe', 'app: web'), { filePath: svc }))[0]!.messages).toEqual([]);
+    expect(
+      (await broken.eslint.lintText(readFileSync(svc, 'utf8').replace('app: wbe', 'app: web'), { filePath: svc }))[0]!.messages,
+    ).toEqual([]);
 
     // The Deployment's labels changed in the buffer: the Service of the unchanged file no longer selects its pods,
     // and the buffer shows it, at the label that broke it.
@@ -173,7 +231,12 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
     const relabelled = readFileSync(deploy, 'utf8').replaceAll('app: web', 'app: webb');
     const [result] = await correct.eslint.lintText(relabelled, { filePath: deploy });
     expect(result!.messages).toMatchObject([
-      { ruleId: 'kubewire/service-selector-match', severity: 2, line: 13, message: expect.stringMatching(/^Service "web" selects no pods: .*Related: svc\.yaml:8:10 /u) },
+      {
+        ruleId: 'kubewire/service-selector-match',
+        severity: 2,
+        line: 13,
+        message: expect.stringMatching(/^Service "web" selects no pods: .*Related: svc\.yaml:8:10 /u),
+      },
     ]);
   });
 });
@@ -219,7 +282,9 @@ describe.each(majors)('the eslint command line of %s', (_name, _ESLint, packageN
     const repo = repositoryCopy(`eslint-cache-${packageName}`, path.join(fixtures, 'cross-file', 'correct'));
     const cached = async () => {
       const run = await runNode([bin, '--cache', '--format', 'json', '.'], repo);
-      return (JSON.parse(run.stdout) as ESLint10.LintResult[]).flatMap((r) => r.messages.map((m) => `${path.relative(repo, r.filePath)}:${m.line} ${m.ruleId}`));
+      return (JSON.parse(run.stdout) as ESLint10.LintResult[]).flatMap((r) =>
+        r.messages.map((m) => `${path.relative(repo, r.filePath)}:${m.line} ${m.ruleId}`),
+      );
     };
     expect(await cached()).toEqual([]);
     const deployment = path.join(repo, 'deploy.yaml');
@@ -233,13 +298,15 @@ describe("the README's eslint.config.js", () => {
   it('lints the YAML of a repository as the README says, in ESLint 10 and 9', async () => {
     const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
     const snippet = /```js\n([\s\S]*?)```/u.exec(readme.slice(readme.indexOf('## In the editor')))![1]!;
-    expect(snippet).toContain("export default [kubewire.configs.recommended];");
+    expect(snippet).toContain('export default [kubewire.configs.recommended];');
     const repo = repositoryCopy('eslint-readme');
     writeFileSync(path.join(repo, 'eslint.config.js'), snippet);
     copyFileSync(path.join(fixtures, 'single-file', 'web.yaml'), path.join(repo, 'web.yaml'));
     for (const [, ESLint] of majors) {
       const results = await new ESLint({ cwd: repo, overrideConfigFile: path.join(repo, 'eslint.config.js') }).lintFiles(['.']);
-      expect(resultOf(results, repo, 'web.yaml').messages).toMatchObject([{ ruleId: 'kubewire/service-selector-match', line: 8, column: 10 }]);
+      expect(resultOf(results, repo, 'web.yaml').messages).toMatchObject([
+        { ruleId: 'kubewire/service-selector-match', line: 8, column: 10 },
+      ]);
     }
   });
 });
@@ -249,7 +316,12 @@ describe('the plugin object', () => {
     const { default: plugin } = await import('kubewire/eslint-plugin');
     for (const rule of Kubewire.rules()) {
       const wrapped = plugin.rules[rule.name]!;
-      expect(wrapped.meta).toMatchObject({ type: rule.meta.type, messages: rule.meta.messages, schema: rule.meta.schema, docs: { url: rule.meta.docs.url } });
+      expect(wrapped.meta).toMatchObject({
+        type: rule.meta.type,
+        messages: rule.meta.messages,
+        schema: rule.meta.schema,
+        docs: { url: rule.meta.docs.url },
+      });
       expect(plugin.configs.recommended.rules[`kubewire/${rule.name}`]).toBe(rule.meta.defaultSeverity);
     }
     expect(Object.keys(plugin.rules)).toHaveLength(Kubewire.rules().length);

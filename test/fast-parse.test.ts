@@ -26,8 +26,11 @@ function differences(a: unknown, b: unknown, at = '$'): string[] {
     if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return [`${at}: different prototypes`];
     const keysA = Reflect.ownKeys(a);
     const keysB = Reflect.ownKeys(b);
-    if (JSON.stringify(keysA.map(String)) !== JSON.stringify(keysB.map(String))) return [`${at}: keys ${keysA.map(String).join(',')} vs ${keysB.map(String).join(',')}`];
-    return keysA.flatMap((key) => differences((a as Record<PropertyKey, unknown>)[key], (b as Record<PropertyKey, unknown>)[key], `${at}.${String(key)}`));
+    if (JSON.stringify(keysA.map(String)) !== JSON.stringify(keysB.map(String)))
+      return [`${at}: keys ${keysA.map(String).join(',')} vs ${keysB.map(String).join(',')}`];
+    return keysA.flatMap((key) =>
+      differences((a as Record<PropertyKey, unknown>)[key], (b as Record<PropertyKey, unknown>)[key], `${at}.${String(key)}`),
+    );
   }
   return Object.is(a, b) ? [] : [`${at}: ${String(a)} (${typeof a}) vs ${String(b)} (${typeof b})`];
 }
@@ -36,7 +39,8 @@ function differences(a: unknown, b: unknown, at = '$'): string[] {
 function pathsOf(value: unknown, prefix: Path = []): Path[] {
   const out: Path[] = [prefix];
   if (Array.isArray(value)) value.forEach((item, i) => out.push(...pathsOf(item, [...prefix, i])));
-  else if (value && typeof value === 'object') for (const key of Object.keys(value)) out.push(...pathsOf((value as Record<string, unknown>)[key], [...prefix, key]));
+  else if (value && typeof value === 'object')
+    for (const key of Object.keys(value)) out.push(...pathsOf((value as Record<string, unknown>)[key], [...prefix, key]));
   return out;
 }
 
@@ -86,16 +90,132 @@ function manifestsUnder(dir: string): string[] {
 
 /** Scalars that resolve differently in YAML 1.1, 1.2 and go-yaml, or that are hard to delimit. */
 const SCALARS = [
-  'web', 'TCP', '80', '0777', '0o17', '0x1F', '0X1f', '0b101', '0B11', '+12', '-0', '1_000', '1e3', '1.5', '-.5', '.5e3', '1.0e400',
-  '.inf', '-.Inf', '.nan', 'yes', 'No', 'ON', 'off', 'y', 'n', 'true', 'False', '~', 'null', 'NULL', '', '12:30', '190:20:30',
-  '2001-12-14', '2001-12-14t21:59:43.10-05:00', '"quoted"', "'single'", '"esc\\t\\u00e9\\x41"', "'it''s'", '"a\\"b"', '"\\/"', '"\\\'"',
-  'a b c', 'a:b', 'a#b', 'a #b', '@at', '`tick', '%pct', '!!str 1', '!!int "3"', '!!binary aGVsbG8=', '!custom x', '&anchor v', '*anchor',
-  '[]', '{}', '[a, b]', '[1, "2", yes]', '{a: 1, b: [x]}', '[a, ]', '[, a]', '{a}', '{a: }', '[a: 1]', '[a,b]', '{ "k": v }', '[a]#c',
-  '"multi\n  line"', 'plain\n  continued', '|\n  block\n  text', '>-\n  folded\n  text', '|+\n  keep\n', '|2\n    indented', '|\n\ttab',
-  '"under\nindented"', "'under\nindented'", '[a,\nb]', '{a: 1,\n  b: 2}', '__proto__', 'constructor', 'toString', '🚀', '\u00a0', 'a\tb',
-  '<<', '"<<"', '? complex', '- item', '-', '---', '...', '# comment', 'v # comment', 'v#nospace', '"v"# c',
+  'web',
+  'TCP',
+  '80',
+  '0777',
+  '0o17',
+  '0x1F',
+  '0X1f',
+  '0b101',
+  '0B11',
+  '+12',
+  '-0',
+  '1_000',
+  '1e3',
+  '1.5',
+  '-.5',
+  '.5e3',
+  '1.0e400',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  'yes',
+  'No',
+  'ON',
+  'off',
+  'y',
+  'n',
+  'true',
+  'False',
+  '~',
+  'null',
+  'NULL',
+  '',
+  '12:30',
+  '190:20:30',
+  '2001-12-14',
+  '2001-12-14t21:59:43.10-05:00',
+  '"quoted"',
+  "'single'",
+  '"esc\\t\\u00e9\\x41"',
+  "'it''s'",
+  '"a\\"b"',
+  '"\\/"',
+  '"\\\'"',
+  'a b c',
+  'a:b',
+  'a#b',
+  'a #b',
+  '@at',
+  '`tick',
+  '%pct',
+  '!!str 1',
+  '!!int "3"',
+  '!!binary aGVsbG8=',
+  '!custom x',
+  '&anchor v',
+  '*anchor',
+  '[]',
+  '{}',
+  '[a, b]',
+  '[1, "2", yes]',
+  '{a: 1, b: [x]}',
+  '[a, ]',
+  '[, a]',
+  '{a}',
+  '{a: }',
+  '[a: 1]',
+  '[a,b]',
+  '{ "k": v }',
+  '[a]#c',
+  '"multi\n  line"',
+  'plain\n  continued',
+  '|\n  block\n  text',
+  '>-\n  folded\n  text',
+  '|+\n  keep\n',
+  '|2\n    indented',
+  '|\n\ttab',
+  '"under\nindented"',
+  "'under\nindented'",
+  '[a,\nb]',
+  '{a: 1,\n  b: 2}',
+  '__proto__',
+  'constructor',
+  'toString',
+  '🚀',
+  '\u00a0',
+  'a\tb',
+  '<<',
+  '"<<"',
+  '? complex',
+  '- item',
+  '-',
+  '---',
+  '...',
+  '# comment',
+  'v # comment',
+  'v#nospace',
+  '"v"# c',
 ];
-const KEYS = ['name', 'app', 'port', 'a', 'b', '"quoted key"', "'k'", '80', 'yes', '~', 'null', '', '<<', '__proto__', 'toString', '1.0', '0x10', 'a b', 'k:v', '? q', '[x]', '{y: 1}', '&k key', '*k', '!!str s', 'é'];
+const KEYS = [
+  'name',
+  'app',
+  'port',
+  'a',
+  'b',
+  '"quoted key"',
+  "'k'",
+  '80',
+  'yes',
+  '~',
+  'null',
+  '',
+  '<<',
+  '__proto__',
+  'toString',
+  '1.0',
+  '0x10',
+  'a b',
+  'k:v',
+  '? q',
+  '[x]',
+  '{y: 1}',
+  '&k key',
+  '*k',
+  '!!str s',
+  'é',
+];
 
 interface Tree {
   kind: 'map' | 'seq' | 'scalar';
@@ -107,14 +227,23 @@ const treeArb: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree }>((tie) => ({
   tree: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.record({ kind: fc.constant('scalar' as const), scalar: fc.nat(SCALARS.length - 1) }),
-    fc.record({ kind: fc.constant('map' as const), items: fc.array(fc.record({ key: fc.nat(KEYS.length * 3), value: tie('tree') }), { minLength: 1, maxLength: 5 }) }),
-    fc.record({ kind: fc.constant('seq' as const), items: fc.array(fc.record({ key: fc.nat(), value: tie('tree') }), { minLength: 1, maxLength: 4 }) }),
+    fc.record({
+      kind: fc.constant('map' as const),
+      items: fc.array(fc.record({ key: fc.nat(KEYS.length * 3), value: tie('tree') }), { minLength: 1, maxLength: 5 }),
+    }),
+    fc.record({
+      kind: fc.constant('seq' as const),
+      items: fc.array(fc.record({ key: fc.nat(), value: tie('tree') }), { minLength: 1, maxLength: 4 }),
+    }),
   ),
 })).tree;
 
 /** Damage applied to the rendered lines: the mistakes people make by hand. */
 const damageArb = fc.array(
-  fc.record({ op: fc.constantFrom('indent', 'dedent', 'tab', 'comment', 'duplicate', 'delete', 'separator', 'end-marker', 'trailing-space', 'cr'), line: fc.nat() }),
+  fc.record({
+    op: fc.constantFrom('indent', 'dedent', 'tab', 'comment', 'duplicate', 'delete', 'separator', 'end-marker', 'trailing-space', 'cr'),
+    line: fc.nat(),
+  }),
   { maxLength: 3 },
 );
 
@@ -207,9 +336,26 @@ describe('the fast parse path gives what the composer path gives', () => {
 
   it('on the cases one by one that need the composer: each falls back and stays the same', () => {
     const cases = [
-      'a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: 1\na: 2\n', '~: v\n', ': v\n', '[a]: v\n', 'a: .inf\n', 'a:\n\t- b\n', '? a\n: b\n',
-      'a: {b: 1,\n  c: 2}\n', 'a: "x"#c\n', 'a: 1\n...\nb: 2\n', '%YAML 1.1\n---\na: 1\n', 'a: "\\/"\n', '<<: {a: 1}\nb: 2\n',
-      'apiVersion: v1\nkind: A\napiVersion: v1\nkind: B\n', 'a: [b, c\n', 'a:\n  b: 1\n c: 2\n', '- a\nb: 1\n', 'a: @b\n',
+      'a: &x 1\nb: *x\n',
+      'a: !!str 1\n',
+      'a: 1\na: 2\n',
+      '~: v\n',
+      ': v\n',
+      '[a]: v\n',
+      'a: .inf\n',
+      'a:\n\t- b\n',
+      '? a\n: b\n',
+      'a: {b: 1,\n  c: 2}\n',
+      'a: "x"#c\n',
+      'a: 1\n...\nb: 2\n',
+      '%YAML 1.1\n---\na: 1\n',
+      'a: "\\/"\n',
+      '<<: {a: 1}\nb: 2\n',
+      'apiVersion: v1\nkind: A\napiVersion: v1\nkind: B\n',
+      'a: [b, c\n',
+      'a:\n  b: 1\n c: 2\n',
+      '- a\nb: 1\n',
+      'a: @b\n',
     ];
     for (const text of cases) {
       expect(fastPieces(text), JSON.stringify(text)).toBeLessThan(splitDocumentsLikeKubectl(text).length);
@@ -230,6 +376,8 @@ describe.runIf(Boolean(process.env.FAST_PARSE_CORPUS))('a corpus on disk', () =>
       documents += counts.documents;
       fast += counts.fast;
     }
-    console.log(`${documents} documents, ${fast} on the fast path (${((100 * fast) / documents).toFixed(1)}%), ${documents - fast} on the composer path`);
+    console.log(
+      `${documents} documents, ${fast} on the fast path (${((100 * fast) / documents).toFixed(1)}%), ${documents - fast} on the composer path`,
+    );
   }, 3_600_000);
 });

@@ -48,7 +48,10 @@ interface Run {
 }
 
 /** `clockStep`: how far the fake clock moves on each reading, so a run of a few files "takes" seconds. */
-async function cli(args: readonly string[], options: { stderrIsTTY?: boolean; env?: Record<string, string>; clockStep?: number } = {}): Promise<Run> {
+async function cli(
+  args: readonly string[],
+  options: { stderrIsTTY?: boolean; env?: Record<string, string>; clockStep?: number } = {},
+): Promise<Run> {
   const writes: Run['writes'] = [];
   let time = 0;
   const code = await runCli(args, {
@@ -61,7 +64,11 @@ async function cli(args: readonly string[], options: { stderrIsTTY?: boolean; en
     now: () => (time += options.clockStep ?? 0),
     readStdin: () => Promise.resolve(Buffer.alloc(0)),
   });
-  const of = (stream: string) => writes.filter((w) => w.stream === stream).map((w) => w.text).join('');
+  const of = (stream: string) =>
+    writes
+      .filter((w) => w.stream === stream)
+      .map((w) => w.text)
+      .join('');
   return { code, stdout: of('stdout'), stderr: of('stderr'), writes };
 }
 
@@ -106,8 +113,17 @@ describe('the progress line', () => {
 });
 
 describe('--stats and TIMING', () => {
-  it('prints ESLint\'s timing layout', () => {
-    expect(formatTimingTable('Rule', [['service-target-port', 12.3456], ['probe-port', 1.5]], 13.8456)).toBe(
+  it("prints ESLint's timing layout", () => {
+    expect(
+      formatTimingTable(
+        'Rule',
+        [
+          ['service-target-port', 12.3456],
+          ['probe-port', 1.5],
+        ],
+        13.8456,
+      ),
+    ).toBe(
       [
         'Rule                | Time (ms) | Relative',
         ':-------------------|----------:|--------:',
@@ -131,7 +147,12 @@ describe('--stats and TIMING', () => {
     expect(JSON.parse(run.stdout)).toHaveLength(5);
     const [phases, rules, summary] = run.stderr.trimEnd().split('\n\n');
     expect(phases!.split('\n').slice(0, 2)).toEqual(['Phase  | Time (ms) | Relative', ':------|----------:|--------:']);
-    expect(phases!.split('\n').slice(2).map((l) => l.split(' ')[0])).toEqual(['read', 'parse', 'model', 'rules', 'report']);
+    expect(
+      phases!
+        .split('\n')
+        .slice(2)
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['read', 'parse', 'model', 'rules', 'report']);
     const ruleRows = rules!.split('\n').slice(2);
     expect(ruleRows.map((l) => l.split(' ')[0])).toContain('service-target-port');
     // --stats lists every rule with a listener that ran, slowest first.

@@ -51,14 +51,65 @@ const CASES = validCases();
 
 /** Strings that break naive code: controls, separators, bidi, lone surrogates, astral, combining, prototype keys. */
 const ODD_STRINGS = [
-  '', ' ', '\u0000', '\u001b[31m', '\r\n', '\u2028', '\u202e', '\u200b', '\ufeff', '\ud800', '\udfff', '🚀',
-  'e\u0301', 'İ', 'ǅ', '%0A', '::error::x', '{{name}}', '$&', '__proto__', 'constructor', 'toString', 'hasOwnProperty',
-  '0x1F', '0777', 'yes', 'NO', '~', 'null', '.inf', '-.nan', '1e400', '9'.repeat(40), 'a'.repeat(300), '*', '&a',
+  '',
+  ' ',
+  '\u0000',
+  '\u001b[31m',
+  '\r\n',
+  '\u2028',
+  '\u202e',
+  '\u200b',
+  '\ufeff',
+  '\ud800',
+  '\udfff',
+  '🚀',
+  'e\u0301',
+  'İ',
+  'ǅ',
+  '%0A',
+  '::error::x',
+  '{{name}}',
+  '$&',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  '0x1F',
+  '0777',
+  'yes',
+  'NO',
+  '~',
+  'null',
+  '.inf',
+  '-.nan',
+  '1e400',
+  '9'.repeat(40),
+  'a'.repeat(300),
+  '*',
+  '&a',
 ];
 
 const ODD_VALUES: unknown[] = [
-  null, true, false, 0, -0, -1, 1.5, 65536, 2 ** 31, 2 ** 53 + 1, -(2 ** 63), 1e308, Number.MAX_SAFE_INTEGER,
-  [], {}, [null], [[[]]], { '': '' }, { __proto__: 1 }, ...ODD_STRINGS,
+  null,
+  true,
+  false,
+  0,
+  -0,
+  -1,
+  1.5,
+  65536,
+  2 ** 31,
+  2 ** 53 + 1,
+  -(2 ** 63),
+  1e308,
+  Number.MAX_SAFE_INTEGER,
+  [],
+  {},
+  [null],
+  [[[]]],
+  { '': '' },
+  { __proto__: 1 },
+  ...ODD_STRINGS,
 ];
 
 type Mutation =
@@ -239,7 +290,9 @@ function checkPositions(project: Project, results: readonly LintResult[]): void 
     if (!source) return; // a file that could not be read: line 1 (or the line of the bad byte), no text to check
     expect(line, `${what}: line ${line} of ${source.lineCount}`).toBeLessThanOrEqual(source.lineCount);
     // +1: a position just after the last character (an empty value at the end of a line).
-    expect(column, `${what}: column ${column} of a ${source.lineText(line).length}-character line`).toBeLessThanOrEqual(source.lineText(line).length + 2);
+    expect(column, `${what}: column ${column} of a ${source.lineText(line).length}-character line`).toBeLessThanOrEqual(
+      source.lineText(line).length + 2,
+    );
   };
   for (const result of results) {
     for (const m of result.messages) {

@@ -53,7 +53,14 @@ async function parseMermaid(text: string): Promise<ParsedDiagram> {
   };
   return {
     nodes: new Map([...db.getVertices().values()].map((v) => [v.id, shownText(v.text)])),
-    edges: db.getEdges().map((e) => ({ from: e.start, to: e.end, label: shownText(e.text), state: e.stroke === 'thick' ? 'broken' : e.stroke === 'dotted' ? 'warning' : 'ok' })),
+    edges: db
+      .getEdges()
+      .map((e) => ({
+        from: e.start,
+        to: e.end,
+        label: shownText(e.text),
+        state: e.stroke === 'thick' ? 'broken' : e.stroke === 'dotted' ? 'warning' : 'ok',
+      })),
     groups: db.getSubGraphs().map((s) => ({ title: shownText(s.title), nodes: s.nodes })),
   };
 }
@@ -82,7 +89,9 @@ function parseDot(text: string): ParsedDiagram {
 
 /** The wiring's edges as `from-label --label--> to-label`, the same in both renderings. */
 function edgeTexts(parsed: ParsedDiagram): string[] {
-  return parsed.edges.map((e) => `${parsed.nodes.get(e.from)} --${e.label}--> ${parsed.nodes.get(e.to)}${e.state === 'ok' ? '' : ` (${e.state})`}`).sort();
+  return parsed.edges
+    .map((e) => `${parsed.nodes.get(e.from)} --${e.label}--> ${parsed.nodes.get(e.to)}${e.state === 'ok' ? '' : ` (${e.state})`}`)
+    .sort();
 }
 
 async function examplesWiring(): Promise<Wiring> {
@@ -190,7 +199,9 @@ spec: {scaleTargetRef: {apiVersion: apps/v1, kind: DaemonSet, name: agent}, maxR
       const node = wiring.nodes.find((n) => n.id === id)!;
       return `${node.role}:${node.kind}/${node.name}`;
     };
-    expect(wiring.edges.map((e) => `${label(e.from)} --${e.label}--> ${label(e.to)} [${e.state}${e.reason ? `: ${e.reason}` : ''}]`)).toEqual([
+    expect(
+      wiring.edges.map((e) => `${label(e.from)} --${e.label}--> ${label(e.to)} [${e.state}${e.reason ? `: ${e.reason}` : ''}]`),
+    ).toEqual([
       'resource:Ingress/shop --/ → 80--> missing:Service/wbe [broken: Service "wbe" does not exist in namespace "shop"]',
       'resource:Ingress/shop --/web → http (80)--> resource:Service/web [ok]',
       'resource:Service/db --CNAME--> external:DNS/db.example.com [ok]',
@@ -321,7 +332,9 @@ describe('huge inputs are folded so that the page stays readable', () => {
     expect(parsed.edges.every((e) => e.state === 'broken' && parsed.nodes.get(e.to) === 'no matching pods')).toBe(true);
     expect(parsed.groups).toHaveLength(8);
     expect([...parsed.nodes.values()].filter((l) => l.startsWith('and '))).toEqual(Array(8).fill('and Deployment ×36, Service ×36'));
-    expect(text).toMatch(/^---\ntitle: \d+ nodes and \d+ edges are too many to draw - namespaces folded, broken and uncertain edges shown\n---\nflowchart LR\n/);
+    expect(text).toMatch(
+      /^---\ntitle: \d+ nodes and \d+ edges are too many to draw - namespaces folded, broken and uncertain edges shown\n---\nflowchart LR\n/,
+    );
 
     const dot = parseDot(dotWiring(wiring));
     expect(dot.nodes.size).toBe(parsed.nodes.size);

@@ -17,7 +17,14 @@ const chart = path.join(repoRoot, 'test', 'helm', 'webshop-chart');
 
 interface JsonResult {
   filePath: string;
-  messages: { ruleId: string; line: number; column: number; endColumn: number; message: string; related?: { filePath: string; line: number }[] }[];
+  messages: {
+    ruleId: string;
+    line: number;
+    column: number;
+    endColumn: number;
+    message: string;
+    related?: { filePath: string; line: number }[];
+  }[];
 }
 
 let work: string;
@@ -43,9 +50,13 @@ describe('helm template output on standard input', () => {
     expect(findings[0]!.message).toMatch(/ \(rendered as `app\.kubernetes\.io\/name: shop-metrics` at <stdin>:9\)$/);
     expect(findings[1]!.message).toMatch(/ \(rendered as `targetPort: htpp` at <stdin>:31\)$/);
     // Related places move too: the container's ports are a key of the Deployment template.
-    expect(findings[1]!.related).toEqual([expect.objectContaining({ filePath: 'test/helm/webshop-chart/templates/deployment.yaml', line: 20 })]);
+    expect(findings[1]!.related).toEqual([
+      expect.objectContaining({ filePath: 'test/helm/webshop-chart/templates/deployment.yaml', line: 20 }),
+    ]);
     // A key the template only writes through `include` (the pod labels) is not on any one line: the file.
-    expect(findings[0]!.related).toEqual([expect.objectContaining({ filePath: 'test/helm/webshop-chart/templates/deployment.yaml', line: 1 })]);
+    expect(findings[0]!.related).toEqual([
+      expect.objectContaining({ filePath: 'test/helm/webshop-chart/templates/deployment.yaml', line: 1 }),
+    ]);
     // The rendered output itself is still listed, now without findings.
     expect(results.find((r) => r.filePath === '<stdin>')!.messages).toEqual([]);
   });
@@ -55,9 +66,16 @@ describe('helm template output on standard input', () => {
     expect(stylish.stdout).toContain('test/helm/webshop-chart/templates/service.yaml:14:19  error  service-target-port');
     expect(stylish.stdout).toContain('> 14 |       targetPort: htpp');
     const sarif = JSON.parse(runKubewire(['-', '-f', 'sarif'], { cwd: repoRoot, input: rendered }).stdout) as {
-      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { snippet?: { text: string } } } }[] }[] }[];
+      runs: {
+        results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { snippet?: { text: string } } } }[] }[];
+      }[];
     };
-    expect(sarif.runs[0]!.results.map((r) => [r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region.snippet?.text])).toEqual([
+    expect(
+      sarif.runs[0]!.results.map((r) => [
+        r.locations[0]!.physicalLocation.artifactLocation.uri,
+        r.locations[0]!.physicalLocation.region.snippet?.text,
+      ]),
+    ).toEqual([
       ['test/helm/webshop-chart/templates/metrics-service.yaml', '{{ .Values.metricsSelector }}'],
       ['test/helm/webshop-chart/templates/service.yaml', 'htpp'],
     ]);
@@ -136,7 +154,9 @@ spec:
 
   const lint = async (text: string) => {
     const run = await new Kubewire({ cwd: work }).lintText(text, { filePath: '<stdin>' });
-    return run.results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'service-target-port').map((m) => [r.filePath, m.line, m.column, m.endColumn]));
+    return run.results.flatMap((r) =>
+      r.messages.filter((m) => m.ruleId === 'service-target-port').map((m) => [r.filePath, m.line, m.column, m.endColumn]),
+    );
   };
 
   it('points at the top of the file when several template lines hold the key', async () => {

@@ -10,14 +10,14 @@ export const repoRoot = path.resolve(import.meta.dirname, '..');
 
 /** A project from in-memory files: `{ 'svc.yaml': '...' }`. */
 export function projectOf(files: Readonly<Record<string, string>>, namespace = 'default'): Project {
-  return projectFromFiles(Object.entries(files).map(([name, text]) => new SourceFile(name, text)), { namespace });
+  return projectFromFiles(
+    Object.entries(files).map(([name, text]) => new SourceFile(name, text)),
+    { namespace },
+  );
 }
 
 /** Lints in-memory files with every rule (or only `only`), returning ESLint-shaped results. */
-export function lintFiles(
-  files: Readonly<Record<string, string>>,
-  options: LintOptions = {},
-): LintResult[] {
+export function lintFiles(files: Readonly<Record<string, string>>, options: LintOptions = {}): LintResult[] {
   const project = projectOf(files, options.namespace);
   return lintProject(project, options);
 }
@@ -50,7 +50,8 @@ export function readCase(casePath: string): Record<string, string> {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (/\.(ya?ml|json)$/.test(entry.name)) out[path.relative(casePath, full).split(path.sep).join('/')] = readFileSync(full, 'utf8');
+      else if (/\.(ya?ml|json)$/.test(entry.name))
+        out[path.relative(casePath, full).split(path.sep).join('/')] = readFileSync(full, 'utf8');
     }
   };
   walk(casePath);
@@ -61,10 +62,7 @@ export function readCase(casePath: string): Record<string, string> {
  * Lints a fixture case from disk through the real loader (so unreadable and binary files are real too):
  * a file is linted on its own, a folder as a whole, with paths relative to the case.
  */
-export async function lintCase(
-  casePath: string,
-  options: LintOptions = {},
-): Promise<LintResult[]> {
+export async function lintCase(casePath: string, options: LintOptions = {}): Promise<LintResult[]> {
   const isDir = statSync(casePath).isDirectory();
   const project = await loadProject({
     cwd: isDir ? casePath : path.dirname(casePath),

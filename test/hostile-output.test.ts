@@ -22,7 +22,8 @@ const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-
 
 // A YAML double-quoted scalar accepts JSON escapes; DEL and C1 controls must be escaped too, since go-yaml
 // (kubectl) refuses them raw anywhere in a document.
-const yamlString = (s: string) => JSON.stringify(s).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const yamlString = (s: string) =>
+  JSON.stringify(s).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /**
  * A Service whose selector matches nothing, so its (hostile) name and labels are quoted in findings. It is an
@@ -184,7 +185,7 @@ describe('hostile text in manifests, for every format', () => {
     expect(run.stdout).toContain('> 2 | kind: 42 # \\e]0;title\\u0007 \\u202e');
   });
 
-  it('the real process, colour forced: stdout holds no escape sequence but kubewire\'s own colours', () => {
+  it("the real process, colour forced: stdout holds no escape sequence but kubewire's own colours", () => {
     const run = runKubewire(['--color', 'service.yaml'], { cwd: dir });
     expect(run.status).toBe(1);
     expect(run.stderr).not.toMatch(STACK_FRAME);
@@ -243,7 +244,9 @@ describe('report files and paths', () => {
     writeFileSync(path.join(reports, 'blocker'), 'not a directory');
     const failed = await cli(['--format', 'json', '--output-file', 'reports/blocker/report.json', 'service.yaml']);
     expect(failed.code).toBe(2);
-    expect(failed.stderr).toBe('kubewire: cannot write the report to reports/blocker/report.json: a part of reports/blocker is a file, not a folder\n');
+    expect(failed.stderr).toBe(
+      'kubewire: cannot write the report to reports/blocker/report.json: a part of reports/blocker is a file, not a folder\n',
+    );
     // A usage error after an earlier good report: the report stays as it was.
     const usage = await cli(['--format', 'nope', '--output-file', 'reports/old.json', 'service.yaml']);
     expect(usage.code).toBe(2);
@@ -256,7 +259,7 @@ describe('report files and paths', () => {
     expect(JSON.parse(readFileSync(path.join(reports, 'old.json'), 'utf8'))).toHaveLength(1);
   });
 
-  it('paths in reports are relative to the working directory, never the runner\'s absolute paths', () => {
+  it("paths in reports are relative to the working directory, never the runner's absolute paths", () => {
     const run = runKubewire(['--format', 'json', 'test/corpus'], { cwd: repoRoot });
     const results = JSON.parse(run.stdout) as { filePath: string; messages: { related?: { filePath: string }[] }[] }[];
     expect(results.length).toBeGreaterThan(0);
@@ -309,20 +312,29 @@ describe('--format github with hostile text, as the runner reads it', () => {
 
   it('a hostile file name stays inside the file property', async () => {
     const run = await cli(['--format', 'github', 'names']);
-    const commands = run.stdout.trimEnd().split('\n').map((line) => parseWorkflowCommand(line)!);
+    const commands = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => parseWorkflowCommand(line)!);
     expect(commands.map((c) => c.properties.file)).toContain(escapeControl(`names/${HOSTILE_FILE}`));
-    for (const command of commands) expect(Object.keys(command.properties)).toEqual(['file', 'line', 'endLine', 'col', 'endColumn', 'title']);
+    for (const command of commands)
+      expect(Object.keys(command.properties)).toEqual(['file', 'line', 'endLine', 'col', 'endColumn', 'title']);
   });
 
   it('past 10 errors and 10 warnings per step, one notice gives the counts and points to SARIF', async () => {
     // 12 Services alone in their namespace (a warning each: no workload to check the selector against), each
     // with a nodePort outside the default range (an error each: the API server rejects it).
-    const services = Array.from({ length: 12 }, (_, i) =>
-      `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n  namespace: lonely${i}\nspec:\n  type: NodePort\n  selector:\n    app: a${i}\n  ports:\n  - port: 80\n    nodePort: ${20000 + i}\n`,
+    const services = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n  namespace: lonely${i}\nspec:\n  type: NodePort\n  selector:\n    app: a${i}\n  ports:\n  - port: 80\n    nodePort: ${20000 + i}\n`,
     );
     writeFileSync(path.join(dir, 'many.yaml'), services.join('---\n'));
     const run = await cli(['--format', 'github', 'many.yaml']);
-    const commands = run.stdout.trimEnd().split('\n').map((l) => parseWorkflowCommand(l)!);
+    const commands = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => parseWorkflowCommand(l)!);
     const count = (name: string) => commands.filter((c) => c.command === name).length;
     expect(count('error')).toBe(10);
     expect(count('warning')).toBe(10);
@@ -336,7 +348,9 @@ describe('--format github with hostile text, as the runner reads it', () => {
 describe('--format sarif with hostile text', () => {
   it('a hostile file name becomes a URI reference that decodes to the exact name', async () => {
     const run = await cli(['--format', 'sarif', 'names']);
-    const log = JSON.parse(run.stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const log = JSON.parse(run.stdout) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
     const uris = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
     for (const uri of uris) expect(uri).not.toMatch(/[\s\u0000-\u001f\u007f-\u009f]/);
     expect(uris.map((uri) => decodeURIComponent(uri))).toContain(`names/${HOSTILE_FILE}`);

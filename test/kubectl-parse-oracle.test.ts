@@ -104,15 +104,15 @@ const CASES: Record<string, string> = {
   'map as a key': `${head}spec:\n  {a: b}: v\n`,
   'boolean, float and hex keys': `${head}data:\n  yes: a\n  1.50: b\n  0x10: c\n`,
   // Scalars as go-yaml v2 resolves them (resolve.go).
-  'integers': `${head}spec:\n  a: [0x_1F, 1__0, -0o17, +0o17, 0O17, -0b101, 0B101, -0x1F, 0X1F, 0o8, 1_, _1, 0b, 0x, 0777, -0777, 09]\n`,
-  'floats': `${head}spec:\n  a: [1., .5, +.5, 1e3, 1.5e+3, 0.1_0, 12e03, -0, 1_000.5, 1E3, 1e-3]\n`,
+  integers: `${head}spec:\n  a: [0x_1F, 1__0, -0o17, +0o17, 0O17, -0b101, 0B101, -0x1F, 0X1F, 0o8, 1_, _1, 0b, 0x, 0777, -0777, 09]\n`,
+  floats: `${head}spec:\n  a: [1., .5, +.5, 1e3, 1.5e+3, 0.1_0, 12e03, -0, 1_000.5, 1E3, 1e-3]\n`,
   'base 60 and timestamps stay strings': `${head}spec:\n  a: [190:20:30, 22:22, 2001-12-14, 2024-01-01T00:00:00Z]\n`,
   'booleans and nulls': `${head}spec:\n  a: [y, Y, yes, on, n, NO, off, True, tRUE, Off, oN, ~, null, Null, NULL, nULL]\n`,
   '.inf': `${head}spec:\n  g: .inf\n`,
   '-.Inf': `${head}spec:\n  g: -.Inf\n`,
   '.NaN': `${head}spec:\n  g: .NaN\n`,
   'quoted .inf': `${head}spec:\n  g: ".inf"\n`,
-  'tags': `${head}spec:\n  a: !foo bar\n  b: !!str 12\n  c: !!int "12"\n  d: !!binary aGVsbG8=\n  e: !!set {x, y}\n  f: !!omap [x: 1, y: 2]\n`,
+  tags: `${head}spec:\n  a: !foo bar\n  b: !!str 12\n  c: !!int "12"\n  d: !!binary aGVsbG8=\n  e: !!set {x, y}\n  f: !!omap [x: 1, y: 2]\n`,
   // Block scalars.
   'block scalar with indentation indicator': `${head}data:\n  a: |2\n      x\n    y\n`,
   'block scalar chomping': `${head}data:\n  a: |+\n    x\n\n  b: >-\n    y\n    z\n`,
@@ -133,9 +133,9 @@ const CASES: Record<string, string> = {
   'JSON indented with tabs': '{\n\t"apiVersion": "v1",\n\t"kind": "ConfigMap",\n\t"metadata": {"name": "x"}\n}\n',
   'directive before ---': `%YAML 1.1\n---\n${head}`,
   'YAML 1.2 directive': `%YAML 1.2\n---\n${head}`,
-"CR-only line ends (old Mac files)": `${head}data:\n  a: |\n    x\n    y\n  b: 'p\nq'\n`.replace(/\n/g, '\r'),
+  'CR-only line ends (old Mac files)': `${head}data:\n  a: |\n    x\n    y\n  b: 'p\nq'\n`.replace(/\n/g, '\r'),
   'CR-only line ends with a separator kubectl does not see': `${head}---\n${head.replace('name: x', 'name: second')}`.replace(/\n/g, '\r'),
-"a `...` end marker is no separator": `${head}...\n${head.replace('name: x', 'name: second')}`,
+  'a `...` end marker is no separator': `${head}...\n${head.replace('name: x', 'name: second')}`,
   'two documents': `${head}---\n${head.replace('name: x', 'name: second')}`,
   'separator with text after it': `${head}---x: 1\n`,
 };
@@ -145,7 +145,9 @@ type Verdict = { parses: false } | { parses: true; objects: unknown[] };
 /** Objects with sorted keys (kubectl prints JSON with sorted keys), as JSON text. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
@@ -163,7 +165,10 @@ const kubectlVerdicts = new Map<string, Verdict>();
 
 async function kubectlVerdict(kubectl: string, file: string): Promise<Verdict> {
   try {
-    const { stdout } = await run(kubectl, ['patch', '--local', '-f', file, '--type', 'merge', '-p', '{}', '-o', 'json'], { env: hermeticEnv(), maxBuffer: 1 << 24 });
+    const { stdout } = await run(kubectl, ['patch', '--local', '-f', file, '--type', 'merge', '-p', '{}', '-o', 'json'], {
+      env: hermeticEnv(),
+      maxBuffer: 1 << 24,
+    });
     // One JSON object per document, pretty-printed one after the other.
     const objects = stdout.trim() === '' ? [] : (JSON.parse(`[${stdout.replace(/\n}\n{/g, '\n},\n{')}]`) as unknown[]);
     return { parses: true, objects };

@@ -64,7 +64,7 @@ describe('multi-document streams', () => {
   });
 });
 
-describe('documents are cut at `---` lines before parsing, as kubectl\'s YAMLReader does', () => {
+describe("documents are cut at `---` lines before parsing, as kubectl's YAMLReader does", () => {
   it('keeps an unclosed quote inside its own document', () => {
     const text = `${service('broken').replace('name: broken', 'name: "broken')}---\n${service('after')}`;
     const project = projectOf({ 'all.yaml': text });
@@ -77,7 +77,8 @@ describe('documents are cut at `---` lines before parsing, as kubectl\'s YAMLRea
   });
 
   it('cuts at `---` followed by spaces or a comment; refuses other text after `---`', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---   \r\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n--- # c\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---x: 1\n';
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---   \r\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n--- # c\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---x: 1\n';
     const project = projectOf({ 'all.yaml': text });
     expect(project.graph.resources.map((r) => r.name)).toEqual(['a', 'b', 'c']);
     expect(where(project, 'ConfigMap', 'c', ['metadata', 'name'])).toBe('14:9-14:10');
@@ -88,7 +89,9 @@ describe('documents are cut at `---` lines before parsing, as kubectl\'s YAMLRea
   });
 
   it('reads only the first document of a piece, as go-yaml v2 does (a `...` end marker is no separator)', () => {
-    const project = projectOf({ 'all.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n...\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n' });
+    const project = projectOf({
+      'all.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n...\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n',
+    });
     expect(project.graph.resources.map((r) => r.name)).toEqual(['a']);
     expect(project.documents.flatMap((d) => d.problems.map((p) => `${p.kind}@${p.range.line}`))).toEqual(['unseparated@6']);
   });
@@ -160,7 +163,7 @@ items:
     });
   });
 
-  it('reports a finding on an item at the item\'s field', () => {
+  it("reports a finding on an item at the item's field", () => {
     const messages = messagesOf(lintFiles({ 'list.yaml': list }, { only: 'service-selector-match' }));
     expect(messages.map((m) => `${m.filePath}:${m.line}:${m.column} ${m.path}`)).toEqual(['list.yaml:24:12 spec.selector.app']);
   });
@@ -226,7 +229,9 @@ spec:
   });
 
   it('refuses empty standard input as a usage error', async () => {
-    await expect(loadProject({ cwd: tmpdir(), operands: ['-'], readStdin: async () => Buffer.alloc(0) })).rejects.toBeInstanceOf(UsageError);
+    await expect(loadProject({ cwd: tmpdir(), operands: ['-'], readStdin: async () => Buffer.alloc(0) })).rejects.toBeInstanceOf(
+      UsageError,
+    );
   });
 });
 
@@ -312,7 +317,10 @@ ${service('after')}`;
 
   it('reports the error and still lints the other documents', () => {
     const messages = messagesOf(
-      lintFiles({ 'mixed.yaml': text }, { severities: { 'yaml-duplicate-key': 'off', 'resource-shape': 'off', 'input-unreadable': 'off' } }),
+      lintFiles(
+        { 'mixed.yaml': text },
+        { severities: { 'yaml-duplicate-key': 'off', 'resource-shape': 'off', 'input-unreadable': 'off' } },
+      ),
     );
     const ours = messages.filter((m) => m.ruleId === 'yaml-syntax' || m.ruleId === 'service-selector-match');
     expect(ours.map((m) => `${m.ruleId} ${m.line}:${m.column}`)).toEqual(['yaml-syntax 9:1', 'service-selector-match 16:3']);
@@ -329,7 +337,8 @@ ${service('after')}`;
 describe('what go-yaml accepts and YAML 1.2 does not, read as kubectl reads it', () => {
   const doc = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n${body}`;
   const parse = (text: string) => projectOf({ 'c.yaml': text }).documents[0]!;
-  const kinds = (text: string) => parse(text).problems.map((p) => `${p.kind}${p.leniency ? `/${p.leniency}` : ''} ${p.range.line}:${p.range.column}`);
+  const kinds = (text: string) =>
+    parse(text).problems.map((p) => `${p.kind}${p.leniency ? `/${p.leniency}` : ''} ${p.range.line}:${p.range.column}`);
 
   it('reads a quoted value whose continuation lines start left of the key, with positions in the original text', () => {
     const text = doc(`  annotations:\n    a: '[\n  {"k": 1},\n{"k": 2}\n]'\n    b: "x\ny"\ndata:\n  z: after\n`);
@@ -347,7 +356,7 @@ describe('what go-yaml accepts and YAML 1.2 does not, read as kubectl reads it',
     expect(parse(text).problems[0]!.related).toHaveLength(1);
   });
 
-  it('takes a `#` right after a quote or bracket as a comment, and `\\\'` as an apostrophe', () => {
+  it("takes a `#` right after a quote or bracket as a comment, and `\\'` as an apostrophe", () => {
     expect(parse(doc(`data:\n  a: "v"#c\n  b: [1,#c\n    2]#d\n`)).value).toMatchObject({ data: { a: 'v', b: [1, 2] } });
     expect(parse(doc(`data:\n  "it\\'s": "it\\'s"\n  next: 1\n`)).value).toMatchObject({ data: { "it's": "it's", next: 1 } });
     expect(kinds(doc(`data:\n  a: "it\\'s"\n`))).toEqual(['lenient/escaped-apostrophe 6:9']);
@@ -361,7 +370,9 @@ describe('what go-yaml accepts and YAML 1.2 does not, read as kubectl reads it',
 describe('what go-yaml rejects and YAML 1.2 accepts: syntax errors, as kubectl stops there', () => {
   const doc = (body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n${body}`;
   const syntax = (text: string) =>
-    projectOf({ 'c.yaml': text }).documents.flatMap((d) => d.problems.filter((p) => p.kind === 'syntax').map((p) => `${p.range.line}:${p.range.column} ${p.message.split(':')[0]}`));
+    projectOf({ 'c.yaml': text }).documents.flatMap((d) =>
+      d.problems.filter((p) => p.kind === 'syntax').map((p) => `${p.range.line}:${p.range.column} ${p.message.split(':')[0]}`),
+    );
 
   it('refuses a tab that starts a line outside scalars, even on a blank or comment line', () => {
     expect(syntax(doc('data:\n  a: v\n\t\n  b: w\n'))).toEqual(['7:1 a tab in the indentation']);
@@ -370,20 +381,28 @@ describe('what go-yaml rejects and YAML 1.2 accepts: syntax errors, as kubectl s
     expect(syntax('\t\n' + doc(''))).toEqual(['1:1 a tab in the indentation']);
   });
 
-  it('accepts tabs where go-yaml skips them: after a key, inside quotes, flows and block scalars, right of a plain scalar\'s indentation', () => {
-    expect(syntax(doc('data:\n  a:\tv\t# c\n  b: |\n    x\n    \t\n  c: v\n   \t\n  d: [1,\n\t2]\n  e: \'x\n\ty\'\n'))).toEqual([]);
+  it("accepts tabs where go-yaml skips them: after a key, inside quotes, flows and block scalars, right of a plain scalar's indentation", () => {
+    expect(syntax(doc("data:\n  a:\tv\t# c\n  b: |\n    x\n    \t\n  c: v\n   \t\n  d: [1,\n\t2]\n  e: 'x\n\ty'\n"))).toEqual([]);
   });
 
   it('refuses control characters, `\\/`, odd anchor names, null and collection keys, .inf and directives', () => {
     expect(syntax(doc('data:\n  a: "x\u0007"\n'))).toEqual(['6:8 the control character U+0007']);
     expect(syntax(doc('# \u009b\ndata: {}\n'))).toEqual(['5:3 the control character U+009B']);
     expect(syntax(doc('data:\n  a: "a\\/b"\n'))).toEqual(['6:8 found unknown escape character']);
-    expect(syntax(doc('data:\n  a: &a.b v\n'))).toEqual(['6:6 the anchor name "a.b" has a character go-yaml does not accept (only letters, digits, `-` and `_`)']);
+    expect(syntax(doc('data:\n  a: &a.b v\n'))).toEqual([
+      '6:6 the anchor name "a.b" has a character go-yaml does not accept (only letters, digits, `-` and `_`)',
+    ]);
     expect(syntax(doc('data:\n  ~: v\n'))).toEqual(['6:3 an empty or null mapping key (`']);
     expect(syntax(doc('spec:\n  [a, b]: v\n'))).toEqual(['6:3 a list or map used as a mapping key']);
     expect(syntax(doc('stringData:\n  token: {{HF_TOKEN}}\n'))).toEqual(['6:10 `{{ ... }}` is template syntax, not YAML']);
-    expect(syntax(doc('spec:\n  a: .inf\n  b: -.Inf\n  c: ".inf"\n'))).toEqual(['6:6 `.inf` is not a number JSON can hold', '7:6 `-.Inf` is not a number JSON can hold']);
-    expect(syntax('%YAML 1.1\n---\n' + doc(''))).toEqual(['1:1 a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing', '2:1 Missing directives-end indicator line']);
+    expect(syntax(doc('spec:\n  a: .inf\n  b: -.Inf\n  c: ".inf"\n'))).toEqual([
+      '6:6 `.inf` is not a number JSON can hold',
+      '7:6 `-.Inf` is not a number JSON can hold',
+    ]);
+    expect(syntax('%YAML 1.1\n---\n' + doc(''))).toEqual([
+      '1:1 a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing',
+      '2:1 Missing directives-end indicator line',
+    ]);
   });
 });
 
@@ -444,7 +463,8 @@ spec:
 
 describe('duplicate keys: same value, and objects glued together without `---`', () => {
   it('marks a repeat with the same value (as JSON: "1" and 1 differ; maps compare by content)', () => {
-    const problems = projectOf({ 'd.yaml': 'a: 1\na: 1\nb: "1"\nb: 1\nc: {x: [1, {y: 2}]}\nc:\n  x:\n  - 1\n  - y: 2\n' }).documents[0]!.problems;
+    const problems = projectOf({ 'd.yaml': 'a: 1\na: 1\nb: "1"\nb: 1\nc: {x: [1, {y: 2}]}\nc:\n  x:\n  - 1\n  - y: 2\n' }).documents[0]!
+      .problems;
     expect(problems.map((p) => `${p.range.line} ${p.sameValue ?? false}`)).toEqual(['2 true', '4 false', '6 true']);
   });
 
@@ -454,16 +474,26 @@ describe('duplicate keys: same value, and objects glued together without `---`',
 
   it('gives one missing-separator problem per glued object, at its first key, and no duplicate-key problem for the top level', () => {
     const document = projectOf({ 'all.yaml': deployment + service + configMap }).documents[0]!;
-    expect(document.problems.map((p) => `${p.kind} ${p.range.line}:${p.range.column}`)).toEqual(['missing-separator 7:1', 'missing-separator 14:1']);
+    expect(document.problems.map((p) => `${p.kind} ${p.range.line}:${p.range.column}`)).toEqual([
+      'missing-separator 7:1',
+      'missing-separator 14:1',
+    ]);
     expect(document.problems[1]!.objects).toEqual({
       before: 'Service "web"',
       after: 'ConfigMap "c"',
       repeated: 'apiVersion, kind, metadata, spec',
-      leftover: ', and ConfigMap "c" also gets the fields only the first one has (spec), which the API server refuses if they do not belong to it',
+      leftover:
+        ', and ConfigMap "c" also gets the fields only the first one has (spec), which the API server refuses if they do not belong to it',
     });
     expect(document.problems[1]!.related.map((r) => r.range.line)).toEqual([7]);
     // The value is what kubectl applies: the last value of every top-level key.
-    expect(document.value).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, spec: { ports: [{ port: 80 }] }, data: { a: 'b' } });
+    expect(document.value).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+      spec: { ports: [{ port: 80 }] },
+      data: { a: 'b' },
+    });
   });
 
   it('reports `cat a.yaml b.yaml | kubewire -` once through the engine', () => {
@@ -473,7 +503,8 @@ describe('duplicate keys: same value, and objects glued together without `---`',
   });
 
   it('keeps a repeated metadata alone a duplicate key, not a second object', () => {
-    const problems = projectOf({ 'm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nmetadata:\n  name: b\n' }).documents[0]!.problems;
+    const problems = projectOf({ 'm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nmetadata:\n  name: b\n' }).documents[0]!
+      .problems;
     expect(problems.map((p) => `${p.kind} ${p.range.line}`)).toEqual(['duplicate-key 5']);
   });
 });

@@ -105,7 +105,8 @@ data:
 });
 
 describe('no network or process APIs in the source', () => {
-  const FORBIDDEN_MODULES = /^(node:)?(net|tls|dgram|dns|dns\/promises|http|https|http2|child_process|cluster|worker_threads|vm|inspector)$/;
+  const FORBIDDEN_MODULES =
+    /^(node:)?(net|tls|dgram|dns|dns\/promises|http|https|http2|child_process|cluster|worker_threads|vm|inspector)$/;
 
   /**
    * Worker threads (no process, never code from a string: `eval: true` is caught below), each started from a file
@@ -133,9 +134,11 @@ describe('no network or process APIs in the source', () => {
       const text = readFileSync(file, 'utf8');
       const relative = path.relative(repoRoot, file);
       for (const match of text.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"]([^'"]+)['"]/g)) {
-        if (FORBIDDEN_MODULES.test(match[1]!) && !(WORKER_MODULES.has(relative) && /^(node:)?worker_threads$/.test(match[1]!))) offenders.push(`${relative}: imports ${match[1]}`);
+        if (FORBIDDEN_MODULES.test(match[1]!) && !(WORKER_MODULES.has(relative) && /^(node:)?worker_threads$/.test(match[1]!)))
+          offenders.push(`${relative}: imports ${match[1]}`);
       }
-      if (/\beval\s*\(|\beval\s*:|\bnew\s+Function\s*\(|\bfetch\s*\(|\bWebSocket\b/.test(text)) offenders.push(`${relative}: evaluates code or fetches`);
+      if (/\beval\s*\(|\beval\s*:|\bnew\s+Function\s*\(|\bfetch\s*\(|\bWebSocket\b/.test(text))
+        offenders.push(`${relative}: evaluates code or fetches`);
     }
     expect(offenders).toEqual([]);
   });

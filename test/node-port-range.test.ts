@@ -26,7 +26,10 @@ function outOfRange(nodePorts: readonly number[], range?: string): number[] {
     filePaths: project.files.map((f) => f.path),
   });
   const messages = messagesOf(results);
-  expect(messages.every((m) => m.messageId === 'outOfRange'), messages.map((m) => m.message).join('\n')).toBe(true);
+  expect(
+    messages.every((m) => m.messageId === 'outOfRange'),
+    messages.map((m) => m.message).join('\n'),
+  ).toBe(true);
   return messages.map((m) => nodePorts[Number(/spec\.ports\[(\d+)\]/.exec(m.path ?? '')?.[1])]!);
 }
 

@@ -25,7 +25,12 @@ let packed: string[];
 let installOutput: string;
 
 function run(command: string, args: readonly string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', npm_config_color: 'false' } });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1', npm_config_color: 'false' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -51,12 +56,24 @@ afterAll(() => {
 
 describe('the packed tarball', () => {
   it('holds the licence, the command, the built code with its declarations, the rule docs and schemas; no sources, no maps', () => {
-    for (const file of ['LICENSE', 'README.md', 'package.json', 'bin/kubewire.js', 'dist/index.js', 'dist/index.d.ts', 'dist/main.js', 'rules-docs/service-selector-match.md', 'schemas/kubernetes.json']) {
+    for (const file of [
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'bin/kubewire.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/main.js',
+      'rules-docs/service-selector-match.md',
+      'schemas/kubernetes.json',
+    ]) {
       expect(packed).toContain(file);
     }
     expect(packed.filter((f) => f.endsWith('.map'))).toEqual([]);
-    expect(packed.filter((f) => /^(src|test|scripts)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
-    expect(readFileSync(path.join(repoRoot, 'LICENSE'), 'utf8')).toContain('Apache License\n                           Version 2.0, January 2004');
+    expect(packed.filter((f) => /^(src|test|scripts)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
+    expect(readFileSync(path.join(repoRoot, 'LICENSE'), 'utf8')).toContain(
+      'Apache License\n                           Version 2.0, January 2004',
+    );
   });
 
   it('installs without a warning and pulls in nothing but its runtime dependencies (no ESLint)', () => {
@@ -69,7 +86,9 @@ describe('the packed tarball', () => {
       /^npm warn install-scripts$/,
       /^npm warn install-scripts Run `npm install-scripts ls` to review, or `npm install-scripts approve <pkg>` to allow\.$/,
     ];
-    const warnings = installOutput.split('\n').filter((line) => /\bwarn/i.test(line) && !fileSourceNotice.some((notice) => notice.test(line)));
+    const warnings = installOutput
+      .split('\n')
+      .filter((line) => /\bwarn/i.test(line) && !fileSourceNotice.some((notice) => notice.test(line)));
     expect(warnings).toEqual([]);
     const tree = run('npm', ['ls', '--all', '--json'], consumer);
     expect(tree.status, tree.stderr).toBe(0);

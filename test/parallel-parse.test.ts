@@ -32,7 +32,12 @@ function manifests(count: number): Source.SourceFile[] {
       'x: &a [1]\ny: *a\n',
       `spec:\n  ports:\n    - port: ${i}\n      targetPort: http\n`,
     ][i % 6]!;
-    files.push(new source.SourceFile(`f${i}.yaml`, `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n${odd}---\nkind: ConfigMap\ndata: {k: "v${i}"}\n`));
+    files.push(
+      new source.SourceFile(
+        `f${i}.yaml`,
+        `apiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n${odd}---\nkind: ConfigMap\ndata: {k: "v${i}"}\n`,
+      ),
+    );
   }
   return files;
 }
@@ -54,7 +59,8 @@ describe('parallel parse', () => {
         expected.documents.map((d) => [d.file, d.index, d.value, d.problems, d.origin, d.locate(['spec'])]),
       );
       // toEqual does not tell -0 from 0.
-      const weight = (d: Parallel.FileParse) => ('documents' in d ? (d.documents[0]?.value as { spec?: { weight?: number } } | undefined)?.spec?.weight : undefined);
+      const weight = (d: Parallel.FileParse) =>
+        'documents' in d ? (d.documents[0]?.value as { spec?: { weight?: number } } | undefined)?.spec?.weight : undefined;
       expect(Object.is(weight(result), weight(expected))).toBe(true);
     });
     expect(stats.workerFiles).toBeGreaterThan(0);

@@ -39,7 +39,10 @@ describe('--cache', () => {
     expect(await output(dir, { cache: true })).toBe(uncached);
     // Every file of the corpus is in the cache and reads back as its parse.
     const cache = ParseCache.load(cacheFile, dir);
-    const sample = path.join('microservices-ingress', readdirSync(path.join(dir, 'microservices-ingress')).find((f) => f.endsWith('.yaml'))!);
+    const sample = path.join(
+      'microservices-ingress',
+      readdirSync(path.join(dir, 'microservices-ingress')).find((f) => f.endsWith('.yaml'))!,
+    );
     const documents = cache.lookup(new SourceFile(sample, readFileSync(path.join(dir, sample), 'utf8')));
     expect(documents?.length).toBeGreaterThan(0);
     // Atomic writes leave no temporary file behind.
@@ -58,7 +61,9 @@ describe('--cache', () => {
     const changed = await output(dir, { cache: true });
     expect(changed).toBe(await output(dir));
     expect(changed).not.toBe(original);
-    expect(ParseCache.load(path.join(dir, '.kubewirecache'), dir).lookup(new SourceFile(path.join('microservices-ingress', file), before))).toBeUndefined();
+    expect(
+      ParseCache.load(path.join(dir, '.kubewirecache'), dir).lookup(new SourceFile(path.join('microservices-ingress', file), before)),
+    ).toBeUndefined();
   });
 
   it('ignores a corrupt, truncated or other-version cache, and never overwrites a file that is not a kubewire cache', async () => {
@@ -90,7 +95,9 @@ describe('--cache', () => {
   it('puts the cache in a directory named as the location, as ESLint does', () => {
     const dir = path.join(scratch, 'location');
     expect(cacheFileFor(undefined, dir)).toBe(path.join(dir, '.kubewirecache'));
-    expect(cacheFileFor('cache/', dir)).toMatch(new RegExp(`^${path.join(dir, 'cache').replace(/[\\/.]/g, '\\$&')}[\\\\/]\\.cache_[0-9a-f]+$`));
+    expect(cacheFileFor('cache/', dir)).toMatch(
+      new RegExp(`^${path.join(dir, 'cache').replace(/[\\/.]/g, '\\$&')}[\\\\/]\\.cache_[0-9a-f]+$`),
+    );
     expect(cacheFileFor('x/my.cache', dir)).toBe(path.join(dir, 'x', 'my.cache'));
   });
 });

@@ -25,7 +25,9 @@ describe('IANA_SVC_NAME is at most 15 characters (IsValidPortName)', () => {
   });
 
   it('container-port-names reports a 16-character port name, not a 15-character one', () => {
-    const yaml = podWithPorts('        - name: metrics-export1\n          containerPort: 9100\n        - name: metrics-exporter\n          containerPort: 9101\n');
+    const yaml = podWithPorts(
+      '        - name: metrics-export1\n          containerPort: 9100\n        - name: metrics-exporter\n          containerPort: 9101\n',
+    );
     expect(findings('container-port-names', yaml)).toEqual(['invalidName@12']);
   });
 });
@@ -72,7 +74,12 @@ describe('repeated container ports and hostIP (pkg/api/pod/warnings.go)', () => 
 });
 
 describe('closestPortName ("did you mean")', () => {
-  const port = (name: string): ContainerPort => ({ name, containerPort: 8080, protocol: 'TCP', path: ['spec', 'containers', 0, 'ports', 0] });
+  const port = (name: string): ContainerPort => ({
+    name,
+    containerPort: 8080,
+    protocol: 'TCP',
+    path: ['spec', 'containers', 0, 'ports', 0],
+  });
 
   it('a name of up to 3 letters gets a budget of one edit, so `ui` never suggests `db`', () => {
     expect(closestPortName('ui', [port('db')])).toBeUndefined();

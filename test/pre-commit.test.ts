@@ -20,7 +20,9 @@ function preCommitVersion(): string {
   try {
     return execFileSync('pre-commit', ['--version'], { encoding: 'utf8' }).trim();
   } catch {
-    throw new Error('pre-commit is not installed: `apt-get install -y pre-commit` (Debian) or `pipx install pre-commit`; .ci/run installs it');
+    throw new Error(
+      'pre-commit is not installed: `apt-get install -y pre-commit` (Debian) or `pipx install pre-commit`; .ci/run installs it',
+    );
   }
 }
 

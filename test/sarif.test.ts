@@ -112,7 +112,18 @@ describe('the SARIF of every fixture and of examples/ passes the real validators
     const output = path.join(work, 'multitool.out.sarif');
     const run = spawnSync(
       MULTITOOL,
-      ['validate', '--rule-kind', 'Gh;Sarif', '--level', 'Error;Warning', '--config', MULTITOOL_CONFIG, '--output', output, ...batches.map((b) => b.file)],
+      [
+        'validate',
+        '--rule-kind',
+        'Gh;Sarif',
+        '--level',
+        'Error;Warning',
+        '--config',
+        MULTITOOL_CONFIG,
+        '--output',
+        output,
+        ...batches.map((b) => b.file),
+      ],
       { cwd: work, encoding: 'utf8', timeout: 300_000, env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } },
     );
     expect(run.error).toBeUndefined();
@@ -125,7 +136,8 @@ describe('the SARIF of every fixture and of examples/ passes the real validators
     for (const reportRun of report.runs) {
       const templates = new Map<string, string>();
       for (const rule of reportRun.tool.driver.rules ?? []) {
-        for (const [id, m] of Object.entries((rule.messageStrings ?? {}) as Record<string, { text: string }>)) templates.set(`${String(rule.id)}/${id}`, m.text);
+        for (const [id, m] of Object.entries((rule.messageStrings ?? {}) as Record<string, { text: string }>))
+          templates.set(`${String(rule.id)}/${id}`, m.text);
       }
       for (const result of reportRun.results ?? []) {
         const level = result.level ?? 'warning';
@@ -183,7 +195,9 @@ describe('what the SARIF says', () => {
   });
 
   it('gives the region with its snippet, the resource as a logical location, and related places as embedded links', async () => {
-    const log = await sarifOf(await new Kubewire({ cwd: '/repo' }).lintText(`${service('wbe')}---\n${deployment}`, { filePath: 'k8s/app.yaml' }));
+    const log = await sarifOf(
+      await new Kubewire({ cwd: '/repo' }).lintText(`${service('wbe')}---\n${deployment}`, { filePath: 'k8s/app.yaml' }),
+    );
     const [result] = log.runs[0]!.results;
     expect(result).toMatchObject({
       ruleId: 'service-selector-match',
@@ -198,7 +212,9 @@ describe('what the SARIF says', () => {
           logicalLocations: [{ name: 'front', fullyQualifiedName: 'Service/shop/front', kind: 'object' }],
         },
       ],
-      relatedLocations: [{ id: 1, message: { text: 'closest pod template' }, physicalLocation: { region: { startLine: 24, snippet: { text: 'web' } } } }],
+      relatedLocations: [
+        { id: 1, message: { text: 'closest pod template' }, physicalLocation: { region: { startLine: 24, snippet: { text: 'web' } } } },
+      ],
     });
     expect(result!.message.text).toMatch(/ Related: \[closest pod template\]\(1\)\.$/);
     expect(log.runs[0]!.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: 'file:///repo/' } });
@@ -212,7 +228,10 @@ describe('what the SARIF says', () => {
       const kubewire = new Kubewire({ cwd: path.join(root, 'deploy', 'prod') });
       const run = await kubewire.lintText(`${service('wbe')}---\n${deployment}`, { filePath: 'app.yaml' });
       const log = JSON.parse(kubewire.loadFormatter('sarif').format(run)) as Sarif;
-      expect(log.runs[0]!.results[0]!.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'deploy/prod/app.yaml', uriBaseId: '%SRCROOT%' });
+      expect(log.runs[0]!.results[0]!.locations[0].physicalLocation.artifactLocation).toEqual({
+        uri: 'deploy/prod/app.yaml',
+        uriBaseId: '%SRCROOT%',
+      });
       expect(log.runs[0]!.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `${pathToFileURL(root).href}/` } });
       expect(kubewire.loadFormatter('github').format(run)).toMatch(/^::error file=deploy\/prod\/app\.yaml,line=8,/);
       // A host that knows the checkout (the Action: GITHUB_WORKSPACE) says so.

@@ -64,13 +64,15 @@ describe('schema against a chosen Kubernetes release', () => {
 
   it('a field required from one release on (pathType, 1.22) is required only there', () => {
     expect(findings('schema', { 'ingress.yaml': INGRESS_WITHOUT_PATH_TYPE }, '1.21')).toEqual([]);
-    expect(findings('schema', { 'ingress.yaml': INGRESS_WITHOUT_PATH_TYPE }, '1.22').map((f) => f.split(' ').slice(0, 3).join(' '))).toEqual([
-      'ingress.yaml:9:13 required spec.rules[0].http.paths[0]',
-    ]);
+    expect(
+      findings('schema', { 'ingress.yaml': INGRESS_WITHOUT_PATH_TYPE }, '1.22').map((f) => f.split(' ').slice(0, 3).join(' ')),
+    ).toEqual(['ingress.yaml:9:13 required spec.rules[0].http.paths[0]']);
   });
 
   it('an unknown release is a clear error, not a silent default', () => {
-    expect(() => findings('schema', { 'job.yaml': JOB_WITH_POD_REPLACEMENT_POLICY }, '1.99')).toThrow(/Kubernetes 1\.99 is not one kubewire knows \(it knows 1\.14 to 1\.36\)/);
+    expect(() => findings('schema', { 'job.yaml': JOB_WITH_POD_REPLACEMENT_POLICY }, '1.99')).toThrow(
+      /Kubernetes 1\.99 is not one kubewire knows \(it knows 1\.14 to 1\.36\)/,
+    );
   });
 });
 
@@ -128,7 +130,9 @@ spec:
 
   it('the same version on the release that removed it is an error', () => {
     const found = findings('api-version', { 'pdb.yaml': PDB_V1BETA1 }, '1.25');
-    expect(found[0]).toMatch(/^pdb\.yaml:1:13 removed policy\/v1beta1 PodDisruptionBudget is not served by Kubernetes 1\.25: it was removed in 1\.25 \(served in 1\.14 to 1\.24\)/);
+    expect(found[0]).toMatch(
+      /^pdb\.yaml:1:13 removed policy\/v1beta1 PodDisruptionBudget is not served by Kubernetes 1\.25: it was removed in 1\.25 \(served in 1\.14 to 1\.24\)/,
+    );
   });
 
   it('a version newer than the target release is an error that names the release that added it', () => {

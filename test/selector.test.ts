@@ -193,14 +193,18 @@ spec:
     expect(podsSelected(eq({ 'apps.kubernetes.io/pod-index': '1' }), templates.get('db'))).toBe(1);
     expect(podsSelected(eq({ 'apps.kubernetes.io/pod-index': '5' }), templates.get('shard'))).toBe(1);
     expect(podsSelected(eq({ 'apps.kubernetes.io/pod-index': '0' }), templates.get('shard'))).toBeUndefined();
-    const notFirst = labelSelector({ matchExpressions: [{ key: 'statefulset.kubernetes.io/pod-name', operator: 'NotIn', values: ['db-0'] }] });
+    const notFirst = labelSelector({
+      matchExpressions: [{ key: 'statefulset.kubernetes.io/pod-name', operator: 'NotIn', values: ['db-0'] }],
+    });
     expect(podsSelected(notFirst, templates.get('db'))).toBe(2);
     const someOf = labelSelector({
       matchLabels: { app: 'db' },
       matchExpressions: [{ key: 'apps.kubernetes.io/pod-index', operator: 'In', values: ['0', '2', '9'] }],
     });
     expect(podsSelected(someOf, templates.get('db'))).toBe(2);
-    expect(podsSelected(labelSelector({ matchExpressions: [{ key: 'apps.kubernetes.io/pod-index', operator: 'Exists' }] }), templates.get('db'))).toBe(3);
+    expect(
+      podsSelected(labelSelector({ matchExpressions: [{ key: 'apps.kubernetes.io/pod-index', operator: 'Exists' }] }), templates.get('db')),
+    ).toBe(3);
   });
 
   it('controller-revision-hash on StatefulSets and DaemonSets', () => {
@@ -209,7 +213,7 @@ spec:
     expect(podsSelected(eq({ app: 'web', 'controller-revision-hash': 'x' }), templates.get('web'))).toBeUndefined();
   });
 
-  it('job-name is the Job\'s name; a CronJob\'s Jobs have names we cannot know', () => {
+  it("job-name is the Job's name; a CronJob's Jobs have names we cannot know", () => {
     expect(podsSelected(eq({ 'job-name': 'migrate' }), templates.get('migrate'))).toBe(4);
     expect(podsSelected(eq({ 'batch.kubernetes.io/job-name': 'migrate' }), templates.get('migrate'))).toBe(4);
     expect(podsSelected(eq({ 'job-name': 'other' }), templates.get('migrate'))).toBeUndefined();
@@ -264,7 +268,10 @@ describe('the label index answers as a plain scan', () => {
   );
 
   /** A workload as JSON (valid YAML), with a distinct annotation so two of the same name stay apart. */
-  function manifest(w: { kind: string; name: string; labels: Record<string, string>; replicas: number | undefined; start: number | undefined }, i: number): unknown {
+  function manifest(
+    w: { kind: string; name: string; labels: Record<string, string>; replicas: number | undefined; start: number | undefined },
+    i: number,
+  ): unknown {
     const template = { metadata: { labels: w.labels }, spec: { containers: [{ name: 'c', image: 'i' }] } };
     const apiVersion = w.kind === 'Job' || w.kind === 'CronJob' ? 'batch/v1' : w.kind === 'Pod' ? 'v1' : 'apps/v1';
     const metadata = { name: w.name, namespace: 'ns', annotations: { i: String(i) } };
@@ -278,27 +285,32 @@ describe('the label index answers as a plain scan', () => {
 
   it('index.select equals filtering every template with matchTemplate (fixed seed)', () => {
     fc.assert(
-      fc.property(fc.array(workloadArb, { minLength: 1, maxLength: 8 }), fc.array(selectorArb, { minLength: 1, maxLength: 5 }), (workloads, selectors) => {
-        const documents = workloads.map((w, i) => JSON.stringify(manifest(w, i))).join('\n---\n');
-        const { graph } = projectOf({ 'w.yaml': documents });
-        const index = new NamespaceLabelIndex();
-        for (const template of graph.podTemplatesIn('ns')) index.add(template);
-        for (const raw of selectors) {
-          const selector = labelSelector(raw);
-          const expected = graph
-            .podTemplatesIn('ns')
-            .map((t) => matchTemplate(selector, t))
-            .filter((m) => m !== undefined);
-          expect(index.select(selector)).toEqual(expected);
-          expect(graph.podTemplatesSelectedBy(selector, 'ns')).toEqual(expected);
-        }
-      }),
+      fc.property(
+        fc.array(workloadArb, { minLength: 1, maxLength: 8 }),
+        fc.array(selectorArb, { minLength: 1, maxLength: 5 }),
+        (workloads, selectors) => {
+          const documents = workloads.map((w, i) => JSON.stringify(manifest(w, i))).join('\n---\n');
+          const { graph } = projectOf({ 'w.yaml': documents });
+          const index = new NamespaceLabelIndex();
+          for (const template of graph.podTemplatesIn('ns')) index.add(template);
+          for (const raw of selectors) {
+            const selector = labelSelector(raw);
+            const expected = graph
+              .podTemplatesIn('ns')
+              .map((t) => matchTemplate(selector, t))
+              .filter((m) => m !== undefined);
+            expect(index.select(selector)).toEqual(expected);
+            expect(graph.podTemplatesSelectedBy(selector, 'ns')).toEqual(expected);
+          }
+        },
+      ),
       { seed: 20240601, numRuns: 300 },
     );
   });
 
   it('does not return a template twice for repeated values (In [web, web])', () => {
-    const yaml = workload('Deployment', 'web', '{app: web}') + workload('Deployment', 'api', '{app: api}') + workload('Deployment', 'db', '{app: db}');
+    const yaml =
+      workload('Deployment', 'web', '{app: web}') + workload('Deployment', 'api', '{app: api}') + workload('Deployment', 'db', '{app: db}');
     const { graph } = projectOf({ 'w.yaml': yaml });
     const selector = labelSelector({ matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'web'] }] });
     expect(graph.podTemplatesSelectedBy(selector, 'default').map((m) => m.template.owner.name)).toEqual(['web']);
@@ -310,12 +322,34 @@ describe('labels in messages', () => {
     expect(formatLabels({ app: 'web', tier: '' })).toBe('{app: web, tier: ""}');
     expect(formatLabel('tier', '')).toBe('tier: ""');
     expect(formatSelector(serviceSelector({ app: 'web', tier: '' })!)).toBe('app=web,tier=""');
-    expect(formatSelector(labelSelector({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['', 'web'] }] }))).toBe('tier in ("",web)');
+    expect(formatSelector(labelSelector({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['', 'web'] }] }))).toBe(
+      'tier in ("",web)',
+    );
   });
 
   it('quotes values that kubectl would not read back as the same string', () => {
     // go-yaml v2 (YAML 1.1): booleans, numbers (0o17 and 1.10 too), null; a comment or a flow indicator ends the scalar.
-    for (const value of ['yes', 'on', 'Off', 'y', 'true', '1', '1.10', '0o17', '0x1F', '.inf', 'null', '~', 'a #b', 'x,y', '{a}', '- x', ' x', '*ref', '!tag']) {
+    for (const value of [
+      'yes',
+      'on',
+      'Off',
+      'y',
+      'true',
+      '1',
+      '1.10',
+      '0o17',
+      '0x1F',
+      '.inf',
+      'null',
+      '~',
+      'a #b',
+      'x,y',
+      '{a}',
+      '- x',
+      ' x',
+      '*ref',
+      '!tag',
+    ]) {
       expect(yamlString(value), value).toBe(JSON.stringify(value));
     }
     // Strings as kubectl reads them: base-60 (22:22) and timestamps stay strings (loader/yaml-schema.ts).

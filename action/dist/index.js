@@ -39754,7 +39754,12 @@ var binaryAsString = {
   tag: "tag:yaml.org,2002:binary",
   resolve: (source) => Buffer.from(source.replace(/\s+/g, ""), "base64").toString("utf8")
 };
-var NOT_RESOLVED_BY_GO_YAML = /* @__PURE__ */ new Set(["tag:yaml.org,2002:set", "tag:yaml.org,2002:omap", "tag:yaml.org,2002:pairs", "tag:yaml.org,2002:binary"]);
+var NOT_RESOLVED_BY_GO_YAML = /* @__PURE__ */ new Set([
+  "tag:yaml.org,2002:set",
+  "tag:yaml.org,2002:omap",
+  "tag:yaml.org,2002:pairs",
+  "tag:yaml.org,2002:binary"
+]);
 function kubectlYamlTags(tags2) {
   const kept = tags2.filter((tag) => {
     const t = tag;
@@ -39780,7 +39785,8 @@ function buildPlainDocument(source) {
   let document;
   for (const token of new import_yaml.Parser().parse(source)) {
     if (token.type === "document" && !document) document = token;
-    else if (token.type !== "comment" && token.type !== "newline" && !(token.type === "space" && !token.source.includes("	"))) return void 0;
+    else if (token.type !== "comment" && token.type !== "newline" && !(token.type === "space" && !token.source.includes("	")))
+      return void 0;
   }
   if (!document?.value) return void 0;
   try {
@@ -40032,7 +40038,11 @@ function prepareForYamlPackage(source) {
       if (start >= checked) {
         checked = offset;
         if (type === "directive-line") {
-          reject(start, token.trimEnd().length, 'a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing: go-yaml stops with "did not find expected <document start>"');
+          reject(
+            start,
+            token.trimEnd().length,
+            'a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing: go-yaml stops with "did not find expected <document start>"'
+          );
         }
       }
       if (start < cursor) continue;
@@ -40116,7 +40126,12 @@ function scanQuoted(text, start) {
     if (ch === "\\") {
       const next = text[i + 1];
       if (next === "'") scan.edits.push({ at: i, del: 1, insert: "", kind: "escaped-apostrophe" });
-      if (next === "/") scan.rejections.push({ at: i, length: 2, message: "found unknown escape character: go-yaml (kubectl) does not know the escape `\\/`; write `/`" });
+      if (next === "/")
+        scan.rejections.push({
+          at: i,
+          length: 2,
+          message: "found unknown escape character: go-yaml (kubectl) does not know the escape `\\/`; write `/`"
+        });
       i += next === "\r" && text[i + 2] === "\n" ? 2 : 1;
       continue;
     }
@@ -40183,7 +40198,12 @@ function indentContinuations(text, start, end) {
     const first = text[lineStart + spaces];
     if (first === void 0 || isBreak(first) || spaces >= column) continue;
     if (spaces === 0 && isDocumentIndicator(text, lineStart)) continue;
-    edits.push({ at: lineStart, del: 0, insert: " ".repeat(column - spaces), kind: spaces <= lineIndent || first === "	" ? "under-indented" : "realign" });
+    edits.push({
+      at: lineStart,
+      del: 0,
+      insert: " ".repeat(column - spaces),
+      kind: spaces <= lineIndent || first === "	" ? "under-indented" : "realign"
+    });
   }
   return edits;
 }
@@ -40242,7 +40262,11 @@ function structureOf(root, text, columnOf) {
       const kind = type === import_yaml2.Scalar.PLAIN ? "plain" : type === import_yaml2.Scalar.BLOCK_FOLDED || type === import_yaml2.Scalar.BLOCK_LITERAL ? "block" : "quoted";
       spans.push({ start, end, kind, indent });
       if (kind === "plain" && !isKey && typeof node.value === "number" && !Number.isFinite(node.value) && NON_FINITE.test(String(node.source ?? ""))) {
-        rejections.push({ start, end, message: `\`${String(node.source)}\` is not a number JSON can hold: kubectl stops with "json: unsupported value"; quote it if it is meant as text` });
+        rejections.push({
+          start,
+          end,
+          message: `\`${String(node.source)}\` is not a number JSON can hold: kubectl stops with "json: unsupported value"; quote it if it is meant as text`
+        });
       }
       continue;
     }
@@ -40264,7 +40288,11 @@ function structureOf(root, text, columnOf) {
             message: template ? '`{{ ... }}` is template syntax, not YAML: kubectl reads it as a map used as a mapping key and stops ("invalid map key"); substitute or render the file first and lint the result' : 'a list or map used as a mapping key: JSON field names are strings, kubectl stops with "invalid map key"'
           });
         } else if (!key || (0, import_yaml2.isScalar)(key) && key.value === null) {
-          rejections.push({ start: at, end: key?.range?.[1] ?? at, message: 'an empty or null mapping key (`: value`, `~: value`, `null: value`): kubectl cannot turn it into a JSON field name and stops ("unsupported map key of type: <nil>")' });
+          rejections.push({
+            start: at,
+            end: key?.range?.[1] ?? at,
+            message: 'an empty or null mapping key (`: value`, `~: value`, `null: value`): kubectl cannot turn it into a JSON field name and stops ("unsupported map key of type: <nil>")'
+          });
         }
         stack.push([key, column + 1, true], [value, column + 1, false]);
       } else {
@@ -40428,7 +40456,12 @@ function findingsOf(file, { ast, unseparated, invalidSeparator, compat }) {
   }
   if (unseparated) {
     const start = ast.range?.[0] ?? 0;
-    problems.push({ kind: "unseparated", message: "document not separated from the previous one by a `---` line", range: firstLineRange(file, [start, ast.range?.[1] ?? start]), related: [] });
+    problems.push({
+      kind: "unseparated",
+      message: "document not separated from the previous one by a `---` line",
+      range: firstLineRange(file, [start, ast.range?.[1] ?? start]),
+      related: []
+    });
     return { value: void 0, problems };
   }
   for (const error2 of ast.errors) {
@@ -40643,7 +40676,11 @@ function missingSeparators(pairs, file) {
     const kindText = (0, import_yaml3.isScalar)(kind) && typeof kind.value === "string" ? kind.value : "object";
     return typeof name === "string" ? `${kindText} "${name}"` : kindText;
   };
-  const repeated = [...new Set(pairs.map((p) => keyString(p.key)).filter((k, i, all) => k !== void 0 && k !== "<<" && all.indexOf(k) !== i))];
+  const repeated = [
+    ...new Set(
+      pairs.map((p) => keyString(p.key)).filter((k, i, all) => k !== void 0 && k !== "<<" && all.indexOf(k) !== i)
+    )
+  ];
   const problems = [];
   for (let n = 1; n < objectCount; n++) {
     const keys = starts.map((s) => s[n]?.key).filter((k) => Boolean(k?.range));
@@ -40653,14 +40690,21 @@ function missingSeparators(pairs, file) {
     const previousStart = previous.sort((a, b) => a.range[0] - b.range[0])[0];
     const next = starts.map((s) => s[n + 1]?.key).filter((k) => Boolean(k?.range));
     const nextStart = next.sort((a, b) => a.range[0] - b.range[0])[0]?.range?.[0] ?? Infinity;
-    const keysBetween = (from, to) => new Set(pairs.filter((p) => (0, import_yaml3.isScalar)(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)));
+    const keysBetween = (from, to) => new Set(
+      pairs.filter((p) => (0, import_yaml3.isScalar)(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key))
+    );
     const after = keysBetween(start.range[0], nextStart);
     const leftover = [...keysBetween(previousStart?.range?.[0] ?? 0, start.range[0])].filter((k) => k !== "<<" && !after.has(k));
     problems.push({
       kind: "missing-separator",
       message: `a \`---\` line is probably missing here: the document repeats ${repeated.join(", ")}`,
       range: file.rangeAt(start.range[0], start.range[1]),
-      related: previousStart?.range ? [{ range: file.rangeAt(previousStart.range[0], previousStart.range[1]), message: `the previous object (${describe6(n - 1)}) starts here` }] : [],
+      related: previousStart?.range ? [
+        {
+          range: file.rangeAt(previousStart.range[0], previousStart.range[1]),
+          message: `the previous object (${describe6(n - 1)}) starts here`
+        }
+      ] : [],
       objects: {
         before: describe6(n - 1),
         after: describe6(n),
@@ -40893,7 +40937,8 @@ async function readInputs(operands, options) {
       absolutePaths.push(...manifests);
       helmChartSources += chartSources.length;
       for (const dir of unreadable) {
-        if (path3.relative(absolute, dir.path).split(path3.sep).some((segment) => segment.startsWith("."))) continue;
+        if (path3.relative(absolute, dir.path).split(path3.sep).some((segment) => segment.startsWith(".")))
+          continue;
         problems.push({ path: displayPath(dir.path, cwd), message: describeUnreadableDirectory(dir.code) });
       }
     } else if (info2 || await lstat3(absolute).catch(() => void 0)) {
@@ -41110,7 +41155,11 @@ function collect(document, value, basePath, namespaces, out, topLevel, itemType)
     return;
   }
   if ("metadata" in value && !isObject(value.metadata)) {
-    out.malformed.push({ document, path: [...basePath, "metadata"], message: `"metadata" must be an object (found ${describe(value.metadata)})` });
+    out.malformed.push({
+      document,
+      path: [...basePath, "metadata"],
+      message: `"metadata" must be an object (found ${describe(value.metadata)})`
+    });
     return;
   }
   const metadata = asObject(value.metadata) ?? {};
@@ -41341,7 +41390,13 @@ function kustomizeBuilds(documents) {
         replicas[name] = Math.max(...set);
         if (set.length < counts.length || new Set(set).size > 1) replicasVary.add(name);
       }
-      const merged = { labels: union.labels, templateLabels: union.templateLabels, selectorLabels, replicas, replicasVary };
+      const merged = {
+        labels: union.labels,
+        templateLabels: union.templateLabels,
+        selectorLabels,
+        replicas,
+        replicasVary
+      };
       return isEmpty(merged) ? void 0 : merged;
     }
   };
@@ -41439,7 +41494,9 @@ function kustomizePatches(documents) {
 }
 function parseInline(text) {
   try {
-    return (0, import_yaml4.parseAllDocuments)(text).flatMap((d) => "errors" in d && d.errors.length === 0 ? [d.toJS({ maxAliasCount: 100 })] : []);
+    return (0, import_yaml4.parseAllDocuments)(text).flatMap(
+      (d) => "errors" in d && d.errors.length === 0 ? [d.toJS({ maxAliasCount: 100 })] : []
+    );
   } catch {
     return [];
   }
@@ -41448,7 +41505,9 @@ function touchedPaths(content) {
   if (Array.isArray(content)) {
     return content.flatMap((op) => {
       const pointer = asString(asObject(op)?.path);
-      return pointer ? [pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~")).filter((p) => !/^(\d+|-)$/.test(p))] : [];
+      return pointer ? [
+        pointer.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~")).filter((p) => !/^(\d+|-)$/.test(p))
+      ] : [];
     });
   }
   const out = [];
@@ -41456,7 +41515,9 @@ function touchedPaths(content) {
     if (Array.isArray(value)) {
       for (const item of value) walk2(item, at);
     } else if (isObject(value)) {
-      const keys = Object.keys(value).filter((k) => !(at.length === 0 && (k === "apiVersion" || k === "kind")) && !(at.length === 1 && at[0] === "metadata" && (k === "name" || k === "namespace")));
+      const keys = Object.keys(value).filter(
+        (k) => !(at.length === 0 && (k === "apiVersion" || k === "kind")) && !(at.length === 1 && at[0] === "metadata" && (k === "name" || k === "namespace"))
+      );
       if (keys.length === 0 && at.length > 0 && !(at.length === 1 && at[0] === "metadata")) out.push(at);
       for (const key of keys) walk2(value[key], [...at, key]);
     } else if (at.length > 0) {
@@ -41500,7 +41561,18 @@ var TEMPLATE_PATTERNS = [
   /@[A-Z][A-Z0-9_]*@/
   // @VAR@ (autoconf, Maven resource filtering)
 ];
-var NUMERIC_FIELDS = /* @__PURE__ */ new Set(["port", "targetPort", "containerPort", "nodePort", "hostPort", "servicePort", "number", "replicas", "minReplicas", "maxReplicas"]);
+var NUMERIC_FIELDS = /* @__PURE__ */ new Set([
+  "port",
+  "targetPort",
+  "containerPort",
+  "nodePort",
+  "hostPort",
+  "servicePort",
+  "number",
+  "replicas",
+  "minReplicas",
+  "maxReplicas"
+]);
 var UPPER_CASE_WORD = /^[A-Z][A-Z0-9_]*$/;
 function placeholderIn(value, key) {
   if (typeof value !== "string") return void 0;
@@ -41511,7 +41583,25 @@ function placeholderIn(value, key) {
   if (typeof key === "string" && NUMERIC_FIELDS.has(key) && UPPER_CASE_WORD.test(value)) return value;
   return void 0;
 }
-var OPAQUE_FIELDS = /* @__PURE__ */ new Set(["env", "envFrom", "args", "command", "annotations", "data", "stringData", "binaryData", "image", "resources", "volumes", "volumeMounts", "securityContext", "lifecycle", "tls", "host", "hosts"]);
+var OPAQUE_FIELDS = /* @__PURE__ */ new Set([
+  "env",
+  "envFrom",
+  "args",
+  "command",
+  "annotations",
+  "data",
+  "stringData",
+  "binaryData",
+  "image",
+  "resources",
+  "volumes",
+  "volumeMounts",
+  "securityContext",
+  "lifecycle",
+  "tls",
+  "host",
+  "hosts"
+]);
 var cache = /* @__PURE__ */ new WeakMap();
 function placeholdersOf(resource) {
   let found = cache.get(resource);
@@ -41544,7 +41634,9 @@ function touchesPlaceholder(resource, path20) {
   return placeholdersOf(resource).some((p) => isPrefix2(p.path, path20) || isPrefix2(path20, p.path));
 }
 function identityIsPlaceholder(resource) {
-  return placeholdersOf(resource).some((p) => p.path.length === 2 && p.path[0] === "metadata" && (p.path[1] === "name" || p.path[1] === "namespace"));
+  return placeholdersOf(resource).some(
+    (p) => p.path.length === 2 && p.path[0] === "metadata" && (p.path[1] === "name" || p.path[1] === "namespace")
+  );
 }
 function isPrefix2(prefix, path20) {
   if (prefix.length > path20.length) return false;
@@ -41713,10 +41805,17 @@ function applyDirectives(input) {
       if (known.has(id)) continue;
       const near = nearestName(id, known);
       const where4 = annotationIdRange(resource, input.annotation, id, files);
-      report(where4.file, "unknownRuleInAnnotation", unknownSeverity, { id, annotation: input.annotation, hint: hintFor(near) }, where4.range, {
-        resource: { apiVersion: resource.apiVersion, kind: resource.kind, namespace: resource.namespace, name: resource.name },
-        path: `metadata.annotations["${input.annotation}"]`
-      });
+      report(
+        where4.file,
+        "unknownRuleInAnnotation",
+        unknownSeverity,
+        { id, annotation: input.annotation, hint: hintFor(near) },
+        where4.range,
+        {
+          resource: { apiVersion: resource.apiVersion, kind: resource.kind, namespace: resource.namespace, name: resource.name },
+          path: `metadata.annotations["${input.annotation}"]`
+        }
+      );
     }
   }
 }
@@ -41886,7 +41985,8 @@ function severityProblem(what, given) {
 }
 function takeUnsure(rule, given) {
   const first = given[0];
-  if (typeof first !== "object" || first === null || Array.isArray(first) || !(UNSURE_OPTION in first)) return { unsure: void 0, options: [...given] };
+  if (typeof first !== "object" || first === null || Array.isArray(first) || !(UNSURE_OPTION in first))
+    return { unsure: void 0, options: [...given] };
   const { [UNSURE_OPTION]: unsure, ...own } = first;
   const options = Object.keys(own).length === 0 && rule.meta.schema.length === 0 && given.length === 1 ? [] : [own, ...given.slice(1)];
   return { unsure, options };
@@ -41954,48 +42054,53 @@ function lint(input) {
   const suppressedByFile = /* @__PURE__ */ new Map();
   for (const path20 of input.filePaths) messagesByFile.set(path20, []);
   const dispatch = /* @__PURE__ */ new Map();
-  const base = { severities: { ...input.severities }, unsureSeverities: { ...input.unsureSeverities }, options: { ...input.ruleOptions } };
+  const base = {
+    severities: { ...input.severities },
+    unsureSeverities: { ...input.unsureSeverities },
+    options: { ...input.ruleOptions }
+  };
   const configOf = input.configForFile ?? (() => base);
   const configs = input.configForFile ? [.../* @__PURE__ */ new Set([base, ...input.filePaths.map(configOf)])] : [base];
-  for (const rule of input.rules) for (const variant of optionVariants(rule, configs)) {
-    const options = mergeOptions(rule.defaultOptions, variant.options);
-    const context = {
-      id: rule.name,
-      graph,
-      options,
-      report: (descriptor) => {
-        const reported = toMessage(graph, rule, descriptor, (filePath2, unsure) => {
-          const config = configOf(filePath2);
-          if (optionsKey(config.options[rule.name]) !== variant.key) return void 0;
-          const severity = severityOf(rule, config, unsure);
-          return severity === "off" ? void 0 : severity === "error" ? 2 : 1;
-        });
-        if (!reported) return;
-        const { filePath, message } = reported;
-        if (!messagesByFile.has(filePath)) messagesByFile.set(filePath, []);
-        if ("suppressions" in message) {
-          let list = suppressedByFile.get(filePath);
-          if (!list) suppressedByFile.set(filePath, list = []);
-          list.push(message);
-        } else {
-          messagesByFile.get(filePath).push(message);
+  for (const rule of input.rules)
+    for (const variant of optionVariants(rule, configs)) {
+      const options = mergeOptions(rule.defaultOptions, variant.options);
+      const context = {
+        id: rule.name,
+        graph,
+        options,
+        report: (descriptor) => {
+          const reported = toMessage(graph, rule, descriptor, (filePath2, unsure) => {
+            const config = configOf(filePath2);
+            if (optionsKey(config.options[rule.name]) !== variant.key) return void 0;
+            const severity = severityOf(rule, config, unsure);
+            return severity === "off" ? void 0 : severity === "error" ? 2 : 1;
+          });
+          if (!reported) return;
+          const { filePath, message } = reported;
+          if (!messagesByFile.has(filePath)) messagesByFile.set(filePath, []);
+          if ("suppressions" in message) {
+            let list = suppressedByFile.get(filePath);
+            if (!list) suppressedByFile.set(filePath, list = []);
+            list.push(message);
+          } else {
+            messagesByFile.get(filePath).push(message);
+          }
         }
+      };
+      let listeners;
+      try {
+        listeners = rule.create(context, options);
+      } catch (error2) {
+        throw new Error(`rule ${rule.name} failed to start: ${error2.message}`, { cause: error2 });
       }
-    };
-    let listeners;
-    try {
-      listeners = rule.create(context, options);
-    } catch (error2) {
-      throw new Error(`rule ${rule.name} failed to start: ${error2.message}`, { cause: error2 });
+      for (const [key, fn] of Object.entries(listeners)) {
+        if (typeof fn !== "function") continue;
+        let list = dispatch.get(key);
+        if (!list) dispatch.set(key, list = []);
+        const listener = fn;
+        list.push({ ruleId: rule.name, fn: input.stats?.timeRules ? timedListener(input.stats, rule.name, listener) : listener });
+      }
     }
-    for (const [key, fn] of Object.entries(listeners)) {
-      if (typeof fn !== "function") continue;
-      let list = dispatch.get(key);
-      if (!list) dispatch.set(key, list = []);
-      const listener = fn;
-      list.push({ ruleId: rule.name, fn: input.stats?.timeRules ? timedListener(input.stats, rule.name, listener) : listener });
-    }
-  }
   const emit = (key, arg, where4) => {
     for (const { ruleId, fn } of dispatch.get(key) ?? []) {
       try {
@@ -42094,7 +42199,9 @@ function resultOf(filePath, messages, suppressedMessages = []) {
   };
 }
 function sortMessages(messages) {
-  return messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
+  return messages.sort(
+    (a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message)
+  );
 }
 function dedupe(messages) {
   const seen = /* @__PURE__ */ new Set();
@@ -42209,7 +42316,9 @@ function withContext(documents, context, cwd) {
 function reportOnLinted(results, reported, takesPart) {
   const linted = (contextFile) => (filePath) => reported.has(filePath) && takesPart(contextFile, filePath);
   const kept = /* @__PURE__ */ new Map();
-  for (const result of results) if (reported.has(result.filePath)) kept.set(result.filePath, { messages: [...result.messages], suppressed: [...result.suppressedMessages] });
+  for (const result of results)
+    if (reported.has(result.filePath))
+      kept.set(result.filePath, { messages: [...result.messages], suppressed: [...result.suppressedMessages] });
   for (const result of results) {
     if (reported.has(result.filePath)) continue;
     for (const message of result.messages) {
@@ -42221,7 +42330,9 @@ function reportOnLinted(results, reported, takesPart) {
       if (moved) kept.get(moved.filePath)?.suppressed.push(moved.message);
     }
   }
-  return [...kept].map(([filePath, { messages, suppressed }]) => resultOf(filePath, dedupe(sortMessages(messages)), dedupe(sortMessages(suppressed))));
+  return [...kept].map(
+    ([filePath, { messages, suppressed }]) => resultOf(filePath, dedupe(sortMessages(messages)), dedupe(sortMessages(suppressed)))
+  );
 }
 function moveToLinted(message, filePath, linted) {
   const related = message.related ?? [];
@@ -42237,7 +42348,10 @@ function moveToLinted(message, filePath, linted) {
     message: `${what}, which this finding is about: its file is read for context only, so the finding is shown on the linted file`
   };
   const { line, column, endLine, endColumn } = target;
-  return { filePath: target.filePath, message: { ...message, line, column, endLine, endColumn, related: [origin, ...related.filter((r) => r !== target)] } };
+  return {
+    filePath: target.filePath,
+    message: { ...message, line, column, endLine, endColumn, related: [origin, ...related.filter((r) => r !== target)] }
+  };
 }
 function findRepositoryRoot(start) {
   for (let dir = path6.resolve(start); ; dir = path6.dirname(dir)) {
@@ -42289,7 +42403,10 @@ async function mapHelmSources(results, sourceOf, options) {
   };
   for (const result of results) bucket(result.filePath);
   for (const result of results) {
-    for (const [list, suppressed] of [[result.messages, false], [result.suppressedMessages, true]]) {
+    for (const [list, suppressed] of [
+      [result.messages, false],
+      [result.suppressedMessages, true]
+    ]) {
       for (const original of list) {
         const mapped = await mapMessage(original, result.filePath, mapPlace);
         const target = bucket(mapped.filePath);
@@ -42298,18 +42415,28 @@ async function mapHelmSources(results, sourceOf, options) {
       }
     }
   }
-  const out = [...byFile].map(([filePath, { messages, suppressed }]) => resultOf(filePath, sortByPosition(messages), sortByPosition(suppressed)));
+  const out = [...byFile].map(
+    ([filePath, { messages, suppressed }]) => resultOf(filePath, sortByPosition(messages), sortByPosition(suppressed))
+  );
   out.sort((a, b) => a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0);
   const byChart = /* @__PURE__ */ new Map();
   for (const s of [...unresolved].sort()) {
     const chart = s.split("/")[0];
     byChart.set(chart, [...byChart.get(chart) ?? [], s]);
   }
-  const notices = [...byChart].map(([chart, sources]) => `${charts.whyNotFound(chart, sources)}: findings in the documents it rendered stay on the rendered output; name the chart's directory with --helm-chart-root <dir>.`);
+  const notices = [...byChart].map(
+    ([chart, sources]) => `${charts.whyNotFound(chart, sources)}: findings in the documents it rendered stay on the rendered output; name the chart's directory with --helm-chart-root <dir>.`
+  );
   return { results: out, sources: [...templates.values()].filter((t) => t !== void 0), notices };
 }
 async function mapMessage(message, filePath, mapPlace) {
-  const mapped = await mapPlace({ filePath, line: message.line, column: message.column, endLine: message.endLine, endColumn: message.endColumn });
+  const mapped = await mapPlace({
+    filePath,
+    line: message.line,
+    column: message.column,
+    endLine: message.endLine,
+    endColumn: message.endColumn
+  });
   const out = { ...message };
   let target = filePath;
   if (mapped) {
@@ -42378,7 +42505,8 @@ function templateRange(template, renderedLine, regionText) {
   if (line === void 0) return wholeFile;
   const text = template.lineText(line);
   const at = regionText ? text.indexOf(regionText) : -1;
-  if (at >= 0 && text.indexOf(regionText, at + 1) < 0) return { line, column: at + 1, endLine: line, endColumn: at + 1 + regionText.length };
+  if (at >= 0 && text.indexOf(regionText, at + 1) < 0)
+    return { line, column: at + 1, endLine: line, endColumn: at + 1 + regionText.length };
   const value = /^(\s*(?:-\s+)*("?)[^:"#]+\2\s*:\s*)(.*?)\s*$/.exec(text);
   const start = value && value[3] ? value[1].length : text.length - text.trimStart().length;
   const end = value && value[3] ? start + value[3].length : text.trimEnd().length;
@@ -42389,7 +42517,9 @@ function keyOf2(line) {
   return match ? match[1] ?? match[2] ?? match[3] : void 0;
 }
 function sortByPosition(messages) {
-  return messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
+  return messages.sort(
+    (a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message)
+  );
 }
 async function readTemplate(absolute, cwd) {
   try {
@@ -42416,7 +42546,9 @@ var ChartFinder = class {
     const [chart, ...rest] = segments;
     if (this.options.chartRoot !== void 0) return existingInside(path7.resolve(this.options.cwd, this.options.chartRoot), rest);
     const byName = await this.#charts();
-    const found = (await Promise.all((byName.get(chart) ?? []).map((dir) => existingInside(dir, rest)))).filter((f) => f !== void 0);
+    const found = (await Promise.all((byName.get(chart) ?? []).map((dir) => existingInside(dir, rest)))).filter(
+      (f) => f !== void 0
+    );
     if (found.length === 1) return found[0];
     if (found.length === 0 && rest[0] === "charts" && rest.length > 3) return this.resolve(rest.slice(1).join("/"));
     return void 0;
@@ -42525,7 +42657,8 @@ function parseFile(file) {
 async function parseFiles(files, options = {}) {
   const size = files.reduce((sum, file) => sum + file.text.length, 0);
   const workerFile = fileURLToPath(new URL("./parse-worker.js", import.meta.url));
-  if (size < (options.minCharacters ?? PARALLEL_MIN_CHARACTERS) || availableParallelism() < 2 || !existsSync3(workerFile)) return files.map(parseFile);
+  if (size < (options.minCharacters ?? PARALLEL_MIN_CHARACTERS) || availableParallelism() < 2 || !existsSync3(workerFile))
+    return files.map(parseFile);
   const batches = [0];
   let inBatch = 0;
   files.forEach((file, i) => {
@@ -42555,7 +42688,11 @@ async function parseFiles(files, options = {}) {
     worker.on("error", () => resolve());
     worker.on("exit", () => resolve());
   });
-  worker.postMessage({ counter: counter.buffer, batches, files: files.map((f) => ({ path: f.path, text: f.text })) });
+  worker.postMessage({
+    counter: counter.buffer,
+    batches,
+    files: files.map((f) => ({ path: f.path, text: f.text }))
+  });
   let claims = 0;
   for (let batch = Atomics.add(counter, 0, 1); batch < batches.length - 1; batch = Atomics.add(counter, 0, 1)) {
     claims++;
@@ -42620,7 +42757,8 @@ var ParseCache = class _ParseCache {
     } catch {
       header = void 0;
     }
-    if (typeof header?.format !== "string" || !header.format.startsWith("kubewire-parse-cache")) return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), false);
+    if (typeof header?.format !== "string" || !header.format.startsWith("kubewire-parse-cache"))
+      return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), false);
     if (firstLine2 !== HEADER) return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), true);
     const entries = /* @__PURE__ */ new Map();
     for (let start = firstLine2.length; start < text.length; ) {
@@ -43143,7 +43281,12 @@ function explain(requirements, template) {
   const first = failing[0];
   if (!first) {
     const path20 = labelsPath(template);
-    return { template, path: path20, evidence: true, hint: ` ${name} (${where(template, path20)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
+    return {
+      template,
+      path: path20,
+      evidence: true,
+      hint: ` ${name} (${where(template, path20)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.`
+    };
   }
   const wanted = first.values[0] ?? "";
   const added = template.controllerLabels.find((l) => l.key === first.key);
@@ -43152,12 +43295,24 @@ function explain(requirements, template) {
     const to = added.valueFor(template.firstOrdinal + template.replicas - 1);
     const pods = template.replicas === 1 ? `its only pod has \`${formatLabel(first.key, from)}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
     const path20 = ["spec", "replicas"];
-    return { template, path: path20, selectorKey: first.key, evidence: true, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? "" : "s"}: ${pods}.` };
+    return {
+      template,
+      path: path20,
+      selectorKey: first.key,
+      evidence: true,
+      hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? "" : "s"}: ${pods}.`
+    };
   }
   const value = template.labels[first.key];
   if (value !== void 0) {
     const path20 = [...labelsPath(template), first.key];
-    return { template, path: path20, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where(template, path20)}) has it.` };
+    return {
+      template,
+      path: path20,
+      selectorKey: first.key,
+      evidence: isTypo(wanted, value),
+      hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where(template, path20)}) has it.`
+    };
   }
   const onOwner = ownerLabels(template)[first.key];
   if (onOwner === wanted && template.path.length > 0) {
@@ -43173,7 +43328,13 @@ function explain(requirements, template) {
   const otherKey = Object.entries(template.labels).find(([, v]) => v === wanted)?.[0];
   if (otherKey) {
     const path20 = [...labelsPath(template), otherKey];
-    return { template, path: path20, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where(template, path20)}) has it.` };
+    return {
+      template,
+      path: path20,
+      selectorKey: first.key,
+      evidence: true,
+      hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where(template, path20)}) has it.`
+    };
   }
   return {
     template,
@@ -43237,7 +43398,9 @@ function judgeAbsence(graph, reference2) {
   const ofKinds = (keys) => keys.flatMap((k) => graph.ofKind(k));
   const all = ofKinds(reference2.kindKeys);
   const sameNamespace = all.filter((r) => r.namespace === namespace);
-  const otherKind = ofKinds(reference2.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r));
+  const otherKind = ofKinds(reference2.otherKindKeys ?? []).find(
+    (r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r)
+  );
   if (otherKind) return { kind: "mistake", evidence: { kind: "other-kind", candidate: otherKind } };
   const elsewhere = all.find((r) => r.namespace !== namespace && r.name === name && namespaceDifferenceIsEvidence(graph, from, r));
   if (elsewhere) return { kind: "mistake", evidence: { kind: "other-namespace", candidate: elsewhere } };
@@ -43358,7 +43521,10 @@ function wordsOf(name) {
 }
 function transpositionDistance(a, b) {
   if (Math.abs(a.length - b.length) > 2) return Math.abs(a.length - b.length);
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0));
+  const d = Array.from(
+    { length: a.length + 1 },
+    (_, i) => Array.from({ length: b.length + 1 }, (_2, j) => i === 0 ? j : j === 0 ? i : 0)
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -43406,7 +43572,8 @@ function findPort(template, targetPort, protocol) {
   const inPlainInit = template.containers.some((c) => c.role === "init" && c.ports.some((p) => p.name === targetPort));
   let reason;
   if (otherProtocol) reason = `port "${targetPort}" is declared with protocol ${otherProtocol.protocol}, not ${protocol}`;
-  else if (inPlainInit) reason = `port "${targetPort}" is only declared by an init container, which has exited before the pod serves traffic`;
+  else if (inPlainInit)
+    reason = `port "${targetPort}" is only declared by an init container, which has exited before the pod serves traffic`;
   else reason = `no container declares a port named "${targetPort}"`;
   return { kind: "unresolved", reason, otherProtocol };
 }
@@ -43415,7 +43582,13 @@ function findPort(template, targetPort, protocol) {
 function simulateEndpoints(service, selected, manual) {
   if (service.type === "ExternalName") return { service, mode: "external-name", selected: [], ports: [], manual: [] };
   if (!service.selector) {
-    return { service, mode: "selectorless", selected: [], ports: service.ports.map((p) => ({ servicePort: p, backends: [], unresolved: [] })), manual };
+    return {
+      service,
+      mode: "selectorless",
+      selected: [],
+      ports: service.ports.map((p) => ({ servicePort: p, backends: [], unresolved: [] })),
+      manual
+    };
   }
   const ports = service.ports.map((servicePort) => {
     const backends = [];
@@ -43509,7 +43682,8 @@ function applyBuildTransforms(resource, transforms) {
   }
   let replicas = transforms.replicas[resource.name];
   const written = getIn(object, ["spec", "replicas"]);
-  if (replicas !== void 0 && transforms.replicasVary?.has(resource.name)) replicas = Math.max(replicas, typeof written === "number" ? written : 1);
+  if (replicas !== void 0 && transforms.replicasVary?.has(resource.name))
+    replicas = Math.max(replicas, typeof written === "number" ? written : 1);
   if (replicas !== void 0 && ["Deployment", "ReplicaSet", "ReplicationController", "StatefulSet"].includes(resource.kind)) {
     object = setIn(object, ["spec", "replicas"], replicas);
   }
@@ -43603,11 +43777,47 @@ var NamespaceLabelIndex = class {
 var CONFIGURATION_ONLY_KINDS = {
   "monitoring.coreos.com": /* @__PURE__ */ new Set(["ServiceMonitor", "PodMonitor", "Probe", "PrometheusRule", "AlertmanagerConfig", "ScrapeConfig"]),
   "cert-manager.io": /* @__PURE__ */ new Set(["Certificate", "CertificateRequest", "Issuer", "ClusterIssuer"]),
-  "networking.istio.io": /* @__PURE__ */ new Set(["VirtualService", "DestinationRule", "ServiceEntry", "Sidecar", "EnvoyFilter", "Gateway", "WorkloadEntry"]),
+  "networking.istio.io": /* @__PURE__ */ new Set([
+    "VirtualService",
+    "DestinationRule",
+    "ServiceEntry",
+    "Sidecar",
+    "EnvoyFilter",
+    "Gateway",
+    "WorkloadEntry"
+  ]),
   "security.istio.io": /* @__PURE__ */ new Set(["PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication"]),
-  "gateway.networking.k8s.io": /* @__PURE__ */ new Set(["Gateway", "GatewayClass", "HTTPRoute", "GRPCRoute", "TCPRoute", "TLSRoute", "UDPRoute", "ReferenceGrant", "BackendTLSPolicy"]),
-  "traefik.io": /* @__PURE__ */ new Set(["IngressRoute", "IngressRouteTCP", "IngressRouteUDP", "Middleware", "MiddlewareTCP", "TLSOption", "TLSStore", "ServersTransport", "TraefikService"]),
-  "traefik.containo.us": /* @__PURE__ */ new Set(["IngressRoute", "IngressRouteTCP", "IngressRouteUDP", "Middleware", "TLSOption", "TLSStore", "TraefikService"]),
+  "gateway.networking.k8s.io": /* @__PURE__ */ new Set([
+    "Gateway",
+    "GatewayClass",
+    "HTTPRoute",
+    "GRPCRoute",
+    "TCPRoute",
+    "TLSRoute",
+    "UDPRoute",
+    "ReferenceGrant",
+    "BackendTLSPolicy"
+  ]),
+  "traefik.io": /* @__PURE__ */ new Set([
+    "IngressRoute",
+    "IngressRouteTCP",
+    "IngressRouteUDP",
+    "Middleware",
+    "MiddlewareTCP",
+    "TLSOption",
+    "TLSStore",
+    "ServersTransport",
+    "TraefikService"
+  ]),
+  "traefik.containo.us": /* @__PURE__ */ new Set([
+    "IngressRoute",
+    "IngressRouteTCP",
+    "IngressRouteUDP",
+    "Middleware",
+    "TLSOption",
+    "TLSStore",
+    "TraefikService"
+  ]),
   "configuration.konghq.com": /* @__PURE__ */ new Set(["KongPlugin", "KongClusterPlugin", "KongIngress", "KongConsumer", "KongUpstreamPolicy"]),
   "bitnami.com": /* @__PURE__ */ new Set(["SealedSecret"]),
   "external-secrets.io": /* @__PURE__ */ new Set(["ExternalSecret", "ClusterExternalSecret", "SecretStore", "ClusterSecretStore"]),
@@ -43700,7 +43910,11 @@ var ResourceGraph = class {
         if (!buildInputFiles.has(document.file.path) && !isTestAssertion(document.file.path)) this.malformed.push(...found.malformed);
         extracted.push(...found.resources);
       } catch (error2) {
-        this.malformed.push({ document, path: [], message: `kubewire could not read this document (${error2?.message ?? String(error2)}); please report it` });
+        this.malformed.push({
+          document,
+          path: [],
+          message: `kubewire could not read this document (${error2?.message ?? String(error2)}); please report it`
+        });
       }
     }
     const filesByIdentity = /* @__PURE__ */ new Map();
@@ -43759,7 +43973,11 @@ var ResourceGraph = class {
     try {
       templates = podTemplatesOf(resource);
     } catch (error2) {
-      this.malformed.push({ document: resource.document, path: resource.basePath, message: `kubewire could not read the pod template (${error2?.message ?? String(error2)}); please report it` });
+      this.malformed.push({
+        document: resource.document,
+        path: resource.basePath,
+        message: `kubewire could not read the pod template (${error2?.message ?? String(error2)}); please report it`
+      });
     }
     this.templatesByOwner.set(resource, templates);
     for (const template of templates) {
@@ -43864,7 +44082,11 @@ var ResourceGraph = class {
     if (byObject.size === matches.length) return matches;
     const kept = /* @__PURE__ */ new Set();
     for (const group of byObject.values()) {
-      const nearest = nearestDefinition(this, service, group.map((m) => m.template.owner));
+      const nearest = nearestDefinition(
+        this,
+        service,
+        group.map((m) => m.template.owner)
+      );
       kept.add(group.find((m) => m.template.owner === nearest) ?? group[group.length - 1]);
     }
     return matches.filter((m) => kept.has(m));
@@ -43956,7 +44178,10 @@ async function loadProject(options) {
   const parseDone = stats?.start("parse");
   const parsed = await (options.cacheFile ? parseFilesWithCache(inputs.files, options.cacheFile, options.cwd) : parseFiles(inputs.files));
   parseDone?.();
-  return { ...projectFromParsed(inputs.files, parsed, { ...options, inputProblems: inputs.problems }), helmChartSources: inputs.helmChartSources ?? 0 };
+  return {
+    ...projectFromParsed(inputs.files, parsed, { ...options, inputProblems: inputs.problems }),
+    helmChartSources: inputs.helmChartSources ?? 0
+  };
 }
 function projectFromFiles(files, options = {}) {
   const parseDone = options.stats?.start("parse");
@@ -44038,7 +44263,9 @@ function servesIn(releases2, minor) {
 }
 function describeReleases(releases2) {
   const newest = newestRelease();
-  return rangesOf(releases2).map(([from, to]) => from === to ? releaseName(from) : to === newest ? `${releaseName(from)} and later` : `${releaseName(from)} to ${releaseName(to)}`).join(", ");
+  return rangesOf(releases2).map(
+    ([from, to]) => from === to ? releaseName(from) : to === newest ? `${releaseName(from)} and later` : `${releaseName(from)} to ${releaseName(to)}`
+  ).join(", ");
 }
 function definitionOfKind(group, version, kind, minor) {
   for (const [name, releases2] of kindEntries(`${group}/${version}/${kind}`)) if (servesIn(releases2, minor)) return name;
@@ -44059,7 +44286,11 @@ function versionsOfKind(kind) {
   for (const key of Object.keys(api().kinds)) {
     const [group, version, k] = key.split("/");
     if (k !== kind) continue;
-    out.push({ group, version, releases: kindEntries(key).map(([, r]) => r).join(",") });
+    out.push({
+      group,
+      version,
+      releases: kindEntries(key).map(([, r]) => r).join(",")
+    });
   }
   return out;
 }
@@ -44153,7 +44384,10 @@ var POD_SPEC_FIELDS = [
   ...labelSelector2(["topologySpreadConstraints", ANY_ITEM, "labelSelector"])
 ];
 function stringOnlyValuesOf(resource) {
-  const patterns = [...METADATA_FIELDS, ...isBuiltin(resource) && Object.hasOwn(BUILTIN_FIELDS, resource.kind) ? BUILTIN_FIELDS[resource.kind] : []];
+  const patterns = [
+    ...METADATA_FIELDS,
+    ...isBuiltin(resource) && Object.hasOwn(BUILTIN_FIELDS, resource.kind) ? BUILTIN_FIELDS[resource.kind] : []
+  ];
   return patterns.flatMap((pattern) => expand(resource.object, [], pattern));
 }
 function stringOnlyValuesOfTemplate(template) {
@@ -44561,7 +44795,8 @@ var Walker = class {
           report({ code: "notInEnum", path: this.at(), value: text, allowed: schema2.enum, ...closest ? { closest } : {} });
           return;
         }
-        if (schema2.format === "byte" && typeof value === "string" && !isBase64(value)) report({ code: "notBase64", path: this.at(), value });
+        if (schema2.format === "byte" && typeof value === "string" && !isBase64(value))
+          report({ code: "notBase64", path: this.at(), value });
         return;
       }
       case "int-or-string":
@@ -44571,7 +44806,8 @@ var Walker = class {
         return;
       case "quantity":
         if (typeof value === "number") return;
-        if (typeof value !== "string") report({ code: "wrongType", path: this.at(), expected: 'a quantity (a number, or a string such as "500m" or "1Gi")', value });
+        if (typeof value !== "string")
+          report({ code: "wrongType", path: this.at(), expected: 'a quantity (a number, or a string such as "500m" or "1Gi")', value });
         else if (!isQuantity(value)) report({ code: "invalidQuantity", path: this.at(), value });
         return;
       case "array": {
@@ -44603,7 +44839,13 @@ var Walker = class {
       }
       case "object":
         if (!isObject(value)) {
-          report({ code: "wrongType", path: this.at(), expected: "an object", value, ...schema2.definition ? { definition: schema2.definition } : {} });
+          report({
+            code: "wrongType",
+            path: this.at(),
+            expected: "an object",
+            value,
+            ...schema2.definition ? { definition: schema2.definition } : {}
+          });
           return;
         }
         this.walkObject(value, schema2);
@@ -44620,7 +44862,9 @@ var Walker = class {
         this.path.pop();
       } else if (!schema2.open) {
         const parent = this.levels[this.levels.length - 2];
-        this.report(unknownField(key, { schema: schema2, path: this.at() }, parent && { schema: parent.schema, path: this.path.slice(0, parent.depth) }));
+        this.report(
+          unknownField(key, { schema: schema2, path: this.at() }, parent && { schema: parent.schema, path: this.path.slice(0, parent.depth) })
+        );
       }
     }
     for (const field of schema2.required) {
@@ -44749,7 +44993,8 @@ function problemsOf(resource, type, graph) {
     if (owned.all.has(key)) return true;
     if (problem.code === "required" && owned.required.has(key)) return true;
     for (let i = 1; i < at.length; i++) if (owned.below.has(pathKey(at.slice(0, i)))) return true;
-    if (problem.code === "wrongType" && owned.stringOnly.has(key)) return typeof problem.value === "boolean" || typeof problem.value === "number";
+    if (problem.code === "wrongType" && owned.stringOnly.has(key))
+      return typeof problem.value === "boolean" || typeof problem.value === "number";
     return false;
   };
   const { status: _status, ...object } = resource.object;
@@ -44820,7 +45065,12 @@ function createRule(definition2) {
     ...definition2.meta,
     docs: { ...definition2.meta.docs, url: `${RULE_DOCS_BASE_URL}${definition2.name}.md` }
   };
-  return { name: definition2.name, meta, defaultOptions: definition2.meta.defaultOptions, create: (context, options) => definition2.create(context, options) };
+  return {
+    name: definition2.name,
+    meta,
+    defaultOptions: definition2.meta.defaultOptions,
+    create: (context, options) => definition2.create(context, options)
+  };
 }
 
 // src/model/schema/api-versions.ts
@@ -44833,7 +45083,8 @@ function apiVersionStatus(apiVersion2, kind, minor) {
   if (!releases2) {
     const others = versionsOfKind(kind);
     const sameGroup = others.filter((v) => v.group === group);
-    if (sameGroup.length > 0) return { status: "unknownVersion", versions: rank(sameGroup, group, version).map((v) => toReplacement(v, kind, apiVersion2)) };
+    if (sameGroup.length > 0)
+      return { status: "unknownVersion", versions: rank(sameGroup, group, version).map((v) => toReplacement(v, kind, apiVersion2)) };
     const elsewhere = others.length > 0 ? rank(others, group, version)[0] : void 0;
     if (elsewhere) return { status: "unknownKind", elsewhere: toReplacement(elsewhere, kind, apiVersion2) };
     const closest = closestKind(kind, group);
@@ -44842,12 +45093,18 @@ function apiVersionStatus(apiVersion2, kind, minor) {
   const lasting = (v) => Math.max(...rangesOf(v.releases).map(([, to]) => to)) >= newestRelease();
   const replacementIn = (at) => {
     const others = versionsOfKind(kind).filter((v) => !(v.group === group && v.version === version));
-    const inTarget = rank(others.filter((v) => servesIn(v.releases, at)), group, version);
+    const inTarget = rank(
+      others.filter((v) => servesIn(v.releases, at)),
+      group,
+      version
+    );
     const best = inTarget.find(lasting) ?? inTarget[0];
     const later = best && lasting(best) ? void 0 : rank(others.filter(lasting), group, version)[0];
     if (!best && !later) return {};
     if (!best) return { replacement: toReplacement(later, kind, apiVersion2) };
-    return { replacement: { ...toReplacement(best, kind, apiVersion2), ...later ? { later: toReplacement(later, kind, apiVersion2) } : {} } };
+    return {
+      replacement: { ...toReplacement(best, kind, apiVersion2), ...later ? { later: toReplacement(later, kind, apiVersion2) } : {} }
+    };
   };
   if (servesIn(releases2, minor)) {
     const last = Math.max(...rangesOf(releases2).map(([, to]) => to));
@@ -44856,7 +45113,9 @@ function apiVersionStatus(apiVersion2, kind, minor) {
   }
   const first = Math.min(...rangesOf(releases2).map(([from]) => from));
   if (minor < first) return { status: "notYet", addedIn: first, ...replacementIn(minor) };
-  const lastBefore = Math.max(...rangesOf(releases2).map(([, to]) => to).filter((to) => to < minor));
+  const lastBefore = Math.max(
+    ...rangesOf(releases2).map(([, to]) => to).filter((to) => to < minor)
+  );
   return { status: "removed", removedIn: lastBefore + 1, served: describeReleases(releases2), ...replacementIn(minor) };
 }
 function rank(candidates, group, version) {
@@ -44955,7 +45214,13 @@ var apiVersion = createRule({
               served: unserved.served.map((v) => `${group}/${v}`).join(", "),
               fix: unserved.listed ? `set served: true on the ${resource.apiVersion.slice(group.length + 1)} entry of the CRD's spec.versions` : `add ${resource.apiVersion.slice(group.length + 1)} to the CRD's spec.versions with served: true`
             },
-            related: [{ resource: unserved.crd, path: ["spec", "versions"], message: `the versions CustomResourceDefinition ${unserved.crd.name} serves` }]
+            related: [
+              {
+                resource: unserved.crd,
+                path: ["spec", "versions"],
+                message: `the versions CustomResourceDefinition ${unserved.crd.name} serves`
+              }
+            ]
           });
           return;
         }
@@ -44969,7 +45234,12 @@ var apiVersion = createRule({
               resource,
               path: path20,
               messageId: "removed",
-              data: { ...base, removedIn: releaseName(found.removedIn), served: found.served, replacement: useInstead(found.replacement, release, "Use") }
+              data: {
+                ...base,
+                removedIn: releaseName(found.removedIn),
+                served: found.served,
+                replacement: useInstead(found.replacement, release, "Use")
+              }
             });
             return;
           case "notYet":
@@ -44977,7 +45247,11 @@ var apiVersion = createRule({
               resource,
               path: path20,
               messageId: "notYetServed",
-              data: { ...base, addedIn: releaseName(found.addedIn), replacement: found.replacement ? useInstead(found.replacement, release, "Kubernetes " + release + " serves") : "" }
+              data: {
+                ...base,
+                addedIn: releaseName(found.addedIn),
+                replacement: found.replacement ? useInstead(found.replacement, release, "Kubernetes " + release + " serves") : ""
+              }
             });
             return;
           case "deprecated":
@@ -44990,12 +45264,23 @@ var apiVersion = createRule({
             });
             return;
           case "unknownVersion":
-            context.report({ resource, path: path20, messageId: "unknownVersion", data: { ...base, versions: found.versions.map((v) => `${v.apiVersion} (${v.served})`).join(", ") } });
+            context.report({
+              resource,
+              path: path20,
+              messageId: "unknownVersion",
+              data: { ...base, versions: found.versions.map((v) => `${v.apiVersion} (${v.served})`).join(", ") }
+            });
             return;
           case "unknownKind": {
             const hint = found.elsewhere ? ` ${resource.kind} is served as ${found.elsewhere.apiVersion} (${found.elsewhere.served}): write apiVersion: ${found.elsewhere.apiVersion}.` : found.closest ? ` Did you mean kind: ${found.closest}?` : "";
             if (!hint) context.report({ resource, path: ["kind"], messageId: "unknownKindUnsure", severity: "warn", data: base });
-            else context.report({ resource, path: found.elsewhere ? ["apiVersion"] : ["kind"], messageId: "unknownKind", data: { ...base, hint } });
+            else
+              context.report({
+                resource,
+                path: found.elsewhere ? ["apiVersion"] : ["kind"],
+                messageId: "unknownKind",
+                data: { ...base, hint }
+              });
           }
         }
       }
@@ -45128,7 +45413,12 @@ var containerPortNames = createRule({
             const problem = containerPortProblem(value);
             if (problem) {
               const hint = typeof value === "string" && isQuotedNumber(value) ? ` Write it without quotes: containerPort: ${value}.` : "";
-              context.report({ resource: template.owner, path: [...port.path, "containerPort"], messageId: "invalidContainerPort", data: { problem, rejected, hint } });
+              context.report({
+                resource: template.owner,
+                path: [...port.path, "containerPort"],
+                messageId: "invalidContainerPort",
+                data: { problem, rejected, hint }
+              });
             }
           });
         }
@@ -45156,7 +45446,8 @@ function rejectedObject(template) {
 }
 function nameHint(name) {
   const lower = name.toLowerCase();
-  if (lower !== name && ianaSvcNameProblem(lower) === void 0) return ` Did you mean "${lower}"? Update every targetPort and probe port that names it too.`;
+  if (lower !== name && ianaSvcNameProblem(lower) === void 0)
+    return ` Did you mean "${lower}"? Update every targetPort and probe port that names it too.`;
   return " Rename it, and every Service targetPort and probe port that refers to it.";
 }
 function containerPortProblem(value) {
@@ -45276,7 +45567,8 @@ function repeatsOfSameFile(graph, resource, duplicate) {
   if (!known) repeatsByFiles.set(graph, known = /* @__PURE__ */ new Map());
   const key = `${file}\0${otherFile}`;
   let repeats = known.get(key);
-  if (!repeats) known.set(key, repeats = (byFile.get(file) ?? []).filter((r) => duplicateOf(graph, r)?.first.document.file.path === otherFile));
+  if (!repeats)
+    known.set(key, repeats = (byFile.get(file) ?? []).filter((r) => duplicateOf(graph, r)?.first.document.file.path === otherFile));
   return repeats;
 }
 function sameInstallPath(graph, a, b) {
@@ -45404,7 +45696,12 @@ function readAutoscaler(hpa) {
   if (hpa.apiVersion === "autoscaling/v1") {
     const percent = asInteger(spec.targetCPUUtilizationPercentage);
     utilizationMetrics.push(
-      percent !== void 0 ? { resource: "cpu", container: void 0, path: ["spec", "targetCPUUtilizationPercentage"], description: `targetCPUUtilizationPercentage: ${percent}` } : defaultCpuMetric()
+      percent !== void 0 ? {
+        resource: "cpu",
+        container: void 0,
+        path: ["spec", "targetCPUUtilizationPercentage"],
+        description: `targetCPUUtilizationPercentage: ${percent}`
+      } : defaultCpuMetric()
     );
   } else if (metrics.length === 0) {
     utilizationMetrics.push(defaultCpuMetric());
@@ -45531,9 +45828,19 @@ var hpaTarget = createRule({
         const spec = readAutoscaler(hpa);
         const base = { name: hpa.name, namespace: hpa.namespace };
         if (spec.maxReplicas !== void 0 && spec.maxReplicas < 1) {
-          context.report({ resource: hpa, path: ["spec", "maxReplicas"], messageId: "maxReplicasBelowOne", data: { max: spec.maxReplicas } });
+          context.report({
+            resource: hpa,
+            path: ["spec", "maxReplicas"],
+            messageId: "maxReplicasBelowOne",
+            data: { max: spec.maxReplicas }
+          });
         } else if (spec.maxReplicas !== void 0 && spec.minReplicas !== void 0 && spec.maxReplicas < spec.minReplicas) {
-          context.report({ resource: hpa, path: ["spec", "maxReplicas"], messageId: "maxBelowMin", data: { max: spec.maxReplicas, min: spec.minReplicas } });
+          context.report({
+            resource: hpa,
+            path: ["spec", "maxReplicas"],
+            messageId: "maxBelowMin",
+            data: { max: spec.maxReplicas, min: spec.minReplicas }
+          });
         }
         if (spec.minReplicas === 0) {
           const extra = spec.hasObjectOrExternalMetric ? "" : " Even with the gate, scaling to zero needs at least one Object or External metric, and this HPA has none.";
@@ -45544,7 +45851,13 @@ var hpaTarget = createRule({
         const builtin = isBuiltinGroup(apiGroup(apiVersion2));
         if (builtin && !SCALABLE_BUILTIN_KINDS.has(kind)) {
           const reason = UNSCALABLE_BUILTIN_KINDS.get(kind);
-          if (reason) context.report({ resource: hpa, path: ["spec", "scaleTargetRef", "kind"], messageId: "notScalable", data: { ...base, kind, reason } });
+          if (reason)
+            context.report({
+              resource: hpa,
+              path: ["spec", "scaleTargetRef", "kind"],
+              messageId: "notScalable",
+              data: { ...base, kind, reason }
+            });
           return;
         }
         const target = graph.findReferencedBy(hpa, referenceKindKey(apiVersion2, kind), hpa.namespace, name);
@@ -45600,14 +45913,16 @@ function targetHint(graph, hpa, verdict, namespace) {
     return ` Did you mean ${resourceLabel(candidate)} (${where4})? ${evidence.why}.`;
   }
   let hint = "";
-  if (verdict.similar) hint += ` ${resourceLabel(verdict.similar)} (${locationOf(verdict.similar, ["metadata", "name"])}) has a similar name; if it is the one meant, fix the name.`;
+  if (verdict.similar)
+    hint += ` ${resourceLabel(verdict.similar)} (${locationOf(verdict.similar, ["metadata", "name"])}) has a similar name; if it is the one meant, fix the name.`;
   if (verdict.elsewhere) {
     hint += ` ${resourceLabel(verdict.elsewhere, true)} exists (${locationOf(verdict.elsewhere, ["metadata", "name"])}), but an HPA only scales resources in its own namespace ("${namespace}").`;
   }
   return `${hint} This is a warning, not an error, because ${unsureBecause(graph, verdict, hpa, "the target", "the HPA")}. Lint the HPA together with its target to check it.`;
 }
 function relatedOf(verdict) {
-  if (verdict.kind === "mistake") return [{ resource: verdict.evidence.candidate, path: ["metadata", "name"], message: resourceLabel(verdict.evidence.candidate, true) }];
+  if (verdict.kind === "mistake")
+    return [{ resource: verdict.evidence.candidate, path: ["metadata", "name"], message: resourceLabel(verdict.evidence.candidate, true) }];
   return [verdict.similar, verdict.elsewhere].filter((r) => r !== void 0).map((r) => ({ resource: r, path: ["metadata", "name"], message: resourceLabel(r, true) }));
 }
 
@@ -45742,7 +46057,13 @@ var ingressBackend = createRule({
                 path: backend.serviceNamePath,
                 messageId: "serviceNotFound",
                 data: { ...data2, hint: hint.trimEnd() },
-                related: [{ resource: evidence.candidate, path: ["metadata", "name"], message: evidence.kind === "other-namespace" ? `Service "${evidence.candidate.name}" in namespace "${evidence.candidate.namespace}"` : "the Service this backend probably means" }]
+                related: [
+                  {
+                    resource: evidence.candidate,
+                    path: ["metadata", "name"],
+                    message: evidence.kind === "other-namespace" ? `Service "${evidence.candidate.name}" in namespace "${evidence.candidate.namespace}"` : "the Service this backend probably means"
+                  }
+                ]
               });
               continue;
             }
@@ -45756,7 +46077,9 @@ var ingressBackend = createRule({
                 messageId: "serviceFromOperator",
                 severity: "warn",
                 data: { ...data2, operator: resourceLabel(operator), where: locationOf(operator, ["metadata", "name"]) },
-                related: [{ resource: operator, path: ["metadata", "name"], message: `${resourceLabel(operator)} is managed by an operator` }]
+                related: [
+                  { resource: operator, path: ["metadata", "name"], message: `${resourceLabel(operator)} is managed by an operator` }
+                ]
               });
               continue;
             }
@@ -45773,10 +46096,20 @@ var ingressBackend = createRule({
               path: backend.serviceNamePath,
               messageId: "serviceNotInInput",
               severity: "warn",
-              data: { ...data2, hint: unsureHint(verdict.similar, verdict.elsewhere, ingress.namespace), why: unsureBecause(graph, verdict, ingress, "the Service", "the Ingress") },
+              data: {
+                ...data2,
+                hint: unsureHint(verdict.similar, verdict.elsewhere, ingress.namespace),
+                why: unsureBecause(graph, verdict, ingress, "the Service", "the Ingress")
+              },
               related: [
                 ...verdict.similar ? [{ resource: verdict.similar, path: ["metadata", "name"], message: "Service with a similar name" }] : [],
-                ...verdict.elsewhere ? [{ resource: verdict.elsewhere, path: ["metadata", "name"], message: `Service "${verdict.elsewhere.name}" in namespace "${verdict.elsewhere.namespace}"` }] : []
+                ...verdict.elsewhere ? [
+                  {
+                    resource: verdict.elsewhere,
+                    path: ["metadata", "name"],
+                    message: `Service "${verdict.elsewhere.name}" in namespace "${verdict.elsewhere.namespace}"`
+                  }
+                ] : []
               ]
             });
             continue;
@@ -45822,7 +46155,8 @@ var ingressBackend = createRule({
 });
 function unsureHint(similar, elsewhere, namespace) {
   let hint = "";
-  if (similar) hint += ` Service "${similar.name}" (${locationOf(similar, ["metadata", "name"])}) has a similar name; if it is the one meant, fix the name.`;
+  if (similar)
+    hint += ` Service "${similar.name}" (${locationOf(similar, ["metadata", "name"])}) has a similar name; if it is the one meant, fix the name.`;
   if (elsewhere) {
     hint += ` ${resourceLabel(elsewhere, true)} exists (${locationOf(elsewhere, ["metadata", "name"])}), but an Ingress only routes to Services in its own namespace ("${namespace}").`;
   }
@@ -45875,7 +46209,15 @@ function readManualEndpoints(resource) {
     const ports2 = asArray(resource.object.subsets).flatMap(
       (subset, s) => asArray(asObject(subset)?.ports).flatMap((value, i) => endpointPort(value, ["subsets", s, "ports", i], s))
     );
-    return { resource, kind: "Endpoints", serviceName: resource.name, serviceNamePath: ["metadata", "name"], ports: ports2, controllerWritten, leaderLock };
+    return {
+      resource,
+      kind: "Endpoints",
+      serviceName: resource.name,
+      serviceNamePath: ["metadata", "name"],
+      ports: ports2,
+      controllerWritten,
+      leaderLock
+    };
   }
   const ports = asArray(resource.object.ports).flatMap((value, i) => endpointPort(value, ["ports", i], void 0));
   return {
@@ -45913,7 +46255,9 @@ var manualEndpoints = createRule({
   meta: {
     type: "problem",
     defaultSeverity: "error",
-    docs: { description: "Require every hand-written Endpoints and EndpointSlice to belong to a selectorless Service, with the port names of that Service" },
+    docs: {
+      description: "Require every hand-written Endpoints and EndpointSlice to belong to a selectorless Service, with the port names of that Service"
+    },
     messages: {
       portNotPaired: '{{kind}} port {{endpointPort}} has no counterpart in Service "{{service}}" ({{servicePorts}}): kube-proxy pairs endpoint ports with Service ports by name and protocol, so {{consequence}}{{hint}}',
       noPorts: '{{kind}} "{{name}}" lists addresses but no ports: kube-proxy gives a Service port only the endpoint ports of its name and protocol, so Service "{{service}}" ({{servicePorts}}) gets no endpoint from it and connections fail. Add ports, named like the Service ports{{example}}.',
@@ -45934,7 +46278,13 @@ var manualEndpoints = createRule({
       const manual = readManualEndpoints(resource);
       if (manual.controllerWritten || manual.leaderLock) return;
       if (manual.serviceName === void 0) {
-        context.report({ resource, path: ["metadata", "labels"], messageId: "sliceWithoutService", severity: "warn", data: { name: resource.name, hint: unlabelledSliceHint(manual) } });
+        context.report({
+          resource,
+          path: ["metadata", "labels"],
+          messageId: "sliceWithoutService",
+          severity: "warn",
+          data: { name: resource.name, hint: unlabelledSliceHint(manual) }
+        });
         return;
       }
       const service = serviceOfManualEndpoints(graph, manual);
@@ -45946,8 +46296,11 @@ var manualEndpoints = createRule({
       if (spec.type === "ExternalName") return;
       if (spec.selector) {
         const data2 = { name: resource.name, service: service.name, where: locationOf(service, ["spec", "selector"]) };
-        const related = [{ resource: service, path: ["spec", "selector"], message: `selector of Service "${service.name}"` }];
-        if (manual.kind === "Endpoints") context.report({ resource, path: ["metadata", "name"], messageId: "endpointsReplaced", severity: "warn", data: data2, related });
+        const related = [
+          { resource: service, path: ["spec", "selector"], message: `selector of Service "${service.name}"` }
+        ];
+        if (manual.kind === "Endpoints")
+          context.report({ resource, path: ["metadata", "name"], messageId: "endpointsReplaced", severity: "warn", data: data2, related });
         else context.report({ resource, path: manual.serviceNamePath, messageId: "sliceBesideSelector", severity: "warn", data: data2, related });
         return;
       }
@@ -46017,7 +46370,14 @@ var manualEndpoints = createRule({
             resource,
             path: manual.serviceNamePath,
             messageId: "serviceInOtherNamespace",
-            data: { kind: manual.kind, name: resource.name, service: name, namespace: resource.namespace, other: candidate.namespace, where: locationOf(candidate, ["metadata", "name"]) },
+            data: {
+              kind: manual.kind,
+              name: resource.name,
+              service: name,
+              namespace: resource.namespace,
+              other: candidate.namespace,
+              where: locationOf(candidate, ["metadata", "name"])
+            },
             related
           });
           return;
@@ -46029,7 +46389,14 @@ var manualEndpoints = createRule({
       const waiting = verdict.similar && waitingForEndpoints(verdict.similar) ? verdict.similar : void 0;
       if (waiting) {
         const because = nearReferrer(graph, resource, waiting) ? ` (This is a warning, not an error: "${name}" is not a slip of "${waiting.name}" but a name of its own, and a Service "${name}" may be applied from elsewhere.)` : why;
-        reportNameMismatch(manual, name, waiting, because, [{ resource: waiting, path: ["metadata", "name"], message: `selectorless Service "${waiting.name}"` }], "warn");
+        reportNameMismatch(
+          manual,
+          name,
+          waiting,
+          because,
+          [{ resource: waiting, path: ["metadata", "name"], message: `selectorless Service "${waiting.name}"` }],
+          "warn"
+        );
         return;
       }
       if (manual.kind === "EndpointSlice" && verdict.reason.kind === "not-in-input") {
@@ -46089,12 +46456,16 @@ function pairCandidate(port, spec, starved) {
   const sameName = spec.ports.find((sp) => (sp.name ?? "") === port.name);
   if (sameName) return sameName;
   if (starved.length === 1) return starved[0];
-  const sameNumber = starved.filter((sp) => sp.protocol === port.protocol && port.port !== void 0 && (sp.port === port.port || sp.targetPort === port.port));
+  const sameNumber = starved.filter(
+    (sp) => sp.protocol === port.protocol && port.port !== void 0 && (sp.port === port.port || sp.targetPort === port.port)
+  );
   return sameNumber.length === 1 ? sameNumber[0] : void 0;
 }
 function pairHint(port, candidate) {
-  if ((candidate.name ?? "") === port.name) return ` Service port ${servicePortLabel(candidate)} has this name with protocol ${candidate.protocol}: set protocol: ${candidate.protocol} here, or change the Service port's protocol.`;
-  if (candidate.name === void 0) return ` The Service port ${servicePortLabel(candidate)} has no name: remove name: ${port.name} from this port (or name the Service port "${port.name}").`;
+  if ((candidate.name ?? "") === port.name)
+    return ` Service port ${servicePortLabel(candidate)} has this name with protocol ${candidate.protocol}: set protocol: ${candidate.protocol} here, or change the Service port's protocol.`;
+  if (candidate.name === void 0)
+    return ` The Service port ${servicePortLabel(candidate)} has no name: remove name: ${port.name} from this port (or name the Service port "${port.name}").`;
   return ` Did you mean name: ${candidate.name}?`;
 }
 
@@ -46147,8 +46518,15 @@ function sameNamespacePodPeers(policy) {
     asArray(getIn(policy.object, ["spec", direction])).forEach((rule, ruleIndex) => {
       asArray(asObject(rule)?.[peersKey]).forEach((value, peerIndex) => {
         const peer = asObject(value);
-        if (!peer || !isObject(peer.podSelector) || peer.namespaceSelector !== void 0 && peer.namespaceSelector !== null || peer.ipBlock !== void 0) return;
-        out.push({ direction, ruleIndex, peerIndex, selector: labelSelector(peer.podSelector), path: ["spec", direction, ruleIndex, peersKey, peerIndex, "podSelector"] });
+        if (!peer || !isObject(peer.podSelector) || peer.namespaceSelector !== void 0 && peer.namespaceSelector !== null || peer.ipBlock !== void 0)
+          return;
+        out.push({
+          direction,
+          ruleIndex,
+          peerIndex,
+          selector: labelSelector(peer.podSelector),
+          path: ["spec", direction, ruleIndex, peersKey, peerIndex, "podSelector"]
+        });
       });
     });
   }
@@ -46167,7 +46545,9 @@ var networkpolicySelectorMatch = createRule({
   meta: {
     type: "problem",
     defaultSeverity: "warn",
-    docs: { description: "Require every NetworkPolicy, and every podSelector peer of its rules, to select pods, and its named ports to exist on the pods they apply to" },
+    docs: {
+      description: "Require every NetworkPolicy, and every podSelector peer of its rules, to select pods, and its named ports to exist on the pods they apply to"
+    },
     messages: {
       noPodsSelected: 'NetworkPolicy "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so the policy has no effect: the pods it was written for are neither isolated nor allowed the traffic it lists.{{hint}}',
       peerSelectsNoPods: `{{direction}} rule {{rule}} allows traffic {{fromTo}} pods labelled {{selector}}, but no workload in namespace "{{namespace}}" runs such pods: a podSelector peer without a namespaceSelector only matches pods of the policy's own namespace, so this peer allows nothing and that traffic stays blocked.{{hint}}`,
@@ -46223,7 +46603,12 @@ var networkpolicySelectorMatch = createRule({
         for (const port of policyPorts(policy)) {
           if (typeof port.port !== "string") continue;
           if (port.endPort !== void 0) {
-            context.report({ resource: policy, path: [...port.path, "endPort"], messageId: "endPortWithNamedPort", data: { port: port.port } });
+            context.report({
+              resource: policy,
+              path: [...port.path, "endPort"],
+              messageId: "endPortWithNamedPort",
+              data: { port: port.port }
+            });
           }
           const targets = port.direction === "ingress" ? selected : egressDestinations(graph, policy, port.ruleIndex);
           if (!targets || targets.length === 0) continue;
@@ -46243,7 +46628,11 @@ var networkpolicySelectorMatch = createRule({
               pods: names2.length > 3 ? `${names2.slice(0, 3).join(", ")} and ${names2.length - 3} more` : names2.join(", "),
               hint: found.includes("otherProtocol") ? ` A container declares "${port.port}" with another protocol; a named port matches name and protocol.` : ""
             },
-            related: targets.slice(0, 3).map((t) => ({ resource: t.template.owner, path: [...t.template.path, "spec", "containers"], message: `containers of ${templateLabel(t.template)}` }))
+            related: targets.slice(0, 3).map((t) => ({
+              resource: t.template.owner,
+              path: [...t.template.path, "spec", "containers"],
+              message: `containers of ${templateLabel(t.template)}`
+            }))
           });
         }
       }
@@ -46256,7 +46645,8 @@ function disruptionBudgetSelector(pdb) {
   const raw = getIn(pdb.object, ["spec", "selector"]);
   const selector = labelSelector(raw);
   if (raw === void 0 || raw === null) return { selector: SELECTS_NOTHING, isNull: true, v1beta1Empty: false };
-  if (pdb.apiVersion === "policy/v1beta1" && selector.kind === "everything") return { selector: SELECTS_NOTHING, isNull: false, v1beta1Empty: true };
+  if (pdb.apiVersion === "policy/v1beta1" && selector.kind === "everything")
+    return { selector: SELECTS_NOTHING, isNull: false, v1beta1Empty: true };
   return { selector, isNull: false, v1beta1Empty: false };
 }
 var budgetIndexes = /* @__PURE__ */ new WeakMap();
@@ -46299,7 +46689,9 @@ var pdbSelectorMatch = createRule({
   meta: {
     type: "problem",
     defaultSeverity: "warn",
-    docs: { description: "Require every PodDisruptionBudget to select pods, to allow at least one eviction, and to be the only budget on its pods" },
+    docs: {
+      description: "Require every PodDisruptionBudget to select pods, to allow at least one eviction, and to be the only budget on its pods"
+    },
     messages: {
       nullSelector: 'PodDisruptionBudget "{{name}}" has no spec.selector: a null selector matches no pods, so this budget protects nothing and a node drain can evict every replica at once. Add a selector with the labels of the pods to protect ({} selects every pod in the namespace).',
       noPodsSelected: 'PodDisruptionBudget "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so it protects nothing and a node drain can evict every replica at once.{{hint}}',
@@ -46326,7 +46718,12 @@ var pdbSelectorMatch = createRule({
         if (matches.length === 0) {
           if (v1beta1Empty) {
             const hint = " In policy/v1beta1 an empty selector ({}) matches no pods (policy/v1 changed it to every pod): move to policy/v1.";
-            context.report({ resource: pdb, path: ["spec", "selector"], messageId: "noPodsSelected", data: { ...base, selector: "{}", hint } });
+            context.report({
+              resource: pdb,
+              path: ["spec", "selector"],
+              messageId: "noPodsSelected",
+              data: { ...base, selector: "{}", hint }
+            });
             return;
           }
           if (graph.podTemplatesIn(pdb.namespace).length === 0 || graph.likelyOperatorResource(selector, pdb.namespace)) return;
@@ -46363,7 +46760,11 @@ var pdbSelectorMatch = createRule({
               messageId: "minAvailableBlocksEviction",
               data: { budget: minAvailable.kind === "percent" ? `${minAvailable.value}%` : minAvailable.value, replicas },
               // The replica counts the finding rests on (a kustomize patch or `replicas:` may change them).
-              related: matches.map((m) => ({ resource: m.template.owner, path: ["spec", "replicas"], message: `replicas of ${templateLabel(m.template)}` }))
+              related: matches.map((m) => ({
+                resource: m.template.owner,
+                path: ["spec", "replicas"],
+                message: `replicas of ${templateLabel(m.template)}`
+              }))
             });
           }
         }
@@ -46493,7 +46894,14 @@ var probePort = createRule({
                     ...template.builtinOwner ? {} : { severity: "warn" }
                   });
                 } else {
-                  context.report({ resource: template.owner, path: path20, messageId: "nonTcpPortNumber", severity: "warn", data: data2, related: relatedPort });
+                  context.report({
+                    resource: template.owner,
+                    path: path20,
+                    messageId: "nonTcpPortNumber",
+                    severity: "warn",
+                    data: data2,
+                    related: relatedPort
+                  });
                 }
                 continue;
               }
@@ -46545,10 +46953,16 @@ function undeclaredHint(template, container, name) {
   if (near) return { hint: ` Did you mean "${near.name}" (${portNumberLabel(near)})?`, related: [own] };
   if (container.ports.length === 1) {
     const only = container.ports[0];
-    return { hint: ` The only port of container "${container.name}" is ${containerPortLabel(only)}: did you mean port: ${only.name ?? only.containerPort ?? "?"}?`, related: [own] };
+    return {
+      hint: ` The only port of container "${container.name}" is ${containerPortLabel(only)}: did you mean port: ${only.name ?? only.containerPort ?? "?"}?`,
+      related: [own]
+    };
   }
   if (container.ports.length === 0) {
-    return { hint: ` Container "${container.name}" declares no ports: write the port number, or declare a port named "${name}".`, related: [own] };
+    return {
+      hint: ` Container "${container.name}" declares no ports: write the port number, or declare a port named "${name}".`,
+      related: [own]
+    };
   }
   const names2 = container.ports.filter((p) => p.name !== void 0).map((p) => `"${p.name}" (${portNumberLabel(p)})`);
   const hint = names2.length > 0 ? ` The named ports of container "${container.name}" are ${names2.join(", ")}: use one of these names, or a port number.` : ` No port of container "${container.name}" has a name: use a port number.`;
@@ -46557,7 +46971,8 @@ function undeclaredHint(template, container, name) {
 function grpcHint(container, value) {
   if (isQuotedNumber(value)) return ` Write it without quotes: port: ${value}.`;
   const port = containerPortByName(container, value);
-  if (port?.containerPort !== void 0) return ` Container "${container.name}" declares "${value}" as ${portNumberLabel(port)}: write port: ${port.containerPort}.`;
+  if (port?.containerPort !== void 0)
+    return ` Container "${container.name}" declares "${value}" as ${portNumberLabel(port)}: write port: ${port.containerPort}.`;
   return " Write the port number the gRPC health server listens on.";
 }
 
@@ -46607,7 +47022,10 @@ function duplicateContainerNames(template) {
   if (!template.builtinOwner) return [];
   const out = [];
   const first = /* @__PURE__ */ new Map();
-  const ordered = [...template.containers.filter((c) => c.role !== "container"), ...template.containers.filter((c) => c.role === "container")];
+  const ordered = [
+    ...template.containers.filter((c) => c.role !== "container"),
+    ...template.containers.filter((c) => c.role === "container")
+  ];
   for (const container of ordered) {
     const name = asString(container.object.name);
     if (!name) continue;
@@ -46745,7 +47163,10 @@ function describe3(problem, type, resource, minor) {
   switch (problem.code) {
     case "unknownField": {
       if (problem.definition === "networking.v1.IngressBackend" && (problem.field === "serviceName" || problem.field === "servicePort")) {
-        return { messageId: "ingressV1beta1Backend", data: { path: formatPath(problem.path.slice(0, -1)), fix: v1BackendFix(resource, problem.path.slice(0, -1)) } };
+        return {
+          messageId: "ingressV1beta1Backend",
+          data: { path: formatPath(problem.path.slice(0, -1)), fix: v1BackendFix(resource, problem.path.slice(0, -1)) }
+        };
       }
       let hint = "";
       const renamed = problem.definition ? RENAMED_FIELDS[`${problem.definition}.${problem.field}`] : void 0;
@@ -46758,24 +47179,44 @@ function describe3(problem, type, resource, minor) {
       } else if (problem.closest) {
         hint = ` Did you mean "${problem.closest}"?`;
       }
-      return { messageId: "unknownField", data: { path: path20, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint } };
+      return {
+        messageId: "unknownField",
+        data: { path: path20, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint }
+      };
     }
     case "wrongType":
       return {
         messageId: "wrongType",
-        data: { path: path20, expected: problem.expected, got: describeWritten(resource, problem.path, problem.value), kind, hint: typeHint(problem.expected, problem.value, problem.definition, scalarSourceOf(resource, problem.path)?.text) }
+        data: {
+          path: path20,
+          expected: problem.expected,
+          got: describeWritten(resource, problem.path, problem.value),
+          kind,
+          hint: typeHint(problem.expected, problem.value, problem.definition, scalarSourceOf(resource, problem.path)?.text)
+        }
       };
     case "required": {
       const hint = problem.definition ? REQUIRED_HINTS[`${problem.definition}.${problem.field}`] : void 0;
-      return { messageId: "required", data: { path: formatPath(problem.path) || "The object", field: problem.field, kind, hint: hint ? ` ${hint}` : "" } };
+      return {
+        messageId: "required",
+        data: { path: formatPath(problem.path) || "The object", field: problem.field, kind, hint: hint ? ` ${hint}` : "" }
+      };
     }
     case "notInEnum":
       return {
         messageId: "notInEnum",
-        data: { path: path20, value: problem.value, allowed: problem.allowed.map((v) => String(v)).join(", "), hint: problem.closest ? ` Write "${problem.closest}".` : "" }
+        data: {
+          path: path20,
+          value: problem.value,
+          allowed: problem.allowed.map((v) => String(v)).join(", "),
+          hint: problem.closest ? ` Write "${problem.closest}".` : ""
+        }
       };
     case "invalidQuantity":
-      return { messageId: "invalidQuantity", data: { path: path20, value: problem.value, kind, hint: quantityHint(problem.value, problem.path[problem.path.length - 1] === "cpu") } };
+      return {
+        messageId: "invalidQuantity",
+        data: { path: path20, value: problem.value, kind, hint: quantityHint(problem.value, problem.path[problem.path.length - 1] === "cpu") }
+      };
     case "notBase64": {
       const field = formatPath(problem.path.slice(0, -1));
       const hint = kind === "Secret" && problem.path[0] === "data" ? ` Encode it (printf %s 'value' | base64), or move it to stringData, which takes plain text.` : " Encode it with base64.";
@@ -46836,16 +47277,21 @@ var NAME_RULE_TEXT = {
 };
 function nameHint2(name, rule) {
   const fixed2 = name.toLowerCase().replace(/[_\s]+/g, "-");
-  if (rule === "dns1035Label" && /^[0-9]/.test(name)) return " It may not start with a digit (the Service gets a DNS name and environment variables in every pod).";
-  if (fixed2 !== name && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(fixed2) && !(rule !== "dns1123Subdomain" && fixed2.includes("."))) return ` Write "${fixed2}".`;
+  if (rule === "dns1035Label" && /^[0-9]/.test(name))
+    return " It may not start with a digit (the Service gets a DNS name and environment variables in every pod).";
+  if (fixed2 !== name && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(fixed2) && !(rule !== "dns1123Subdomain" && fixed2.includes(".")))
+    return ` Write "${fixed2}".`;
   return "";
 }
 function typeHint(expected, value, definition2, written) {
-  if (definition2 === "meta.v1.LabelSelector") return " A label selector is an object: matchLabels (label: value pairs) and/or matchExpressions, e.g. selector: {matchLabels: {app: web}}.";
+  if (definition2 === "meta.v1.LabelSelector")
+    return " A label selector is an object: matchLabels (label: value pairs) and/or matchExpressions, e.g. selector: {matchLabels: {app: web}}.";
   if (expected === "a map" && typeof value !== "object") return " Write it as key: value pairs on the lines below, indented.";
   if (typeof value === "string" && /^-?[0-9]+$/.test(value) && expected.startsWith("an integer")) return " Write it without quotes.";
-  if (typeof value === "string" && (value === "true" || value === "false") && expected === "true or false") return " Write it without quotes.";
-  if ((typeof value === "number" || typeof value === "boolean") && expected === "a string") return ` Quote it: ${JSON.stringify(written ?? String(value))}.`;
+  if (typeof value === "string" && (value === "true" || value === "false") && expected === "true or false")
+    return " Write it without quotes.";
+  if ((typeof value === "number" || typeof value === "boolean") && expected === "a string")
+    return ` Quote it: ${JSON.stringify(written ?? String(value))}.`;
   if (expected === "a list" && value !== null && typeof value === "object") return ' Write it as a list: put "- " before the entry.';
   if (expected === "an object" && typeof value === "string") return " It takes fields on the lines below, indented.";
   return "";
@@ -46884,7 +47330,12 @@ var NodePortIndex = class {
         this.add({ service: resource, nodePort: port.nodePort, servicePort: port, path: [...port.path, "nodePort"] });
       }
       if (needsHealthCheck(service) && service.healthCheckNodePort !== void 0) {
-        this.add({ service: resource, nodePort: service.healthCheckNodePort, servicePort: void 0, path: ["spec", "healthCheckNodePort"] });
+        this.add({
+          service: resource,
+          nodePort: service.healthCheckNodePort,
+          servicePort: void 0,
+          path: ["spec", "healthCheckNodePort"]
+        });
       }
     }
   }
@@ -46973,7 +47424,13 @@ var serviceNodePort = createRule({
         if (service.type === "ExternalName") {
           const externalName = asString(getIn(resource.object, ["spec", "externalName"])) ?? "";
           for (const port of withNodePort) {
-            context.report({ resource, path: [...port.path, "nodePort"], messageId: "ignoredOnExternalName", severity: "warn", data: { externalName } });
+            context.report({
+              resource,
+              path: [...port.path, "nodePort"],
+              messageId: "ignoredOnExternalName",
+              severity: "warn",
+              data: { externalName }
+            });
           }
           return;
         }
@@ -46981,18 +47438,38 @@ var serviceNodePort = createRule({
           const what = service.headless ? "headless (clusterIP: None)" : "ClusterIP";
           const fix = service.headless ? "A headless Service has no cluster IP and cannot be NodePort either: remove nodePort, or create a separate NodePort Service for external access." : "Set type: NodePort (or LoadBalancer) to open the port on every node, or remove nodePort.";
           for (const port of withNodePort) {
-            context.report({ resource, path: [...port.path, "nodePort"], messageId: "forbiddenOnClusterIP", data: { what, index: port.index, fix } });
+            context.report({
+              resource,
+              path: [...port.path, "nodePort"],
+              messageId: "forbiddenOnClusterIP",
+              data: { what, index: port.index, fix }
+            });
           }
           return;
         }
         if (!allocatesNodePorts(service)) return;
-        const uses = withNodePort.map((port) => ({ service: resource, nodePort: port.nodePort, servicePort: port, path: [...port.path, "nodePort"] }));
+        const uses = withNodePort.map((port) => ({
+          service: resource,
+          nodePort: port.nodePort,
+          servicePort: port,
+          path: [...port.path, "nodePort"]
+        }));
         if (needsHealthCheck(service) && service.healthCheckNodePort !== void 0) {
-          uses.push({ service: resource, nodePort: service.healthCheckNodePort, servicePort: void 0, path: ["spec", "healthCheckNodePort"] });
+          uses.push({
+            service: resource,
+            nodePort: service.healthCheckNodePort,
+            servicePort: void 0,
+            path: ["spec", "healthCheckNodePort"]
+          });
         }
         const allocatable = uses.filter((use) => {
           if (inPortRange(range, use.nodePort)) return true;
-          context.report({ resource, path: use.path, messageId: "outOfRange", data: { field: fieldOf(use), nodePort: use.nodePort, range: rangeText } });
+          context.report({
+            resource,
+            path: use.path,
+            messageId: "outOfRange",
+            data: { field: fieldOf(use), nodePort: use.nodePort, range: rangeText }
+          });
           return false;
         });
         reportWithinService(allocatable);
@@ -47024,7 +47501,9 @@ var serviceNodePort = createRule({
                   path: use.path,
                   messageId: "duplicateInService",
                   data: { index: port.index, nodePort: use.nodePort, protocol: port.protocol, first: duplicate.servicePort.index },
-                  related: [{ resource, path: duplicate.path, message: `nodePort ${use.nodePort}/${port.protocol} is first requested here` }]
+                  related: [
+                    { resource, path: duplicate.path, message: `nodePort ${use.nodePort}/${port.protocol} is first requested here` }
+                  ]
                 });
                 continue;
               }
@@ -47096,22 +47575,44 @@ var servicePortNames = createRule({
                 resource,
                 path: at("name"),
                 messageId: "nameRequired",
-                data: { name: resource.name, count: ports.length, index: port.index, port: servicePortLabel(port), suggestion: suggestName(port) }
+                data: {
+                  name: resource.name,
+                  count: ports.length,
+                  index: port.index,
+                  port: servicePortLabel(port),
+                  suggestion: suggestName(port)
+                }
               });
             }
           } else if (typeof rawName !== "string") {
-            context.report({ resource, path: at("name"), messageId: "nameNotString", data: { value: String(rawName), kind: typeof rawName } });
+            context.report({
+              resource,
+              path: at("name"),
+              messageId: "nameNotString",
+              data: { value: String(rawName), kind: typeof rawName }
+            });
           } else {
             if (!isDns1123Label(rawName)) {
-              context.report({ resource, path: at("name"), messageId: "invalidName", data: { portName: `"${rawName}"`, problem: dns1123LabelProblem(rawName) } });
+              context.report({
+                resource,
+                path: at("name"),
+                messageId: "invalidName",
+                data: { portName: `"${rawName}"`, problem: dns1123LabelProblem(rawName) }
+              });
             }
             const first = firstByName.get(rawName);
             if (first !== void 0) {
-              context.report({ resource, path: at("name"), messageId: "duplicateName", data: { portName: rawName, first, index: port.index } });
+              context.report({
+                resource,
+                path: at("name"),
+                messageId: "duplicateName",
+                data: { portName: rawName, first, index: port.index }
+              });
             } else firstByName.set(rawName, port.index);
           }
           const portProblem = portNumberProblem(rawPort);
-          if (portProblem) context.report({ resource, path: at("port"), messageId: "invalidPort", data: { index: port.index, problem: portProblem } });
+          if (portProblem)
+            context.report({ resource, path: at("port"), messageId: "invalidPort", data: { index: port.index, problem: portProblem } });
           if (rawProtocol !== void 0 && rawProtocol !== null && rawProtocol !== "" && !SUPPORTED_PROTOCOLS.includes(rawProtocol)) {
             const upper = typeof rawProtocol === "string" ? rawProtocol.toUpperCase() : "";
             context.report({
@@ -47256,7 +47757,13 @@ var serviceSelectorMatch = createRule({
             messageId: "operatorManaged",
             severity: "warn",
             data: { ...data2, operator: resourceLabel(operatorResource), where: `${where4.file}:${where4.range.line}` },
-            related: [{ resource: operatorResource, path: ["metadata", "name"], message: `${resourceLabel(operatorResource)} is managed by an operator` }]
+            related: [
+              {
+                resource: operatorResource,
+                path: ["metadata", "name"],
+                message: `${resourceLabel(operatorResource)} is managed by an operator`
+              }
+            ]
           });
           return;
         }
@@ -47347,7 +47854,9 @@ var serviceTargetPort = createRule({
         function checkNamedPort(servicePort, target, portEndpoints, path20) {
           const backends = portEndpoints.backends;
           const nearestServing = Math.min(...backends.map((b) => folderDistance(resource, b.template.owner)));
-          const unresolved = backends.length > 0 ? portEndpoints.unresolved.filter((u) => !runsToCompletion(u.template) && folderDistance(resource, u.template.owner) <= nearestServing) : portEndpoints.unresolved;
+          const unresolved = backends.length > 0 ? portEndpoints.unresolved.filter(
+            (u) => !runsToCompletion(u.template) && folderDistance(resource, u.template.owner) <= nearestServing
+          ) : portEndpoints.unresolved;
           if (unresolved.length === 0) return;
           const resolvedBy = backends.length > 0 ? backends.map((b) => templateLabel(b.template)).join(", ") : void 0;
           const hinted = unresolved.map((u) => namedPortHint(target, servicePort.protocol, u.template, resolvedBy)).find((h) => h.hint !== "");
@@ -47372,7 +47881,9 @@ var serviceTargetPort = createRule({
         function checkNumericPort(servicePort, target, backends, path20, srvRecord) {
           const declaring = backends.filter((b) => b.declared);
           const nearestDeclaring = Math.min(...declaring.map((b) => folderDistance(resource, b.template.owner)));
-          const undeclared = backends.filter((b) => !b.declared && !(declaring.length > 0 && (runsToCompletion(b.template) || folderDistance(resource, b.template.owner) > nearestDeclaring))).map((b) => ({ backend: b, ports: servingContainers(b.template).flatMap((c) => c.ports) })).filter((u) => u.ports.length > 0);
+          const undeclared = backends.filter(
+            (b) => !b.declared && !(declaring.length > 0 && (runsToCompletion(b.template) || folderDistance(resource, b.template.owner) > nearestDeclaring))
+          ).map((b) => ({ backend: b, ports: servingContainers(b.template).flatMap((c) => c.ports) })).filter((u) => u.ports.length > 0);
           if (undeclared.length === 0) return;
           const described = undeclared.map((u) => `${workloadLabel(u.backend)} declares only ${u.ports.map(containerPortLabel).join(", ")}`).join("; ");
           const others = declaring.length > 0 ? ` (${declaring.map(workloadLabel).join(", ")} declare${declaring.length === 1 ? "s" : ""} it)` : "";
@@ -47387,7 +47898,12 @@ var serviceTargetPort = createRule({
               record: srvRecord ?? "",
               target,
               undeclared: `${described}${others}`,
-              hint: numericPortHint(target, servicePort.protocol, undeclared.flatMap((u) => u.ports), srvRecord ? servicePort.name : void 0)
+              hint: numericPortHint(
+                target,
+                servicePort.protocol,
+                undeclared.flatMap((u) => u.ports),
+                srvRecord ? servicePort.name : void 0
+              )
             },
             related: [portsLocation(first.backend.template, void 0)]
           });
@@ -47424,7 +47940,10 @@ function namedPortHint(target, protocol, template, resolvedBy) {
     }
   }
   const candidates = serving.flatMap((c) => c.ports.filter((p) => p.protocol === protocol).map((p) => ({ container: c, port: p })));
-  const near = closestPortName(target, candidates.map((c) => c.port));
+  const near = closestPortName(
+    target,
+    candidates.map((c) => c.port)
+  );
   const all = serving.flatMap((c) => c.ports.map((p) => ({ container: c, port: p })));
   const nearPort = near ? candidates.find((c) => c.port === near) : void 0;
   const suggested = nearPort ?? (all.length === 1 ? all[0] : void 0);
@@ -47448,7 +47967,8 @@ function numericPortHint(target, protocol, ports, sameNameAs) {
     return ` Port ${target} is declared with protocol ${otherProtocol.protocol}, not ${protocol}: check the protocol of this Service port.`;
   }
   const sameName = sameNameAs === void 0 ? void 0 : ports.find((p) => p.name === sameNameAs && p.protocol === protocol && p.containerPort !== void 0);
-  if (sameName) return ` The pods declare "${sameNameAs}" as ${portNumberLabel(sameName)}: did you mean targetPort: ${sameName.containerPort} (or "${sameNameAs}")?`;
+  if (sameName)
+    return ` The pods declare "${sameNameAs}" as ${portNumberLabel(sameName)}: did you mean targetPort: ${sameName.containerPort} (or "${sameNameAs}")?`;
   const numbers = [...new Set(ports.filter((p) => p.protocol === protocol && p.containerPort !== void 0).map((p) => p.containerPort))];
   if (numbers.length === 1) {
     const port = ports.find((p) => p.containerPort === numbers[0]);
@@ -47514,16 +48034,23 @@ var serviceTypeFields = createRule({
         if (type === "ExternalName") {
           const clusterIPWritten = typeof spec.clusterIP === "string" && spec.clusterIP !== "";
           const clusterIPsWritten = asArray(spec.clusterIPs).some((ip) => ip !== "" && ip !== null);
-          if (clusterIPWritten) report(["spec", "clusterIP"], "forbiddenOnExternalName", { field: "clusterIP", upstreamField: "clusterIPs" });
-          else if (clusterIPsWritten) report(["spec", "clusterIPs"], "forbiddenOnExternalName", { field: "clusterIPs", upstreamField: "clusterIPs" });
-          if (asArray(spec.ipFamilies).length > 0) report(["spec", "ipFamilies"], "forbiddenOnExternalName", { field: "ipFamilies", upstreamField: "ipFamilies" });
-          if (isSet(spec.ipFamilyPolicy)) report(["spec", "ipFamilyPolicy"], "forbiddenOnExternalName", { field: "ipFamilyPolicy", upstreamField: "ipFamilyPolicy" });
+          if (clusterIPWritten)
+            report(["spec", "clusterIP"], "forbiddenOnExternalName", { field: "clusterIP", upstreamField: "clusterIPs" });
+          else if (clusterIPsWritten)
+            report(["spec", "clusterIPs"], "forbiddenOnExternalName", { field: "clusterIPs", upstreamField: "clusterIPs" });
+          if (asArray(spec.ipFamilies).length > 0)
+            report(["spec", "ipFamilies"], "forbiddenOnExternalName", { field: "ipFamilies", upstreamField: "ipFamilies" });
+          if (isSet(spec.ipFamilyPolicy))
+            report(["spec", "ipFamilyPolicy"], "forbiddenOnExternalName", { field: "ipFamilyPolicy", upstreamField: "ipFamilyPolicy" });
           const externalName = spec.externalName;
           const cname = typeof externalName === "string" ? externalName.replace(/\.$/, "") : "";
           if (!isSet(externalName) || externalName === "" || typeof externalName === "string" && cname === "") {
             report(["spec", "externalName"], "externalNameRequired");
           } else if (typeof externalName !== "string" || !isDns1123Subdomain(cname)) {
-            report(["spec", "externalName"], "invalidExternalName", { value: textOf(externalName), hint: externalNameHint(textOf(externalName)) });
+            report(["spec", "externalName"], "invalidExternalName", {
+              value: textOf(externalName),
+              hint: externalNameHint(textOf(externalName))
+            });
           }
         } else if (typeof spec.externalName === "string" && spec.externalName !== "") {
           report(["spec", "externalName"], "externalNameIgnored", { type }, "warn");
@@ -47531,9 +48058,14 @@ var serviceTypeFields = createRule({
         const externalTrafficPolicy = spec.externalTrafficPolicy;
         if (isSet(externalTrafficPolicy) && externalTrafficPolicy !== "") {
           if (!isExternallyAccessible(service)) {
-            report(["spec", "externalTrafficPolicy"], "externalTrafficPolicyNotAllowed", { type: describeType(service.type, service.headless) });
+            report(["spec", "externalTrafficPolicy"], "externalTrafficPolicyNotAllowed", {
+              type: describeType(service.type, service.headless)
+            });
           } else if (!TRAFFIC_POLICIES.includes(externalTrafficPolicy)) {
-            report(["spec", "externalTrafficPolicy"], "invalidTrafficPolicy", { field: "externalTrafficPolicy", value: textOf(externalTrafficPolicy) });
+            report(["spec", "externalTrafficPolicy"], "invalidTrafficPolicy", {
+              field: "externalTrafficPolicy",
+              value: textOf(externalTrafficPolicy)
+            });
           }
         }
         if (service.healthCheckNodePort !== void 0 && !needsHealthCheck(service)) {
@@ -47542,7 +48074,10 @@ var serviceTypeFields = createRule({
         }
         const internalTrafficPolicy = spec.internalTrafficPolicy;
         if (isSet(internalTrafficPolicy) && !TRAFFIC_POLICIES.includes(internalTrafficPolicy)) {
-          report(["spec", "internalTrafficPolicy"], "invalidTrafficPolicy", { field: "internalTrafficPolicy", value: textOf(internalTrafficPolicy) });
+          report(["spec", "internalTrafficPolicy"], "invalidTrafficPolicy", {
+            field: "internalTrafficPolicy",
+            value: textOf(internalTrafficPolicy)
+          });
         }
         if (type !== "LoadBalancer") {
           const loadBalancerOnly = (path20, field, upstreamField) => report(path20, "loadBalancerOnly", { field, type, upstreamField });
@@ -47556,7 +48091,11 @@ var serviceTypeFields = createRule({
             );
           }
           if (isSet(spec.allocateLoadBalancerNodePorts)) {
-            loadBalancerOnly(["spec", "allocateLoadBalancerNodePorts"], "allocateLoadBalancerNodePorts", "spec.allocateLoadBalancerNodePorts");
+            loadBalancerOnly(
+              ["spec", "allocateLoadBalancerNodePorts"],
+              "allocateLoadBalancerNodePorts",
+              "spec.allocateLoadBalancerNodePorts"
+            );
           }
           if (isSet(spec.loadBalancerClass)) loadBalancerOnly(["spec", "loadBalancerClass"], "loadBalancerClass", "spec.loadBalancerClass");
         }
@@ -47570,7 +48109,12 @@ var serviceTypeFields = createRule({
             report(timeoutPath, "invalidSessionAffinityTimeout", { value: timeout });
           }
         } else if (isSet(spec.sessionAffinityConfig)) {
-          report(["spec", "sessionAffinityConfig"], "sessionAffinityConfigIgnored", { affinity: isSet(spec.sessionAffinity) ? "None" : "None (the default)" }, "warn");
+          report(
+            ["spec", "sessionAffinityConfig"],
+            "sessionAffinityConfigIgnored",
+            { affinity: isSet(spec.sessionAffinity) ? "None" : "None (the default)" },
+            "warn"
+          );
         }
       }
     };
@@ -47640,11 +48184,22 @@ var statefulsetServiceName = createRule({
             const other = verdict.kind === "mistake" && verdict.evidence.kind === "other-namespace" ? verdict.evidence.candidate : verdict.kind === "unsure" ? verdict.elsewhere : void 0;
             if (other) {
               hint += ` A Service "${other.name}" exists in namespace "${other.namespace}" (${where3(other, ["metadata", "name"])}), but the governing Service must be in the StatefulSet's namespace: set metadata.namespace on the StatefulSet (or, if you apply it with \`kubectl apply -n ${other.namespace}\`, ignore this).`;
-              related.push({ resource: other, path: ["metadata", "namespace"], message: `Service "${other.name}" in namespace "${other.namespace}"` });
+              related.push({
+                resource: other,
+                path: ["metadata", "namespace"],
+                message: `Service "${other.name}" in namespace "${other.namespace}"`
+              });
             }
             if (verdict.kind === "unsure" && verdict.reason.kind === "placeholder-names") return;
             if (verdict.kind === "unsure" && verdict.reason.kind === "none-in-namespace" && !meant) {
-              context.report({ resource, path: SERVICE_NAME_PATH, messageId: "serviceNotInInput", severity: "warn", data: { ...data2, hint }, related });
+              context.report({
+                resource,
+                path: SERVICE_NAME_PATH,
+                messageId: "serviceNotInInput",
+                severity: "warn",
+                data: { ...data2, hint },
+                related
+              });
               return;
             }
             const sure = meant !== void 0 || verdict.kind === "mistake";
@@ -47653,7 +48208,8 @@ var statefulsetServiceName = createRule({
               hint += ` Service "${similar.name}" (${where3(similar, ["metadata", "name"])}) has a close name, but ${graph.service(similar).headless ? "does not select these pods" : "is not headless"}.`;
               related.push({ resource: similar, path: ["metadata", "name"], message: `Service "${similar.name}"` });
             }
-            if (!sure) hint += " If these pods are resolved by name, add a headless Service (clusterIP: None) of that name that selects them; if not, drop spec.serviceName (optional since Kubernetes 1.33).";
+            if (!sure)
+              hint += " If these pods are resolved by name, add a headless Service (clusterIP: None) of that name that selects them; if not, drop spec.serviceName (optional since Kubernetes 1.33).";
             context.report({
               resource,
               path: SERVICE_NAME_PATH,
@@ -47669,7 +48225,11 @@ var statefulsetServiceName = createRule({
             const clusterIP = asString(getIn(governing.service.object, ["spec", "clusterIP"]));
             const why = service.type === "ExternalName" ? "type ExternalName, a DNS alias" : clusterIP ? `clusterIP: ${clusterIP}` : `type ${service.type} without clusterIP: None, so it gets a virtual IP`;
             const related = [
-              { resource: governing.service, path: clusterIP ? ["spec", "clusterIP"] : ["spec"], message: `Service "${governing.name}" is not headless` }
+              {
+                resource: governing.service,
+                path: clusterIP ? ["spec", "clusterIP"] : ["spec"],
+                message: `Service "${governing.name}" is not headless`
+              }
             ];
             let hint;
             if (governing.headlessAlternative) {
@@ -47757,7 +48317,12 @@ var templatePlaceholder = createRule({
           return;
         }
         const first = found[0];
-        byFile.set(file, { document: resource.document, range: locateField(resource, first.path).range, text: first.text, count: found.length });
+        byFile.set(file, {
+          document: resource.document,
+          range: locateField(resource, first.path).range,
+          text: first.text,
+          count: found.length
+        });
       },
       "graph:exit"() {
         for (const [file, first] of byFile) {
@@ -47809,9 +48374,24 @@ var workloadSelector = createRule({
         case "generated":
           if (rule.owner === "CronJob") {
             const manualPath = ["spec", "jobTemplate", "spec", "manualSelector"];
-            if (present) context.report({ resource, path: path20, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.selector", upstream: '"`selector` will be auto-generated"' } });
+            if (present)
+              context.report({
+                resource,
+                path: path20,
+                messageId: "cronJobSelector",
+                data: { name, field: "jobTemplate.spec.selector", upstream: '"`selector` will be auto-generated"' }
+              });
             if (getIn(resource.object, manualPath) === true) {
-              context.report({ resource, path: manualPath, messageId: "cronJobSelector", data: { name, field: "jobTemplate.spec.manualSelector: true", upstream: 'Unsupported value: spec.jobTemplate.spec.manualSelector, supported values: "nil", "false"' } });
+              context.report({
+                resource,
+                path: manualPath,
+                messageId: "cronJobSelector",
+                data: {
+                  name,
+                  field: "jobTemplate.spec.manualSelector: true",
+                  upstream: 'Unsupported value: spec.jobTemplate.spec.manualSelector, supported values: "nil", "false"'
+                }
+              });
             }
           } else if (present && !isExportedJobSelector(value)) {
             context.report({ resource, path: path20, messageId: "jobSelector", data: { name } });
@@ -47825,7 +48405,11 @@ var workloadSelector = createRule({
                 resource,
                 path: path20,
                 messageId: "missingSelector",
-                data: { ...base, why: "It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).", suggestion: suggestion() }
+                data: {
+                  ...base,
+                  why: "It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).",
+                  suggestion: suggestion()
+                }
               });
             }
             return;
@@ -47847,7 +48431,12 @@ var workloadSelector = createRule({
           }
           const problems = expressionProblems(value);
           for (const problem of problems) {
-            context.report({ resource, path: [...path20, ...problem.path], messageId: "invalidExpression", data: { ...base, problem: problem.problem } });
+            context.report({
+              resource,
+              path: [...path20, ...problem.path],
+              messageId: "invalidExpression",
+              data: { ...base, problem: problem.problem }
+            });
           }
           if (problems.length > 0) return;
           reportMismatch(resource, selector, unmatchedEntries(value, selector.templateLabels), rule.immutable);
@@ -47979,24 +48568,7 @@ var yamlDuplicateKey = createRule({
 });
 
 // src/rules/yaml-implicit-boolean.ts
-var YAML11_ONLY_BOOLEANS = /* @__PURE__ */ new Set([
-  "y",
-  "Y",
-  "yes",
-  "Yes",
-  "YES",
-  "on",
-  "On",
-  "ON",
-  "n",
-  "N",
-  "no",
-  "No",
-  "NO",
-  "off",
-  "Off",
-  "OFF"
-]);
+var YAML11_ONLY_BOOLEANS = /* @__PURE__ */ new Set(["y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF"]);
 var yamlImplicitBoolean = createRule({
   name: "yaml-implicit-boolean",
   meta: {
@@ -48127,10 +48699,13 @@ import { mkdir as mkdir2, readFile as readFile2, rename as rename2, rm as rm2, w
 import path11 from "node:path";
 var DEFAULT_SUPPRESSIONS_FILE = "kubewire-suppressions.json";
 function checkBulkSuppressionOptions(options) {
-  const given = [options.suppressAll && "--suppress-all", options.suppressRule?.length && "--suppress-rule", options.pruneSuppressions && "--prune-suppressions"].filter(
-    (f) => typeof f === "string"
-  );
-  if (given.length > 1) throw new UsageError(`${given[0]} and ${given[1]} cannot be used together: record with one run, prune with another`);
+  const given = [
+    options.suppressAll && "--suppress-all",
+    options.suppressRule?.length && "--suppress-rule",
+    options.pruneSuppressions && "--prune-suppressions"
+  ].filter((f) => typeof f === "string");
+  if (given.length > 1)
+    throw new UsageError(`${given[0]} and ${given[1]} cannot be used together: record with one run, prune with another`);
   for (const id of options.suppressRule ?? []) {
     if (options.ruleIds.includes(id)) continue;
     const near = nearestName(id, options.ruleIds);
@@ -48145,7 +48720,9 @@ async function applyBulkSuppressions(results, options) {
   let counts = await load(file, shown);
   if (counts === void 0) {
     if (options.location !== void 0 && !writing) {
-      throw new UsageError(`the suppressions file ${shown} does not exist; create it with --suppress-all or --suppress-rule <id> (and the same --suppressions-location)`);
+      throw new UsageError(
+        `the suppressions file ${shown} does not exist; create it with --suppress-all or --suppress-rule <id> (and the same --suppressions-location)`
+      );
     }
     if (!writing) return void 0;
     counts = {};
@@ -48214,7 +48791,12 @@ function apply(results, counts, shown) {
       const count = recorded[message.ruleId].count;
       suppressed.push({
         ...message,
-        suppressions: [{ kind: "file", justification: `one of ${count} ${message.ruleId} error${count === 1 ? "" : "s"} of this file recorded in ${shown}` }]
+        suppressions: [
+          {
+            kind: "file",
+            justification: `one of ${count} ${message.ruleId} error${count === 1 ? "" : "s"} of this file recorded in ${shown}`
+          }
+        ]
       });
     }
     suppressedCount += here;
@@ -48229,16 +48811,23 @@ async function load(file, shown) {
     text = await readFile2(file, "utf8");
   } catch (error2) {
     if (error2.code === "ENOENT") return void 0;
-    throw new UsageError(`cannot read the suppressions file ${shown}: ${error2.code ?? error2.message}`);
+    throw new UsageError(
+      `cannot read the suppressions file ${shown}: ${error2.code ?? error2.message}`
+    );
   }
   let parsed;
   try {
     parsed = JSON.parse(text);
   } catch (error2) {
-    throw new UsageError(`the suppressions file ${shown} is not valid JSON (${error2.message}); restore it from version control, or delete it and run kubewire --suppress-all`);
+    throw new UsageError(
+      `the suppressions file ${shown} is not valid JSON (${error2.message}); restore it from version control, or delete it and run kubewire --suppress-all`
+    );
   }
   const problem = shapeProblem(parsed);
-  if (problem) throw new UsageError(`the suppressions file ${shown}: ${problem}; it holds { "<file>": { "<rule>": { "count": <n> } } }, as kubewire --suppress-all writes it`);
+  if (problem)
+    throw new UsageError(
+      `the suppressions file ${shown}: ${problem}; it holds { "<file>": { "<rule>": { "count": <n> } } }, as kubewire --suppress-all writes it`
+    );
   return parsed;
 }
 function shapeProblem(value) {
@@ -48248,7 +48837,8 @@ function shapeProblem(value) {
     if (!isObject2(rules)) return `"${filePath}" must be an object of rules`;
     for (const [ruleId, entry] of Object.entries(rules)) {
       const count = isObject2(entry) ? entry.count : void 0;
-      if (typeof count !== "number" || !Number.isInteger(count) || count < 1) return `"${filePath}" → "${ruleId}" must be { "count": <a whole number above 0> }`;
+      if (typeof count !== "number" || !Number.isInteger(count) || count < 1)
+        return `"${filePath}" → "${ruleId}" must be { "count": <a whole number above 0> }`;
     }
   }
   return void 0;
@@ -48261,14 +48851,17 @@ async function save(file, shown, counts) {
     await rename2(temporary, file);
   } catch (error2) {
     await rm2(temporary, { force: true }).catch(() => void 0);
-    throw new UsageError(`cannot write the suppressions file ${shown}: ${error2.code ?? error2.message}`);
+    throw new UsageError(
+      `cannot write the suppressions file ${shown}: ${error2.code ?? error2.message}`
+    );
   }
 }
 function bulkSuppressionNotices(outcome, passOnUnpruned) {
   const notices = [];
   const errors = (n) => `${n} error${n === 1 ? "" : "s"}`;
   if (outcome.written) notices.push(`wrote ${outcome.filePath}.`);
-  if (outcome.suppressedCount > 0) notices.push(`${errors(outcome.suppressedCount)} left out: ${outcome.filePath} counts them (they are in the report as suppressed).`);
+  if (outcome.suppressedCount > 0)
+    notices.push(`${errors(outcome.suppressedCount)} left out: ${outcome.filePath} counts them (they are in the report as suppressed).`);
   if (outcome.stale.length > 0) {
     const first = outcome.stale.slice(0, 3).map((s) => `${s.filePath} ${s.ruleId} ×${s.count}`);
     const more = outcome.stale.length > 3 ? `, and ${outcome.stale.length - 3} more` : "";
@@ -48431,7 +49024,11 @@ function resultOf2(filePath, message, ruleIndex, context) {
     locations: [location]
   };
   if (related.length > 0) {
-    out.relatedLocations = related.map((r, i) => ({ id: i + 1, physicalLocation: physicalLocation(r.filePath, r, context), message: { text: r.message } }));
+    out.relatedLocations = related.map((r, i) => ({
+      id: i + 1,
+      physicalLocation: physicalLocation(r.filePath, r, context),
+      message: { text: r.message }
+    }));
   }
   if ("suppressions" in message) out.suppressions = message.suppressions.map((s) => suppressionOf2(s, context));
   return out;
@@ -48612,7 +49209,9 @@ var stylish = (results, context) => {
 };
 function renderMessage(result, message, context, paint) {
   const severity = message.severity === 2 ? paint("red")("error") : paint("yellow")("warning");
-  const lines = [`${paint("underline")(`${result.filePath}:${message.line}:${message.column}`)}  ${severity}  ${paint("dim")(message.ruleId)}`];
+  const lines = [
+    `${paint("underline")(`${result.filePath}:${message.line}:${message.column}`)}  ${severity}  ${paint("dim")(message.ruleId)}`
+  ];
   lines.push(`  ${message.message}`);
   const source = context.sourceOf(result.filePath);
   if (source && message.line <= source.lineCount) {
@@ -48739,7 +49338,10 @@ var Kubewire = class _Kubewire {
       for (const rule of this.#rules) {
         if (!takesOption(rule, "kubernetesVersion")) continue;
         const own = config.options[rule.name]?.[0];
-        config.options[rule.name] = [{ kubernetesVersion: version, ...typeof own === "object" && own !== null ? own : {} }, ...config.options[rule.name]?.slice(1) ?? []];
+        config.options[rule.name] = [
+          { kubernetesVersion: version, ...typeof own === "object" && own !== null ? own : {} },
+          ...config.options[rule.name]?.slice(1) ?? []
+        ];
       }
       return config;
     };
@@ -48762,7 +49364,11 @@ var Kubewire = class _Kubewire {
         return isRecord(base) && isRecord(over) ? { ...base, ...over } : over ?? base;
       });
       const unsure = config.unsureSeverities[rule.name] ?? UNSURE_DEFAULT;
-      rules[rule.name] = [config.severities[rule.name] ?? rule.meta.defaultSeverity, { [UNSURE_OPTION]: unsure, ...isRecord(first) ? first : {} }, ...rest];
+      rules[rule.name] = [
+        config.severities[rule.name] ?? rule.meta.defaultSeverity,
+        { [UNSURE_OPTION]: unsure, ...isRecord(first) ? first : {} },
+        ...rest
+      ];
     }
     return { rules };
   }
@@ -48802,7 +49408,9 @@ var Kubewire = class _Kubewire {
         skipped.push({ filePath: document.file.path, line: problem.range.line, column: problem.range.column, message: problem.message });
       }
     }
-    const services = [...project.graph.ofKind("Service")].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    const services = [...project.graph.ofKind("Service")].sort(
+      (a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name)
+    );
     return { reports: services.map((s) => endpointsReport(project.graph.endpointsOf(s))), skipped };
   }
   /** A reporter by name (`stylish`, `json`, `sarif`, `github`); throws a UsageError naming the known ones. */
@@ -49004,7 +49612,12 @@ function configSchema(rules) {
           additionalProperties: false,
           required: ["labels"],
           properties: {
-            labels: { type: "object", minProperties: 1, additionalProperties: { type: "string" }, description: 'Labels the pods carry (quote values such as "true").' },
+            labels: {
+              type: "object",
+              minProperties: 1,
+              additionalProperties: { type: "string" },
+              description: 'Labels the pods carry (quote values such as "true").'
+            },
             namespace: { type: "string", description: "The namespace they run in. Default: any." },
             description: { type: "string", description: "Who creates them, for the readers of this file." }
           }
@@ -49074,7 +49687,9 @@ function loadConfigFile(absolute, cwd, rules) {
     throw new ConfigError([{ file: shown, message }]);
   };
   if (!DATA_EXTENSIONS.has(path16.extname(absolute).toLowerCase())) {
-    fail2("kubewire reads config files in YAML or JSON only (.yaml, .yml, .json): no config format that runs code, since kubewire runs on pull requests from forks");
+    fail2(
+      "kubewire reads config files in YAML or JSON only (.yaml, .yml, .json): no config format that runs code, since kubewire runs on pull requests from forks"
+    );
   }
   let text = "";
   try {
@@ -49083,7 +49698,9 @@ function loadConfigFile(absolute, cwd, rules) {
   } catch (error2) {
     if (error2 instanceof ConfigError) throw error2;
     const code = error2.code;
-    fail2(code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied: kubewire cannot read it" : `cannot read it (${code ?? error2.message})`);
+    fail2(
+      code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied: kubewire cannot read it" : `cannot read it (${code ?? error2.message})`
+    );
   }
   const file = new SourceFile(shown, text.replace(/^\uFEFF/, ""));
   const problems = [];
@@ -49098,14 +49715,24 @@ function loadConfigFile(absolute, cwd, rules) {
   const filled = documents.filter((d) => d.value !== null && d.value !== void 0);
   if (filled.length > 1) {
     const second = filled[1].locate([]).range;
-    problems.push({ file: shown, line: second.line, column: second.column, message: "a config file holds one YAML document; remove the `---` and merge the settings" });
+    problems.push({
+      file: shown,
+      line: second.line,
+      column: second.column,
+      message: "a config file holds one YAML document; remove the `---` and merge the settings"
+    });
   }
   const document = filled[0];
   if (!document) return { path: absolute, data: {} };
   const data2 = document.value;
   if (typeof data2 !== "object" || Array.isArray(data2)) {
     const at = document.locate([]).range;
-    problems.push({ file: shown, line: at.line, column: at.column, message: "must be a mapping of settings (extends, rules, namespace, ignore, overrides, ...)" });
+    problems.push({
+      file: shown,
+      line: at.line,
+      column: at.column,
+      message: "must be a mapping of settings (extends, rules, namespace, ignore, overrides, ...)"
+    });
     throw new ConfigError(problems);
   }
   const settings = offAsWord(document, structuredClone(data2));
@@ -49128,7 +49755,8 @@ function offAsWord(document, data2) {
       if (!Array.isArray(value)) continue;
       fix(value, 0, [...mapPath, id, 0]);
       const options = value[1];
-      if (typeof options === "object" && options !== null && !Array.isArray(options)) fix(options, "unsure", [...mapPath, id, 1, "unsure"]);
+      if (typeof options === "object" && options !== null && !Array.isArray(options))
+        fix(options, "unsure", [...mapPath, id, 1, "unsure"]);
     }
   }
   return data2;
@@ -49160,7 +49788,8 @@ function validate(document, data2, rules) {
       if (typeof name === "string" && isPresetName(name)) return;
       const presets = PRESET_NAMES.join(", ");
       if (typeof name !== "string") at(where4, `must be a preset name: ${presets}`);
-      else if (/[/\\]|\.(ya?ml|json)$/.test(name)) at(where4, `kubewire extends only its presets (${presets}): a config file does not include other files`);
+      else if (/[/\\]|\.(ya?ml|json)$/.test(name))
+        at(where4, `kubewire extends only its presets (${presets}): a config file does not include other files`);
       else at(where4, `unknown preset "${name}"${didYouMean(name, PRESET_NAMES)}; the presets are ${presets}`);
     });
   }
@@ -49168,7 +49797,10 @@ function validate(document, data2, rules) {
     const version = data2.kubernetesVersion;
     if (typeof version === "number") {
       const written = document.scalarSource(["kubernetesVersion"])?.text ?? String(version);
-      at(["kubernetesVersion"], `must be a string: YAML reads ${written} as the number ${version}; quote it: kubernetesVersion: "${written}"`);
+      at(
+        ["kubernetesVersion"],
+        `must be a string: YAML reads ${written} as the number ${version}; quote it: kubernetesVersion: "${written}"`
+      );
     } else if (typeof version !== "string") {
       at(["kubernetesVersion"], 'must be a Kubernetes release such as "1.30"');
     } else {
@@ -49203,8 +49835,13 @@ function describe5(error2, where4, document) {
   switch (error2.keyword) {
     case "additionalProperties": {
       const key = String(error2.params.additionalProperty);
-      const allowed = Object.keys(schema2?.properties ?? {}).filter((k) => k !== "$schema");
-      return { where: [...where4, key], message: `unknown setting "${key}"${didYouMean(key, allowed)}; allowed here: ${allowed.join(", ")}` };
+      const allowed = Object.keys(schema2?.properties ?? {}).filter(
+        (k) => k !== "$schema"
+      );
+      return {
+        where: [...where4, key],
+        message: `unknown setting "${key}"${didYouMean(key, allowed)}; allowed here: ${allowed.join(", ")}`
+      };
     }
     case "required": {
       const missing = String(error2.params.missingProperty);
@@ -49222,11 +49859,17 @@ function describe5(error2, where4, document) {
     case "enum": {
       const allowed = error2.params.allowedValues.filter((v) => typeof v === "string");
       const given = typeof error2.data === "string" ? `"${error2.data}"` : JSON.stringify(error2.data);
-      return { where: where4, message: `must be ${allowed.join(", ")}, not ${given}${typeof error2.data === "string" ? didYouMean(error2.data, allowed) : ""}` };
+      return {
+        where: where4,
+        message: `must be ${allowed.join(", ")}, not ${given}${typeof error2.data === "string" ? didYouMean(error2.data, allowed) : ""}`
+      };
     }
     case "pattern":
       if (where4[0] === "namespace") {
-        return { where: where4, message: 'must be a namespace name: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit' };
+        return {
+          where: where4,
+          message: 'must be a namespace name: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit'
+        };
       }
       return { where: where4, message: `must match ${schema2?.pattern ?? String(error2.params.pattern)}` };
     case "maxLength":
@@ -49270,7 +49913,12 @@ function findConfigFile(from, cwd = from) {
     const found = CONFIG_FILE_NAMES.filter((name) => isFile(path17.join(folder, name)));
     if (found.length > 1) {
       const shown = found.map((name) => displayPath(path17.join(folder, name), cwd));
-      throw new ConfigError([{ file: shown[0], message: `${shown.slice(1).join(" and ")} ${found.length === 2 ? "is" : "are"} in the same folder: keep one config file` }]);
+      throw new ConfigError([
+        {
+          file: shown[0],
+          message: `${shown.slice(1).join(" and ")} ${found.length === 2 ? "is" : "are"} in the same folder: keep one config file`
+        }
+      ]);
     }
     if (found[0]) return path17.join(folder, found[0]);
     if (existsSync6(path17.join(folder, ".git"))) return void 0;
@@ -49308,7 +49956,10 @@ function resolveOptions2(settings, rules = allRules) {
   const reportUnused = flags.reportUnusedDisableDirectives ?? data2.reportUnusedDisableDirectives;
   const ignorePatterns = [...(data2.ignore ?? []).map(inFolder), ...flags.ignorePatterns ?? []];
   const context = flags.context ?? (data2.context ?? []).map(inFolder);
-  const externalPods = [...(data2.externalPods ?? []).map(({ labels, namespace: ns }) => ({ labels, ...ns !== void 0 ? { namespace: ns } : {} })), ...flags.externalPods ?? []];
+  const externalPods = [
+    ...(data2.externalPods ?? []).map(({ labels, namespace: ns }) => ({ labels, ...ns !== void 0 ? { namespace: ns } : {} })),
+    ...flags.externalPods ?? []
+  ];
   const options = {
     ...flags,
     cwd: settings.cwd,
@@ -49341,12 +49992,19 @@ function serviceWiring(graph, builder, resource) {
     return;
   }
   if (endpoints.mode === "selectorless") {
-    for (const manual of endpoints.manual) builder.edge({ from, to: builder.resource(manual), via: "endpoints", label: "by hand", state: "ok" });
+    for (const manual of endpoints.manual)
+      builder.edge({ from, to: builder.resource(manual), via: "endpoints", label: "by hand", state: "ok" });
     return;
   }
   if (endpoints.selected.length === 0) {
     if (endpoints.external) {
-      builder.edge({ from, to: builder.node("Pods", resource.namespace, resource.name, "external"), via: "endpoints", label: "external pods", state: "ok" });
+      builder.edge({
+        from,
+        to: builder.node("Pods", resource.namespace, resource.name, "external"),
+        via: "endpoints",
+        label: "external pods",
+        state: "ok"
+      });
       return;
     }
     if (endpoints.operatorResource) {
@@ -49379,7 +50037,8 @@ function serviceWiring(graph, builder, resource) {
   };
   for (const match of endpoints.selected) entry(match.template.owner);
   for (const port of endpoints.ports) {
-    for (const backend of port.backends) entry(backend.template.owner).labels.push(`${portText(port.servicePort)}→${backend.containerPort}${protocolText(port.servicePort)}`);
+    for (const backend of port.backends)
+      entry(backend.template.owner).labels.push(`${portText(port.servicePort)}→${backend.containerPort}${protocolText(port.servicePort)}`);
     for (const unresolved of port.unresolved) {
       const item = entry(unresolved.template.owner);
       item.labels.push(`${portText(port.servicePort)}→${port.servicePort.targetPort ?? "?"} ✗`);
@@ -49415,9 +50074,18 @@ function ingressWiring(graph, builder, ingress) {
     }
     const spec = graph.service(service);
     const match = spec.type === "ExternalName" || !backend.port ? void 0 : matchBackendPort(spec, backend.port);
-    const state = match?.kind === "none" ? { state: "broken", reason: `Service "${service.name}" has no port ${formatBackendPort(backend.port)}` } : match?.kind === "targetPort" ? { state: "warning", reason: `${formatBackendPort(backend.port)} is a targetPort, not a port, of Service "${service.name}" (only ingress-nginx accepts it)` } : { state: "ok" };
+    const state = match?.kind === "none" ? { state: "broken", reason: `Service "${service.name}" has no port ${formatBackendPort(backend.port)}` } : match?.kind === "targetPort" ? {
+      state: "warning",
+      reason: `${formatBackendPort(backend.port)} is a targetPort, not a port, of Service "${service.name}" (only ingress-nginx accepts it)`
+    } : { state: "ok" };
     const resolved = match?.kind === "port" && backend.port?.kind === "name" && match.port.port !== void 0 ? ` (${match.port.port})` : "";
-    builder.edge({ from, to: builder.resource(service), via: "backend", label: `${route} → ${port}${resolved}${state.state === "broken" ? " ✗" : ""}`, ...state });
+    builder.edge({
+      from,
+      to: builder.resource(service),
+      via: "backend",
+      label: `${route} → ${port}${resolved}${state.state === "broken" ? " ✗" : ""}`,
+      ...state
+    });
   }
 }
 function autoscalerWiring(graph, builder, hpa) {
@@ -49435,7 +50103,13 @@ function autoscalerWiring(graph, builder, hpa) {
     return;
   }
   const unscalable = builtin && !SCALABLE_BUILTIN_KINDS.has(kind) ? UNSCALABLE_BUILTIN_KINDS.get(kind) : void 0;
-  builder.edge({ from, to: builder.resource(target), via: "scale", label, ...unscalable ? { state: "broken", reason: unscalable } : { state: "ok" } });
+  builder.edge({
+    from,
+    to: builder.resource(target),
+    via: "scale",
+    label,
+    ...unscalable ? { state: "broken", reason: unscalable } : { state: "ok" }
+  });
 }
 function danglingState(verdict, kind, from, name) {
   if (verdict.kind === "mistake") return { state: "broken", reason: `${kind} "${name}" does not exist in namespace "${from.namespace}"` };
@@ -49519,7 +50193,10 @@ function foldedView(wiring, limits) {
     if (rest.length > 0) summaries.set(namespace, `${shown.some((n) => n.namespace === namespace) ? "and " : ""}${countByKind(rest)}`);
   }
   const view = draw(shown, edges, summaries);
-  return { ...view, folded: { nodes: wiring.nodes.length, edges: wiring.edges.length, problemEdgesLeftOut: problems.length - edges.length } };
+  return {
+    ...view,
+    folded: { nodes: wiring.nodes.length, edges: wiring.edges.length, problemEdgesLeftOut: problems.length - edges.length }
+  };
 }
 function draw(nodes, edges, summaries) {
   const ids = /* @__PURE__ */ new Map();
@@ -49583,7 +50260,12 @@ function mermaidWiring(wiring, limits) {
       lines.push(...nodes.map((n) => `  ${n}`));
       return;
     }
-    lines.push(`  subgraph g${i}[${mermaidText(groupTitle(group.namespace))}]`, "    direction LR", ...nodes.map((n) => `    ${n}`), "  end");
+    lines.push(
+      `  subgraph g${i}[${mermaidText(groupTitle(group.namespace))}]`,
+      "    direction LR",
+      ...nodes.map((n) => `    ${n}`),
+      "  end"
+    );
   });
   const broken = [];
   const uncertain = [];
@@ -49632,10 +50314,18 @@ function jobSummary(input) {
   parts.push(`## kubewire: ${status}`);
   const resources = input.wiring.nodes.filter((n) => n.role === "resource").length;
   const suppressed = input.suppressedCount > 0 ? `; ${plural2(input.suppressedCount, "finding")} silenced (annotations, comments, the suppressions file)` : "";
-  parts.push(`Linted ${input.inputs.map((i) => markdownCode(i)).join(", ")}: ${plural2(input.results.length, "file")}, ${plural2(resources, "wired object")}${suppressed}.`);
+  parts.push(
+    `Linted ${input.inputs.map((i) => markdownCode(i)).join(", ")}: ${plural2(input.results.length, "file")}, ${plural2(resources, "wired object")}${suppressed}.`
+  );
   const messages = input.results.flatMap((r) => r.messages.map((m) => ({ filePath: r.filePath, message: m })));
   if (messages.length > 0) {
-    parts.push("### Findings by rule", rulesTable(messages.map((m) => m.message), input.ruleDocs));
+    parts.push(
+      "### Findings by rule",
+      rulesTable(
+        messages.map((m) => m.message),
+        input.ruleDocs
+      )
+    );
     const listed = [...messages].sort((a, b) => b.message.severity - a.message.severity).slice(0, LISTED_FINDINGS);
     const more = messages.length - listed.length;
     parts.push(
@@ -49706,7 +50396,8 @@ async function runAction(env = process.env) {
       ...inputs.configFile !== void 0 ? { configFile: inputs.configFile } : {},
       flags: { maxWarnings: inputs.maxWarnings, ...inputs.namespace !== void 0 ? { namespace: inputs.namespace } : {} }
     });
-    if (settings.configFile) info(`kubewire: settings from ${escapeControl(path19.relative(inputs.workspace, settings.configFile) || settings.configFile)}`);
+    if (settings.configFile)
+      info(`kubewire: settings from ${escapeControl(path19.relative(inputs.workspace, settings.configFile) || settings.configFile)}`);
     const kubewire = new Kubewire(settings.options);
     const formatter = kubewire.loadFormatter(inputs.format);
     const sarif2 = inputs.sarifFile ? kubewire.loadFormatter("sarif") : void 0;
@@ -49717,7 +50408,10 @@ async function runAction(env = process.env) {
     let sarifPath = "";
     if (sarif2 && inputs.sarifFile) {
       sarifPath = path19.resolve(inputs.workspace, inputs.sarifFile);
-      const options = { sourceRoot: inputs.workspace, ...inputs.sarifCategory !== void 0 ? { sarifCategory: inputs.sarifCategory } : {} };
+      const options = {
+        sourceRoot: inputs.workspace,
+        ...inputs.sarifCategory !== void 0 ? { sarifCategory: inputs.sarifCategory } : {}
+      };
       await writeAtomically(sarifPath, sarif2.format(run, options));
       info(`kubewire: SARIF written to ${escapeControl(sarifPath)}`);
     }
@@ -49736,7 +50430,9 @@ async function runAction(env = process.env) {
           ...problem.line !== void 0 ? { startLine: problem.line, startColumn: problem.column ?? 1 } : {}
         });
       }
-      setFailed(`kubewire: the config file ${escapeControl(error2.problems[0]?.file ?? "")} has ${error2.problems.length === 1 ? "a mistake" : `${error2.problems.length} mistakes`} (above)`);
+      setFailed(
+        `kubewire: the config file ${escapeControl(error2.problems[0]?.file ?? "")} has ${error2.problems.length === 1 ? "a mistake" : `${error2.problems.length} mistakes`} (above)`
+      );
       return;
     }
     if (error2 instanceof UsageError || error2 instanceof RuleConfigError) {
@@ -49752,9 +50448,11 @@ function readActionInputs(env) {
   const workingDirectory = getInput("working-directory") || ".";
   const files = getMultilineInput("files");
   const failOn = getInput("fail-on") || "error";
-  if (failOn !== "error" && failOn !== "warning" && failOn !== "none") throw new UsageError(`fail-on must be error, warning or none, not "${failOn}"`);
+  if (failOn !== "error" && failOn !== "warning" && failOn !== "none")
+    throw new UsageError(`fail-on must be error, warning or none, not "${failOn}"`);
   const maxWarnings = getInput("max-warnings");
-  if (maxWarnings !== "" && !/^(-1|\d+)$/.test(maxWarnings)) throw new UsageError(`max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "${maxWarnings}"`);
+  if (maxWarnings !== "" && !/^(-1|\d+)$/.test(maxWarnings))
+    throw new UsageError(`max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "${maxWarnings}"`);
   const sarifCategory = getInput("sarif-category");
   return {
     workspace,
@@ -49786,8 +50484,10 @@ function annotate(run) {
   const all = run.results.flatMap((r) => r.messages.map((m) => ({ result: r, message: m })));
   const errors = all.filter((f) => f.message.severity === 2);
   const warnings = all.filter((f) => f.message.severity === 1);
-  for (const { result, message } of errors.slice(0, ANNOTATIONS_PER_LEVEL)) error(escapeControl(message.message), annotationOf(result, message));
-  for (const { result, message } of warnings.slice(0, ANNOTATIONS_PER_LEVEL)) warning(escapeControl(message.message), annotationOf(result, message));
+  for (const { result, message } of errors.slice(0, ANNOTATIONS_PER_LEVEL))
+    error(escapeControl(message.message), annotationOf(result, message));
+  for (const { result, message } of warnings.slice(0, ANNOTATIONS_PER_LEVEL))
+    warning(escapeControl(message.message), annotationOf(result, message));
   if (errors.length > ANNOTATIONS_PER_LEVEL || warnings.length > ANNOTATIONS_PER_LEVEL) {
     notice(
       `kubewire found ${errors.length} errors and ${warnings.length} warnings; GitHub shows ${ANNOTATIONS_PER_LEVEL} of each as annotations. Every finding is in the step log and the job summary, and in code scanning when the SARIF file (sarif-file) is uploaded with github/codeql-action/upload-sarif.`,
@@ -49797,7 +50497,13 @@ function annotate(run) {
 }
 function annotationOf(result, message) {
   const columns = message.line === message.endLine ? { startColumn: message.column, endColumn: message.endColumn } : {};
-  return { title: escapeControl(`kubewire ${message.ruleId}`), file: escapeControl(result.filePath), startLine: message.line, endLine: message.endLine, ...columns };
+  return {
+    title: escapeControl(`kubewire ${message.ruleId}`),
+    file: escapeControl(result.filePath),
+    startLine: message.line,
+    endLine: message.endLine,
+    ...columns
+  };
 }
 function summaryOf(run, inputs, env) {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
@@ -49818,7 +50524,8 @@ function failureOf(run, inputs) {
   if (inputs.failOn === "warning" && run.warningCount > 0) return `${run.warningCount} warning${run.warningCount === 1 ? "" : "s"}`;
   if (run.tooManyWarnings) return `${run.warningCount} warnings, more than max-warnings (${run.maxWarnings})`;
   const stale = run.exitStatus === 2 ? run.bulkSuppressions?.stale.length : void 0;
-  if (stale) return `${stale} entr${stale === 1 ? "y" : "ies"} of ${run.bulkSuppressions.filePath} that no longer occur (run kubewire --prune-suppressions)`;
+  if (stale)
+    return `${stale} entr${stale === 1 ? "y" : "ies"} of ${run.bulkSuppressions.filePath} that no longer occur (run kubewire --prune-suppressions)`;
   return void 0;
 }
 async function writeAtomically(target, text) {

@@ -4,5 +4,8 @@ import { writeFileSync } from 'node:fs';
 
 process.on('exit', () => {
   const usage = process.resourceUsage();
-  writeFileSync(process.env.BENCH_USAGE_FILE, JSON.stringify({ cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssKb: usage.maxRSS }));
+  writeFileSync(
+    process.env.BENCH_USAGE_FILE,
+    JSON.stringify({ cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, maxRssKb: usage.maxRSS }),
+  );
 });

@@ -60,10 +60,13 @@ export interface BulkSuppressionOutcome {
 
 /** Checks that the options make sense together (eslint lib/cli.js); throws a UsageError naming the flags. */
 export function checkBulkSuppressionOptions(options: Omit<BulkSuppressionOptions, 'cwd'>): void {
-  const given = [options.suppressAll && '--suppress-all', options.suppressRule?.length && '--suppress-rule', options.pruneSuppressions && '--prune-suppressions'].filter(
-    (f): f is string => typeof f === 'string',
-  );
-  if (given.length > 1) throw new UsageError(`${given[0]} and ${given[1]} cannot be used together: record with one run, prune with another`);
+  const given = [
+    options.suppressAll && '--suppress-all',
+    options.suppressRule?.length && '--suppress-rule',
+    options.pruneSuppressions && '--prune-suppressions',
+  ].filter((f): f is string => typeof f === 'string');
+  if (given.length > 1)
+    throw new UsageError(`${given[0]} and ${given[1]} cannot be used together: record with one run, prune with another`);
   for (const id of options.suppressRule ?? []) {
     if (options.ruleIds.includes(id)) continue;
     const near = nearestName(id, options.ruleIds);
@@ -75,7 +78,10 @@ export function checkBulkSuppressionOptions(options: Omit<BulkSuppressionOptions
  * Reads (and, when asked, writes) the suppressions file and leaves out the errors it counts. Undefined when there is
  * no file and nothing to write: the run is as if the feature did not exist.
  */
-export async function applyBulkSuppressions(results: readonly LintResult[], options: BulkSuppressionOptions): Promise<BulkSuppressionOutcome | undefined> {
+export async function applyBulkSuppressions(
+  results: readonly LintResult[],
+  options: BulkSuppressionOptions,
+): Promise<BulkSuppressionOutcome | undefined> {
   checkBulkSuppressionOptions(options);
   const shown = options.location ?? DEFAULT_SUPPRESSIONS_FILE;
   const file = path.resolve(options.cwd, shown);
@@ -83,7 +89,9 @@ export async function applyBulkSuppressions(results: readonly LintResult[], opti
   let counts = await load(file, shown);
   if (counts === undefined) {
     if (options.location !== undefined && !writing) {
-      throw new UsageError(`the suppressions file ${shown} does not exist; create it with --suppress-all or --suppress-rule <id> (and the same --suppressions-location)`);
+      throw new UsageError(
+        `the suppressions file ${shown} does not exist; create it with --suppress-all or --suppress-rule <id> (and the same --suppressions-location)`,
+      );
     }
     if (!writing) return undefined;
     counts = {};
@@ -133,7 +141,11 @@ function countErrors(messages: readonly LintMessage[]): Map<string, number> {
 }
 
 /** ESLint's applySuppressions: a rule's errors in a file are left out when there are no more than recorded. */
-function apply(results: readonly LintResult[], counts: SuppressionCounts, shown: string): Omit<BulkSuppressionOutcome, 'filePath' | 'written'> {
+function apply(
+  results: readonly LintResult[],
+  counts: SuppressionCounts,
+  shown: string,
+): Omit<BulkSuppressionOutcome, 'filePath' | 'written'> {
   let suppressedCount = 0;
   const stale: StaleSuppression[] = [];
   const out = results.map((result) => {
@@ -158,7 +170,12 @@ function apply(results: readonly LintResult[], counts: SuppressionCounts, shown:
       const count = recorded[message.ruleId]!.count;
       suppressed.push({
         ...message,
-        suppressions: [{ kind: 'file', justification: `one of ${count} ${message.ruleId} error${count === 1 ? '' : 's'} of this file recorded in ${shown}` }],
+        suppressions: [
+          {
+            kind: 'file',
+            justification: `one of ${count} ${message.ruleId} error${count === 1 ? '' : 's'} of this file recorded in ${shown}`,
+          },
+        ],
       });
     }
     suppressedCount += here;
@@ -174,16 +191,23 @@ async function load(file: string, shown: string): Promise<SuppressionCounts | un
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UsageError(`cannot read the suppressions file ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot read the suppressions file ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`the suppressions file ${shown} is not valid JSON (${(error as Error).message}); restore it from version control, or delete it and run kubewire --suppress-all`);
+    throw new UsageError(
+      `the suppressions file ${shown} is not valid JSON (${(error as Error).message}); restore it from version control, or delete it and run kubewire --suppress-all`,
+    );
   }
   const problem = shapeProblem(parsed);
-  if (problem) throw new UsageError(`the suppressions file ${shown}: ${problem}; it holds { "<file>": { "<rule>": { "count": <n> } } }, as kubewire --suppress-all writes it`);
+  if (problem)
+    throw new UsageError(
+      `the suppressions file ${shown}: ${problem}; it holds { "<file>": { "<rule>": { "count": <n> } } }, as kubewire --suppress-all writes it`,
+    );
   return parsed as SuppressionCounts;
 }
 
@@ -194,7 +218,8 @@ function shapeProblem(value: unknown): string | undefined {
     if (!isObject(rules)) return `"${filePath}" must be an object of rules`;
     for (const [ruleId, entry] of Object.entries(rules)) {
       const count = isObject(entry) ? entry.count : undefined;
-      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) return `"${filePath}" → "${ruleId}" must be { "count": <a whole number above 0> }`;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
+        return `"${filePath}" → "${ruleId}" must be { "count": <a whole number above 0> }`;
     }
   }
   return undefined;
@@ -209,7 +234,9 @@ async function save(file: string, shown: string, counts: SuppressionCounts): Pro
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
-    throw new UsageError(`cannot write the suppressions file ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot write the suppressions file ${shown}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
@@ -218,7 +245,8 @@ export function bulkSuppressionNotices(outcome: BulkSuppressionOutcome, passOnUn
   const notices: string[] = [];
   const errors = (n: number) => `${n} error${n === 1 ? '' : 's'}`;
   if (outcome.written) notices.push(`wrote ${outcome.filePath}.`);
-  if (outcome.suppressedCount > 0) notices.push(`${errors(outcome.suppressedCount)} left out: ${outcome.filePath} counts them (they are in the report as suppressed).`);
+  if (outcome.suppressedCount > 0)
+    notices.push(`${errors(outcome.suppressedCount)} left out: ${outcome.filePath} counts them (they are in the report as suppressed).`);
   if (outcome.stale.length > 0) {
     const first = outcome.stale.slice(0, 3).map((s) => `${s.filePath} ${s.ruleId} ×${s.count}`);
     const more = outcome.stale.length > 3 ? `, and ${outcome.stale.length - 3} more` : '';

@@ -19,7 +19,12 @@ import { uncheckedCustomResourcesNote } from '../model/schema/resource-schema.js
 import { endpointsReport, type EndpointsReport } from '../model/services/endpoints-report.js';
 import { allRules } from '../rules/index.js';
 import { VERSION } from '../version.js';
-import { applyBulkSuppressions, bulkSuppressionNotices, checkBulkSuppressionOptions, type BulkSuppressionOutcome } from './bulk-suppressions.js';
+import {
+  applyBulkSuppressions,
+  bulkSuppressionNotices,
+  checkBulkSuppressionOptions,
+  type BulkSuppressionOutcome,
+} from './bulk-suppressions.js';
 import { loadFormatter, type Formatter } from './formatters.js';
 
 /** What a host resolves from its own input (flags, action inputs, a config file) before a run. */
@@ -160,7 +165,10 @@ export class Kubewire {
       for (const rule of this.#rules) {
         if (!takesOption(rule, 'kubernetesVersion')) continue;
         const own = config.options[rule.name]?.[0];
-        config.options[rule.name] = [{ kubernetesVersion: version, ...(typeof own === 'object' && own !== null ? own : {}) }, ...(config.options[rule.name]?.slice(1) ?? [])];
+        config.options[rule.name] = [
+          { kubernetesVersion: version, ...(typeof own === 'object' && own !== null ? own : {}) },
+          ...(config.options[rule.name]?.slice(1) ?? []),
+        ];
       }
       return config;
     };
@@ -184,7 +192,11 @@ export class Kubewire {
         return isRecord(base) && isRecord(over) ? { ...base, ...over } : (over ?? base);
       });
       const unsure = config.unsureSeverities[rule.name] ?? UNSURE_DEFAULT;
-      rules[rule.name] = [config.severities[rule.name] ?? rule.meta.defaultSeverity, { [UNSURE_OPTION]: unsure, ...(isRecord(first) ? first : {}) }, ...rest];
+      rules[rule.name] = [
+        config.severities[rule.name] ?? rule.meta.defaultSeverity,
+        { [UNSURE_OPTION]: unsure, ...(isRecord(first) ? first : {}) },
+        ...rest,
+      ];
     }
     return { rules };
   }
@@ -229,7 +241,9 @@ export class Kubewire {
         skipped.push({ filePath: document.file.path, line: problem.range.line, column: problem.range.column, message: problem.message });
       }
     }
-    const services = [...project.graph.ofKind('Service')].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    const services = [...project.graph.ofKind('Service')].sort(
+      (a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name),
+    );
     return { reports: services.map((s) => endpointsReport(project.graph.endpointsOf(s))), skipped };
   }
 
@@ -287,7 +301,9 @@ export class Kubewire {
       ...(this.#byFile.variesByFile ? { configForFile: (filePath: string) => this.#byFile.forFile(filePath) } : {}),
       filePaths: reported,
       ...(this.#options.stats ? { stats: this.#options.stats } : {}),
-      ...(this.#options.reportUnusedDisableDirectives !== undefined ? { reportUnusedDisableDirectives: this.#options.reportUnusedDisableDirectives } : {}),
+      ...(this.#options.reportUnusedDisableDirectives !== undefined
+        ? { reportUnusedDisableDirectives: this.#options.reportUnusedDisableDirectives }
+        : {}),
     });
     rulesDone?.();
     // Only the linted files are reported; context files lend their facts (context.ts).

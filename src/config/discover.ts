@@ -19,7 +19,12 @@ export function findConfigFile(from: string, cwd: string = from): string | undef
     const found = CONFIG_FILE_NAMES.filter((name) => isFile(path.join(folder, name)));
     if (found.length > 1) {
       const shown = found.map((name) => displayPath(path.join(folder, name), cwd));
-      throw new ConfigError([{ file: shown[0]!, message: `${shown.slice(1).join(' and ')} ${found.length === 2 ? 'is' : 'are'} in the same folder: keep one config file` }]);
+      throw new ConfigError([
+        {
+          file: shown[0]!,
+          message: `${shown.slice(1).join(' and ')} ${found.length === 2 ? 'is' : 'are'} in the same folder: keep one config file`,
+        },
+      ]);
     }
     if (found[0]) return path.join(folder, found[0]);
     if (existsSync(path.join(folder, '.git'))) return undefined;

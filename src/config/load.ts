@@ -55,7 +55,9 @@ export function loadConfigFile(absolute: string, cwd: string, rules: readonly Ru
     throw new ConfigError([{ file: shown, message }]);
   };
   if (!DATA_EXTENSIONS.has(path.extname(absolute).toLowerCase())) {
-    fail('kubewire reads config files in YAML or JSON only (.yaml, .yml, .json): no config format that runs code, since kubewire runs on pull requests from forks');
+    fail(
+      'kubewire reads config files in YAML or JSON only (.yaml, .yml, .json): no config format that runs code, since kubewire runs on pull requests from forks',
+    );
   }
   let text = '';
   try {
@@ -64,7 +66,13 @@ export function loadConfigFile(absolute: string, cwd: string, rules: readonly Ru
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    fail(code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied: kubewire cannot read it' : `cannot read it (${code ?? (error as Error).message})`);
+    fail(
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied: kubewire cannot read it'
+          : `cannot read it (${code ?? (error as Error).message})`,
+    );
   }
   const file = new SourceFile(shown, text.replace(/^\uFEFF/, ''));
   const problems: ConfigProblem[] = [];
@@ -79,14 +87,24 @@ export function loadConfigFile(absolute: string, cwd: string, rules: readonly Ru
   const filled = documents.filter((d) => d.value !== null && d.value !== undefined);
   if (filled.length > 1) {
     const second = filled[1]!.locate([]).range;
-    problems.push({ file: shown, line: second.line, column: second.column, message: 'a config file holds one YAML document; remove the `---` and merge the settings' });
+    problems.push({
+      file: shown,
+      line: second.line,
+      column: second.column,
+      message: 'a config file holds one YAML document; remove the `---` and merge the settings',
+    });
   }
   const document = filled[0];
   if (!document) return { path: absolute, data: {} };
   const data = document.value;
   if (typeof data !== 'object' || Array.isArray(data)) {
     const at = document.locate([]).range;
-    problems.push({ file: shown, line: at.line, column: at.column, message: 'must be a mapping of settings (extends, rules, namespace, ignore, overrides, ...)' });
+    problems.push({
+      file: shown,
+      line: at.line,
+      column: at.column,
+      message: 'must be a mapping of settings (extends, rules, namespace, ignore, overrides, ...)',
+    });
     throw new ConfigError(problems);
   }
   const settings = offAsWord(document, structuredClone(data as Record<string, unknown>));
@@ -114,7 +132,8 @@ function offAsWord(document: ManifestDocument, data: Record<string, unknown>): R
       if (!Array.isArray(value)) continue;
       fix(value as unknown as Record<number, unknown>, 0, [...mapPath, id, 0]);
       const options: unknown = value[1];
-      if (typeof options === 'object' && options !== null && !Array.isArray(options)) fix(options as Record<string, unknown>, 'unsure', [...mapPath, id, 1, 'unsure']);
+      if (typeof options === 'object' && options !== null && !Array.isArray(options))
+        fix(options as Record<string, unknown>, 'unsure', [...mapPath, id, 1, 'unsure']);
     }
   }
   return data;
@@ -154,7 +173,8 @@ function validate(document: ManifestDocument, data: Record<string, unknown>, rul
       if (typeof name === 'string' && isPresetName(name)) return;
       const presets = PRESET_NAMES.join(', ');
       if (typeof name !== 'string') at(where, `must be a preset name: ${presets}`);
-      else if (/[/\\]|\.(ya?ml|json)$/.test(name)) at(where, `kubewire extends only its presets (${presets}): a config file does not include other files`);
+      else if (/[/\\]|\.(ya?ml|json)$/.test(name))
+        at(where, `kubewire extends only its presets (${presets}): a config file does not include other files`);
       else at(where, `unknown preset "${name}"${didYouMean(name, PRESET_NAMES)}; the presets are ${presets}`);
     });
   }
@@ -163,7 +183,10 @@ function validate(document: ManifestDocument, data: Record<string, unknown>, rul
     const version = data.kubernetesVersion;
     if (typeof version === 'number') {
       const written = document.scalarSource(['kubernetesVersion'])?.text ?? String(version);
-      at(['kubernetesVersion'], `must be a string: YAML reads ${written} as the number ${version}; quote it: kubernetesVersion: "${written}"`);
+      at(
+        ['kubernetesVersion'],
+        `must be a string: YAML reads ${written} as the number ${version}; quote it: kubernetesVersion: "${written}"`,
+      );
     } else if (typeof version !== 'string') {
       at(['kubernetesVersion'], 'must be a Kubernetes release such as "1.30"');
     } else {
@@ -186,11 +209,17 @@ function validate(document: ManifestDocument, data: Record<string, unknown>, rul
         if (!(error instanceof RuleConfigError)) throw error;
         const entry: Path = [...mapPath, id];
         const where: Path =
-          error.field === 'severity' && Array.isArray(value) ? [...entry, 0]
-          : error.field === 'unsure' ? [...entry, 1, 'unsure']
-          : error.field === 'options' && Array.isArray(value) && value.length > 1 ? [...entry, 1]
-          : entry;
-        const message = error.field === 'id' && !error.problem.includes('did you mean') ? `${error.problem}; \`kubewire rules\` lists them` : error.problem;
+          error.field === 'severity' && Array.isArray(value)
+            ? [...entry, 0]
+            : error.field === 'unsure'
+              ? [...entry, 1, 'unsure']
+              : error.field === 'options' && Array.isArray(value) && value.length > 1
+                ? [...entry, 1]
+                : entry;
+        const message =
+          error.field === 'id' && !error.problem.includes('did you mean')
+            ? `${error.problem}; \`kubewire rules\` lists them`
+            : error.problem;
         at(where, message, entry);
       }
     }
@@ -205,30 +234,47 @@ function describe(error: ErrorObject, where: Path, document: ManifestDocument): 
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);
-      const allowed = Object.keys((schema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
-      return { where: [...where, key], message: `unknown setting "${key}"${didYouMean(key, allowed)}; allowed here: ${allowed.join(', ')}` };
+      const allowed = Object.keys((schema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {}).filter(
+        (k) => k !== '$schema',
+      );
+      return {
+        where: [...where, key],
+        message: `unknown setting "${key}"${didYouMean(key, allowed)}; allowed here: ${allowed.join(', ')}`,
+      };
     }
     case 'required': {
       const missing = String(error.params.missingProperty);
-      const about = ((schema as { properties?: Record<string, { description?: string }> } | undefined)?.properties?.[missing]?.description ?? '').replace(/\.$/, '');
+      const about = (
+        (schema as { properties?: Record<string, { description?: string }> } | undefined)?.properties?.[missing]?.description ?? ''
+      ).replace(/\.$/, '');
       return { where, message: `needs "${missing}"${about ? ` (${about})` : ''}` };
     }
     case 'type': {
       const type = String(error.params.type);
       const written = document.scalarSource(where);
-      const quote = type === 'string' && written?.plain ? `; quote it: "${written.text}" (YAML reads ${written.text} unquoted as a ${typeof error.data})` : '';
+      const quote =
+        type === 'string' && written?.plain
+          ? `; quote it: "${written.text}" (YAML reads ${written.text} unquoted as a ${typeof error.data})`
+          : '';
       const globs = type === 'array' && (schema as { items?: { type?: string } } | undefined)?.items?.type === 'string';
-      const expected = type === 'object' ? 'a mapping' : globs ? 'a list of globs, e.g. [legacy/**]' : type === 'array' ? 'a list' : `a ${type}`;
+      const expected =
+        type === 'object' ? 'a mapping' : globs ? 'a list of globs, e.g. [legacy/**]' : type === 'array' ? 'a list' : `a ${type}`;
       return { where, message: `must be ${expected}${quote}` };
     }
     case 'enum': {
       const allowed = (error.params.allowedValues as unknown[]).filter((v): v is string => typeof v === 'string');
       const given = typeof error.data === 'string' ? `"${error.data}"` : JSON.stringify(error.data);
-      return { where, message: `must be ${allowed.join(', ')}, not ${given}${typeof error.data === 'string' ? didYouMean(error.data, allowed) : ''}` };
+      return {
+        where,
+        message: `must be ${allowed.join(', ')}, not ${given}${typeof error.data === 'string' ? didYouMean(error.data, allowed) : ''}`,
+      };
     }
     case 'pattern':
       if (where[0] === 'namespace') {
-        return { where, message: 'must be a namespace name: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit' };
+        return {
+          where,
+          message: 'must be a namespace name: at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
+        };
       }
       return { where, message: `must match ${schema?.pattern ?? String(error.params.pattern)}` };
     case 'maxLength':
@@ -244,7 +290,13 @@ function describe(error: ErrorObject, where: Path, document: ManifestDocument): 
 
 /** A JSON pointer of ajv's as a path into the data: array indexes as numbers. */
 function pathOf(data: unknown, pointer: string): Path {
-  const segments = pointer === '' ? [] : pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments =
+    pointer === ''
+      ? []
+      : pointer
+          .slice(1)
+          .split('/')
+          .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   const out: (string | number)[] = [];
   let node: unknown = data;
   for (const segment of segments) {

@@ -21,7 +21,10 @@ export interface RuleOverride {
  * One rule setting laid over another, as ESLint merges config objects: a severity alone keeps the options
  * set before (`"warn"` over `["error", { "range": "20000-22767" }]` is `["warn", { "range": ... }]`).
  */
-export function layerRules(lower: Readonly<Record<string, RuleConfig>>, upper: Readonly<Record<string, RuleConfig>>): Record<string, RuleConfig> {
+export function layerRules(
+  lower: Readonly<Record<string, RuleConfig>>,
+  upper: Readonly<Record<string, RuleConfig>>,
+): Record<string, RuleConfig> {
   const merged: Record<string, RuleConfig> = { ...lower };
   for (const [id, value] of Object.entries(upper)) {
     const before = merged[id];

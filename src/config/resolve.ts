@@ -68,7 +68,10 @@ export function resolveOptions(settings: HostSettings, rules: readonly RuleModul
   const ignorePatterns = [...(data.ignore ?? []).map(inFolder), ...(flags.ignorePatterns ?? [])];
   // `--context` (or `--no-context`, an empty list) replaces the file's context: flags win.
   const context = flags.context ?? (data.context ?? []).map(inFolder);
-  const externalPods = [...(data.externalPods ?? []).map(({ labels, namespace: ns }) => ({ labels, ...(ns !== undefined ? { namespace: ns } : {}) })), ...(flags.externalPods ?? [])];
+  const externalPods = [
+    ...(data.externalPods ?? []).map(({ labels, namespace: ns }) => ({ labels, ...(ns !== undefined ? { namespace: ns } : {}) })),
+    ...(flags.externalPods ?? []),
+  ];
   const options: KubewireOptions = {
     ...flags,
     cwd: settings.cwd,

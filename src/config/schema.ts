@@ -63,26 +63,34 @@ export function configSchema(rules: readonly RuleModule[]): Record<string, unkno
       kubernetesVersion: {
         type: 'string',
         pattern: '^v?1\\.\\d+(\\.\\d+)?$',
-        description: 'The Kubernetes release objects are checked against, quoted ("1.30": YAML reads 1.30 as the number 1.3). Default: the newest kubewire knows.',
+        description:
+          'The Kubernetes release objects are checked against, quoted ("1.30": YAML reads 1.30 as the number 1.3). Default: the newest kubewire knows.',
       },
       ignore: { $ref: '#/definitions/globs', description: 'Globs of files kubewire does not read, relative to this file.' },
       context: {
         $ref: '#/definitions/globs',
-        description: 'Globs of files read for cross-file facts only (the Deployment a Service selects): their own findings are not reported. Relative to this file.',
+        description:
+          'Globs of files read for cross-file facts only (the Deployment a Service selects): their own findings are not reported. Relative to this file.',
       },
       reportUnusedDisableDirectives: {
         enum: ['off', 'warn', 'error'],
-        description: 'Report # kubewire-disable comments that silence nothing, at this severity. Default: warn (ESLint 9\'s).',
+        description: "Report # kubewire-disable comments that silence nothing, at this severity. Default: warn (ESLint 9's).",
       },
       externalPods: {
         type: 'array',
-        description: 'Pods that other systems create (operators, charts installed elsewhere): a Service, PodDisruptionBudget or NetworkPolicy that selects them selects something.',
+        description:
+          'Pods that other systems create (operators, charts installed elsewhere): a Service, PodDisruptionBudget or NetworkPolicy that selects them selects something.',
         items: {
           type: 'object',
           additionalProperties: false,
           required: ['labels'],
           properties: {
-            labels: { type: 'object', minProperties: 1, additionalProperties: { type: 'string' }, description: 'Labels the pods carry (quote values such as "true").' },
+            labels: {
+              type: 'object',
+              minProperties: 1,
+              additionalProperties: { type: 'string' },
+              description: 'Labels the pods carry (quote values such as "true").',
+            },
             namespace: { type: 'string', description: 'The namespace they run in. Default: any.' },
             description: { type: 'string', description: 'Who creates them, for the readers of this file.' },
           },
@@ -90,7 +98,7 @@ export function configSchema(rules: readonly RuleModule[]): Record<string, unkno
       },
       overrides: {
         type: 'array',
-        description: 'Rule settings for some files, laid over rules in order (ESLint\'s files:).',
+        description: "Rule settings for some files, laid over rules in order (ESLint's files:).",
         items: {
           type: 'object',
           additionalProperties: false,

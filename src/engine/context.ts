@@ -26,7 +26,10 @@ export const NO_CONTEXT: ContextSet = { files: [], documents: [] };
  * does not exist is a usage error, as it is most likely a typo. Files that cannot be read or parsed add
  * nothing: their problems belong to files that are not reported.
  */
-export async function loadContext(globs: readonly string[], options: { cwd: string; ignorePatterns: readonly string[] }): Promise<ContextSet> {
+export async function loadContext(
+  globs: readonly string[],
+  options: { cwd: string; ignorePatterns: readonly string[] },
+): Promise<ContextSet> {
   if (globs.length === 0) return NO_CONTEXT;
   if (globs.includes('-')) throw new UsageError('context: standard input (-) cannot be context; name files, directories or globs');
   let files: SourceFile[];
@@ -80,7 +83,9 @@ export function reportOnLinted(
 ): LintResult[] {
   const linted = (contextFile: string) => (filePath: string) => reported.has(filePath) && takesPart(contextFile, filePath);
   const kept = new Map<string, { messages: LintMessage[]; suppressed: LintResult['suppressedMessages'] }>();
-  for (const result of results) if (reported.has(result.filePath)) kept.set(result.filePath, { messages: [...result.messages], suppressed: [...result.suppressedMessages] });
+  for (const result of results)
+    if (reported.has(result.filePath))
+      kept.set(result.filePath, { messages: [...result.messages], suppressed: [...result.suppressedMessages] });
   for (const result of results) {
     if (reported.has(result.filePath)) continue;
     for (const message of result.messages) {
@@ -92,14 +97,22 @@ export function reportOnLinted(
       if (moved) kept.get(moved.filePath)?.suppressed.push(moved.message);
     }
   }
-  return [...kept].map(([filePath, { messages, suppressed }]) => resultOf(filePath, dedupe(sortMessages(messages)), dedupe(sortMessages(suppressed))));
+  return [...kept].map(([filePath, { messages, suppressed }]) =>
+    resultOf(filePath, dedupe(sortMessages(messages)), dedupe(sortMessages(suppressed))),
+  );
 }
 
-function moveToLinted<M extends LintMessage>(message: M, filePath: string, linted: (filePath: string) => boolean): { filePath: string; message: M } | undefined {
+function moveToLinted<M extends LintMessage>(
+  message: M,
+  filePath: string,
+  linted: (filePath: string) => boolean,
+): { filePath: string; message: M } | undefined {
   const related = message.related ?? [];
   const target = related.find((r) => linted(r.filePath));
   if (!target) return undefined;
-  const what = message.resource ? `${message.resource.kind} "${message.resource.name}"${message.path ? ` (${message.path})` : ''}` : 'the place';
+  const what = message.resource
+    ? `${message.resource.kind} "${message.resource.name}"${message.path ? ` (${message.path})` : ''}`
+    : 'the place';
   const origin: RelatedMessage = {
     filePath,
     line: message.line,
@@ -109,7 +122,10 @@ function moveToLinted<M extends LintMessage>(message: M, filePath: string, linte
     message: `${what}, which this finding is about: its file is read for context only, so the finding is shown on the linted file`,
   };
   const { line, column, endLine, endColumn } = target;
-  return { filePath: target.filePath, message: { ...message, line, column, endLine, endColumn, related: [origin, ...related.filter((r) => r !== target)] } };
+  return {
+    filePath: target.filePath,
+    message: { ...message, line, column, endLine, endColumn, related: [origin, ...related.filter((r) => r !== target)] },
+  };
 }
 
 /** The nearest directory at or above `start` with a `.git` (a directory, or a file in a worktree or submodule). */

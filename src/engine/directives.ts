@@ -139,7 +139,14 @@ export function applyDirectives(input: DirectiveInput): void {
   const known = new Set(input.rules.map((r) => r.name));
   const reporter = input.rules.find((r) => r.meta.reportsDirectives);
   const configured = reporter ? (input.severities?.[reporter.name] ?? reporter.meta.defaultSeverity) : 'off';
-  const report = (filePath: string, messageId: DirectiveMessageId, severity: Severity, data: Record<string, string>, range: SourceRange, extra: Partial<LintMessage> = {}) => {
+  const report = (
+    filePath: string,
+    messageId: DirectiveMessageId,
+    severity: Severity,
+    data: Record<string, string>,
+    range: SourceRange,
+    extra: Partial<LintMessage> = {},
+  ) => {
     if (!reporter || configured === 'off' || severity === 'off') return;
     const template = reporter.meta.messages[messageId];
     if (template === undefined) throw new Error(`rule ${reporter.name} has no message ${messageId}`);
@@ -190,7 +197,12 @@ export function applyDirectives(input: DirectiveInput): void {
       if (directive.kind === 'enable') continue;
       // A comment that names only unknown rules has been reported for them; "unused" would say it twice.
       if (directive.rules.length > 0 && named.length === 0) continue;
-      const unused = directive.rules.length === 0 ? (used.has(usageKey(directive, null)) ? [] : [null]) : named.filter((r) => !used.has(usageKey(directive, r.id))).map((r) => r.id);
+      const unused =
+        directive.rules.length === 0
+          ? used.has(usageKey(directive, null))
+            ? []
+            : [null]
+          : named.filter((r) => !used.has(usageKey(directive, r.id))).map((r) => r.id);
       if (unused.length === 0) continue;
       const from = unused[0] === null ? '' : ` from ${quoteList(unused as string[])}`;
       report(filePath, 'unused', input.reportUnused, { directive: directive.name, from }, directive.range);
@@ -203,14 +215,24 @@ export function applyDirectives(input: DirectiveInput): void {
   for (const resource of input.graph.resources) {
     const value = asString(asObject(getIn(resource.object, ['metadata', 'annotations']))?.[input.annotation]);
     if (!value) continue;
-    for (const id of value.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) {
+    for (const id of value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0)) {
       if (known.has(id)) continue;
       const near = nearestName(id, known);
       const where = annotationIdRange(resource, input.annotation, id, files);
-      report(where.file, 'unknownRuleInAnnotation', unknownSeverity, { id, annotation: input.annotation, hint: hintFor(near) }, where.range, {
-        resource: { apiVersion: resource.apiVersion, kind: resource.kind, namespace: resource.namespace, name: resource.name },
-        path: `metadata.annotations["${input.annotation}"]`,
-      });
+      report(
+        where.file,
+        'unknownRuleInAnnotation',
+        unknownSeverity,
+        { id, annotation: input.annotation, hint: hintFor(near) },
+        where.range,
+        {
+          resource: { apiVersion: resource.apiVersion, kind: resource.kind, namespace: resource.namespace, name: resource.name },
+          path: `metadata.annotations["${input.annotation}"]`,
+        },
+      );
     }
   }
 }
@@ -240,7 +262,11 @@ function before(directive: Directive, message: { line: number; column: number })
 }
 
 /** The directive that silences a finding, and under which rule id (null: the directive names every rule). */
-function silencedBy(message: LintMessage, directives: readonly Directive[], scope: number): { directive: Directive; ruleId: string | null } | undefined {
+function silencedBy(
+  message: LintMessage,
+  directives: readonly Directive[],
+  scope: number,
+): { directive: Directive; ruleId: string | null } | undefined {
   // Regions first (ESLint: applyDirectives on block directives, then on line directives).
   let everything: Directive | undefined;
   const disabled = new Map<string, Directive>();
@@ -275,7 +301,12 @@ function silencedBy(message: LintMessage, directives: readonly Directive[], scop
   if (everything && !enabled.has(message.ruleId)) return { directive: everything, ruleId: null };
 
   for (const directive of directives) {
-    const line = directive.kind === 'disable-line' ? directive.range.line : directive.kind === 'disable-next-line' ? directive.range.line + 1 : undefined;
+    const line =
+      directive.kind === 'disable-line'
+        ? directive.range.line
+        : directive.kind === 'disable-next-line'
+          ? directive.range.line + 1
+          : undefined;
     if (line !== message.line) continue;
     if (directive.rules.length === 0) return { directive, ruleId: null };
     if (names(directive, message.ruleId)) return { directive, ruleId: message.ruleId };
@@ -332,7 +363,12 @@ function quoteList(ids: readonly string[]): string {
 }
 
 /** The misspelt id inside the annotation's value when it is written on one line, else the whole value. */
-function annotationIdRange(resource: Resource, annotation: string, id: string, files: ReadonlyMap<string, SourceFile>): { file: string; range: SourceRange } {
+function annotationIdRange(
+  resource: Resource,
+  annotation: string,
+  id: string,
+  files: ReadonlyMap<string, SourceFile>,
+): { file: string; range: SourceRange } {
   const located = locateField(resource, ['metadata', 'annotations', annotation]);
   const { range } = located;
   const source = files.get(located.file);

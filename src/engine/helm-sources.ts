@@ -82,7 +82,10 @@ export async function mapHelmSources(
   };
   for (const result of results) bucket(result.filePath);
   for (const result of results) {
-    for (const [list, suppressed] of [[result.messages, false], [result.suppressedMessages, true]] as const) {
+    for (const [list, suppressed] of [
+      [result.messages, false],
+      [result.suppressedMessages, true],
+    ] as const) {
       for (const original of list) {
         const mapped = await mapMessage(original, result.filePath, mapPlace);
         const target = bucket(mapped.filePath);
@@ -92,7 +95,9 @@ export async function mapHelmSources(
     }
   }
 
-  const out = [...byFile].map(([filePath, { messages, suppressed }]) => resultOf(filePath, sortByPosition(messages), sortByPosition(suppressed)));
+  const out = [...byFile].map(([filePath, { messages, suppressed }]) =>
+    resultOf(filePath, sortByPosition(messages), sortByPosition(suppressed)),
+  );
   out.sort((a, b) => (a.filePath < b.filePath ? -1 : a.filePath > b.filePath ? 1 : 0));
   // One notice per chart, not per template: a chart has many.
   const byChart = new Map<string, string[]>();
@@ -100,7 +105,10 @@ export async function mapHelmSources(
     const chart = s.split('/')[0]!;
     byChart.set(chart, [...(byChart.get(chart) ?? []), s]);
   }
-  const notices = [...byChart].map(([chart, sources]) => `${charts.whyNotFound(chart, sources)}: findings in the documents it rendered stay on the rendered output; name the chart's directory with --helm-chart-root <dir>.`);
+  const notices = [...byChart].map(
+    ([chart, sources]) =>
+      `${charts.whyNotFound(chart, sources)}: findings in the documents it rendered stay on the rendered output; name the chart's directory with --helm-chart-root <dir>.`,
+  );
   return { results: out, sources: [...templates.values()].filter((t): t is SourceFile => t !== undefined), notices };
 }
 
@@ -109,7 +117,13 @@ async function mapMessage<M extends LintMessage>(
   filePath: string,
   mapPlace: (place: Place) => Promise<{ place: Place; renderedLine: string } | undefined>,
 ): Promise<{ filePath: string; message: M }> {
-  const mapped = await mapPlace({ filePath, line: message.line, column: message.column, endLine: message.endLine, endColumn: message.endColumn });
+  const mapped = await mapPlace({
+    filePath,
+    line: message.line,
+    column: message.column,
+    endLine: message.endLine,
+    endColumn: message.endColumn,
+  });
   const out: M = { ...message };
   let target = filePath;
   if (mapped) {
@@ -188,7 +202,8 @@ function templateRange(template: SourceFile, renderedLine: string, regionText: s
   if (line === undefined) return wholeFile;
   const text = template.lineText(line);
   const at = regionText ? text.indexOf(regionText) : -1;
-  if (at >= 0 && text.indexOf(regionText, at + 1) < 0) return { line, column: at + 1, endLine: line, endColumn: at + 1 + regionText.length };
+  if (at >= 0 && text.indexOf(regionText, at + 1) < 0)
+    return { line, column: at + 1, endLine: line, endColumn: at + 1 + regionText.length };
   const value = /^(\s*(?:-\s+)*("?)[^:"#]+\2\s*:\s*)(.*?)\s*$/.exec(text);
   const start = value && value[3] ? value[1]!.length : text.length - text.trimStart().length;
   const end = value && value[3] ? start + value[3].length : text.trimEnd().length;
@@ -202,7 +217,9 @@ function keyOf(line: string): string | undefined {
 }
 
 function sortByPosition<M extends LintMessage>(messages: M[]): M[] {
-  return messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
+  return messages.sort(
+    (a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message),
+  );
 }
 
 /** A template file as the loader shows paths: relative to the working directory when below it. */
@@ -233,7 +250,9 @@ class ChartFinder {
     const [chart, ...rest] = segments as [string, ...string[]];
     if (this.options.chartRoot !== undefined) return existingInside(path.resolve(this.options.cwd, this.options.chartRoot), rest);
     const byName = await this.#charts();
-    const found = (await Promise.all((byName.get(chart) ?? []).map((dir) => existingInside(dir, rest)))).filter((f): f is string => f !== undefined);
+    const found = (await Promise.all((byName.get(chart) ?? []).map((dir) => existingInside(dir, rest)))).filter(
+      (f): f is string => f !== undefined,
+    );
     if (found.length === 1) return found[0];
     // A subchart that is not unpacked under its parent's charts/: look for it by its own name.
     if (found.length === 0 && rest[0] === 'charts' && rest.length > 3) return this.resolve(rest.slice(1).join('/'));
@@ -241,7 +260,10 @@ class ChartFinder {
   }
 
   whyNotFound(chart: string, helmSources: readonly string[]): string {
-    const where = this.options.chartRoot !== undefined ? `in --helm-chart-root ${this.options.chartRoot}` : 'under the working directory (by Chart.yaml name)';
+    const where =
+      this.options.chartRoot !== undefined
+        ? `in --helm-chart-root ${this.options.chartRoot}`
+        : 'under the working directory (by Chart.yaml name)';
     const first = helmSources[0]!.split('/').slice(1).join('/');
     const more = helmSources.length > 1 ? ` and ${helmSources.length - 1} more template${helmSources.length > 2 ? 's' : ''}` : '';
     return `helm template output names chart "${chart}" (# Source: ${helmSources[0]}${more ? `,${more}` : ''}), but no single chart "${chart}" with ${first} was found ${where}`;
@@ -250,7 +272,9 @@ class ChartFinder {
   #charts(): Promise<Map<string, string[]>> {
     this.#byName ??= (async () => {
       const byName = new Map<string, string[]>();
-      const files = await (await fastGlob())('**/Chart.yaml', {
+      const files = await (
+        await fastGlob()
+      )('**/Chart.yaml', {
         cwd: this.options.cwd,
         absolute: true,
         onlyFiles: true,

@@ -55,52 +55,57 @@ export function lint(input: LintInput): LintResult[] {
   for (const path of input.filePaths) messagesByFile.set(path, []);
   const dispatch: Dispatch = new Map();
 
-  const base: ResolvedRuleConfig = { severities: { ...input.severities }, unsureSeverities: { ...input.unsureSeverities }, options: { ...input.ruleOptions } };
+  const base: ResolvedRuleConfig = {
+    severities: { ...input.severities },
+    unsureSeverities: { ...input.unsureSeverities },
+    options: { ...input.ruleOptions },
+  };
   const configOf = input.configForFile ?? (() => base);
   const configs = input.configForFile ? [...new Set([base, ...input.filePaths.map(configOf)])] : [base];
 
   // A rule runs once per distinct set of options that some file gives it; each finding is kept by the run
   // whose options are those of the file it lands in, with that file's severities.
-  for (const rule of input.rules) for (const variant of optionVariants(rule, configs)) {
-    const options = mergeOptions(rule.defaultOptions, variant.options);
-    const context: RuleContext<string, readonly unknown[]> = {
-      id: rule.name,
-      graph,
-      options,
-      report: (descriptor) => {
-        const reported = toMessage(graph, rule, descriptor, (filePath, unsure) => {
-          const config = configOf(filePath);
-          // Another run of the rule, with this file's options, reports it.
-          if (optionsKey(config.options[rule.name]) !== variant.key) return undefined;
-          const severity = severityOf(rule, config, unsure);
-          return severity === 'off' ? undefined : severity === 'error' ? 2 : 1;
-        });
-        if (!reported) return;
-        const { filePath, message } = reported;
-        if (!messagesByFile.has(filePath)) messagesByFile.set(filePath, []);
-        if ('suppressions' in message) {
-          let list = suppressedByFile.get(filePath);
-          if (!list) suppressedByFile.set(filePath, (list = []));
-          list.push(message);
-        } else {
-          messagesByFile.get(filePath)!.push(message);
-        }
-      },
-    };
-    let listeners: RuleListener;
-    try {
-      listeners = rule.create(context, options);
-    } catch (error) {
-      throw new Error(`rule ${rule.name} failed to start: ${(error as Error).message}`, { cause: error });
+  for (const rule of input.rules)
+    for (const variant of optionVariants(rule, configs)) {
+      const options = mergeOptions(rule.defaultOptions, variant.options);
+      const context: RuleContext<string, readonly unknown[]> = {
+        id: rule.name,
+        graph,
+        options,
+        report: (descriptor) => {
+          const reported = toMessage(graph, rule, descriptor, (filePath, unsure) => {
+            const config = configOf(filePath);
+            // Another run of the rule, with this file's options, reports it.
+            if (optionsKey(config.options[rule.name]) !== variant.key) return undefined;
+            const severity = severityOf(rule, config, unsure);
+            return severity === 'off' ? undefined : severity === 'error' ? 2 : 1;
+          });
+          if (!reported) return;
+          const { filePath, message } = reported;
+          if (!messagesByFile.has(filePath)) messagesByFile.set(filePath, []);
+          if ('suppressions' in message) {
+            let list = suppressedByFile.get(filePath);
+            if (!list) suppressedByFile.set(filePath, (list = []));
+            list.push(message);
+          } else {
+            messagesByFile.get(filePath)!.push(message);
+          }
+        },
+      };
+      let listeners: RuleListener;
+      try {
+        listeners = rule.create(context, options);
+      } catch (error) {
+        throw new Error(`rule ${rule.name} failed to start: ${(error as Error).message}`, { cause: error });
+      }
+      for (const [key, fn] of Object.entries(listeners)) {
+        if (typeof fn !== 'function') continue;
+        let list = dispatch.get(key);
+        if (!list) dispatch.set(key, (list = []));
+        const listener = fn as (arg: never) => void;
+        list.push({ ruleId: rule.name, fn: input.stats?.timeRules ? timedListener(input.stats, rule.name, listener) : listener });
+      }
     }
-    for (const [key, fn] of Object.entries(listeners)) {
-      if (typeof fn !== 'function') continue;
-      let list = dispatch.get(key);
-      if (!list) dispatch.set(key, (list = []));
-      const listener = fn as (arg: never) => void;
-      list.push({ ruleId: rule.name, fn: input.stats?.timeRules ? timedListener(input.stats, rule.name, listener) : listener });
-    }
-  }
 
   const emit = (key: string, arg: unknown, where: () => { file: string; line: number }) => {
     for (const { ruleId, fn } of dispatch.get(key) ?? []) {
@@ -161,7 +166,10 @@ export function lint(input: LintInput): LintResult[] {
 }
 
 /** The distinct options that the configurations of the files give a rule, for those where it is not off. */
-function optionVariants(rule: RuleModule, configs: readonly ResolvedRuleConfig[]): { key: string; options: readonly unknown[] | undefined }[] {
+function optionVariants(
+  rule: RuleModule,
+  configs: readonly ResolvedRuleConfig[],
+): { key: string; options: readonly unknown[] | undefined }[] {
   const variants = new Map<string, readonly unknown[] | undefined>();
   for (const config of configs) {
     if ((config.severities[rule.name] ?? rule.meta.defaultSeverity) === 'off') continue;
@@ -216,7 +224,9 @@ export function resultOf(filePath: string, messages: LintMessage[], suppressedMe
 }
 
 export function sortMessages<M extends LintMessage>(messages: M[]): M[] {
-  return messages.sort((a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message));
+  return messages.sort(
+    (a, b) => a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId) || a.message.localeCompare(b.message),
+  );
 }
 
 export function dedupe<M extends LintMessage>(messages: M[]): M[] {

@@ -46,7 +46,8 @@ export async function parseFiles(files: readonly SourceFile[], options: Parallel
   const size = files.reduce((sum, file) => sum + file.text.length, 0);
   const workerFile = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
   // From the TypeScript sources (tests) or a bundle without the worker file there is no worker to start.
-  if (size < (options.minCharacters ?? PARALLEL_MIN_CHARACTERS) || availableParallelism() < 2 || !existsSync(workerFile)) return files.map(parseFile);
+  if (size < (options.minCharacters ?? PARALLEL_MIN_CHARACTERS) || availableParallelism() < 2 || !existsSync(workerFile))
+    return files.map(parseFile);
 
   const batches: number[] = [0];
   let inBatch = 0;
@@ -78,7 +79,11 @@ export async function parseFiles(files: readonly SourceFile[], options: Parallel
     worker.on('error', () => resolve());
     worker.on('exit', () => resolve());
   });
-  worker.postMessage({ counter: counter.buffer, batches, files: files.map((f) => ({ path: f.path, text: f.text })) } satisfies ParseRequest);
+  worker.postMessage({
+    counter: counter.buffer,
+    batches,
+    files: files.map((f) => ({ path: f.path, text: f.text })),
+  } satisfies ParseRequest);
 
   let claims = 0;
   for (let batch = Atomics.add(counter, 0, 1); batch < batches.length - 1; batch = Atomics.add(counter, 0, 1)) {

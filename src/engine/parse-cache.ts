@@ -90,11 +90,12 @@ export class ParseCache {
     } catch {
       header = undefined;
     }
-    if (typeof header?.format !== 'string' || !header.format.startsWith('kubewire-parse-cache')) return new ParseCache(file, cwd, new Map(), false);
+    if (typeof header?.format !== 'string' || !header.format.startsWith('kubewire-parse-cache'))
+      return new ParseCache(file, cwd, new Map(), false);
     // Another version or format: ours to replace, not to read.
     if (firstLine !== HEADER) return new ParseCache(file, cwd, new Map(), true);
     const entries = new Map<string, Entry>();
-    for (let start = firstLine.length; start < text.length; ) {
+    for (let start = firstLine.length; start < text.length;) {
       const end = text.indexOf('\n', start);
       const line = text.slice(start, end < 0 ? text.length : end);
       start = end < 0 ? text.length : end + 1;

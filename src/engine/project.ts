@@ -54,7 +54,10 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   const parseDone = stats?.start('parse');
   const parsed = await (options.cacheFile ? parseFilesWithCache(inputs.files, options.cacheFile, options.cwd) : parseFiles(inputs.files));
   parseDone?.();
-  return { ...projectFromParsed(inputs.files, parsed, { ...options, inputProblems: inputs.problems }), helmChartSources: inputs.helmChartSources ?? 0 };
+  return {
+    ...projectFromParsed(inputs.files, parsed, { ...options, inputProblems: inputs.problems }),
+    helmChartSources: inputs.helmChartSources ?? 0,
+  };
 }
 
 type InMemoryOptions = ProjectOptions & { inputProblems?: InputProblem[]; cwd?: string };

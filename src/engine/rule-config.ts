@@ -44,9 +44,12 @@ export const UNSURE_OPTION = 'unsure';
 export const UNSURE_DEFAULT: Severity = 'warn';
 
 const SEVERITIES: ReadonlyMap<unknown, Severity> = new Map<unknown, Severity>([
-  ['off', 'off'], [0, 'off'],
-  ['warn', 'warn'], [1, 'warn'],
-  ['error', 'error'], [2, 'error'],
+  ['off', 'off'],
+  [0, 'off'],
+  ['warn', 'warn'],
+  [1, 'warn'],
+  ['error', 'error'],
+  [2, 'error'],
 ]);
 
 /** Checks a `rules` setting against the rules and their schemas; throws a RuleConfigError on the first problem. */
@@ -86,7 +89,8 @@ function severityProblem(what: string, given: unknown): string {
  */
 function takeUnsure(rule: RuleModule, given: readonly unknown[]): { unsure: unknown; options: unknown[] } {
   const first = given[0];
-  if (typeof first !== 'object' || first === null || Array.isArray(first) || !(UNSURE_OPTION in first)) return { unsure: undefined, options: [...given] };
+  if (typeof first !== 'object' || first === null || Array.isArray(first) || !(UNSURE_OPTION in first))
+    return { unsure: undefined, options: [...given] };
   const { [UNSURE_OPTION]: unsure, ...own } = first as Record<string, unknown>;
   const options = Object.keys(own).length === 0 && rule.meta.schema.length === 0 && given.length === 1 ? [] : [own, ...given.slice(1)];
   return { unsure, options };
@@ -104,7 +108,9 @@ const validators = new WeakMap<RuleModule, ValidateFunction>();
 export function optionsProblem(rule: RuleModule, given: readonly unknown[]): string | undefined {
   const schemas = rule.meta.schema;
   if (given.length > schemas.length) {
-    return schemas.length === 0 ? 'this rule takes no options' : `this rule takes ${schemas.length} option${schemas.length === 1 ? '' : 's'}`;
+    return schemas.length === 0
+      ? 'this rule takes no options'
+      : `this rule takes ${schemas.length} option${schemas.length === 1 ? '' : 's'}`;
   }
   if (given.length === 0) return undefined;
   let validate = validators.get(rule);
@@ -121,8 +127,12 @@ export function optionsProblem(rule: RuleModule, given: readonly unknown[]): str
 function describe(error: ErrorObject | undefined, schemas: readonly RuleOptionSchema[]): string {
   if (!error) return 'invalid options';
   // instancePath is a JSON pointer into the options array: /0/range.
-  const [index, ...rest] = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const field = rest.length > 0 ? `option "${rest.join('.')}"` : index !== undefined && schemas.length > 1 ? `option ${Number(index) + 1}` : 'options';
+  const [index, ...rest] = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const field =
+    rest.length > 0 ? `option "${rest.join('.')}"` : index !== undefined && schemas.length > 1 ? `option ${Number(index) + 1}` : 'options';
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);

@@ -50,9 +50,25 @@ export interface RuleMeta<MessageIds extends string, Options extends readonly un
 
 /** Built-in kinds a rule can listen to; custom resources arrive through `*` and `PodTemplate`. */
 export type KnownKind =
-  | 'Pod' | 'Deployment' | 'ReplicaSet' | 'ReplicationController' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob'
-  | 'Service' | 'Endpoints' | 'EndpointSlice' | 'Ingress' | 'NetworkPolicy' | 'HorizontalPodAutoscaler'
-  | 'PodDisruptionBudget' | 'ConfigMap' | 'Secret' | 'Namespace' | 'ServiceAccount';
+  | 'Pod'
+  | 'Deployment'
+  | 'ReplicaSet'
+  | 'ReplicationController'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'Job'
+  | 'CronJob'
+  | 'Service'
+  | 'Endpoints'
+  | 'EndpointSlice'
+  | 'Ingress'
+  | 'NetworkPolicy'
+  | 'HorizontalPodAutoscaler'
+  | 'PodDisruptionBudget'
+  | 'ConfigMap'
+  | 'Secret'
+  | 'Namespace'
+  | 'ServiceAccount';
 
 export type RuleListener = {
   /** Every file that could not be read. */
@@ -121,5 +137,10 @@ export function createRule<Options extends readonly unknown[], MessageIds extend
     ...definition.meta,
     docs: { ...definition.meta.docs, url: `${RULE_DOCS_BASE_URL}${definition.name}.md` },
   };
-  return { name: definition.name, meta, defaultOptions: definition.meta.defaultOptions, create: (context, options) => definition.create(context, options) };
+  return {
+    name: definition.name,
+    meta,
+    defaultOptions: definition.meta.defaultOptions,
+    create: (context, options) => definition.create(context, options),
+  };
 }

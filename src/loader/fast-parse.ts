@@ -21,7 +21,8 @@ export function buildPlainDocument(source: string): { value: unknown } | undefin
   let document: CST.Document | undefined;
   for (const token of new Parser().parse(source)) {
     if (token.type === 'document' && !document) document = token;
-    else if (token.type !== 'comment' && token.type !== 'newline' && !(token.type === 'space' && !token.source.includes('\t'))) return undefined;
+    else if (token.type !== 'comment' && token.type !== 'newline' && !(token.type === 'space' && !token.source.includes('\t')))
+      return undefined;
   }
   if (!document?.value) return undefined;
   try {

@@ -138,7 +138,11 @@ export function prepareForYamlPackage(source: string): PreparedText {
         if (type === 'directive-line') {
           // kubectl's reader cuts the file at `---` lines first (k8s.io/apimachinery/pkg/util/yaml), so the
           // directive ends up alone in a piece without a document: "did not find expected <document start>".
-          reject(start, token.trimEnd().length, 'a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing: go-yaml stops with "did not find expected <document start>"');
+          reject(
+            start,
+            token.trimEnd().length,
+            'a YAML directive (`%YAML`, `%TAG`) ends up in a document of its own, because kubectl cuts the file at `---` lines before parsing: go-yaml stops with "did not find expected <document start>"',
+          );
         }
       }
       if (start < cursor) continue;
@@ -242,7 +246,12 @@ function scanQuoted(text: string, start: number): Scan {
       const next = text[i + 1];
       // go-yaml v2 knows `\'` (not YAML 1.2) and does not know `\/` (YAML 1.2 does).
       if (next === "'") scan.edits.push({ at: i, del: 1, insert: '', kind: 'escaped-apostrophe' });
-      if (next === '/') scan.rejections.push({ at: i, length: 2, message: 'found unknown escape character: go-yaml (kubectl) does not know the escape `\\/`; write `/`' });
+      if (next === '/')
+        scan.rejections.push({
+          at: i,
+          length: 2,
+          message: 'found unknown escape character: go-yaml (kubectl) does not know the escape `\\/`; write `/`',
+        });
       i += next === '\r' && text[i + 2] === '\n' ? 2 : 1;
       continue;
     }
@@ -323,7 +332,12 @@ function indentContinuations(text: string, start: number, end: number): PendingE
     const first = text[lineStart + spaces];
     if (first === undefined || isBreak(first) || spaces >= column) continue;
     if (spaces === 0 && isDocumentIndicator(text, lineStart)) continue;
-    edits.push({ at: lineStart, del: 0, insert: ' '.repeat(column - spaces), kind: spaces <= lineIndent || first === '\t' ? 'under-indented' : 'realign' });
+    edits.push({
+      at: lineStart,
+      del: 0,
+      insert: ' '.repeat(column - spaces),
+      kind: spaces <= lineIndent || first === '\t' ? 'under-indented' : 'realign',
+    });
   }
   return edits;
 }
@@ -353,7 +367,13 @@ export function hasTabInIndentation(piece: string): boolean {
  * blank and comment lines as empty, so a stray tab on an empty line is an error only kubectl sees.
  * Lines inside quoted scalars, flow collections and block scalars are text and are left to the parser.
  */
-export function tabRejections(text: string, from: number, to: number, spans: readonly Spanned[], columnOf: (offset: number) => number): Rejection[] {
+export function tabRejections(
+  text: string,
+  from: number,
+  to: number,
+  spans: readonly Spanned[],
+  columnOf: (offset: number) => number,
+): Rejection[] {
   const piece = text.slice(from, to);
   if (!TAB_IN_INDENT.test(piece)) return [];
   const sorted = [...spans].sort((a, b) => a.start - b.start);
@@ -378,7 +398,8 @@ export function tabRejections(text: string, from: number, to: number, spans: rea
     out.push({
       start: tab,
       end: tab + 1,
-      message: 'a tab in the indentation: go-yaml (kubectl) refuses a tab at the start of a line or after `-`, even on a line that is otherwise blank or a comment ("found character that cannot start any token"); use spaces',
+      message:
+        'a tab in the indentation: go-yaml (kubectl) refuses a tab at the start of a line or after `-`, even on a line that is otherwise blank or a comment ("found character that cannot start any token"); use spaces',
     });
     if (match[0].length === 0) lines.lastIndex++;
   }
@@ -395,7 +416,11 @@ const NON_FINITE = /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/;
  * - `.inf` / `.nan` as a value: "json: unsupported value: +Inf" (encoding/json has no such numbers);
  * - anchor and alias names go-yaml does not take (see badAnchorName).
  */
-export function structureOf(root: YamlNode | null, text: string, columnOf: (offset: number) => number): { spans: Spanned[]; rejections: Rejection[] } {
+export function structureOf(
+  root: YamlNode | null,
+  text: string,
+  columnOf: (offset: number) => number,
+): { spans: Spanned[]; rejections: Rejection[] } {
   const spans: Spanned[] = [];
   const rejections: Rejection[] = [];
   const stack: [YamlNode | null, number, boolean][] = [[root, 0, false]];
@@ -415,8 +440,18 @@ export function structureOf(root: YamlNode | null, text: string, columnOf: (offs
       const kind = type === Scalar.PLAIN ? 'plain' : type === Scalar.BLOCK_FOLDED || type === Scalar.BLOCK_LITERAL ? 'block' : 'quoted';
       spans.push({ start, end, kind, indent });
       // As a key, `.inf` stays the text it is written as (sigs.k8s.io/yaml turns keys into strings).
-      if (kind === 'plain' && !isKey && typeof node.value === 'number' && !Number.isFinite(node.value) && NON_FINITE.test(String(node.source ?? ''))) {
-        rejections.push({ start, end, message: `\`${String(node.source)}\` is not a number JSON can hold: kubectl stops with "json: unsupported value"; quote it if it is meant as text` });
+      if (
+        kind === 'plain' &&
+        !isKey &&
+        typeof node.value === 'number' &&
+        !Number.isFinite(node.value) &&
+        NON_FINITE.test(String(node.source ?? ''))
+      ) {
+        rejections.push({
+          start,
+          end,
+          message: `\`${String(node.source)}\` is not a number JSON can hold: kubectl stops with "json: unsupported value"; quote it if it is meant as text`,
+        });
       }
       continue;
     }
@@ -441,7 +476,12 @@ export function structureOf(root: YamlNode | null, text: string, columnOf: (offs
               : 'a list or map used as a mapping key: JSON field names are strings, kubectl stops with "invalid map key"',
           });
         } else if (!key || (isScalar(key) && key.value === null)) {
-          rejections.push({ start: at, end: key?.range?.[1] ?? at, message: 'an empty or null mapping key (`: value`, `~: value`, `null: value`): kubectl cannot turn it into a JSON field name and stops ("unsupported map key of type: <nil>")' });
+          rejections.push({
+            start: at,
+            end: key?.range?.[1] ?? at,
+            message:
+              'an empty or null mapping key (`: value`, `~: value`, `null: value`): kubectl cannot turn it into a JSON field name and stops ("unsupported map key of type: <nil>")',
+          });
         }
         stack.push([key, column + 1, true], [value, column + 1, false]);
       } else {

@@ -1,7 +1,16 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Scalar } from 'yaml';
 import type { Document, Node as YamlNode, Pair, ParsedNode } from 'yaml';
 import { buildPlainDocument } from './fast-parse.js';
-import { hasTabInIndentation, needsPreparation, prepareForYamlPackage, structureOf, tabRejections, type Leniency, type PreparedText, type Rejection } from './go-yaml-compat.js';
+import {
+  hasTabInIndentation,
+  needsPreparation,
+  prepareForYamlPackage,
+  structureOf,
+  tabRejections,
+  type Leniency,
+  type PreparedText,
+  type Rejection,
+} from './go-yaml-compat.js';
 import { KUBECTL_PARSE_OPTIONS } from './yaml-schema.js';
 import type { SourceFile, SourceRange } from './source.js';
 
@@ -265,7 +274,10 @@ function composedPiece(file: SourceFile, piece: DocumentPiece): ComposedDocument
 }
 
 /** The value and problems of one composed document. */
-function findingsOf(file: SourceFile, { ast, unseparated, invalidSeparator, compat }: ComposedDocument): { value: unknown; problems: ParseProblem[] } {
+function findingsOf(
+  file: SourceFile,
+  { ast, unseparated, invalidSeparator, compat }: ComposedDocument,
+): { value: unknown; problems: ParseProblem[] } {
   const problems: ParseProblem[] = [];
   if (invalidSeparator) {
     problems.push({
@@ -277,7 +289,12 @@ function findingsOf(file: SourceFile, { ast, unseparated, invalidSeparator, comp
   }
   if (unseparated) {
     const start = ast.range?.[0] ?? 0;
-    problems.push({ kind: 'unseparated', message: 'document not separated from the previous one by a `---` line', range: firstLineRange(file, [start, ast.range?.[1] ?? start]), related: [] });
+    problems.push({
+      kind: 'unseparated',
+      message: 'document not separated from the previous one by a `---` line',
+      range: firstLineRange(file, [start, ast.range?.[1] ?? start]),
+      related: [],
+    });
     return { value: undefined, problems };
   }
   for (const error of ast.errors) {
@@ -415,7 +432,9 @@ function addGoYamlFindings(file: SourceFile, ast: Document.Parsed, compat: Compa
       leniency: first.kind,
       message: LENIENT_MESSAGES[first.kind],
       range: file.rangeAt(piece.start + first.start, piece.start + first.end),
-      related: compat.lenient.slice(1).map((l) => ({ range: file.rangeAt(piece.start + l.start, piece.start + l.end), message: LENIENT_MESSAGES[l.kind] })),
+      related: compat.lenient
+        .slice(1)
+        .map((l) => ({ range: file.rangeAt(piece.start + l.start, piece.start + l.end), message: LENIENT_MESSAGES[l.kind] })),
     });
   }
   problems.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
@@ -424,7 +443,7 @@ function addGoYamlFindings(file: SourceFile, ast: Document.Parsed, compat: Compa
 const LENIENT_MESSAGES: Record<Leniency['kind'], string> = {
   'under-indented': 'a continuation line of a quoted value or of a [ ] / { } collection is indented no deeper than its key',
   'comment-without-space': 'a `#` comment follows the value with no space before it',
-  'escaped-apostrophe': 'the escape `\\\'` in a double-quoted string is YAML 1.1 only',
+  'escaped-apostrophe': "the escape `\\'` in a double-quoted string is YAML 1.1 only",
 };
 
 /**
@@ -521,7 +540,8 @@ function collectDuplicateKeys(ast: Document.Parsed, file: SourceFile, problems: 
 /** Whether two values build the same JSON (`"1"` and `1` do not); false when either cannot be built. */
 function sameValue(ast: Document.Parsed, a: unknown, b: unknown): boolean {
   try {
-    const build = (node: unknown): unknown => (node && typeof node === 'object' && 'toJS' in node ? (node as YamlNode).toJS(ast, { maxAliasCount: MAX_ALIAS_COUNT }) : null);
+    const build = (node: unknown): unknown =>
+      node && typeof node === 'object' && 'toJS' in node ? (node as YamlNode).toJS(ast, { maxAliasCount: MAX_ALIAS_COUNT }) : null;
     return canonicalJson(build(a)) === canonicalJson(build(b));
   } catch {
     return false;
@@ -529,9 +549,13 @@ function sameValue(ast: Document.Parsed, a: unknown, b: unknown): boolean {
 }
 
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
-  ) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_key, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+        : v,
+    ) ?? 'undefined'
+  );
 }
 
 /** Keys that start a Kubernetes object: a second one at the top level means a second object. */
@@ -551,11 +575,15 @@ function missingSeparators(pairs: Pair[], file: SourceFile): ParseProblem[] {
   const describe = (n: number) => {
     const kind = kinds[n]?.value;
     const meta = metadata[n]?.value;
-    const name = isMap(meta) ? (meta.get('name')) : undefined;
+    const name = isMap(meta) ? meta.get('name') : undefined;
     const kindText = isScalar(kind) && typeof kind.value === 'string' ? kind.value : 'object';
     return typeof name === 'string' ? `${kindText} "${name}"` : kindText;
   };
-  const repeated = [...new Set(pairs.map((p) => keyString(p.key)).filter((k, i, all): k is string => k !== undefined && k !== '<<' && all.indexOf(k) !== i))];
+  const repeated = [
+    ...new Set(
+      pairs.map((p) => keyString(p.key)).filter((k, i, all): k is string => k !== undefined && k !== '<<' && all.indexOf(k) !== i),
+    ),
+  ];
   const problems: ParseProblem[] = [];
   for (let n = 1; n < objectCount; n++) {
     const keys = starts.map((s) => s[n]?.key as ParsedNode | undefined).filter((k): k is ParsedNode => Boolean(k?.range));
@@ -567,19 +595,31 @@ function missingSeparators(pairs: Pair[], file: SourceFile): ParseProblem[] {
     const next = starts.map((s) => s[n + 1]?.key as ParsedNode | undefined).filter((k): k is ParsedNode => Boolean(k?.range));
     const nextStart = next.sort((a, b) => a.range[0] - b.range[0])[0]?.range?.[0] ?? Infinity;
     const keysBetween = (from: number, to: number) =>
-      new Set(pairs.filter((p) => isScalar(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)!));
+      new Set(
+        pairs.filter((p) => isScalar(p.key) && p.key.range && p.key.range[0] >= from && p.key.range[0] < to).map((p) => keyString(p.key)!),
+      );
     const after = keysBetween(start.range[0], nextStart);
     const leftover = [...keysBetween(previousStart?.range?.[0] ?? 0, start.range[0])].filter((k) => k !== '<<' && !after.has(k));
     problems.push({
       kind: 'missing-separator',
       message: `a \`---\` line is probably missing here: the document repeats ${repeated.join(', ')}`,
       range: file.rangeAt(start.range[0], start.range[1]),
-      related: previousStart?.range ? [{ range: file.rangeAt(previousStart.range[0], previousStart.range[1]), message: `the previous object (${describe(n - 1)}) starts here` }] : [],
+      related: previousStart?.range
+        ? [
+            {
+              range: file.rangeAt(previousStart.range[0], previousStart.range[1]),
+              message: `the previous object (${describe(n - 1)}) starts here`,
+            },
+          ]
+        : [],
       objects: {
         before: describe(n - 1),
         after: describe(n),
         repeated: repeated.join(', '),
-        leftover: leftover.length > 0 ? `, and ${describe(n)} also gets the fields only the first one has (${leftover.join(', ')}), which the API server refuses if they do not belong to it` : '',
+        leftover:
+          leftover.length > 0
+            ? `, and ${describe(n)} also gets the fields only the first one has (${leftover.join(', ')}), which the API server refuses if they do not belong to it`
+            : '',
       },
     });
   }

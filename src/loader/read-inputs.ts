@@ -3,7 +3,14 @@ import path from 'node:path';
 import type FastGlob from 'fast-glob';
 import { decodeManifestBytes } from './decode.js';
 import { partitionHelmChartSources } from './helm-chart.js';
-import { describeUnreadableDirectory, MAX_FILE_BYTES, readdirRecordingFailures, readManifestBytes, tooLargeMessage, type UnreadableDirectory } from './read-file.js';
+import {
+  describeUnreadableDirectory,
+  MAX_FILE_BYTES,
+  readdirRecordingFailures,
+  readManifestBytes,
+  tooLargeMessage,
+  type UnreadableDirectory,
+} from './read-file.js';
 import { SourceFile } from './source.js';
 
 /** A file that could not be read or decoded: reported against the file, the run goes on. */
@@ -121,7 +128,13 @@ export async function readInputs(operands: readonly string[], options: ReadInput
       helmChartSources += chartSources.length;
       for (const dir of unreadable) {
         // fast-glob looks into hidden directories too, but lists no file from them (dot: false): nothing lost there.
-        if (path.relative(absolute, dir.path).split(path.sep).some((segment) => segment.startsWith('.'))) continue;
+        if (
+          path
+            .relative(absolute, dir.path)
+            .split(path.sep)
+            .some((segment) => segment.startsWith('.'))
+        )
+          continue;
         problems.push({ path: displayPath(dir.path, cwd), message: describeUnreadableDirectory(dir.code) });
       }
     } else if (info || (await lstat(absolute).catch(() => undefined))) {

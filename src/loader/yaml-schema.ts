@@ -49,7 +49,12 @@ const binaryAsString: ScalarTag = {
   resolve: (source: string) => Buffer.from(source.replace(/\s+/g, ''), 'base64').toString('utf8'),
 };
 
-const NOT_RESOLVED_BY_GO_YAML = new Set(['tag:yaml.org,2002:set', 'tag:yaml.org,2002:omap', 'tag:yaml.org,2002:pairs', 'tag:yaml.org,2002:binary']);
+const NOT_RESOLVED_BY_GO_YAML = new Set([
+  'tag:yaml.org,2002:set',
+  'tag:yaml.org,2002:omap',
+  'tag:yaml.org,2002:pairs',
+  'tag:yaml.org,2002:binary',
+]);
 
 export function kubectlYamlTags(tags: Tags): Tags {
   const kept = tags.filter((tag) => {

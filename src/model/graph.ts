@@ -3,7 +3,15 @@ import { externalPodsSelectedBy } from './evidence/absence.js';
 import { nearestDefinition } from './evidence/apply-scope.js';
 import { simulateEndpoints, type ServiceEndpoints } from './services/endpoints.js';
 import { deployHookOf } from './objects/hooks.js';
-import { isKustomizeConfig, isKustomizePluginConfig, kustomizeBuilds, kustomizePatchFiles, kustomizePluginConfigFiles, unlistedFilesInKustomizationFolders, type KustomizeBuilds } from './kustomize/builds.js';
+import {
+  isKustomizeConfig,
+  isKustomizePluginConfig,
+  kustomizeBuilds,
+  kustomizePatchFiles,
+  kustomizePluginConfigFiles,
+  unlistedFilesInKustomizationFolders,
+  type KustomizeBuilds,
+} from './kustomize/builds.js';
 import { kustomizePatches, patchesTouching, type BuildPatch } from './kustomize/patches.js';
 import { applyBuildTransforms } from './kustomize/transforms.js';
 import { NamespaceLabelIndex } from './pods/label-index.js';
@@ -74,7 +82,11 @@ export class ResourceGraph {
         if (!buildInputFiles.has(document.file.path) && !isTestAssertion(document.file.path)) this.malformed.push(...found.malformed);
         extracted.push(...found.resources);
       } catch (error) {
-        this.malformed.push({ document, path: [], message: `kubewire could not read this document (${(error as Error)?.message ?? String(error)}); please report it` });
+        this.malformed.push({
+          document,
+          path: [],
+          message: `kubewire could not read this document (${(error as Error)?.message ?? String(error)}); please report it`,
+        });
       }
     }
     // A file beside a kustomization that no kustomization names, whose objects are all defined elsewhere, is a
@@ -88,7 +100,8 @@ export class ResourceGraph {
       files.add(resource.document.file.path);
       pushTo(objectsByFile, resource.document.file.path, resource);
     }
-    const definedElsewhere = (r: Resource) => [...(filesByIdentity.get(identity(kindKeyOf(r), r.namespace, r.name)) ?? [])].some((f) => f !== r.document.file.path);
+    const definedElsewhere = (r: Resource) =>
+      [...(filesByIdentity.get(identity(kindKeyOf(r), r.namespace, r.name)) ?? [])].some((f) => f !== r.document.file.path);
     const unlistedPatches = new Set(
       [...unlistedFiles].filter((file) => {
         const objects = objectsByFile.get(file) ?? [];
@@ -97,7 +110,13 @@ export class ResourceGraph {
     );
     for (const resource of extracted) {
       const file = resource.document.file.path;
-      if (buildInputFiles.has(file) || unlistedPatches.has(file) || isTestAssertion(file) || isKustomizeConfig(resource.apiVersion) || isKustomizePluginConfig(resource.apiVersion)) {
+      if (
+        buildInputFiles.has(file) ||
+        unlistedPatches.has(file) ||
+        isTestAssertion(file) ||
+        isKustomizeConfig(resource.apiVersion) ||
+        isKustomizePluginConfig(resource.apiVersion)
+      ) {
         this.kustomizeInputs.push(resource);
       } else {
         const transforms = this.kustomize.transformsOf(file);
@@ -116,7 +135,11 @@ export class ResourceGraph {
     try {
       templates = podTemplatesOf(resource);
     } catch (error) {
-      this.malformed.push({ document: resource.document, path: resource.basePath, message: `kubewire could not read the pod template (${(error as Error)?.message ?? String(error)}); please report it` });
+      this.malformed.push({
+        document: resource.document,
+        path: resource.basePath,
+        message: `kubewire could not read the pod template (${(error as Error)?.message ?? String(error)}); please report it`,
+      });
     }
     this.templatesByOwner.set(resource, templates);
     for (const template of templates) {
@@ -212,7 +235,8 @@ export class ResourceGraph {
           )
         : [];
       result = simulateEndpoints(service, selected, service.selector ? [] : this.manualEndpointsFor(resource));
-      const external = service.selector && service.type !== 'ExternalName' ? externalPodsSelectedBy(this, service.selector, resource.namespace) : [];
+      const external =
+        service.selector && service.type !== 'ExternalName' ? externalPodsSelectedBy(this, service.selector, resource.namespace) : [];
       if (external.length > 0) result = { ...result, external };
       if (service.selector && selected.length === 0 && service.type !== 'ExternalName') {
         const operatorResource = this.likelyOperatorResource(service.selector, resource.namespace);
@@ -239,7 +263,11 @@ export class ResourceGraph {
     if (byObject.size === matches.length) return matches;
     const kept = new Set<TemplateMatch>();
     for (const group of byObject.values()) {
-      const nearest = nearestDefinition(this, service, group.map((m) => m.template.owner));
+      const nearest = nearestDefinition(
+        this,
+        service,
+        group.map((m) => m.template.owner),
+      );
       kept.add(group.find((m) => m.template.owner === nearest) ?? group[group.length - 1]!);
     }
     return matches.filter((m) => kept.has(m));
@@ -251,7 +279,12 @@ export class ResourceGraph {
    */
   selects(serviceResource: Resource, template: PodTemplate): boolean {
     const { selector } = this.service(serviceResource);
-    return selector !== undefined && serviceResource.namespace === template.namespace && becomesEndpoint(template) && matchTemplate(selector, template) !== undefined;
+    return (
+      selector !== undefined &&
+      serviceResource.namespace === template.namespace &&
+      becomesEndpoint(template) &&
+      matchTemplate(selector, template) !== undefined
+    );
   }
 
   private servicesByTemplate: Map<PodTemplate, Resource[]> | undefined;
@@ -297,7 +330,6 @@ export class ResourceGraph {
   podCreatingCustomResourcesIn(namespace: string): readonly Resource[] {
     return this.customResourcesIn(namespace).filter(mayCreatePods);
   }
-
 }
 
 /**

@@ -71,13 +71,20 @@ function serviceWiring(graph: ResourceGraph, builder: WiringBuilder, resource: R
   }
   if (endpoints.mode === 'selectorless') {
     // Endpoints written by hand (or by a controller outside the input): the objects of the input are shown.
-    for (const manual of endpoints.manual) builder.edge({ from, to: builder.resource(manual), via: 'endpoints', label: 'by hand', state: 'ok' });
+    for (const manual of endpoints.manual)
+      builder.edge({ from, to: builder.resource(manual), via: 'endpoints', label: 'by hand', state: 'ok' });
     return;
   }
   if (endpoints.selected.length === 0) {
     // Pods the configuration says other systems create (externalPods): the endpoints are there, not in the input.
     if (endpoints.external) {
-      builder.edge({ from, to: builder.node('Pods', resource.namespace, resource.name, 'external'), via: 'endpoints', label: 'external pods', state: 'ok' });
+      builder.edge({
+        from,
+        to: builder.node('Pods', resource.namespace, resource.name, 'external'),
+        via: 'endpoints',
+        label: 'external pods',
+        state: 'ok',
+      });
       return;
     }
     if (endpoints.operatorResource) {
@@ -112,7 +119,8 @@ function serviceWiring(graph: ResourceGraph, builder: WiringBuilder, resource: R
   };
   for (const match of endpoints.selected) entry(match.template.owner);
   for (const port of endpoints.ports) {
-    for (const backend of port.backends) entry(backend.template.owner).labels.push(`${portText(port.servicePort)}→${backend.containerPort}${protocolText(port.servicePort)}`);
+    for (const backend of port.backends)
+      entry(backend.template.owner).labels.push(`${portText(port.servicePort)}→${backend.containerPort}${protocolText(port.servicePort)}`);
     for (const unresolved of port.unresolved) {
       const item = entry(unresolved.template.owner);
       item.labels.push(`${portText(port.servicePort)}→${port.servicePort.targetPort ?? '?'} ✗`);
@@ -154,10 +162,20 @@ function ingressWiring(graph: ResourceGraph, builder: WiringBuilder, ingress: Re
       match?.kind === 'none'
         ? { state: 'broken', reason: `Service "${service.name}" has no port ${formatBackendPort(backend.port!)}` }
         : match?.kind === 'targetPort'
-          ? { state: 'warning', reason: `${formatBackendPort(backend.port!)} is a targetPort, not a port, of Service "${service.name}" (only ingress-nginx accepts it)` }
+          ? {
+              state: 'warning',
+              reason: `${formatBackendPort(backend.port!)} is a targetPort, not a port, of Service "${service.name}" (only ingress-nginx accepts it)`,
+            }
           : { state: 'ok' };
-    const resolved = match?.kind === 'port' && backend.port?.kind === 'name' && match.port.port !== undefined ? ` (${match.port.port})` : '';
-    builder.edge({ from, to: builder.resource(service), via: 'backend', label: `${route} → ${port}${resolved}${state.state === 'broken' ? ' ✗' : ''}`, ...state });
+    const resolved =
+      match?.kind === 'port' && backend.port?.kind === 'name' && match.port.port !== undefined ? ` (${match.port.port})` : '';
+    builder.edge({
+      from,
+      to: builder.resource(service),
+      via: 'backend',
+      label: `${route} → ${port}${resolved}${state.state === 'broken' ? ' ✗' : ''}`,
+      ...state,
+    });
   }
 }
 
@@ -172,12 +190,21 @@ function autoscalerWiring(graph: ResourceGraph, builder: WiringBuilder, hpa: Res
   const builtin = isBuiltinGroup(apiGroup(apiVersion));
   if (!target) {
     // A custom kind the input has no object of at all: its CRD and objects live elsewhere (as hpa-target says).
-    const state = builtin || graph.ofKind(kindKey).length > 0 ? danglingState(judgeMissingScaleTarget(graph, hpa, spec.target), kind, hpa, name) : { state: 'warning' as const, reason: `no ${kind} objects in the input` };
+    const state =
+      builtin || graph.ofKind(kindKey).length > 0
+        ? danglingState(judgeMissingScaleTarget(graph, hpa, spec.target), kind, hpa, name)
+        : { state: 'warning' as const, reason: `no ${kind} objects in the input` };
     builder.edge({ from, to: builder.node(kind, hpa.namespace, name, 'missing'), via: 'scale', label, ...state });
     return;
   }
   const unscalable = builtin && !SCALABLE_BUILTIN_KINDS.has(kind) ? UNSCALABLE_BUILTIN_KINDS.get(kind) : undefined;
-  builder.edge({ from, to: builder.resource(target), via: 'scale', label, ...(unscalable ? { state: 'broken', reason: unscalable } : { state: 'ok' }) });
+  builder.edge({
+    from,
+    to: builder.resource(target),
+    via: 'scale',
+    label,
+    ...(unscalable ? { state: 'broken', reason: unscalable } : { state: 'ok' }),
+  });
 }
 
 /**

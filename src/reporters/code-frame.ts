@@ -23,7 +23,8 @@ export function codeFrame(
     if (line === range.line) {
       const start = Math.max(0, range.column - 1 - shown.offset);
       const end = range.endLine === range.line ? Math.max(range.endColumn - 1 - shown.offset, start + 1) : shown.text.length;
-      const underline = ' '.repeat(visualWidth(shown.text.slice(0, start))) + '^'.repeat(Math.max(1, Math.min(end, shown.text.length) - start));
+      const underline =
+        ' '.repeat(visualWidth(shown.text.slice(0, start))) + '^'.repeat(Math.max(1, Math.min(end, shown.text.length) - start));
       out.push(`    ${paint.gutter(`${' '.repeat(width)} |`)} ${paint.marker(underline)}`);
     }
   }

@@ -17,7 +17,7 @@ export function escapeControl(text: string): string {
 
 /** Like escapeControl but keeps tabs, for source lines shown in code frames. */
 export function escapeSourceLine(text: string): string {
-  return text.replace(CONTROL, (ch) => (ch === '\t' ? '  ' : NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return text.replace(CONTROL, (ch) => (ch === '\t' ? '  ' : (NAMED[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)));
 }
 
 /**

@@ -6,7 +6,8 @@ import type { Reporter, ReporterContext, RuleInfo } from './types.js';
 
 // node:crypto takes longer to load than a small run takes to lint: required when SARIF is written, not at start-up.
 const require = createRequire(import.meta.url);
-const sha256 = (text: string): string => (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string): string =>
+  (require('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex');
 
 /**
  * SARIF 2.1.0 (OASIS), the format GitHub code scanning, the VS Code SARIF Viewer and Azure DevOps read: one run
@@ -74,7 +75,12 @@ export function sarifLog(results: readonly LintResult[], context: ReporterContex
   return { $schema: SCHEMA, version: '2.1.0', runs: [run] };
 }
 
-function resultOf(filePath: string, message: LintMessage | SuppressedLintMessage, ruleIndex: number | undefined, context: ReporterContext): Json {
+function resultOf(
+  filePath: string,
+  message: LintMessage | SuppressedLintMessage,
+  ruleIndex: number | undefined,
+  context: ReporterContext,
+): Json {
   const related = message.related ?? [];
   const links = related.map((r, i) => `[${escapeMessageText(r.message)}](${i + 1})`);
   const text = sentence(escapeMessageText(message.message)) + (links.length > 0 ? ` Related: ${links.join(', ')}.` : '');
@@ -92,7 +98,11 @@ function resultOf(filePath: string, message: LintMessage | SuppressedLintMessage
     locations: [location],
   };
   if (related.length > 0) {
-    out.relatedLocations = related.map((r, i) => ({ id: i + 1, physicalLocation: physicalLocation(r.filePath, r, context), message: { text: r.message } }));
+    out.relatedLocations = related.map((r, i) => ({
+      id: i + 1,
+      physicalLocation: physicalLocation(r.filePath, r, context),
+      message: { text: r.message },
+    }));
   }
   if ('suppressions' in message) out.suppressions = message.suppressions.map((s) => suppressionOf(s, context));
   return out;
@@ -107,11 +117,17 @@ function suppressionOf(suppression: Suppression, context: ReporterContext): Json
   return {
     kind: suppression.kind === 'file' ? 'external' : 'inSource',
     ...(suppression.justification ? { justification: suppression.justification } : {}),
-    ...(suppression.location ? { location: { physicalLocation: physicalLocation(suppression.location.filePath, suppression.location, context) } } : {}),
+    ...(suppression.location
+      ? { location: { physicalLocation: physicalLocation(suppression.location.filePath, suppression.location, context) } }
+      : {}),
   };
 }
 
-function physicalLocation(filePath: string, range: Pick<RelatedMessage, 'line' | 'column' | 'endLine' | 'endColumn'>, context: ReporterContext): Json {
+function physicalLocation(
+  filePath: string,
+  range: Pick<RelatedMessage, 'line' | 'column' | 'endLine' | 'endColumn'>,
+  context: ReporterContext,
+): Json {
   const region: Json = { startLine: range.line, startColumn: range.column, endLine: range.endLine, endColumn: range.endColumn };
   const snippet = snippetOf(filePath, range, context);
   if (snippet === undefined) return { artifactLocation: artifactLocation(filePath, context), region };
@@ -129,7 +145,11 @@ function physicalLocation(filePath: string, range: Pick<RelatedMessage, 'line' |
 }
 
 /** The text of the region, as SARIF's `snippet`: what the finding points at, for viewers without the file. */
-function snippetOf(filePath: string, range: Pick<RelatedMessage, 'line' | 'column' | 'endLine' | 'endColumn'>, context: ReporterContext): string | undefined {
+function snippetOf(
+  filePath: string,
+  range: Pick<RelatedMessage, 'line' | 'column' | 'endLine' | 'endColumn'>,
+  context: ReporterContext,
+): string | undefined {
   const source = context.sourceOf(filePath);
   if (!source || range.line > source.lineCount || range.endLine > source.lineCount) return undefined;
   const lines: string[] = [];

@@ -29,14 +29,11 @@ export const stylish: Reporter = (results, context) => {
   return `${out.join('\n\n')}\n`;
 };
 
-function renderMessage(
-  result: LintResult,
-  message: LintMessage,
-  context: ReporterContext,
-  paint: ReturnType<typeof painter>,
-): string {
+function renderMessage(result: LintResult, message: LintMessage, context: ReporterContext, paint: ReturnType<typeof painter>): string {
   const severity = message.severity === 2 ? paint('red')('error') : paint('yellow')('warning');
-  const lines = [`${paint('underline')(`${result.filePath}:${message.line}:${message.column}`)}  ${severity}  ${paint('dim')(message.ruleId)}`];
+  const lines = [
+    `${paint('underline')(`${result.filePath}:${message.line}:${message.column}`)}  ${severity}  ${paint('dim')(message.ruleId)}`,
+  ];
   lines.push(`  ${message.message}`);
   const source = context.sourceOf(result.filePath);
   if (source && message.line <= source.lineCount) {

@@ -5,7 +5,8 @@ import { releaseName } from '../model/schema/kubernetes-api.js';
 import { KUBERNETES_VERSION_OPTION, targetRelease } from '../model/schema/resource-schema.js';
 
 type Options = readonly [{ kubernetesVersion?: string }];
-type MessageIds = 'removed' | 'notYetServed' | 'deprecated' | 'unknownVersion' | 'unknownKind' | 'unknownKindUnsure' | 'customVersionNotServed';
+type MessageIds =
+  'removed' | 'notYetServed' | 'deprecated' | 'unknownVersion' | 'unknownKind' | 'unknownKindUnsure' | 'customVersionNotServed';
 
 export const apiVersion = createRule<Options, MessageIds>({
   name: 'api-version',
@@ -41,13 +42,25 @@ export const apiVersion = createRule<Options, MessageIds>({
         if (unserved) {
           const group = resource.apiVersion.slice(0, resource.apiVersion.indexOf('/'));
           context.report({
-            resource, path: ['apiVersion'], messageId: 'customVersionNotServed',
+            resource,
+            path: ['apiVersion'],
+            messageId: 'customVersionNotServed',
             data: {
-              crd: unserved.crd.name || '(unnamed)', apiVersion: resource.apiVersion, kind: resource.kind,
+              crd: unserved.crd.name || '(unnamed)',
+              apiVersion: resource.apiVersion,
+              kind: resource.kind,
               served: unserved.served.map((v) => `${group}/${v}`).join(', '),
-              fix: unserved.listed ? `set served: true on the ${resource.apiVersion.slice(group.length + 1)} entry of the CRD's spec.versions` : `add ${resource.apiVersion.slice(group.length + 1)} to the CRD's spec.versions with served: true`,
+              fix: unserved.listed
+                ? `set served: true on the ${resource.apiVersion.slice(group.length + 1)} entry of the CRD's spec.versions`
+                : `add ${resource.apiVersion.slice(group.length + 1)} to the CRD's spec.versions with served: true`,
             },
-            related: [{ resource: unserved.crd, path: ['spec', 'versions'], message: `the versions CustomResourceDefinition ${unserved.crd.name} serves` }],
+            related: [
+              {
+                resource: unserved.crd,
+                path: ['spec', 'versions'],
+                message: `the versions CustomResourceDefinition ${unserved.crd.name} serves`,
+              },
+            ],
           });
           return;
         }
@@ -58,24 +71,45 @@ export const apiVersion = createRule<Options, MessageIds>({
         switch (found.status) {
           case 'removed':
             context.report({
-              resource, path, messageId: 'removed',
-              data: { ...base, removedIn: releaseName(found.removedIn), served: found.served, replacement: useInstead(found.replacement, release, 'Use') },
+              resource,
+              path,
+              messageId: 'removed',
+              data: {
+                ...base,
+                removedIn: releaseName(found.removedIn),
+                served: found.served,
+                replacement: useInstead(found.replacement, release, 'Use'),
+              },
             });
             return;
           case 'notYet':
             context.report({
-              resource, path, messageId: 'notYetServed',
-              data: { ...base, addedIn: releaseName(found.addedIn), replacement: found.replacement ? useInstead(found.replacement, release, 'Kubernetes ' + release + ' serves') : '' },
+              resource,
+              path,
+              messageId: 'notYetServed',
+              data: {
+                ...base,
+                addedIn: releaseName(found.addedIn),
+                replacement: found.replacement ? useInstead(found.replacement, release, 'Kubernetes ' + release + ' serves') : '',
+              },
             });
             return;
           case 'deprecated':
             context.report({
-              resource, path, messageId: 'deprecated', severity: 'warn',
+              resource,
+              path,
+              messageId: 'deprecated',
+              severity: 'warn',
               data: { ...base, removedIn: releaseName(found.removedIn), replacement: useInstead(found.replacement, release, 'Move to') },
             });
             return;
           case 'unknownVersion':
-            context.report({ resource, path, messageId: 'unknownVersion', data: { ...base, versions: found.versions.map((v) => `${v.apiVersion} (${v.served})`).join(', ') } });
+            context.report({
+              resource,
+              path,
+              messageId: 'unknownVersion',
+              data: { ...base, versions: found.versions.map((v) => `${v.apiVersion} (${v.served})`).join(', ') },
+            });
             return;
           case 'unknownKind': {
             const hint = found.elsewhere
@@ -85,7 +119,13 @@ export const apiVersion = createRule<Options, MessageIds>({
                 : '';
             // Without a near name, the kind may come from an aggregated API kubewire cannot see: say it, softly.
             if (!hint) context.report({ resource, path: ['kind'], messageId: 'unknownKindUnsure', severity: 'warn', data: base });
-            else context.report({ resource, path: found.elsewhere ? ['apiVersion'] : ['kind'], messageId: 'unknownKind', data: { ...base, hint } });
+            else
+              context.report({
+                resource,
+                path: found.elsewhere ? ['apiVersion'] : ['kind'],
+                messageId: 'unknownKind',
+                data: { ...base, hint },
+              });
           }
         }
       },
@@ -96,7 +136,8 @@ export const apiVersion = createRule<Options, MessageIds>({
 /** " Use networking.k8s.io/v1 (1.19 and later): backend.serviceName ... ." or a note that nothing replaces it. */
 function useInstead(replacement: Replacement | undefined, release: string, verb: string): string {
   if (!replacement) return ` No other API version serves this kind in Kubernetes ${release}.`;
-  const describe = (r: Replacement) => `${r.apiVersion} (served in ${r.served})${r.changes ? `; what changes: ${r.changes}` : ', with the same fields'}`;
+  const describe = (r: Replacement) =>
+    `${r.apiVersion} (served in ${r.served})${r.changes ? `; what changes: ${r.changes}` : ', with the same fields'}`;
   const then = replacement.later ? ` It is removed later too: the lasting version is ${describe(replacement.later)}.` : '';
   return ` ${verb} ${describe(replacement)}.${then}`;
 }

@@ -55,7 +55,12 @@ export const containerPortNames = createRule({
             const problem = containerPortProblem(value);
             if (problem) {
               const hint = typeof value === 'string' && isQuotedNumber(value) ? ` Write it without quotes: containerPort: ${value}.` : '';
-              context.report({ resource: template.owner, path: [...port.path, 'containerPort'], messageId: 'invalidContainerPort', data: { problem, rejected, hint } });
+              context.report({
+                resource: template.owner,
+                path: [...port.path, 'containerPort'],
+                messageId: 'invalidContainerPort',
+                data: { problem, rejected, hint },
+              });
             }
           });
         }
@@ -86,7 +91,8 @@ function rejectedObject(template: PodTemplate): string {
 
 function nameHint(name: string): string {
   const lower = name.toLowerCase();
-  if (lower !== name && ianaSvcNameProblem(lower) === undefined) return ` Did you mean "${lower}"? Update every targetPort and probe port that names it too.`;
+  if (lower !== name && ianaSvcNameProblem(lower) === undefined)
+    return ` Did you mean "${lower}"? Update every targetPort and probe port that names it too.`;
   return ' Rename it, and every Service targetPort and probe port that refers to it.';
 }
 

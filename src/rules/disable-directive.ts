@@ -19,10 +19,8 @@ export const disableDirective = createRule<[], 'unused' | 'unusedEnable' | 'unkn
       unused:
         'Unused {{directive}} directive (no problems were reported{{from}}): remove it, or it will silence a real problem that appears here later.',
       unusedEnable: 'Unused kubewire-enable directive (no matching kubewire-disable directive was found{{for}}): remove it.',
-      unknownRule:
-        '"{{id}}" in this {{directive}} comment is not a kubewire rule, so it silences nothing.{{hint}}',
-      unknownRuleInAnnotation:
-        '"{{id}}" in the {{annotation}} annotation is not a kubewire rule, so it silences nothing.{{hint}}',
+      unknownRule: '"{{id}}" in this {{directive}} comment is not a kubewire rule, so it silences nothing.{{hint}}',
+      unknownRuleInAnnotation: '"{{id}}" in the {{annotation}} annotation is not a kubewire rule, so it silences nothing.{{hint}}',
     },
     schema: [],
     defaultOptions: [],

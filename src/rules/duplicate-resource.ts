@@ -55,7 +55,7 @@ export const duplicateResource = createRule({
               how:
                 duplicate.scope === 'build'
                   ? ', and one kustomize build includes both: `kustomize build` fails ("may not add resource with an already registered id")'
-                  : ', in the same folder and with different settings: `kubectl apply -f` on the folder applies both, and the file applied last overwrites the other\'s copies. If they are alternative versions applied one at a time (examples, variants), this is fine',
+                  : ", in the same folder and with different settings: `kubectl apply -f` on the folder applies both, and the file applied last overwrites the other's copies. If they are alternative versions applied one at a time (examples, variants), this is fine",
             },
             related: [{ resource: duplicate.first, path: ['metadata', 'name'], message: 'first defined here' }],
           });
@@ -83,7 +83,9 @@ export const duplicateResource = createRule({
           ...(severity === 'warn' ? { severity } : {}),
           related: [
             { resource: first, path: ['metadata', 'name'], message: 'first defined here' },
-            ...(winner !== resource && winner !== first ? [{ resource: winner, path: ['metadata', 'name'], message: 'this definition wins on apply (the last one)' }] : []),
+            ...(winner !== resource && winner !== first
+              ? [{ resource: winner, path: ['metadata', 'name'], message: 'this definition wins on apply (the last one)' }]
+              : []),
           ],
         });
       },

@@ -2,7 +2,13 @@ import { createRule, type RelatedLocation } from '../api/authoring.js';
 import { unsureBecause, type AbsenceVerdict } from '../model/evidence/absence.js';
 import type { ResourceGraph } from '../model/graph.js';
 import { referenceKindKey } from '../model/graph.js';
-import { containerWithoutRequest, judgeMissingScaleTarget, readAutoscaler, SCALABLE_BUILTIN_KINDS, UNSCALABLE_BUILTIN_KINDS } from '../model/references/autoscaling.js';
+import {
+  containerWithoutRequest,
+  judgeMissingScaleTarget,
+  readAutoscaler,
+  SCALABLE_BUILTIN_KINDS,
+  UNSCALABLE_BUILTIN_KINDS,
+} from '../model/references/autoscaling.js';
 import { locationOf } from '../model/evidence/hints.js';
 import { apiGroup, isBuiltinGroup, resourceLabel, type Resource } from '../model/objects/resource.js';
 import { templateLabel } from '../model/pods/pod-template.js';
@@ -37,9 +43,19 @@ export const hpaTarget = createRule({
         const base = { name: hpa.name, namespace: hpa.namespace };
 
         if (spec.maxReplicas !== undefined && spec.maxReplicas < 1) {
-          context.report({ resource: hpa, path: ['spec', 'maxReplicas'], messageId: 'maxReplicasBelowOne', data: { max: spec.maxReplicas } });
+          context.report({
+            resource: hpa,
+            path: ['spec', 'maxReplicas'],
+            messageId: 'maxReplicasBelowOne',
+            data: { max: spec.maxReplicas },
+          });
         } else if (spec.maxReplicas !== undefined && spec.minReplicas !== undefined && spec.maxReplicas < spec.minReplicas) {
-          context.report({ resource: hpa, path: ['spec', 'maxReplicas'], messageId: 'maxBelowMin', data: { max: spec.maxReplicas, min: spec.minReplicas } });
+          context.report({
+            resource: hpa,
+            path: ['spec', 'maxReplicas'],
+            messageId: 'maxBelowMin',
+            data: { max: spec.maxReplicas, min: spec.minReplicas },
+          });
         }
         if (spec.minReplicas === 0) {
           const extra = spec.hasObjectOrExternalMetric
@@ -54,7 +70,13 @@ export const hpaTarget = createRule({
         if (builtin && !SCALABLE_BUILTIN_KINDS.has(kind)) {
           const reason = UNSCALABLE_BUILTIN_KINDS.get(kind);
           // An unknown kind in a built-in group (a Rollout with no apiVersion) is left to the API server.
-          if (reason) context.report({ resource: hpa, path: ['spec', 'scaleTargetRef', 'kind'], messageId: 'notScalable', data: { ...base, kind, reason } });
+          if (reason)
+            context.report({
+              resource: hpa,
+              path: ['spec', 'scaleTargetRef', 'kind'],
+              messageId: 'notScalable',
+              data: { ...base, kind, reason },
+            });
           return;
         }
 
@@ -114,7 +136,8 @@ function targetHint(graph: ResourceGraph, hpa: Resource, verdict: AbsenceVerdict
     return ` Did you mean ${resourceLabel(candidate)} (${where})? ${evidence.why}.`;
   }
   let hint = '';
-  if (verdict.similar) hint += ` ${resourceLabel(verdict.similar)} (${locationOf(verdict.similar, ['metadata', 'name'])}) has a similar name; if it is the one meant, fix the name.`;
+  if (verdict.similar)
+    hint += ` ${resourceLabel(verdict.similar)} (${locationOf(verdict.similar, ['metadata', 'name'])}) has a similar name; if it is the one meant, fix the name.`;
   if (verdict.elsewhere) {
     hint += ` ${resourceLabel(verdict.elsewhere, true)} exists (${locationOf(verdict.elsewhere, ['metadata', 'name'])}), but an HPA only scales resources in its own namespace ("${namespace}").`;
   }
@@ -122,7 +145,8 @@ function targetHint(graph: ResourceGraph, hpa: Resource, verdict: AbsenceVerdict
 }
 
 function relatedOf(verdict: AbsenceVerdict): RelatedLocation[] {
-  if (verdict.kind === 'mistake') return [{ resource: verdict.evidence.candidate, path: ['metadata', 'name'], message: resourceLabel(verdict.evidence.candidate, true) }];
+  if (verdict.kind === 'mistake')
+    return [{ resource: verdict.evidence.candidate, path: ['metadata', 'name'], message: resourceLabel(verdict.evidence.candidate, true) }];
   return [verdict.similar, verdict.elsewhere]
     .filter((r): r is Resource => r !== undefined)
     .map((r) => ({ resource: r, path: ['metadata', 'name'], message: resourceLabel(r, true) }));

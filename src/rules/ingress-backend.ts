@@ -51,7 +51,16 @@ export const ingressBackend = createRule({
                 path: backend.serviceNamePath,
                 messageId: 'serviceNotFound',
                 data: { ...data, hint: hint.trimEnd() },
-                related: [{ resource: evidence.candidate, path: ['metadata', 'name'], message: evidence.kind === 'other-namespace' ? `Service "${evidence.candidate.name}" in namespace "${evidence.candidate.namespace}"` : 'the Service this backend probably means' }],
+                related: [
+                  {
+                    resource: evidence.candidate,
+                    path: ['metadata', 'name'],
+                    message:
+                      evidence.kind === 'other-namespace'
+                        ? `Service "${evidence.candidate.name}" in namespace "${evidence.candidate.namespace}"`
+                        : 'the Service this backend probably means',
+                  },
+                ],
               });
               continue;
             }
@@ -67,7 +76,9 @@ export const ingressBackend = createRule({
                 messageId: 'serviceFromOperator',
                 severity: 'warn',
                 data: { ...data, operator: resourceLabel(operator), where: locationOf(operator, ['metadata', 'name']) },
-                related: [{ resource: operator, path: ['metadata', 'name'], message: `${resourceLabel(operator)} is managed by an operator` }],
+                related: [
+                  { resource: operator, path: ['metadata', 'name'], message: `${resourceLabel(operator)} is managed by an operator` },
+                ],
               });
               continue;
             }
@@ -85,10 +96,24 @@ export const ingressBackend = createRule({
               path: backend.serviceNamePath,
               messageId: 'serviceNotInInput',
               severity: 'warn',
-              data: { ...data, hint: unsureHint(verdict.similar, verdict.elsewhere, ingress.namespace), why: unsureBecause(graph, verdict, ingress, 'the Service', 'the Ingress') },
+              data: {
+                ...data,
+                hint: unsureHint(verdict.similar, verdict.elsewhere, ingress.namespace),
+                why: unsureBecause(graph, verdict, ingress, 'the Service', 'the Ingress'),
+              },
               related: [
-                ...(verdict.similar ? [{ resource: verdict.similar, path: ['metadata', 'name'], message: 'Service with a similar name' }] : []),
-                ...(verdict.elsewhere ? [{ resource: verdict.elsewhere, path: ['metadata', 'name'], message: `Service "${verdict.elsewhere.name}" in namespace "${verdict.elsewhere.namespace}"` }] : []),
+                ...(verdict.similar
+                  ? [{ resource: verdict.similar, path: ['metadata', 'name'], message: 'Service with a similar name' }]
+                  : []),
+                ...(verdict.elsewhere
+                  ? [
+                      {
+                        resource: verdict.elsewhere,
+                        path: ['metadata', 'name'],
+                        message: `Service "${verdict.elsewhere.name}" in namespace "${verdict.elsewhere.namespace}"`,
+                      },
+                    ]
+                  : []),
               ],
             });
             continue;
@@ -98,7 +123,12 @@ export const ingressBackend = createRule({
           if (service.type === 'ExternalName' || !backend.port) continue;
           const match = matchBackendPort(service, backend.port);
           if (match.kind === 'port') continue;
-          const field = backend.portPath[backend.portPath.length - 1] === 'servicePort' ? 'servicePort' : backend.port.kind === 'number' ? 'port.number' : 'port.name';
+          const field =
+            backend.portPath[backend.portPath.length - 1] === 'servicePort'
+              ? 'servicePort'
+              : backend.port.kind === 'number'
+                ? 'port.number'
+                : 'port.name';
           if (match.kind === 'targetPort') {
             context.report({
               resource: ingress,
@@ -136,7 +166,8 @@ export const ingressBackend = createRule({
 
 function unsureHint(similar: Resource | undefined, elsewhere: Resource | undefined, namespace: string): string {
   let hint = '';
-  if (similar) hint += ` Service "${similar.name}" (${locationOf(similar, ['metadata', 'name'])}) has a similar name; if it is the one meant, fix the name.`;
+  if (similar)
+    hint += ` Service "${similar.name}" (${locationOf(similar, ['metadata', 'name'])}) has a similar name; if it is the one meant, fix the name.`;
   if (elsewhere) {
     hint += ` ${resourceLabel(elsewhere, true)} exists (${locationOf(elsewhere, ['metadata', 'name'])}), but an Ingress only routes to Services in its own namespace ("${namespace}").`;
   }

@@ -21,7 +21,10 @@ export const manualEndpoints = createRule({
   meta: {
     type: 'problem',
     defaultSeverity: 'error',
-    docs: { description: 'Require every hand-written Endpoints and EndpointSlice to belong to a selectorless Service, with the port names of that Service' },
+    docs: {
+      description:
+        'Require every hand-written Endpoints and EndpointSlice to belong to a selectorless Service, with the port names of that Service',
+    },
     messages: {
       portNotPaired:
         '{{kind}} port {{endpointPort}} has no counterpart in Service "{{service}}" ({{servicePorts}}): kube-proxy pairs endpoint ports with Service ports by name and protocol, so {{consequence}}{{hint}}',
@@ -52,7 +55,13 @@ export const manualEndpoints = createRule({
       // A copy exported from a cluster, or a leader-election lock: not a Service's hand-written endpoints.
       if (manual.controllerWritten || manual.leaderLock) return;
       if (manual.serviceName === undefined) {
-        context.report({ resource, path: ['metadata', 'labels'], messageId: 'sliceWithoutService', severity: 'warn', data: { name: resource.name, hint: unlabelledSliceHint(manual) } });
+        context.report({
+          resource,
+          path: ['metadata', 'labels'],
+          messageId: 'sliceWithoutService',
+          severity: 'warn',
+          data: { name: resource.name, hint: unlabelledSliceHint(manual) },
+        });
         return;
       }
       const service = serviceOfManualEndpoints(graph, manual);
@@ -67,8 +76,11 @@ export const manualEndpoints = createRule({
         // A kustomize patch that deletes the selector (`selector: {$patch: delete}`) touches the related field, so
         // the engine lowers the finding and names the patch (kustomize/patches.ts).
         const data = { name: resource.name, service: service.name, where: locationOf(service, ['spec', 'selector']) };
-        const related: RelatedLocation[] = [{ resource: service, path: ['spec', 'selector'], message: `selector of Service "${service.name}"` }];
-        if (manual.kind === 'Endpoints') context.report({ resource, path: ['metadata', 'name'], messageId: 'endpointsReplaced', severity: 'warn', data, related });
+        const related: RelatedLocation[] = [
+          { resource: service, path: ['spec', 'selector'], message: `selector of Service "${service.name}"` },
+        ];
+        if (manual.kind === 'Endpoints')
+          context.report({ resource, path: ['metadata', 'name'], messageId: 'endpointsReplaced', severity: 'warn', data, related });
         else context.report({ resource, path: manual.serviceNamePath, messageId: 'sliceBesideSelector', severity: 'warn', data, related });
         return;
       }
@@ -149,7 +161,14 @@ export const manualEndpoints = createRule({
             resource,
             path: manual.serviceNamePath,
             messageId: 'serviceInOtherNamespace',
-            data: { kind: manual.kind, name: resource.name, service: name, namespace: resource.namespace, other: candidate.namespace, where: locationOf(candidate, ['metadata', 'name']) },
+            data: {
+              kind: manual.kind,
+              name: resource.name,
+              service: name,
+              namespace: resource.namespace,
+              other: candidate.namespace,
+              where: locationOf(candidate, ['metadata', 'name']),
+            },
             related,
           });
           return;
@@ -166,7 +185,14 @@ export const manualEndpoints = createRule({
         const because = nearReferrer(graph, resource, waiting)
           ? ` (This is a warning, not an error: "${name}" is not a slip of "${waiting.name}" but a name of its own, and a Service "${name}" may be applied from elsewhere.)`
           : why;
-        reportNameMismatch(manual, name, waiting, because, [{ resource: waiting, path: ['metadata', 'name'], message: `selectorless Service "${waiting.name}"` }], 'warn');
+        reportNameMismatch(
+          manual,
+          name,
+          waiting,
+          because,
+          [{ resource: waiting, path: ['metadata', 'name'], message: `selectorless Service "${waiting.name}"` }],
+          'warn',
+        );
         return;
       }
       if (manual.kind === 'EndpointSlice' && verdict.reason.kind === 'not-in-input') {
@@ -180,7 +206,14 @@ export const manualEndpoints = createRule({
       }
     }
 
-    function reportNameMismatch(manual: ManualEndpoints, name: string, service: Resource, why: string, related: RelatedLocation[], severity?: 'warn'): void {
+    function reportNameMismatch(
+      manual: ManualEndpoints,
+      name: string,
+      service: Resource,
+      why: string,
+      related: RelatedLocation[],
+      severity?: 'warn',
+    ): void {
       const { resource } = manual;
       const where = locationOf(service, ['metadata', 'name']);
       if (manual.kind === 'Endpoints') {
@@ -222,7 +255,9 @@ export const manualEndpoints = createRule({
         .filter((s) => s.namespace === manual.resource.namespace && inSameSubtree(graph, manual.resource, s))
         .filter(waitingForEndpoints)
         .filter((s) => manual.ports.every((p) => graph.service(s).ports.some((sp) => endpointPortServes(p, sp))));
-      return waiting.length === 1 ? ` Service "${waiting[0]!.name}" (${locationOf(waiting[0]!, ['metadata', 'name'])}) has no selector, no endpoints, and the ports of this slice: did you mean ${SERVICE_NAME_LABEL}: ${waiting[0]!.name}?` : '';
+      return waiting.length === 1
+        ? ` Service "${waiting[0]!.name}" (${locationOf(waiting[0]!, ['metadata', 'name'])}) has no selector, no endpoints, and the ports of this slice: did you mean ${SERVICE_NAME_LABEL}: ${waiting[0]!.name}?`
+        : '';
     }
 
     return { Endpoints: check, EndpointSlice: check };
@@ -244,12 +279,16 @@ function pairCandidate(port: ManualEndpointPort, spec: ServiceSpec, starved: rea
   if (sameName) return sameName;
   if (starved.length === 1) return starved[0];
   // A selectorless Service's targetPort is not used, but it is usually written as the endpoints' port.
-  const sameNumber = starved.filter((sp) => sp.protocol === port.protocol && port.port !== undefined && (sp.port === port.port || sp.targetPort === port.port));
+  const sameNumber = starved.filter(
+    (sp) => sp.protocol === port.protocol && port.port !== undefined && (sp.port === port.port || sp.targetPort === port.port),
+  );
   return sameNumber.length === 1 ? sameNumber[0] : undefined;
 }
 
 function pairHint(port: ManualEndpointPort, candidate: ServicePort): string {
-  if ((candidate.name ?? '') === port.name) return ` Service port ${servicePortLabel(candidate)} has this name with protocol ${candidate.protocol}: set protocol: ${candidate.protocol} here, or change the Service port's protocol.`;
-  if (candidate.name === undefined) return ` The Service port ${servicePortLabel(candidate)} has no name: remove name: ${port.name} from this port (or name the Service port "${port.name}").`;
+  if ((candidate.name ?? '') === port.name)
+    return ` Service port ${servicePortLabel(candidate)} has this name with protocol ${candidate.protocol}: set protocol: ${candidate.protocol} here, or change the Service port's protocol.`;
+  if (candidate.name === undefined)
+    return ` The Service port ${servicePortLabel(candidate)} has no name: remove name: ${port.name} from this port (or name the Service port "${port.name}").`;
   return ` Did you mean name: ${candidate.name}?`;
 }

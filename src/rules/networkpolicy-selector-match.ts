@@ -1,5 +1,12 @@
 import { createRule } from '../api/authoring.js';
-import { egressDestinations, likelyOperatorFor, namedPortOn, policyPodSelector, policyPorts, sameNamespacePodPeers } from '../model/references/network-policy.js';
+import {
+  egressDestinations,
+  likelyOperatorFor,
+  namedPortOn,
+  policyPodSelector,
+  policyPorts,
+  sameNamespacePodPeers,
+} from '../model/references/network-policy.js';
 import { templateLabel } from '../model/pods/pod-template.js';
 import { externalPodsSelectedBy } from '../model/evidence/absence.js';
 import { locationOf, selectorKeyPath, selectorNearMiss } from '../model/evidence/hints.js';
@@ -11,7 +18,10 @@ export const networkpolicySelectorMatch = createRule({
   meta: {
     type: 'problem',
     defaultSeverity: 'warn',
-    docs: { description: 'Require every NetworkPolicy, and every podSelector peer of its rules, to select pods, and its named ports to exist on the pods they apply to' },
+    docs: {
+      description:
+        'Require every NetworkPolicy, and every podSelector peer of its rules, to select pods, and its named ports to exist on the pods they apply to',
+    },
     messages: {
       noPodsSelected:
         'NetworkPolicy "{{name}}" selects no pods: no workload in namespace "{{namespace}}" runs pods labelled {{selector}}, so the policy has no effect: the pods it was written for are neither isolated nor allowed the traffic it lists.{{hint}}',
@@ -36,7 +46,9 @@ export const networkpolicySelectorMatch = createRule({
         // Pods the configuration says other systems create (externalPods): selecting them is selecting something,
         // and their ports are unknown.
         const comparable = (s: Selector) =>
-          graph.podTemplatesIn(policy.namespace).length > 0 && !likelyOperatorFor(graph, s, policy.namespace) && externalPodsSelectedBy(graph, s, policy.namespace).length === 0;
+          graph.podTemplatesIn(policy.namespace).length > 0 &&
+          !likelyOperatorFor(graph, s, policy.namespace) &&
+          externalPodsSelectedBy(graph, s, policy.namespace).length === 0;
         const policySelectsNothing = selected.length === 0 && comparable(selector);
         if (policySelectsNothing) {
           const near = selectorNearMiss(graph, selector, policy.namespace, 'NetworkPolicy', policy);
@@ -82,7 +94,12 @@ export const networkpolicySelectorMatch = createRule({
         for (const port of policyPorts(policy)) {
           if (typeof port.port !== 'string') continue;
           if (port.endPort !== undefined) {
-            context.report({ resource: policy, path: [...port.path, 'endPort'], messageId: 'endPortWithNamedPort', data: { port: port.port } });
+            context.report({
+              resource: policy,
+              path: [...port.path, 'endPort'],
+              messageId: 'endPortWithNamedPort',
+              data: { port: port.port },
+            });
           }
           const targets = port.direction === 'ingress' ? selected : egressDestinations(graph, policy, port.ruleIndex);
           if (!targets || targets.length === 0) continue;
@@ -100,9 +117,17 @@ export const networkpolicySelectorMatch = createRule({
               protocol: port.protocol,
               side: port.direction === 'ingress' ? 'pods this policy selects' : 'destination pods of this egress rule',
               pods: names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', '),
-              hint: found.includes('otherProtocol') ? ` A container declares "${port.port}" with another protocol; a named port matches name and protocol.` : '',
+              hint: found.includes('otherProtocol')
+                ? ` A container declares "${port.port}" with another protocol; a named port matches name and protocol.`
+                : '',
             },
-            related: targets.slice(0, 3).map((t) => ({ resource: t.template.owner, path: [...t.template.path, 'spec', 'containers'], message: `containers of ${templateLabel(t.template)}` })),
+            related: targets
+              .slice(0, 3)
+              .map((t) => ({
+                resource: t.template.owner,
+                path: [...t.template.path, 'spec', 'containers'],
+                message: `containers of ${templateLabel(t.template)}`,
+              })),
           });
         }
       },

@@ -13,7 +13,10 @@ export const pdbSelectorMatch = createRule({
   meta: {
     type: 'problem',
     defaultSeverity: 'warn',
-    docs: { description: 'Require every PodDisruptionBudget to select pods, to allow at least one eviction, and to be the only budget on its pods' },
+    docs: {
+      description:
+        'Require every PodDisruptionBudget to select pods, to allow at least one eviction, and to be the only budget on its pods',
+    },
     messages: {
       nullSelector:
         'PodDisruptionBudget "{{name}}" has no spec.selector: a null selector matches no pods, so this budget protects nothing and a node drain can evict every replica at once. Add a selector with the labels of the pods to protect ({} selects every pod in the namespace).',
@@ -46,8 +49,14 @@ export const pdbSelectorMatch = createRule({
         const matches = graph.podTemplatesSelectedBy(selector, pdb.namespace);
         if (matches.length === 0) {
           if (v1beta1Empty) {
-            const hint = ' In policy/v1beta1 an empty selector ({}) matches no pods (policy/v1 changed it to every pod): move to policy/v1.';
-            context.report({ resource: pdb, path: ['spec', 'selector'], messageId: 'noPodsSelected', data: { ...base, selector: '{}', hint } });
+            const hint =
+              ' In policy/v1beta1 an empty selector ({}) matches no pods (policy/v1 changed it to every pod): move to policy/v1.';
+            context.report({
+              resource: pdb,
+              path: ['spec', 'selector'],
+              messageId: 'noPodsSelected',
+              data: { ...base, selector: '{}', hint },
+            });
             return;
           }
           // Nothing to compare with (workloads deployed from elsewhere), pods an operator creates, or pods the
@@ -79,7 +88,9 @@ export const pdbSelectorMatch = createRule({
         if (minAvailable) {
           const floor = replicaFloor(graph, matches);
           const blocks =
-            minAvailable.kind === 'percent' ? minAvailable.value >= 100 : floor !== undefined && floor.total > 0 && minAvailable.value >= floor.total;
+            minAvailable.kind === 'percent'
+              ? minAvailable.value >= 100
+              : floor !== undefined && floor.total > 0 && minAvailable.value >= floor.total;
           if (blocks) {
             const replicas =
               minAvailable.kind === 'percent'
@@ -91,7 +102,11 @@ export const pdbSelectorMatch = createRule({
               messageId: 'minAvailableBlocksEviction',
               data: { budget: minAvailable.kind === 'percent' ? `${minAvailable.value}%` : minAvailable.value, replicas },
               // The replica counts the finding rests on (a kustomize patch or `replicas:` may change them).
-              related: matches.map((m) => ({ resource: m.template.owner, path: ['spec', 'replicas'], message: `replicas of ${templateLabel(m.template)}` })),
+              related: matches.map((m) => ({
+                resource: m.template.owner,
+                path: ['spec', 'replicas'],
+                message: `replicas of ${templateLabel(m.template)}`,
+              })),
             });
           }
         }

@@ -1,5 +1,12 @@
 import { createRule, type RelatedLocation, type Path } from '../api/authoring.js';
-import { closestPortName, containerPortByName, containerPortLabel, isQuotedNumber, nonTcpProbeTarget, portNumberLabel } from '../model/pods/container-ports.js';
+import {
+  closestPortName,
+  containerPortByName,
+  containerPortLabel,
+  isQuotedNumber,
+  nonTcpProbeTarget,
+  portNumberLabel,
+} from '../model/pods/container-ports.js';
 import { templateLabel, type Container, type PodTemplate } from '../model/pods/pod-template.js';
 import { asObject } from '../model/objects/values.js';
 
@@ -19,7 +26,8 @@ const PORT_USERS: readonly {
     path: ['readinessProbe'],
     actions: ['httpGet', 'tcpSocket', 'grpc'],
     kind: 'probe',
-    consequence: 'every probe errors and its result is discarded: the container never becomes Ready, and the pod never receives Service traffic.',
+    consequence:
+      'every probe errors and its result is discarded: the container never becomes Ready, and the pod never receives Service traffic.',
     failing: 'the probe always fails: the container never becomes Ready, and the pod never receives Service traffic.',
   },
   {
@@ -91,7 +99,8 @@ export const probePort = createRule({
               // runtime"), so the protocol of its port does not matter.
               const connects = user.kind === 'probe' || action === 'httpGet';
               // A gRPC probe takes a number only, and a quoted number is rejected: both are reported below instead.
-              const resolvable = typeof value === 'number' || (typeof value === 'string' && action !== 'grpc' && value !== '' && !isQuotedNumber(value));
+              const resolvable =
+                typeof value === 'number' || (typeof value === 'string' && action !== 'grpc' && value !== '' && !isQuotedNumber(value));
               const nonTcp = connects && resolvable ? nonTcpProbeTarget(template, container, value) : undefined;
               if (nonTcp) {
                 const data = {
@@ -115,7 +124,14 @@ export const probePort = createRule({
                     ...(template.builtinOwner ? {} : { severity: 'warn' as const }),
                   });
                 } else {
-                  context.report({ resource: template.owner, path, messageId: 'nonTcpPortNumber', severity: 'warn', data, related: relatedPort });
+                  context.report({
+                    resource: template.owner,
+                    path,
+                    messageId: 'nonTcpPortNumber',
+                    severity: 'warn',
+                    data,
+                    related: relatedPort,
+                  });
                 }
                 continue;
               }
@@ -169,10 +185,16 @@ function undeclaredHint(template: PodTemplate, container: Container, name: strin
   if (near) return { hint: ` Did you mean "${near.name}" (${portNumberLabel(near)})?`, related: [own] };
   if (container.ports.length === 1) {
     const only = container.ports[0]!;
-    return { hint: ` The only port of container "${container.name}" is ${containerPortLabel(only)}: did you mean port: ${only.name ?? only.containerPort ?? '?'}?`, related: [own] };
+    return {
+      hint: ` The only port of container "${container.name}" is ${containerPortLabel(only)}: did you mean port: ${only.name ?? only.containerPort ?? '?'}?`,
+      related: [own],
+    };
   }
   if (container.ports.length === 0) {
-    return { hint: ` Container "${container.name}" declares no ports: write the port number, or declare a port named "${name}".`, related: [own] };
+    return {
+      hint: ` Container "${container.name}" declares no ports: write the port number, or declare a port named "${name}".`,
+      related: [own],
+    };
   }
   const names = container.ports.filter((p) => p.name !== undefined).map((p) => `"${p.name}" (${portNumberLabel(p)})`);
   const hint =
@@ -185,6 +207,7 @@ function undeclaredHint(template: PodTemplate, container: Container, name: strin
 function grpcHint(container: Container, value: string): string {
   if (isQuotedNumber(value)) return ` Write it without quotes: port: ${value}.`;
   const port = containerPortByName(container, value);
-  if (port?.containerPort !== undefined) return ` Container "${container.name}" declares "${value}" as ${portNumberLabel(port)}: write port: ${port.containerPort}.`;
+  if (port?.containerPort !== undefined)
+    return ` Container "${container.name}" declares "${value}" as ${portNumberLabel(port)}: write port: ${port.containerPort}.`;
   return ' Write the port number the gRPC health server listens on.';
 }

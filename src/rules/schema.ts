@@ -1,17 +1,35 @@
 import { createRule, formatPath, type Path } from '../api/authoring.js';
 import { scalarSourceOf, type Resource } from '../model/objects/resource.js';
 import { releaseName } from '../model/schema/kubernetes-api.js';
-import { builtinTypeOf, KUBERNETES_VERSION_OPTION, problemsOf, typeOf, targetRelease, type ResourceType } from '../model/schema/resource-schema.js';
+import {
+  builtinTypeOf,
+  KUBERNETES_VERSION_OPTION,
+  problemsOf,
+  typeOf,
+  targetRelease,
+  type ResourceType,
+} from '../model/schema/resource-schema.js';
 import { describeValue, type SchemaProblem } from '../model/schema/validate.js';
 import {
-  disruptionBudgetProblems, duplicateContainerNames, ingressProblems, nameProblems, serviceProblems,
-  type NameRule, type ValidationProblem,
+  disruptionBudgetProblems,
+  duplicateContainerNames,
+  ingressProblems,
+  nameProblems,
+  serviceProblems,
+  type NameRule,
+  type ValidationProblem,
 } from '../model/schema/api-validation.js';
 import { getIn } from '../model/objects/values.js';
 
 type Options = readonly [{ kubernetesVersion?: string }];
 type MessageIds =
-  | 'unknownField' | 'ingressV1beta1Backend' | 'wrongType' | 'required' | 'notInEnum' | 'invalidQuantity' | 'notBase64'
+  | 'unknownField'
+  | 'ingressV1beta1Backend'
+  | 'wrongType'
+  | 'required'
+  | 'notInEnum'
+  | 'invalidQuantity'
+  | 'notBase64'
   | ValidationProblem['code'];
 
 export const schema = createRule<Options, MessageIds>({
@@ -34,14 +52,17 @@ export const schema = createRule<Options, MessageIds>({
         '{{path}}: serviceName and servicePort are the backend fields of extensions/v1beta1 and networking.k8s.io/v1beta1, and networking.k8s.io/v1 rejects them (unknown field). Write {{fix}}.',
       budgetBothSet:
         'spec.minAvailable and spec.maxUnavailable are both set: a PodDisruptionBudget takes one of them, so the API server rejects it ("minAvailable and maxUnavailable cannot be both set"). Keep the one you mean.',
-      budgetOverHundred: '{{path}} is {{value}}, more than 100%, so the API server rejects the PodDisruptionBudget ("must not be greater than 100%").',
-      budgetNegative: '{{path}} is {{value}}, below zero, so the API server rejects the PodDisruptionBudget ("must be greater than or equal to 0").',
+      budgetOverHundred:
+        '{{path}} is {{value}}, more than 100%, so the API server rejects the PodDisruptionBudget ("must not be greater than 100%").',
+      budgetNegative:
+        '{{path}} is {{value}}, below zero, so the API server rejects the PodDisruptionBudget ("must be greater than or equal to 0").',
       budgetNotPercent:
         '{{path}} "{{value}}" is neither a whole number nor a percentage such as "50%", so the API server rejects the PodDisruptionBudget ("must be an integer or percentage").{{hint}}',
       duplicateContainerName:
         'Container name "{{name}}" is already used at {{first}}: names must be unique among a pod\'s containers and init containers, so the API server rejects the {{kind}} (Duplicate value). Rename one.',
       invalidName: 'metadata.name "{{name}}" is not a valid {{kind}} name, so the API server rejects it: {{rule}}.{{hint}}',
-      missingName: 'This {{kind}} has no metadata.name (nor generateName), so kubectl apply rejects it ("resource name may not be empty"). Give it a name.',
+      missingName:
+        'This {{kind}} has no metadata.name (nor generateName), so kubectl apply rejects it ("resource name may not be empty"). Give it a name.',
       ingressEmpty:
         'This Ingress has neither spec.{{backendField}} nor spec.rules, so it routes nothing and the API server rejects it ("either `{{backendField}}` or `rules` must be specified"). Add rules, or a {{backendField}} for all traffic.',
       servicePortsRequired:
@@ -101,13 +122,21 @@ export const schema = createRule<Options, MessageIds>({
   },
 });
 
-function describe(problem: SchemaProblem, type: ResourceType, resource: Resource, minor: number): { messageId: MessageIds; data: Record<string, string> } {
+function describe(
+  problem: SchemaProblem,
+  type: ResourceType,
+  resource: Resource,
+  minor: number,
+): { messageId: MessageIds; data: Record<string, string> } {
   const path = formatPath(problem.path) || '(the object)';
   const kind = resource.kind;
   switch (problem.code) {
     case 'unknownField': {
       if (problem.definition === 'networking.v1.IngressBackend' && (problem.field === 'serviceName' || problem.field === 'servicePort')) {
-        return { messageId: 'ingressV1beta1Backend', data: { path: formatPath(problem.path.slice(0, -1)), fix: v1BackendFix(resource, problem.path.slice(0, -1)) } };
+        return {
+          messageId: 'ingressV1beta1Backend',
+          data: { path: formatPath(problem.path.slice(0, -1)), fix: v1BackendFix(resource, problem.path.slice(0, -1)) },
+        };
       }
       let hint = '';
       const renamed = problem.definition ? RENAMED_FIELDS[`${problem.definition}.${problem.field}`] : undefined;
@@ -120,29 +149,50 @@ function describe(problem: SchemaProblem, type: ResourceType, resource: Resource
       } else if (problem.closest) {
         hint = ` Did you mean "${problem.closest}"?`;
       }
-      return { messageId: 'unknownField', data: { path, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint } };
+      return {
+        messageId: 'unknownField',
+        data: { path, type: type.builtin ? `${type.label} in Kubernetes ${releaseName(minor)}` : type.label, hint },
+      };
     }
     case 'wrongType':
       return {
         messageId: 'wrongType',
-        data: { path, expected: problem.expected, got: describeWritten(resource, problem.path, problem.value), kind, hint: typeHint(problem.expected, problem.value, problem.definition, scalarSourceOf(resource, problem.path)?.text) },
+        data: {
+          path,
+          expected: problem.expected,
+          got: describeWritten(resource, problem.path, problem.value),
+          kind,
+          hint: typeHint(problem.expected, problem.value, problem.definition, scalarSourceOf(resource, problem.path)?.text),
+        },
       };
     case 'required': {
       const hint = problem.definition ? REQUIRED_HINTS[`${problem.definition}.${problem.field}`] : undefined;
-      return { messageId: 'required', data: { path: formatPath(problem.path) || 'The object', field: problem.field, kind, hint: hint ? ` ${hint}` : '' } };
+      return {
+        messageId: 'required',
+        data: { path: formatPath(problem.path) || 'The object', field: problem.field, kind, hint: hint ? ` ${hint}` : '' },
+      };
     }
     case 'notInEnum':
       return {
         messageId: 'notInEnum',
-        data: { path, value: problem.value, allowed: problem.allowed.map((v) => String(v)).join(', '), hint: problem.closest ? ` Write "${problem.closest}".` : '' },
+        data: {
+          path,
+          value: problem.value,
+          allowed: problem.allowed.map((v) => String(v)).join(', '),
+          hint: problem.closest ? ` Write "${problem.closest}".` : '',
+        },
       };
     case 'invalidQuantity':
-      return { messageId: 'invalidQuantity', data: { path, value: problem.value, kind, hint: quantityHint(problem.value, problem.path[problem.path.length - 1] === 'cpu') } };
+      return {
+        messageId: 'invalidQuantity',
+        data: { path, value: problem.value, kind, hint: quantityHint(problem.value, problem.path[problem.path.length - 1] === 'cpu') },
+      };
     case 'notBase64': {
       const field = formatPath(problem.path.slice(0, -1));
-      const hint = kind === 'Secret' && problem.path[0] === 'data'
-        ? ` Encode it (printf %s 'value' | base64), or move it to stringData, which takes plain text.`
-        : ' Encode it with base64.';
+      const hint =
+        kind === 'Secret' && problem.path[0] === 'data'
+          ? ` Encode it (printf %s 'value' | base64), or move it to stringData, which takes plain text.`
+          : ' Encode it with base64.';
       return { messageId: 'notBase64', data: { path, field, kind, hint } };
     }
   }
@@ -166,7 +216,8 @@ function describeWritten(resource: Resource, path: Path, value: unknown): string
  */
 const RENAMED_FIELDS: Readonly<Record<string, string>> = {
   'networking.v1.IngressSpec.backend': 'networking.k8s.io/v1 calls it defaultBackend (with service: {name, port: {number}}).',
-  'autoscaling.v2.ResourceMetricSource.targetAverageUtilization': 'autoscaling/v2 writes it as target: {type: Utilization, averageUtilization: N}.',
+  'autoscaling.v2.ResourceMetricSource.targetAverageUtilization':
+    'autoscaling/v2 writes it as target: {type: Utilization, averageUtilization: N}.',
   'autoscaling.v2.ResourceMetricSource.targetAverageValue': 'autoscaling/v2 writes it as target: {type: AverageValue, averageValue: N}.',
 };
 
@@ -213,24 +264,31 @@ function describeValidation(problem: ValidationProblem, resource: Resource): Rec
 }
 
 const NAME_RULE_TEXT = {
-  dns1035Label: 'a Service name must be a DNS-1035 label, at most 63 lower-case letters, digits and "-", starting with a letter and ending with a letter or digit',
+  dns1035Label:
+    'a Service name must be a DNS-1035 label, at most 63 lower-case letters, digits and "-", starting with a letter and ending with a letter or digit',
   dns1123Label: 'it must be a DNS-1123 label, at most 63 lower-case letters, digits and "-", starting and ending with a letter or digit',
-  dns1123Subdomain: 'it must be a DNS-1123 subdomain, at most 253 lower-case letters, digits, "-" and ".", each part between dots starting and ending with a letter or digit',
+  dns1123Subdomain:
+    'it must be a DNS-1123 subdomain, at most 253 lower-case letters, digits, "-" and ".", each part between dots starting and ending with a letter or digit',
 } as const;
 
 function nameHint(name: string, rule: NameRule): string {
   const fixed = name.toLowerCase().replace(/[_\s]+/g, '-');
-  if (rule === 'dns1035Label' && /^[0-9]/.test(name)) return ' It may not start with a digit (the Service gets a DNS name and environment variables in every pod).';
-  if (fixed !== name && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(fixed) && !(rule !== 'dns1123Subdomain' && fixed.includes('.'))) return ` Write "${fixed}".`;
+  if (rule === 'dns1035Label' && /^[0-9]/.test(name))
+    return ' It may not start with a digit (the Service gets a DNS name and environment variables in every pod).';
+  if (fixed !== name && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(fixed) && !(rule !== 'dns1123Subdomain' && fixed.includes('.')))
+    return ` Write "${fixed}".`;
   return '';
 }
 
 function typeHint(expected: string, value: unknown, definition: string | undefined, written: string | undefined): string {
-  if (definition === 'meta.v1.LabelSelector') return ' A label selector is an object: matchLabels (label: value pairs) and/or matchExpressions, e.g. selector: {matchLabels: {app: web}}.';
+  if (definition === 'meta.v1.LabelSelector')
+    return ' A label selector is an object: matchLabels (label: value pairs) and/or matchExpressions, e.g. selector: {matchLabels: {app: web}}.';
   if (expected === 'a map' && typeof value !== 'object') return ' Write it as key: value pairs on the lines below, indented.';
   if (typeof value === 'string' && /^-?[0-9]+$/.test(value) && expected.startsWith('an integer')) return ' Write it without quotes.';
-  if (typeof value === 'string' && (value === 'true' || value === 'false') && expected === 'true or false') return ' Write it without quotes.';
-  if ((typeof value === 'number' || typeof value === 'boolean') && expected === 'a string') return ` Quote it: ${JSON.stringify(written ?? String(value))}.`;
+  if (typeof value === 'string' && (value === 'true' || value === 'false') && expected === 'true or false')
+    return ' Write it without quotes.';
+  if ((typeof value === 'number' || typeof value === 'boolean') && expected === 'a string')
+    return ` Quote it: ${JSON.stringify(written ?? String(value))}.`;
   if (expected === 'a list' && value !== null && typeof value === 'object') return ' Write it as a list: put "- " before the entry.';
   if (expected === 'an object' && typeof value === 'string') return ' It takes fields on the lines below, indented.';
   return '';

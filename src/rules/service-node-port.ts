@@ -1,6 +1,13 @@
 import { createRule, formatPath } from '../api/authoring.js';
 import { appliedTogether, inSameFolder } from '../model/evidence/apply-scope.js';
-import { DEFAULT_NODE_PORT_RANGE, inPortRange, nodePortIndexOf, nodePortUseLabel, parsePortRange, type NodePortUse } from '../model/services/node-ports.js';
+import {
+  DEFAULT_NODE_PORT_RANGE,
+  inPortRange,
+  nodePortIndexOf,
+  nodePortUseLabel,
+  parsePortRange,
+  type NodePortUse,
+} from '../model/services/node-ports.js';
 import { allocatesNodePorts, needsHealthCheck } from '../model/services/service.js';
 import { asString, getIn } from '../model/objects/values.js';
 
@@ -70,7 +77,13 @@ export const serviceNodePort = createRule<Options, MessageIds>({
           // Accepted by validation, never allocated (txnAllocNodePorts): harmless but misleading.
           const externalName = asString(getIn(resource.object, ['spec', 'externalName'])) ?? '';
           for (const port of withNodePort) {
-            context.report({ resource, path: [...port.path, 'nodePort'], messageId: 'ignoredOnExternalName', severity: 'warn', data: { externalName } });
+            context.report({
+              resource,
+              path: [...port.path, 'nodePort'],
+              messageId: 'ignoredOnExternalName',
+              severity: 'warn',
+              data: { externalName },
+            });
           }
           return;
         }
@@ -80,20 +93,40 @@ export const serviceNodePort = createRule<Options, MessageIds>({
             ? 'A headless Service has no cluster IP and cannot be NodePort either: remove nodePort, or create a separate NodePort Service for external access.'
             : 'Set type: NodePort (or LoadBalancer) to open the port on every node, or remove nodePort.';
           for (const port of withNodePort) {
-            context.report({ resource, path: [...port.path, 'nodePort'], messageId: 'forbiddenOnClusterIP', data: { what, index: port.index, fix } });
+            context.report({
+              resource,
+              path: [...port.path, 'nodePort'],
+              messageId: 'forbiddenOnClusterIP',
+              data: { what, index: port.index, fix },
+            });
           }
           return;
         }
         // Headless NodePort/LoadBalancer and unknown types are rejected before allocation (service-type-fields).
         if (!allocatesNodePorts(service)) return;
 
-        const uses: NodePortUse[] = withNodePort.map((port) => ({ service: resource, nodePort: port.nodePort!, servicePort: port, path: [...port.path, 'nodePort'] }));
+        const uses: NodePortUse[] = withNodePort.map((port) => ({
+          service: resource,
+          nodePort: port.nodePort!,
+          servicePort: port,
+          path: [...port.path, 'nodePort'],
+        }));
         if (needsHealthCheck(service) && service.healthCheckNodePort !== undefined) {
-          uses.push({ service: resource, nodePort: service.healthCheckNodePort, servicePort: undefined, path: ['spec', 'healthCheckNodePort'] });
+          uses.push({
+            service: resource,
+            nodePort: service.healthCheckNodePort,
+            servicePort: undefined,
+            path: ['spec', 'healthCheckNodePort'],
+          });
         }
         const allocatable = uses.filter((use) => {
           if (inPortRange(range, use.nodePort)) return true;
-          context.report({ resource, path: use.path, messageId: 'outOfRange', data: { field: fieldOf(use), nodePort: use.nodePort, range: rangeText } });
+          context.report({
+            resource,
+            path: use.path,
+            messageId: 'outOfRange',
+            data: { field: fieldOf(use), nodePort: use.nodePort, range: rangeText },
+          });
           return false;
         });
 
@@ -107,7 +140,11 @@ export const serviceNodePort = createRule<Options, MessageIds>({
           // clusters; Services in other folders (a repository of several apps or examples) may never be applied
           // to one cluster either: warnings, not errors.
           const sameName = owner.service.name === resource.name;
-          const messageId = sameName ? 'alreadyAllocatedBySameName' : inSameFolder(owner.service, resource) ? 'alreadyAllocated' : 'alreadyAllocatedInOtherFolder';
+          const messageId = sameName
+            ? 'alreadyAllocatedBySameName'
+            : inSameFolder(owner.service, resource)
+              ? 'alreadyAllocated'
+              : 'alreadyAllocatedInOtherFolder';
           context.report({
             resource,
             path: use.path,
@@ -138,7 +175,9 @@ export const serviceNodePort = createRule<Options, MessageIds>({
                   path: use.path,
                   messageId: 'duplicateInService',
                   data: { index: port.index, nodePort: use.nodePort, protocol: port.protocol, first: duplicate.servicePort.index },
-                  related: [{ resource, path: duplicate.path, message: `nodePort ${use.nodePort}/${port.protocol} is first requested here` }],
+                  related: [
+                    { resource, path: duplicate.path, message: `nodePort ${use.nodePort}/${port.protocol} is first requested here` },
+                  ],
                 });
                 continue;
               }
@@ -150,9 +189,10 @@ export const serviceNodePort = createRule<Options, MessageIds>({
               continue;
             }
             if (port && taken.servicePort && taken.servicePort.port === port.port) continue;
-            const why = taken.servicePort && port
-              ? ` for port ${taken.servicePort.port}/${taken.servicePort.protocol}; only entries with the same port number (such as 53/TCP and 53/UDP) may share a nodePort`
-              : '; the health check needs a node port of its own';
+            const why =
+              taken.servicePort && port
+                ? ` for port ${taken.servicePort.port}/${taken.servicePort.protocol}; only entries with the same port number (such as 53/TCP and 53/UDP) may share a nodePort`
+                : '; the health check needs a node port of its own';
             context.report({
               resource,
               path: use.path,

@@ -58,25 +58,52 @@ export const servicePortNames = createRule({
                 resource,
                 path: at('name'),
                 messageId: 'nameRequired',
-                data: { name: resource.name, count: ports.length, index: port.index, port: servicePortLabel(port), suggestion: suggestName(port) },
+                data: {
+                  name: resource.name,
+                  count: ports.length,
+                  index: port.index,
+                  port: servicePortLabel(port),
+                  suggestion: suggestName(port),
+                },
               });
             }
           } else if (typeof rawName !== 'string') {
-            context.report({ resource, path: at('name'), messageId: 'nameNotString', data: { value: String(rawName), kind: typeof rawName } });
+            context.report({
+              resource,
+              path: at('name'),
+              messageId: 'nameNotString',
+              data: { value: String(rawName), kind: typeof rawName },
+            });
           } else {
             if (!isDns1123Label(rawName)) {
-              context.report({ resource, path: at('name'), messageId: 'invalidName', data: { portName: `"${rawName}"`, problem: dns1123LabelProblem(rawName) } });
+              context.report({
+                resource,
+                path: at('name'),
+                messageId: 'invalidName',
+                data: { portName: `"${rawName}"`, problem: dns1123LabelProblem(rawName) },
+              });
             }
             const first = firstByName.get(rawName);
             if (first !== undefined) {
-              context.report({ resource, path: at('name'), messageId: 'duplicateName', data: { portName: rawName, first, index: port.index } });
+              context.report({
+                resource,
+                path: at('name'),
+                messageId: 'duplicateName',
+                data: { portName: rawName, first, index: port.index },
+              });
             } else firstByName.set(rawName, port.index);
           }
 
           const portProblem = portNumberProblem(rawPort);
-          if (portProblem) context.report({ resource, path: at('port'), messageId: 'invalidPort', data: { index: port.index, problem: portProblem } });
+          if (portProblem)
+            context.report({ resource, path: at('port'), messageId: 'invalidPort', data: { index: port.index, problem: portProblem } });
 
-          if (rawProtocol !== undefined && rawProtocol !== null && rawProtocol !== '' && !SUPPORTED_PROTOCOLS.includes(rawProtocol as string)) {
+          if (
+            rawProtocol !== undefined &&
+            rawProtocol !== null &&
+            rawProtocol !== '' &&
+            !SUPPORTED_PROTOCOLS.includes(rawProtocol as string)
+          ) {
             const upper = typeof rawProtocol === 'string' ? rawProtocol.toUpperCase() : '';
             context.report({
               resource,

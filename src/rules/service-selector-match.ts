@@ -51,7 +51,13 @@ export const serviceSelectorMatch = createRule({
             messageId: 'operatorManaged',
             severity: 'warn',
             data: { ...data, operator: resourceLabel(operatorResource), where: `${where.file}:${where.range.line}` },
-            related: [{ resource: operatorResource, path: ['metadata', 'name'], message: `${resourceLabel(operatorResource)} is managed by an operator` }],
+            related: [
+              {
+                resource: operatorResource,
+                path: ['metadata', 'name'],
+                message: `${resourceLabel(operatorResource)} is managed by an operator`,
+              },
+            ],
           });
           return;
         }
@@ -64,14 +70,19 @@ export const serviceSelectorMatch = createRule({
         // (Rook's CephCluster runs its mgr and gateway pods under labels of its own): a warning, not an error.
         const operators = near ? [] : graph.podCreatingCustomResourcesIn(resource.namespace);
         if (operators.length > 0) {
-          const shown = operators.slice(0, 3).map((r) => resourceLabel(r)).join(', ');
+          const shown = operators
+            .slice(0, 3)
+            .map((r) => resourceLabel(r))
+            .join(', ');
           context.report({
             resource,
             path,
             messageId: 'operatorMayManage',
             severity: 'warn',
             data: { ...data, operators: operators.length > 3 ? `${shown}, ...` : shown },
-            related: operators.slice(0, 3).map((r) => ({ resource: r, path: ['metadata', 'name'], message: `${resourceLabel(r)} may create pods` })),
+            related: operators
+              .slice(0, 3)
+              .map((r) => ({ resource: r, path: ['metadata', 'name'], message: `${resourceLabel(r)} may create pods` })),
           });
           return;
         }

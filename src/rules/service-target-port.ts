@@ -71,12 +71,17 @@ export const serviceTargetPort = createRule({
           // - workloads written farther away than the nearest one that serves it (another app or example of the
           //   same repository, never deployed with this Service) are not what the Service was written for.
           const nearestServing = Math.min(...backends.map((b) => folderDistance(resource, b.template.owner)));
-          const unresolved = backends.length > 0
-            ? portEndpoints.unresolved.filter((u) => !runsToCompletion(u.template) && folderDistance(resource, u.template.owner) <= nearestServing)
-            : portEndpoints.unresolved;
+          const unresolved =
+            backends.length > 0
+              ? portEndpoints.unresolved.filter(
+                  (u) => !runsToCompletion(u.template) && folderDistance(resource, u.template.owner) <= nearestServing,
+                )
+              : portEndpoints.unresolved;
           if (unresolved.length === 0) return;
           const resolvedBy = backends.length > 0 ? backends.map((b) => templateLabel(b.template)).join(', ') : undefined;
-          const hinted = unresolved.map((u) => namedPortHint(target, servicePort.protocol, u.template, resolvedBy)).find((h) => h.hint !== '');
+          const hinted = unresolved
+            .map((u) => namedPortHint(target, servicePort.protocol, u.template, resolvedBy))
+            .find((h) => h.hint !== '');
           // An operator may add containers and ports to the pods of a custom resource's template.
           const operatorManaged = unresolved.every((u) => !u.template.builtinOwner);
           const operatorNote = operatorManaged
@@ -99,19 +104,32 @@ export const serviceTargetPort = createRule({
           });
         }
 
-        function checkNumericPort(servicePort: ServicePort, target: number, backends: readonly Backend[], path: Path, srvRecord?: string): void {
+        function checkNumericPort(
+          servicePort: ServicePort,
+          target: number,
+          backends: readonly Backend[],
+          path: Path,
+          srvRecord?: string,
+        ): void {
           // As for named ports: with workloads that declare the port, batch pods and workloads farther away are not
           // what the Service was written for.
           const declaring = backends.filter((b) => b.declared);
           const nearestDeclaring = Math.min(...declaring.map((b) => folderDistance(resource, b.template.owner)));
           const undeclared = backends
-            .filter((b) => !b.declared && !(declaring.length > 0 && (runsToCompletion(b.template) || folderDistance(resource, b.template.owner) > nearestDeclaring)))
+            .filter(
+              (b) =>
+                !b.declared &&
+                !(declaring.length > 0 && (runsToCompletion(b.template) || folderDistance(resource, b.template.owner) > nearestDeclaring)),
+            )
             .map((b) => ({ backend: b, ports: servingContainers(b.template).flatMap((c) => c.ports) }))
             // A template that declares no port at all says nothing about where it listens: nothing to compare.
             .filter((u) => u.ports.length > 0);
           if (undeclared.length === 0) return;
-          const described = undeclared.map((u) => `${workloadLabel(u.backend)} declares only ${u.ports.map(containerPortLabel).join(', ')}`).join('; ');
-          const others = declaring.length > 0 ? ` (${declaring.map(workloadLabel).join(', ')} declare${declaring.length === 1 ? 's' : ''} it)` : '';
+          const described = undeclared
+            .map((u) => `${workloadLabel(u.backend)} declares only ${u.ports.map(containerPortLabel).join(', ')}`)
+            .join('; ');
+          const others =
+            declaring.length > 0 ? ` (${declaring.map(workloadLabel).join(', ')} declare${declaring.length === 1 ? 's' : ''} it)` : '';
           const first = undeclared[0]!;
           context.report({
             resource,
@@ -123,7 +141,12 @@ export const serviceTargetPort = createRule({
               record: srvRecord ?? '',
               target,
               undeclared: `${described}${others}`,
-              hint: numericPortHint(target, servicePort.protocol, undeclared.flatMap((u) => u.ports), srvRecord ? servicePort.name : undefined),
+              hint: numericPortHint(
+                target,
+                servicePort.protocol,
+                undeclared.flatMap((u) => u.ports),
+                srvRecord ? servicePort.name : undefined,
+              ),
             },
             related: [portsLocation(first.backend.template, undefined)],
           });
@@ -169,7 +192,10 @@ function namedPortHint(
     }
   }
   const candidates = serving.flatMap((c) => c.ports.filter((p) => p.protocol === protocol).map((p) => ({ container: c, port: p })));
-  const near = closestPortName(target, candidates.map((c) => c.port));
+  const near = closestPortName(
+    target,
+    candidates.map((c) => c.port),
+  );
   const all = serving.flatMap((c) => c.ports.map((p) => ({ container: c, port: p })));
   const nearPort = near ? candidates.find((c) => c.port === near) : undefined;
   const suggested = nearPort ?? (all.length === 1 ? all[0] : undefined);
@@ -197,8 +223,12 @@ function numericPortHint(target: number, protocol: string, ports: readonly Conta
   if (otherProtocol) {
     return ` Port ${target} is declared with protocol ${otherProtocol.protocol}, not ${protocol}: check the protocol of this Service port.`;
   }
-  const sameName = sameNameAs === undefined ? undefined : ports.find((p) => p.name === sameNameAs && p.protocol === protocol && p.containerPort !== undefined);
-  if (sameName) return ` The pods declare "${sameNameAs}" as ${portNumberLabel(sameName)}: did you mean targetPort: ${sameName.containerPort} (or "${sameNameAs}")?`;
+  const sameName =
+    sameNameAs === undefined
+      ? undefined
+      : ports.find((p) => p.name === sameNameAs && p.protocol === protocol && p.containerPort !== undefined);
+  if (sameName)
+    return ` The pods declare "${sameNameAs}" as ${portNumberLabel(sameName)}: did you mean targetPort: ${sameName.containerPort} (or "${sameNameAs}")?`;
   const numbers = [...new Set(ports.filter((p) => p.protocol === protocol && p.containerPort !== undefined).map((p) => p.containerPort))];
   if (numbers.length === 1) {
     const port = ports.find((p) => p.containerPort === numbers[0])!;
@@ -210,7 +240,11 @@ function numericPortHint(target: number, protocol: string, ports: readonly Conta
 /** Where to look in a workload: the container ports (of the container concerned, when one is). */
 function portsLocation(template: PodTemplate, container: Container | undefined): RelatedLocation {
   const chosen = container ?? servingContainers(template).find((c) => c.ports.length > 0) ?? servingContainers(template)[0];
-  const path: Path = chosen ? (chosen.ports.length > 0 ? [...chosen.path, 'ports'] : chosen.path) : [...template.path, 'spec', 'containers'];
+  const path: Path = chosen
+    ? chosen.ports.length > 0
+      ? [...chosen.path, 'ports']
+      : chosen.path
+    : [...template.path, 'spec', 'containers'];
   const message = chosen ? `ports of container "${chosen.name}" in ${templateLabel(template)}` : `containers of ${templateLabel(template)}`;
   return { resource: template.owner, path, message };
 }

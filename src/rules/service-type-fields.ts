@@ -39,7 +39,7 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
       unknownType:
         'type "{{value}}" is not a Service type, so the API server rejects the Service: use ClusterIP, NodePort, LoadBalancer or ExternalName (case matters).{{hint}}',
       headlessNotAllowed:
-        'A {{type}} Service cannot be headless (clusterIP: None): node ports and load balancers forward to the cluster IP, so the API server rejects it (Invalid spec.clusterIPs[0]: may not be set to \'None\' for {{type}} services). Remove clusterIP: None, or keep a separate headless ClusterIP Service for per-pod DNS.',
+        "A {{type}} Service cannot be headless (clusterIP: None): node ports and load balancers forward to the cluster IP, so the API server rejects it (Invalid spec.clusterIPs[0]: may not be set to 'None' for {{type}} services). Remove clusterIP: None, or keep a separate headless ClusterIP Service for per-pod DNS.",
       forbiddenOnExternalName:
         '{{field}} may not be set on an ExternalName Service, which is only a DNS CNAME and gets no cluster IP: the API server rejects it (Forbidden spec.{{upstreamField}}). Remove it.',
       externalNameRequired:
@@ -50,12 +50,14 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
         'externalName is set on a {{type}} Service, where it is ignored (the API server only warns: "spec.externalName is ignored when spec.type is not ExternalName"). Set type: ExternalName if this Service should be a DNS alias, or remove externalName.',
       externalTrafficPolicyNotAllowed:
         'externalTrafficPolicy is set on this {{type}} Service, which takes no traffic from outside the cluster, so the API server rejects it (Invalid spec.externalTrafficPolicy: may only be set for externally-accessible services). Remove it, or use type NodePort or LoadBalancer.',
-      invalidTrafficPolicy: '{{field}} "{{value}}" is not supported, so the API server rejects the Service: use Cluster or Local (case matters).',
+      invalidTrafficPolicy:
+        '{{field}} "{{value}}" is not supported, so the API server rejects the Service: use Cluster or Local (case matters).',
       loadBalancerOnly:
-        '{{field}} only applies to LoadBalancer Services and this one is {{type}}, so the API server rejects it (Forbidden {{upstreamField}}: may only be used when `type` is \'LoadBalancer\'). Remove it, or set type: LoadBalancer.',
+        "{{field}} only applies to LoadBalancer Services and this one is {{type}}, so the API server rejects it (Forbidden {{upstreamField}}: may only be used when `type` is 'LoadBalancer'). Remove it, or set type: LoadBalancer.",
       healthCheckNodePortNotAllowed:
         'healthCheckNodePort is only used by a LoadBalancer Service with externalTrafficPolicy: Local, and this one is {{what}}, so the API server rejects it (Invalid spec.healthCheckNodePort). Remove it, or set type: LoadBalancer and externalTrafficPolicy: Local.',
-      invalidSessionAffinity: 'sessionAffinity "{{value}}" is not supported, so the API server rejects the Service: use None or ClientIP (case matters).',
+      invalidSessionAffinity:
+        'sessionAffinity "{{value}}" is not supported, so the API server rejects the Service: use None or ClientIP (case matters).',
       invalidSessionAffinityTimeout:
         'sessionAffinityConfig.clientIP.timeoutSeconds {{value}} is outside 1-86400 (one day), so the API server rejects the Service. Use a number of seconds up to 86400, or leave it out for the default of 10800 (3 hours).',
       sessionAffinityConfigIgnored:
@@ -79,7 +81,8 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
         // other checks depend on the type, so an unknown one is the only finding.
         const writtenType = spec.type;
         if (isSet(writtenType) && writtenType !== '' && !SERVICE_TYPES.includes(writtenType as string)) {
-          const fixed = typeof writtenType === 'string' ? SERVICE_TYPES.find((t) => t.toLowerCase() === writtenType.toLowerCase()) : undefined;
+          const fixed =
+            typeof writtenType === 'string' ? SERVICE_TYPES.find((t) => t.toLowerCase() === writtenType.toLowerCase()) : undefined;
           report(['spec', 'type'], 'unknownType', { value: textOf(writtenType), hint: fixed ? ` Write "${fixed}".` : '' });
           return;
         }
@@ -92,10 +95,14 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
           // clusterIPs is filled from clusterIP before validation (NormalizeClusterIPs), so either one counts.
           const clusterIPWritten = typeof spec.clusterIP === 'string' && spec.clusterIP !== '';
           const clusterIPsWritten = asArray(spec.clusterIPs).some((ip) => ip !== '' && ip !== null);
-          if (clusterIPWritten) report(['spec', 'clusterIP'], 'forbiddenOnExternalName', { field: 'clusterIP', upstreamField: 'clusterIPs' });
-          else if (clusterIPsWritten) report(['spec', 'clusterIPs'], 'forbiddenOnExternalName', { field: 'clusterIPs', upstreamField: 'clusterIPs' });
-          if (asArray(spec.ipFamilies).length > 0) report(['spec', 'ipFamilies'], 'forbiddenOnExternalName', { field: 'ipFamilies', upstreamField: 'ipFamilies' });
-          if (isSet(spec.ipFamilyPolicy)) report(['spec', 'ipFamilyPolicy'], 'forbiddenOnExternalName', { field: 'ipFamilyPolicy', upstreamField: 'ipFamilyPolicy' });
+          if (clusterIPWritten)
+            report(['spec', 'clusterIP'], 'forbiddenOnExternalName', { field: 'clusterIP', upstreamField: 'clusterIPs' });
+          else if (clusterIPsWritten)
+            report(['spec', 'clusterIPs'], 'forbiddenOnExternalName', { field: 'clusterIPs', upstreamField: 'clusterIPs' });
+          if (asArray(spec.ipFamilies).length > 0)
+            report(['spec', 'ipFamilies'], 'forbiddenOnExternalName', { field: 'ipFamilies', upstreamField: 'ipFamilies' });
+          if (isSet(spec.ipFamilyPolicy))
+            report(['spec', 'ipFamilyPolicy'], 'forbiddenOnExternalName', { field: 'ipFamilyPolicy', upstreamField: 'ipFamilyPolicy' });
 
           const externalName = spec.externalName;
           // The value is a CNAME and may end with one dot (fully qualified): ValidateService strips one.
@@ -103,7 +110,10 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
           if (!isSet(externalName) || externalName === '' || (typeof externalName === 'string' && cname === '')) {
             report(['spec', 'externalName'], 'externalNameRequired');
           } else if (typeof externalName !== 'string' || !isDns1123Subdomain(cname)) {
-            report(['spec', 'externalName'], 'invalidExternalName', { value: textOf(externalName), hint: externalNameHint(textOf(externalName)) });
+            report(['spec', 'externalName'], 'invalidExternalName', {
+              value: textOf(externalName),
+              hint: externalNameHint(textOf(externalName)),
+            });
           }
         } else if (typeof spec.externalName === 'string' && spec.externalName !== '') {
           report(['spec', 'externalName'], 'externalNameIgnored', { type }, 'warn');
@@ -113,20 +123,31 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
         const externalTrafficPolicy = spec.externalTrafficPolicy;
         if (isSet(externalTrafficPolicy) && externalTrafficPolicy !== '') {
           if (!isExternallyAccessible(service)) {
-            report(['spec', 'externalTrafficPolicy'], 'externalTrafficPolicyNotAllowed', { type: describeType(service.type, service.headless) });
+            report(['spec', 'externalTrafficPolicy'], 'externalTrafficPolicyNotAllowed', {
+              type: describeType(service.type, service.headless),
+            });
           } else if (!TRAFFIC_POLICIES.includes(externalTrafficPolicy as string)) {
-            report(['spec', 'externalTrafficPolicy'], 'invalidTrafficPolicy', { field: 'externalTrafficPolicy', value: textOf(externalTrafficPolicy) });
+            report(['spec', 'externalTrafficPolicy'], 'invalidTrafficPolicy', {
+              field: 'externalTrafficPolicy',
+              value: textOf(externalTrafficPolicy),
+            });
           }
         }
         if (service.healthCheckNodePort !== undefined && !needsHealthCheck(service)) {
-          const what = type === 'LoadBalancer' ? `a LoadBalancer with externalTrafficPolicy ${service.externalTrafficPolicy ?? 'Cluster (the default)'}` : `type ${type}`;
+          const what =
+            type === 'LoadBalancer'
+              ? `a LoadBalancer with externalTrafficPolicy ${service.externalTrafficPolicy ?? 'Cluster (the default)'}`
+              : `type ${type}`;
           report(['spec', 'healthCheckNodePort'], 'healthCheckNodePortNotAllowed', { what });
         }
 
         // validateServiceInternalTrafficFieldsValue
         const internalTrafficPolicy = spec.internalTrafficPolicy;
         if (isSet(internalTrafficPolicy) && !TRAFFIC_POLICIES.includes(internalTrafficPolicy as string)) {
-          report(['spec', 'internalTrafficPolicy'], 'invalidTrafficPolicy', { field: 'internalTrafficPolicy', value: textOf(internalTrafficPolicy) });
+          report(['spec', 'internalTrafficPolicy'], 'invalidTrafficPolicy', {
+            field: 'internalTrafficPolicy',
+            value: textOf(internalTrafficPolicy),
+          });
         }
 
         if (type !== 'LoadBalancer') {
@@ -142,7 +163,11 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
             );
           }
           if (isSet(spec.allocateLoadBalancerNodePorts)) {
-            loadBalancerOnly(['spec', 'allocateLoadBalancerNodePorts'], 'allocateLoadBalancerNodePorts', 'spec.allocateLoadBalancerNodePorts');
+            loadBalancerOnly(
+              ['spec', 'allocateLoadBalancerNodePorts'],
+              'allocateLoadBalancerNodePorts',
+              'spec.allocateLoadBalancerNodePorts',
+            );
           }
           if (isSet(spec.loadBalancerClass)) loadBalancerOnly(['spec', 'loadBalancerClass'], 'loadBalancerClass', 'spec.loadBalancerClass');
         }
@@ -159,7 +184,12 @@ export const serviceTypeFields = createRule<readonly [], MessageIds>({
             report(timeoutPath, 'invalidSessionAffinityTimeout', { value: timeout });
           }
         } else if (isSet(spec.sessionAffinityConfig)) {
-          report(['spec', 'sessionAffinityConfig'], 'sessionAffinityConfigIgnored', { affinity: isSet(spec.sessionAffinity) ? 'None' : 'None (the default)' }, 'warn');
+          report(
+            ['spec', 'sessionAffinityConfig'],
+            'sessionAffinityConfigIgnored',
+            { affinity: isSet(spec.sessionAffinity) ? 'None' : 'None (the default)' },
+            'warn',
+          );
         }
       },
     };

@@ -54,19 +54,37 @@ export const statefulsetServiceName = createRule({
             const { verdict } = governing;
             const related: RelatedLocation[] = [];
             let hint = '';
-            const meant = governing.governing ?? (verdict.kind === 'mistake' && verdict.evidence.kind === 'meant' ? verdict.evidence.candidate : undefined);
+            const meant =
+              governing.governing ??
+              (verdict.kind === 'mistake' && verdict.evidence.kind === 'meant' ? verdict.evidence.candidate : undefined);
             if (meant) {
               hint += ` Did you mean "${meant.name}" (${where(meant, ['metadata', 'name'])})? It is headless and selects these pods.`;
               related.push({ resource: meant, path: ['metadata', 'name'], message: `Service "${meant.name}"` });
             }
-            const other = verdict.kind === 'mistake' && verdict.evidence.kind === 'other-namespace' ? verdict.evidence.candidate : verdict.kind === 'unsure' ? verdict.elsewhere : undefined;
+            const other =
+              verdict.kind === 'mistake' && verdict.evidence.kind === 'other-namespace'
+                ? verdict.evidence.candidate
+                : verdict.kind === 'unsure'
+                  ? verdict.elsewhere
+                  : undefined;
             if (other) {
               hint += ` A Service "${other.name}" exists in namespace "${other.namespace}" (${where(other, ['metadata', 'name'])}), but the governing Service must be in the StatefulSet's namespace: set metadata.namespace on the StatefulSet (or, if you apply it with \`kubectl apply -n ${other.namespace}\`, ignore this).`;
-              related.push({ resource: other, path: ['metadata', 'namespace'], message: `Service "${other.name}" in namespace "${other.namespace}"` });
+              related.push({
+                resource: other,
+                path: ['metadata', 'namespace'],
+                message: `Service "${other.name}" in namespace "${other.namespace}"`,
+              });
             }
             if (verdict.kind === 'unsure' && verdict.reason.kind === 'placeholder-names') return;
             if (verdict.kind === 'unsure' && verdict.reason.kind === 'none-in-namespace' && !meant) {
-              context.report({ resource, path: SERVICE_NAME_PATH, messageId: 'serviceNotInInput', severity: 'warn', data: { ...data, hint }, related });
+              context.report({
+                resource,
+                path: SERVICE_NAME_PATH,
+                messageId: 'serviceNotInInput',
+                severity: 'warn',
+                data: { ...data, hint },
+                related,
+              });
               return;
             }
             // An error only with evidence that per-pod DNS was wanted and the name is wrong: a headless Service that
@@ -79,7 +97,9 @@ export const statefulsetServiceName = createRule({
               hint += ` Service "${similar.name}" (${where(similar, ['metadata', 'name'])}) has a close name, but ${graph.service(similar).headless ? 'does not select these pods' : 'is not headless'}.`;
               related.push({ resource: similar, path: ['metadata', 'name'], message: `Service "${similar.name}"` });
             }
-            if (!sure) hint += ' If these pods are resolved by name, add a headless Service (clusterIP: None) of that name that selects them; if not, drop spec.serviceName (optional since Kubernetes 1.33).';
+            if (!sure)
+              hint +=
+                ' If these pods are resolved by name, add a headless Service (clusterIP: None) of that name that selects them; if not, drop spec.serviceName (optional since Kubernetes 1.33).';
             context.report({
               resource,
               path: SERVICE_NAME_PATH,
@@ -100,7 +120,11 @@ export const statefulsetServiceName = createRule({
                   ? `clusterIP: ${clusterIP}`
                   : `type ${service.type} without clusterIP: None, so it gets a virtual IP`;
             const related: RelatedLocation[] = [
-              { resource: governing.service, path: clusterIP ? ['spec', 'clusterIP'] : ['spec'], message: `Service "${governing.name}" is not headless` },
+              {
+                resource: governing.service,
+                path: clusterIP ? ['spec', 'clusterIP'] : ['spec'],
+                message: `Service "${governing.name}" is not headless`,
+              },
             ];
             let hint: string;
             if (governing.headlessAlternative) {

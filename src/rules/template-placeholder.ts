@@ -37,7 +37,12 @@ export const templatePlaceholder = createRule({
         const first = found[0]!;
         // Reported on the document, not the resource: this note is about the placeholder itself, so it must not
         // be held back like the findings that depend on one.
-        byFile.set(file, { document: resource.document, range: locateField(resource, first.path).range, text: first.text, count: found.length });
+        byFile.set(file, {
+          document: resource.document,
+          range: locateField(resource, first.path).range,
+          text: first.text,
+          count: found.length,
+        });
       },
       'graph:exit'() {
         for (const [file, first] of byFile) {

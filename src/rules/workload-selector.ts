@@ -27,8 +27,7 @@ export const workloadSelector = createRule({
         '{{kind}} "{{name}}" has no spec.selector. {{why}} Add one that matches the pod template labels, e.g. {{suggestion}}.',
       emptySelector:
         '{{kind}} "{{name}}" has an empty spec.selector, which would select every pod in the namespace: the API server rejects it ("empty selector is invalid"). Select on the pod template labels, e.g. {{suggestion}}.',
-      invalidExpression:
-        '{{kind}} "{{name}}": invalid selector expression: {{problem}} The API server rejects the whole {{kind}}.',
+      invalidExpression: '{{kind}} "{{name}}": invalid selector expression: {{problem}} The API server rejects the whole {{kind}}.',
       jobSelector:
         'Job "{{name}}" sets spec.selector without spec.manualSelector: true. The API server generates a Job\'s selector from its uid and rejects a hand-written one ("`selector` not auto-generated"). Remove spec.selector (the pods are still labelled job-name: {{name}}), or set manualSelector: true if you really need your own.',
       cronJobSelector:
@@ -52,9 +51,24 @@ export const workloadSelector = createRule({
         case 'generated':
           if (rule.owner === 'CronJob') {
             const manualPath: Path = ['spec', 'jobTemplate', 'spec', 'manualSelector'];
-            if (present) context.report({ resource, path, messageId: 'cronJobSelector', data: { name, field: 'jobTemplate.spec.selector', upstream: '"`selector` will be auto-generated"' } });
+            if (present)
+              context.report({
+                resource,
+                path,
+                messageId: 'cronJobSelector',
+                data: { name, field: 'jobTemplate.spec.selector', upstream: '"`selector` will be auto-generated"' },
+              });
             if (getIn(resource.object, manualPath) === true) {
-              context.report({ resource, path: manualPath, messageId: 'cronJobSelector', data: { name, field: 'jobTemplate.spec.manualSelector: true', upstream: 'Unsupported value: spec.jobTemplate.spec.manualSelector, supported values: "nil", "false"' } });
+              context.report({
+                resource,
+                path: manualPath,
+                messageId: 'cronJobSelector',
+                data: {
+                  name,
+                  field: 'jobTemplate.spec.manualSelector: true',
+                  upstream: 'Unsupported value: spec.jobTemplate.spec.manualSelector, supported values: "nil", "false"',
+                },
+              });
             }
           } else if (present && !isExportedJobSelector(value)) {
             context.report({ resource, path, messageId: 'jobSelector', data: { name } });
@@ -70,7 +84,11 @@ export const workloadSelector = createRule({
                 resource,
                 path,
                 messageId: 'missingSelector',
-                data: { ...base, why: 'It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).', suggestion: suggestion() },
+                data: {
+                  ...base,
+                  why: 'It defaults to the pod template labels, but the template has none, so the API server rejects it (spec.selector: Required value).',
+                  suggestion: suggestion(),
+                },
               });
             }
             return;
@@ -96,7 +114,12 @@ export const workloadSelector = createRule({
           }
           const problems = expressionProblems(value);
           for (const problem of problems) {
-            context.report({ resource, path: [...path, ...problem.path], messageId: 'invalidExpression', data: { ...base, problem: problem.problem } });
+            context.report({
+              resource,
+              path: [...path, ...problem.path],
+              messageId: 'invalidExpression',
+              data: { ...base, problem: problem.problem },
+            });
           }
           // The API server checks the match only once the selector parses.
           if (problems.length > 0) return;
@@ -105,7 +128,12 @@ export const workloadSelector = createRule({
       }
     };
 
-    const reportMismatch = (resource: Resource, selector: WorkloadSelector, unmatched: readonly UnmatchedEntry[], immutable: boolean): void => {
+    const reportMismatch = (
+      resource: Resource,
+      selector: WorkloadSelector,
+      unmatched: readonly UnmatchedEntry[],
+      immutable: boolean,
+    ): void => {
       const first = unmatched[0];
       if (!first) return;
       const explained = explain(resource, selector, first, selectorKeysOf(selector));
@@ -206,7 +234,8 @@ function selectorKeysOf(selector: WorkloadSelector): Set<string> {
 function suggestSelector(selector: WorkloadSelector, name: string): string {
   const labels = formatLabels(selector.templateLabels);
   if (labels === '(none)') {
-    const example = selector.rule.kind === 'equality-map' ? `selector: {app: ${yamlString(name)}}` : `matchLabels: {app: ${yamlString(name)}}`;
+    const example =
+      selector.rule.kind === 'equality-map' ? `selector: {app: ${yamlString(name)}}` : `matchLabels: {app: ${yamlString(name)}}`;
     return `${example}, with the same label on the pod template (${selector.templateLabelsPath.join('.')})`;
   }
   return selector.rule.kind === 'equality-map' ? `selector: ${labels}` : `matchLabels: ${labels}`;

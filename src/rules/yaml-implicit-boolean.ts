@@ -9,10 +9,7 @@ type MessageId = 'implicitBoolean' | 'nonString';
  * read them as strings. `true`/`false`/`True`/`TRUE`/... are booleans everywhere, so they are `nonString`.
  * Source: gopkg.in/yaml.v2 resolve.go, resolveMapList (vendored in kubernetes/kubernetes).
  */
-const YAML11_ONLY_BOOLEANS = new Set([
-  'y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON',
-  'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF',
-]);
+const YAML11_ONLY_BOOLEANS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
 
 export const yamlImplicitBoolean = createRule({
   name: 'yaml-implicit-boolean',

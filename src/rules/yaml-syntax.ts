@@ -17,12 +17,9 @@ export const yamlSyntax = createRule({
         'YAML syntax error: {{detail}}. kubectl applies the documents before this one, then stops reading the file: this document and every later one in the file are not applied. (kubewire still lints the later documents.)',
       unseparated:
         'kubectl never applies this document: it decodes only the first document between two `---` lines, and no `---` line separates this one from the previous (a `...` end marker does not count). Put a `---` line before it.',
-      underIndented:
-        `A continuation line of this quoted value or [ ] / { } list is indented no deeper than its key{{more}}. kubectl reads it as intended (go-yaml does not check indentation inside quotes and brackets), so this is only a warning; but ${YAML_12_TOOLS}. Indent the continuation lines deeper than the key.`,
-      commentWithoutSpace:
-        `A \`#\` comment follows the value with no space before it{{more}}. kubectl takes it as a comment, so this is only a warning; but ${YAML_12_TOOLS}. Put a space before the \`#\`.`,
-      escapedApostrophe:
-        `\`\\'\` in a double-quoted string is an escape of YAML 1.1 only{{more}}. kubectl reads it as \`'\`, so this is only a warning; but ${YAML_12_TOOLS}. Write \`'\` without the backslash.`,
+      underIndented: `A continuation line of this quoted value or [ ] / { } list is indented no deeper than its key{{more}}. kubectl reads it as intended (go-yaml does not check indentation inside quotes and brackets), so this is only a warning; but ${YAML_12_TOOLS}. Indent the continuation lines deeper than the key.`,
+      commentWithoutSpace: `A \`#\` comment follows the value with no space before it{{more}}. kubectl takes it as a comment, so this is only a warning; but ${YAML_12_TOOLS}. Put a space before the \`#\`.`,
+      escapedApostrophe: `\`\\'\` in a double-quoted string is an escape of YAML 1.1 only{{more}}. kubectl reads it as \`'\`, so this is only a warning; but ${YAML_12_TOOLS}. Write \`'\` without the backslash.`,
     },
     schema: [],
     defaultOptions: [],
@@ -35,7 +32,8 @@ export const yamlSyntax = createRule({
         const syntax = document.problems.filter((p) => p.kind === 'syntax');
         const first = syntax[0];
         if (first) {
-          const more = syntax.length > 1 ? ` (and ${syntax.length - 1} more error${syntax.length > 2 ? 's' : ''} after it in this document)` : '';
+          const more =
+            syntax.length > 1 ? ` (and ${syntax.length - 1} more error${syntax.length > 2 ? 's' : ''} after it in this document)` : '';
           // A Go-template file (`{{ .Values.x }}`) outside a chart folder is input to another tool: it is rendered
           // before anything applies it, so its syntax is no defect of a manifest (a warning, as for placeholders).
           if (first.message.startsWith('`{{ ... }}` is template syntax')) {
@@ -49,7 +47,12 @@ export const yamlSyntax = createRule({
           if (problem.kind !== 'lenient' || !problem.leniency || first) continue;
           const others = problem.related.length;
           const more = others > 0 ? ` (and ${others} more place${others > 1 ? 's' : ''} in this document that only go-yaml accepts)` : '';
-          const messageId = problem.leniency === 'under-indented' ? 'underIndented' : problem.leniency === 'comment-without-space' ? 'commentWithoutSpace' : 'escapedApostrophe';
+          const messageId =
+            problem.leniency === 'under-indented'
+              ? 'underIndented'
+              : problem.leniency === 'comment-without-space'
+                ? 'commentWithoutSpace'
+                : 'escapedApostrophe';
           context.report({ document, range: problem.range, messageId, data: { more }, severity: 'warn' });
         }
       },

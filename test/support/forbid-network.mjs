@@ -34,7 +34,8 @@ for (const mod of ['node:http', 'node:https']) {
 const http2 = require('node:http2');
 http2.connect = forbid('http2.connect');
 const childProcess = require('node:child_process');
-for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']) childProcess[name] = forbid(`child_process.${name}`);
+for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'])
+  childProcess[name] = forbid(`child_process.${name}`);
 globalThis.fetch = forbid('fetch');
 globalThis.WebSocket = forbid('WebSocket');
 syncBuiltinESMExports();

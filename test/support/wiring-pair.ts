@@ -34,4 +34,3 @@ spec:
             - name: http
               containerPort: 8080
 `;
-

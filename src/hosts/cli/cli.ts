@@ -168,20 +168,27 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     positionals = positionals.slice(1);
   }
   const format = values.format ?? (command === 'lint' ? 'stylish' : command === 'graph' ? 'mermaid' : 'text');
-  const color = reportHasColors({ color: values.color, noColor: values['no-color'], outputFile: values['output-file'] }, io.env, io.stdoutIsTTY);
+  const color = reportHasColors(
+    { color: values.color, noColor: values['no-color'], outputFile: values['output-file'] },
+    io.env,
+    io.stdoutIsTTY,
+  );
 
   if (command === 'rules') {
     if (format !== 'text' && format !== 'json') throw new UsageError(`"kubewire rules" prints text or json, not "${format}"`);
     return emit(io, values['output-file'], rulesListing(format), 0);
   }
 
-  if (command === 'endpoints' && format !== 'text' && format !== 'json') throw new UsageError(`"kubewire endpoints" prints text or json, not "${format}"`);
+  if (command === 'endpoints' && format !== 'text' && format !== 'json')
+    throw new UsageError(`"kubewire endpoints" prints text or json, not "${format}"`);
   // The flags, then the config file under them (config/resolve.ts): the one way every host starts a run.
   const flags: KubewireOptions = {
     ...(values.namespace !== undefined ? { namespace: values.namespace } : {}),
     ignorePatterns: values['ignore-pattern'] ?? [],
     ...(values['kubernetes-version'] !== undefined ? { kubernetesVersion: values['kubernetes-version'] } : {}),
-    ...(values.cache ? { cache: true, ...(values['cache-location'] !== undefined ? { cacheLocation: values['cache-location'] } : {}) } : {}),
+    ...(values.cache
+      ? { cache: true, ...(values['cache-location'] !== undefined ? { cacheLocation: values['cache-location'] } : {}) }
+      : {}),
     readStdin: io.readStdin,
   };
   const lintFlags: KubewireOptions = {
@@ -194,7 +201,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     ...bulkSuppressionOptions(values),
     ...(values['no-context'] ? { context: [] } : values.context !== undefined ? { context: values.context } : {}),
   };
-  if (values.context !== undefined && values['no-context']) throw new UsageError('--context and --no-context contradict each other: give one');
+  if (values.context !== undefined && values['no-context'])
+    throw new UsageError('--context and --no-context contradict each other: give one');
   const settings = resolveOptions({
     cwd: io.cwd,
     ...(values.config !== undefined ? { configFile: values.config } : {}),
@@ -215,7 +223,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const run = await new Kubewire(options).endpoints(positionals);
     feedback.endProgress();
     for (const s of run.skipped) {
-      const where = s.line !== undefined ? `a document of ${escapeControl(s.filePath)}:${s.line}:${s.column ?? 1}` : escapeControl(s.filePath);
+      const where =
+        s.line !== undefined ? `a document of ${escapeControl(s.filePath)}:${s.line}:${s.column ?? 1}` : escapeControl(s.filePath);
       io.stderr(`kubewire: skipped ${where}: ${escapeControl(s.message)}\n`);
     }
     const text = format === 'json' ? `${JSON.stringify(run.reports, null, 2)}\n` : endpointsTable(run.reports);
@@ -238,7 +247,12 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const run = await kubewire.lintFiles(positionals);
   feedback.endProgress();
   const reportDone = feedback.stats?.start('report');
-  const exit = await emit(io, values['output-file'], formatter.format(run, { color, ...(values['sarif-category'] !== undefined ? { sarifCategory: values['sarif-category'] } : {}) }), run.exitStatus);
+  const exit = await emit(
+    io,
+    values['output-file'],
+    formatter.format(run, { color, ...(values['sarif-category'] !== undefined ? { sarifCategory: values['sarif-category'] } : {}) }),
+    run.exitStatus,
+  );
   reportDone?.();
   if (run.tooManyWarnings) io.stderr(`kubewire found too many warnings (maximum: ${run.maxWarnings}).\n`);
   for (const notice of run.notices) io.stderr(`kubewire: ${notice}\n`);
@@ -290,7 +304,8 @@ async function emit(io: CliIo, outputFile: string | undefined, text: string, cod
 /** ESLint's --max-warnings: a count of warnings, or -1 (its default) for no limit. */
 function parseMaxWarnings(value: string | undefined): number {
   if (value === undefined) return -1;
-  if (!/^(-1|\d+)$/.test(value)) throw new UsageError(`--max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "${value}"`);
+  if (!/^(-1|\d+)$/.test(value))
+    throw new UsageError(`--max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "${value}"`);
   return Number(value);
 }
 
@@ -315,7 +330,8 @@ function parseRuleFlags(specs: readonly string[]): Record<string, RuleConfig> {
     } catch {
       throw new UsageError(`--rule ${id}: options must be JSON, e.g. ${id}='["error", {...}]'`);
     }
-    if (!Array.isArray(parsed) || typeof parsed[0] !== 'string') throw new UsageError(`--rule ${id}: expected ["<severity>", <options>...]`);
+    if (!Array.isArray(parsed) || typeof parsed[0] !== 'string')
+      throw new UsageError(`--rule ${id}: expected ["<severity>", <options>...]`);
     rules[id] = parsed as unknown as RuleConfig;
   }
   return rules;

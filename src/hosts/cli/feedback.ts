@@ -33,7 +33,10 @@ export function runFeedback(io: FeedbackIo, statsFlag: boolean): RunFeedback {
   const timing = io.env.TIMING !== undefined && io.env.TIMING !== '';
   const wantStats = statsFlag || timing;
   const progress = progressWanted(io) ? new ProgressLine(io.stderr, now, started) : undefined;
-  const stats = wantStats || progress ? new RunStats({ timeRules: wantStats, ...(progress ? { onProgress: (s: RunStats) => progress.update(s) } : {}) }) : undefined;
+  const stats =
+    wantStats || progress
+      ? new RunStats({ timeRules: wantStats, ...(progress ? { onProgress: (s: RunStats) => progress.update(s) } : {}) })
+      : undefined;
   return {
     stats,
     endProgress: () => progress?.clear(),
@@ -100,7 +103,10 @@ export function timingListSize(timing: string | undefined): number {
  * three decimals, each row's share of the total. Rows are shown in the order given.
  */
 export function formatTimingTable(title: string, rows: readonly (readonly [string, number])[], total: number): string {
-  const cells = [[title, 'Time (ms)', 'Relative'], ...rows.map(([name, ms]) => [name, ms.toFixed(3), `${total > 0 ? ((ms * 100) / total).toFixed(1) : '0.0'}%`])];
+  const cells = [
+    [title, 'Time (ms)', 'Relative'],
+    ...rows.map(([name, ms]) => [name, ms.toFixed(3), `${total > 0 ? ((ms * 100) / total).toFixed(1) : '0.0'}%`]),
+  ];
   const widths = [0, 1, 2].map((i) => Math.max(...cells.map((row) => row[i]!.length)));
   const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ');
   const alignment = `:${'-'.repeat(widths[0]!)}|${'-'.repeat(widths[1]! + 1)}:|${'-'.repeat(widths[2]!)}:`;
@@ -113,7 +119,11 @@ export function formatStats(stats: RunStats, wallMs: number, listSize: number): 
   const rules = [...stats.rules].sort((a, b) => b[1] - a[1]);
   const rulesTotal = rules.reduce((n, [, ms]) => n + ms, 0);
   return [
-    formatTimingTable('Phase', phases, phases.reduce((n, [, ms]) => n + ms, 0)),
+    formatTimingTable(
+      'Phase',
+      phases,
+      phases.reduce((n, [, ms]) => n + ms, 0),
+    ),
     '',
     formatTimingTable('Rule', rules.slice(0, listSize), rulesTotal),
     '',

@@ -1,15 +1,27 @@
 import type { KubewireOptions } from '../../api/kubewire.js';
 import { UsageError } from '../../loader/read-inputs.js';
 
-const SEVERITY_WORDS: Readonly<Record<string, 'off' | 'warn' | 'error'>> = { off: 'off', 0: 'off', warn: 'warn', 1: 'warn', error: 'error', 2: 'error' };
+const SEVERITY_WORDS: Readonly<Record<string, 'off' | 'warn' | 'error'>> = {
+  off: 'off',
+  0: 'off',
+  warn: 'warn',
+  1: 'warn',
+  error: 'error',
+  2: 'error',
+};
 
 /**
  * ESLint 9's two flags: `--report-unused-disable-directives` (errors) and
  * `--report-unused-disable-directives-severity <off|warn|error>`, which cannot be used together (eslint lib/cli.js).
  */
-export function unusedDirectivesOption(flag: boolean | undefined, severity: string | undefined): Pick<KubewireOptions, 'reportUnusedDisableDirectives'> {
+export function unusedDirectivesOption(
+  flag: boolean | undefined,
+  severity: string | undefined,
+): Pick<KubewireOptions, 'reportUnusedDisableDirectives'> {
   if (flag && severity !== undefined) {
-    throw new UsageError('--report-unused-disable-directives and --report-unused-disable-directives-severity cannot be used together: keep the one with the severity you want');
+    throw new UsageError(
+      '--report-unused-disable-directives and --report-unused-disable-directives-severity cannot be used together: keep the one with the severity you want',
+    );
   }
   if (flag) return { reportUnusedDisableDirectives: 'error' };
   if (severity === undefined) return {};

@@ -42,7 +42,9 @@ function sessionFor(request: EngineRequest): Session {
     ...(request.kubernetesVersion !== undefined ? { kubernetesVersion: request.kubernetesVersion } : {}),
   };
   // The context: the settings' globs (relative to ESLint's working directory), else the file's repository.
-  const operands = request.context ?? (path.isAbsolute(request.physicalPath) ? [findRepositoryRoot(path.dirname(request.physicalPath)) ?? request.cwd] : []);
+  const operands =
+    request.context ??
+    (path.isAbsolute(request.physicalPath) ? [findRepositoryRoot(path.dirname(request.physicalPath)) ?? request.cwd] : []);
   const key = JSON.stringify({ options, operands });
   let session = sessions.get(key);
   if (!session) {
@@ -125,7 +127,8 @@ export async function lintForEslint(request: EngineRequest): Promise<LintMessage
   const filePath = relative.startsWith('..') || path.isAbsolute(relative) ? request.physicalPath : relative;
   const session = sessionFor(request);
   await dropIfChanged(session);
-  const ownOf = (run: LintRun) => run.results.find((r) => r.filePath === filePath || path.resolve(request.cwd, r.filePath) === request.physicalPath);
+  const ownOf = (run: LintRun) =>
+    run.results.find((r) => r.filePath === filePath || path.resolve(request.cwd, r.filePath) === request.physicalPath);
   if (session.operands.length > 0 && (await textOnDisk(request.physicalPath)) === request.text) {
     session.wholeRun ??= new Kubewire(session.options).lintFiles(session.operands).catch(() => undefined);
     const run = await session.wholeRun;

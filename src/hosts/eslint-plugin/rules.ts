@@ -26,7 +26,13 @@ class FileRun {
     if (!this.#messages) {
       const { context } = this;
       const settings = settingsOf(context.settings);
-      const messages = engine.lint({ cwd: context.cwd, physicalPath: context.physicalFilename, text: context.sourceCode.text, rules: this.#rules, ...settings });
+      const messages = engine.lint({
+        cwd: context.cwd,
+        physicalPath: context.physicalFilename,
+        text: context.sourceCode.text,
+        rules: this.#rules,
+        ...settings,
+      });
       this.#messages = new Map();
       for (const message of messages) {
         const list = this.#messages.get(message.ruleId) ?? [];

@@ -31,7 +31,9 @@ export function settingsOf(settings: Readonly<Record<string, unknown>>): Kubewir
     }
     if (key === 'context') {
       if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string' && v !== '')) {
-        throw new TypeError(`settings.${PLUGIN_NAME}.context must be a list of globs, such as ["deploy/**/*.yaml"]; got ${JSON.stringify(value)}`);
+        throw new TypeError(
+          `settings.${PLUGIN_NAME}.context must be a list of globs, such as ["deploy/**/*.yaml"]; got ${JSON.stringify(value)}`,
+        );
       }
       result.context = value as string[];
       continue;

@@ -47,7 +47,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       ...(inputs.configFile !== undefined ? { configFile: inputs.configFile } : {}),
       flags: { maxWarnings: inputs.maxWarnings, ...(inputs.namespace !== undefined ? { namespace: inputs.namespace } : {}) },
     });
-    if (settings.configFile) core.info(`kubewire: settings from ${escapeControl(path.relative(inputs.workspace, settings.configFile) || settings.configFile)}`);
+    if (settings.configFile)
+      core.info(`kubewire: settings from ${escapeControl(path.relative(inputs.workspace, settings.configFile) || settings.configFile)}`);
     const kubewire = new Kubewire(settings.options);
     const formatter = kubewire.loadFormatter(inputs.format);
     const sarif = inputs.sarifFile ? kubewire.loadFormatter('sarif') : undefined;
@@ -61,7 +62,10 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     if (sarif && inputs.sarifFile) {
       sarifPath = path.resolve(inputs.workspace, inputs.sarifFile);
       // The checkout is the repository root code scanning resolves SARIF locations against.
-      const options = { sourceRoot: inputs.workspace, ...(inputs.sarifCategory !== undefined ? { sarifCategory: inputs.sarifCategory } : {}) };
+      const options = {
+        sourceRoot: inputs.workspace,
+        ...(inputs.sarifCategory !== undefined ? { sarifCategory: inputs.sarifCategory } : {}),
+      };
       await writeAtomically(sarifPath, sarif.format(run, options));
       core.info(`kubewire: SARIF written to ${escapeControl(sarifPath)}`);
     }
@@ -83,7 +87,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
           ...(problem.line !== undefined ? { startLine: problem.line, startColumn: problem.column ?? 1 } : {}),
         });
       }
-      core.setFailed(`kubewire: the config file ${escapeControl(error.problems[0]?.file ?? '')} has ${error.problems.length === 1 ? 'a mistake' : `${error.problems.length} mistakes`} (above)`);
+      core.setFailed(
+        `kubewire: the config file ${escapeControl(error.problems[0]?.file ?? '')} has ${error.problems.length === 1 ? 'a mistake' : `${error.problems.length} mistakes`} (above)`,
+      );
       return;
     }
     // Usage and configuration problems in one line; for anything else, the stack in the debug log (ACTIONS_STEP_DEBUG).
@@ -102,9 +108,11 @@ export function readActionInputs(env: NodeJS.ProcessEnv): ActionInputs {
   const workingDirectory = core.getInput('working-directory') || '.';
   const files = core.getMultilineInput('files');
   const failOn = core.getInput('fail-on') || 'error';
-  if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'none') throw new UsageError(`fail-on must be error, warning or none, not "${failOn}"`);
+  if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'none')
+    throw new UsageError(`fail-on must be error, warning or none, not "${failOn}"`);
   const maxWarnings = core.getInput('max-warnings');
-  if (maxWarnings !== '' && !/^(-1|\d+)$/.test(maxWarnings)) throw new UsageError(`max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "${maxWarnings}"`);
+  if (maxWarnings !== '' && !/^(-1|\d+)$/.test(maxWarnings))
+    throw new UsageError(`max-warnings takes a whole number of warnings (0 or more), or -1 for no limit; not "${maxWarnings}"`);
   const sarifCategory = core.getInput('sarif-category');
   return {
     workspace,
@@ -143,8 +151,10 @@ function annotate(run: LintRun): void {
   const all = run.results.flatMap((r) => r.messages.map((m) => ({ result: r, message: m })));
   const errors = all.filter((f) => f.message.severity === 2);
   const warnings = all.filter((f) => f.message.severity === 1);
-  for (const { result, message } of errors.slice(0, ANNOTATIONS_PER_LEVEL)) core.error(escapeControl(message.message), annotationOf(result, message));
-  for (const { result, message } of warnings.slice(0, ANNOTATIONS_PER_LEVEL)) core.warning(escapeControl(message.message), annotationOf(result, message));
+  for (const { result, message } of errors.slice(0, ANNOTATIONS_PER_LEVEL))
+    core.error(escapeControl(message.message), annotationOf(result, message));
+  for (const { result, message } of warnings.slice(0, ANNOTATIONS_PER_LEVEL))
+    core.warning(escapeControl(message.message), annotationOf(result, message));
   if (errors.length > ANNOTATIONS_PER_LEVEL || warnings.length > ANNOTATIONS_PER_LEVEL) {
     core.notice(
       `kubewire found ${errors.length} errors and ${warnings.length} warnings; GitHub shows ${ANNOTATIONS_PER_LEVEL} of each as annotations. ` +
@@ -157,7 +167,13 @@ function annotate(run: LintRun): void {
 function annotationOf(result: LintResult, message: LintMessage): core.AnnotationProperties {
   // The runner ignores columns on an annotation that spans lines.
   const columns = message.line === message.endLine ? { startColumn: message.column, endColumn: message.endColumn } : {};
-  return { title: escapeControl(`kubewire ${message.ruleId}`), file: escapeControl(result.filePath), startLine: message.line, endLine: message.endLine, ...columns };
+  return {
+    title: escapeControl(`kubewire ${message.ruleId}`),
+    file: escapeControl(result.filePath),
+    startLine: message.line,
+    endLine: message.endLine,
+    ...columns,
+  };
 }
 
 function summaryOf(run: LintRun, inputs: ActionInputs, env: NodeJS.ProcessEnv): string {
@@ -180,7 +196,8 @@ function failureOf(run: LintRun, inputs: ActionInputs): string | undefined {
   if (inputs.failOn === 'warning' && run.warningCount > 0) return `${run.warningCount} warning${run.warningCount === 1 ? '' : 's'}`;
   if (run.tooManyWarnings) return `${run.warningCount} warnings, more than max-warnings (${run.maxWarnings})`;
   const stale = run.exitStatus === 2 ? run.bulkSuppressions?.stale.length : undefined;
-  if (stale) return `${stale} entr${stale === 1 ? 'y' : 'ies'} of ${run.bulkSuppressions!.filePath} that no longer occur (run kubewire --prune-suppressions)`;
+  if (stale)
+    return `${stale} entr${stale === 1 ? 'y' : 'ies'} of ${run.bulkSuppressions!.filePath} that no longer occur (run kubewire --prune-suppressions)`;
   return undefined;
 }
 

@@ -37,14 +37,26 @@ export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 64 * 1024;
 export function jobSummary(input: SummaryInput): string {
   const parts: string[] = [];
   const problems = input.errorCount + input.warningCount;
-  const status = problems === 0 ? ':white_check_mark: no problems' : `${plural(input.errorCount, 'error')}, ${plural(input.warningCount, 'warning')}`;
+  const status =
+    problems === 0 ? ':white_check_mark: no problems' : `${plural(input.errorCount, 'error')}, ${plural(input.warningCount, 'warning')}`;
   parts.push(`## kubewire: ${status}`);
   const resources = input.wiring.nodes.filter((n) => n.role === 'resource').length;
-  const suppressed = input.suppressedCount > 0 ? `; ${plural(input.suppressedCount, 'finding')} silenced (annotations, comments, the suppressions file)` : '';
-  parts.push(`Linted ${input.inputs.map((i) => markdownCode(i)).join(', ')}: ${plural(input.results.length, 'file')}, ${plural(resources, 'wired object')}${suppressed}.`);
+  const suppressed =
+    input.suppressedCount > 0
+      ? `; ${plural(input.suppressedCount, 'finding')} silenced (annotations, comments, the suppressions file)`
+      : '';
+  parts.push(
+    `Linted ${input.inputs.map((i) => markdownCode(i)).join(', ')}: ${plural(input.results.length, 'file')}, ${plural(resources, 'wired object')}${suppressed}.`,
+  );
   const messages = input.results.flatMap((r) => r.messages.map((m) => ({ filePath: r.filePath, message: m })));
   if (messages.length > 0) {
-    parts.push('### Findings by rule', rulesTable(messages.map((m) => m.message), input.ruleDocs));
+    parts.push(
+      '### Findings by rule',
+      rulesTable(
+        messages.map((m) => m.message),
+        input.ruleDocs,
+      ),
+    );
     const listed = [...messages].sort((a, b) => b.message.severity - a.message.severity).slice(0, LISTED_FINDINGS);
     const more = messages.length - listed.length;
     parts.push(
@@ -56,7 +68,7 @@ export function jobSummary(input: SummaryInput): string {
   const diagram = input.wiring.nodes.length > 0 ? ['### Wiring', WIRING_LEGEND, `\`\`\`mermaid\n${mermaidWiring(input.wiring)}\`\`\``] : [];
   const withDiagram = `${[...parts, ...diagram].join('\n\n')}\n`;
   if (Buffer.byteLength(withDiagram) <= SUMMARY_LIMIT_BYTES) return withDiagram;
-  return `${[...parts, '### Wiring', 'The wiring diagram is left out: the summary would pass GitHub\'s 1 MiB limit. Run `kubewire graph --format dot` to draw it.'].join('\n\n')}\n`;
+  return `${[...parts, '### Wiring', "The wiring diagram is left out: the summary would pass GitHub's 1 MiB limit. Run `kubewire graph --format dot` to draw it."].join('\n\n')}\n`;
 }
 
 const WIRING_LEGEND =

@@ -73,7 +73,9 @@ export function judgeAbsence(graph: ResourceGraph, reference: MissingReference):
   const all = ofKinds(reference.kindKeys);
   const sameNamespace = all.filter((r) => r.namespace === namespace);
 
-  const otherKind = ofKinds(reference.otherKindKeys ?? []).find((r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r));
+  const otherKind = ofKinds(reference.otherKindKeys ?? []).find(
+    (r) => r.namespace === namespace && r.name === name && nearReferrer(graph, from, r),
+  );
   if (otherKind) return { kind: 'mistake', evidence: { kind: 'other-kind', candidate: otherKind } };
 
   const elsewhere = all.find((r) => r.namespace !== namespace && r.name === name && namespaceDifferenceIsEvidence(graph, from, r));
@@ -140,7 +142,10 @@ export function namespaceDifferenceIsEvidence(graph: ResourceGraph, from: Resour
 
 /** True when the resource's namespace is written (metadata.namespace, or its kustomization's `namespace:`). */
 function namesItsNamespace(graph: ResourceGraph, resource: Resource): boolean {
-  return typeof getIn(resource.object, ['metadata', 'namespace']) === 'string' || graph.kustomize.namespaceOf(resource.document.file.path) !== undefined;
+  return (
+    typeof getIn(resource.object, ['metadata', 'namespace']) === 'string' ||
+    graph.kustomize.namespaceOf(resource.document.file.path) !== undefined
+  );
 }
 
 /**
@@ -166,10 +171,41 @@ export function nearReferrer(graph: ResourceGraph, from: Resource, candidate: Re
 }
 
 const KIND_FOLDERS = new Set([
-  'deployment', 'deployments', 'deploy', 'statefulset', 'statefulsets', 'daemonset', 'daemonsets', 'service', 'services', 'svc',
-  'ingress', 'ingresses', 'hpa', 'hpas', 'autoscaling', 'pdb', 'pdbs', 'networkpolicy', 'networkpolicies', 'network-policies',
-  'configmap', 'configmaps', 'secret', 'secrets', 'job', 'jobs', 'cronjob', 'cronjobs', 'pod', 'pods', 'workloads', 'networking',
-  'rbac', 'storage', 'volumes',
+  'deployment',
+  'deployments',
+  'deploy',
+  'statefulset',
+  'statefulsets',
+  'daemonset',
+  'daemonsets',
+  'service',
+  'services',
+  'svc',
+  'ingress',
+  'ingresses',
+  'hpa',
+  'hpas',
+  'autoscaling',
+  'pdb',
+  'pdbs',
+  'networkpolicy',
+  'networkpolicies',
+  'network-policies',
+  'configmap',
+  'configmaps',
+  'secret',
+  'secrets',
+  'job',
+  'jobs',
+  'cronjob',
+  'cronjobs',
+  'pod',
+  'pods',
+  'workloads',
+  'networking',
+  'rbac',
+  'storage',
+  'volumes',
 ]);
 
 function appFolder(file: string): string {
@@ -218,7 +254,9 @@ function wordsOf(name: string): string[] {
 /** Edit distance where swapping two neighbouring characters is one edit (optimal string alignment). */
 function transpositionDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2) return Math.abs(a.length - b.length);
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -234,7 +272,13 @@ function transpositionDistance(a: string, b: string): number {
  * Why an unsure absence is only a warning, for the end of a message: what kubewire could not see. `what` names
  * the missing object (`the Service`, `the target`), `referrer` the object that names it (`the Ingress`).
  */
-export function unsureBecause(graph: ResourceGraph, verdict: Extract<AbsenceVerdict, { kind: 'unsure' }>, from: Resource, what: string, referrer: string): string {
+export function unsureBecause(
+  graph: ResourceGraph,
+  verdict: Extract<AbsenceVerdict, { kind: 'unsure' }>,
+  from: Resource,
+  what: string,
+  referrer: string,
+): string {
   const { reason } = verdict;
   if (verdict.elsewhere && !namesItsNamespace(graph, from)) {
     return `${referrer} names no namespace, so \`kubectl apply -n ${verdict.elsewhere.namespace}\` puts it beside ${verdict.elsewhere.kind} "${verdict.elsewhere.name}"; applied anywhere else, it finds nothing`;

@@ -57,7 +57,9 @@ function findDuplicate(graph: ResourceGraph, resource: Resource): Duplicate | un
   if (!resource.name) return undefined;
   // Kustomize patches name the object they patch; the graph keeps them out of its resources (kustomize/builds.ts).
   // Copies that only separate kustomize builds include (overlays/dev and overlays/prod) are never applied together.
-  const definitions = graph.definitionsOf(resource).filter((r) => r.name && appliedTogether(graph, r, resource) && sameInstallPath(graph, r, resource));
+  const definitions = graph
+    .definitionsOf(resource)
+    .filter((r) => r.name && appliedTogether(graph, r, resource) && sameInstallPath(graph, r, resource));
   const index = definitions.indexOf(resource);
   if (index <= 0) return undefined;
   const earlier = definitions.slice(0, index);
@@ -143,7 +145,8 @@ export function repeatsOfSameFile(graph: ResourceGraph, resource: Resource, dupl
   if (!known) repeatsByFiles.set(graph, (known = new Map<string, Resource[]>()));
   const key = `${file}\u0000${otherFile}`;
   let repeats = known.get(key);
-  if (!repeats) known.set(key, (repeats = (byFile.get(file) ?? []).filter((r) => duplicateOf(graph, r)?.first.document.file.path === otherFile)));
+  if (!repeats)
+    known.set(key, (repeats = (byFile.get(file) ?? []).filter((r) => duplicateOf(graph, r)?.first.document.file.path === otherFile)));
   return repeats;
 }
 
@@ -162,7 +165,6 @@ export function identityLabel(resource: Resource): string {
   const kind = isBuiltin(resource) ? resource.kind : `${resource.kind}.${apiGroup(resource.apiVersion)}`;
   return resource.namespace ? `${kind} ${resource.namespace}/${resource.name}` : `${kind} ${resource.name}`;
 }
-
 
 /** JSON with object keys sorted, so that two definitions written in a different key order compare equal. */
 function stableJson(value: unknown): string {

@@ -37,7 +37,13 @@ export function locationOf(resource: Resource, path: Path = []): string {
  * closestPodTemplate for selectors other than a Service's (NetworkPolicy, PodDisruptionBudget): the same
  * near miss, with the other-namespace case worded for the kind that owns the selector.
  */
-export function selectorNearMiss(graph: ResourceGraph, selector: Selector, namespace: string, ownerKind: string, from?: Resource): NearMiss | undefined {
+export function selectorNearMiss(
+  graph: ResourceGraph,
+  selector: Selector,
+  namespace: string,
+  ownerKind: string,
+  from?: Resource,
+): NearMiss | undefined {
   const near = closestPodTemplate(graph, selector, namespace, from);
   if (!near || near.template.namespace === namespace) return near;
   const labelsPath: Path = [...near.template.path, 'metadata', 'labels'];

@@ -120,21 +120,39 @@ function explain(requirements: readonly Requirement[], template: PodTemplate): N
     // Every requirement holds, yet the endpoint simulation leaves these pods out: a deploy hook (a `helm test`
     // Pod) that runs to completion. Found by fuzzing; without this the rule crashed.
     const path = labelsPath(template);
-    return { template, path, evidence: true, hint: ` ${name} (${where(template, path)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.` };
+    return {
+      template,
+      path,
+      evidence: true,
+      hint: ` ${name} (${where(template, path)}) has these labels, but it is a deploy hook that runs to completion, never an endpoint.`,
+    };
   }
   const wanted = first.values[0] ?? '';
   const added = template.controllerLabels.find((l) => l.key === first.key);
   if (added?.kind === 'ordinal' && template.replicas !== null && template.replicas > 0) {
     const from = added.valueFor(template.firstOrdinal);
     const to = added.valueFor(template.firstOrdinal + template.replicas - 1);
-    const pods = template.replicas === 1 ? `its only pod has \`${formatLabel(first.key, from)}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
+    const pods =
+      template.replicas === 1 ? `its only pod has \`${formatLabel(first.key, from)}\`` : `its pods have \`${first.key}\` ${from} to ${to}`;
     const path = ['spec', 'replicas'];
-    return { template, path, selectorKey: first.key, evidence: true, hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? '' : 's'}: ${pods}.` };
+    return {
+      template,
+      path,
+      selectorKey: first.key,
+      evidence: true,
+      hint: ` ${name} runs ${template.replicas} replica${template.replicas === 1 ? '' : 's'}: ${pods}.`,
+    };
   }
   const value = template.labels[first.key];
   if (value !== undefined) {
     const path = [...labelsPath(template), first.key];
-    return { template, path, selectorKey: first.key, evidence: isTypo(wanted, value), hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where(template, path)}) has it.` };
+    return {
+      template,
+      path,
+      selectorKey: first.key,
+      evidence: isTypo(wanted, value),
+      hint: ` Did you mean \`${formatLabel(first.key, value)}\`? ${name} (${where(template, path)}) has it.`,
+    };
   }
   const onOwner = ownerLabels(template)[first.key];
   if (onOwner === wanted && template.path.length > 0) {
@@ -150,7 +168,13 @@ function explain(requirements: readonly Requirement[], template: PodTemplate): N
   const otherKey = Object.entries(template.labels).find(([, v]) => v === wanted)?.[0];
   if (otherKey) {
     const path = [...labelsPath(template), otherKey];
-    return { template, path, selectorKey: first.key, evidence: true, hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where(template, path)}) has it.` };
+    return {
+      template,
+      path,
+      selectorKey: first.key,
+      evidence: true,
+      hint: ` Did you mean \`${formatLabel(otherKey, wanted)}\`? ${name} (${where(template, path)}) has it.`,
+    };
   }
   return {
     template,

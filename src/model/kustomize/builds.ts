@@ -222,7 +222,10 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
     const folder = path.dirname(document.file.path);
     kustomizationByFolder.set(folder, document.file.path);
     const entries = ['resources', 'bases', 'components'].flatMap((field) =>
-      asArray(value[field]).map(asString).filter((e): e is string => !!e && !e.includes('\n') && !isRemote(e)).map((e) => path.join(folder, e)),
+      asArray(value[field])
+        .map(asString)
+        .filter((e): e is string => !!e && !e.includes('\n') && !isRemote(e))
+        .map((e) => path.join(folder, e)),
     );
     if (value.kind === 'Component') components.add(document.file.path);
     raw.set(document.file.path, { namespace: asString(value.namespace) || undefined, entries, transforms: readTransforms(value) });
@@ -333,7 +336,10 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
       const all = [...byRoot.values()];
       const union = all.reduce(compose);
       const common = all.reduce(intersect);
-      const selectorLabels = Object.keys(common.selectorLabels).length > 0 || all.some((t) => Object.keys(t.selectorLabels).length === 0) ? common.selectorLabels : all[0]!.selectorLabels;
+      const selectorLabels =
+        Object.keys(common.selectorLabels).length > 0 || all.some((t) => Object.keys(t.selectorLabels).length === 0)
+          ? common.selectorLabels
+          : all[0]!.selectorLabels;
       const replicas: Record<string, number> = {};
       const replicasVary = new Set<string>();
       for (const name of new Set(all.flatMap((t) => Object.keys(t.replicas)))) {
@@ -342,7 +348,13 @@ export function kustomizeBuilds(documents: readonly ManifestDocument[]): Kustomi
         replicas[name] = Math.max(...set);
         if (set.length < counts.length || new Set(set).size > 1) replicasVary.add(name);
       }
-      const merged: BuildTransforms = { labels: union.labels, templateLabels: union.templateLabels, selectorLabels, replicas, replicasVary };
+      const merged: BuildTransforms = {
+        labels: union.labels,
+        templateLabels: union.templateLabels,
+        selectorLabels,
+        replicas,
+        replicasVary,
+      };
       return isEmpty(merged) ? undefined : merged;
     },
   };
@@ -395,7 +407,8 @@ function compose(inner: BuildTransforms, outer: BuildTransforms): BuildTransform
 }
 
 function intersect(a: BuildTransforms, b: BuildTransforms): BuildTransforms {
-  const same = <T>(x: Readonly<Record<string, T>>, y: Readonly<Record<string, T>>) => Object.fromEntries(Object.entries(x).filter(([k, v]) => y[k] === v));
+  const same = <T>(x: Readonly<Record<string, T>>, y: Readonly<Record<string, T>>) =>
+    Object.fromEntries(Object.entries(x).filter(([k, v]) => y[k] === v));
   return {
     labels: same(a.labels, b.labels),
     templateLabels: same(a.templateLabels, b.templateLabels),

@@ -70,7 +70,9 @@ export function kustomizePatches(documents: readonly ManifestDocument[]): BuildP
 
 function parseInline(text: string): unknown[] {
   try {
-    return parseAllDocuments(text).flatMap((d) => ('errors' in d && d.errors.length === 0 ? [d.toJS({ maxAliasCount: 100 }) as unknown] : []));
+    return parseAllDocuments(text).flatMap((d) =>
+      'errors' in d && d.errors.length === 0 ? [d.toJS({ maxAliasCount: 100 }) as unknown] : [],
+    );
   } catch {
     return [];
   }
@@ -81,7 +83,15 @@ function touchedPaths(content: unknown): string[][] {
   if (Array.isArray(content)) {
     return content.flatMap((op) => {
       const pointer = asString(asObject(op)?.path);
-      return pointer ? [pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).filter((p) => !/^(\d+|-)$/.test(p))] : [];
+      return pointer
+        ? [
+            pointer
+              .split('/')
+              .slice(1)
+              .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+              .filter((p) => !/^(\d+|-)$/.test(p)),
+          ]
+        : [];
     });
   }
   const out: string[][] = [];
@@ -89,7 +99,11 @@ function touchedPaths(content: unknown): string[][] {
     if (Array.isArray(value)) {
       for (const item of value) walk(item, at);
     } else if (isObject(value)) {
-      const keys = Object.keys(value).filter((k) => !(at.length === 0 && (k === 'apiVersion' || k === 'kind')) && !(at.length === 1 && at[0] === 'metadata' && (k === 'name' || k === 'namespace')));
+      const keys = Object.keys(value).filter(
+        (k) =>
+          !(at.length === 0 && (k === 'apiVersion' || k === 'kind')) &&
+          !(at.length === 1 && at[0] === 'metadata' && (k === 'name' || k === 'namespace')),
+      );
       // `metadata` that only names the target (name, namespace) changes nothing.
       if (keys.length === 0 && at.length > 0 && !(at.length === 1 && at[0] === 'metadata')) out.push(at);
       for (const key of keys) walk(value[key], [...at, key]);

@@ -59,7 +59,8 @@ export function applyBuildTransforms(resource: Resource, transforms: BuildTransf
   }
   let replicas = transforms.replicas[resource.name];
   const written = getIn(object, ['spec', 'replicas']);
-  if (replicas !== undefined && transforms.replicasVary?.has(resource.name)) replicas = Math.max(replicas, typeof written === 'number' ? written : 1);
+  if (replicas !== undefined && transforms.replicasVary?.has(resource.name))
+    replicas = Math.max(replicas, typeof written === 'number' ? written : 1);
   if (replicas !== undefined && ['Deployment', 'ReplicaSet', 'ReplicationController', 'StatefulSet'].includes(resource.kind)) {
     object = setIn(object, ['spec', 'replicas'], replicas);
   }

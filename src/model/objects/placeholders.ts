@@ -32,7 +32,18 @@ const TEMPLATE_PATTERNS: readonly RegExp[] = [
  * value looks like that (a named port is an IANA_SVC_NAME, lower-case only: IsValidPortName in
  * k8s.io/apimachinery/pkg/util/validation).
  */
-const NUMERIC_FIELDS = new Set(['port', 'targetPort', 'containerPort', 'nodePort', 'hostPort', 'servicePort', 'number', 'replicas', 'minReplicas', 'maxReplicas']);
+const NUMERIC_FIELDS = new Set([
+  'port',
+  'targetPort',
+  'containerPort',
+  'nodePort',
+  'hostPort',
+  'servicePort',
+  'number',
+  'replicas',
+  'minReplicas',
+  'maxReplicas',
+]);
 const UPPER_CASE_WORD = /^[A-Z][A-Z0-9_]*$/;
 
 /** The placeholder a scalar value is or holds, if any. */
@@ -50,7 +61,25 @@ export function placeholderIn(value: unknown, key: string | number | undefined):
  * Parts of an object whose placeholders change nothing kubewire checks: what a container runs and is given,
  * free-form annotations and configuration data. A placeholder there is ordinary templating, not a gap.
  */
-const OPAQUE_FIELDS = new Set(['env', 'envFrom', 'args', 'command', 'annotations', 'data', 'stringData', 'binaryData', 'image', 'resources', 'volumes', 'volumeMounts', 'securityContext', 'lifecycle', 'tls', 'host', 'hosts']);
+const OPAQUE_FIELDS = new Set([
+  'env',
+  'envFrom',
+  'args',
+  'command',
+  'annotations',
+  'data',
+  'stringData',
+  'binaryData',
+  'image',
+  'resources',
+  'volumes',
+  'volumeMounts',
+  'securityContext',
+  'lifecycle',
+  'tls',
+  'host',
+  'hosts',
+]);
 
 const cache = new WeakMap<Resource, readonly Placeholder[]>();
 
@@ -96,7 +125,9 @@ export function touchesPlaceholder(resource: Resource, path: Path): boolean {
 
 /** True when the name or namespace the resource is written with is a placeholder: its identity is unknown. */
 export function identityIsPlaceholder(resource: Resource): boolean {
-  return placeholdersOf(resource).some((p) => p.path.length === 2 && p.path[0] === 'metadata' && (p.path[1] === 'name' || p.path[1] === 'namespace'));
+  return placeholdersOf(resource).some(
+    (p) => p.path.length === 2 && p.path[0] === 'metadata' && (p.path[1] === 'name' || p.path[1] === 'namespace'),
+  );
 }
 
 function isPrefix(prefix: Path, path: Path): boolean {

@@ -21,13 +21,37 @@ export interface Resource {
 
 /** Built-in kinds that have no namespace; a namespace given on them is ignored by the API server. */
 const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'CSIDriver', 'CSINode', 'VolumeAttachment',
-  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'APIService', 'PriorityClass',
-  'RuntimeClass', 'IngressClass', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy',
-  'MutatingAdmissionPolicyBinding', 'CertificateSigningRequest', 'ComponentStatus', 'FlowSchema',
-  'PriorityLevelConfiguration', 'IPAddress', 'ServiceCIDR', 'DeviceClass', 'ResourceSlice',
-  'PodSecurityPolicy', 'ClusterIssuer', 'GatewayClass',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'StorageClass',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'APIService',
+  'PriorityClass',
+  'RuntimeClass',
+  'IngressClass',
+  'MutatingWebhookConfiguration',
+  'ValidatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'CertificateSigningRequest',
+  'ComponentStatus',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'IPAddress',
+  'ServiceCIDR',
+  'DeviceClass',
+  'ResourceSlice',
+  'PodSecurityPolicy',
+  'ClusterIssuer',
+  'GatewayClass',
 ]);
 
 /** The API group of an apiVersion: '' for the core group (`v1`). */
@@ -37,10 +61,26 @@ export function apiGroup(apiVersion: string): string {
 }
 
 const BUILTIN_GROUPS = new Set([
-  '', 'apps', 'batch', 'autoscaling', 'policy', 'networking.k8s.io', 'rbac.authorization.k8s.io',
-  'storage.k8s.io', 'apiextensions.k8s.io', 'admissionregistration.k8s.io', 'scheduling.k8s.io',
-  'node.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'certificates.k8s.io', 'events.k8s.io',
-  'flowcontrol.apiserver.k8s.io', 'apiregistration.k8s.io', 'resource.k8s.io', 'extensions',
+  '',
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  'networking.k8s.io',
+  'rbac.authorization.k8s.io',
+  'storage.k8s.io',
+  'apiextensions.k8s.io',
+  'admissionregistration.k8s.io',
+  'scheduling.k8s.io',
+  'node.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'certificates.k8s.io',
+  'events.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'apiregistration.k8s.io',
+  'resource.k8s.io',
+  'extensions',
 ]);
 
 /** True for objects of an API group Kubernetes itself serves (not a CRD's). */
@@ -130,12 +170,16 @@ function collect(
     return;
   }
   if ('metadata' in value && !isObject(value.metadata)) {
-    out.malformed.push({ document, path: [...basePath, 'metadata'], message: `"metadata" must be an object (found ${describe(value.metadata)})` });
+    out.malformed.push({
+      document,
+      path: [...basePath, 'metadata'],
+      message: `"metadata" must be an object (found ${describe(value.metadata)})`,
+    });
     return;
   }
   const metadata = asObject(value.metadata) ?? {};
   const name = asString(metadata.name) ?? '';
-  const namespace = isClusterScoped(kind) ? '' : (namespaces.buildNamespace || asString(metadata.namespace) || namespaces.defaultNamespace);
+  const namespace = isClusterScoped(kind) ? '' : namespaces.buildNamespace || asString(metadata.namespace) || namespaces.defaultNamespace;
   out.resources.push({
     apiVersion,
     kind,

@@ -134,7 +134,10 @@ const POD_SPEC_FIELDS: readonly FieldPattern[] = [
  * the caller that decides which are wrong.
  */
 export function stringOnlyValuesOf(resource: Resource): StringOnlyValue[] {
-  const patterns = [...METADATA_FIELDS, ...(isBuiltin(resource) && Object.hasOwn(BUILTIN_FIELDS, resource.kind) ? BUILTIN_FIELDS[resource.kind]! : [])];
+  const patterns = [
+    ...METADATA_FIELDS,
+    ...(isBuiltin(resource) && Object.hasOwn(BUILTIN_FIELDS, resource.kind) ? BUILTIN_FIELDS[resource.kind]! : []),
+  ];
   return patterns.flatMap((pattern) => expand(resource.object, [], pattern));
 }
 

@@ -112,7 +112,9 @@ export interface RepeatedPortDefinition {
  * different explicit hostIPs, do not conflict.
  */
 export function repeatedPortDefinitions(template: PodTemplate): RepeatedPortDefinition[] {
-  const ordered = template.containers.filter((c) => c.role !== 'container').concat(template.containers.filter((c) => c.role === 'container'));
+  const ordered = template.containers
+    .filter((c) => c.role !== 'container')
+    .concat(template.containers.filter((c) => c.role === 'container'));
   const seen = new Map<string, { port: ContainerPort; container: Container; host: HostBinding }[]>();
   const out: RepeatedPortDefinition[] = [];
   for (const container of ordered) {

@@ -43,7 +43,12 @@ export interface Container {
 export type ControllerLabel =
   | { readonly key: string; readonly kind: 'any' }
   | { readonly key: string; readonly kind: 'fixed'; readonly value: string }
-  | { readonly key: string; readonly kind: 'ordinal'; readonly valueFor: (ordinal: number) => string; readonly parse: (value: string) => number | undefined };
+  | {
+      readonly key: string;
+      readonly kind: 'ordinal';
+      readonly valueFor: (ordinal: number) => string;
+      readonly parse: (value: string) => number | undefined;
+    };
 
 export interface PodTemplate {
   readonly owner: Resource;

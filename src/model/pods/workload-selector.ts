@@ -54,8 +54,7 @@ const DEFAULTING_VERSIONS = new Set(['extensions/v1beta1', 'apps/v1beta1']);
  */
 export function workloadSelectorOf(resource: Resource): WorkloadSelector | undefined {
   if (!isBuiltin(resource)) return undefined;
-  const templatePath: Path | undefined =
-    resource.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
+  const templatePath: Path | undefined = resource.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template'] : ['spec', 'template'];
   const template = asObject(getIn(resource.object, templatePath));
   if (!template) return undefined;
   const templateLabelsPath: Path = [...templatePath, 'metadata', 'labels'];
@@ -93,7 +92,10 @@ export function workloadSelectorOf(resource: Resource): WorkloadSelector | undef
  * on these only; it is not something a person wrote.
  */
 const GENERATED_JOB_SELECTOR_KEYS = new Set([
-  'controller-uid', 'batch.kubernetes.io/controller-uid', 'job-name', 'batch.kubernetes.io/job-name',
+  'controller-uid',
+  'batch.kubernetes.io/controller-uid',
+  'job-name',
+  'batch.kubernetes.io/job-name',
 ]);
 
 /** True when a Job's written selector only uses the keys the API server would generate. */

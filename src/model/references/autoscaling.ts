@@ -75,7 +75,12 @@ export function readAutoscaler(hpa: Resource): AutoscalerSpec {
     const percent = asInteger(spec.targetCPUUtilizationPercentage);
     utilizationMetrics.push(
       percent !== undefined
-        ? { resource: 'cpu', container: undefined, path: ['spec', 'targetCPUUtilizationPercentage'], description: `targetCPUUtilizationPercentage: ${percent}` }
+        ? {
+            resource: 'cpu',
+            container: undefined,
+            path: ['spec', 'targetCPUUtilizationPercentage'],
+            description: `targetCPUUtilizationPercentage: ${percent}`,
+          }
         : defaultCpuMetric(),
     );
   } else if (metrics.length === 0) {
@@ -91,7 +96,11 @@ export function readAutoscaler(hpa: Resource): AutoscalerSpec {
       if (!key || !source || !resource) return;
       // autoscaling/v2 and v2beta2: target.type Utilization; v2beta1: targetAverageUtilization.
       const v2 = asObject(source.target);
-      const utilization = v2 ? (v2.type === 'Utilization' ? asInteger(v2.averageUtilization) ?? null : undefined) : asInteger(source.targetAverageUtilization);
+      const utilization = v2
+        ? v2.type === 'Utilization'
+          ? (asInteger(v2.averageUtilization) ?? null)
+          : undefined
+        : asInteger(source.targetAverageUtilization);
       if (utilization === undefined) return;
       const field: Path = v2 ? ['target', 'averageUtilization'] : ['targetAverageUtilization'];
       utilizationMetrics.push({
@@ -170,7 +179,9 @@ export function containerWithoutRequest(graph: ResourceGraph, template: PodTempl
   if (limitRangeDefaultsRequest(graph, template.namespace, metric.resource)) return undefined;
   const measured = template.containers.filter((c) => c.role !== 'init' && (metric.container === undefined || c.name === metric.container));
   return measured.find(
-    (c) => !hasQuantity(getIn(c.object, ['resources', 'requests']), metric.resource) && !hasQuantity(getIn(c.object, ['resources', 'limits']), metric.resource),
+    (c) =>
+      !hasQuantity(getIn(c.object, ['resources', 'requests']), metric.resource) &&
+      !hasQuantity(getIn(c.object, ['resources', 'limits']), metric.resource),
   );
 }
 

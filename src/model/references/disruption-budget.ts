@@ -28,7 +28,8 @@ export function disruptionBudgetSelector(pdb: Resource): DisruptionBudgetSelecto
   const raw = getIn(pdb.object, ['spec', 'selector']);
   const selector = labelSelector(raw);
   if (raw === undefined || raw === null) return { selector: SELECTS_NOTHING, isNull: true, v1beta1Empty: false };
-  if (pdb.apiVersion === 'policy/v1beta1' && selector.kind === 'everything') return { selector: SELECTS_NOTHING, isNull: false, v1beta1Empty: true };
+  if (pdb.apiVersion === 'policy/v1beta1' && selector.kind === 'everything')
+    return { selector: SELECTS_NOTHING, isNull: false, v1beta1Empty: true };
   return { selector, isNull: false, v1beta1Empty: false };
 }
 

@@ -109,8 +109,20 @@ export function sameNamespacePodPeers(policy: Resource): SameNamespacePodPeer[] 
     asArray(getIn(policy.object, ['spec', direction])).forEach((rule, ruleIndex) => {
       asArray(asObject(rule)?.[peersKey]).forEach((value, peerIndex) => {
         const peer = asObject(value);
-        if (!peer || !isObject(peer.podSelector) || (peer.namespaceSelector !== undefined && peer.namespaceSelector !== null) || peer.ipBlock !== undefined) return;
-        out.push({ direction, ruleIndex, peerIndex, selector: labelSelector(peer.podSelector), path: ['spec', direction, ruleIndex, peersKey, peerIndex, 'podSelector'] });
+        if (
+          !peer ||
+          !isObject(peer.podSelector) ||
+          (peer.namespaceSelector !== undefined && peer.namespaceSelector !== null) ||
+          peer.ipBlock !== undefined
+        )
+          return;
+        out.push({
+          direction,
+          ruleIndex,
+          peerIndex,
+          selector: labelSelector(peer.podSelector),
+          path: ['spec', direction, ruleIndex, peersKey, peerIndex, 'podSelector'],
+        });
       });
     });
   }

@@ -55,7 +55,10 @@ export function duplicateContainerNames(template: PodTemplate): ValidationProble
   const out: ValidationProblem[] = [];
   const first = new Map<string, Path>();
   // Upstream validates init containers first, then containers against them and each other.
-  const ordered = [...template.containers.filter((c) => c.role !== 'container'), ...template.containers.filter((c) => c.role === 'container')];
+  const ordered = [
+    ...template.containers.filter((c) => c.role !== 'container'),
+    ...template.containers.filter((c) => c.role === 'container'),
+  ];
   for (const container of ordered) {
     const name = asString(container.object.name);
     if (!name) continue;
@@ -83,11 +86,23 @@ export type NameRule = 'dns1123Subdomain' | 'dns1123Label' | 'dns1035Label';
 const NAME_RULES: Readonly<Record<string, NameRule>> = {
   Service: 'dns1035Label',
   Namespace: 'dns1123Label',
-  Pod: 'dns1123Subdomain', ConfigMap: 'dns1123Subdomain', Secret: 'dns1123Subdomain', ServiceAccount: 'dns1123Subdomain',
-  ReplicationController: 'dns1123Subdomain', Endpoints: 'dns1123Subdomain', PersistentVolumeClaim: 'dns1123Subdomain',
-  Deployment: 'dns1123Subdomain', StatefulSet: 'dns1123Subdomain', DaemonSet: 'dns1123Subdomain', ReplicaSet: 'dns1123Subdomain',
-  Job: 'dns1123Subdomain', CronJob: 'dns1123Subdomain', Ingress: 'dns1123Subdomain', NetworkPolicy: 'dns1123Subdomain',
-  HorizontalPodAutoscaler: 'dns1123Subdomain', PodDisruptionBudget: 'dns1123Subdomain',
+  Pod: 'dns1123Subdomain',
+  ConfigMap: 'dns1123Subdomain',
+  Secret: 'dns1123Subdomain',
+  ServiceAccount: 'dns1123Subdomain',
+  ReplicationController: 'dns1123Subdomain',
+  Endpoints: 'dns1123Subdomain',
+  PersistentVolumeClaim: 'dns1123Subdomain',
+  Deployment: 'dns1123Subdomain',
+  StatefulSet: 'dns1123Subdomain',
+  DaemonSet: 'dns1123Subdomain',
+  ReplicaSet: 'dns1123Subdomain',
+  Job: 'dns1123Subdomain',
+  CronJob: 'dns1123Subdomain',
+  Ingress: 'dns1123Subdomain',
+  NetworkPolicy: 'dns1123Subdomain',
+  HorizontalPodAutoscaler: 'dns1123Subdomain',
+  PodDisruptionBudget: 'dns1123Subdomain',
 };
 
 const CORE_OR_WORKLOAD_GROUPS = new Set(['', 'apps', 'batch', 'extensions', 'networking.k8s.io', 'autoscaling', 'policy']);

@@ -1,6 +1,15 @@
 import { isBuiltinGroup } from '../objects/resource.js';
 import { nearestName } from '../evidence/nearest-name.js';
-import { describeReleases, listKinds, newestRelease, rangesOf, releasesOfKind, servesIn, versionsOfKind, type Minor } from './kubernetes-api.js';
+import {
+  describeReleases,
+  listKinds,
+  newestRelease,
+  rangesOf,
+  releasesOfKind,
+  servesIn,
+  versionsOfKind,
+  type Minor,
+} from './kubernetes-api.js';
 
 /**
  * Whether a release serves a built-in group/version/kind, read from the union of every release's API
@@ -38,7 +47,8 @@ export function apiVersionStatus(apiVersion: string, kind: string, minor: Minor)
   if (!releases) {
     const others = versionsOfKind(kind);
     const sameGroup = others.filter((v) => v.group === group);
-    if (sameGroup.length > 0) return { status: 'unknownVersion', versions: rank(sameGroup, group, version).map((v) => toReplacement(v, kind, apiVersion)) };
+    if (sameGroup.length > 0)
+      return { status: 'unknownVersion', versions: rank(sameGroup, group, version).map((v) => toReplacement(v, kind, apiVersion)) };
     const elsewhere = others.length > 0 ? rank(others, group, version)[0] : undefined;
     if (elsewhere) return { status: 'unknownKind', elsewhere: toReplacement(elsewhere, kind, apiVersion) };
     const closest = closestKind(kind, group);
@@ -49,12 +59,18 @@ export function apiVersionStatus(apiVersion: string, kind: string, minor: Minor)
   const lasting = (v: { releases: string }) => Math.max(...rangesOf(v.releases).map(([, to]) => to)) >= newestRelease();
   const replacementIn = (at: Minor): { replacement?: Replacement } => {
     const others = versionsOfKind(kind).filter((v) => !(v.group === group && v.version === version));
-    const inTarget = rank(others.filter((v) => servesIn(v.releases, at)), group, version);
+    const inTarget = rank(
+      others.filter((v) => servesIn(v.releases, at)),
+      group,
+      version,
+    );
     const best = inTarget.find(lasting) ?? inTarget[0];
     const later = best && lasting(best) ? undefined : rank(others.filter(lasting), group, version)[0];
     if (!best && !later) return {};
     if (!best) return { replacement: toReplacement(later!, kind, apiVersion) };
-    return { replacement: { ...toReplacement(best, kind, apiVersion), ...(later ? { later: toReplacement(later, kind, apiVersion) } : {}) } };
+    return {
+      replacement: { ...toReplacement(best, kind, apiVersion), ...(later ? { later: toReplacement(later, kind, apiVersion) } : {}) },
+    };
   };
   if (servesIn(releases, minor)) {
     const last = Math.max(...rangesOf(releases).map(([, to]) => to));
@@ -63,7 +79,11 @@ export function apiVersionStatus(apiVersion: string, kind: string, minor: Minor)
   }
   const first = Math.min(...rangesOf(releases).map(([from]) => from));
   if (minor < first) return { status: 'notYet', addedIn: first, ...replacementIn(minor) };
-  const lastBefore = Math.max(...rangesOf(releases).map(([, to]) => to).filter((to) => to < minor));
+  const lastBefore = Math.max(
+    ...rangesOf(releases)
+      .map(([, to]) => to)
+      .filter((to) => to < minor),
+  );
   return { status: 'removed', removedIn: lastBefore + 1, served: describeReleases(releases), ...replacementIn(minor) };
 }
 
@@ -100,7 +120,9 @@ function closestKind(kind: string, group: string): string | undefined {
 }
 
 function kindNamesOfGroup(group: string): string[] {
-  return listKinds().filter((k) => k.group === group).map((k) => k.kind);
+  return listKinds()
+    .filter((k) => k.group === group)
+    .map((k) => k.kind);
 }
 
 /**
@@ -113,7 +135,8 @@ const MIGRATIONS: readonly { kinds: readonly string[]; from: readonly string[]; 
     kinds: ['Ingress'],
     from: ['extensions/v1beta1', 'networking.k8s.io/v1beta1'],
     to: 'networking.k8s.io/v1',
-    changes: 'backend.serviceName and backend.servicePort became backend.service.name and backend.service.port.number (or .port.name), spec.backend became spec.defaultBackend, and every path needs a pathType (Prefix, Exact or ImplementationSpecific)',
+    changes:
+      'backend.serviceName and backend.servicePort became backend.service.name and backend.service.port.number (or .port.name), spec.backend became spec.defaultBackend, and every path needs a pathType (Prefix, Exact or ImplementationSpecific)',
   },
   {
     kinds: ['Deployment', 'DaemonSet', 'ReplicaSet', 'StatefulSet'],
@@ -131,12 +154,14 @@ const MIGRATIONS: readonly { kinds: readonly string[]; from: readonly string[]; 
     kinds: ['HorizontalPodAutoscaler'],
     from: ['autoscaling/v2beta1'],
     to: 'autoscaling/v2',
-    changes: 'metric targets are written as target: {type: Utilization, averageUtilization: N} (or Value, AverageValue) instead of targetAverageUtilization and targetAverageValue',
+    changes:
+      'metric targets are written as target: {type: Utilization, averageUtilization: N} (or Value, AverageValue) instead of targetAverageUtilization and targetAverageValue',
   },
   {
     kinds: ['CustomResourceDefinition'],
     from: ['apiextensions.k8s.io/v1beta1'],
     to: 'apiextensions.k8s.io/v1',
-    changes: 'each spec.versions[] entry carries its own schema.openAPIV3Schema, which must be structural, and spec.preserveUnknownFields: true is no longer allowed',
+    changes:
+      'each spec.versions[] entry carries its own schema.openAPIV3Schema, which must be structural, and spec.preserveUnknownFields: true is no longer allowed',
   },
 ];

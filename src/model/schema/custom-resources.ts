@@ -61,12 +61,15 @@ export function customTypeOf(graph: ResourceGraph, resource: Resource, minor: Mi
 
 function compileVersion(crd: Resource, version: string, minor: Minor): ObjectSchema | undefined {
   const spec = asObject(crd.object.spec) ?? {};
-  const entry = asArray(spec.versions).map(asObject).find((v) => asString(v?.name) === version);
+  const entry = asArray(spec.versions)
+    .map(asObject)
+    .find((v) => asString(v?.name) === version);
   // apiextensions.k8s.io/v1beta1 had one schema for every version (spec.validation), and a single spec.version.
   const root = asObject(getIn(entry, ['schema', 'openAPIV3Schema'])) ?? asObject(getIn(spec, ['validation', 'openAPIV3Schema']));
   const servesVersion = (entry !== undefined && entry.served !== false) || (entry === undefined && asString(spec.version) === version);
   if (!root || !servesVersion) return undefined;
-  const preserveAll = apiGroup(crd.apiVersion) === 'apiextensions.k8s.io' && crd.apiVersion.endsWith('/v1beta1') && spec.preserveUnknownFields !== false;
+  const preserveAll =
+    apiGroup(crd.apiVersion) === 'apiextensions.k8s.io' && crd.apiVersion.endsWith('/v1beta1') && spec.preserveUnknownFields !== false;
   const schema = fromOpenApi(root, preserveAll, minor, true);
   return schema.type === 'object' ? schema : undefined;
 }
@@ -131,23 +134,36 @@ function fromOpenApi(node: JsonObject, preserveAll: boolean, minor: Minor, isRoo
  * false`): the API server answers "no matches for kind". Undefined when the version is served or the input has
  * no CRD for the kind (then kubewire cannot tell).
  */
-export function unservedCustomVersion(graph: ResourceGraph, resource: Resource): { crd: Resource; served: string[]; listed: boolean } | undefined {
+export function unservedCustomVersion(
+  graph: ResourceGraph,
+  resource: Resource,
+): { crd: Resource; served: string[]; listed: boolean } | undefined {
   if (isBuiltin(resource)) return undefined;
   const crd = definingCrd(graph, resource);
   if (!crd) return undefined;
   const spec = asObject(crd.object.spec) ?? {};
   const version = resource.apiVersion.slice(resource.apiVersion.indexOf('/') + 1);
-  const entries = asArray(spec.versions).map(asObject).filter((v): v is JsonObject => v !== undefined);
+  const entries = asArray(spec.versions)
+    .map(asObject)
+    .filter((v): v is JsonObject => v !== undefined);
   // apiextensions.k8s.io/v1beta1 may name a single spec.version instead of a list.
-  const served = entries.length > 0
-    ? entries.filter((v) => v.served !== false).map((v) => asString(v.name)).filter((n): n is string => n !== undefined)
-    : [asString(spec.version)].filter((n): n is string => n !== undefined);
+  const served =
+    entries.length > 0
+      ? entries
+          .filter((v) => v.served !== false)
+          .map((v) => asString(v.name))
+          .filter((n): n is string => n !== undefined)
+      : [asString(spec.version)].filter((n): n is string => n !== undefined);
   if (served.length === 0 || served.includes(version)) return undefined;
   return { crd, served, listed: entries.some((v) => asString(v.name) === version) };
 }
 
 /** Custom resources of the input that no CustomResourceDefinition of the input describes, by `Kind.group`. */
-export function customResourcesWithoutSchema(graph: ResourceGraph, minor: Minor, linted: (resource: Resource) => boolean = () => true): { count: number; kinds: string[] } {
+export function customResourcesWithoutSchema(
+  graph: ResourceGraph,
+  minor: Minor,
+  linted: (resource: Resource) => boolean = () => true,
+): { count: number; kinds: string[] } {
   const kinds = new Set<string>();
   let count = 0;
   for (const resource of graph.resources) {

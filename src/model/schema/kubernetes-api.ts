@@ -22,7 +22,8 @@ function dataFile(): URL {
 }
 
 /** A compact schema node; see scripts/gen-schemas.mjs `compact` for the forms. */
-export type CompactNode = string | { readonly a: CompactNode } | { readonly m: CompactNode } | { readonly e: readonly string[] } | CompactObject;
+export type CompactNode =
+  string | { readonly a: CompactNode } | { readonly m: CompactNode } | { readonly e: readonly string[] } | CompactObject;
 export interface CompactObject {
   readonly p: Readonly<Record<string, CompactField>>;
   readonly r?: readonly (string | readonly [string, string])[];
@@ -111,7 +112,9 @@ export function servesIn(releases: string, minor: Minor): boolean {
 export function describeReleases(releases: string): string {
   const newest = newestRelease();
   return rangesOf(releases)
-    .map(([from, to]) => (from === to ? releaseName(from) : to === newest ? `${releaseName(from)} and later` : `${releaseName(from)} to ${releaseName(to)}`))
+    .map(([from, to]) =>
+      from === to ? releaseName(from) : to === newest ? `${releaseName(from)} and later` : `${releaseName(from)} to ${releaseName(to)}`,
+    )
     .join(', ');
 }
 
@@ -140,7 +143,13 @@ export function versionsOfKind(kind: string): { group: string; version: string; 
   for (const key of Object.keys(api().kinds)) {
     const [group, version, k] = key.split('/') as [string, string, string];
     if (k !== kind) continue;
-    out.push({ group, version, releases: kindEntries(key).map(([, r]) => r).join(',') });
+    out.push({
+      group,
+      version,
+      releases: kindEntries(key)
+        .map(([, r]) => r)
+        .join(','),
+    });
   }
   return out;
 }

@@ -16,7 +16,8 @@ export const KUBERNETES_VERSION_OPTION = {
   properties: {
     kubernetesVersion: {
       type: 'string',
-      description: 'The Kubernetes release the objects are applied to ("1.29"); default the newest one kubewire knows. `--kubernetes-version` sets it.',
+      description:
+        'The Kubernetes release the objects are applied to ("1.29"); default the newest one kubewire knows. `--kubernetes-version` sets it.',
     },
   },
 } as const;
@@ -59,7 +60,11 @@ export function builtinTypeOf(resource: Resource, minor: Minor): ResourceType | 
  * their CustomResourceDefinitions), or undefined when every object was checked.
  */
 /** `linted`: the resources the run reports on (not those of cross-file context). */
-export function uncheckedCustomResourcesNote(graph: ResourceGraph, kubernetesVersion: string | undefined, linted?: (resource: Resource) => boolean): string | undefined {
+export function uncheckedCustomResourcesNote(
+  graph: ResourceGraph,
+  kubernetesVersion: string | undefined,
+  linted?: (resource: Resource) => boolean,
+): string | undefined {
   const { count, kinds } = customResourcesWithoutSchema(graph, targetRelease(kubernetesVersion), linted);
   if (count === 0) return undefined;
   const shown = kinds.length > 5 ? `${kinds.slice(0, 5).join(', ')} and ${kinds.length - 5} more` : kinds.join(', ');
@@ -92,7 +97,8 @@ export function problemsOf(resource: Resource, type: ResourceType, graph: Resour
     if (owned.all.has(key)) return true;
     if (problem.code === 'required' && owned.required.has(key)) return true;
     for (let i = 1; i < at.length; i++) if (owned.below.has(pathKey(at.slice(0, i)))) return true;
-    if (problem.code === 'wrongType' && owned.stringOnly.has(key)) return typeof problem.value === 'boolean' || typeof problem.value === 'number';
+    if (problem.code === 'wrongType' && owned.stringOnly.has(key))
+      return typeof problem.value === 'boolean' || typeof problem.value === 'number';
     return false;
   };
   const { status: _status, ...object } = resource.object;

@@ -1,6 +1,13 @@
 import {
-  definition, definitionOfKind, describeReleases, fieldVariants, servesIn,
-  type CompactDefinition, type CompactField, type CompactNode, type Minor,
+  definition,
+  definitionOfKind,
+  describeReleases,
+  fieldVariants,
+  servesIn,
+  type CompactDefinition,
+  type CompactField,
+  type CompactNode,
+  type Minor,
 } from './kubernetes-api.js';
 
 /**
@@ -104,7 +111,9 @@ function fromDefinition(def: CompactDefinition, minor: Minor, name?: string): Sc
     },
     otherReleasesOf(name) {
       if (!Object.hasOwn(fields, name)) return undefined;
-      const releases = fieldVariants(def, fields[name]!).map(([, r]) => r).join(',');
+      const releases = fieldVariants(def, fields[name]!)
+        .map(([, r]) => r)
+        .join(',');
       return describeReleases(releases);
     },
   };

@@ -11,14 +11,24 @@ import type { ObjectSchema, Schema } from './schema.js';
  */
 export type SchemaProblem =
   | {
-      readonly code: 'unknownField'; readonly path: Path; readonly field: string; readonly closest?: string; readonly elsewhere?: Path;
+      readonly code: 'unknownField';
+      readonly path: Path;
+      readonly field: string;
+      readonly closest?: string;
+      readonly elsewhere?: Path;
       readonly otherReleases?: string;
       /** The built-in definition of the object that lacks the field (`networking.v1.IngressBackend`). */
       readonly definition?: string;
     }
   | { readonly code: 'wrongType'; readonly path: Path; readonly expected: string; readonly value: unknown; readonly definition?: string }
   | { readonly code: 'required'; readonly path: Path; readonly field: string; readonly definition?: string }
-  | { readonly code: 'notInEnum'; readonly path: Path; readonly value: string; readonly allowed: readonly unknown[]; readonly closest?: string }
+  | {
+      readonly code: 'notInEnum';
+      readonly path: Path;
+      readonly value: string;
+      readonly allowed: readonly unknown[];
+      readonly closest?: string;
+    }
   | { readonly code: 'invalidQuantity'; readonly path: Path; readonly value: string }
   | { readonly code: 'notBase64'; readonly path: Path; readonly value: string };
 
@@ -59,7 +69,10 @@ class Walker {
   /** The object types above the current value, with the length of the path at each. */
   private readonly levels: { schema: ObjectSchema; depth: number }[] = [];
 
-  constructor(base: Path, private readonly report: (problem: SchemaProblem) => void) {
+  constructor(
+    base: Path,
+    private readonly report: (problem: SchemaProblem) => void,
+  ) {
     this.path = [...base];
   }
 
@@ -83,7 +96,8 @@ class Walker {
           report({ code: 'notInEnum', path: this.at(), value: text, allowed: schema.enum, ...(closest ? { closest } : {}) });
           return;
         }
-        if (schema.format === 'byte' && typeof value === 'string' && !isBase64(value)) report({ code: 'notBase64', path: this.at(), value });
+        if (schema.format === 'byte' && typeof value === 'string' && !isBase64(value))
+          report({ code: 'notBase64', path: this.at(), value });
         return;
       }
       case 'int-or-string':
@@ -93,7 +107,8 @@ class Walker {
         return;
       case 'quantity':
         if (typeof value === 'number') return;
-        if (typeof value !== 'string') report({ code: 'wrongType', path: this.at(), expected: 'a quantity (a number, or a string such as "500m" or "1Gi")', value });
+        if (typeof value !== 'string')
+          report({ code: 'wrongType', path: this.at(), expected: 'a quantity (a number, or a string such as "500m" or "1Gi")', value });
         else if (!isQuantity(value)) report({ code: 'invalidQuantity', path: this.at(), value });
         return;
       case 'array': {
@@ -125,7 +140,13 @@ class Walker {
       }
       case 'object':
         if (!isObject(value)) {
-          report({ code: 'wrongType', path: this.at(), expected: 'an object', value, ...(schema.definition ? { definition: schema.definition } : {}) });
+          report({
+            code: 'wrongType',
+            path: this.at(),
+            expected: 'an object',
+            value,
+            ...(schema.definition ? { definition: schema.definition } : {}),
+          });
           return;
         }
         this.walkObject(value, schema);
@@ -143,7 +164,9 @@ class Walker {
         this.path.pop();
       } else if (!schema.open) {
         const parent = this.levels[this.levels.length - 2];
-        this.report(unknownField(key, { schema, path: this.at() }, parent && { schema: parent.schema, path: this.path.slice(0, parent.depth) }));
+        this.report(
+          unknownField(key, { schema, path: this.at() }, parent && { schema: parent.schema, path: this.path.slice(0, parent.depth) }),
+        );
       }
     }
     for (const field of schema.required) {
@@ -211,11 +234,15 @@ const EXPECTED = { string: 'a string', integer: 'an integer', number: 'a number'
 
 function hasScalarType(value: unknown, type: 'string' | 'integer' | 'number' | 'boolean'): boolean {
   switch (type) {
-    case 'string': return typeof value === 'string';
+    case 'string':
+      return typeof value === 'string';
     // 3.0 is sent as 3 (YAML float, then JSON), which decodes into an int.
-    case 'integer': return typeof value === 'number' && Number.isInteger(value);
-    case 'number': return typeof value === 'number';
-    case 'boolean': return typeof value === 'boolean';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
   }
 }
 

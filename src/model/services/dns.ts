@@ -9,7 +9,10 @@ import type { ServicePort, ServiceSpec } from './service.js';
  * int(p.Port)` of the endpoint port). Clients that discover their peers through SRV (StatefulSet clusters,
  * gRPC and mesh resolvers) connect to that port.
  */
-export function srvRecordOf(service: ServiceSpec, port: ServicePort): { name: string; carries: 'service-port' | 'endpoint-port' } | undefined {
+export function srvRecordOf(
+  service: ServiceSpec,
+  port: ServicePort,
+): { name: string; carries: 'service-port' | 'endpoint-port' } | undefined {
   if (port.name === undefined || service.type === 'ExternalName') return undefined;
   const resource = service.resource;
   return {

@@ -24,9 +24,7 @@ export interface EndpointsReport {
 export function endpointsReport(endpoints: ServiceEndpoints): EndpointsReport {
   const { service } = endpoints;
   const resource = service.resource;
-  const selector = service.selector
-    ? Object.fromEntries(service.selector.requirements.map((r) => [r.key, r.values[0] ?? '']))
-    : null;
+  const selector = service.selector ? Object.fromEntries(service.selector.requirements.map((r) => [r.key, r.values[0] ?? ''])) : null;
   return {
     service: { namespace: resource.namespace, name: resource.name, type: service.type, headless: service.headless, selector },
     mode: endpoints.mode,

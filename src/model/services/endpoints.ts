@@ -56,7 +56,13 @@ export interface ServiceEndpoints {
 export function simulateEndpoints(service: ServiceSpec, selected: readonly TemplateMatch[], manual: readonly Resource[]): ServiceEndpoints {
   if (service.type === 'ExternalName') return { service, mode: 'external-name', selected: [], ports: [], manual: [] };
   if (!service.selector) {
-    return { service, mode: 'selectorless', selected: [], ports: service.ports.map((p) => ({ servicePort: p, backends: [], unresolved: [] })), manual };
+    return {
+      service,
+      mode: 'selectorless',
+      selected: [],
+      ports: service.ports.map((p) => ({ servicePort: p, backends: [], unresolved: [] })),
+      manual,
+    };
   }
   const ports = service.ports.map((servicePort): PortEndpoints => {
     const backends: Backend[] = [];

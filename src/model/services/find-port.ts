@@ -1,7 +1,12 @@
 import type { Container, ContainerPort, PodTemplate } from '../pods/pod-template.js';
 
 export type PortResolution =
-  | { readonly kind: 'resolved'; readonly containerPort: number; readonly container: Container | undefined; readonly port: ContainerPort | undefined }
+  | {
+      readonly kind: 'resolved';
+      readonly containerPort: number;
+      readonly container: Container | undefined;
+      readonly port: ContainerPort | undefined;
+    }
   | { readonly kind: 'unresolved'; readonly reason: string; readonly otherProtocol: ContainerPort | undefined };
 
 /**
@@ -14,7 +19,9 @@ export type PortResolution =
  * For a numeric port we still name the container that declares it, when one does, for the endpoints table.
  */
 export function findPort(template: PodTemplate, targetPort: number | string, protocol: string): PortResolution {
-  const searched = template.containers.filter((c) => c.role === 'container').concat(template.containers.filter((c) => c.role === 'sidecar'));
+  const searched = template.containers
+    .filter((c) => c.role === 'container')
+    .concat(template.containers.filter((c) => c.role === 'sidecar'));
   if (typeof targetPort === 'number') {
     for (const container of searched) {
       const port = container.ports.find((p) => p.containerPort === targetPort && p.protocol === protocol);
@@ -30,7 +37,8 @@ export function findPort(template: PodTemplate, targetPort: number | string, pro
   const inPlainInit = template.containers.some((c) => c.role === 'init' && c.ports.some((p) => p.name === targetPort));
   let reason: string;
   if (otherProtocol) reason = `port "${targetPort}" is declared with protocol ${otherProtocol.protocol}, not ${protocol}`;
-  else if (inPlainInit) reason = `port "${targetPort}" is only declared by an init container, which has exited before the pod serves traffic`;
+  else if (inPlainInit)
+    reason = `port "${targetPort}" is only declared by an init container, which has exited before the pod serves traffic`;
   else reason = `no container declares a port named "${targetPort}"`;
   return { kind: 'unresolved', reason, otherProtocol };
 }

@@ -60,7 +60,10 @@ const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
 const CONTROLLERS = new Set(['endpointslice-controller.k8s.io', 'endpointslicemirroring-controller.k8s.io']);
 
 export function isManualEndpointsKind(resource: Resource): boolean {
-  return (resource.kind === 'Endpoints' && resource.apiVersion === 'v1') || (resource.kind === 'EndpointSlice' && resource.apiVersion.startsWith('discovery.k8s.io/'));
+  return (
+    (resource.kind === 'Endpoints' && resource.apiVersion === 'v1') ||
+    (resource.kind === 'EndpointSlice' && resource.apiVersion.startsWith('discovery.k8s.io/'))
+  );
 }
 
 export function readManualEndpoints(resource: Resource): ManualEndpoints {
@@ -77,7 +80,15 @@ export function readManualEndpoints(resource: Resource): ManualEndpoints {
     const ports = asArray(resource.object.subsets).flatMap((subset, s) =>
       asArray(asObject(subset)?.ports).flatMap((value, i) => endpointPort(value, ['subsets', s, 'ports', i], s)),
     );
-    return { resource, kind: 'Endpoints', serviceName: resource.name, serviceNamePath: ['metadata', 'name'], ports, controllerWritten, leaderLock };
+    return {
+      resource,
+      kind: 'Endpoints',
+      serviceName: resource.name,
+      serviceNamePath: ['metadata', 'name'],
+      ports,
+      controllerWritten,
+      leaderLock,
+    };
   }
   const ports = asArray(resource.object.ports).flatMap((value, i) => endpointPort(value, ['ports', i], undefined));
   return {

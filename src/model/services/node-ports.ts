@@ -45,7 +45,12 @@ export class NodePortIndex {
         this.add({ service: resource, nodePort: port.nodePort, servicePort: port, path: [...port.path, 'nodePort'] });
       }
       if (needsHealthCheck(service) && service.healthCheckNodePort !== undefined) {
-        this.add({ service: resource, nodePort: service.healthCheckNodePort, servicePort: undefined, path: ['spec', 'healthCheckNodePort'] });
+        this.add({
+          service: resource,
+          nodePort: service.healthCheckNodePort,
+          servicePort: undefined,
+          path: ['spec', 'healthCheckNodePort'],
+        });
       }
     }
   }

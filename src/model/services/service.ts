@@ -104,9 +104,7 @@ export function headlessPath(service: ServiceSpec): Path {
  * outside the cluster and may set externalTrafficPolicy (pkg/api/service/util.go ExternallyAccessible).
  */
 export function isExternallyAccessible(service: ServiceSpec): boolean {
-  return (
-    service.type === 'LoadBalancer' || service.type === 'NodePort' || (service.type === 'ClusterIP' && service.externalIPs.length > 0)
-  );
+  return service.type === 'LoadBalancer' || service.type === 'NodePort' || (service.type === 'ClusterIP' && service.externalIPs.length > 0);
 }
 
 /**

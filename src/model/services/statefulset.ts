@@ -79,7 +79,8 @@ export function governingService(graph: ResourceGraph, statefulSet: Resource): G
   const spec = graph.service(service);
   if (!spec.headless) {
     const headlessAlternative =
-      template && servicesIn(graph, statefulSet.namespace).find((s) => s !== service && graph.service(s).headless && graph.selects(s, template));
+      template &&
+      servicesIn(graph, statefulSet.namespace).find((s) => s !== service && graph.service(s).headless && graph.selects(s, template));
     return { kind: 'not-headless', name, service, ...(headlessAlternative ? { headlessAlternative } : {}) };
   }
   // A headless Service without a selector gets hand-written Endpoints/EndpointSlices: we cannot tell which
@@ -98,8 +99,9 @@ function servicesIn(graph: ResourceGraph, namespace: string): Resource[] {
   return graph.ofKind('Service').filter((s) => s.namespace === namespace);
 }
 
-
 /** The StatefulSets of the Service's namespace whose spec.serviceName names it. */
 export function statefulSetsGovernedBy(graph: ResourceGraph, service: Resource): Resource[] {
-  return graph.ofKind('StatefulSet').filter((s) => s.namespace === service.namespace && getIn(s.object, SERVICE_NAME_PATH) === service.name);
+  return graph
+    .ofKind('StatefulSet')
+    .filter((s) => s.namespace === service.namespace && getIn(s.object, SERVICE_NAME_PATH) === service.name);
 }

@@ -11,7 +11,12 @@ import { foldedNote, groupTitle, wiringView, type ViewLimits, type ViewNodeStyle
  */
 export function dotWiring(wiring: Wiring, limits?: ViewLimits): string {
   const view = wiringView(wiring, limits);
-  const lines = ['digraph wiring {', '  rankdir=LR;', '  node [shape=box, fontname="Helvetica", fontsize=11];', '  edge [fontname="Helvetica", fontsize=10];'];
+  const lines = [
+    'digraph wiring {',
+    '  rankdir=LR;',
+    '  node [shape=box, fontname="Helvetica", fontsize=11];',
+    '  edge [fontname="Helvetica", fontsize=10];',
+  ];
   if (view.folded) {
     lines.push(`  label=${dotText(foldedNote(view.folded))};`, '  labelloc=t;');
   }

@@ -27,7 +27,12 @@ export function mermaidWiring(wiring: Wiring, limits?: ViewLimits): string {
       return;
     }
     // A subgraph lays itself out top to bottom unless told otherwise, whatever the chart's direction.
-    lines.push(`  subgraph g${i}[${mermaidText(groupTitle(group.namespace))}]`, '    direction LR', ...nodes.map((n) => `    ${n}`), '  end');
+    lines.push(
+      `  subgraph g${i}[${mermaidText(groupTitle(group.namespace))}]`,
+      '    direction LR',
+      ...nodes.map((n) => `    ${n}`),
+      '  end',
+    );
   });
   const broken: number[] = [];
   const uncertain: number[] = [];
@@ -39,7 +44,11 @@ export function mermaidWiring(wiring: Wiring, limits?: ViewLimits): string {
   });
   if (broken.length > 0) lines.push(`  linkStyle ${broken.join(',')} stroke:${RED},stroke-width:3px,color:${RED}`);
   if (uncertain.length > 0) lines.push(`  linkStyle ${uncertain.join(',')} stroke:${AMBER},color:${AMBER}`);
-  const styled = (style: ViewNodeStyle) => view.groups.flatMap((g) => g.nodes).filter((n) => n.style === style).map((n) => n.id);
+  const styled = (style: ViewNodeStyle) =>
+    view.groups
+      .flatMap((g) => g.nodes)
+      .filter((n) => n.style === style)
+      .map((n) => n.id);
   for (const [style, css] of NODE_CLASSES) {
     const ids = styled(style);
     if (ids.length === 0) continue;

@@ -73,7 +73,10 @@ function foldedView(wiring: Wiring, limits: ViewLimits): WiringView {
     if (rest.length > 0) summaries.set(namespace, `${shown.some((n) => n.namespace === namespace) ? 'and ' : ''}${countByKind(rest)}`);
   }
   const view = draw(shown, edges, summaries);
-  return { ...view, folded: { nodes: wiring.nodes.length, edges: wiring.edges.length, problemEdgesLeftOut: problems.length - edges.length } };
+  return {
+    ...view,
+    folded: { nodes: wiring.nodes.length, edges: wiring.edges.length, problemEdgesLeftOut: problems.length - edges.length },
+  };
 }
 
 function draw(nodes: readonly WiringNode[], edges: readonly WiringEdge[], summaries: ReadonlyMap<string, string>): WiringView {
