@@ -53,14 +53,12 @@ async function parseMermaid(text: string): Promise<ParsedDiagram> {
   };
   return {
     nodes: new Map([...db.getVertices().values()].map((v) => [v.id, shownText(v.text)])),
-    edges: db
-      .getEdges()
-      .map((e) => ({
-        from: e.start,
-        to: e.end,
-        label: shownText(e.text),
-        state: e.stroke === 'thick' ? 'broken' : e.stroke === 'dotted' ? 'warning' : 'ok',
-      })),
+    edges: db.getEdges().map((e) => ({
+      from: e.start,
+      to: e.end,
+      label: shownText(e.text),
+      state: e.stroke === 'thick' ? 'broken' : e.stroke === 'dotted' ? 'warning' : 'ok',
+    })),
     groups: db.getSubGraphs().map((s) => ({ title: shownText(s.title), nodes: s.nodes })),
   };
 }

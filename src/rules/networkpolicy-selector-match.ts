@@ -121,13 +121,11 @@ export const networkpolicySelectorMatch = createRule({
                 ? ` A container declares "${port.port}" with another protocol; a named port matches name and protocol.`
                 : '',
             },
-            related: targets
-              .slice(0, 3)
-              .map((t) => ({
-                resource: t.template.owner,
-                path: [...t.template.path, 'spec', 'containers'],
-                message: `containers of ${templateLabel(t.template)}`,
-              })),
+            related: targets.slice(0, 3).map((t) => ({
+              resource: t.template.owner,
+              path: [...t.template.path, 'spec', 'containers'],
+              message: `containers of ${templateLabel(t.template)}`,
+            })),
           });
         }
       },
