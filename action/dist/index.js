@@ -41650,8 +41650,23 @@ function dependsOnPlaceholder(places, message) {
   return false;
 }
 
-// src/engine/directives.ts
+// src/loader/comments.ts
 var import_yaml5 = __toESM(require_dist(), 1);
+var CONTROL_TOKENS = /* @__PURE__ */ new Set(["", "", ""]);
+function commentsOf(file) {
+  const text = file.text.includes("\r") ? file.text.replace(/\r(?!\n)/g, "\n") : file.text;
+  const comments = [];
+  let offset = 0;
+  for (const token of new import_yaml5.Lexer().lex(text)) {
+    if (!text.startsWith(token, offset)) {
+      if (CONTROL_TOKENS.has(token)) continue;
+      return [];
+    }
+    if (token[0] === "#") comments.push({ text: token, start: offset });
+    offset += token.length;
+  }
+  return comments;
+}
 
 // src/model/evidence/nearest-name.ts
 function editDistance(a, b) {
@@ -41689,22 +41704,12 @@ function didYouMean(name, candidates) {
 // src/engine/directives.ts
 var DIRECTIVE = /^(kubewire-(?:disable(?:-next-line|-line)?|enable))(?:\s|$)/;
 var HELM_SOURCE = /^# Source: \S/;
-var CONTROL_TOKENS = /* @__PURE__ */ new Set(["", "", ""]);
 function directivesOf(file) {
   const none = { directives: [], scopeStarts: [1] };
   if (!file.text.includes("kubewire-")) return none;
   const directives = [];
   const scopeStarts = [1];
-  const text = file.text.includes("\r") ? file.text.replace(/\r(?!\n)/g, "\n") : file.text;
-  let offset = 0;
-  for (const token of new import_yaml5.Lexer().lex(text)) {
-    if (!text.startsWith(token, offset)) {
-      if (CONTROL_TOKENS.has(token)) continue;
-      return none;
-    }
-    const start = offset;
-    offset += token.length;
-    if (token[0] !== "#") continue;
+  for (const { text: token, start } of commentsOf(file)) {
     const at = file.positionAt(start);
     if (at.column === 1 && HELM_SOURCE.test(token) && at.line > scopeStarts[scopeStarts.length - 1]) scopeStarts.push(at.line);
     const directive = parseComment(file, token, start);

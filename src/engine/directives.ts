@@ -23,7 +23,7 @@
  * not also counted for a line directive (which is then unused). Fatal findings (a file that cannot be read or
  * parsed) cannot be silenced, as ESLint's parsing errors cannot.
  */
-import { Lexer } from 'yaml';
+import { commentsOf } from '../loader/comments.js';
 import type { SourceFile, SourceRange } from '../loader/source.js';
 import type { ResourceGraph } from '../model/graph.js';
 import { nearestName } from '../model/evidence/nearest-name.js';
@@ -58,8 +58,6 @@ export interface FileDirectives {
 const DIRECTIVE = /^(kubewire-(?:disable(?:-next-line|-line)?|enable))(?:\s|$)/;
 /** helm pkg/action/action.go renderResources: `# Source: <chart>/templates/<file>` starts each rendered template. */
 const HELM_SOURCE = /^# Source: \S/;
-/** The Lexer's control tokens, which stand for no text of the source (yaml src/parse/cst.ts). */
-const CONTROL_TOKENS = new Set(['\u0002', '\u0018', '\u001f']);
 
 /** The `# kubewire-…` comments of a file; nothing (and no lexing) when its text never says `kubewire-`. */
 export function directivesOf(file: SourceFile): FileDirectives {
@@ -67,18 +65,7 @@ export function directivesOf(file: SourceFile): FileDirectives {
   if (!file.text.includes('kubewire-')) return none;
   const directives: Directive[] = [];
   const scopeStarts = [1];
-  // go-yaml (and SourceFile) end a line at a lone CR too, the yaml Lexer does not: the same text with LF there
-  // (same length, so offsets still point into the file).
-  const text = file.text.includes('\r') ? file.text.replace(/\r(?!\n)/g, '\n') : file.text;
-  let offset = 0;
-  for (const token of new Lexer().lex(text)) {
-    if (!text.startsWith(token, offset)) {
-      if (CONTROL_TOKENS.has(token)) continue;
-      return none; // the tokens no longer line up with the text: better no directive than a misplaced one
-    }
-    const start = offset;
-    offset += token.length;
-    if (token[0] !== '#') continue;
+  for (const { text: token, start } of commentsOf(file)) {
     const at = file.positionAt(start);
     if (at.column === 1 && HELM_SOURCE.test(token) && at.line > scopeStarts[scopeStarts.length - 1]!) scopeStarts.push(at.line);
     const directive = parseComment(file, token, start);

@@ -1,4 +1,4 @@
-import { Lexer } from 'yaml';
+import { commentsOf as yamlComments } from '../../loader/comments.js';
 import type { SourceFile } from '../../loader/source.js';
 import type { DirectiveType, SourceLocation } from './eslint-types.js';
 
@@ -10,29 +10,18 @@ export interface CommentNode {
   loc: SourceLocation;
 }
 
-/**
- * The comments of a YAML text, found by the `yaml` package's lexer, so that a `#` inside a quoted value or a
- * block scalar is not taken for one. The lexer also yields zero-width markers (document start, scalar start,
- * flow end: `\x02`, `\x1f`, `\x18`, yaml's `CST.DOCUMENT`, `CST.SCALAR`, `CST.FLOW_END`) that are not in the text.
- */
+/** The comments of a YAML text (the loader's commentsOf), as ESLint's comment nodes. */
 export function commentsOf(file: SourceFile): CommentNode[] {
-  const comments: CommentNode[] = [];
-  let offset = 0;
-  for (const token of new Lexer().lex(file.text)) {
-    if (token === '\x02' || token === '\x1f' || token === '\x18') continue;
-    if (token.startsWith('#')) {
-      const end = offset + token.length;
-      const range = file.rangeAt(offset, end);
-      comments.push({
-        type: 'Comment',
-        value: token.slice(1),
-        range: [offset, end],
-        loc: { start: { line: range.line, column: range.column }, end: { line: range.endLine, column: range.endColumn } },
-      });
-    }
-    offset += token.length;
-  }
-  return comments;
+  return yamlComments(file).map(({ text, start }) => {
+    const end = start + text.length;
+    const range = file.rangeAt(start, end);
+    return {
+      type: 'Comment',
+      value: text.slice(1),
+      range: [start, end],
+      loc: { start: { line: range.line, column: range.column }, end: { line: range.endLine, column: range.endColumn } },
+    };
+  });
 }
 
 /** A comment that speaks to ESLint: `# eslint-disable-next-line kubewire/probe-port -- the sidecar opens it`. */
