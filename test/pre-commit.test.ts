@@ -68,9 +68,15 @@ beforeAll(async () => {
   git(pass, 'add', '--all');
 
   const fail = path.join(scratch, 'fail');
-  commitFiles(fail, { 'k8s/svc.yaml': service, 'k8s/deploy.yaml': deployment('web') });
-  // The Deployment's labels change; the Service in the unchanged svc.yaml no longer selects its pods.
-  writeFileSync(path.join(fail, 'k8s/deploy.yaml'), deployment('webb'));
+  // The repository's config file (kubewire.config.yaml) reaches the hook's run: unused directives are errors.
+  commitFiles(fail, {
+    'k8s/svc.yaml': service,
+    'k8s/deploy.yaml': deployment('web'),
+    'kubewire.config.yaml': 'reportUnusedDisableDirectives: error\n',
+  });
+  // The Deployment's labels change; the Service in the unchanged svc.yaml no longer selects its pods. The comment
+  // at the end silences nothing.
+  writeFileSync(path.join(fail, 'k8s/deploy.yaml'), `${deployment('webb')}# kubewire-disable-line probe-port\n`);
   git(fail, 'add', '--all');
 
   // Each try-repo installs the hook afresh (its store is a temporary directory): both at once halve the wait.
@@ -93,6 +99,8 @@ describe('pre-commit try-repo', () => {
     expect(run.output).toMatch(/^kubewire\.+Failed$/m);
     expect(run.output).toContain('k8s/deploy.yaml:12:14  error  service-selector-match');
     expect(run.output).toContain('k8s/svc.yaml:7:10  Service "web" (spec.selector.app)');
+    // The settings of the repository's config file, as the command line and the Action read them.
+    expect(run.output).toMatch(/k8s\/deploy\.yaml:\d+:\d+ {2}error {2}disable-directive/);
     expect(run.status).toBe(1);
   });
 });
