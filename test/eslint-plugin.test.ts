@@ -107,6 +107,39 @@ describe.each(majors)('kubewire/eslint-plugin in %s', (_name, ESLint) => {
     );
   });
 
+  it("reads the repository's kubewire.config.yaml as the command line does (its externalPods), while ESLint sets the rules", async () => {
+    const repo = repositoryCopy(`eslint-config-file-${ESLint === ESLint10 ? 10 : 9}`);
+    writeFileSync(
+      path.join(repo, 'eslint.config.js'),
+      "import kubewire from 'kubewire/eslint-plugin';\nexport default [kubewire.configs.recommended];\n",
+    );
+    writeFileSync(
+      path.join(repo, 'kafka.yaml'),
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: events\nspec:\n  selector:\n    strimzi.io/cluster: events\n  ports:\n    - port: 9092\n',
+    );
+    const lint = async () => {
+      const eslint = new ESLint({ cwd: repo, overrideConfigFile: path.join(repo, 'eslint.config.js') });
+      return resultOf(await eslint.lintFiles(['kafka.yaml']), repo, 'kafka.yaml').messages.map((m) => m.ruleId);
+    };
+    expect(await lint()).toContain('kubewire/service-selector-match');
+    // The operator's pods, declared in the config file, are pods the Service selects; `rules` there are ESLint's
+    // to set, so the rule stays on.
+    writeFileSync(
+      path.join(repo, 'kubewire.config.yaml'),
+      'externalPods:\n  - labels: {strimzi.io/cluster: events}\nrules:\n  service-selector-match: off\n',
+    );
+    const clean = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'bin', 'kubewire.js'), '--rule', 'service-selector-match=error', 'kafka.yaml'],
+      {
+        cwd: repo,
+        encoding: 'utf8',
+      },
+    );
+    expect(clean.status, clean.stdout + clean.stderr).toBe(0);
+    expect(await lint()).toEqual([]);
+  });
+
   it('honours # eslint-disable comments and inline configuration in YAML', async () => {
     const { cwd, eslint } = eslintIn(ESLint, 'directives');
     const results = await eslint.lintFiles(['.']);

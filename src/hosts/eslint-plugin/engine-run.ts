@@ -1,6 +1,9 @@
+import { statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Kubewire, type KubewireOptions, type LintRun } from '../../api/kubewire.js';
+import { findConfigFile } from '../../config/discover.js';
+import { resolveOptions } from '../../config/index.js';
 import { findRepositoryRoot } from '../../engine/context.js';
 import type { LintMessage } from '../../engine/results.js';
 import type { EngineRequest } from './engine-protocol.js';
@@ -34,17 +37,38 @@ interface Session {
 
 const sessions = new Map<string, Session>();
 
+/**
+ * The repository's kubewire.config.yaml as the command line resolves it, once per working directory, settings and
+ * version of the file (an editor session sees an edit of it at the next lint).
+ */
+const resolvedConfigs = new Map<string, KubewireOptions>();
+
+function configOptions(cwd: string, flags: KubewireOptions): KubewireOptions {
+  const file = findConfigFile(cwd, cwd);
+  const key = JSON.stringify({ cwd, flags, file, version: file !== undefined ? statSync(file, { throwIfNoEntry: false })?.mtimeMs : 0 });
+  let options = resolvedConfigs.get(key);
+  if (!options) resolvedConfigs.set(key, (options = resolveOptions({ cwd, flags }).options));
+  return options;
+}
+
 function sessionFor(request: EngineRequest): Session {
-  const options: KubewireOptions = {
-    cwd: request.cwd,
-    rules: request.rules,
+  const flags: KubewireOptions = {
     ...(request.namespace !== undefined ? { namespace: request.namespace } : {}),
     ...(request.kubernetesVersion !== undefined ? { kubernetesVersion: request.kubernetesVersion } : {}),
   };
-  // The context: the settings' globs (relative to ESLint's working directory), else the file's repository.
+  // The config file's namespace, externalPods, ignore and context apply as on the command line (the settings win);
+  // which rules run, and with which options, is ESLint's configuration's to say, so its rules and overrides do not.
+  const { rules: _rules, overrides: _overrides, context: configContext, ...fromConfig } = configOptions(request.cwd, flags);
+  const options: KubewireOptions = { ...fromConfig, cwd: request.cwd, rules: request.rules };
+  // The context: the settings' globs (relative to ESLint's working directory), else the config file's, else the
+  // file's repository.
   const operands =
     request.context ??
-    (path.isAbsolute(request.physicalPath) ? [findRepositoryRoot(path.dirname(request.physicalPath)) ?? request.cwd] : []);
+    (configContext !== undefined
+      ? [...configContext]
+      : path.isAbsolute(request.physicalPath)
+        ? [findRepositoryRoot(path.dirname(request.physicalPath)) ?? request.cwd]
+        : []);
   const key = JSON.stringify({ options, operands });
   let session = sessions.get(key);
   if (!session) {
