@@ -519,6 +519,12 @@ describe('the command line, as the ecosystem expects', () => {
     );
     const underFile = runKubewire(['-o', 'a-file/report.txt', '.'], { cwd: dir });
     expect(underFile.stderr).toBe('kubewire: cannot write the report to a-file/report.txt: a part of a-file is a file, not a folder\n');
+    // Node 20's recursive mkdir never returns below /proc: kubewire must still answer.
+    const underProc = runKubewire(['-o', '/proc/kubewire-none/report.txt', '.'], { cwd: dir });
+    expect(underProc.status).toBe(2);
+    expect(underProc.stderr).toBe(
+      'kubewire: cannot write the report to /proc/kubewire-none/report.txt: /proc/kubewire-none does not exist and cannot be created there\n',
+    );
     const locked = path.join(dir, 'locked');
     mkdirSync(locked);
     chmodSync(dir, 0o755);

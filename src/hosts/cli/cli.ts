@@ -291,7 +291,7 @@ async function emit(io: CliIo, outputFile: string | undefined, text: string, cod
   }
   const temporary = `${target}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await mkdir(path.dirname(target), { recursive: true });
+    await makeFolders(path.dirname(target));
     await writeFile(temporary, text);
     await rename(temporary, target);
   } catch (error) {
@@ -299,6 +299,26 @@ async function emit(io: CliIo, outputFile: string | undefined, text: string, cod
     throw writeError(error, outputFile, target);
   }
   return code;
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node 20's `mkdir(..., { recursive: true })` never returns below /proc (it
+ * retries the ENOENT there forever), so a mistyped `-o /proc/...` would hang the run.
+ */
+async function makeFolders(folder: string): Promise<void> {
+  const missing: string[] = [];
+  for (
+    let at = folder;
+    !(await lstat(at).then(
+      () => true,
+      () => false,
+    ));
+    at = path.dirname(at)
+  ) {
+    missing.push(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const dir of missing.reverse()) await mkdir(dir);
 }
 
 /** ESLint's --max-warnings: a count of warnings, or -1 (its default) for no limit. */
