@@ -261,7 +261,11 @@ export class Kubewire {
   }
 
   #loadContext(): Promise<ContextSet> {
-    this.#context ??= loadContext(this.#options.context ?? [], { cwd: this.cwd, ignorePatterns: this.#options.ignorePatterns ?? [] });
+    this.#context ??= loadContext(this.#options.context ?? [], {
+      cwd: this.cwd,
+      ignorePatterns: this.#options.ignorePatterns ?? [],
+      ...(this.#options.cache ? { cacheFile: cacheFileFor(this.#options.cacheLocation, this.cwd) } : {}),
+    });
     return this.#context;
   }
 

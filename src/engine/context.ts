@@ -1,8 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseManifestFile, type ManifestDocument } from '../loader/parse.js';
+import type { ManifestDocument } from '../loader/parse.js';
 import { readInputs, UsageError } from '../loader/read-inputs.js';
 import type { SourceFile } from '../loader/source.js';
+import { parseFiles } from './parallel-parse.js';
+import { parseFilesWithCache } from './parse-cache.js';
 import { dedupe, resultOf, sortMessages } from './linter.js';
 import type { LintMessage, LintResult, RelatedMessage } from './results.js';
 
@@ -28,7 +30,7 @@ export const NO_CONTEXT: ContextSet = { files: [], documents: [] };
  */
 export async function loadContext(
   globs: readonly string[],
-  options: { cwd: string; ignorePatterns: readonly string[] },
+  options: { cwd: string; ignorePatterns: readonly string[]; cacheFile?: string },
 ): Promise<ContextSet> {
   if (globs.length === 0) return NO_CONTEXT;
   if (globs.includes('-')) throw new UsageError('context: standard input (-) cannot be context; name files, directories or globs');
@@ -44,14 +46,10 @@ export async function loadContext(
     if (error instanceof UsageError) throw new UsageError(`context: ${error.message}`);
     throw error;
   }
-  const documents: ManifestDocument[] = [];
-  for (const file of files) {
-    try {
-      documents.push(...parseManifestFile(file));
-    } catch {
-      // The parser gave up on this file (see projectFromFiles): it is not reported, so it adds no facts.
-    }
-  }
+  // Parsed as the linted files are (the worker for big inputs, the cache with --cache): in a hook's run the
+  // context is most of what is read. A file the parser gave up on is not reported, so it adds no facts.
+  const parsed = await (options.cacheFile ? parseFilesWithCache(files, options.cacheFile, options.cwd) : parseFiles(files));
+  const documents: ManifestDocument[] = parsed.flatMap((result) => ('documents' in result ? result.documents : []));
   return { files, documents };
 }
 
