@@ -6,7 +6,7 @@
  *
  * Small inputs are committed in test/fixtures/bad-input/; big or special ones are made in a temporary directory.
  */
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -21,16 +21,13 @@ import { lintFiles, messagesOf, repoRoot } from './helpers.js';
 
 /** A file that vanishes between listing and reading: the loader's file-system calls delete it just before. */
 const VANISHING = 'vanishing.yaml';
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  const vanish = async (file: unknown) => {
-    if (typeof file === 'string' && path.basename(file) === VANISHING) await real.rm(file, { force: true });
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  const openSync = (file: fs.PathLike, ...rest: unknown[]) => {
+    if (typeof file === 'string' && path.basename(file) === VANISHING) real.rmSync(file, { force: true });
+    return real.openSync(file, ...(rest as [fs.OpenMode]));
   };
-  return {
-    ...real,
-    stat: async (file: string, ...rest: unknown[]) => (await vanish(file), real.stat(file, ...(rest as []))),
-    open: async (file: string, ...rest: unknown[]) => (await vanish(file), real.open(file, ...(rest as []))),
-  };
+  return { ...real, openSync, default: { ...real, openSync } };
 });
 
 const FIXTURES = path.join(repoRoot, 'test', 'fixtures', 'bad-input');

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { lstat, open, stat } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
 
 /**
  * Largest input kubewire reads, per file and for standard input. Parsing a document the fast path does not read
@@ -31,15 +31,62 @@ function megabytes(bytes: number): string {
  * directory: there symlinks to directories and special files (FIFOs, sockets, devices) are skipped, since
  * reading a FIFO would block for ever; a path named on the command line is read whatever it is
  * (`kubewire <(helm template .)` passes a pipe). Errors from the file system (ENOENT, ELOOP, EACCES) are thrown.
+ *
+ * Regular files are read with synchronous calls, as ESLint and tsc read theirs: each asynchronous call is a
+ * round trip through libuv's thread pool, and six of them per file (stat, open, fstat, read, read, close) made
+ * reading 3,782 small files take 3.4 s where the same reads done synchronously take 60 ms (scripts/bench).
+ * Only pipes and devices named on the command line, which may wait for a writer, are read asynchronously.
  */
 export async function readManifestBytes(absolute: string, scanned: boolean): Promise<ReadOutcome> {
+  if (!scanned && !statOrUndefined(absolute)?.isFile()) return readSpecialFile(absolute);
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO found in a scan returns at once instead of waiting for a writer (it is then
+    // skipped by its fstat); on regular files the flag changes nothing. Windows has no such flag, nor FIFOs.
+    fd = fs.openSync(absolute, fs.constants.O_RDONLY | (scanned ? (fs.constants.O_NONBLOCK ?? 0) : 0));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await isSymlink(absolute))) {
+      return { problem: 'broken symbolic link: its target does not exist' };
+    }
+    throw error;
+  }
+  try {
+    const info = fs.fstatSync(fd);
+    if (info.isDirectory()) return scanned ? { skip: true } : { problem: 'is a directory, not a file' };
+    if (!info.isFile()) return { skip: true };
+    if (info.size > MAX_FILE_BYTES) return { problem: tooLargeMessage(info.size) };
+    // One byte more than the size: a file that grew after fstat fills it, and is read on to the limit.
+    let buffer = Buffer.allocUnsafe(info.size + 1);
+    let total = 0;
+    for (;;) {
+      if (total === buffer.length) {
+        if (total > MAX_FILE_BYTES) return { problem: tooLargeMessage(undefined) };
+        const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, MAX_FILE_BYTES + 1));
+        buffer.copy(bigger, 0, 0, total);
+        buffer = bigger;
+      }
+      const bytesRead = fs.readSync(fd, buffer, total, buffer.length - total, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+    }
+    return { bytes: buffer.subarray(0, total) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function statOrUndefined(absolute: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(absolute);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A path named on the command line that is not a regular file: a pipe, a device, a directory, or not there. */
+async function readSpecialFile(absolute: string): Promise<ReadOutcome> {
   let handle;
   try {
-    if (scanned) {
-      // Look before opening: opening a FIFO blocks until something writes to it.
-      const info = await stat(absolute);
-      if (!info.isFile()) return { skip: true };
-    }
     handle = await open(absolute, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && (await isSymlink(absolute))) {
@@ -49,8 +96,7 @@ export async function readManifestBytes(absolute: string, scanned: boolean): Pro
   }
   try {
     const info = await handle.stat();
-    if (info.isDirectory()) return scanned ? { skip: true } : { problem: 'is a directory, not a file' };
-    if (!info.isFile() && scanned) return { skip: true };
+    if (info.isDirectory()) return { problem: 'is a directory, not a file' };
     if (info.isFile() && info.size > MAX_FILE_BYTES) return { problem: tooLargeMessage(info.size) };
     const chunks: Buffer[] = [];
     let total = 0;
