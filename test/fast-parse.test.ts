@@ -1,13 +1,17 @@
 /**
- * The fast parse path (src/loader/fast-parse.ts) against the composer path it replaces, which stays as the
- * reference (`parseManifestFile(file, { composerOnly: true })`): on every committed manifest and on generated
- * YAML made of the constructs that tell parsers apart, both give the same values (same keys in the same order,
- * same types, same numbers), the same problems and the same positions for every field.
+ * The fast parse paths (src/loader/line-scan.ts, then src/loader/fast-parse.ts) against the composer path they
+ * replace, which stays as the reference (`parseManifestFile(file, { composerOnly: true })`): on every committed
+ * manifest and on generated YAML made of the constructs that tell parsers apart, they give the same values (same
+ * keys in the same order, same types, same numbers), the same problems and the same positions for every field.
+ * Each fast reader is also compared on its own, on every piece it reads, since the line scan goes first and
+ * would otherwise hide the syntax-tree reader from the comparison.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildPlainDocument } from '../src/loader/fast-parse.js';
+import { scanBlockDocument } from '../src/loader/line-scan.js';
 import { parseManifestFile, plainPiece, splitDocumentsLikeKubectl, type DocumentPiece, type Path } from '../src/loader/parse.js';
 import { SourceFile } from '../src/loader/source.js';
 import { repoRoot } from './helpers.js';
@@ -44,8 +48,8 @@ function pathsOf(value: unknown, prefix: Path = []): Path[] {
   return out;
 }
 
-/** The two paths agree on a file: values, problems, and every field's position and source. */
-function expectSameParse(name: string, text: string): { documents: number; fast: number } {
+/** The paths agree on a file: values, problems, and every field's position and source. */
+function expectSameParse(name: string, text: string): { documents: number; fast: number; scanned: number } {
   const file = new SourceFile(name, text);
   const fast = parseManifestFile(file);
   const reference = parseManifestFile(file, { composerOnly: true });
@@ -65,7 +69,21 @@ function expectSameParse(name: string, text: string): { documents: number; fast:
     }
     expect(document.locate(['no', 'such', 0]), what).toEqual(expected.locate(['no', 'such', 0]));
   });
-  return { documents: fast.length, fast: fastPieces(text) };
+  let scanned = 0;
+  for (const document of reference) {
+    const { piece, inPiece } = document.origin;
+    if (inPiece !== 0 || !isPlain(text, piece)) continue;
+    const source = text.slice(piece.start, piece.end);
+    const scan = scanBlockDocument(source);
+    const tree = buildPlainDocument(source);
+    const what = `${name} document ${document.index}`;
+    if (scan) {
+      scanned++;
+      expect(differences(scan.value, document.value), `${what}, line scan`).toEqual([]);
+    }
+    if (tree) expect(differences(tree.value, document.value), `${what}, syntax tree`).toEqual([]);
+  }
+  return { documents: fast.length, fast: fastPieces(text), scanned };
 }
 
 function isPlain(text: string, piece: DocumentPiece): boolean {
@@ -247,31 +265,45 @@ const damageArb = fc.array(
   { maxLength: 3 },
 );
 
-/** Keys mostly plain and distinct (so most documents take the fast path), sometimes from the tricky list. */
-function keyText(n: number, i: number): string {
-  return n < KEYS.length ? KEYS[n]! : `key${i}`;
+/** The words a generated document is made of, and how its collections are laid out. */
+interface Style {
+  scalars: readonly string[];
+  keys: readonly string[];
+  /** `key:\n- item` (the sequence in its key's column) rather than `key:\n  - item`. */
+  sequenceInColumn: boolean;
+  /** Spaces after each `-`. */
+  dashSpaces: number;
 }
 
-function render(tree: Tree, indent: number): string[] {
+const TRICKY: Style = { scalars: SCALARS, keys: KEYS, sequenceInColumn: false, dashSpaces: 1 };
+
+/** Keys mostly plain and distinct (so most documents take a fast path), sometimes from the style's list. */
+function keyText(style: Style, n: number, i: number): string {
+  return n < style.keys.length ? style.keys[n]! : `key${i}`;
+}
+
+function render(tree: Tree, indent: number, style: Style = TRICKY): string[] {
   const pad = ' '.repeat(indent);
-  if (tree.kind === 'scalar') return [SCALARS[tree.scalar!]!];
+  const { scalars } = style;
+  if (tree.kind === 'scalar') return [scalars[tree.scalar! % scalars.length]!];
   if (tree.kind === 'map') {
     return tree.items!.flatMap(({ key, value }, i) => {
-      const k = keyText(key, i);
+      const k = keyText(style, key, i);
       if (value.kind === 'scalar') {
-        const [first, ...rest] = SCALARS[value.scalar!]!.split('\n');
+        const [first, ...rest] = scalars[value.scalar! % scalars.length]!.split('\n');
         return [`${pad}${k}: ${first}`.trimEnd(), ...rest.map((line) => `${pad}${line}`)];
       }
-      return [`${pad}${k}:`, ...render(value, indent + 2)];
+      return [`${pad}${k}:`, ...render(value, value.kind === 'seq' && style.sequenceInColumn ? indent : indent + 2, style)];
     });
   }
+  const dash = `-${' '.repeat(style.dashSpaces)}`;
   return tree.items!.flatMap(({ value }) => {
     if (value.kind === 'scalar') {
-      const [first, ...rest] = SCALARS[value.scalar!]!.split('\n');
-      return [`${pad}- ${first}`.trimEnd(), ...rest.map((line) => `${pad}  ${line}`)];
+      const [first, ...rest] = scalars[value.scalar! % scalars.length]!.split('\n');
+      return [`${pad}${dash}${first}`.trimEnd(), ...rest.map((line) => `${pad}  ${line}`)];
     }
-    const [first, ...rest] = render(value, indent + 2);
-    return [`${pad}- ${first!.trimStart()}`, ...rest];
+    const [first, ...rest] = render(value, indent + dash.length, style);
+    return [`${pad}${dash}${first!.trimStart()}`, ...rest];
   });
 }
 
@@ -296,42 +328,153 @@ function damage(lines: string[], damages: readonly { op: string; line: number }[
 
 const documentArb = fc.record({ tree: treeArb, damages: damageArb, header: fc.boolean() });
 
-function documentText({ tree, damages, header }: { tree: Tree; damages: { op: string; line: number }[]; header: boolean }): string {
-  const body = damage(render(tree, 0), damages);
+/**
+ * What the line scan reads (line-scan.ts), and the near misses it must leave to the other paths: the words of
+ * hand-written manifests, with literal blocks, comments and blank lines inside them, and both sequence layouts.
+ */
+const PLAIN_SCALARS = [
+  'web',
+  'TCP',
+  '80',
+  '0777',
+  '0x1F',
+  '1.5',
+  '1e3',
+  '12:30',
+  '2001-12-14',
+  'yes',
+  'true',
+  'off',
+  '~',
+  '',
+  'a b c',
+  'a:b',
+  'a#b',
+  'v # comment',
+  'http://web:80/path?q=1',
+  'a, b',
+  'a[0]',
+  '-c',
+  ':x',
+  '?x',
+  '__proto__',
+  '🚀',
+  '"quoted"',
+  '""',
+  "'single'",
+  "'it''s'",
+  `"it's"`,
+  `'say "hi"'`,
+  '[]',
+  '{}',
+  '[a, b]',
+  '[ a , "b" ]',
+  '[1, "2", yes]',
+  '|\n  line one\n  line two',
+  '|-\n  stripped\n\n  after a blank',
+  '|\n  # not a comment\n    deeper\n  back',
+  '|\n  trailing\n\n',
+];
+/** Each of these makes the line scan give up (or reads a near miss right): about one scalar in five is one. */
+const NEAR_MISSES = [
+  '{{ .Values.x }}',
+  '-',
+  'x:',
+  '"a\\b"',
+  '[-, a]',
+  '[a,]',
+  '[a:b]',
+  '{ }',
+  '{a: 1}',
+  '|+\n  keep\n',
+  '>-\n  folded',
+  '| # header comment\n  x',
+  '|\n\n  leading blank',
+  'plain\n  continued',
+];
+const PLAIN_KEYS = ['name', 'app', 'port', '"quoted key"', "'k'", '80', 'yes', 'a b', 'k:v', 'app.kubernetes.io/name', '-k', 'key '];
+const NEAR_MISS_KEYS = ['<<', '~', '"a\\"b"', '? k'];
+const PLAIN_WORDS = [...PLAIN_SCALARS, ...PLAIN_SCALARS, ...PLAIN_SCALARS, ...NEAR_MISSES];
+const PLAIN_KEY_WORDS = [...PLAIN_KEYS, ...PLAIN_KEYS, ...PLAIN_KEYS, ...NEAR_MISS_KEYS];
+const plainDocumentArb = fc.record({
+  tree: treeArb,
+  damages: fc.oneof(fc.constant([]), damageArb),
+  header: fc.boolean(),
+  sequenceInColumn: fc.boolean(),
+  dashSpaces: fc.constantFrom(1, 1, 3),
+});
+
+function documentText({
+  tree,
+  damages,
+  header,
+  ...layout
+}: {
+  tree: Tree;
+  damages: readonly { op: string; line: number }[];
+  header: boolean;
+  sequenceInColumn?: boolean;
+  dashSpaces?: number;
+}): string {
+  const style: Style =
+    layout.sequenceInColumn === undefined
+      ? TRICKY
+      : { scalars: PLAIN_WORDS, keys: PLAIN_KEY_WORDS, sequenceInColumn: layout.sequenceInColumn, dashSpaces: layout.dashSpaces ?? 1 };
+  const body = damage(render(tree, 0, style), damages);
   return header ? `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: generated\ndata:\n${body.replace(/^/gm, '  ')}\n` : `${body}\n`;
+}
+
+/** expectSameParse on files of one to three generated documents; counts the pieces each fast path read. */
+function compareOnGenerated(arb: fc.Arbitrary<Parameters<typeof documentText>[0]>): { fast: number; scanned: number } {
+  let fast = 0;
+  let scanned = 0;
+  fc.assert(
+    fc.property(fc.array(arb, { minLength: 1, maxLength: 3 }), (docs) => {
+      const text = docs.map(documentText).join('---\n');
+      try {
+        const counts = expectSameParse('generated.yaml', text);
+        fast += counts.fast;
+        scanned += counts.scanned;
+      } catch (error) {
+        if (process.env.FUZZ_DEBUG) console.log(`FAILING INPUT ${JSON.stringify(text)}`);
+        throw error;
+      }
+    }),
+    { seed: SEED, numRuns: RUNS },
+  );
+  return { fast, scanned };
 }
 
 describe('the fast parse path gives what the composer path gives', () => {
   it('on every committed manifest (fixtures, corpus, examples)', () => {
     let documents = 0;
     let fast = 0;
+    let scanned = 0;
     for (const dir of ['test/fixtures', 'test/corpus', 'examples']) {
       for (const full of manifestsUnder(path.join(repoRoot, dir))) {
         const counts = expectSameParse(path.relative(repoRoot, full), readFileSync(full, 'utf8'));
         documents += counts.documents;
         fast += counts.fast;
+        scanned += counts.scanned;
       }
     }
-    // Most real manifests are plain YAML: if the fast path stopped reading them, this test would still pass.
+    // Most real manifests are plain YAML: if the fast paths stopped reading them, this test would still pass.
     expect(fast / documents).toBeGreaterThan(0.8);
+    expect(scanned / documents).toBeGreaterThan(0.6);
   }, 120_000);
 
   it(`on generated YAML with the constructs that tell parsers apart (${RUNS} runs, seed ${SEED})`, () => {
-    let fast = 0;
-    fc.assert(
-      fc.property(fc.array(documentArb, { minLength: 1, maxLength: 3 }), (docs) => {
-        const text = docs.map(documentText).join('---\n');
-        try {
-          fast += expectSameParse('generated.yaml', text).fast;
-        } catch (error) {
-          if (process.env.FUZZ_DEBUG) console.log(`FAILING INPUT ${JSON.stringify(text)}`);
-          throw error;
-        }
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-    // The generator must reach the fast path, or it compares nothing.
+    const { fast, scanned } = compareOnGenerated(documentArb);
+    // The generator must reach the fast paths, or it compares nothing.
     expect(fast).toBeGreaterThan(RUNS / 5);
+    expect(scanned).toBeGreaterThan(RUNS / 20);
+    if (process.env.FUZZ_DEBUG) console.log(`${fast} pieces on a fast path, ${scanned} by the line scan`);
+  }, 300_000);
+
+  it(`on generated hand-written manifests, where the line scan reads most documents (${RUNS} runs, seed ${SEED})`, () => {
+    const { fast, scanned } = compareOnGenerated(plainDocumentArb);
+    if (process.env.FUZZ_DEBUG) console.log(`${fast} documents on a fast path, ${scanned} of them by the line scan`);
+    expect(scanned / fast).toBeGreaterThan(0.2);
   }, 300_000);
 
   it('on the cases one by one that need the composer: each falls back and stays the same', () => {

@@ -36,8 +36,8 @@ export function buildPlainDocument(source: string): { value: unknown } | undefin
   }
 }
 
-/** Thrown (and caught above) when the piece leaves the subset this builder reads exactly. */
-const NEEDS_COMPOSER = new Error('needs the composer');
+/** Thrown (and caught above, and in line-scan.ts) when the piece leaves the subset this builder reads exactly. */
+export const NEEDS_COMPOSER = new Error('needs the composer');
 
 function fail(): never {
   throw NEEDS_COMPOSER;
@@ -56,30 +56,29 @@ const valueTags = tags.filter((tag) => tag.default === true && tag.test);
 const keyTags = tags.filter((tag) => (tag.default === true || tag.default === 'key') && tag.test);
 
 /**
- * Resolved plain scalars, by their text: manifests repeat the same few hundred (`TCP`, `http`, `80`, `true`),
- * and each resolution tests every tag's pattern. Values are primitives, so sharing them is safe.
+ * Resolved plain scalars, by their text, apart for values and keys (whose tags differ): manifests repeat the
+ * same few hundred (`TCP`, `http`, `80`, `true`; `name`, `image`, `ports`), and each resolution tests every
+ * tag's pattern. Values are primitives, so sharing them is safe. A text the composer must read is not kept.
  */
-const resolvedPlain = new Map<string, unknown>();
+const resolvedValues = new Map<string, unknown>();
+const resolvedKeys = new Map<string, unknown>();
 const MAX_RESOLVED_PLAIN = 20_000;
 
-function resolvePlain(text: string, atKey: boolean): unknown {
-  if (!atKey) {
-    const known = resolvedPlain.get(text);
-    if (known !== undefined || resolvedPlain.has(text)) return known;
-  }
+export function resolvePlain(text: string, atKey: boolean): unknown {
+  const resolved = atKey ? resolvedKeys : resolvedValues;
+  const known = resolved.get(text);
+  if (known !== undefined || resolved.has(text)) return known;
   const tag = (atKey ? keyTags : valueTags).find((t) => t.test!.test(text));
   // A `default: 'key'` tag is the merge key `<<`: the composer's business.
   if (tag && tag.default !== true) fail();
   let value: unknown = text;
   if (tag) {
-    const resolved = tag.resolve(text, fail, resolveOptions);
-    value = isScalar(resolved) ? resolved.value : resolved;
+    const result = tag.resolve(text, fail, resolveOptions);
+    value = isScalar(result) ? result.value : result;
   }
   if (typeof value === 'bigint' || (typeof value === 'object' && value !== null)) fail();
-  if (!atKey) {
-    if (resolvedPlain.size >= MAX_RESOLVED_PLAIN) resolvedPlain.clear();
-    resolvedPlain.set(text, value);
-  }
+  if (resolved.size >= MAX_RESOLVED_PLAIN) resolved.clear();
+  resolved.set(text, value);
   return value;
 }
 
@@ -132,7 +131,7 @@ function keyOf(token: CST.Token | null | undefined, flow: boolean): string {
   return key;
 }
 
-function setKey(object: Record<string, unknown>, key: string, value: unknown): void {
+export function setKey(object: Record<string, unknown>, key: string, value: unknown): void {
   // A repeated key is a `duplicate-key` (or `missing-separator`) problem: the composer path reports it.
   if (Object.prototype.hasOwnProperty.call(object, key)) fail();
   // As addPairToJSMap: `__proto__` (and other inherited names) become own properties.

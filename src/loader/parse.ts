@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, Scalar } from 'yaml';
 import type { Document, Node as YamlNode, Pair, ParsedNode } from 'yaml';
 import { buildPlainDocument } from './fast-parse.js';
+import { scanBlockDocument, scanPositions, type ScanPosition } from './line-scan.js';
 import {
   hasTabInIndentation,
   needsPreparation,
@@ -84,6 +85,8 @@ export interface DocumentOrigin {
   piece: DocumentPiece;
   /** 0 for the document kubectl reads; more for documents after a `...` marker in the same piece. */
   inPiece: number;
+  /** Read by the line scan (line-scan.ts), which then also finds its positions, without the composer. */
+  scanned?: true;
 }
 
 /**
@@ -116,18 +119,34 @@ export class ManifestDocument {
 
   /** The range for a field; falls back to the nearest ancestor that exists (never to "line 1"). */
   locate(path: Path): Located {
+    const scanned = this.scannedPositions();
+    const found = scanned && locateScanned(scanned, path, this.file, this.origin.piece.start);
+    if (found) return found;
     const { node, key, exact } = this.walk(path);
     return { range: this.rangeOf(node, key), exact };
   }
 
   /** How the scalar at `path` was written, when the path names a scalar. */
   scalarSource(path: Path): ScalarSource | undefined {
+    const scanned = this.scannedPositions();
+    const found = scanned && scalarSourceScanned(scanned, path, this.file, this.origin.piece.start);
+    if (found) return found.source;
     const { node, exact } = this.walk(path);
     if (!exact || !node || !isScalar(node) || !node.range) return undefined;
     const [start, end] = node.range;
     const text = this.file.text.slice(start, end);
     const plain = node.type === Scalar.PLAIN && !node.tag;
     return { text, plain, range: this.file.rangeAt(start, end) };
+  }
+
+  private scannedPositions(): ScanPosition | undefined {
+    if (!this.origin.scanned) return undefined;
+    const { piece } = this.origin;
+    const byStart = scannedPositions.get(this.file);
+    if (byStart?.has(piece.start)) return byStart.get(piece.start);
+    const positions = scanPositions(this.file.text.slice(piece.start, piece.end));
+    rememberRecent(scannedPositions, this.file, piece.start, positions, recentScans);
+    return positions;
   }
 
   private walk(path: Path): { node: YamlNode | null; key: YamlNode | null; exact: boolean } {
@@ -174,6 +193,55 @@ export class ManifestDocument {
   }
 }
 
+/**
+ * locate() for a document the line scan read, from its positions: the same walk and the same ranges as the
+ * composer's (ManifestDocument.walk and rangeOf), or undefined where the scan does not know the composer's
+ * answer and the caller asks the composer (test/fast-parse.test.ts compares the two on every field).
+ */
+function locateScanned(root: ScanPosition, path: Path, file: SourceFile, offset: number): Located | undefined {
+  const { node, key, exact } = walkScanned(root, path);
+  let range: readonly [number, number] | undefined;
+  if (node.kind === 'scalar') range = [node.start, node.end];
+  else if (node.kind === 'map' || node.kind === 'seq' || node.kind === 'empty') {
+    // Collections and empty values point at their key; a collection without one, at its first line.
+    range = key ?? (node.kind !== 'empty' && node.firstLineEnd !== undefined ? [node.start, node.firstLineEnd] : undefined);
+  }
+  return range && { range: file.rangeAt(offset + range[0], offset + range[1]), exact };
+}
+
+function scalarSourceScanned(
+  root: ScanPosition,
+  path: Path,
+  file: SourceFile,
+  offset: number,
+): { source: ScalarSource | undefined } | undefined {
+  const { node, exact } = walkScanned(root, path);
+  if (!exact || node.kind === 'map' || node.kind === 'seq') return { source: undefined };
+  if (node.kind !== 'scalar') return undefined;
+  const start = offset + node.start;
+  const end = offset + node.end;
+  return { source: { text: file.text.slice(start, end), plain: node.plain, range: file.rangeAt(start, end) } };
+}
+
+function walkScanned(root: ScanPosition, path: Path): { node: ScanPosition; key: readonly [number, number] | undefined; exact: boolean } {
+  let node = root;
+  let key: readonly [number, number] | undefined;
+  for (const segment of path) {
+    if (node.kind === 'map' && typeof segment === 'string') {
+      const pair = node.pairs.get(segment);
+      if (!pair) return { node, key, exact: false };
+      node = pair.value;
+      key = pair.key;
+    } else if (node.kind === 'seq' && typeof segment === 'number' && node.items[segment]) {
+      node = node.items[segment];
+      key = undefined;
+    } else {
+      return { node, key, exact: false };
+    }
+  }
+  return { node, key, exact: true };
+}
+
 function keyString(key: unknown): string | undefined {
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a scalar key resolves to a string, number or boolean
   if (isScalar(key)) return key.value === null ? 'null' : String(key.value);
@@ -196,7 +264,8 @@ export function parseManifestFile(file: SourceFile, options: ParseOptions = {}):
   for (const piece of splitDocumentsLikeKubectl(file.text)) {
     const plain = options.composerOnly ? undefined : plainPiece(file.text.slice(piece.start, piece.end), piece);
     if (plain) {
-      documents.push(new ManifestDocument(file, documents.length, plain.value, [], { piece, inPiece: 0 }));
+      const origin: DocumentOrigin = plain.scanned ? { piece, inPiece: 0, scanned: true } : { piece, inPiece: 0 };
+      documents.push(new ManifestDocument(file, documents.length, plain.value, [], origin));
       continue;
     }
     composePiece(file, piece).forEach((composed, inPiece) => {
@@ -211,9 +280,10 @@ export function parseManifestFile(file: SourceFile, options: ParseOptions = {}):
  * The fast path: a piece with nothing for go-yaml-compat.ts to rewrite or reject, built without the composer
  * when buildPlainDocument can read it exactly (undefined otherwise). Exported for the tests that compare paths.
  */
-export function plainPiece(source: string, piece: DocumentPiece): { value: unknown } | undefined {
+export function plainPiece(source: string, piece: DocumentPiece): { value: unknown; scanned?: true } | undefined {
   if (piece.invalidSeparator || needsPreparation(source, false) || hasTabInIndentation(source)) return undefined;
-  return buildPlainDocument(source);
+  const scanned = scanBlockDocument(source);
+  return scanned ? { value: scanned.value, scanned: true } : buildPlainDocument(source);
 }
 
 /** One document of a piece as the composer reads it, positions in file offsets. */
@@ -256,21 +326,34 @@ function composePiece(file: SourceFile, piece: DocumentPiece): ComposedDocument[
 /** Pieces parsed again for positions, most recent last: enough for the findings of a few documents at a time. */
 const composedPieces = new WeakMap<SourceFile, Map<number, ComposedDocument[]>>();
 const recentPieces: { file: SourceFile; start: number }[] = [];
+/** The same for the positions of pieces the line scan read (undefined: it did not read them this time). */
+const scannedPositions = new WeakMap<SourceFile, Map<number, ScanPosition | undefined>>();
+const recentScans: { file: SourceFile; start: number }[] = [];
 const MAX_RECENT_PIECES = 64;
 
 function composedPiece(file: SourceFile, piece: DocumentPiece): ComposedDocument[] {
-  let byStart = composedPieces.get(file);
-  const known = byStart?.get(piece.start);
+  const known = composedPieces.get(file)?.get(piece.start);
   if (known) return known;
   const composed = composePiece(file, piece);
-  if (!byStart) composedPieces.set(file, (byStart = new Map<number, ComposedDocument[]>()));
-  byStart.set(piece.start, composed);
-  recentPieces.push({ file, start: piece.start });
-  if (recentPieces.length > MAX_RECENT_PIECES) {
-    const oldest = recentPieces.shift()!;
-    composedPieces.get(oldest.file)?.delete(oldest.start);
-  }
+  rememberRecent(composedPieces, file, piece.start, composed, recentPieces);
   return composed;
+}
+
+function rememberRecent<T>(
+  cache: WeakMap<SourceFile, Map<number, T>>,
+  file: SourceFile,
+  start: number,
+  value: T,
+  recent: { file: SourceFile; start: number }[],
+): void {
+  let byStart = cache.get(file);
+  if (!byStart) cache.set(file, (byStart = new Map<number, T>()));
+  byStart.set(start, value);
+  recent.push({ file, start });
+  if (recent.length > MAX_RECENT_PIECES) {
+    const oldest = recent.shift()!;
+    cache.get(oldest.file)?.delete(oldest.start);
+  }
 }
 
 /** The value and problems of one composed document. */
