@@ -46,12 +46,17 @@ const NUMERIC_FIELDS = new Set([
 ]);
 const UPPER_CASE_WORD = /^[A-Z][A-Z0-9_]*$/;
 
+/** A character every template pattern needs: most strings have none, and skip the patterns. */
+const PLACEHOLDER_CHARACTER = /[$_#{<@]/;
+
 /** The placeholder a scalar value is or holds, if any. */
 export function placeholderIn(value: unknown, key: string | number | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
-  for (const pattern of TEMPLATE_PATTERNS) {
-    const match = pattern.exec(value);
-    if (match) return match[0];
+  if (PLACEHOLDER_CHARACTER.test(value)) {
+    for (const pattern of TEMPLATE_PATTERNS) {
+      const match = pattern.exec(value);
+      if (match) return match[0];
+    }
   }
   if (typeof key === 'string' && NUMERIC_FIELDS.has(key) && UPPER_CASE_WORD.test(value)) return value;
   return undefined;
@@ -100,22 +105,29 @@ export function placeholdersOf(resource: Resource): readonly Placeholder[] {
   return found;
 }
 
+/** Walks the value with one path stack, copied only for a placeholder found (most values have none). */
 function walk(value: unknown, path: (string | number)[], key: string | number | undefined, out: Placeholder[]): void {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, [...path, i], key, out));
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], path, key, out);
+      path.pop();
+    }
     return;
   }
   if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      if (OPAQUE_FIELDS.has(k)) continue;
+    for (const k in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, k) || OPAQUE_FIELDS.has(k)) continue;
+      path.push(k);
       const keyText = placeholderIn(k, undefined);
-      if (keyText) out.push({ path: [...path, k], text: keyText });
-      walk(v, [...path, k], k, out);
+      if (keyText) out.push({ path: [...path], text: keyText });
+      walk(value[k], path, k, out);
+      path.pop();
     }
     return;
   }
   const text = placeholderIn(value, key);
-  if (text) out.push({ path, text });
+  if (text) out.push({ path: [...path], text });
 }
 
 /** True when the field at `path` is, holds or lies inside a placeholder of the resource. */
