@@ -1,19 +1,23 @@
 #!/usr/bin/env node
-// Bundles the command line (src/main.ts and everything it imports, yaml, fast-glob and ajv included) into one
-// file, dist/bin/kubewire.js, which bin/kubewire.js runs: start-up is most of a one-file run, and loading one
-// file instead of some 700 modules (545 of them CommonJS) is the larger part of it. Dependencies a run may not
+// Bundles the command line (src/hosts/cli/process.ts and everything it imports, yaml, fast-glob and ajv
+// included) into one CommonJS file, dist/bin/kubewire.cjs, which bin/kubewire.js compiles with V8's code cache
+// (see there why): start-up is most of a one-file run, and loading one file instead of some 700 modules (545 of
+// them CommonJS) is the larger part of it. CommonJS, because only a script, not an ES module, can be compiled
+// from a code cache on Node 20 (vm.Script's cachedData). Dependencies a run may not
 // need (fast-glob, ajv, the reporters of other formats) are imported on first use, which the bundle keeps:
 // esbuild wraps them and runs their code only when called. dist/ (tsc's output) stays the package's API.
 // The bundle sits two folders below the package root, as dist/api/formatters.js does, so that the paths the
 // code finds from its own URL (rules-docs/, schemas/) are the same.
 // Run by `npm run build` (so by `prepare`, on npm ci and npm pack).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { inlineVersion } from './build-action.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const CLI_BUNDLE = join(root, 'dist', 'bin', 'kubewire.js');
+export const CLI_BUNDLE = join(root, 'dist', 'bin', 'kubewire.cjs');
 
 const options = {
   absWorkingDir: root,
@@ -34,7 +38,29 @@ const options = {
   },
 };
 
-await build({ ...options, entryPoints: ['src/main.ts'], outfile: CLI_BUNDLE });
+const cli = await build({
+  ...options,
+  format: 'cjs',
+  entryPoints: ['src/hosts/cli/process.ts'],
+  outfile: CLI_BUNDLE,
+  // The code finds its data (schemas/, rules-docs/, the parse worker) from its own URL.
+  define: { 'import.meta.url': '__kubewireModuleUrl' },
+  banner: { js: "var __kubewireModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  write: false,
+});
+const code = cli.outputFiles[0].text;
+// bin/kubewire.js compiles the bundle as a plain script, which has no loader for import().
+if (/\bimport\(/.test(code)) throw new Error(`${CLI_BUNDLE}: the bundle has a dynamic import(), which bin/kubewire.js cannot load`);
+mkdirSync(dirname(CLI_BUNDLE), { recursive: true });
+rmSync(`${CLI_BUNDLE}.v8-cache`, { force: true });
+// The ES module bundle of earlier builds.
+rmSync(join(root, 'dist', 'bin', 'kubewire.js'), { force: true });
+writeFileSync(CLI_BUNDLE, code);
 // The parse worker (src/engine/parallel-parse.ts) is found beside the module that starts it: in the bundle, that
 // is dist/bin/, so it gets a bundle of its own there (without it big inputs would silently parse on one thread).
 await build({ ...options, entryPoints: ['src/engine/parse-worker.ts'], outfile: join(root, 'dist', 'bin', 'parse-worker.js') });
+// The code cache of a run over the bundled examples, so that the first run after a build is fast too.
+const warmUp = spawnSync(process.execPath, [join(root, 'bin', 'kubewire.js'), '--format', 'json', join(root, 'examples')], {
+  encoding: 'utf8',
+});
+if (warmUp.status !== 1) throw new Error(`the built command line failed on examples/ (exit ${warmUp.status}): ${warmUp.stderr}`);

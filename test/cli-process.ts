@@ -6,7 +6,7 @@ import { repoRoot } from './helpers.js';
 
 export const BIN = path.join(repoRoot, 'bin', 'kubewire.js');
 /** What bin/kubewire.js runs; written by scripts/build-cli.mjs after tsc, so the last file of a build. */
-const CLI_BUNDLE = path.join(repoRoot, 'dist', 'bin', 'kubewire.js');
+const CLI_BUNDLE = path.join(repoRoot, 'dist', 'bin', 'kubewire.cjs');
 
 function newestMtime(dir: string): number {
   let newest = 0;
