@@ -18314,8 +18314,8 @@ var require_eventsource_stream = __commonJS({
     var BOM = [239, 187, 191];
     var LF = 10;
     var CR = 13;
-    var COLON = 58;
-    var SPACE = 32;
+    var COLON2 = 58;
+    var SPACE2 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -18498,7 +18498,7 @@ var require_eventsource_stream = __commonJS({
         if (line.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON);
+        const colonPosition = line.indexOf(COLON2);
         if (colonPosition === 0) {
           return;
         }
@@ -18507,7 +18507,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line[valueStart] === SPACE2) {
             ++valueStart;
           }
         }
@@ -22891,7 +22891,7 @@ var require_async = __commonJS({
           callSuccessCallback(callback, lstat5);
           return;
         }
-        settings.fs.stat(path20, (statError, stat4) => {
+        settings.fs.stat(path20, (statError, stat3) => {
           if (statError !== null) {
             if (settings.throwErrorOnBrokenSymbolicLink) {
               callFailureCallback(callback, statError);
@@ -22901,9 +22901,9 @@ var require_async = __commonJS({
             return;
           }
           if (settings.markSymbolicLink) {
-            stat4.isSymbolicLink = () => true;
+            stat3.isSymbolicLink = () => true;
           }
-          callSuccessCallback(callback, stat4);
+          callSuccessCallback(callback, stat3);
         });
       });
     }
@@ -22929,11 +22929,11 @@ var require_sync = __commonJS({
         return lstat5;
       }
       try {
-        const stat4 = settings.fs.statSync(path20);
+        const stat3 = settings.fs.statSync(path20);
         if (settings.markSymbolicLink) {
-          stat4.isSymbolicLink = () => true;
+          stat3.isSymbolicLink = () => true;
         }
-        return stat4;
+        return stat3;
       } catch (error2) {
         if (!settings.throwErrorOnBrokenSymbolicLink) {
           return lstat5;
@@ -23000,14 +23000,14 @@ var require_out = __commonJS({
     var sync = require_sync();
     var settings_1 = require_settings();
     exports.Settings = settings_1.default;
-    function stat4(path20, optionsOrSettingsOrCallback, callback) {
+    function stat3(path20, optionsOrSettingsOrCallback, callback) {
       if (typeof optionsOrSettingsOrCallback === "function") {
         async.read(path20, getSettings(), optionsOrSettingsOrCallback);
         return;
       }
       async.read(path20, getSettings(optionsOrSettingsOrCallback), callback);
     }
-    exports.stat = stat4;
+    exports.stat = stat3;
     function statSync5(path20, optionsOrSettings) {
       const settings = getSettings(optionsOrSettings);
       return sync.read(path20, settings);
@@ -29307,13 +29307,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar3 = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -29325,12 +29325,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -29408,7 +29408,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -29491,8 +29491,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar3 = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -29511,7 +29511,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -29726,26 +29726,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity2.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity2.isScalar(res) ? res : new Scalar3.Scalar(res);
+        scalar2 = identity2.isScalar(res) ? res : new Scalar3.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar3.Scalar(value);
+        scalar2 = new Scalar3.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema2, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -31573,37 +31573,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep;
-          if (scalar.end) {
-            sep = scalar.end;
+          if (scalar2.end) {
+            sep = scalar2.end;
             sep.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep = [this.sourceToken];
           const map = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -39720,7 +39720,7 @@ import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
 import path7 from "node:path";
 
 // src/loader/read-inputs.ts
-import { lstat as lstat3, stat as stat3 } from "node:fs/promises";
+import { lstat as lstat3, stat as stat2 } from "node:fs/promises";
 import path3 from "node:path";
 
 // src/loader/decode.ts
@@ -39766,7 +39766,7 @@ function isHelmChartSource(file, chartRoots) {
 
 // src/loader/read-file.ts
 import fs3 from "node:fs";
-import { lstat as lstat2, open as open2, stat as stat2 } from "node:fs/promises";
+import { lstat as lstat2, open as open2 } from "node:fs/promises";
 var MAX_FILE_BYTES = 16 * 1024 * 1024;
 function tooLargeMessage(size) {
   const shown = size === void 0 ? `more than ${megabytes(MAX_FILE_BYTES)}` : megabytes(size);
@@ -39776,12 +39776,49 @@ function megabytes(bytes) {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 async function readManifestBytes(absolute, scanned) {
+  if (!scanned && !statOrUndefined(absolute)?.isFile()) return readSpecialFile(absolute);
+  let fd;
+  try {
+    fd = fs3.openSync(absolute, fs3.constants.O_RDONLY | (scanned ? fs3.constants.O_NONBLOCK ?? 0 : 0));
+  } catch (error2) {
+    if (error2.code === "ENOENT" && await isSymlink(absolute)) {
+      return { problem: "broken symbolic link: its target does not exist" };
+    }
+    throw error2;
+  }
+  try {
+    const info2 = fs3.fstatSync(fd);
+    if (info2.isDirectory()) return scanned ? { skip: true } : { problem: "is a directory, not a file" };
+    if (!info2.isFile()) return { skip: true };
+    if (info2.size > MAX_FILE_BYTES) return { problem: tooLargeMessage(info2.size) };
+    let buffer = Buffer.allocUnsafe(info2.size + 1);
+    let total = 0;
+    for (; ; ) {
+      if (total === buffer.length) {
+        if (total > MAX_FILE_BYTES) return { problem: tooLargeMessage(void 0) };
+        const bigger = Buffer.allocUnsafe(Math.min(buffer.length * 2, MAX_FILE_BYTES + 1));
+        buffer.copy(bigger, 0, 0, total);
+        buffer = bigger;
+      }
+      const bytesRead = fs3.readSync(fd, buffer, total, buffer.length - total, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+    }
+    return { bytes: buffer.subarray(0, total) };
+  } finally {
+    fs3.closeSync(fd);
+  }
+}
+function statOrUndefined(absolute) {
+  try {
+    return fs3.statSync(absolute);
+  } catch {
+    return void 0;
+  }
+}
+async function readSpecialFile(absolute) {
   let handle;
   try {
-    if (scanned) {
-      const info2 = await stat2(absolute);
-      if (!info2.isFile()) return { skip: true };
-    }
     handle = await open2(absolute, "r");
   } catch (error2) {
     if (error2.code === "ENOENT" && await isSymlink(absolute)) {
@@ -39791,8 +39828,7 @@ async function readManifestBytes(absolute, scanned) {
   }
   try {
     const info2 = await handle.stat();
-    if (info2.isDirectory()) return scanned ? { skip: true } : { problem: "is a directory, not a file" };
-    if (!info2.isFile() && scanned) return { skip: true };
+    if (info2.isDirectory()) return { problem: "is a directory, not a file" };
     if (info2.isFile() && info2.size > MAX_FILE_BYTES) return { problem: tooLargeMessage(info2.size) };
     const chunks = [];
     let total = 0;
@@ -39933,7 +39969,7 @@ async function readInputs(operands, options) {
       continue;
     }
     const absolute = path3.resolve(cwd, operand);
-    const info2 = await stat3(absolute).catch(() => void 0);
+    const info2 = await stat2(absolute).catch(() => void 0);
     if (info2?.isDirectory()) {
       const unreadable = [];
       const { manifests, chartSources } = partitionHelmChartSources(await walkDirectory(absolute, cwd, options.ignorePatterns, unreadable));
@@ -40098,25 +40134,23 @@ if (reference.schema.compat) throw new Error("kubewire: the fast YAML path assum
 var tags = reference.schema.tags;
 var valueTags = tags.filter((tag) => tag.default === true && tag.test);
 var keyTags = tags.filter((tag) => (tag.default === true || tag.default === "key") && tag.test);
-var resolvedPlain = /* @__PURE__ */ new Map();
+var resolvedValues = /* @__PURE__ */ new Map();
+var resolvedKeys = /* @__PURE__ */ new Map();
 var MAX_RESOLVED_PLAIN = 2e4;
 function resolvePlain(text, atKey) {
-  if (!atKey) {
-    const known = resolvedPlain.get(text);
-    if (known !== void 0 || resolvedPlain.has(text)) return known;
-  }
+  const resolved = atKey ? resolvedKeys : resolvedValues;
+  const known = resolved.get(text);
+  if (known !== void 0 || resolved.has(text)) return known;
   const tag = (atKey ? keyTags : valueTags).find((t) => t.test.test(text));
   if (tag && tag.default !== true) fail();
   let value = text;
   if (tag) {
-    const resolved = tag.resolve(text, fail, resolveOptions);
-    value = (0, import_yaml.isScalar)(resolved) ? resolved.value : resolved;
+    const result = tag.resolve(text, fail, resolveOptions);
+    value = (0, import_yaml.isScalar)(result) ? result.value : result;
   }
   if (typeof value === "bigint" || typeof value === "object" && value !== null) fail();
-  if (!atKey) {
-    if (resolvedPlain.size >= MAX_RESOLVED_PLAIN) resolvedPlain.clear();
-    resolvedPlain.set(text, value);
-  }
+  if (resolved.size >= MAX_RESOLVED_PLAIN) resolved.clear();
+  resolved.set(text, value);
   return value;
 }
 function scalarValue(token, atKey) {
@@ -40275,6 +40309,415 @@ function checkEnd(tokens, requireSpace) {
     if (token.type === "space" || token.type === "newline") hasSpace = true;
     else if (token.type !== "comment" || requireSpace && !hasSpace) fail();
   }
+}
+
+// src/loader/line-scan.ts
+function scanBlockDocument(source) {
+  if (UNREAD_CHARACTERS.test(source)) return void 0;
+  try {
+    return { value: new LineScanner(source, false).document() };
+  } catch (error2) {
+    if (error2 === NEEDS_COMPOSER) return void 0;
+    throw error2;
+  }
+}
+function scanPositions(source) {
+  if (UNREAD_CHARACTERS.test(source)) return void 0;
+  try {
+    const scanner = new LineScanner(source, true);
+    scanner.document();
+    return scanner.position;
+  } catch (error2) {
+    if (error2 === NEEDS_COMPOSER) return void 0;
+    throw error2;
+  }
+}
+var EMPTY = { kind: "empty" };
+var UNKNOWN = { kind: "unknown" };
+function spansLines(position) {
+  return position.kind === "unknown" || (position.kind === "map" || position.kind === "seq") && !position.flow;
+}
+var UNREAD_CHARACTERS = /[\t\uFEFF\u0085\u2028\u2029]|\r(?!\n)/;
+function fail2() {
+  throw NEEDS_COMPOSER;
+}
+var MAX_DEPTH2 = 200;
+var MAX_KEY_LENGTH = 512;
+var SPACE = 32;
+var HASH = 35;
+var COLON = 58;
+var DASH = 45;
+var QUOTE = 34;
+var APOSTROPHE = 39;
+var INDICATOR_START = new Set([...",[]{}#&*!|>'\"%@`"].map((c) => c.charCodeAt(0)));
+var FLOW_INDICATOR = new Set([...",[]{}"].map((c) => c.charCodeAt(0)));
+var LineScanner = class {
+  constructor(text, record) {
+    this.text = text;
+    this.record = record;
+    let start = 0;
+    for (; ; ) {
+      const newline = text.indexOf("\n", start);
+      this.starts.push(start);
+      this.ends.push(newline < 0 ? text.length : newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline);
+      if (newline < 0) break;
+      start = newline + 1;
+    }
+  }
+  text;
+  record;
+  /** Offset where each line starts, and where it ends (before its `\n`). */
+  starts = [];
+  ends = [];
+  /** The line the scan is at. */
+  line = 0;
+  /** When recording: the position of the value read last. */
+  position = UNKNOWN;
+  /** The document's value; when recording, `position` is then the root's. */
+  document() {
+    const first = this.nextContent();
+    if (first < 0) fail2();
+    const value = this.blockNode(this.indentOf(first), 1);
+    if (this.nextContent() >= 0) fail2();
+    return value;
+  }
+  /** Skips blank and comment lines; returns the next line with content, or -1. */
+  nextContent() {
+    const { text, starts, ends } = this;
+    for (; this.line < starts.length; this.line++) {
+      const start = starts[this.line];
+      const end = ends[this.line];
+      let k = start;
+      while (k < end && text.charCodeAt(k) === SPACE) k++;
+      if (k === end || text.charCodeAt(k) === HASH) continue;
+      if (k === start && (text.startsWith("...", k) || text.startsWith("---", k))) fail2();
+      return this.line;
+    }
+    return -1;
+  }
+  indentOf(line) {
+    const { text } = this;
+    const start = this.starts[line];
+    let k = start;
+    while (text.charCodeAt(k) === SPACE) k++;
+    return k - start;
+  }
+  /** `-` followed by a space or the end of the line, at `at`. */
+  isSeqIndicator(at, end) {
+    return this.text.charCodeAt(at) === DASH && (at + 1 === end || this.text.charCodeAt(at + 1) === SPACE);
+  }
+  /** A block map or sequence whose first line is the current line, indented by `indent`. */
+  blockNode(indent, depth) {
+    if (depth > MAX_DEPTH2) fail2();
+    const at = this.starts[this.line] + indent;
+    if (this.isSeqIndicator(at, this.ends[this.line])) return this.sequence(indent, depth);
+    return this.map(indent, at, depth);
+  }
+  /** A block map of keys in column `indent`; its first key is at offset `at` of the current line. */
+  map(indent, at, depth) {
+    const object = {};
+    const start = at;
+    const firstLine2 = this.line;
+    const pairs = this.record ? /* @__PURE__ */ new Map() : void 0;
+    for (; ; ) {
+      const end = this.ends[this.line];
+      const key = this.readKey(at, end);
+      if (!key) fail2();
+      setKey(object, key.name, this.valueAfter(key.after, end, indent, depth));
+      pairs?.set(key.name, { key: [at, key.keyEnd], value: this.position });
+      const next = this.nextContent();
+      if (next < 0) break;
+      const nextIndent = this.indentOf(next);
+      if (nextIndent < indent) break;
+      if (nextIndent > indent) fail2();
+      at = this.starts[next] + indent;
+      if (this.isSeqIndicator(at, this.ends[next])) fail2();
+    }
+    if (pairs) {
+      const several = pairs.size > 1 || spansLines(this.position);
+      this.position = { kind: "map", start, firstLineEnd: several ? this.ends[firstLine2] : void 0, flow: false, pairs };
+    }
+    return object;
+  }
+  /** A block sequence of `-` in column `indent`, starting at the current line. */
+  sequence(indent, depth) {
+    const array = [];
+    const firstLine2 = this.line;
+    const items = this.record ? [] : void 0;
+    for (; ; ) {
+      const start = this.starts[this.line];
+      const end = this.ends[this.line];
+      const content = this.skipSpaces(start + indent + 1, end);
+      if (content === end || this.text.charCodeAt(content) === HASH) {
+        array.push(this.nodeBelow(indent, depth));
+      } else if (this.isSeqIndicator(content, end)) {
+        fail2();
+      } else if (this.readKey(content, end)) {
+        array.push(this.map(content - start, content, depth + 1));
+      } else {
+        array.push(this.inlineValue(content, end, indent, depth + 1));
+      }
+      items?.push(this.position);
+      const next = this.nextContent();
+      if (next < 0) break;
+      const nextIndent = this.indentOf(next);
+      if (nextIndent < indent) break;
+      if (nextIndent > indent) fail2();
+      if (!this.isSeqIndicator(this.starts[next] + indent, this.ends[next])) break;
+    }
+    if (items) {
+      const several = items.length > 1 || spansLines(this.position);
+      const start = this.starts[firstLine2] + indent;
+      this.position = { kind: "seq", start, firstLineEnd: several ? this.ends[firstLine2] : void 0, flow: false, items };
+    }
+    return array;
+  }
+  /** The value of a `-` or `key:` with nothing after it on its line: a deeper block on the next lines, or null. */
+  nodeBelow(indent, depth, sequenceInColumn = false) {
+    this.line++;
+    const next = this.nextContent();
+    if (next >= 0) {
+      const nextIndent = this.indentOf(next);
+      if (nextIndent > indent) return this.blockNode(nextIndent, depth + 1);
+      if (sequenceInColumn && nextIndent === indent && this.isSeqIndicator(this.starts[next] + indent, this.ends[next]))
+        return this.sequence(indent, depth + 1);
+    }
+    this.position = EMPTY;
+    return resolvePlain("", false);
+  }
+  /** What follows a key's `:` at `after`: on the same line, or below it. */
+  valueAfter(after, end, indent, depth) {
+    const content = this.skipSpaces(after, end);
+    if (content === end || this.text.charCodeAt(content) === HASH) return this.nodeBelow(indent, depth, true);
+    return this.inlineValue(content, end, indent, depth + 1);
+  }
+  /**
+   * A value that starts at `at` on the current line: a quoted or plain scalar, a flow collection, or a literal
+   * block scalar (whose lines follow). Leaves the scan on the line after the value.
+   */
+  inlineValue(at, end, parentIndent, depth) {
+    const { text } = this;
+    const c = text.charCodeAt(at);
+    let value;
+    if (c === QUOTE || c === APOSTROPHE) {
+      const quoted = this.quoted(at, end);
+      this.expectLineEnd(quoted.after, end);
+      value = quoted.value;
+      if (this.record) this.position = this.scalarPosition(at, quoted.after, false);
+    } else if (c === 91 || c === 123) {
+      if (depth > MAX_DEPTH2) fail2();
+      const flow = this.flow(at, end);
+      this.expectLineEnd(flow.after, end);
+      value = flow.value;
+    } else if (c === 124) {
+      this.position = UNKNOWN;
+      return this.literal(at, end, parentIndent);
+    } else {
+      if (this.cannotStartPlain(at, end)) fail2();
+      let stop = at;
+      for (; stop < end; stop++) {
+        const d = text.charCodeAt(stop);
+        if (d === HASH && text.charCodeAt(stop - 1) === SPACE) break;
+        if (d === COLON && (stop + 1 === end || text.charCodeAt(stop + 1) === SPACE)) fail2();
+      }
+      while (text.charCodeAt(stop - 1) === SPACE) stop--;
+      value = scalar(text.slice(at, stop));
+      if (this.record) this.position = this.scalarPosition(at, stop, true);
+    }
+    this.line++;
+    return value;
+  }
+  /**
+   * `-`, `?` and `:` start a plain scalar only before a "safe" character: not a space, and in a flow collection
+   * not a flow indicator either (ns-plain-first); the other indicators never do.
+   */
+  cannotStartPlain(at, end, inFlow = false) {
+    const c = this.text.charCodeAt(at);
+    if (c === DASH || c === 63 || c === COLON) {
+      const next = this.text.charCodeAt(at + 1);
+      return at + 1 === end || next === SPACE || inFlow && FLOW_INDICATOR.has(next);
+    }
+    return INDICATOR_START.has(c);
+  }
+  /** `name:`, `"name":` or `'name':` at `at`, followed by a space or the end of the line; undefined if there is none. */
+  readKey(at, end) {
+    const { text } = this;
+    const c = text.charCodeAt(at);
+    let name;
+    let colon;
+    let keyEnd;
+    if (c === QUOTE || c === APOSTROPHE) {
+      const quoted = this.quoted(at, end, true);
+      if (!quoted) return void 0;
+      keyEnd = quoted.after;
+      colon = this.skipSpaces(quoted.after, end);
+      if (text.charCodeAt(colon) !== COLON || colon + 1 < end && text.charCodeAt(colon + 1) !== SPACE) return void 0;
+      name = quoted.value;
+    } else {
+      if (this.cannotStartPlain(at, end)) return void 0;
+      colon = at;
+      for (; colon < end; colon++) {
+        const d = text.charCodeAt(colon);
+        if (d === COLON && (colon + 1 === end || text.charCodeAt(colon + 1) === SPACE)) break;
+        if (d === HASH && text.charCodeAt(colon - 1) === SPACE) return void 0;
+      }
+      if (colon === end) return void 0;
+      let stop = colon;
+      while (text.charCodeAt(stop - 1) === SPACE) stop--;
+      keyEnd = stop;
+      const resolved = resolvePlain(text.slice(at, stop), true);
+      if (resolved === null) fail2();
+      name = String(resolved);
+    }
+    if (colon - at > MAX_KEY_LENGTH || name === "<<") fail2();
+    return { name, keyEnd, after: colon + 1 };
+  }
+  quoted(at, end, orUndefined = false) {
+    const { text } = this;
+    if (text.charCodeAt(at) === QUOTE) {
+      const close = text.indexOf('"', at + 1);
+      if (close < 0 || close >= end) return orUndefined ? void 0 : fail2();
+      const value = text.slice(at + 1, close);
+      if (value.includes("\\")) fail2();
+      return { value, after: close + 1 };
+    }
+    let from = at + 1;
+    for (; ; ) {
+      const close = text.indexOf("'", from);
+      if (close < 0 || close >= end) return orUndefined ? void 0 : fail2();
+      if (text.charCodeAt(close + 1) === APOSTROPHE) {
+        from = close + 2;
+        continue;
+      }
+      const value = text.slice(at + 1, close);
+      return { value: from === at + 1 ? value : value.replaceAll("''", "'"), after: close + 1 };
+    }
+  }
+  /**
+   * A flow collection on one line: `[]`, `{}`, `[a, "b", 80]` or `{cpu: 250m, memory: "64Mi"}`, of scalars
+   * only, separated by single commas, with no trailing comma. A map's keys are followed by `: `.
+   */
+  flow(at, end) {
+    const { text } = this;
+    const isMap3 = text.charCodeAt(at) === 123;
+    const close = isMap3 ? 125 : 93;
+    const out = isMap3 ? {} : [];
+    const pairs = this.record && isMap3 ? /* @__PURE__ */ new Map() : void 0;
+    const items = this.record && !isMap3 ? [] : void 0;
+    let k = this.skipSpaces(at + 1, end);
+    if (text.charCodeAt(k) !== close) {
+      for (; ; ) {
+        if (isMap3) {
+          const key = this.flowScalar(k, end, close, true);
+          const colon = this.skipSpaces(key.end, end);
+          if (text.charCodeAt(colon) !== COLON || text.charCodeAt(colon + 1) !== SPACE) fail2();
+          const value = this.flowScalar(this.skipSpaces(colon + 1, end), end, close, false);
+          const name = String(key.value);
+          if (name === "<<") fail2();
+          setKey(out, name, value.value);
+          pairs?.set(name, { key: [key.start, key.end], value: value.position });
+          k = value.end;
+        } else {
+          const item = this.flowScalar(k, end, close, false);
+          out.push(item.value);
+          items?.push(item.position);
+          k = item.end;
+        }
+        k = this.skipSpaces(k, end);
+        const d = text.charCodeAt(k);
+        if (d === close) break;
+        if (d !== 44) fail2();
+        k = this.skipSpaces(k + 1, end);
+        if (k === end || text.charCodeAt(k) === close) fail2();
+      }
+    }
+    const after = k + 1;
+    if (pairs) this.position = { kind: "map", start: at, firstLineEnd: after, flow: true, pairs };
+    if (items) this.position = { kind: "seq", start: at, firstLineEnd: after, flow: true, items };
+    return { value: out, after };
+  }
+  /**
+   * A quoted or plain scalar in a flow collection, at `at`, and where it ends. Plain ones end at a comma or the
+   * closing bracket (a key at its `:`) and may contain no `:`, `#`, quote or bracket: those are the composer's.
+   */
+  flowScalar(at, end, close, atKey) {
+    const { text } = this;
+    const c = text.charCodeAt(at);
+    if (c === QUOTE || c === APOSTROPHE) {
+      const quoted = this.quoted(at, end);
+      return { value: quoted.value, start: at, end: quoted.after, position: this.scalarPosition(at, quoted.after, false) };
+    }
+    if (this.cannotStartPlain(at, end, true)) fail2();
+    let k = at;
+    for (; k < end; k++) {
+      const d = text.charCodeAt(k);
+      if (d === 44 || d === close) break;
+      if (d === COLON) {
+        if (atKey) break;
+        fail2();
+      }
+      if (d === HASH || d === QUOTE || d === APOSTROPHE || d === 91 || d === 93 || d === 123 || d === 125) fail2();
+    }
+    let stop = k;
+    while (text.charCodeAt(stop - 1) === SPACE) stop--;
+    if (stop === at) fail2();
+    const raw = text.slice(at, stop);
+    const value = atKey ? resolvePlain(raw, true) : scalar(raw);
+    if (atKey && value === null) fail2();
+    return { value, start: at, end: stop, position: this.scalarPosition(at, stop, true) };
+  }
+  scalarPosition(start, end, plain) {
+    return this.record ? { kind: "scalar", start, end, plain } : UNKNOWN;
+  }
+  /**
+   * A literal block scalar, `|` (clip: one final line break) or `|-` (strip: none), whose lines follow, indented
+   * by the indentation of its first line, which must be deeper than `parentIndent`. Leading blank lines, keep
+   * (`|+`), an indentation indicator and a comment on the header are the composer's.
+   */
+  literal(at, end, parentIndent) {
+    const { text, starts, ends } = this;
+    let k = at + 1;
+    const strip = text.charCodeAt(k) === DASH;
+    if (strip) k++;
+    if (this.skipSpaces(k, end) !== end) fail2();
+    let line = this.line + 1;
+    if (line >= starts.length) fail2();
+    const indent = this.indentOf(line);
+    if (indent <= parentIndent || starts[line] + indent === ends[line]) fail2();
+    const parts = [];
+    let blanks = 0;
+    for (; line < starts.length; line++) {
+      const start = starts[line];
+      const lineEnd = ends[line];
+      let s = start;
+      while (s < lineEnd && text.charCodeAt(s) === SPACE) s++;
+      if (s === lineEnd && s - start <= indent) {
+        blanks++;
+        continue;
+      }
+      if (s - start < indent) break;
+      for (; blanks > 0; blanks--) parts.push("");
+      parts.push(text.slice(start + indent, lineEnd));
+    }
+    this.line = line;
+    const body = parts.join("\n");
+    return strip ? body : `${body}
+`;
+  }
+  skipSpaces(at, end) {
+    while (at < end && this.text.charCodeAt(at) === SPACE) at++;
+    return at;
+  }
+  /** After a value: spaces, then the end of the line or a comment. */
+  expectLineEnd(at, end) {
+    const k = this.skipSpaces(at, end);
+    if (k !== end && !(k > at && this.text.charCodeAt(k) === HASH)) fail2();
+  }
+};
+function scalar(text) {
+  const value = resolvePlain(text, false);
+  if (typeof value === "number" && !Number.isFinite(value)) fail2();
+  return value;
 }
 
 // src/loader/go-yaml-compat.ts
@@ -40618,17 +41061,32 @@ var ManifestDocument = class {
   }
   /** The range for a field; falls back to the nearest ancestor that exists (never to "line 1"). */
   locate(path20) {
+    const scanned = this.scannedPositions();
+    const found = scanned && locateScanned(scanned, path20, this.file, this.origin.piece.start);
+    if (found) return found;
     const { node, key, exact } = this.walk(path20);
     return { range: this.rangeOf(node, key), exact };
   }
   /** How the scalar at `path` was written, when the path names a scalar. */
   scalarSource(path20) {
+    const scanned = this.scannedPositions();
+    const found = scanned && scalarSourceScanned(scanned, path20, this.file, this.origin.piece.start);
+    if (found) return found.source;
     const { node, exact } = this.walk(path20);
     if (!exact || !node || !(0, import_yaml3.isScalar)(node) || !node.range) return void 0;
     const [start, end] = node.range;
     const text = this.file.text.slice(start, end);
     const plain = node.type === import_yaml3.Scalar.PLAIN && !node.tag;
     return { text, plain, range: this.file.rangeAt(start, end) };
+  }
+  scannedPositions() {
+    if (!this.origin.scanned) return void 0;
+    const { piece } = this.origin;
+    const byStart = scannedPositions.get(this.file);
+    if (byStart?.has(piece.start)) return byStart.get(piece.start);
+    const positions = scanPositions(this.file.text.slice(piece.start, piece.end));
+    rememberRecent(scannedPositions, this.file, piece.start, positions, recentScans);
+    return positions;
   }
   walk(path20) {
     let node = this.ast.contents;
@@ -40666,6 +41124,41 @@ var ManifestDocument = class {
     return this.file.rangeAt(start, stop);
   }
 };
+function locateScanned(root, path20, file, offset) {
+  const { node, key, exact } = walkScanned(root, path20);
+  let range;
+  if (node.kind === "scalar") range = [node.start, node.end];
+  else if (node.kind === "map" || node.kind === "seq" || node.kind === "empty") {
+    range = key ?? (node.kind !== "empty" && node.firstLineEnd !== void 0 ? [node.start, node.firstLineEnd] : void 0);
+  }
+  return range && { range: file.rangeAt(offset + range[0], offset + range[1]), exact };
+}
+function scalarSourceScanned(root, path20, file, offset) {
+  const { node, exact } = walkScanned(root, path20);
+  if (!exact || node.kind === "map" || node.kind === "seq") return { source: void 0 };
+  if (node.kind !== "scalar") return void 0;
+  const start = offset + node.start;
+  const end = offset + node.end;
+  return { source: { text: file.text.slice(start, end), plain: node.plain, range: file.rangeAt(start, end) } };
+}
+function walkScanned(root, path20) {
+  let node = root;
+  let key;
+  for (const segment of path20) {
+    if (node.kind === "map" && typeof segment === "string") {
+      const pair = node.pairs.get(segment);
+      if (!pair) return { node, key, exact: false };
+      node = pair.value;
+      key = pair.key;
+    } else if (node.kind === "seq" && typeof segment === "number" && node.items[segment]) {
+      node = node.items[segment];
+      key = void 0;
+    } else {
+      return { node, key, exact: false };
+    }
+  }
+  return { node, key, exact: true };
+}
 function keyString(key) {
   if ((0, import_yaml3.isScalar)(key)) return key.value === null ? "null" : String(key.value);
   return void 0;
@@ -40679,7 +41172,8 @@ function parseManifestFile(file, options = {}) {
   for (const piece of splitDocumentsLikeKubectl(file.text)) {
     const plain = options.composerOnly ? void 0 : plainPiece(file.text.slice(piece.start, piece.end), piece);
     if (plain) {
-      documents.push(new ManifestDocument(file, documents.length, plain.value, [], { piece, inPiece: 0 }));
+      const origin = plain.scanned ? { piece, inPiece: 0, scanned: true } : { piece, inPiece: 0 };
+      documents.push(new ManifestDocument(file, documents.length, plain.value, [], origin));
       continue;
     }
     composePiece(file, piece).forEach((composed, inPiece) => {
@@ -40691,7 +41185,8 @@ function parseManifestFile(file, options = {}) {
 }
 function plainPiece(source, piece) {
   if (piece.invalidSeparator || needsPreparation(source, false) || hasTabInIndentation(source)) return void 0;
-  return buildPlainDocument(source);
+  const scanned = scanBlockDocument(source);
+  return scanned ? { value: scanned.value, scanned: true } : buildPlainDocument(source);
 }
 function composePiece(file, piece) {
   const source = file.text.slice(piece.start, piece.end);
@@ -40717,20 +41212,25 @@ function composePiece(file, piece) {
 }
 var composedPieces = /* @__PURE__ */ new WeakMap();
 var recentPieces = [];
+var scannedPositions = /* @__PURE__ */ new WeakMap();
+var recentScans = [];
 var MAX_RECENT_PIECES = 64;
 function composedPiece(file, piece) {
-  let byStart = composedPieces.get(file);
-  const known = byStart?.get(piece.start);
+  const known = composedPieces.get(file)?.get(piece.start);
   if (known) return known;
   const composed = composePiece(file, piece);
-  if (!byStart) composedPieces.set(file, byStart = /* @__PURE__ */ new Map());
-  byStart.set(piece.start, composed);
-  recentPieces.push({ file, start: piece.start });
-  if (recentPieces.length > MAX_RECENT_PIECES) {
-    const oldest = recentPieces.shift();
-    composedPieces.get(oldest.file)?.delete(oldest.start);
-  }
+  rememberRecent(composedPieces, file, piece.start, composed, recentPieces);
   return composed;
+}
+function rememberRecent(cache3, file, start, value, recent) {
+  let byStart = cache3.get(file);
+  if (!byStart) cache3.set(file, byStart = /* @__PURE__ */ new Map());
+  byStart.set(start, value);
+  recent.push({ file, start });
+  if (recent.length > MAX_RECENT_PIECES) {
+    const oldest = recent.shift();
+    cache3.get(oldest.file)?.delete(oldest.start);
+  }
 }
 function findingsOf(file, { ast, unseparated, invalidSeparator, compat }) {
   const problems = [];
@@ -41821,11 +42321,14 @@ var NUMERIC_FIELDS = /* @__PURE__ */ new Set([
   "maxReplicas"
 ]);
 var UPPER_CASE_WORD = /^[A-Z][A-Z0-9_]*$/;
+var PLACEHOLDER_CHARACTER = /[$_#{<@]/;
 function placeholderIn(value, key) {
   if (typeof value !== "string") return void 0;
-  for (const pattern of TEMPLATE_PATTERNS) {
-    const match = pattern.exec(value);
-    if (match) return match[0];
+  if (PLACEHOLDER_CHARACTER.test(value)) {
+    for (const pattern of TEMPLATE_PATTERNS) {
+      const match = pattern.exec(value);
+      if (match) return match[0];
+    }
   }
   if (typeof key === "string" && NUMERIC_FIELDS.has(key) && UPPER_CASE_WORD.test(value)) return value;
   return void 0;
@@ -41862,20 +42365,26 @@ function placeholdersOf(resource) {
 }
 function walk(value, path20, key, out) {
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, [...path20, i], key, out));
+    for (let i = 0; i < value.length; i++) {
+      path20.push(i);
+      walk(value[i], path20, key, out);
+      path20.pop();
+    }
     return;
   }
   if (isObject(value)) {
-    for (const [k, v] of Object.entries(value)) {
-      if (OPAQUE_FIELDS.has(k)) continue;
+    for (const k in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, k) || OPAQUE_FIELDS.has(k)) continue;
+      path20.push(k);
       const keyText = placeholderIn(k, void 0);
-      if (keyText) out.push({ path: [...path20, k], text: keyText });
-      walk(v, [...path20, k], k, out);
+      if (keyText) out.push({ path: [...path20], text: keyText });
+      walk(value[k], path20, k, out);
+      path20.pop();
     }
     return;
   }
   const text = placeholderIn(value, key);
-  if (text) out.push({ path: path20, text });
+  if (text) out.push({ path: [...path20], text });
 }
 function touchesPlaceholder(resource, path20) {
   return placeholdersOf(resource).some((p) => isPrefix2(p.path, path20) || isPrefix2(path20, p.path));
@@ -49689,22 +50198,22 @@ function formatConfigProblem(problem) {
 var DATA_EXTENSIONS = /* @__PURE__ */ new Set([".yaml", ".yml", ".json"]);
 function loadConfigFile(absolute, cwd, rules) {
   const shown = displayPath(absolute, cwd);
-  const fail2 = (message) => {
+  const fail3 = (message) => {
     throw new ConfigError([{ file: shown, message }]);
   };
   if (!DATA_EXTENSIONS.has(path16.extname(absolute).toLowerCase())) {
-    fail2(
+    fail3(
       "kubewire reads config files in YAML or JSON only (.yaml, .yml, .json): no config format that runs code, since kubewire runs on pull requests from forks"
     );
   }
   let text = "";
   try {
-    if (statSync3(absolute).isDirectory()) fail2("is a directory; name the config file itself (kubewire.config.yaml)");
+    if (statSync3(absolute).isDirectory()) fail3("is a directory; name the config file itself (kubewire.config.yaml)");
     text = readFileSync4(absolute, "utf8");
   } catch (error2) {
     if (error2 instanceof ConfigError) throw error2;
     const code = error2.code;
-    fail2(
+    fail3(
       code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "permission denied: kubewire cannot read it" : `cannot read it (${code ?? error2.message})`
     );
   }
