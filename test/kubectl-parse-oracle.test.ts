@@ -106,6 +106,7 @@ const CASES: Record<string, string> = {
   // Scalars as go-yaml v2 resolves them (resolve.go).
   integers: `${head}spec:\n  a: [0x_1F, 1__0, -0o17, +0o17, 0O17, -0b101, 0B101, -0x1F, 0X1F, 0o8, 1_, _1, 0b, 0x, 0777, -0777, 09]\n`,
   floats: `${head}spec:\n  a: [1., .5, +.5, 1e3, 1.5e+3, 0.1_0, 12e03, -0, 1_000.5, 1E3, 1e-3]\n`,
+  'float-like words stay strings': `${head}spec:\n  a: [e2, E5, e-3, ., ._, .e3, -.e3, _1.5, .5_0, -_.5, 1e_3, 1.5e3_0]\n  machineFamily: e2\n`,
   'base 60 and timestamps stay strings': `${head}spec:\n  a: [190:20:30, 22:22, 2001-12-14, 2024-01-01T00:00:00Z]\n`,
   'booleans and nulls': `${head}spec:\n  a: [y, Y, yes, on, n, NO, off, True, tRUE, Off, oN, ~, null, Null, NULL, nULL]\n`,
   '.inf': `${head}spec:\n  g: .inf\n`,

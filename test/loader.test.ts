@@ -268,6 +268,12 @@ describe('YAML 1.1 scalars, as go-yaml v2 resolves them', () => {
     });
   });
 
+  it("reads floats with go-yaml's pattern: digits are needed, so `e2` (a GCE machine family) and `.` are strings", () => {
+    expect(valueOf('v: [1e3, .5_0, 1e_3, -_.5, 1., e2, E5, ., ._, .e3]')).toEqual({
+      v: [1000, 0.5, 1000, -0.5, 1, 'e2', 'E5', '.', '._', '.e3'],
+    });
+  });
+
   it('leaves base-60 numbers and timestamps as strings', () => {
     expect(valueOf('v: [22:22, 1:30:00, 2001-12-14, 2001-12-14t21:59:43.10-05:00, 2024-01-01T00:00:00Z]')).toEqual({
       v: ['22:22', '1:30:00', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '2024-01-01T00:00:00Z'],

@@ -43,7 +43,7 @@ describe('yaml-implicit-boolean', () => {
     },
   );
 
-  it.each(['"yes"', "'on'", '!!str off', 'yES', 'yes please', '2024-05-01', '22:22', '1.2.3', '0o8', '|\n    on'])(
+  it.each(['"yes"', "'on'", '!!str off', 'yES', 'yes please', '2024-05-01', '22:22', '1.2.3', '0o8', '|\n    on', 'e2', '.'])(
     '%s stays a string',
     (spelling) => {
       expect(findings({ 'c.yaml': configMap(spelling) })).toEqual([]);

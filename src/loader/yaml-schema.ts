@@ -11,6 +11,7 @@ import type { ScalarTag, Tags } from 'yaml';
  *   and 0b101 are accepted as well;
  * - sexagesimal numbers (`22:22`) and timestamps are NOT resolved when decoding into interface{}: they stay
  *   strings (go-yaml v2 keeps timestamp-looking scalars as strings for backwards compatibility);
+ * - floats are go-yaml's (goStyleFloat below), not the 1.1 schema's, which reads `e2` and `.` as NaN;
  * - `!!binary` is decoded from base64 into a string (decode.go `scalar`), and `!!set`, `!!omap` and `!!pairs` are
  *   not resolvable tags in go-yaml v2: their maps and lists stay plain maps and lists.
  */
@@ -42,6 +43,21 @@ const upperCasePrefixes = [
   goStyleInt('BIN', /^[-+]?0B[01_]+$/, 2, 2),
 ];
 
+/**
+ * A float as go-yaml v2 reads one: a scalar that starts with a sign, a digit or `.` (resolve.go's resolveTable
+ * hints) and, with every `_` removed, matches its yamlStyleFloat, `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+ * So `1e3`, `.5_0` and `1e_3` are numbers and `e2` (a GCE machine family), `E5`, `.` and `.e3` stay strings;
+ * the 1.1 schema's float patterns, which allow a float without digits, read those as NaN. `.inf` and `.nan`
+ * keep their own tag. Checked against kubectl by test/kubectl-parse-oracle.test.ts.
+ */
+const goStyleFloat: ScalarTag = {
+  identify: (value: unknown) => typeof value === 'number',
+  default: true,
+  tag: 'tag:yaml.org,2002:float',
+  test: /^(?=[-+.0-9])[-+]?_*(?:\.[0-9_]*[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE]_*[-+]?_*[0-9][0-9_]*)?$/,
+  resolve: (source: string) => parseFloat(source.replace(/_/g, '')),
+};
+
 const binaryAsString: ScalarTag = {
   identify: () => false,
   default: false,
@@ -61,9 +77,11 @@ export function kubectlYamlTags(tags: Tags): Tags {
     const t = tag as ScalarTag;
     if (t.tag === 'tag:yaml.org,2002:timestamp' || NOT_RESOLVED_BY_GO_YAML.has(t.tag)) return false;
     if (t.format && SEXAGESIMAL_OR_TIMESTAMP_FORMATS.has(t.format)) return false;
+    // The 1.1 schema's floats, but for `.inf` and `.nan` (goStyleFloat replaces them).
+    if (t.tag === 'tag:yaml.org,2002:float' && !t.test?.test('.nan')) return false;
     return true;
   });
-  return [...kept, intOctO, ...upperCasePrefixes, binaryAsString];
+  return [...kept, goStyleFloat, intOctO, ...upperCasePrefixes, binaryAsString];
 }
 
 export const KUBECTL_PARSE_OPTIONS = {
