@@ -10,7 +10,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildPlainDocument } from '../src/loader/fast-parse.js';
+import { Document, type ScalarTag } from 'yaml';
+import { buildPlainDocument, RESOLVABLE_FIRST_CHARACTERS } from '../src/loader/fast-parse.js';
+import { KUBECTL_PARSE_OPTIONS } from '../src/loader/yaml-schema.js';
 import { scanBlockDocument } from '../src/loader/line-scan.js';
 import { parseManifestFile, plainPiece, splitDocumentsLikeKubectl, type DocumentPiece, type Path } from '../src/loader/parse.js';
 import { SourceFile } from '../src/loader/source.js';
@@ -476,6 +478,45 @@ describe('the fast parse path gives what the composer path gives', () => {
     if (process.env.FUZZ_DEBUG) console.log(`${fast} documents on a fast path, ${scanned} of them by the line scan`);
     expect(scanned / fast).toBeGreaterThan(0.2);
   }, 300_000);
+
+  it('a plain scalar that starts with none of the characters resolvePlain tests is a string for every tag of the schema', () => {
+    const tags = (new Document(undefined, KUBECTL_PARSE_OPTIONS).schema.tags as ScalarTag[]).filter((tag) => tag.test);
+    expect(tags.length).toBeGreaterThan(10);
+    const others = [...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)), 'é', '🚀', '\u00a0'].filter(
+      (c) => !RESOLVABLE_FIRST_CHARACTERS.includes(c),
+    );
+    const rests = [
+      '',
+      '1',
+      '0',
+      'x',
+      '.5',
+      'e3',
+      '_1',
+      'ull',
+      'ULL',
+      'rue',
+      'alse',
+      'es',
+      'o',
+      'n',
+      'ff',
+      'inf',
+      'nan',
+      '<',
+      ':30',
+      'b1',
+      'x1F',
+    ];
+    for (const tag of tags)
+      for (const first of others) for (const rest of rests) expect(tag.test!.test(first + rest), `${tag.tag} ${first}${rest}`).toBe(false);
+    // And the other way: each listed character starts something a tag resolves.
+    for (const first of RESOLVABLE_FIRST_CHARACTERS)
+      expect(
+        rests.some((rest) => tags.some((tag) => tag.test!.test(first + rest))),
+        first,
+      ).toBe(true);
+  });
 
   it('on the cases one by one that need the composer: each falls back and stays the same', () => {
     const cases = [

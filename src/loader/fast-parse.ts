@@ -64,7 +64,19 @@ const resolvedValues = new Map<string, unknown>();
 const resolvedKeys = new Map<string, unknown>();
 const MAX_RESOLVED_PLAIN = 20_000;
 
+/**
+ * The characters a plain scalar kubectl's schema resolves (null, booleans, numbers, the merge key) can start
+ * with; a scalar that starts with any other is a string, without testing a pattern (most names, images, paths).
+ * test/fast-parse.test.ts checks every tag's pattern against it.
+ */
+export const RESOLVABLE_FIRST_CHARACTERS = '-+.0123456789~<nNyYtTfFoO';
+const resolvable = new Uint8Array(128);
+for (const c of RESOLVABLE_FIRST_CHARACTERS) resolvable[c.charCodeAt(0)] = 1;
+
 export function resolvePlain(text: string, atKey: boolean): unknown {
+  const first = text.charCodeAt(0);
+  // The empty text (NaN here) is null: resolved below.
+  if (first >= 128 || resolvable[first] === 0) return text;
   const resolved = atKey ? resolvedKeys : resolvedValues;
   const known = resolved.get(text);
   if (known !== undefined || resolved.has(text)) return known;
