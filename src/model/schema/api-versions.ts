@@ -38,7 +38,23 @@ export interface Replacement {
 }
 
 /** The status of an apiVersion and kind in a release; undefined for groups Kubernetes does not serve itself. */
+/**
+ * Statuses by apiVersion, kind and release: a pure function of the three, asked for every object, and a
+ * repository has a few dozen distinct pairs (the ranges of releases are parsed again on each computation).
+ */
+const statuses = new Map<string, ApiVersionStatus | undefined>();
+
 export function apiVersionStatus(apiVersion: string, kind: string, minor: Minor): ApiVersionStatus | undefined {
+  const key = `${apiVersion}\u0000${kind}\u0000${minor}`;
+  if (statuses.has(key)) return statuses.get(key);
+  const status = computeApiVersionStatus(apiVersion, kind, minor);
+  // Bounded: a stream of made-up kinds (a fuzzer's) must not grow it without end.
+  if (statuses.size >= 10_000) statuses.clear();
+  statuses.set(key, status);
+  return status;
+}
+
+function computeApiVersionStatus(apiVersion: string, kind: string, minor: Minor): ApiVersionStatus | undefined {
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);

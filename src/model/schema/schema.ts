@@ -60,11 +60,18 @@ const SCALARS: Readonly<Record<string, Schema>> = {
 
 /** The type of a built-in kind in a release, or undefined when the release does not serve that group/version/kind. */
 export function builtinKindSchema(group: string, version: string, kind: string, minor: Minor): ObjectSchema | undefined {
+  // Asked for every built-in object: kept by kind, as the definitions are (below).
+  const key = `${group}/${version}/${kind}@${minor}`;
+  if (kindSchemas.has(key)) return kindSchemas.get(key);
   const name = definitionOfKind(group, version, kind, minor);
-  if (!name) return undefined;
-  const schema = definitionSchema(name, minor);
-  return schema.type === 'object' ? schema : undefined;
+  const schema = name ? definitionSchema(name, minor) : undefined;
+  const found = schema?.type === 'object' ? schema : undefined;
+  if (kindSchemas.size >= 10_000) kindSchemas.clear();
+  kindSchemas.set(key, found);
+  return found;
 }
+
+const kindSchemas = new Map<string, ObjectSchema | undefined>();
 
 const cache = new Map<string, Schema>();
 
