@@ -129,9 +129,10 @@ const POD_SPEC_FIELDS: readonly FieldPattern[] = [
 ];
 
 /**
- * Values in string-only fields of a resource, outside its pod templates: metadata labels and annotations of
- * every object, and the string maps and selectors of built-in kinds. Values of any type are returned; it is
- * the caller that decides which are wrong.
+ * Booleans and numbers in string-only fields of a resource, outside its pod templates: metadata labels and
+ * annotations of every object, and the string maps and selectors of built-in kinds. Strings (nearly every
+ * value), nulls and collections are left out: no caller asks about them (an object where a string belongs is
+ * the schema rule's wrongType).
  */
 export function stringOnlyValuesOf(resource: Resource): StringOnlyValue[] {
   const patterns = [
@@ -142,7 +143,7 @@ export function stringOnlyValuesOf(resource: Resource): StringOnlyValue[] {
 }
 
 /**
- * Values in string-only fields of a pod template: its labels and annotations (a Pod's own metadata is the
+ * Booleans and numbers in string-only fields of a pod template: its labels and annotations (a Pod's own metadata is the
  * resource's, see stringOnlyValuesOf), nodeSelector, env values, args and command of every container, tolerations,
  * affinity and topology spread selectors.
  */
@@ -156,10 +157,17 @@ export function stringOnlyValuesOfTemplate(template: PodTemplate): StringOnlyVal
   return out;
 }
 
+/** A value YAML made a boolean or a number: what a string-only field must not get. */
+function isMisread(value: unknown): boolean {
+  return typeof value === 'boolean' || typeof value === 'number';
+}
+
 function expand(root: unknown, basePath: Path, pattern: FieldPattern): StringOnlyValue[] {
   const out: StringOnlyValue[] = [];
+  const leaf = pattern.steps.length;
   const visit = (value: unknown, path: Path, step: number, parent: JsonObject | undefined, lastLiteral: string): void => {
-    if (step === pattern.steps.length) {
+    if (step === leaf) {
+      if (!isMisread(value)) return;
       const last = path[path.length - 1];
       const listItem = typeof last === 'number';
       const key = listItem ? `${lastLiteral}[${last}]` : String(last);
@@ -169,9 +177,15 @@ function expand(root: unknown, basePath: Path, pattern: FieldPattern): StringOnl
     const current = pattern.steps[step]!;
     if (current === ANY_KEY) {
       if (!isObject(value)) return;
-      for (const [key, child] of Object.entries(value)) visit(child, [...path, key], step + 1, value, lastLiteral);
+      // The path is copied only for a value that may be reported (most are strings).
+      for (const key in value) {
+        const child = value[key];
+        if (Object.hasOwn(value, key) && (step + 1 < leaf || isMisread(child))) visit(child, [...path, key], step + 1, value, lastLiteral);
+      }
     } else if (current === ANY_ITEM) {
-      asArray(value).forEach((child, i) => visit(child, [...path, i], step + 1, parent, lastLiteral));
+      asArray(value).forEach((child, i) => {
+        if (step + 1 < leaf || isMisread(child)) visit(child, [...path, i], step + 1, parent, lastLiteral);
+      });
     } else {
       if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, current)) return;
       visit(value[current], [...path, current], step + 1, value, current);
