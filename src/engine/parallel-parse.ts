@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { parseManifestFile, type ManifestDocument } from '../loader/parse.js';
 import { decodeParsedFile } from '../loader/parsed-file.js';
 import type { SourceFile } from '../loader/source.js';
@@ -16,6 +16,9 @@ export type FileParse = { documents: ManifestDocument[] } | { error: string };
  * never waits for a worker that has not started (see below), so the threshold only spares the thread's cost.
  */
 export const PARALLEL_MIN_CHARACTERS = 1024 * 1024;
+
+// worker_threads is loaded for a big input only: a one-file run (a pre-commit hook's) never starts a worker.
+const require = createRequire(import.meta.url);
 
 /** Files are handed out in batches of about this much text, so either thread can take the next one. */
 const BATCH_CHARACTERS = 256 * 1024;
@@ -62,6 +65,7 @@ export async function parseFiles(files: readonly SourceFile[], options: Parallel
   const counter = new Int32Array(new SharedArrayBuffer(4));
   const results = new Array<FileParse | undefined>(files.length);
 
+  const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
   const worker = new Worker(workerFile);
   const finished = new Promise<void>((resolve) => {
     worker.on('message', (message: ParseResponse) => {

@@ -1,12 +1,16 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ManifestDocument } from '../loader/parse.js';
 import { decodeParsedFile, encodeParsedFile } from '../loader/parsed-file.js';
 import type { SourceFile } from '../loader/source.js';
 import { parseFiles, type FileParse } from './parallel-parse.js';
 import { VERSION } from '../version.js';
+
+// node:crypto is loaded when a run asks for the cache, not at every start-up (as in reporters/sarif.ts).
+const require = createRequire(import.meta.url);
+const createHash = (algorithm: string) => (require('node:crypto') as typeof import('node:crypto')).createHash(algorithm);
 
 /**
  * `--cache`: each file's parse result (values, problems, where each document is), from one run to the next,
@@ -21,7 +25,9 @@ import { VERSION } from '../version.js';
  * and renamed over the old one, so a run that is interrupted never leaves half a cache.
  */
 const FORMAT = 'kubewire-parse-cache 1';
-const HEADER = `${JSON.stringify({ format: FORMAT, version: VERSION, loader: loaderDigest() })}\n`;
+/** The first line of a cache file: worked out on first use (the digest reads the loader's files), not at start-up. */
+let header: string | undefined;
+const cacheHeader = (): string => (header ??= `${JSON.stringify({ format: FORMAT, version: VERSION, loader: loaderDigest() })}\n`);
 
 /**
  * A digest of the loader's code beside this module, so that a build of kubewire that parses differently under
@@ -93,7 +99,7 @@ export class ParseCache {
     if (typeof header?.format !== 'string' || !header.format.startsWith('kubewire-parse-cache'))
       return new ParseCache(file, cwd, new Map(), false);
     // Another version or format: ours to replace, not to read.
-    if (firstLine !== HEADER) return new ParseCache(file, cwd, new Map(), true);
+    if (firstLine !== cacheHeader()) return new ParseCache(file, cwd, new Map(), true);
     const entries = new Map<string, Entry>();
     for (let start = firstLine.length; start < text.length;) {
       const end = text.indexOf('\n', start);
@@ -136,7 +142,7 @@ export class ParseCache {
    */
   save(): void {
     if (!this.#ours) return;
-    const lines = [HEADER];
+    const lines = [cacheHeader()];
     const add = (name: string, entry: Entry) => lines.push(`${JSON.stringify(name)}\t${entry.hash}\t${entry.json}\n`);
     for (const [name, entry] of this.#current) add(name, entry);
     for (const [name, entry] of this.#previous) {
