@@ -389,6 +389,16 @@ describe('settings of the file', () => {
     expect(findings(flagged)).toEqual(['svc.yaml:4 service-selector-match warn']);
   });
 
+  it('ignore globs are relative to the config file, whose folder may hold glob syntax: `app (1)/[env]`', async () => {
+    const root = tree({});
+    const dir = path.join(root, 'app (1)', '[env]');
+    mkdirSync(path.join(dir, 'vendor'), { recursive: true });
+    writeFileSync(path.join(dir, 'deploy.yaml'), deployment);
+    writeFileSync(path.join(dir, 'vendor', 'typo.yaml'), typoService);
+    expect(findings(await lintWithConfig(dir, '{}\n', { operands: ['.'] }))).toEqual(['vendor/typo.yaml:4 service-selector-match error']);
+    expect(findings(await lintWithConfig(dir, 'ignore: [vendor/**]\n', { operands: ['.'] }))).toEqual([]);
+  });
+
   it('reportUnusedDisableDirectives sets the severity of a directive that silences nothing; the flag wins', () => {
     const dir = tree({ 'a.yaml': '# kubewire-disable-next-line probe-port\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n' });
     expect(runKubewire(['.'], { cwd: dir }).stdout).toContain('a.yaml:1:1  warning  disable-directive');
