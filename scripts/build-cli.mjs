@@ -19,11 +19,12 @@ import { inlineVersion } from './build-action.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_BUNDLE = join(root, 'dist', 'bin', 'kubewire.cjs');
 
-const options = {
+const cli = await build({
   absWorkingDir: root,
+  entryPoints: ['src/hosts/cli/process.ts'],
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
   // Less text for V8 to scan at start-up; names are kept for KUBEWIRE_DEBUG's stack traces.
   minifyWhitespace: true,
@@ -32,18 +33,7 @@ const options = {
   charset: 'utf8',
   logLevel: 'warning',
   plugins: [inlineVersion],
-  // CommonJS dependencies (fast-glob) call require() for Node's modules; an ES module has none of its own.
-  banner: {
-    js: "import { createRequire as __kubewireCreateRequire } from 'node:module';\nconst require = __kubewireCreateRequire(import.meta.url);",
-  },
-};
-
-const cli = await build({
-  ...options,
-  format: 'cjs',
-  entryPoints: ['src/hosts/cli/process.ts'],
-  outfile: CLI_BUNDLE,
-  // The code finds its data (schemas/, rules-docs/, the parse worker) from its own URL.
+  // The code finds its data (schemas/, rules-docs/) from its own URL.
   define: { 'import.meta.url': '__kubewireModuleUrl' },
   banner: { js: "var __kubewireModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   write: false,
@@ -53,12 +43,10 @@ const code = cli.outputFiles[0].text;
 if (/\bimport\(/.test(code)) throw new Error(`${CLI_BUNDLE}: the bundle has a dynamic import(), which bin/kubewire.js cannot load`);
 mkdirSync(dirname(CLI_BUNDLE), { recursive: true });
 rmSync(`${CLI_BUNDLE}.v8-cache`, { force: true });
-// The ES module bundle of earlier builds.
-rmSync(join(root, 'dist', 'bin', 'kubewire.js'), { force: true });
+// What earlier builds wrote there: an ES module bundle, and a parse worker (files are parsed on the main thread
+// since the line scan, see BENCHMARKS.md).
+for (const old of ['kubewire.js', 'parse-worker.js']) rmSync(join(root, 'dist', 'bin', old), { force: true });
 writeFileSync(CLI_BUNDLE, code);
-// The parse worker (src/engine/parallel-parse.ts) is found beside the module that starts it: in the bundle, that
-// is dist/bin/, so it gets a bundle of its own there (without it big inputs would silently parse on one thread).
-await build({ ...options, entryPoints: ['src/engine/parse-worker.ts'], outfile: join(root, 'dist', 'bin', 'parse-worker.js') });
 // The code cache of a run over the bundled examples, so that the first run after a build is fast too.
 const warmUp = spawnSync(process.execPath, [join(root, 'bin', 'kubewire.js'), '--format', 'json', join(root, 'examples')], {
   encoding: 'utf8',

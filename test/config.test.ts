@@ -395,8 +395,8 @@ describe('settings of the file', () => {
     mkdirSync(path.join(dir, 'vendor'), { recursive: true });
     writeFileSync(path.join(dir, 'deploy.yaml'), deployment);
     writeFileSync(path.join(dir, 'vendor', 'typo.yaml'), typoService);
-    expect(findings(await lintWithConfig(dir, '{}\n', { operands: ['.'] }))).toEqual(['vendor/typo.yaml:4 service-selector-match error']);
-    expect(findings(await lintWithConfig(dir, 'ignore: [vendor/**]\n', { operands: ['.'] }))).toEqual([]);
+    expect(findings(await lintWithConfig(dir, '{}\n'))).toEqual(['vendor/typo.yaml:4 service-selector-match error']);
+    expect(findings(await lintWithConfig(dir, 'ignore: [vendor/**]\n'))).toEqual([]);
   });
 
   it('reportUnusedDisableDirectives sets the severity of a directive that silences nothing; the flag wins', () => {

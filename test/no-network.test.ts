@@ -110,13 +110,11 @@ describe('no network or process APIs in the source', () => {
 
   /**
    * Worker threads (no process, never code from a string: `eval: true` is caught below), each started from a file
-   * of this package: the parallel parse, and the ESLint plugin's engine thread (ESLint runs rules synchronously
-   * and kubewire answers asynchronously).
+   * of this package: the ESLint plugin's engine thread (ESLint runs rules synchronously and kubewire answers
+   * asynchronously).
    */
   const WORKER_MODULES = new Set(
     [
-      ['src', 'engine', 'parallel-parse.ts'],
-      ['src', 'engine', 'parse-worker.ts'],
       ['src', 'hosts', 'eslint-plugin', 'engine-bridge.ts'],
       ['src', 'hosts', 'eslint-plugin', 'engine-worker.ts'],
     ].map((parts) => path.join(...parts)),

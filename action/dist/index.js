@@ -1784,11 +1784,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -4185,9 +4185,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request) {
       let serializedOrigin = request.origin;
@@ -6539,22 +6539,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path20} HTTP/1.1\r
+      let header2 = `${method} ${path20} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6562,41 +6562,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request, headers: header, socket });
+        channels.sendHeaders.publish({ request, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6662,22 +6662,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6693,7 +6693,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6701,7 +6701,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6716,7 +6716,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6735,7 +6735,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6753,19 +6753,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6788,10 +6788,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6815,7 +6815,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request } = this;
         request.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6826,11 +6826,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7560,15 +7560,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -11956,14 +11956,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -15407,10 +15407,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert(header !== null);
+    function getFieldValues(header2) {
+      assert(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16309,20 +16309,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -26185,9 +26185,9 @@ ${indent}`) + "'";
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
-      let header = (startWithSpace ? indentSize : "") + chomp;
+      let header2 = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
-        header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
+        header2 += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
         if (onComment)
           onComment();
       }
@@ -26202,11 +26202,11 @@ ${indent}`) + "'";
         }
         const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
-          return `>${header}
+          return `>${header2}
 ${indent}${body}`;
       }
       value = value.replace(/\n+/g, `$&${indent}`);
-      return `|${header}
+      return `|${header2}
 ${indent}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
@@ -29309,10 +29309,10 @@ var require_resolve_block_scalar = __commonJS({
     var Scalar3 = require_Scalar();
     function resolveBlockScalar(ctx, scalar2, onError) {
       const start = scalar2.offset;
-      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
-      if (!header)
+      const header2 = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
+      if (!header2)
         return { value: "", type: null, comment: "", range: [start, start, start] };
-      const type = header.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
+      const type = header2.mode === ">" ? Scalar3.Scalar.BLOCK_FOLDED : Scalar3.Scalar.BLOCK_LITERAL;
       const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
@@ -29323,26 +29323,26 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
-        let end2 = start + header.length;
+        const value2 = header2.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        let end2 = start + header2.length;
         if (scalar2.source)
           end2 += scalar2.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        return { value: value2, type, comment: header2.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar2.indent + header.indent;
-      let offset = scalar2.offset + header.length;
+      let trimIndent = scalar2.indent + header2.indent;
+      let offset = scalar2.offset + header2.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
+          if (header2.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
             onError(offset + indent.length, "MISSING_CHAR", message);
           }
-          if (header.indent === 0)
+          if (header2.indent === 0)
             trimIndent = indent.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
@@ -29369,7 +29369,7 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
+          const src = header2.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
@@ -29396,7 +29396,7 @@ var require_resolve_block_scalar = __commonJS({
           prevMoreIndented = false;
         }
       }
-      switch (header.chomp) {
+      switch (header2.chomp) {
         case "-":
           break;
         case "+":
@@ -29408,8 +29408,8 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar2.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header2.length + scalar2.source.length;
+      return { value, type, comment: header2.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -30248,10 +30248,10 @@ var require_cst_scalar = __commonJS({
             type = "QUOTE_DOUBLE";
             break;
           case "block-scalar": {
-            const header = token.props[0];
-            if (header.type !== "block-scalar-header")
+            const header2 = token.props[0];
+            if (header2.type !== "block-scalar-header")
               throw new Error("Invalid block scalar header");
-            type = header.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
+            type = header2.source[0] === ">" ? "BLOCK_FOLDED" : "BLOCK_LITERAL";
             break;
           }
           default:
@@ -30283,10 +30283,10 @@ var require_cst_scalar = __commonJS({
       const head = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
-        const header = token.props[0];
-        if (header.type !== "block-scalar-header")
+        const header2 = token.props[0];
+        if (header2.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header2.source = head;
         token.source = body;
       } else {
         const { offset } = token;
@@ -39481,8 +39481,8 @@ var Summary = class {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
-        const { header, data: data2, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
+        const { header: header2, data: data2, colspan, rowspan } = cell;
+        const tag = header2 ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data2, attrs);
       }).join("");
@@ -39716,7 +39716,7 @@ function matcherOf(cwd, override) {
 }
 
 // src/engine/context.ts
-import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
+import { existsSync as existsSync3, statSync as statSync2 } from "node:fs";
 import path7 from "node:path";
 
 // src/loader/read-inputs.ts
@@ -39929,11 +39929,11 @@ async function fastGlob() {
   return (await Promise.resolve().then(() => __toESM(require_out4(), 1))).default;
 }
 async function walkDirectory(directory, cwd, ignorePatterns, unreadable = []) {
-  const fg2 = await fastGlob();
+  const fg = await fastGlob();
   const relative = path3.relative(cwd, directory).split(path3.sep).join("/");
   const outside = relative.startsWith("..") || path3.isAbsolute(relative);
-  const base = outside || relative === "" ? "" : `${fg2.escapePath(relative)}/`;
-  return fg2(`${base}${MANIFEST_GLOB}`, {
+  const base = outside || relative === "" ? "" : `${fg.escapePath(relative)}/`;
+  return fg(`${base}${MANIFEST_GLOB}`, {
     cwd: outside ? directory : cwd,
     absolute: true,
     onlyFiles: true,
@@ -39946,8 +39946,8 @@ async function walkDirectory(directory, cwd, ignorePatterns, unreadable = []) {
     ignore: [...ALWAYS_IGNORED.map((p) => `${base}${p}`), ...ignorePatterns]
   });
 }
-function hasLiteralExtension(fg2, pattern) {
-  return /\.[A-Za-z0-9_-]+$/.test(pattern) && !fg2.isDynamicPattern(pattern.slice(pattern.lastIndexOf(".")));
+function hasLiteralExtension(fg, pattern) {
+  return /\.[A-Za-z0-9_-]+$/.test(pattern) && !fg.isDynamicPattern(pattern.slice(pattern.lastIndexOf(".")));
 }
 function displayPath(absolute, cwd) {
   const relative = path3.relative(cwd, absolute);
@@ -39984,9 +39984,9 @@ async function readInputs(operands, options) {
       absolutePaths.push(absolute);
       named.add(path3.normalize(absolute));
     } else if ((await fastGlob()).isDynamicPattern(operand)) {
-      const fg2 = await fastGlob();
-      const found = await fg2(operand, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore });
-      const wanted = hasLiteralExtension(fg2, operand) ? found : found.filter((p) => MANIFEST_EXTENSION.test(p));
+      const fg = await fastGlob();
+      const found = await fg(operand, { cwd, absolute: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true, ignore });
+      const wanted = hasLiteralExtension(fg, operand) ? found : found.filter((p) => MANIFEST_EXTENSION.test(p));
       if (wanted.length === 0 && options.unmatchedGlobs !== "empty") throw new UsageError(`no files match the pattern "${operand}"`);
       absolutePaths.push(...wanted);
     } else {
@@ -40037,11 +40037,11 @@ function describeReadError(error2) {
   }
 }
 
-// src/engine/parallel-parse.ts
-import { existsSync as existsSync2 } from "node:fs";
-import { availableParallelism } from "node:os";
+// src/engine/parse-cache.ts
+import { existsSync as existsSync2, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path4 from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 
 // src/loader/parse.ts
 var import_yaml3 = __toESM(require_dist(), 1);
@@ -40072,6 +40072,13 @@ var upperCasePrefixes = [
   goStyleInt("OCT", /^[-+]?0O[0-7_]+$/, 8, 2),
   goStyleInt("BIN", /^[-+]?0B[01_]+$/, 2, 2)
 ];
+var goStyleFloat = {
+  identify: (value) => typeof value === "number",
+  default: true,
+  tag: "tag:yaml.org,2002:float",
+  test: /^(?=[-+.0-9])[-+]?_*(?:\.[0-9_]*[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE]_*[-+]?_*[0-9][0-9_]*)?$/,
+  resolve: (source) => parseFloat(source.replace(/_/g, ""))
+};
 var binaryAsString = {
   identify: () => false,
   default: false,
@@ -40089,9 +40096,10 @@ function kubectlYamlTags(tags2) {
     const t = tag;
     if (t.tag === "tag:yaml.org,2002:timestamp" || NOT_RESOLVED_BY_GO_YAML.has(t.tag)) return false;
     if (t.format && SEXAGESIMAL_OR_TIMESTAMP_FORMATS.has(t.format)) return false;
+    if (t.tag === "tag:yaml.org,2002:float" && !t.test?.test(".nan")) return false;
     return true;
   });
-  return [...kept, intOctO, ...upperCasePrefixes, binaryAsString];
+  return [...kept, goStyleFloat, intOctO, ...upperCasePrefixes, binaryAsString];
 }
 var KUBECTL_PARSE_OPTIONS = {
   version: "1.1",
@@ -40137,7 +40145,12 @@ var keyTags = tags.filter((tag) => (tag.default === true || tag.default === "key
 var resolvedValues = /* @__PURE__ */ new Map();
 var resolvedKeys = /* @__PURE__ */ new Map();
 var MAX_RESOLVED_PLAIN = 2e4;
+var RESOLVABLE_FIRST_CHARACTERS = "-+.0123456789~<nNyYtTfFoO";
+var resolvable = new Uint8Array(128);
+for (const c of RESOLVABLE_FIRST_CHARACTERS) resolvable[c.charCodeAt(0)] = 1;
 function resolvePlain(text, atKey) {
+  const first = text.charCodeAt(0);
+  if (first >= 128 || resolvable[first] === 0) return text;
   const resolved = atKey ? resolvedKeys : resolvedValues;
   const known = resolved.get(text);
   if (known !== void 0 || resolved.has(text)) return known;
@@ -41183,6 +41196,13 @@ function parseManifestFile(file, options = {}) {
   }
   return documents;
 }
+function tryParseManifestFile(file) {
+  try {
+    return { documents: parseManifestFile(file) };
+  } catch (error2) {
+    return { error: error2.message };
+  }
+}
 function plainPiece(source, piece) {
   if (piece.invalidSeparator || needsPreparation(source, false) || hasTabInIndentation(source)) return void 0;
   const scanned = scanBlockDocument(source);
@@ -41535,82 +41555,19 @@ function survivesJson(value) {
   return true;
 }
 
-// src/engine/parallel-parse.ts
-var PARALLEL_MIN_CHARACTERS = 1024 * 1024;
-var BATCH_CHARACTERS = 256 * 1024;
-function parseFile(file) {
-  try {
-    return { documents: parseManifestFile(file) };
-  } catch (error2) {
-    return { error: error2.message };
-  }
-}
-async function parseFiles(files, options = {}) {
-  const size = files.reduce((sum, file) => sum + file.text.length, 0);
-  const workerFile = fileURLToPath(new URL("./parse-worker.js", import.meta.url));
-  if (size < (options.minCharacters ?? PARALLEL_MIN_CHARACTERS) || availableParallelism() < 2 || !existsSync2(workerFile))
-    return files.map(parseFile);
-  const batches = [0];
-  let inBatch = 0;
-  files.forEach((file, i) => {
-    inBatch += file.text.length;
-    if (inBatch >= BATCH_CHARACTERS && i + 1 < files.length) {
-      batches.push(i + 1);
-      inBatch = 0;
-    }
-  });
-  batches.push(files.length);
-  const counter = new Int32Array(new SharedArrayBuffer(4));
-  const results = new Array(files.length);
-  const worker = new Worker(workerFile);
-  const finished = new Promise((resolve) => {
-    worker.on("message", (message) => {
-      if (message.done) {
-        resolve();
-        return;
-      }
-      if (options.stats) options.stats.workerFiles += message.files.length;
-      message.files.forEach((encoded, k) => {
-        const i = batches[message.batch] + k;
-        const file = files[i];
-        results[i] = typeof encoded === "string" ? { documents: decodeParsedFile(file, encoded) } : encoded ? encoded : parseFile(file);
-      });
-    });
-    worker.on("error", () => resolve());
-    worker.on("exit", () => resolve());
-  });
-  worker.postMessage({
-    counter: counter.buffer,
-    batches,
-    files: files.map((f) => ({ path: f.path, text: f.text }))
-  });
-  let claims = 0;
-  for (let batch = Atomics.add(counter, 0, 1); batch < batches.length - 1; batch = Atomics.add(counter, 0, 1)) {
-    claims++;
-    for (let i = batches[batch]; i < batches[batch + 1]; i++) results[i] = parseFile(files[i]);
-  }
-  const taken = Atomics.exchange(counter, 0, batches.length) - claims - 1;
-  if (taken > 0) await finished;
-  await worker.terminate();
-  return results.map((result, i) => result ?? parseFile(files[i]));
-}
-
-// src/engine/parse-cache.ts
-import { createHash } from "node:crypto";
-import { existsSync as existsSync3, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import path4 from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-
 // src/version.ts
 var VERSION = "0.1.0";
 
 // src/engine/parse-cache.ts
+var require2 = createRequire(import.meta.url);
+var createHash = (algorithm) => require2("node:crypto").createHash(algorithm);
 var FORMAT = "kubewire-parse-cache 1";
-var HEADER = `${JSON.stringify({ format: FORMAT, version: VERSION, loader: loaderDigest() })}
+var header;
+var cacheHeader = () => header ??= `${JSON.stringify({ format: FORMAT, version: VERSION, loader: loaderDigest() })}
 `;
 function loaderDigest() {
   try {
-    const dir = fileURLToPath2(new URL("../loader/", import.meta.url));
+    const dir = fileURLToPath(new URL("../loader/", import.meta.url));
     const hash = createHash("sha1");
     for (const name of readdirSync(dir).sort()) if (/\.[jt]s$/.test(name)) hash.update(name).update(readFileSync(path4.join(dir, name)));
     return hash.digest("hex").slice(0, 16);
@@ -41622,7 +41579,7 @@ var DEFAULT_CACHE_LOCATION = ".kubewirecache";
 function cacheFileFor(location, cwd) {
   const given = location ?? DEFAULT_CACHE_LOCATION;
   const resolved = path4.resolve(cwd, given);
-  const isDirectory2 = /[\\/]$/.test(given) || existsSync3(resolved) && statSync(resolved).isDirectory();
+  const isDirectory2 = /[\\/]$/.test(given) || existsSync2(resolved) && statSync(resolved).isDirectory();
   return isDirectory2 ? path4.join(resolved, `.cache_${createHash("sha1").update(cwd).digest("hex").slice(0, 12)}`) : resolved;
 }
 var ParseCache = class _ParseCache {
@@ -41644,19 +41601,19 @@ var ParseCache = class _ParseCache {
     try {
       text = readFileSync(file, "utf8");
     } catch {
-      return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), !existsSync3(file) || isEmptyFile(file));
+      return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), !existsSync2(file) || isEmptyFile(file));
     }
     if (text === "") return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), true);
     const firstLine2 = text.slice(0, text.indexOf("\n") + 1);
-    let header;
+    let header2;
     try {
-      header = JSON.parse(firstLine2);
+      header2 = JSON.parse(firstLine2);
     } catch {
-      header = void 0;
+      header2 = void 0;
     }
-    if (typeof header?.format !== "string" || !header.format.startsWith("kubewire-parse-cache"))
+    if (typeof header2?.format !== "string" || !header2.format.startsWith("kubewire-parse-cache"))
       return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), false);
-    if (firstLine2 !== HEADER) return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), true);
+    if (firstLine2 !== cacheHeader()) return new _ParseCache(file, cwd, /* @__PURE__ */ new Map(), true);
     const entries = /* @__PURE__ */ new Map();
     for (let start = firstLine2.length; start < text.length; ) {
       const end = text.indexOf("\n", start);
@@ -41695,12 +41652,12 @@ var ParseCache = class _ParseCache {
    */
   save() {
     if (!this.#ours) return;
-    const lines = [HEADER];
+    const lines = [cacheHeader()];
     const add = (name, entry) => lines.push(`${JSON.stringify(name)}	${entry.hash}	${entry.json}
 `);
     for (const [name, entry] of this.#current) add(name, entry);
     for (const [name, entry] of this.#previous) {
-      if (!this.#current.has(name) && name !== "<stdin>" && existsSync3(path4.resolve(this.#cwd, name))) add(name, entry);
+      if (!this.#current.has(name) && name !== "<stdin>" && existsSync2(path4.resolve(this.#cwd, name))) add(name, entry);
     }
     const temporary = `${this.#file}.${process.pid}.tmp`;
     try {
@@ -41726,14 +41683,18 @@ function fitsText(document, length) {
   const { piece, inPiece } = document.origin ?? {};
   return Array.isArray(document.problems) && document.problems.every((p) => typeof p?.message === "string" && typeof p.range?.line === "number" && Array.isArray(p.related)) && Number.isInteger(inPiece) && Number.isInteger(piece?.start) && Number.isInteger(piece?.end) && piece.start >= 0 && piece.start <= piece.end && piece.end <= length;
 }
-async function parseFilesWithCache(files, cacheFile, cwd) {
+function parseFiles(files, cache3) {
+  if (!cache3) return files.map(tryParseManifestFile);
+  return parseFilesWithCache(files, cache3.file, cache3.cwd);
+}
+function parseFilesWithCache(files, cacheFile, cwd) {
   const cache3 = ParseCache.load(cacheFile, cwd);
   const results = files.map((file) => {
     const documents = cache3.lookup(file);
     return documents ? { documents } : void 0;
   });
   const missing = files.filter((_, i) => !results[i]);
-  const parsed = await parseFiles(missing);
+  const parsed = missing.map(tryParseManifestFile);
   let next = 0;
   const all = results.map((result, i) => {
     if (result) return result;
@@ -43059,7 +43020,7 @@ async function loadContext(globs, options) {
     if (error2 instanceof UsageError) throw new UsageError(`context: ${error2.message}`);
     throw error2;
   }
-  const parsed = await (options.cacheFile ? parseFilesWithCache(files, options.cacheFile, options.cwd) : parseFiles(files));
+  const parsed = parseFiles(files, options.cacheFile ? { file: options.cacheFile, cwd: options.cwd } : void 0);
   const documents = parsed.flatMap((result) => "documents" in result ? result.documents : []);
   return { files, documents };
 }
@@ -43111,7 +43072,7 @@ function moveToLinted(message, filePath, linted) {
 }
 function findRepositoryRoot(start) {
   for (let dir = path7.resolve(start); ; dir = path7.dirname(dir)) {
-    if (existsSync4(path7.join(dir, ".git"))) return dir;
+    if (existsSync3(path7.join(dir, ".git"))) return dir;
     if (path7.dirname(dir) === dir) return void 0;
   }
 }
@@ -44687,7 +44648,7 @@ async function loadProject(options) {
   });
   readDone?.();
   const parseDone = stats?.start("parse");
-  const parsed = await (options.cacheFile ? parseFilesWithCache(inputs.files, options.cacheFile, options.cwd) : parseFiles(inputs.files));
+  const parsed = parseFiles(inputs.files, options.cacheFile ? { file: options.cacheFile, cwd: options.cwd } : void 0);
   parseDone?.();
   return {
     ...projectFromParsed(inputs.files, parsed, { ...options, inputProblems: inputs.problems }),
@@ -44696,7 +44657,7 @@ async function loadProject(options) {
 }
 function projectFromFiles(files, options = {}) {
   const parseDone = options.stats?.start("parse");
-  const parsed = files.map(parseFile);
+  const parsed = parseFiles(files);
   parseDone?.();
   return projectFromParsed(files, parsed, options);
 }
@@ -44723,11 +44684,11 @@ function projectFromParsed(files, parsed, options) {
 }
 
 // src/model/schema/kubernetes-api.ts
-import { existsSync as existsSync5, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync as existsSync4, readFileSync as readFileSync2 } from "node:fs";
 function dataFile() {
   for (let folder = new URL("./", import.meta.url); ; folder = new URL("../", folder)) {
     const candidate = new URL("schemas/kubernetes.json", folder);
-    if (existsSync5(candidate)) return candidate;
+    if (existsSync4(candidate)) return candidate;
     if (folder.pathname === "/") throw new Error("kubewire cannot find its schemas/kubernetes.json; reinstall the package");
   }
 }
@@ -44910,10 +44871,15 @@ function stringOnlyValuesOfTemplate(template) {
   for (const pattern of POD_SPEC_FIELDS) out.push(...expand(template.spec, [...template.path, "spec"], pattern));
   return out;
 }
+function isMisread(value) {
+  return typeof value === "boolean" || typeof value === "number";
+}
 function expand(root, basePath, pattern) {
   const out = [];
+  const leaf = pattern.steps.length;
   const visit = (value, path20, step, parent, lastLiteral) => {
-    if (step === pattern.steps.length) {
+    if (step === leaf) {
+      if (!isMisread(value)) return;
       const last = path20[path20.length - 1];
       const listItem = typeof last === "number";
       const key = listItem ? `${lastLiteral}[${last}]` : String(last);
@@ -44923,9 +44889,14 @@ function expand(root, basePath, pattern) {
     const current = pattern.steps[step];
     if (current === ANY_KEY) {
       if (!isObject(value)) return;
-      for (const [key, child] of Object.entries(value)) visit(child, [...path20, key], step + 1, value, lastLiteral);
+      for (const key in value) {
+        const child = value[key];
+        if (Object.hasOwn(value, key) && (step + 1 < leaf || isMisread(child))) visit(child, [...path20, key], step + 1, value, lastLiteral);
+      }
     } else if (current === ANY_ITEM) {
-      asArray(value).forEach((child, i) => visit(child, [...path20, i], step + 1, parent, lastLiteral));
+      asArray(value).forEach((child, i) => {
+        if (step + 1 < leaf || isMisread(child)) visit(child, [...path20, i], step + 1, parent, lastLiteral);
+      });
     } else {
       if (!isObject(value) || !Object.prototype.hasOwnProperty.call(value, current)) return;
       visit(value[current], [...path20, current], step + 1, value, current);
@@ -45072,11 +45043,16 @@ var SCALARS = {
   "*": ANY2
 };
 function builtinKindSchema(group, version, kind, minor) {
+  const key = `${group}/${version}/${kind}@${minor}`;
+  if (kindSchemas.has(key)) return kindSchemas.get(key);
   const name = definitionOfKind(group, version, kind, minor);
-  if (!name) return void 0;
-  const schema2 = definitionSchema(name, minor);
-  return schema2.type === "object" ? schema2 : void 0;
+  const schema2 = name ? definitionSchema(name, minor) : void 0;
+  const found = schema2?.type === "object" ? schema2 : void 0;
+  if (kindSchemas.size >= 1e4) kindSchemas.clear();
+  kindSchemas.set(key, found);
+  return found;
 }
+var kindSchemas = /* @__PURE__ */ new Map();
 var cache2 = /* @__PURE__ */ new Map();
 function definitionSchema(name, minor) {
   const key = `${name}@${minor}`;
@@ -45585,7 +45561,16 @@ function createRule(definition2) {
 }
 
 // src/model/schema/api-versions.ts
+var statuses = /* @__PURE__ */ new Map();
 function apiVersionStatus(apiVersion2, kind, minor) {
+  const key = `${apiVersion2}\0${kind}\0${minor}`;
+  if (statuses.has(key)) return statuses.get(key);
+  const status = computeApiVersionStatus(apiVersion2, kind, minor);
+  if (statuses.size >= 1e4) statuses.clear();
+  statuses.set(key, status);
+  return status;
+}
+function computeApiVersionStatus(apiVersion2, kind, minor) {
   const slash = apiVersion2.indexOf("/");
   const group = slash < 0 ? "" : apiVersion2.slice(0, slash);
   const version = slash < 0 ? apiVersion2 : apiVersion2.slice(slash + 1);
@@ -47382,8 +47367,8 @@ var probePort = createRule({
               const path20 = [...container.path, ...user.path, action, "port"];
               const field = `${[...user.path, action, "port"].join(".")}`;
               const connects = user.kind === "probe" || action === "httpGet";
-              const resolvable = typeof value === "number" || typeof value === "string" && action !== "grpc" && value !== "" && !isQuotedNumber(value);
-              const nonTcp = connects && resolvable ? nonTcpProbeTarget(template, container, value) : void 0;
+              const resolvable2 = typeof value === "number" || typeof value === "string" && action !== "grpc" && value !== "" && !isQuotedNumber(value);
+              const nonTcp = connects && resolvable2 ? nonTcpProbeTarget(template, container, value) : void 0;
               if (nonTcp) {
                 const data2 = {
                   field,
@@ -49462,11 +49447,11 @@ var json = (results) => `${JSON.stringify(results)}
 `;
 
 // src/reporters/sarif.ts
-import { createRequire } from "node:module";
+import { createRequire as createRequire2 } from "node:module";
 import path13 from "node:path";
 import { pathToFileURL } from "node:url";
-var require2 = createRequire(import.meta.url);
-var sha256 = (text) => require2("node:crypto").createHash("sha256").update(text).digest("hex");
+var require3 = createRequire2(import.meta.url);
+var sha256 = (text) => require3("node:crypto").createHash("sha256").update(text).digest("hex");
 var sarif = (results, context) => `${JSON.stringify(sarifLog(results, context), null, 2)}
 `;
 var SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -50052,11 +50037,10 @@ function emptyInputNotices(project, linted) {
 }
 
 // src/config/resolve.ts
-var import_fast_glob = __toESM(require_out4(), 1);
 import path18 from "node:path";
 
 // src/config/discover.ts
-import { existsSync as existsSync6, statSync as statSync4 } from "node:fs";
+import { existsSync as existsSync5, statSync as statSync4 } from "node:fs";
 import path17 from "node:path";
 
 // src/config/load.ts
@@ -50436,7 +50420,7 @@ function findConfigFile(from, cwd = from) {
       ]);
     }
     if (found[0]) return path17.join(folder, found[0]);
-    if (existsSync6(path17.join(folder, ".git"))) return void 0;
+    if (existsSync5(path17.join(folder, ".git"))) return void 0;
     const parent = path17.dirname(folder);
     if (parent === folder) return void 0;
     folder = parent;
@@ -50457,7 +50441,7 @@ function resolveOptions2(settings, rules = allRules) {
   if (configFile === void 0) return { options: { cwd: settings.cwd, ...flags }, configFile: void 0, config: void 0 };
   const { data: data2 } = loadConfigFile(configFile, settings.cwd, rules);
   const folder = path18.dirname(configFile);
-  const inFolder = (glob) => `${import_fast_glob.default.escapePath(folder.split(path18.sep).join("/"))}/${glob.replace(/^\.\//, "")}`;
+  const inFolder = (glob) => `${escapeFolder(folder)}/${glob.replace(/^\.\//, "")}`;
   let fileRules = {};
   for (const preset of [data2.extends ?? []].flat()) fileRules = layerRules(fileRules, PRESETS[preset](rules));
   fileRules = layerRules(fileRules, data2.rules ?? {});
@@ -50488,6 +50472,9 @@ function resolveOptions2(settings, rules = allRules) {
     ...externalPods.length > 0 ? { externalPods } : {}
   };
   return { options, configFile, config: data2 };
+}
+function escapeFolder(folder) {
+  return folder.split(path18.sep).join("/").replace(/[()*?[\]{}|\\]|^!|[!+@](?=\()/g, (c) => `\\${c}`);
 }
 
 // src/model/wiring.ts

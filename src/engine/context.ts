@@ -3,8 +3,7 @@ import path from 'node:path';
 import type { ManifestDocument } from '../loader/parse.js';
 import { readInputs, UsageError } from '../loader/read-inputs.js';
 import type { SourceFile } from '../loader/source.js';
-import { parseFiles } from './parallel-parse.js';
-import { parseFilesWithCache } from './parse-cache.js';
+import { parseFiles } from './parse-cache.js';
 import { dedupe, resultOf, sortMessages } from './linter.js';
 import type { LintMessage, LintResult, RelatedMessage } from './results.js';
 
@@ -46,9 +45,9 @@ export async function loadContext(
     if (error instanceof UsageError) throw new UsageError(`context: ${error.message}`);
     throw error;
   }
-  // Parsed as the linted files are (the worker for big inputs, the cache with --cache): in a hook's run the
-  // context is most of what is read. A file the parser gave up on is not reported, so it adds no facts.
-  const parsed = await (options.cacheFile ? parseFilesWithCache(files, options.cacheFile, options.cwd) : parseFiles(files));
+  // Parsed as the linted files are (with the cache under --cache): in a hook's run the context is most of what is
+  // read. A file the parser gave up on is not reported, so it adds no facts.
+  const parsed = parseFiles(files, options.cacheFile ? { file: options.cacheFile, cwd: options.cwd } : undefined);
   const documents: ManifestDocument[] = parsed.flatMap((result) => ('documents' in result ? result.documents : []));
   return { files, documents };
 }

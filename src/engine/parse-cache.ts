@@ -2,10 +2,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { ManifestDocument } from '../loader/parse.js';
+import { tryParseManifestFile, type FileParse, type ManifestDocument } from '../loader/parse.js';
 import { decodeParsedFile, encodeParsedFile } from '../loader/parsed-file.js';
 import type { SourceFile } from '../loader/source.js';
-import { parseFiles, type FileParse } from './parallel-parse.js';
 import { VERSION } from '../version.js';
 
 // node:crypto is loaded when a run asks for the cache, not at every start-up (as in reporters/sarif.ts).
@@ -186,15 +185,23 @@ function fitsText(document: ManifestDocument, length: number): boolean {
   );
 }
 
-/** parseFiles, with the files whose text has not changed since the last run taken from the cache. */
-export async function parseFilesWithCache(files: readonly SourceFile[], cacheFile: string, cwd: string): Promise<FileParse[]> {
+/**
+ * The parse of a run's files, in order: each file on its own, or, with `cache` (`--cache`), the files whose text
+ * has not changed since the last run taken from the cache file and the others parsed and stored in it.
+ */
+export function parseFiles(files: readonly SourceFile[], cache?: { file: string; cwd: string }): FileParse[] {
+  if (!cache) return files.map(tryParseManifestFile);
+  return parseFilesWithCache(files, cache.file, cache.cwd);
+}
+
+function parseFilesWithCache(files: readonly SourceFile[], cacheFile: string, cwd: string): FileParse[] {
   const cache = ParseCache.load(cacheFile, cwd);
   const results: (FileParse | undefined)[] = files.map((file) => {
     const documents = cache.lookup(file);
     return documents ? { documents } : undefined;
   });
   const missing = files.filter((_, i) => !results[i]);
-  const parsed = await parseFiles(missing);
+  const parsed = missing.map(tryParseManifestFile);
   let next = 0;
   const all = results.map((result, i) => {
     if (result) return result;

@@ -1,10 +1,9 @@
-import type { ManifestDocument } from '../loader/parse.js';
+import type { FileParse, ManifestDocument } from '../loader/parse.js';
 import { readInputs, type InputProblem } from '../loader/read-inputs.js';
 import type { SourceFile } from '../loader/source.js';
 import { ResourceGraph, type ExternalPods } from '../model/graph.js';
 import { NO_CONTEXT, withContext, type ContextSet } from './context.js';
-import { parseFile, parseFiles, type FileParse } from './parallel-parse.js';
-import { parseFilesWithCache } from './parse-cache.js';
+import { parseFiles } from './parse-cache.js';
 import type { RunStats } from './run-stats.js';
 
 /** How files become a project, whether read from disk or held in memory. */
@@ -52,7 +51,7 @@ export async function loadProject(options: LoadOptions): Promise<Project> {
   });
   readDone?.();
   const parseDone = stats?.start('parse');
-  const parsed = await (options.cacheFile ? parseFilesWithCache(inputs.files, options.cacheFile, options.cwd) : parseFiles(inputs.files));
+  const parsed = parseFiles(inputs.files, options.cacheFile ? { file: options.cacheFile, cwd: options.cwd } : undefined);
   parseDone?.();
   return {
     ...projectFromParsed(inputs.files, parsed, { ...options, inputProblems: inputs.problems }),
@@ -65,7 +64,7 @@ type InMemoryOptions = ProjectOptions & { inputProblems?: InputProblem[]; cwd?: 
 /** Builds a project from files already in memory (tests, the docs examples, editor integrations). */
 export function projectFromFiles(files: SourceFile[], options: InMemoryOptions = {}): Project {
   const parseDone = options.stats?.start('parse');
-  const parsed = files.map(parseFile);
+  const parsed = parseFiles(files);
   parseDone?.();
   return projectFromParsed(files, parsed, options);
 }

@@ -276,6 +276,19 @@ export function parseManifestFile(file: SourceFile, options: ParseOptions = {}):
   return documents;
 }
 
+/** A file's documents, or why the parser gave up on it. */
+export type FileParse = { documents: ManifestDocument[] } | { error: string };
+
+/** parseManifestFile for a run of many files: a file the parser gives up on is a result, not an exception. */
+export function tryParseManifestFile(file: SourceFile): FileParse {
+  try {
+    return { documents: parseManifestFile(file) };
+  } catch (error) {
+    // The parser itself gave up (e.g. nesting too deep for the stack): the file is reported, the rest goes on.
+    return { error: (error as Error).message };
+  }
+}
+
 /**
  * The fast path: a piece with nothing for go-yaml-compat.ts to rewrite or reject, built without the composer
  * when buildPlainDocument can read it exactly (undefined otherwise). Exported for the tests that compare paths.

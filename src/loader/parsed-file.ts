@@ -2,9 +2,8 @@ import { ManifestDocument, type DocumentOrigin, type ParseProblem } from './pars
 import type { SourceFile } from './source.js';
 
 /**
- * A file's parse result as text, for what is parsed in one place and used in another: a worker thread's share
- * of the files (src/engine/parallel-parse.ts), and the cache of earlier runs (src/engine/parse-cache.ts). JSON
- * is the cheapest way across (JSON.parse builds objects faster than structured clone), and a document keeps
+ * A file's parse result as text, for the cache of earlier runs (src/engine/parse-cache.ts). JSON is the
+ * cheapest way to store it (JSON.parse builds objects faster than any parse of YAML), and a document keeps
  * nothing that JSON cannot carry: its value, its problems (positions already in lines and columns) and where it
  * is in the file, from which `locate` finds positions again when asked.
  */
