@@ -102,7 +102,7 @@ function closeness(requirements: readonly Requirement[], template: PodTemplate):
     } else if (ownerLabels(template)[requirement.key] === wanted) {
       related++;
       sameKey++;
-    } else if (Object.values(template.labels).includes(wanted)) {
+    } else if (hasLabelValue(template, wanted)) {
       related++;
     } else {
       distance += wanted.length + requirement.key.length;
@@ -198,8 +198,18 @@ function labelsPath(template: PodTemplate): Path {
   return [...template.path, 'metadata', 'labels'];
 }
 
+/** The labels of the template's owner (a workload's own metadata), read once per template: searches ask often. */
 function ownerLabels(template: PodTemplate): Record<string, string> {
-  return asStringMap(getIn(template.owner.object, ['metadata', 'labels'])) ?? {};
+  let labels = ownerLabelsOf.get(template);
+  if (!labels) ownerLabelsOf.set(template, (labels = asStringMap(getIn(template.owner.object, ['metadata', 'labels'])) ?? {}));
+  return labels;
+}
+
+const ownerLabelsOf = new WeakMap<PodTemplate, Record<string, string>>();
+
+function hasLabelValue(template: PodTemplate, value: string): boolean {
+  for (const key in template.labels) if (template.labels[key] === value) return true;
+  return false;
 }
 
 function where(template: PodTemplate, path: Path): string {

@@ -5,15 +5,21 @@
  */
 
 /** Levenshtein distance, for "did you mean". */
+let row = new Uint32Array(64);
+
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  // One row, reused from call to call: near-miss searches compare a selector with every template of a namespace.
+  if (row.length <= b.length) row = new Uint32Array(2 * (b.length + 1));
+  const previous = row;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0]!;
     previous[0] = i;
+    const c = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
       const above = previous[j]!;
-      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (c === b.charCodeAt(j - 1) ? 0 : 1));
       diagonal = above;
     }
   }
