@@ -39,6 +39,12 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
+    // The command's launcher is CommonJS (bin/package.json), for start-up: require() is how it loads.
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Dead code and code that does nothing. tsc's noUnusedLocals and noUnusedParameters already fail the
     // typecheck on unused locals and parameters in TypeScript; no-unused-vars also covers the JavaScript.
     rules: {

@@ -6,13 +6,14 @@
 // it was made for other source, another V8 or other flags, and then the bundle is compiled as usual and a new
 // cache is written after the run, if the folder is writable (a package installed by root is not: no cache).
 // It is only ever read from beside the bundle, never from a shared folder such as /tmp: bytecode is code.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+// This file is CommonJS (bin/package.json): loading it as an ES module cost some 5 ms of Node's ESM loader.
+'use strict';
+const { readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { join } = require('node:path');
+const { Script } = require('node:vm');
 
-const folder = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin');
+const folder = join(__dirname, '..', 'dist', 'bin');
 const bundle = join(folder, 'kubewire.cjs');
 const cacheFile = `${bundle}.v8-cache`;
 
@@ -27,11 +28,11 @@ const script = new Script(`(function (exports, require, module, __filename, __di
   filename: bundle,
   ...(cachedData ? { cachedData } : {}),
 });
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, folder);
-await module.exports.runProcess();
+const bundled = { exports: {} };
+script.runInThisContext()(bundled.exports, createRequire(bundle), bundled, bundle, folder);
 
-if (!cachedData || script.cachedDataRejected) {
+void bundled.exports.runProcess().then(() => {
+  if (cachedData && !script.cachedDataRejected) return;
   const partial = `${cacheFile}.${process.pid}`;
   try {
     writeFileSync(partial, script.createCachedData());
@@ -39,4 +40,4 @@ if (!cachedData || script.cachedDataRejected) {
   } catch {
     rmSync(partial, { force: true });
   }
-}
+});

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { didYouMean } from '../model/evidence/nearest-name.js';
 import { formatPath } from '../engine/linter.js';
 import { resolveRuleConfig, RuleConfigError } from '../engine/rule-config.js';
@@ -140,15 +140,19 @@ function offAsWord(document: ManifestDocument, data: Record<string, unknown>): R
 }
 
 // validateSchema: false: the schema is kubewire's own, checked against JSON Schema draft-07 by the test suite;
-// checking it again on every run would double the cost of compiling it.
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
-const validators = new WeakMap<readonly RuleModule[], ReturnType<typeof ajv.compile>>();
+// checking it again on every run would double the cost of compiling it. Made when a config file is first read:
+// a run without one does not pay for it at start-up.
+let ajv: Ajv | undefined;
+const validators = new WeakMap<readonly RuleModule[], ValidateFunction>();
 
 function validate(document: ManifestDocument, data: Record<string, unknown>, rules: readonly RuleModule[]): ConfigProblem[] {
   let check = validators.get(rules);
   // The schema without its per-rule entries (those are for editors): rule settings are checked below, each
   // against its rule's meta.schema, and compiling every rule's option schema would cost a third of a second.
-  if (!check) validators.set(rules, (check = ajv.compile(configSchema([]))));
+  if (!check) {
+    ajv ??= new Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
+    validators.set(rules, (check = ajv.compile(configSchema([]))));
+  }
   const problems: ConfigProblem[] = [];
   const at = (where: Path, message: string, keyPath: Path = where) => {
     const range = document.locate(where).range;
