@@ -39476,8 +39476,8 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addTable(rows) {
-    const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
+    const tableBody = rows.map((row2) => {
+      const cells = row2.map((cell) => {
         if (typeof cell === "string") {
           return this.wrap("td", cell);
         }
@@ -42386,15 +42386,19 @@ function commentsOf(file) {
 }
 
 // src/model/evidence/nearest-name.ts
+var row = new Uint32Array(64);
 function editDistance(a, b) {
   if (a === b) return 0;
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  if (row.length <= b.length) row = new Uint32Array(2 * (b.length + 1));
+  const previous = row;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0];
     previous[0] = i;
+    const c = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
       const above = previous[j];
-      previous[j] = Math.min(above + 1, previous[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous[j] = Math.min(above + 1, previous[j - 1] + 1, diagonal + (c === b.charCodeAt(j - 1) ? 0 : 1));
       diagonal = above;
     }
   }
@@ -43738,7 +43742,7 @@ function closeness(requirements, template) {
     } else if (ownerLabels(template)[requirement.key] === wanted) {
       related++;
       sameKey++;
-    } else if (Object.values(template.labels).includes(wanted)) {
+    } else if (hasLabelValue(template, wanted)) {
       related++;
     } else {
       distance += wanted.length + requirement.key.length;
@@ -43825,7 +43829,14 @@ function labelsPath(template) {
   return [...template.path, "metadata", "labels"];
 }
 function ownerLabels(template) {
-  return asStringMap(getIn(template.owner.object, ["metadata", "labels"])) ?? {};
+  let labels = ownerLabelsOf.get(template);
+  if (!labels) ownerLabelsOf.set(template, labels = asStringMap(getIn(template.owner.object, ["metadata", "labels"])) ?? {});
+  return labels;
+}
+var ownerLabelsOf = /* @__PURE__ */ new WeakMap();
+function hasLabelValue(template, value) {
+  for (const key in template.labels) if (template.labels[key] === value) return true;
+  return false;
 }
 function where(template, path20) {
   const located = locateField(template.owner, path20);
@@ -50260,11 +50271,14 @@ function offAsWord(document, data2) {
   }
   return data2;
 }
-var ajv2 = new import_ajv2.Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
+var ajv2;
 var validators2 = /* @__PURE__ */ new WeakMap();
 function validate(document, data2, rules) {
   let check = validators2.get(rules);
-  if (!check) validators2.set(rules, check = ajv2.compile(configSchema([])));
+  if (!check) {
+    ajv2 ??= new import_ajv2.Ajv({ allErrors: true, strict: false, verbose: true, validateSchema: false });
+    validators2.set(rules, check = ajv2.compile(configSchema([])));
+  }
   const problems = [];
   const at = (where4, message, keyPath = where4) => {
     const range = document.locate(where4).range;
