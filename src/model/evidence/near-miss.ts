@@ -2,7 +2,7 @@ import type { Path } from '../../loader/parse.js';
 import type { ResourceGraph } from '../graph.js';
 import { templateLabel, type PodTemplate } from '../pods/pod-template.js';
 import { isTypo } from './absence.js';
-import { editDistance } from './nearest-name.js';
+import { editDistanceWithin } from './nearest-name.js';
 import { folderDistance, inSameFolder } from './apply-scope.js';
 import { locateField, type Resource } from '../objects/resource.js';
 import { formatLabel, matchTemplate, requirementHolds, type Requirement, type Selector } from '../pods/selector.js';
@@ -37,7 +37,7 @@ export function closestPodTemplate(graph: ResourceGraph, selector: Selector, nam
   // Folder distance only breaks ties of score: measured when one occurs.
   const distanceOf = (template: PodTemplate) => (from ? folderDistance(from, template.owner) : 0);
   for (const template of graph.podTemplatesIn(namespace)) {
-    const closenessOf = closeness(selector.requirements, template);
+    const closenessOf = closeness(selector.requirements, template, best?.score);
     if (!closenessOf) continue;
     // A whole repository holds many unrelated apps and examples in one namespace: a template elsewhere in the
     // tree that only shares a value under another key (`tier: backend` for `component: backend`) is a
@@ -73,11 +73,19 @@ export function closestPodTemplate(graph: ResourceGraph, selector: Selector, nam
  * some selector key holds, or is near (a typo in the value, the label on the owner's own metadata, a label a
  * controller adds), rather than only a wanted value showing up under another key.
  */
-function closeness(requirements: readonly Requirement[], template: PodTemplate): { score: number; sameKeyEvidence: boolean } | undefined {
+function closeness(
+  requirements: readonly Requirement[],
+  template: PodTemplate,
+  /** The best score so far: a template that cannot reach it is left out early (undefined), as it would not be chosen. */
+  atLeast = -Infinity,
+): { score: number; sameKeyEvidence: boolean } | undefined {
   let satisfied = 0;
   let related = 0;
   let sameKey = 0;
   let distance = 0;
+  // Values under a selector key that differ from the wanted one: their edit distances are the cost of a search,
+  // so they are measured last, each only as far as the template could still reach `atLeast`.
+  let differing: [wanted: string, value: string][] | undefined;
   for (const requirement of requirements) {
     const value = template.labels[requirement.key];
     if (holdsOnPods(requirement, template)) {
@@ -91,14 +99,7 @@ function closeness(requirements: readonly Requirement[], template: PodTemplate):
     }
     const wanted = requirement.values[0] ?? '';
     if (value !== undefined) {
-      const d = editDistance(wanted, value);
-      // A typo is a couple of characters (`wbe`, `web-v1` for `web-v2`) or a suffix (`checkout` for
-      // `checkout-api`); two names that only share a prefix (`rook-ceph-mgr`, `rook-ceph-tools`) are different apps.
-      if (d <= 2 || d <= Math.floor(wanted.length / 4) || value.includes(wanted) || wanted.includes(value)) {
-        related++;
-        sameKey++;
-      }
-      distance += d;
+      (differing ??= []).push([wanted, value]);
     } else if (ownerLabels(template)[requirement.key] === wanted) {
       related++;
       sameKey++;
@@ -106,6 +107,31 @@ function closeness(requirements: readonly Requirement[], template: PodTemplate):
       related++;
     } else {
       distance += wanted.length + requirement.key.length;
+    }
+  }
+  if (differing) {
+    // The best this template can score: every differing value related, each as far as its length differs.
+    let slack = (satisfied + related + differing.length) * 1000 + satisfied * 100 - distance - atLeast;
+    for (const [wanted, value] of differing) slack -= Math.abs(wanted.length - value.length);
+    if (slack < 0) return undefined;
+    for (const [wanted, value] of differing) {
+      const floor = Math.abs(wanted.length - value.length);
+      // A typo is a couple of characters (`wbe`, `web-v1` for `web-v2`) or a suffix (`checkout` for
+      // `checkout-api`); two names that only share a prefix (`rook-ceph-mgr`, `rook-ceph-tools`) are different apps.
+      const typo = Math.max(2, Math.floor(wanted.length / 4));
+      let d = value.includes(wanted) || wanted.includes(value) ? -1 : editDistanceWithin(wanted, value, typo);
+      if (d > typo) {
+        // Not related: the template loses a thousand, and its distance counts only if it can still reach atLeast.
+        slack -= 1000;
+        if (slack < 0) return undefined;
+      } else {
+        related++;
+        sameKey++;
+      }
+      if (d < 0 || d > typo) d = editDistanceWithin(wanted, value, floor + slack);
+      if (d > floor + slack) return undefined;
+      slack -= d - floor;
+      distance += d;
     }
   }
   if (satisfied === 0 && related === 0) return undefined;

@@ -27,6 +27,46 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
+ * editDistance when it is at most `max`, else `max + 1`, computing only the cells within `max` of the diagonal
+ * (Ukkonen's band): a search that only needs to know whether a value can still beat the best so far.
+ */
+export function editDistanceWithin(a: string, b: string, max: number): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (max >= Math.max(a.length, b.length)) return editDistance(a, b);
+  const outside = max + 1;
+  if (band.length <= 2 * (b.length + 2)) band = new Uint32Array(4 * (b.length + 2));
+  const width = b.length + 2;
+  let previous = 0;
+  let current = width;
+  for (let j = 0; j <= b.length; j++) band[previous + j] = j <= max ? j : outside;
+  band[previous + b.length + 1] = outside;
+  for (let i = 1; i <= a.length; i++) {
+    const from = Math.max(1, i - max);
+    const to = Math.min(b.length, i + max);
+    band[current + from - 1] = from === 1 ? Math.min(i, outside) : outside;
+    let rowMin = band[current + from - 1]!;
+    const c = a.charCodeAt(i - 1);
+    for (let j = from; j <= to; j++) {
+      const value = Math.min(
+        band[previous + j]! + 1,
+        band[current + j - 1]! + 1,
+        band[previous + j - 1]! + (c === b.charCodeAt(j - 1) ? 0 : 1),
+        outside,
+      );
+      band[current + j] = value;
+      if (value < rowMin) rowMin = value;
+    }
+    if (to < b.length) band[current + to + 1] = outside;
+    if (rowMin > max) return outside;
+    [previous, current] = [current, previous];
+  }
+  return Math.min(band[previous + b.length]!, outside);
+}
+
+let band = new Uint32Array(64);
+
+/**
  * The known name a mistyped one was meant to be: the same name in another case (`targetport`), else the
  * nearest by edit distance within a budget that grows with the length (1 up to 3 characters, 2 up to 6, else 3),
  * so that a name is only suggested when it is close: `service-selektor-match` suggests
