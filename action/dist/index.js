@@ -42404,6 +42404,40 @@ function editDistance(a, b) {
   }
   return previous[b.length];
 }
+function editDistanceWithin(a, b, max) {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (max >= Math.max(a.length, b.length)) return editDistance(a, b);
+  const outside = max + 1;
+  if (band.length <= 2 * (b.length + 2)) band = new Uint32Array(4 * (b.length + 2));
+  const width = b.length + 2;
+  let previous = 0;
+  let current = width;
+  for (let j = 0; j <= b.length; j++) band[previous + j] = j <= max ? j : outside;
+  band[previous + b.length + 1] = outside;
+  for (let i = 1; i <= a.length; i++) {
+    const from = Math.max(1, i - max);
+    const to = Math.min(b.length, i + max);
+    band[current + from - 1] = from === 1 ? Math.min(i, outside) : outside;
+    let rowMin = band[current + from - 1];
+    const c = a.charCodeAt(i - 1);
+    for (let j = from; j <= to; j++) {
+      const value = Math.min(
+        band[previous + j] + 1,
+        band[current + j - 1] + 1,
+        band[previous + j - 1] + (c === b.charCodeAt(j - 1) ? 0 : 1),
+        outside
+      );
+      band[current + j] = value;
+      if (value < rowMin) rowMin = value;
+    }
+    if (to < b.length) band[current + to + 1] = outside;
+    if (rowMin > max) return outside;
+    [previous, current] = [current, previous];
+  }
+  return Math.min(band[previous + b.length], outside);
+}
+var band = new Uint32Array(64);
 function nearestName(name, candidates) {
   const lower = name.toLowerCase();
   const all = [...candidates];
@@ -43690,7 +43724,7 @@ function closestPodTemplate(graph, selector, namespace, from) {
   let best;
   const distanceOf = (template) => from ? folderDistance(from, template.owner) : 0;
   for (const template of graph.podTemplatesIn(namespace)) {
-    const closenessOf = closeness(selector.requirements, template);
+    const closenessOf = closeness(selector.requirements, template, best?.score);
     if (!closenessOf) continue;
     if (!closenessOf.sameKeyEvidence && from && !inSameFolder(from, template.owner)) continue;
     if (!best || closenessOf.score > best.score) {
@@ -43715,11 +43749,12 @@ function closestPodTemplate(graph, selector, namespace, from) {
   }
   return void 0;
 }
-function closeness(requirements, template) {
+function closeness(requirements, template, atLeast = -Infinity) {
   let satisfied = 0;
   let related = 0;
   let sameKey = 0;
   let distance = 0;
+  let differing;
   for (const requirement of requirements) {
     const value = template.labels[requirement.key];
     if (holdsOnPods(requirement, template)) {
@@ -43733,12 +43768,7 @@ function closeness(requirements, template) {
     }
     const wanted = requirement.values[0] ?? "";
     if (value !== void 0) {
-      const d = editDistance(wanted, value);
-      if (d <= 2 || d <= Math.floor(wanted.length / 4) || value.includes(wanted) || wanted.includes(value)) {
-        related++;
-        sameKey++;
-      }
-      distance += d;
+      (differing ??= []).push([wanted, value]);
     } else if (ownerLabels(template)[requirement.key] === wanted) {
       related++;
       sameKey++;
@@ -43746,6 +43776,27 @@ function closeness(requirements, template) {
       related++;
     } else {
       distance += wanted.length + requirement.key.length;
+    }
+  }
+  if (differing) {
+    let slack = (satisfied + related + differing.length) * 1e3 + satisfied * 100 - distance - atLeast;
+    for (const [wanted, value] of differing) slack -= Math.abs(wanted.length - value.length);
+    if (slack < 0) return void 0;
+    for (const [wanted, value] of differing) {
+      const floor = Math.abs(wanted.length - value.length);
+      const typo = Math.max(2, Math.floor(wanted.length / 4));
+      let d = value.includes(wanted) || wanted.includes(value) ? -1 : editDistanceWithin(wanted, value, typo);
+      if (d > typo) {
+        slack -= 1e3;
+        if (slack < 0) return void 0;
+      } else {
+        related++;
+        sameKey++;
+      }
+      if (d < 0 || d > typo) d = editDistanceWithin(wanted, value, floor + slack);
+      if (d > floor + slack) return void 0;
+      slack -= d - floor;
+      distance += d;
     }
   }
   if (satisfied === 0 && related === 0) return void 0;
