@@ -17,7 +17,13 @@ const folder = join(__dirname, '..', 'dist', 'bin');
 const bundle = join(folder, 'kubewire.cjs');
 const cacheFile = `${bundle}.v8-cache`;
 
-const source = readFileSync(bundle, 'utf8');
+let source;
+try {
+  source = readFileSync(bundle, 'utf8');
+} catch {
+  process.stderr.write(`kubewire: ${bundle} is missing: build kubewire first (npm install, or npm run build in a checkout)\n`);
+  process.exit(2);
+}
 let cachedData;
 try {
   cachedData = readFileSync(cacheFile);

@@ -25,8 +25,8 @@ const createHash = (algorithm: string) => (require('node:crypto') as typeof impo
  */
 const FORMAT = 'kubewire-parse-cache 1';
 /** The first line of a cache file: worked out on first use (the digest reads the loader's files), not at start-up. */
-let header: string | undefined;
-const cacheHeader = (): string => (header ??= `${JSON.stringify({ format: FORMAT, version: VERSION, loader: loaderDigest() })}\n`);
+let ourHeader: string | undefined;
+const cacheHeader = (): string => (ourHeader ??= `${JSON.stringify({ format: FORMAT, version: VERSION, loader: loaderDigest() })}\n`);
 
 /**
  * A digest of the loader's code beside this module, so that a build of kubewire that parses differently under

@@ -170,15 +170,19 @@ class LineScanner {
     return this.map(indent, at, depth);
   }
 
-  /** A block map of keys in column `indent`; its first key is at offset `at` of the current line. */
-  private map(indent: number, at: number, depth: number): Record<string, unknown> {
+  /**
+   * A block map of keys in column `indent`; its first key is at offset `at` of the current line (`first`: that
+   * key, when the caller has read it already).
+   */
+  private map(indent: number, at: number, depth: number, first?: { name: string; keyEnd: number; after: number }): Record<string, unknown> {
     const object: Record<string, unknown> = {};
     const start = at;
     const firstLine = this.line;
     const pairs = this.record ? new Map<string, { key: readonly [number, number]; value: ScanPosition }>() : undefined;
     for (;;) {
       const end = this.ends[this.line]!;
-      const key = this.readKey(at, end);
+      const key = first ?? this.readKey(at, end);
+      first = undefined;
       if (!key) fail();
       setKey(object, key.name, this.valueAfter(key.after, end, indent, depth));
       pairs?.set(key.name, { key: [at, key.keyEnd], value: this.position });
@@ -212,11 +216,11 @@ class LineScanner {
       } else if (this.isSeqIndicator(content, end)) {
         // `- - a`: a sequence in a sequence on one line.
         fail();
-      } else if (this.readKey(content, end)) {
-        // `- name: web`: a map whose keys are in the column of its first key.
-        array.push(this.map(content - start, content, depth + 1));
       } else {
-        array.push(this.inlineValue(content, end, indent, depth + 1));
+        const key = this.readKey(content, end);
+        // `- name: web`: a map whose keys are in the column of its first key.
+        if (key) array.push(this.map(content - start, content, depth + 1, key));
+        else array.push(this.inlineValue(content, end, indent, depth + 1));
       }
       items?.push(this.position);
       const next = this.nextContent();

@@ -119,16 +119,18 @@ function closeness(
       // A typo is a couple of characters (`wbe`, `web-v1` for `web-v2`) or a suffix (`checkout` for
       // `checkout-api`); two names that only share a prefix (`rook-ceph-mgr`, `rook-ceph-tools`) are different apps.
       const typo = Math.max(2, Math.floor(wanted.length / 4));
-      let d = value.includes(wanted) || wanted.includes(value) ? -1 : editDistanceWithin(wanted, value, typo);
-      if (d > typo) {
+      const contained = value.includes(wanted) || wanted.includes(value);
+      // Exact when it is a typo's distance; more than `typo` otherwise.
+      const near = contained ? undefined : editDistanceWithin(wanted, value, typo);
+      if (contained || near! <= typo) {
+        related++;
+        sameKey++;
+      } else {
         // Not related: the template loses a thousand, and its distance counts only if it can still reach atLeast.
         slack -= 1000;
         if (slack < 0) return undefined;
-      } else {
-        related++;
-        sameKey++;
       }
-      if (d < 0 || d > typo) d = editDistanceWithin(wanted, value, floor + slack);
+      const d = near !== undefined && near <= typo ? near : editDistanceWithin(wanted, value, floor + slack);
       if (d > floor + slack) return undefined;
       slack -= d - floor;
       distance += d;

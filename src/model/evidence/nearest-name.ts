@@ -4,9 +4,9 @@
  * config file). Kept free of imports so the loader, the model, the engine and the config can all ask it.
  */
 
-/** Levenshtein distance, for "did you mean". */
 let row = new Uint32Array(64);
 
+/** Levenshtein distance, for "did you mean". */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   // One row, reused from call to call: near-miss searches compare a selector with every template of a namespace.
